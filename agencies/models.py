@@ -1,0 +1,73 @@
+import uuid
+
+from django.contrib.auth.models import AbstractUser, Group
+from django.db import models
+
+
+class AgencyKind(models.TextChoices):
+    CHILD_WELFARE = "child_welfare", "Child welfare"
+    LAW_ENFORCEMENT = "law_enforcement", "Law enforcement"
+    IMMIGRATION = "immigration", "Immigration (ICE / HSI)"
+    LEGAL_ADVOCATE = "legal_advocate", "Legal advocate"
+    VICTIM_SERVICES = "victim_services", "Victim services"
+
+
+class Role(models.TextChoices):
+    CASEWORKER = "caseworker", "Caseworker"
+    LIAISON = "liaison", "Liaison"
+    SUPERVISOR = "supervisor", "Supervisor"
+    AGENCY_ADMIN = "agency_admin", "Agency administrator"
+
+
+class Agency(models.Model):
+    """An organisation taking part in Bridge. Its group carries its object permissions."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(max_length=200, unique=True)
+    kind = models.CharField(max_length=32, choices=AgencyKind.choices)
+    jurisdiction = models.CharField(
+        max_length=16, default="US", help_text="`US` for federal agencies or a state code such as `TX`."
+    )
+    group = models.OneToOneField(Group, on_delete=models.PROTECT, related_name="agency", editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name_plural = "agencies"
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind__in=AgencyKind.values), name="agency_kind_is_known"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    """A person. Members of an agency hold exactly one role there; platform administrators
+    (staff without an agency) manage agencies and templates but never see case content."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="members")
+    role = models.CharField(max_length=32, choices=Role.choices, blank=True, default="")
+
+    class Meta:
+        ordering = ["username"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(agency__isnull=True) & models.Q(role=""))
+                | (models.Q(agency__isnull=False) & models.Q(role__in=Role.values)),
+                name="user_agency_and_role_go_together",
+            ),
+        ]
+        indexes = [models.Index(fields=["agency", "role"])]
+
+    @property
+    def is_case_worker_role(self) -> bool:
+        """Roles that work on cases (everyone but agency administrators)."""
+        return self.agency_id is not None and self.role in {Role.CASEWORKER, Role.LIAISON, Role.SUPERVISOR}
+
+    @property
+    def is_liaison_or_supervisor(self) -> bool:
+        return self.agency_id is not None and self.role in {Role.LIAISON, Role.SUPERVISOR}

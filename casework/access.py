@@ -1,0 +1,255 @@
+"""The one place that decides who may see or do what on a case, and which sections.
+
+Every view, API endpoint, template, export and notification asks this module; none decides for
+itself. Two stores answer:
+
+* guardian's direct foreign-key permission tables say *who takes part*: `view_case` held by an
+  agency's group means the agency participates; `work_on_case` held by a user puts a caseworker
+  on the case team. The services that change participation keep these rows in step.
+* `SectionGrant` says *which data sections* an agency may read. Grants carry their basis,
+  consent and expiry, which guardian rows cannot, and an expired grant stops access at the
+  moment it expires because every check compares `expires_at` with now.
+
+What a caller may not see raises `NotFound`, the same error as for something that does not
+exist, so nobody can probe for a child's existence.
+"""
+
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from agencies.models import Agency, Role, User
+from casework.models import (
+    Case,
+    CaseGroupObjectPermission,
+    CaseUserObjectPermission,
+    Consent,
+    Note,
+    SectionGrant,
+    Task,
+    TimelineEvent,
+)
+from casework.sections import CONSENT_SECTIONS, RULES, Section
+from common.errors import NotFound, PermissionDenied
+
+VIEW_CASE = "view_case"
+WORK_ON_CASE = "work_on_case"
+CASE_ROLES = frozenset({Role.CASEWORKER, Role.LIAISON, Role.SUPERVISOR})
+LIAISON_ROLES = frozenset({Role.LIAISON, Role.SUPERVISOR})
+
+
+def works_on_cases(user: User) -> bool:
+    """Agency members in a case role; agency administrators and platform staff see no case content."""
+    return bool(user.is_authenticated and user.is_active and user.agency_id and user.role in CASE_ROLES)
+
+
+def active_grant_filter(*, prefix: str = "") -> Q:
+    now = timezone.now()
+    return Q(**{f"{prefix}ended_at__isnull": True}) & (
+        Q(**{f"{prefix}expires_at__isnull": True}) | Q(**{f"{prefix}expires_at__gt": now})
+    )
+
+
+def agency_takes_part(*, agency_id: int, case_ref: str = "pk") -> Exists:
+    return Exists(
+        CaseGroupObjectPermission.objects.filter(
+            content_object=OuterRef(case_ref),
+            group__agency__id=agency_id,
+            permission__codename=VIEW_CASE,
+            permission__content_type__app_label="casework",
+        )
+    )
+
+
+def _on_case_team(*, user: User, case_ref: str = "pk") -> Exists:
+    return Exists(
+        CaseUserObjectPermission.objects.filter(
+            content_object=OuterRef(case_ref),
+            user_id=user.pk,
+            permission__codename=WORK_ON_CASE,
+            permission__content_type__app_label="casework",
+        )
+    )
+
+
+def _holds_task(*, user: User, case_ref: str = "pk") -> Exists:
+    return Exists(Task.objects.filter(case_id=OuterRef(case_ref), assignee_id=user.pk, owner_agency_id=user.agency_id))
+
+
+def case_visibility_filter(*, user: User, case_ref: str = "pk") -> Q:
+    """A filter over any queryset with a reference to a case (`case_ref`) that keeps the rows on
+    cases this user may see. One indexed `Exists` per rule, whatever the data size."""
+    if not works_on_cases(user):
+        return Q(pk__in=[])
+    assert user.agency_id is not None
+    takes_part = agency_takes_part(agency_id=user.agency_id, case_ref=case_ref)
+    if user.role in LIAISON_ROLES:
+        return Q(takes_part)
+    return Q(takes_part) & (Q(_on_case_team(user=user, case_ref=case_ref)) | Q(_holds_task(user=user, case_ref=case_ref)))
+
+
+def cases_visible_to(*, user: User) -> QuerySet[Case]:
+    return Case.objects.filter(case_visibility_filter(user=user))
+
+
+def _parse_id(value: object) -> uuid.UUID:
+    try:
+        return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+    except (TypeError, ValueError, AttributeError) as error:
+        raise NotFound() from error
+
+
+@dataclass(frozen=True)
+class CaseAccess:
+    """What one user may do on one case. Build it with `case_access` or `get_case_access`."""
+
+    user: User
+    case: Case
+    readable: frozenset[str]
+
+    @property
+    def agency(self) -> Agency:
+        assert self.user.agency is not None
+        return self.user.agency
+
+    @property
+    def is_lead(self) -> bool:
+        return self.case.lead_agency_id == self.user.agency_id
+
+    def stewards(self, section: str) -> bool:
+        return agency_stewards(agency=self.agency, case=self.case, section=section)
+
+    def may_read(self, section: str) -> bool:
+        return section in self.readable
+
+    def may_write(self, section: str) -> bool:
+        return section in self.readable and self.stewards(section)
+
+    @property
+    def writable(self) -> frozenset[str]:
+        return frozenset(section for section in self.readable if self.stewards(section))
+
+    @property
+    def is_liaison_or_supervisor(self) -> bool:
+        return self.user.role in LIAISON_ROLES
+
+    @property
+    def may_invite(self) -> bool:
+        return self.is_lead and self.is_liaison_or_supervisor
+
+    def may_grant(self, section: str) -> bool:
+        return section != Section.CORE and self.is_liaison_or_supervisor and self.stewards(section)
+
+    @property
+    def grantable_sections(self) -> frozenset[str]:
+        return frozenset(section for section in RULES if self.may_grant(section))
+
+    @property
+    def may_view_grants(self) -> bool:
+        return bool(self.grantable_sections)
+
+    def may_record_consent(self, sections: list[str] | frozenset[str]) -> bool:
+        return bool(sections) and all(self.stewards(section) for section in sections)
+
+    @property
+    def consent_sections(self) -> frozenset[str]:
+        """The consent-based sections this agency stewards, so may record consents for."""
+        return frozenset(section for section in CONSENT_SECTIONS if self.stewards(section))
+
+    @property
+    def may_view_access_log(self) -> bool:
+        return self.is_lead and self.user.role == Role.SUPERVISOR
+
+    @property
+    def may_manage_team(self) -> bool:
+        return self.is_liaison_or_supervisor
+
+    def require(self, allowed: bool, message: str) -> None:
+        if not allowed:
+            raise PermissionDenied(message)
+
+
+def agency_stewards(*, agency: Agency, case: Case, section: str) -> bool:
+    rule = RULES[section]
+    if rule.steward_kinds is None:
+        return case.lead_agency_id == agency.pk
+    return agency.kind in rule.steward_kinds
+
+
+def _readable_sections(*, user: User, case: Case) -> frozenset[str]:
+    granted = SectionGrant.objects.filter(active_grant_filter(), case=case, agency_id=user.agency_id).values_list(
+        "section", flat=True
+    )
+    return frozenset({Section.CORE.value, *granted})
+
+
+def get_case_access(*, user: User, case_id: object, lock: bool = False) -> CaseAccess:
+    """The case with this id as this user may see it, or `NotFound`. With `lock`, the case row is
+    locked for the rest of the caller's transaction."""
+    queryset = cases_visible_to(user=user).select_related("lead_agency")
+    if lock:
+        queryset = queryset.select_for_update(of=("self",))
+    case = queryset.filter(pk=_parse_id(case_id)).first()
+    if case is None:
+        raise NotFound()
+    return CaseAccess(user=user, case=case, readable=_readable_sections(user=user, case=case))
+
+
+def case_access(*, user: User, case: Case) -> CaseAccess:
+    """Access for a case object the caller already holds; re-checks visibility."""
+    if not cases_visible_to(user=user).filter(pk=case.pk).exists():
+        raise NotFound()
+    return CaseAccess(user=user, case=case, readable=_readable_sections(user=user, case=case))
+
+
+def readable_sections_by_case(*, user: User, case_ids: list[uuid.UUID]) -> dict[uuid.UUID, frozenset[str]]:
+    """Readable sections for many visible cases in one query (list pages)."""
+    by_case: dict[uuid.UUID, set[str]] = defaultdict(lambda: {Section.CORE.value})
+    rows = SectionGrant.objects.filter(
+        active_grant_filter(), case_id__in=case_ids, agency_id=user.agency_id
+    ).values_list("case_id", "section")
+    for case_id, section in rows:
+        by_case[case_id].add(section)
+    return {case_id: frozenset(by_case[case_id]) for case_id in case_ids}
+
+
+# --- things on a case ------------------------------------------------------------------------
+
+
+def tasks_visible_to(*, user: User) -> QuerySet[Task]:
+    """Tasks of the user's agency on cases the user may see. Tasks of other agencies are theirs."""
+    if not works_on_cases(user):
+        return Task.objects.none()
+    return Task.objects.filter(case_visibility_filter(user=user, case_ref="case_id"), owner_agency_id=user.agency_id)
+
+
+def get_task_for_user(*, user: User, task_id: object, lock: bool = False) -> Task:
+    queryset = tasks_visible_to(user=user).select_related("case", "case__lead_agency", "owner_agency", "assignee")
+    if lock:
+        queryset = queryset.select_for_update(of=("self",))
+    task = queryset.filter(pk=_parse_id(task_id)).first()
+    if task is None:
+        raise NotFound()
+    return task
+
+
+def notes_visible(*, access: CaseAccess) -> QuerySet[Note]:
+    return Note.objects.filter(case=access.case, section__in=access.readable)
+
+
+def timeline_visible(*, access: CaseAccess) -> QuerySet[TimelineEvent]:
+    return TimelineEvent.objects.filter(case=access.case, section__in=access.readable).filter(
+        Q(agencies=[]) | Q(agencies__contains=[access.user.agency_id])
+    )
+
+
+def grants_visible(*, access: CaseAccess) -> QuerySet[SectionGrant]:
+    """Grants of the sections the caller's agency stewards; other stewards' sharing is theirs."""
+    return SectionGrant.objects.filter(case=access.case, section__in=access.grantable_sections)
+
+
+def consents_visible(*, access: CaseAccess) -> QuerySet[Consent]:
+    return Consent.objects.filter(case=access.case, sections__overlap=list(access.consent_sections))

@@ -1,0 +1,186 @@
+"""Opening and editing cases."""
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.utils import timezone
+from guardian.shortcuts import assign_perm
+
+from agencies.models import User
+from casework.access import WORK_ON_CASE, CaseAccess, get_case_access, works_on_cases
+from casework.models import SECTION_MODELS, AgeBand, Case, CaseStatus, ParticipationVia, section_fields
+from casework.sections import CORE_FIELDS, DATA_SECTIONS, Section
+from casework.services.sharing import participant_join
+from casework.timeline import timeline_record
+from common.errors import PermissionDenied, StaleVersion, ValidationFailed
+
+SectionValues = Mapping[str, Mapping[str, Any]]
+
+
+def _next_case_number() -> str:
+    year = timezone.localdate().year
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO casework_casenumbercounter (year, last) VALUES (%s, 1) "
+            "ON CONFLICT (year) DO UPDATE SET last = casework_casenumbercounter.last + 1 RETURNING last",
+            [year],
+        )
+        (number,) = cursor.fetchone()
+    return f"BR-{year}-{number:06d}"
+
+
+def _validate_core(values: Mapping[str, Any]) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    unknown = set(values) - set(CORE_FIELDS)
+    for name in sorted(unknown):
+        errors[name] = ["Unknown field."]
+    if "pseudonym" in values:
+        pseudonym = values["pseudonym"]
+        if not isinstance(pseudonym, str) or not pseudonym.strip():
+            errors["pseudonym"] = ["Give initials or a pseudonym."]
+        elif len(pseudonym.strip()) > 64:
+            errors["pseudonym"] = ["At most 64 characters."]
+    if "age_band" in values and values["age_band"] not in AgeBand.values:
+        errors["age_band"] = [f"Must be one of: {', '.join(AgeBand.values)}."]
+    if "status" in values and values["status"] not in CaseStatus.values:
+        errors["status"] = [f"Must be one of: {', '.join(CaseStatus.values)}."]
+    return errors
+
+
+def _check_section_names(sections: SectionValues) -> None:
+    unknown = sorted(set(sections) - set(DATA_SECTIONS))
+    if unknown:
+        raise ValidationFailed("Unknown section.", fields={name: ["Unknown section."] for name in unknown})
+
+
+def _require_writable(access: CaseAccess, sections: SectionValues, *, core: bool) -> None:
+    denied = sorted(name for name in sections if not access.may_write(name))
+    if core and not access.may_write(Section.CORE):
+        denied.insert(0, Section.CORE)
+    if denied:
+        raise PermissionDenied(f"Your agency may not write: {', '.join(denied)}.")
+
+
+def _apply_sections(*, case: Case, sections: SectionValues) -> dict[str, list[str]]:
+    """Validate and save section values. Returns the changed field names per section; raises
+    `ValidationFailed` with `section.field` keys before saving anything if any value is bad."""
+    errors: dict[str, list[str]] = {}
+    pending = []
+    changed: dict[str, list[str]] = {}
+    for name, values in sections.items():
+        if not isinstance(values, Mapping):
+            errors[name] = ["Expected an object of fields."]
+            continue
+        allowed = section_fields(name)
+        for field in sorted(set(values) - set(allowed)):
+            errors[f"{name}.{field}"] = ["Unknown field."]
+        row = SECTION_MODELS[name].objects.select_for_update().get(case=case)
+        before = {field: getattr(row, field) for field in allowed}
+        for field in allowed:
+            if field in values:
+                setattr(row, field, values[field])
+        try:
+            row.full_clean(exclude=["case"], validate_unique=False)
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                errors[f"{name}.{field}"] = list(messages)
+            continue
+        fields_changed = [field for field in allowed if getattr(row, field) != before[field]]
+        if fields_changed:
+            pending.append((row, fields_changed))
+            changed[name] = fields_changed
+    if errors:
+        raise ValidationFailed("Some fields are not valid.", fields=errors)
+    for row, fields_changed in pending:
+        row.save(update_fields=fields_changed)
+    return changed
+
+
+@transaction.atomic
+def case_open(
+    *,
+    actor: User,
+    pseudonym: str,
+    age_band: str = AgeBand.UNKNOWN,
+    sections: SectionValues | None = None,
+) -> Case:
+    """Open a case led by the actor's agency, put the actor on its team and save any sections
+    the lead agency stewards."""
+    if not works_on_cases(actor):
+        raise PermissionDenied("Only caseworkers, liaisons and supervisors open cases.")
+    assert actor.agency is not None
+    sections = sections or {}
+    _check_section_names(sections)
+    errors = _validate_core({"pseudonym": pseudonym, "age_band": age_band})
+    if errors:
+        raise ValidationFailed("The case could not be opened.", fields=errors)
+    case = Case.objects.create(
+        number=_next_case_number(),
+        pseudonym=pseudonym.strip(),
+        age_band=age_band,
+        lead_agency=actor.agency,
+        created_by=actor,
+    )
+    for model in SECTION_MODELS.values():
+        model.objects.create(case=case)
+    timeline_record(case=case, kind="case_opened", summary=f"Case opened by {actor.agency.name}.", actor=actor)
+    participant_join(case=case, agency=actor.agency, via=ParticipationVia.OPENED, actor=actor)
+    assign_perm(f"casework.{WORK_ON_CASE}", actor, case)
+    if sections:
+        access = get_case_access(user=actor, case_id=case.pk)
+        _require_writable(access, sections, core=False)
+        for name, fields in _apply_sections(case=case, sections=sections).items():
+            timeline_record(
+                case=case, kind="section_updated", summary=f"{name.title()} recorded ({', '.join(fields)}).",
+                actor=actor, section=name,
+            )
+    return case
+
+
+@transaction.atomic
+def case_update(
+    *,
+    actor: User,
+    case: Case,
+    expected_version: int,
+    core: Mapping[str, Any] | None = None,
+    sections: SectionValues | None = None,
+) -> Case:
+    """Apply an edit made against `expected_version`; a stale version raises `StaleVersion` and
+    changes nothing."""
+    core = core or {}
+    sections = sections or {}
+    access = get_case_access(user=actor, case_id=case.pk, lock=True)
+    case = access.case
+    _check_section_names(sections)
+    _require_writable(access, sections, core=bool(core))
+    if case.version != expected_version:
+        raise StaleVersion()
+    errors = _validate_core(core)
+    if errors:
+        raise ValidationFailed("Some fields are not valid.", fields=errors)
+    changed_core = [name for name in CORE_FIELDS if name in core and getattr(case, name) != _clean_core(name, core[name])]
+    for name in changed_core:
+        setattr(case, name, _clean_core(name, core[name]))
+    changed_sections = _apply_sections(case=case, sections=sections)
+    if not changed_core and not changed_sections:
+        return case
+    case.version += 1
+    case.save(update_fields=[*changed_core, "version", "updated_at"])
+    if changed_core:
+        timeline_record(
+            case=case, kind="case_updated", summary=f"Case details changed ({', '.join(changed_core)}).", actor=actor,
+            data={"fields": changed_core},
+        )
+    for name, fields in changed_sections.items():
+        timeline_record(
+            case=case, kind="section_updated", summary=f"{name.title()} updated ({', '.join(fields)}).",
+            actor=actor, section=name, data={"fields": fields},
+        )
+    return case
+
+
+def _clean_core(name: str, value: Any) -> Any:
+    return value.strip() if name == "pseudonym" else value

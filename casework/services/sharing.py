@@ -1,0 +1,307 @@
+"""Who takes part in a case and what each participant may read: participants, the case team,
+section grants and consents."""
+
+from datetime import date, datetime, time, timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from guardian.shortcuts import assign_perm
+
+from agencies.models import Agency, User
+from casework.access import (
+    CASE_ROLES,
+    VIEW_CASE,
+    WORK_ON_CASE,
+    active_grant_filter,
+    agency_stewards,
+    case_access,
+)
+from casework.models import (
+    Case,
+    CaseParticipant,
+    Consent,
+    GrantBasis,
+    GrantEndReason,
+    ParticipationVia,
+    SectionGrant,
+)
+from casework.sections import CONSENT_SECTIONS, DATA_SECTIONS, RULES, SharingNeeds, default_sections_for
+from casework.timeline import timeline_record
+from common.errors import Conflict, PermissionDenied, ValidationFailed
+
+
+def participant_join(*, case: Case, agency: Agency, via: str, actor: User | None) -> CaseParticipant:
+    """Make `agency` a participant with its default grants. Idempotent: an agency already on the
+    case keeps what it has. Callers check permission; call inside their transaction."""
+    participant, created = CaseParticipant.objects.get_or_create(
+        case=case, agency=agency, defaults={"via": via, "invited_by": actor}
+    )
+    if not created:
+        return participant
+    assign_perm(f"casework.{VIEW_CASE}", agency.group, case)
+    already = set(
+        SectionGrant.objects.filter(case=case, agency=agency, ended_at__isnull=True).values_list("section", flat=True)
+    )
+    SectionGrant.objects.bulk_create(
+        SectionGrant(case=case, agency=agency, section=section, basis=GrantBasis.DEFAULT, granted_by=actor)
+        for section in sorted(default_sections_for(agency_kind=agency.kind) - already)
+    )
+    timeline_record(
+        case=case,
+        kind="participant_joined",
+        summary=f"{agency.name} joined the case ({ParticipationVia(via).label.lower()}).",
+        actor=actor,
+        data={"agency": agency.pk, "via": via},
+    )
+    return participant
+
+
+@transaction.atomic
+def participant_invite(*, actor: User, case: Case, agency: Agency) -> CaseParticipant:
+    access = case_access(user=actor, case=case)
+    access.require(access.may_invite, "Only a liaison or supervisor of the lead agency invites agencies.")
+    if CaseParticipant.objects.filter(case=case, agency=agency).exists():
+        raise Conflict("This agency already takes part in the case.")
+    return participant_join(case=case, agency=agency, via=ParticipationVia.INVITED, actor=actor)
+
+
+@transaction.atomic
+def team_member_add(*, actor: User, case: Case, member: User) -> None:
+    """Put a member of the actor's agency on the case team, so a caseworker sees the case."""
+    access = case_access(user=actor, case=case)
+    access.require(access.may_manage_team, "Only a liaison or supervisor builds the case team.")
+    if member.agency_id != actor.agency_id or member.role not in CASE_ROLES or not member.is_active:
+        raise ValidationFailed("The case team is made of your agency's caseworkers.", fields={"user": ["Not a case worker of your agency."]})
+    assign_perm(f"casework.{WORK_ON_CASE}", member, case)
+    timeline_record(
+        case=case,
+        kind="team_member_added",
+        summary=f"{member.get_full_name() or member.username} joined the case team.",
+        actor=actor,
+        agencies=[actor.agency_id] if actor.agency_id else [],
+    )
+
+
+def _end_of_day(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
+
+
+def _consent_is_active(consent: Consent) -> bool:
+    return consent.revoked_at is None and timezone.localdate() <= consent.expires_on
+
+
+@transaction.atomic
+def grant_create(
+    *,
+    actor: User,
+    case: Case,
+    agency: Agency,
+    section: str,
+    consent: Consent | None = None,
+    expires_at: datetime | None = None,
+) -> SectionGrant:
+    access = case_access(user=actor, case=case)
+    if section not in DATA_SECTIONS:
+        raise ValidationFailed("Unknown section.", fields={"section": [f"Must be one of: {', '.join(DATA_SECTIONS)}."]})
+    access.require(access.may_grant(section), "Only a liaison or supervisor of the section's steward agency grants it.")
+    if not CaseParticipant.objects.filter(case=case, agency=agency).exists():
+        raise ValidationFailed("Invite the agency to the case first.", fields={"agency": ["Not a participant of this case."]})
+    rule = RULES[section]
+    if rule.only_kinds is not None and agency.kind not in rule.only_kinds:
+        raise PermissionDenied(f"The {section} section is never shared outside {', '.join(sorted(rule.only_kinds))} agencies.")
+    if expires_at is not None and expires_at <= timezone.now():
+        raise ValidationFailed("The grant would already have expired.", fields={"expires_at": ["Must be in the future."]})
+
+    basis = GrantBasis.STEWARD
+    if rule.sharing is SharingNeeds.CONSENT:
+        if consent is None:
+            raise ValidationFailed(
+                f"Sharing the {section} section needs a recorded consent.",
+                fields={"consent": ["A consent naming this agency and section is required."]},
+            )
+        if consent.case_id != case.pk or consent.recipient_agency_id != agency.pk or section not in consent.sections:
+            raise ValidationFailed(
+                "The consent does not cover this agency and section.",
+                fields={"consent": ["The consent must name this case, this agency and this section."]},
+            )
+        if not _consent_is_active(consent):
+            raise ValidationFailed("The consent has expired or was revoked.", fields={"consent": ["Not active."]})
+        basis = GrantBasis.CONSENT
+        consent_end = _end_of_day(consent.expires_on)
+        expires_at = consent_end if expires_at is None else min(expires_at, consent_end)
+    elif consent is not None:
+        raise ValidationFailed("This section is shared by a steward's grant, not a consent.", fields={"consent": ["Not used for this section."]})
+
+    if SectionGrant.objects.filter(active_grant_filter(), case=case, agency=agency, section=section).exists():
+        raise Conflict("This agency already holds an active grant for this section.")
+    # An expired grant not yet swept still occupies the one-active-grant slot; close it first.
+    SectionGrant.objects.filter(case=case, agency=agency, section=section, ended_at__isnull=True).update(
+        ended_at=timezone.now(), end_reason=GrantEndReason.EXPIRED
+    )
+    try:
+        with transaction.atomic():
+            grant = SectionGrant.objects.create(
+                case=case,
+                agency=agency,
+                section=section,
+                basis=basis,
+                consent=consent,
+                granted_by=actor,
+                expires_at=expires_at,
+            )
+    except IntegrityError as error:
+        raise Conflict("This agency already holds an active grant for this section.") from error
+    timeline_record(
+        case=case,
+        kind="grant_created",
+        summary=f"{agency.name} was granted the {section} section ({GrantBasis(basis).label.lower()}).",
+        actor=actor,
+        section=section,
+        data={"agency": agency.pk, "section": section, "basis": basis, "grant": str(grant.pk)},
+    )
+    return grant
+
+
+@transaction.atomic
+def grant_revoke(*, actor: User, grant: SectionGrant) -> SectionGrant:
+    grant = SectionGrant.objects.select_for_update().select_related("case", "agency").get(pk=grant.pk)
+    access = case_access(user=actor, case=grant.case)
+    access.require(access.may_grant(grant.section), "Only a liaison or supervisor of the section's steward agency revokes it.")
+    if grant.ended_at is not None:
+        raise Conflict("This grant has already ended.")
+    if agency_stewards(agency=grant.agency, case=grant.case, section=grant.section):
+        raise Conflict("A steward agency's own access to its section cannot be revoked.")
+    _end_grant(grant=grant, actor=actor, reason=GrantEndReason.REVOKED)
+    return grant
+
+
+def _end_grant(*, grant: SectionGrant, actor: User | None, reason: str) -> None:
+    grant.ended_at = timezone.now()
+    grant.ended_by = actor
+    grant.end_reason = reason
+    grant.save(update_fields=["ended_at", "ended_by", "end_reason"])
+    timeline_record(
+        case=grant.case,
+        kind="grant_ended",
+        summary=f"{grant.agency.name} no longer holds the {grant.section} section ({GrantEndReason(reason).label.lower()}).",
+        actor=actor,
+        section=grant.section,
+        data={"agency": grant.agency_id, "section": grant.section, "reason": reason, "grant": str(grant.pk)},
+    )
+
+
+@transaction.atomic
+def consent_record(
+    *,
+    actor: User,
+    case: Case,
+    recipient_agency: Agency,
+    sections: list[str],
+    purpose: str,
+    signed_by: str,
+    signed_on: date,
+    expires_on: date | None = None,
+) -> Consent:
+    access = case_access(user=actor, case=case)
+    errors: dict[str, list[str]] = {}
+    sections = sorted(set(sections))
+    unknown = [section for section in sections if section not in CONSENT_SECTIONS]
+    if not sections:
+        errors["sections"] = ["Name at least one section."]
+    elif unknown:
+        errors["sections"] = [f"Consent applies only to: {', '.join(sorted(CONSENT_SECTIONS))}."]
+    if not purpose.strip():
+        errors["purpose"] = ["State the purpose of the disclosure."]
+    if not signed_by.strip():
+        errors["signed_by"] = ["Name who signed."]
+    today = timezone.localdate()
+    max_days = settings.BRIDGE_CONSENT_MAX_DAYS
+    if signed_on > today:
+        errors["signed_on"] = ["Cannot be in the future."]
+    if expires_on is None:
+        expires_on = signed_on + timedelta(days=max_days)
+    if expires_on <= signed_on:
+        errors["expires_on"] = ["Must be after the signing date."]
+    elif (expires_on - signed_on).days > max_days:
+        errors["expires_on"] = [f"A consent lasts at most {max_days} days."]
+    elif expires_on < today:
+        errors["expires_on"] = ["This consent has already expired."]
+    if recipient_agency.pk == actor.agency_id:
+        errors["recipient_agency"] = ["Your agency already holds what it stewards."]
+    if errors:
+        raise ValidationFailed("The consent could not be recorded.", fields=errors)
+    access.require(access.may_record_consent(sections), "Only a steward of every section named records this consent.")
+    consent = Consent.objects.create(
+        case=case,
+        recipient_agency=recipient_agency,
+        sections=sections,
+        purpose=purpose.strip(),
+        signed_by=signed_by.strip(),
+        signed_on=signed_on,
+        expires_on=expires_on,
+        recorded_by=actor,
+        recorded_by_agency_id=actor.agency_id,
+    )
+    timeline_record(
+        case=case,
+        kind="consent_recorded",
+        summary=f"Consent recorded for {recipient_agency.name} ({', '.join(sections)}) until {expires_on:%Y-%m-%d}.",
+        actor=actor,
+        agencies=_steward_agency_ids(case=case, sections=sections) | {recipient_agency.pk},
+        data={"consent": str(consent.pk)},
+    )
+    return consent
+
+
+def _steward_agency_ids(*, case: Case, sections: list[str]) -> set[int]:
+    participants = Agency.objects.filter(participations__case=case)
+    return {
+        agency.pk
+        for agency in participants
+        if any(agency_stewards(agency=agency, case=case, section=section) for section in sections)
+    }
+
+
+@transaction.atomic
+def consent_revoke(*, actor: User, consent: Consent) -> Consent:
+    consent = Consent.objects.select_for_update().select_related("case", "recipient_agency").get(pk=consent.pk)
+    access = case_access(user=actor, case=consent.case)
+    access.require(access.may_record_consent(consent.sections), "Only a steward of every section named revokes this consent.")
+    if consent.revoked_at is not None:
+        raise Conflict("This consent was already revoked.")
+    consent.revoked_at = timezone.now()
+    consent.revoked_by = actor
+    consent.save(update_fields=["revoked_at", "revoked_by"])
+    for grant in SectionGrant.objects.select_for_update().select_related("case", "agency").filter(
+        consent=consent, ended_at__isnull=True
+    ):
+        _end_grant(grant=grant, actor=actor, reason=GrantEndReason.CONSENT_REVOKED)
+    timeline_record(
+        case=consent.case,
+        kind="consent_revoked",
+        summary=f"Consent for {consent.recipient_agency.name} was revoked.",
+        actor=actor,
+        agencies=_steward_agency_ids(case=consent.case, sections=consent.sections) | {consent.recipient_agency_id},
+        data={"consent": str(consent.pk)},
+    )
+    return consent
+
+
+def grants_end_expired(*, now: datetime | None = None) -> int:
+    """Close grants whose time has passed. Access already stopped at expiry; this records it.
+    Safe to run concurrently: rows are claimed with SKIP LOCKED."""
+    now = now or timezone.now()
+    ended = 0
+    with transaction.atomic():
+        expired = (
+            SectionGrant.objects.select_for_update(skip_locked=True)
+            .select_related("case", "agency")
+            .filter(ended_at__isnull=True, expires_at__lte=now)
+            .order_by("expires_at")[:500]
+        )
+        for grant in expired:
+            _end_grant(grant=grant, actor=None, reason=GrantEndReason.EXPIRED)
+            ended += 1
+    return ended
+

@@ -1,0 +1,36 @@
+"""Writing the case timeline. Summaries name what happened, never section content."""
+
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from typing import Any
+
+from django.utils import timezone
+
+from agencies.models import User
+from casework.models import Case, TimelineEvent
+from casework.sections import Section
+
+
+def timeline_record(
+    *,
+    case: Case,
+    kind: str,
+    summary: str,
+    actor: User | None,
+    section: str = Section.CORE,
+    agencies: Iterable[int] = (),
+    data: Mapping[str, Any] | None = None,
+    occurred_at: datetime | None = None,
+) -> TimelineEvent:
+    """`agencies`, when given, limits the entry to those agencies (a task is its owner's business)."""
+    return TimelineEvent.objects.create(
+        case=case,
+        kind=kind,
+        summary=summary[:300],
+        actor=actor,
+        actor_agency_id=actor.agency_id if actor is not None else None,
+        section=section,
+        agencies=sorted(set(agencies)),
+        data=dict(data or {}),
+        occurred_at=occurred_at or timezone.now(),
+    )

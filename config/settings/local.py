@@ -1,0 +1,15 @@
+"""The demo and developer machine: known defaults, debug on, mail printed to the console."""
+
+import os
+
+os.environ.setdefault("DJANGO_SECRET_KEY", "local-only-insecure-key-never-use-in-production")
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bridge")
+os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/0")
+os.environ.setdefault("DJANGO_DEBUG", "true")
+os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
+os.environ.setdefault("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+
+from config.settings.base import *  # noqa: E402, F403
+
+# Demo users sign in with these; they exist only where these settings are in force.
+BRIDGE_DEMO_PASSWORD = "bridge-demo-2026"

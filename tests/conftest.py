@@ -1,0 +1,80 @@
+"""Shared fixtures: three agencies as in STYLE.md — the lead agency of a case, a partner it
+shared the case with, and an unrelated agency that must get not-found everywhere."""
+
+from dataclasses import dataclass
+
+import pytest
+
+from agencies.models import Agency, AgencyKind, Role, User
+from casework.models import Case
+from casework.services.sharing import participant_invite
+from tests.factories import AgencyFactory, PlatformAdminFactory, UserFactory, open_case
+
+
+@dataclass
+class Staff:
+    agency: Agency
+    caseworker: User
+    liaison: User
+    supervisor: User
+    admin: User
+
+    def by_role(self, role: str) -> User:
+        return {
+            Role.CASEWORKER: self.caseworker,
+            Role.LIAISON: self.liaison,
+            Role.SUPERVISOR: self.supervisor,
+            Role.AGENCY_ADMIN: self.admin,
+        }[role]
+
+
+def make_staff(*, kind: str, name: str) -> Staff:
+    agency = AgencyFactory(kind=kind, name=name)
+    return Staff(
+        agency=agency,
+        caseworker=UserFactory(agency=agency, role=Role.CASEWORKER),
+        liaison=UserFactory(agency=agency, role=Role.LIAISON),
+        supervisor=UserFactory(agency=agency, role=Role.SUPERVISOR),
+        admin=UserFactory(agency=agency, role=Role.AGENCY_ADMIN),
+    )
+
+
+@pytest.fixture
+def lead() -> Staff:
+    return make_staff(kind=AgencyKind.CHILD_WELFARE, name="Harris County CPS")
+
+
+@pytest.fixture
+def partner() -> Staff:
+    return make_staff(kind=AgencyKind.LAW_ENFORCEMENT, name="Houston Police Department")
+
+
+@pytest.fixture
+def unrelated() -> Staff:
+    return make_staff(kind=AgencyKind.CHILD_WELFARE, name="Dallas County CPS")
+
+
+@pytest.fixture
+def platform_admin() -> User:
+    return PlatformAdminFactory()
+
+
+@pytest.fixture
+def case(lead: Staff) -> Case:
+    """A case the lead agency's caseworker opened, with identity and location recorded."""
+    return open_case(
+        actor=lead.caseworker,
+        pseudonym="M.R.",
+        age_band="15-17",
+        sections={
+            "identity": {"legal_name": "Maria Rivera", "date_of_birth": "2010-04-02", "languages": ["es"]},
+            "location": {"placement_type": "foster_family", "address": "12 Elm Street", "school": "Lee High"},
+        },
+    )
+
+
+@pytest.fixture
+def shared_case(case: Case, lead: Staff, partner: Staff) -> Case:
+    """The case with the partner agency invited."""
+    participant_invite(actor=lead.liaison, case=case, agency=partner.agency)
+    return case

@@ -1,0 +1,61 @@
+"""factory_boy factories. Agencies and users are plain rows; cases are opened through the real
+service so that participation, default grants and guardian rows are exactly as in production."""
+
+from datetime import timedelta
+from typing import Any
+
+import factory
+from django.contrib.auth.models import Group
+from django.utils import timezone
+
+from agencies.models import Agency, AgencyKind, Role, User
+from casework.models import Case
+from casework.services.cases import case_open
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+class AgencyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Agency
+
+    name = factory.Sequence(lambda n: f"Agency {n}")
+    kind = AgencyKind.CHILD_WELFARE
+    jurisdiction = "TX"
+    group = factory.LazyAttribute(lambda agency: Group.objects.create(name=f"agency:{agency.name}"))
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda user: f"{user.username}@example.org")
+    first_name = "Pat"
+    last_name = factory.Sequence(lambda n: f"Worker{n}")
+    agency = factory.SubFactory(AgencyFactory)
+    role = Role.CASEWORKER
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def agency_group(self, create: bool, extracted: Any, **kwargs: Any) -> None:
+        if create and self.agency is not None:
+            self.groups.add(self.agency.group)
+        if create:
+            self.save()
+
+
+class PlatformAdminFactory(UserFactory):
+    agency = None
+    role = ""
+    is_staff = True
+    is_superuser = True
+
+
+def open_case(*, actor: User, pseudonym: str = "M.R.", **kwargs: Any) -> Case:
+    return case_open(actor=actor, pseudonym=pseudonym, **kwargs)
+
+
+def in_hours(hours: float) -> Any:
+    return timezone.now() + timedelta(hours=hours)
