@@ -1,0 +1,24 @@
+# Shortcuts for the scripts in scripts/, which hold the real logic (and work without make).
+#   make run                 demo on http://127.0.0.1:8000 (BRIDGE_PORT=... to change)
+#   make test                all checks; pass pytest options with ARGS="-k reminders -x"
+#   make lint                ruff and mypy only
+#   make bench               benchmarks (scripts/bench), when there are any
+
+.PHONY: run test lint bench
+
+run:
+	bash scripts/run
+
+test:
+	bash scripts/test $(ARGS)
+
+lint:
+	bash scripts/test --lint
+
+bench:
+	@if [ -f scripts/bench ]; then \
+		bash scripts/bench $(ARGS); \
+	else \
+		echo "make bench: there is no scripts/bench yet, so there is nothing to benchmark." >&2; \
+		exit 1; \
+	fi
