@@ -49,7 +49,9 @@ class User(AbstractUser):
     (staff without an agency) manage agencies and templates but never see case content."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="members")
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="members"
+    )
     role = models.CharField(max_length=32, choices=Role.choices, blank=True, default="")
 
     class Meta:

@@ -89,7 +89,20 @@ def user_change_role(*, actor: User, user: User, role: str) -> User:
     if user.agency is None or not may_manage_members(actor=actor, agency=user.agency):
         raise PermissionDenied("You may only change roles in your own agency.")
     if role not in Role.values:
-        raise ValidationFailed("Unknown role.", fields={"role": [f"Must be one of: {', '.join(Role.values)}."]})
+        raise ValidationFailed(
+            "Unknown role.", fields={"role": [f"Must be one of: {', '.join(Role.values)}."]}
+        )
     user.role = role
     user.save(update_fields=["role"])
+    return user
+
+
+@transaction.atomic
+def user_sync_agency_group(*, user: User) -> User:
+    """Make the user's groups exactly their agency's group. Agency groups are the only groups in
+    Bridge, so membership alone decides them. Trusted callers only (the admin checks permission)."""
+    if user.agency_id is None and user.role:
+        user.role = ""
+        user.save(update_fields=["role"])
+    user.groups.set([user.agency.group] if user.agency is not None else [])
     return user

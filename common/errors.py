@@ -49,5 +49,7 @@ class StaleVersion(ApplicationError):
     code = "stale_version"
     status = 412
 
-    def __init__(self, message: str = "This record was changed by someone else; reload it and try again.") -> None:
+    def __init__(
+        self, message: str = "This record was changed by someone else; reload it and try again."
+    ) -> None:
         super().__init__(message)

@@ -76,7 +76,7 @@ def _apply_sections(*, case: Case, sections: SectionValues) -> dict[str, list[st
         allowed = section_fields(name)
         for field in sorted(set(values) - set(allowed)):
             errors[f"{name}.{field}"] = ["Unknown field."]
-        row = SECTION_MODELS[name].objects.select_for_update().get(case=case)
+        row = SECTION_MODELS[name]._default_manager.select_for_update().get(case=case)
         before = {field: getattr(row, field) for field in allowed}
         for field in allowed:
             if field in values:
@@ -124,8 +124,10 @@ def case_open(
         created_by=actor,
     )
     for model in SECTION_MODELS.values():
-        model.objects.create(case=case)
-    timeline_record(case=case, kind="case_opened", summary=f"Case opened by {actor.agency.name}.", actor=actor)
+        model._default_manager.create(case=case)
+    timeline_record(
+        case=case, kind="case_opened", summary=f"Case opened by {actor.agency.name}.", actor=actor
+    )
     participant_join(case=case, agency=actor.agency, via=ParticipationVia.OPENED, actor=actor)
     assign_perm(f"casework.{WORK_ON_CASE}", actor, case)
     if sections:
@@ -133,8 +135,11 @@ def case_open(
         _require_writable(access, sections, core=False)
         for name, fields in _apply_sections(case=case, sections=sections).items():
             timeline_record(
-                case=case, kind="section_updated", summary=f"{name.title()} recorded ({', '.join(fields)}).",
-                actor=actor, section=name,
+                case=case,
+                kind="section_updated",
+                summary=f"{name.title()} recorded ({', '.join(fields)}).",
+                actor=actor,
+                section=name,
             )
     return case
 
@@ -161,7 +166,9 @@ def case_update(
     errors = _validate_core(core)
     if errors:
         raise ValidationFailed("Some fields are not valid.", fields=errors)
-    changed_core = [name for name in CORE_FIELDS if name in core and getattr(case, name) != _clean_core(name, core[name])]
+    changed_core = [
+        name for name in CORE_FIELDS if name in core and getattr(case, name) != _clean_core(name, core[name])
+    ]
     for name in changed_core:
         setattr(case, name, _clean_core(name, core[name]))
     changed_sections = _apply_sections(case=case, sections=sections)
@@ -171,13 +178,20 @@ def case_update(
     case.save(update_fields=[*changed_core, "version", "updated_at"])
     if changed_core:
         timeline_record(
-            case=case, kind="case_updated", summary=f"Case details changed ({', '.join(changed_core)}).", actor=actor,
+            case=case,
+            kind="case_updated",
+            summary=f"Case details changed ({', '.join(changed_core)}).",
+            actor=actor,
             data={"fields": changed_core},
         )
     for name, fields in changed_sections.items():
         timeline_record(
-            case=case, kind="section_updated", summary=f"{name.title()} updated ({', '.join(fields)}).",
-            actor=actor, section=name, data={"fields": fields},
+            case=case,
+            kind="section_updated",
+            summary=f"{name.title()} updated ({', '.join(fields)}).",
+            actor=actor,
+            section=name,
+            data={"fields": fields},
         )
     return case
 

@@ -16,17 +16,25 @@ def note_add(*, actor: User, case: Case, section: str, body: str) -> Note:
     section."""
     access = case_access(user=actor, case=case)
     if section not in Section.values:
-        raise ValidationFailed("Unknown section.", fields={"section": [f"Must be one of: {', '.join(Section.values)}."]})
+        raise ValidationFailed(
+            "Unknown section.", fields={"section": [f"Must be one of: {', '.join(Section.values)}."]}
+        )
     access.require(access.may_read(section), "Your agency may not write in this section.")
     body = body.strip()
     if not body:
         raise ValidationFailed("The note is empty.", fields={"body": ["This field may not be blank."]})
     if len(body) > NOTE_MAX_LENGTH:
-        raise ValidationFailed("The note is too long.", fields={"body": [f"At most {NOTE_MAX_LENGTH} characters."]})
+        raise ValidationFailed(
+            "The note is too long.", fields={"body": [f"At most {NOTE_MAX_LENGTH} characters."]}
+        )
     assert actor.agency is not None
     note = Note.objects.create(case=case, section=section, body=body, author=actor, agency=actor.agency)
     timeline_record(
-        case=case, kind="note_added", summary=f"Note added by {actor.agency.name}.", actor=actor, section=section,
+        case=case,
+        kind="note_added",
+        summary=f"Note added by {actor.agency.name}.",
+        actor=actor,
+        section=section,
         data={"note": str(note.pk)},
     )
     return note

@@ -41,7 +41,9 @@ def participant_join(*, case: Case, agency: Agency, via: str, actor: User | None
         return participant
     assign_perm(f"casework.{VIEW_CASE}", agency.group, case)
     already = set(
-        SectionGrant.objects.filter(case=case, agency=agency, ended_at__isnull=True).values_list("section", flat=True)
+        SectionGrant.objects.filter(case=case, agency=agency, ended_at__isnull=True).values_list(
+            "section", flat=True
+        )
     )
     SectionGrant.objects.bulk_create(
         SectionGrant(case=case, agency=agency, section=section, basis=GrantBasis.DEFAULT, granted_by=actor)
@@ -72,7 +74,10 @@ def team_member_add(*, actor: User, case: Case, member: User) -> None:
     access = case_access(user=actor, case=case)
     access.require(access.may_manage_team, "Only a liaison or supervisor builds the case team.")
     if member.agency_id != actor.agency_id or member.role not in CASE_ROLES or not member.is_active:
-        raise ValidationFailed("The case team is made of your agency's caseworkers.", fields={"user": ["Not a case worker of your agency."]})
+        raise ValidationFailed(
+            "The case team is made of your agency's caseworkers.",
+            fields={"user": ["Not a case worker of your agency."]},
+        )
     assign_perm(f"casework.{WORK_ON_CASE}", member, case)
     timeline_record(
         case=case,
@@ -103,15 +108,25 @@ def grant_create(
 ) -> SectionGrant:
     access = case_access(user=actor, case=case)
     if section not in DATA_SECTIONS:
-        raise ValidationFailed("Unknown section.", fields={"section": [f"Must be one of: {', '.join(DATA_SECTIONS)}."]})
-    access.require(access.may_grant(section), "Only a liaison or supervisor of the section's steward agency grants it.")
+        raise ValidationFailed(
+            "Unknown section.", fields={"section": [f"Must be one of: {', '.join(DATA_SECTIONS)}."]}
+        )
+    access.require(
+        access.may_grant(section), "Only a liaison or supervisor of the section's steward agency grants it."
+    )
     if not CaseParticipant.objects.filter(case=case, agency=agency).exists():
-        raise ValidationFailed("Invite the agency to the case first.", fields={"agency": ["Not a participant of this case."]})
+        raise ValidationFailed(
+            "Invite the agency to the case first.", fields={"agency": ["Not a participant of this case."]}
+        )
     rule = RULES[section]
     if rule.only_kinds is not None and agency.kind not in rule.only_kinds:
-        raise PermissionDenied(f"The {section} section is never shared outside {', '.join(sorted(rule.only_kinds))} agencies.")
+        raise PermissionDenied(
+            f"The {section} section is never shared outside {', '.join(sorted(rule.only_kinds))} agencies."
+        )
     if expires_at is not None and expires_at <= timezone.now():
-        raise ValidationFailed("The grant would already have expired.", fields={"expires_at": ["Must be in the future."]})
+        raise ValidationFailed(
+            "The grant would already have expired.", fields={"expires_at": ["Must be in the future."]}
+        )
 
     basis = GrantBasis.STEWARD
     if rule.sharing is SharingNeeds.CONSENT:
@@ -120,18 +135,27 @@ def grant_create(
                 f"Sharing the {section} section needs a recorded consent.",
                 fields={"consent": ["A consent naming this agency and section is required."]},
             )
-        if consent.case_id != case.pk or consent.recipient_agency_id != agency.pk or section not in consent.sections:
+        if (
+            consent.case_id != case.pk
+            or consent.recipient_agency_id != agency.pk
+            or section not in consent.sections
+        ):
             raise ValidationFailed(
                 "The consent does not cover this agency and section.",
                 fields={"consent": ["The consent must name this case, this agency and this section."]},
             )
         if not _consent_is_active(consent):
-            raise ValidationFailed("The consent has expired or was revoked.", fields={"consent": ["Not active."]})
+            raise ValidationFailed(
+                "The consent has expired or was revoked.", fields={"consent": ["Not active."]}
+            )
         basis = GrantBasis.CONSENT
         consent_end = _end_of_day(consent.expires_on)
         expires_at = consent_end if expires_at is None else min(expires_at, consent_end)
     elif consent is not None:
-        raise ValidationFailed("This section is shared by a steward's grant, not a consent.", fields={"consent": ["Not used for this section."]})
+        raise ValidationFailed(
+            "This section is shared by a steward's grant, not a consent.",
+            fields={"consent": ["Not used for this section."]},
+        )
 
     if SectionGrant.objects.filter(active_grant_filter(), case=case, agency=agency, section=section).exists():
         raise Conflict("This agency already holds an active grant for this section.")
@@ -167,7 +191,10 @@ def grant_create(
 def grant_revoke(*, actor: User, grant: SectionGrant) -> SectionGrant:
     grant = SectionGrant.objects.select_for_update().select_related("case", "agency").get(pk=grant.pk)
     access = case_access(user=actor, case=grant.case)
-    access.require(access.may_grant(grant.section), "Only a liaison or supervisor of the section's steward agency revokes it.")
+    access.require(
+        access.may_grant(grant.section),
+        "Only a liaison or supervisor of the section's steward agency revokes it.",
+    )
     if grant.ended_at is not None:
         raise Conflict("This grant has already ended.")
     if agency_stewards(agency=grant.agency, case=grant.case, section=grant.section):
@@ -184,7 +211,10 @@ def _end_grant(*, grant: SectionGrant, actor: User | None, reason: str) -> None:
     timeline_record(
         case=grant.case,
         kind="grant_ended",
-        summary=f"{grant.agency.name} no longer holds the {grant.section} section ({GrantEndReason(reason).label.lower()}).",
+        summary=(
+            f"{grant.agency.name} no longer holds the {grant.section} section"
+            f" ({GrantEndReason(reason).label.lower()})."
+        ),
         actor=actor,
         section=grant.section,
         data={"agency": grant.agency_id, "section": grant.section, "reason": reason, "grant": str(grant.pk)},
@@ -231,7 +261,9 @@ def consent_record(
         errors["recipient_agency"] = ["Your agency already holds what it stewards."]
     if errors:
         raise ValidationFailed("The consent could not be recorded.", fields=errors)
-    access.require(access.may_record_consent(sections), "Only a steward of every section named records this consent.")
+    access.require(
+        access.may_record_consent(sections), "Only a steward of every section named records this consent."
+    )
     consent = Consent.objects.create(
         case=case,
         recipient_agency=recipient_agency,
@@ -241,12 +273,15 @@ def consent_record(
         signed_on=signed_on,
         expires_on=expires_on,
         recorded_by=actor,
-        recorded_by_agency_id=actor.agency_id,
+        recorded_by_agency=access.agency,
     )
     timeline_record(
         case=case,
         kind="consent_recorded",
-        summary=f"Consent recorded for {recipient_agency.name} ({', '.join(sections)}) until {expires_on:%Y-%m-%d}.",
+        summary=(
+            f"Consent recorded for {recipient_agency.name} ({', '.join(sections)})"
+            f" until {expires_on:%Y-%m-%d}."
+        ),
         actor=actor,
         agencies=_steward_agency_ids(case=case, sections=sections) | {recipient_agency.pk},
         data={"consent": str(consent.pk)},
@@ -265,16 +300,23 @@ def _steward_agency_ids(*, case: Case, sections: list[str]) -> set[int]:
 
 @transaction.atomic
 def consent_revoke(*, actor: User, consent: Consent) -> Consent:
-    consent = Consent.objects.select_for_update().select_related("case", "recipient_agency").get(pk=consent.pk)
+    consent = (
+        Consent.objects.select_for_update().select_related("case", "recipient_agency").get(pk=consent.pk)
+    )
     access = case_access(user=actor, case=consent.case)
-    access.require(access.may_record_consent(consent.sections), "Only a steward of every section named revokes this consent.")
+    access.require(
+        access.may_record_consent(consent.sections),
+        "Only a steward of every section named revokes this consent.",
+    )
     if consent.revoked_at is not None:
         raise Conflict("This consent was already revoked.")
     consent.revoked_at = timezone.now()
     consent.revoked_by = actor
     consent.save(update_fields=["revoked_at", "revoked_by"])
-    for grant in SectionGrant.objects.select_for_update().select_related("case", "agency").filter(
-        consent=consent, ended_at__isnull=True
+    for grant in (
+        SectionGrant.objects.select_for_update()
+        .select_related("case", "agency")
+        .filter(consent=consent, ended_at__isnull=True)
     ):
         _end_grant(grant=grant, actor=actor, reason=GrantEndReason.CONSENT_REVOKED)
     timeline_record(
@@ -282,7 +324,8 @@ def consent_revoke(*, actor: User, consent: Consent) -> Consent:
         kind="consent_revoked",
         summary=f"Consent for {consent.recipient_agency.name} was revoked.",
         actor=actor,
-        agencies=_steward_agency_ids(case=consent.case, sections=consent.sections) | {consent.recipient_agency_id},
+        agencies=_steward_agency_ids(case=consent.case, sections=consent.sections)
+        | {consent.recipient_agency_id},
         data={"consent": str(consent.pk)},
     )
     return consent
@@ -304,4 +347,3 @@ def grants_end_expired(*, now: datetime | None = None) -> int:
             _end_grant(grant=grant, actor=None, reason=GrantEndReason.EXPIRED)
             ended += 1
     return ended
-

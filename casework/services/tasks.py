@@ -9,6 +9,7 @@ from django.utils import timezone
 from agencies.models import Role, User
 from casework.access import CASE_ROLES, case_access, get_task_for_user
 from casework.models import Case, Task, TaskPriority, TaskStatus
+from casework.services.events import task_repeat_schedule
 from casework.timeline import timeline_record
 from common.errors import Conflict, PermissionDenied, StaleVersion, ValidationFailed
 
@@ -23,7 +24,9 @@ def _validate(values: dict[str, Any], *, owner_agency_id: int) -> dict[str, list
             errors["title"] = ["This field may not be blank."]
         elif len(title.strip()) > 200:
             errors["title"] = ["At most 200 characters."]
-    if "due_at" in values and (not isinstance(values["due_at"], datetime) or timezone.is_naive(values["due_at"])):
+    if "due_at" in values and (
+        not isinstance(values["due_at"], datetime) or timezone.is_naive(values["due_at"])
+    ):
         errors["due_at"] = ["Give a date and time with its offset."]
     if "priority" in values and values["priority"] not in TaskPriority.values:
         errors["priority"] = [f"Must be one of: {', '.join(TaskPriority.values)}."]
@@ -64,8 +67,12 @@ def task_create(
         created_by=actor,
     )
     timeline_record(
-        case=case, kind="task_created", summary=f"Task created: {task.title}.", actor=actor,
-        agencies=[actor.agency_id], data={"task": str(task.pk)},
+        case=case,
+        kind="task_created",
+        summary=f"Task created: {task.title}.",
+        actor=actor,
+        agencies=[actor.agency_id],
+        data={"task": str(task.pk)},
     )
     return task
 
@@ -93,9 +100,9 @@ def task_update(*, actor: User, task: Task, expected_version: int, **changes: An
     errors = _validate(changes, owner_agency_id=task.owner_agency_id)
     if errors:
         raise ValidationFailed("The task could not be saved.", fields=errors)
-    if "assignee" in changes and changes["assignee"] != task.assignee:
-        if not _may_assign(actor=actor, task=task, assignee=changes["assignee"]):
-            raise PermissionDenied("Only a supervisor reassigns work.")
+    reassigning = "assignee" in changes and changes["assignee"] != task.assignee
+    if reassigning and not _may_assign(actor=actor, task=task, assignee=changes["assignee"]):
+        raise PermissionDenied("Only a supervisor reassigns work.")
     changed = []
     for name, value in changes.items():
         cleaned = value.strip() if isinstance(value, str) else value
@@ -111,7 +118,11 @@ def task_update(*, actor: User, task: Task, expected_version: int, **changes: An
         who = task.assignee.get_full_name() or task.assignee.username if task.assignee else "nobody"
         summary = f"Task {task.title} assigned to {who}."
     timeline_record(
-        case=task.case, kind="task_updated", summary=summary, actor=actor, agencies=[task.owner_agency_id],
+        case=task.case,
+        kind="task_updated",
+        summary=summary,
+        actor=actor,
+        agencies=[task.owner_agency_id],
         data={"task": str(task.pk), "fields": changed},
     )
     return task
@@ -128,7 +139,12 @@ def task_complete(*, actor: User, task: Task) -> Task:
     task.version += 1
     task.save(update_fields=["status", "completed_at", "completed_by", "version", "updated_at"])
     timeline_record(
-        case=task.case, kind="task_completed", summary=f"Task done: {task.title}.", actor=actor,
-        agencies=[task.owner_agency_id], data={"task": str(task.pk)},
+        case=task.case,
+        kind="task_completed",
+        summary=f"Task done: {task.title}.",
+        actor=actor,
+        agencies=[task.owner_agency_id],
+        data={"task": str(task.pk)},
     )
+    task_repeat_schedule(task=task, actor=actor)
     return task

@@ -1,7 +1,12 @@
 """The demo and developer machine: known defaults, debug on, mail printed to the console."""
 
 import os
+from pathlib import Path
 
+import environ
+
+# The real environment wins over `.env`, and `.env` over the defaults below.
+environ.Env.read_env(Path(__file__).resolve().parents[2] / ".env", overwrite=False)
 os.environ.setdefault("DJANGO_SECRET_KEY", "local-only-insecure-key-never-use-in-production")
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bridge")
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -12,4 +17,4 @@ os.environ.setdefault("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console
 from config.settings.base import *  # noqa: E402, F403
 
 # Demo users sign in with these; they exist only where these settings are in force.
-BRIDGE_DEMO_PASSWORD = "bridge-demo-2026"
+BRIDGE_DEMO_PASSWORD = "bridge-demo-2026"  # noqa: S105 (demo users exist only here)

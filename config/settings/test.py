@@ -1,7 +1,12 @@
 """Settings for the test suite: real PostgreSQL and Redis, fast password hashing."""
 
 import os
+from pathlib import Path
 
+import environ
+
+# The real environment wins over `.env`, and `.env` over the defaults below.
+environ.Env.read_env(Path(__file__).resolve().parents[2] / ".env", overwrite=False)
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-insecure-key")
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bridge")
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/15")
@@ -11,4 +16,4 @@ from config.settings.base import *  # noqa: E402, F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-BRIDGE_DEMO_PASSWORD = "bridge-demo-2026"
+BRIDGE_DEMO_PASSWORD = "bridge-demo-2026"  # noqa: S105 (demo users exist only here)

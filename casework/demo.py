@@ -1,0 +1,377 @@
+"""The demo county: one agency of each kind, a user for every role, and a dozen cases drawn from
+the situations Bridge was built for. Every name and place is invented."""
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from agencies.models import Agency, AgencyKind, Role, User
+from agencies.services import agency_create, user_create
+from casework.models import Case
+from casework.sections import RULES
+from casework.services.cases import case_open, case_update
+from casework.services.notes import note_add
+from casework.services.sharing import consent_record, grant_create, participant_invite
+from casework.services.tasks import task_create
+
+DEMO_AGENCIES: dict[str, tuple[str, str, str]] = {
+    # key: (name, kind, jurisdiction)
+    "cps": ("Lakeview County Children's Services", AgencyKind.CHILD_WELFARE, "TX"),
+    "pd": ("Lakeview Police Department", AgencyKind.LAW_ENFORCEMENT, "TX"),
+    "hsi": ("HSI Lakeview Field Office", AgencyKind.IMMIGRATION, "US"),
+    "legal": ("Lakeview Legal Aid", AgencyKind.LEGAL_ADVOCATE, "TX"),
+    "center": ("Eastside Community Center", AgencyKind.VICTIM_SERVICES, "TX"),
+}
+
+DEMO_PEOPLE: dict[str, tuple[str, str]] = {
+    Role.CASEWORKER: ("Casey", "Caseworker"),
+    Role.LIAISON: ("Lee", "Liaison"),
+    Role.SUPERVISOR: ("Sam", "Supervisor"),
+    Role.AGENCY_ADMIN: ("Ada", "Admin"),
+}
+
+PLATFORM_ADMIN_USERNAME = "platform-admin"
+
+
+def demo_username(agency_key: str, role: str) -> str:
+    return f"{agency_key}-{role.replace('_', '-')}"
+
+
+@dataclass(frozen=True)
+class DemoTask:
+    title: str
+    due_in_hours: float
+    owner: str = "cps"
+    priority: str = "normal"
+
+
+@dataclass(frozen=True)
+class DemoCase:
+    pseudonym: str
+    age_band: str
+    lead: str
+    partners: tuple[str, ...]
+    sections: dict[str, dict[str, Any]]
+    story: str
+    tasks: tuple[DemoTask, ...] = ()
+    consents: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (recipient, sections) recorded by the steward
+    investigation_shared_with: tuple[str, ...] = ()
+    handoffs: tuple[tuple[int, str, bool], ...] = ()  # (task index, to agency, urgent)
+
+
+def _born(years_ago: int, days: int = 0) -> str:
+    today = timezone.localdate()
+    return (today.replace(year=today.year - years_ago) - timedelta(days=days)).isoformat()
+
+
+DEMO_CASES: tuple[DemoCase, ...] = (
+    DemoCase(
+        pseudonym="A.N.",
+        age_band="15-17",
+        lead="cps",
+        partners=("pd", "hsi", "legal", "center"),
+        story=(
+            "A recently immigrated teen stopped coming to the community center; a social worker found"
+            " she had been taken and trafficked, her mother among the traffickers."
+        ),
+        sections={
+            "identity": {
+                "legal_name": "Amara Nwosu-Demo",
+                "date_of_birth": _born(16, 40),
+                "languages": ["en", "fr"],
+                "guardian": "County (temporary custody)",
+            },
+            "location": {
+                "placement_type": "foster_family",
+                "address": "Demo foster home, 400 Birch Lane, Lakeview",
+                "school": "Lakeview North High",
+            },
+            "immigration": {
+                "nationality": "Demoland",
+                "immigration_status": "Undocumented",
+                "sijs_candidate": True,
+            },
+        },
+        tasks=(
+            DemoTask("Report sex-trafficking victim to law enforcement", -3, priority="urgent"),
+            DemoTask("Arrange trauma-informed forensic interview", 20, owner="pd"),
+            DemoTask("Prepare SIJS predicate order motion", 24 * 6, owner="legal"),
+        ),
+        consents=(("center", ("location",)),),
+        investigation_shared_with=("cps",),
+        handoffs=((0, "pd", True),),
+    ),
+    DemoCase(
+        pseudonym="J.T.",
+        age_band="15-17",
+        lead="cps",
+        partners=("pd", "center"),
+        story="A foster youth ran away from a group home and was trafficked; police found him 11 days later.",
+        sections={
+            "identity": {
+                "legal_name": "Jordan Tate-Demo",
+                "date_of_birth": _born(16, 200),
+                "languages": ["en"],
+            },
+            "location": {
+                "placement_type": "group_home",
+                "address": "Demo group home, 18 Cedar Court",
+                "school": "Lakeview Alternative School",
+            },
+            "health": {"summary": "Demo: follow-up with pediatric clinic."},
+        },
+        tasks=(
+            DemoTask("Screen returned child for trafficking", 2, priority="high"),
+            DemoTask("Update safety plan with group home staff", 24 * 5, owner="center"),
+        ),
+    ),
+    DemoCase(
+        pseudonym="L.M.",
+        age_band="12-14",
+        lead="cps",
+        partners=("pd",),
+        story="A 13-year-old was reported missing by her foster parent; she has not been found.",
+        sections={
+            "identity": {
+                "legal_name": "Lucia Moreno-Demo",
+                "date_of_birth": _born(13, 90),
+                "languages": ["es", "en"],
+            },
+            "location": {
+                "placement_type": "missing",
+                "address": "Last seen: Demo transit center",
+                "school": "Lakeview Middle",
+            },
+        },
+        tasks=(
+            DemoTask("Report missing child to law enforcement and NCMEC", -30, priority="urgent"),
+            DemoTask("Enter missing child in NCIC", -1, owner="pd", priority="urgent"),
+        ),
+        handoffs=((0, "pd", True),),
+    ),
+    DemoCase(
+        pseudonym="K.O.",
+        age_band="15-17",
+        lead="pd",
+        partners=("cps", "hsi"),
+        story="Identified during an online-advertisement investigation; referred to children's services.",
+        sections={
+            "identity": {
+                "legal_name": "Kofi Owusu-Demo",
+                "date_of_birth": _born(17, 20),
+                "languages": ["en", "tw"],
+            }
+        },
+        tasks=(DemoTask("Victim interview with advocate present", 26, owner="pd"),),
+    ),
+    DemoCase(
+        pseudonym="R.P.",
+        age_band="15-17",
+        lead="cps",
+        partners=("legal", "hsi"),
+        story="A foreign-national minor brought for labor on a farm; eligible for Continued Presence.",
+        sections={
+            "identity": {
+                "legal_name": "Rosa Perez-Demo",
+                "date_of_birth": _born(17, 330),
+                "languages": ["es", "mam"],
+            },
+            "immigration": {
+                "nationality": "Demoland",
+                "immigration_status": "Continued Presence requested",
+                "t_visa_status": "Preparing",
+            },
+        },
+        tasks=(
+            DemoTask(
+                "Request HHS eligibility letter before 18th birthday", 24 * 3, owner="legal", priority="high"
+            ),
+            DemoTask("Notify HHS (OTIP) of foreign-national minor", 5, priority="high"),
+        ),
+    ),
+    DemoCase(
+        pseudonym="D.W.",
+        age_band="12-14",
+        lead="cps",
+        partners=("center",),
+        story="A 12-year-old disclosed exploitation by a relative to a school counselor.",
+        sections={"identity": {"legal_name": "Dana Wells-Demo", "date_of_birth": _born(12, 10)}},
+        tasks=(DemoTask("Court finding on reasonable efforts", 24 * 40),),
+    ),
+    DemoCase(
+        pseudonym="T.B.",
+        age_band="15-17",
+        lead="center",
+        partners=("cps",),
+        story="Walked into the center's drop-in; asked for help leaving a 'boyfriend' who sells her.",
+        sections={
+            "identity": {"legal_name": "Tasha Brooks-Demo", "date_of_birth": _born(15, 100)},
+            "services": {
+                "summary": "Demo: emergency shelter bed arranged.",
+                "safety_plan": "Demo: code word with staff.",
+            },
+        },
+        tasks=(DemoTask("Safety planning session", 4, owner="center", priority="high"),),
+    ),
+    DemoCase(
+        pseudonym="M.H.",
+        age_band="6-11",
+        lead="cps",
+        partners=("pd",),
+        story="A younger sibling of a trafficked teen; assessed for risk.",
+        sections={"identity": {"legal_name": "Mia Hart-Demo", "date_of_birth": _born(9, 15)}},
+        tasks=(DemoTask("Periodic case review", 24 * 7),),
+    ),
+    DemoCase(
+        pseudonym="E.G.",
+        age_band="18-20",
+        lead="legal",
+        partners=("cps",),
+        story="Aged out of foster care at 18; SIJ petition must be filed before 21.",
+        sections={
+            "identity": {
+                "legal_name": "Elena Garcia-Demo",
+                "date_of_birth": _born(19, 60),
+                "languages": ["es"],
+            }
+        },
+        tasks=(
+            DemoTask(
+                "File SIJ petition (I-360) before 21st birthday", 24 * 30, owner="legal", priority="high"
+            ),
+        ),
+    ),
+    DemoCase(
+        pseudonym="S.A.",
+        age_band="15-17",
+        lead="cps",
+        partners=("pd", "legal"),
+        story="Labor trafficking in a nail salon; U-visa certification signed by police.",
+        sections={
+            "identity": {"legal_name": "Sun Ahn-Demo", "date_of_birth": _born(16, 5), "languages": ["ko"]}
+        },
+        tasks=(DemoTask("File I-918 after U-visa certification", 24 * 100, owner="legal"),),
+    ),
+    DemoCase(
+        pseudonym="B.C.",
+        age_band="15-17",
+        lead="cps",
+        partners=(),
+        story="Runaway returned home; screening pending.",
+        sections={"identity": {"legal_name": "Ben Cole-Demo", "date_of_birth": _born(15, 250)}},
+        tasks=(DemoTask("Screen returned child for trafficking", -5, priority="high"),),
+    ),
+    DemoCase(
+        pseudonym="N.F.",
+        age_band="12-14",
+        lead="cps",
+        partners=("center", "pd"),
+        story="Recruited through a gaming platform; investigation ongoing.",
+        sections={
+            "identity": {
+                "legal_name": "Noor Farah-Demo",
+                "date_of_birth": _born(14, 30),
+                "languages": ["ar", "en"],
+            }
+        },
+        tasks=(DemoTask("Permanency hearing", 24 * 7 + 3),),
+    ),
+)
+
+DEMO_CHILD_NAMES: tuple[str, ...] = tuple(case.sections["identity"]["legal_name"] for case in DEMO_CASES)
+
+
+def _stewards(agency: Agency, section: str) -> bool:
+    rule = RULES[section]
+    return rule.steward_kinds is None or agency.kind in rule.steward_kinds
+
+
+@transaction.atomic
+def demo_load(*, password: str) -> bool:
+    """Load the demo county through the real services. Returns False when it is already there."""
+    if Agency.objects.filter(name=DEMO_AGENCIES["cps"][0]).exists():
+        return False
+    platform_admin = user_create(
+        actor=None,
+        username=PLATFORM_ADMIN_USERNAME,
+        email="platform-admin@bridge.invalid",
+        password=password,
+        agency=None,
+        role="",
+        first_name="Pia",
+        last_name="Platform",
+        is_staff=True,
+    )
+    platform_admin.is_superuser = True
+    platform_admin.save(update_fields=["is_superuser"])
+    agencies: dict[str, Agency] = {}
+    people: dict[tuple[str, str], User] = {}
+    for key, (name, kind, jurisdiction) in DEMO_AGENCIES.items():
+        agencies[key] = agency_create(actor=platform_admin, name=name, kind=kind, jurisdiction=jurisdiction)
+        for role, (first, last) in DEMO_PEOPLE.items():
+            username = demo_username(key, role)
+            people[key, role] = user_create(
+                actor=platform_admin,
+                username=username,
+                email=f"{username}@bridge.invalid",
+                password=password,
+                agency=agencies[key],
+                role=role,
+                first_name=first,
+                last_name=f"{last} ({key.upper()})",
+            )
+    for demo in DEMO_CASES:
+        _load_case(demo=demo, agencies=agencies, people=people)
+    return True
+
+
+def _load_case(*, demo: DemoCase, agencies: dict[str, Agency], people: dict[tuple[str, str], User]) -> Case:
+    lead_worker = people[demo.lead, Role.CASEWORKER]
+    lead_liaison = people[demo.lead, Role.LIAISON]
+    own = {name: values for name, values in demo.sections.items() if _stewards(agencies[demo.lead], name)}
+    case = case_open(actor=lead_worker, pseudonym=demo.pseudonym, age_band=demo.age_band, sections=own)
+    note_add(actor=lead_worker, case=case, section="core", body=demo.story)
+    for partner in demo.partners:
+        participant_invite(actor=lead_liaison, case=case, agency=agencies[partner])
+    for name, values in demo.sections.items():
+        if name not in own:
+            steward = next(key for key in demo.partners if _stewards(agencies[key], name))
+            case.refresh_from_db()
+            case = case_update(
+                actor=people[steward, Role.LIAISON],
+                case=case,
+                expected_version=case.version,
+                sections={name: values},
+            )
+    for recipient, sections in demo.consents:
+        consent = consent_record(
+            actor=lead_liaison,
+            case=case,
+            recipient_agency=agencies[recipient],
+            sections=list(sections),
+            purpose="Coordinate shelter and school safety planning.",
+            signed_by="Child and guardian ad litem",
+            signed_on=timezone.localdate() - timedelta(days=20),
+        )
+        for section in sections:
+            grant_create(
+                actor=lead_liaison, case=case, agency=agencies[recipient], section=section, consent=consent
+            )
+    for recipient in demo.investigation_shared_with:
+        grant_create(
+            actor=people["pd", Role.LIAISON], case=case, agency=agencies[recipient], section="investigation"
+        )
+    now = timezone.now()
+    for task in demo.tasks:
+        task_create(
+            actor=lead_worker if task.owner == demo.lead else people[task.owner, Role.LIAISON],
+            case=case,
+            title=task.title,
+            due_at=now + timedelta(hours=task.due_in_hours),
+            priority=task.priority,
+            assignee=people[task.owner, Role.CASEWORKER],
+        )
+    return case

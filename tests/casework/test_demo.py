@@ -1,0 +1,38 @@
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from agencies.models import Agency, AgencyKind, Role, User
+from casework.models import Case, Task
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_has_an_agency_of_each_kind_and_a_user_for_every_role(capsys):
+    call_command("load_demo")
+
+    assert sorted(Agency.objects.values_list("kind", flat=True)) == sorted(AgencyKind.values)
+    for agency in Agency.objects.all():
+        assert sorted(User.objects.filter(agency=agency).values_list("role", flat=True)) == sorted(
+            Role.values
+        )
+    assert "cps-caseworker" in capsys.readouterr().out
+
+
+def test_demo_has_a_dozen_cases_with_overdue_and_upcoming_tasks():
+    from django.utils import timezone
+
+    call_command("load_demo", stdout=StringIO())
+
+    now = timezone.now()
+    assert Case.objects.count() == 12
+    assert Task.objects.filter(due_at__lt=now).count() >= 3
+    assert Task.objects.filter(due_at__gt=now + timezone.timedelta(days=5)).count() >= 3
+
+
+def test_loading_the_demo_twice_changes_nothing():
+    call_command("load_demo", stdout=StringIO())
+    call_command("load_demo", stdout=StringIO())
+
+    assert Case.objects.count() == 12
