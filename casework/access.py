@@ -24,9 +24,14 @@ from django.utils import timezone
 from agencies.models import Agency, Role, User
 from casework.models import (
     Case,
+    CaseEvent,
     CaseGroupObjectPermission,
+    CaseParticipant,
     CaseUserObjectPermission,
     Consent,
+    Handoff,
+    HandoffKind,
+    HandoffStatus,
     Note,
     SectionGrant,
     Task,
@@ -76,7 +81,9 @@ def _on_case_team(*, user: User, case_ref: str = "pk") -> Exists:
 
 
 def _holds_task(*, user: User, case_ref: str = "pk") -> Exists:
-    return Exists(Task.objects.filter(case_id=OuterRef(case_ref), assignee_id=user.pk, owner_agency_id=user.agency_id))
+    return Exists(
+        Task.objects.filter(case_id=OuterRef(case_ref), assignee_id=user.pk, owner_agency_id=user.agency_id)
+    )
 
 
 def case_visibility_filter(*, user: User, case_ref: str = "pk") -> Q:
@@ -88,7 +95,9 @@ def case_visibility_filter(*, user: User, case_ref: str = "pk") -> Q:
     takes_part = agency_takes_part(agency_id=user.agency_id, case_ref=case_ref)
     if user.role in LIAISON_ROLES:
         return Q(takes_part)
-    return Q(takes_part) & (Q(_on_case_team(user=user, case_ref=case_ref)) | Q(_holds_task(user=user, case_ref=case_ref)))
+    return Q(takes_part) & (
+        Q(_on_case_team(user=user, case_ref=case_ref)) | Q(_holds_task(user=user, case_ref=case_ref))
+    )
 
 
 def cases_visible_to(*, user: User) -> QuerySet[Case]:
@@ -180,7 +189,7 @@ def agency_stewards(*, agency: Agency, case: Case, section: str) -> bool:
 
 
 def _readable_sections(*, user: User, case: Case) -> frozenset[str]:
-    granted = SectionGrant.objects.filter(active_grant_filter(), case=case, agency_id=user.agency_id).values_list(
+    granted = SectionGrant.objects.filter(active_grant_filter(), case=case, agency=user.agency).values_list(
         "section", flat=True
     )
     return frozenset({Section.CORE.value, *granted})
@@ -209,7 +218,7 @@ def readable_sections_by_case(*, user: User, case_ids: list[uuid.UUID]) -> dict[
     """Readable sections for many visible cases in one query (list pages)."""
     by_case: dict[uuid.UUID, set[str]] = defaultdict(lambda: {Section.CORE.value})
     rows = SectionGrant.objects.filter(
-        active_grant_filter(), case_id__in=case_ids, agency_id=user.agency_id
+        active_grant_filter(), case_id__in=case_ids, agency=user.agency
     ).values_list("case_id", "section")
     for case_id, section in rows:
         by_case[case_id].add(section)
@@ -220,16 +229,33 @@ def readable_sections_by_case(*, user: User, case_ids: list[uuid.UUID]) -> dict[
 
 
 def tasks_visible_to(*, user: User) -> QuerySet[Task]:
-    """Tasks of the user's agency on cases the user may see. Tasks of other agencies are theirs."""
+    """Tasks of the user's agency on cases the user may see. Tasks of other agencies are theirs,
+    except that liaisons and supervisors see a task another agency offers theirs in a pending
+    handoff, so they can decide on it, even before their agency takes part in the case."""
     if not works_on_cases(user):
         return Task.objects.none()
-    return Task.objects.filter(case_visibility_filter(user=user, case_ref="case_id"), owner_agency_id=user.agency_id)
+    owned = case_visibility_filter(user=user, case_ref="case_id") & Q(owner_agency_id=user.agency_id)
+    if user.role not in LIAISON_ROLES:
+        return Task.objects.filter(owned)
+    offered = Exists(
+        Handoff.objects.filter(
+            task_id=OuterRef("pk"),
+            to_agency_id=user.agency_id,
+            status=HandoffStatus.PENDING,
+            kind=HandoffKind.TASK,
+        )
+    )
+    return Task.objects.filter(owned | Q(offered))
 
 
 def get_task_for_user(*, user: User, task_id: object, lock: bool = False) -> Task:
-    queryset = tasks_visible_to(user=user).select_related("case", "case__lead_agency", "owner_agency", "assignee")
+    """The task as this user may see it, or `NotFound`. Every writer locks (`lock=True`), and only
+    the owning agency changes a task: a task merely offered to the user's agency is not found."""
+    queryset = tasks_visible_to(user=user).select_related(
+        "case", "case__lead_agency", "owner_agency", "assignee"
+    )
     if lock:
-        queryset = queryset.select_for_update(of=("self",))
+        queryset = queryset.filter(owner_agency_id=user.agency_id).select_for_update(of=("self",))
     task = queryset.filter(pk=_parse_id(task_id)).first()
     if task is None:
         raise NotFound()
@@ -253,3 +279,86 @@ def grants_visible(*, access: CaseAccess) -> QuerySet[SectionGrant]:
 
 def consents_visible(*, access: CaseAccess) -> QuerySet[Consent]:
     return Consent.objects.filter(case=access.case, sections__overlap=list(access.consent_sections))
+
+
+def case_events_visible(*, access: CaseAccess) -> QuerySet[CaseEvent]:
+    """Events in the sections the caller's agency reads (immigration events only to its readers)."""
+    return CaseEvent.objects.filter(case=access.case, section__in=access.readable)
+
+
+# --- handoffs --------------------------------------------------------------------------------
+
+
+def handoff_visibility_filter(*, user: User) -> Q:
+    """Handoffs the user's agency sent, on cases the user may see; and handoffs it received: all of
+    them for its liaisons and supervisors (who answer them, even before the agency takes part in
+    the case), the others once they may see the case."""
+    if not works_on_cases(user):
+        return Q(pk__in=[])
+    sees_case = case_visibility_filter(user=user, case_ref="case_id")
+    sent = Q(from_agency_id=user.agency_id) & sees_case
+    if user.role in LIAISON_ROLES:
+        return sent | Q(to_agency_id=user.agency_id)
+    return sent | (Q(to_agency_id=user.agency_id) & sees_case)
+
+
+def handoffs_visible_to(*, user: User) -> QuerySet[Handoff]:
+    return Handoff.objects.filter(handoff_visibility_filter(user=user))
+
+
+def get_handoff_for_user(*, user: User, handoff_id: object, lock: bool = False) -> Handoff:
+    """The handoff as this user may see it, or `NotFound`. With `lock`, the handoff row is locked
+    for the rest of the caller's transaction, so concurrent answers are serialised."""
+    queryset = handoffs_visible_to(user=user).select_related(
+        "case", "case__lead_agency", "task", "from_agency", "to_agency", "created_by"
+    )
+    if lock:
+        queryset = queryset.select_for_update(of=("self",))
+    handoff = queryset.filter(pk=_parse_id(handoff_id)).first()
+    if handoff is None:
+        raise NotFound()
+    return handoff
+
+
+def may_answer_handoff(*, user: User, handoff: Handoff) -> bool:
+    """Accept or decline: a liaison or supervisor of the receiving agency."""
+    return works_on_cases(user) and user.role in LIAISON_ROLES and user.agency_id == handoff.to_agency_id
+
+
+def may_withdraw_handoff(*, user: User, handoff: Handoff) -> bool:
+    """Any case worker of the sending agency who sees the handoff."""
+    return works_on_cases(user) and user.agency_id == handoff.from_agency_id
+
+
+def may_hand_off_task(*, user: User, task: Task) -> bool:
+    """A member of the task's owning agency proposes handing it to another agency."""
+    return works_on_cases(user) and user.agency_id == task.owner_agency_id
+
+
+def may_hand_off_lead(*, access: CaseAccess) -> bool:
+    """Handing the lead of a case to another agency is the lead agency's liaison or supervisor's
+    decision, as inviting agencies is."""
+    return access.is_lead and access.is_liaison_or_supervisor
+
+
+# --- reads for the API ------------------------------------------------------------------------
+
+
+def case_with_readable_sections(*, access: CaseAccess) -> Case:
+    """The case re-read with the data sections the caller may read joined in, and no others, so
+    an unreadable section is never even loaded. One query."""
+    readable_data = [
+        section for section in Section.values if section != Section.CORE and access.may_read(section)
+    ]
+    return Case.objects.select_related("lead_agency", *readable_data).get(pk=access.case.pk)
+
+
+def participants_visible(*, access: CaseAccess) -> QuerySet[CaseParticipant]:
+    """The agencies taking part: who works on a case is core, so every viewer of the case sees it."""
+    return CaseParticipant.objects.filter(case=access.case)
+
+
+def may_handle_consents(*, access: CaseAccess) -> bool:
+    """Consents are recorded, read and revoked by the agencies that steward a section shared on
+    consent here; the others never see them (a consent names its purpose)."""
+    return bool(access.consent_sections)

@@ -13,6 +13,8 @@ from agencies.services import agency_create, user_create
 from casework.models import Case
 from casework.sections import RULES
 from casework.services.cases import case_open, case_update
+from casework.services.events import case_event_record
+from casework.services.handoffs import handoff_create
 from casework.services.notes import note_add
 from casework.services.sharing import consent_record, grant_create, participant_invite
 from casework.services.tasks import task_create
@@ -60,6 +62,7 @@ class DemoCase:
     consents: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (recipient, sections) recorded by the steward
     investigation_shared_with: tuple[str, ...] = ()
     handoffs: tuple[tuple[int, str, bool], ...] = ()  # (task index, to agency, urgent)
+    events: tuple[tuple[str, float], ...] = ()  # (event type, hours ago), recorded by the lead
 
 
 def _born(years_ago: int, days: int = 0) -> str:
@@ -96,13 +99,14 @@ DEMO_CASES: tuple[DemoCase, ...] = (
             },
         },
         tasks=(
-            DemoTask("Report sex-trafficking victim to law enforcement", -3, priority="urgent"),
+            DemoTask("Arrange emergency shelter bed and transport", 3, priority="urgent"),
             DemoTask("Arrange trauma-informed forensic interview", 20, owner="pd"),
             DemoTask("Prepare SIJS predicate order motion", 24 * 6, owner="legal"),
         ),
         consents=(("center", ("location",)),),
         investigation_shared_with=("cps",),
-        handoffs=((0, "pd", True),),
+        handoffs=((0, "center", True),),
+        events=(("sex_trafficking_identified", 3), ("foreign_national_minor_identified", 2)),
     ),
     DemoCase(
         pseudonym="J.T.",
@@ -123,10 +127,8 @@ DEMO_CASES: tuple[DemoCase, ...] = (
             },
             "health": {"summary": "Demo: follow-up with pediatric clinic."},
         },
-        tasks=(
-            DemoTask("Screen returned child for trafficking", 2, priority="high"),
-            DemoTask("Update safety plan with group home staff", 24 * 5, owner="center"),
-        ),
+        tasks=(DemoTask("Update safety plan with group home staff", 24 * 5, owner="center"),),
+        events=(("missing_located", 70),),
     ),
     DemoCase(
         pseudonym="L.M.",
@@ -146,11 +148,9 @@ DEMO_CASES: tuple[DemoCase, ...] = (
                 "school": "Lakeview Middle",
             },
         },
-        tasks=(
-            DemoTask("Report missing child to law enforcement and NCMEC", -30, priority="urgent"),
-            DemoTask("Enter missing child in NCIC", -1, owner="pd", priority="urgent"),
-        ),
-        handoffs=((0, "pd", True),),
+        tasks=(DemoTask("Canvass the last-seen area with flyers", 6, priority="high"),),
+        handoffs=((0, "pd", False),),
+        events=(("missing_reported", 30),),
     ),
     DemoCase(
         pseudonym="K.O.",
@@ -223,7 +223,8 @@ DEMO_CASES: tuple[DemoCase, ...] = (
         partners=("pd",),
         story="A younger sibling of a trafficked teen; assessed for risk.",
         sections={"identity": {"legal_name": "Mia Hart-Demo", "date_of_birth": _born(9, 15)}},
-        tasks=(DemoTask("Periodic case review", 24 * 7),),
+        tasks=(DemoTask("Family safety assessment", 24 * 7),),
+        events=(("removed_from_home", 24 * 20),),
     ),
     DemoCase(
         pseudonym="E.G.",
@@ -262,7 +263,8 @@ DEMO_CASES: tuple[DemoCase, ...] = (
         partners=(),
         story="Runaway returned home; screening pending.",
         sections={"identity": {"legal_name": "Ben Cole-Demo", "date_of_birth": _born(15, 250)}},
-        tasks=(DemoTask("Screen returned child for trafficking", -5, priority="high"),),
+        tasks=(DemoTask("Family reunification meeting", 24 * 9),),
+        events=(("missing_located", 77),),
     ),
     DemoCase(
         pseudonym="N.F.",
@@ -277,7 +279,7 @@ DEMO_CASES: tuple[DemoCase, ...] = (
                 "languages": ["ar", "en"],
             }
         },
-        tasks=(DemoTask("Permanency hearing", 24 * 7 + 3),),
+        tasks=(DemoTask("School enrollment records request", 24 * 7 + 3),),
     ),
 )
 
@@ -365,7 +367,7 @@ def _load_case(*, demo: DemoCase, agencies: dict[str, Agency], people: dict[tupl
             actor=people["pd", Role.LIAISON], case=case, agency=agencies[recipient], section="investigation"
         )
     now = timezone.now()
-    for task in demo.tasks:
+    tasks = [
         task_create(
             actor=lead_worker if task.owner == demo.lead else people[task.owner, Role.LIAISON],
             case=case,
@@ -373,5 +375,19 @@ def _load_case(*, demo: DemoCase, agencies: dict[str, Agency], people: dict[tupl
             due_at=now + timedelta(hours=task.due_in_hours),
             priority=task.priority,
             assignee=people[task.owner, Role.CASEWORKER],
+        )
+        for task in demo.tasks
+    ]
+    for event_type, hours_ago in demo.events:
+        case_event_record(
+            actor=lead_worker, case=case, event_type=event_type, occurred_at=now - timedelta(hours=hours_ago)
+        )
+    for index, recipient, urgent in demo.handoffs:
+        handoff_create(
+            actor=people[demo.tasks[index].owner, Role.CASEWORKER],
+            task=tasks[index],
+            to_agency=agencies[recipient],
+            note="Can your team take this on?",
+            urgent=urgent,
         )
     return case

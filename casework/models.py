@@ -1,12 +1,16 @@
 import uuid
 
+import pgtrigger
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
-from agencies.models import Agency
+from agencies.models import Agency, AgencyKind
+from casework.deadlines import offset_to_iso
 from casework.sections import DATA_SECTIONS, Section
 
 
@@ -16,11 +20,11 @@ class CaseStatus(models.TextChoices):
 
 
 class AgeBand(models.TextChoices):
-    UNDER_6 = "0-5", "0–5"
-    SIX_TO_11 = "6-11", "6–11"
-    TWELVE_TO_14 = "12-14", "12–14"
-    FIFTEEN_TO_17 = "15-17", "15–17"
-    EIGHTEEN_TO_20 = "18-20", "18–20"
+    UNDER_6 = "0-5", "0 to 5"
+    SIX_TO_11 = "6-11", "6 to 11"
+    TWELVE_TO_14 = "12-14", "12 to 14"
+    FIFTEEN_TO_17 = "15-17", "15 to 17"
+    EIGHTEEN_TO_20 = "18-20", "18 to 20"
     UNKNOWN = "unknown", "Unknown"
 
 
@@ -64,6 +68,9 @@ class CaseNumberCounter(models.Model):
     year = models.PositiveIntegerField(primary_key=True)
     last = models.PositiveIntegerField(default=0)
 
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last}"
+
 
 # guardian's direct foreign-key permission tables: one indexed join instead of its generic tables.
 class CaseUserObjectPermission(UserObjectPermissionBase):
@@ -91,7 +98,9 @@ class CaseParticipant(models.Model):
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="participations")
     joined_at = models.DateTimeField(auto_now_add=True)
     via = models.CharField(max_length=16, choices=ParticipationVia.choices)
-    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["joined_at"]
@@ -99,6 +108,9 @@ class CaseParticipant(models.Model):
             models.UniqueConstraint(fields=["case", "agency"], name="one_participation_per_agency_per_case"),
         ]
         indexes = [models.Index(fields=["agency", "case"])]
+
+    def __str__(self) -> str:
+        return f"agency {self.agency_id} on case {self.case_id}"
 
 
 class GrantBasis(models.TextChoices):
@@ -126,15 +138,27 @@ class Consent(models.Model):
     recorded_by_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
-    revoked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["-created_at"]
         constraints = [
-            models.CheckConstraint(condition=Q(expires_on__gt=models.F("signed_on")), name="consent_expires_after_signing"),
+            models.CheckConstraint(
+                condition=Q(expires_on__gt=models.F("signed_on")), name="consent_expires_after_signing"
+            ),
             models.CheckConstraint(condition=~Q(sections=[]), name="consent_names_sections"),
         ]
-        indexes = [models.Index(fields=["expires_on"], condition=Q(revoked_at__isnull=True), name="consent_active_expiry")]
+        indexes = [
+            models.Index(
+                fields=["expires_on"], condition=Q(revoked_at__isnull=True), name="consent_active_expiry"
+            )
+        ]
+
+    def __str__(self) -> str:
+        # Never the signer's name: a consent names the child.
+        return f"consent {self.pk}"
 
 
 class SectionGrant(models.Model):
@@ -146,12 +170,18 @@ class SectionGrant(models.Model):
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="grants")
     section = models.CharField(max_length=16, choices=[(s, s) for s in DATA_SECTIONS])
     basis = models.CharField(max_length=8, choices=GrantBasis.choices)
-    consent = models.ForeignKey(Consent, on_delete=models.PROTECT, null=True, blank=True, related_name="grants")
-    granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    consent = models.ForeignKey(
+        Consent, on_delete=models.PROTECT, null=True, blank=True, related_name="grants"
+    )
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField(null=True, blank=True)
     ended_at = models.DateTimeField(null=True, blank=True)
-    ended_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
     end_reason = models.CharField(max_length=16, choices=GrantEndReason.choices, blank=True, default="")
 
     class Meta:
@@ -162,20 +192,30 @@ class SectionGrant(models.Model):
                 condition=Q(ended_at__isnull=True),
                 name="one_active_grant_per_agency_per_section",
             ),
-            models.CheckConstraint(condition=Q(section__in=DATA_SECTIONS), name="grant_section_is_data_section"),
+            models.CheckConstraint(
+                condition=Q(section__in=DATA_SECTIONS), name="grant_section_is_data_section"
+            ),
             models.CheckConstraint(
                 condition=Q(basis=GrantBasis.CONSENT, consent__isnull=False) | ~Q(basis=GrantBasis.CONSENT),
                 name="consent_grant_names_its_consent",
             ),
             models.CheckConstraint(
-                condition=Q(ended_at__isnull=True, end_reason="") | Q(ended_at__isnull=False) & ~Q(end_reason=""),
+                condition=Q(ended_at__isnull=True, end_reason="")
+                | Q(ended_at__isnull=False) & ~Q(end_reason=""),
                 name="ended_grant_has_reason",
             ),
         ]
         indexes = [
-            models.Index(fields=["agency", "case"], condition=Q(ended_at__isnull=True), name="grant_active_by_agency"),
-            models.Index(fields=["expires_at"], condition=Q(ended_at__isnull=True), name="grant_active_expiry"),
+            models.Index(
+                fields=["agency", "case"], condition=Q(ended_at__isnull=True), name="grant_active_by_agency"
+            ),
+            models.Index(
+                fields=["expires_at"], condition=Q(ended_at__isnull=True), name="grant_active_expiry"
+            ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.section} for agency {self.agency_id} on case {self.case_id}"
 
 
 # --- section data -----------------------------------------------------------------------------
@@ -186,6 +226,10 @@ class SectionData(models.Model):
 
     class Meta:
         abstract = True
+
+    def __str__(self) -> str:
+        # Never the content: admin lists and logs may show this.
+        return f"{type(self).__name__} of case {self.pk}"
 
 
 class IdentitySection(SectionData):
@@ -227,7 +271,9 @@ class ImmigrationSection(SectionData):
 
 
 class InvestigationSection(SectionData):
-    case = models.OneToOneField(Case, on_delete=models.CASCADE, primary_key=True, related_name="investigation")
+    case = models.OneToOneField(
+        Case, on_delete=models.CASCADE, primary_key=True, related_name="investigation"
+    )
     summary = models.TextField(blank=True)
 
 
@@ -285,23 +331,44 @@ class Task(models.Model):
     description = models.TextField(blank=True)
     owner_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="tasks")
     assignee = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="assigned_tasks"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assigned_tasks",
     )
     due_at = models.DateTimeField()
     priority = models.CharField(max_length=8, choices=TaskPriority.choices, default=TaskPriority.NORMAL)
     status = models.CharField(max_length=8, choices=TaskStatus.choices, default=TaskStatus.OPEN)
     version = models.PositiveIntegerField(default=1)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     completed_at = models.DateTimeField(null=True, blank=True)
-    completed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    completed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    template = models.ForeignKey(
+        "DeadlineTemplate", on_delete=models.PROTECT, null=True, blank=True, related_name="tasks"
+    )
+    event = models.ForeignKey(
+        "CaseEvent",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="tasks",
+        help_text="The case event whose deadline template created this task.",
+    )
 
     class Meta:
         ordering = ["due_at"]
         constraints = [
             models.CheckConstraint(condition=Q(status__in=TaskStatus.values), name="task_status_is_known"),
-            models.CheckConstraint(condition=Q(priority__in=TaskPriority.values), name="task_priority_is_known"),
+            models.CheckConstraint(
+                condition=Q(priority__in=TaskPriority.values), name="task_priority_is_known"
+            ),
             models.CheckConstraint(
                 condition=Q(status=TaskStatus.DONE, completed_at__isnull=False)
                 | Q(status=TaskStatus.OPEN, completed_at__isnull=True),
@@ -337,6 +404,9 @@ class Note(models.Model):
         ]
         indexes = [models.Index(fields=["case", "section", "-created_at"])]
 
+    def __str__(self) -> str:
+        return f"{self.section} note {self.pk}"
+
 
 class TimelineEvent(models.Model):
     """Something that happened on a case. `summary` never carries section content; an entry is
@@ -356,3 +426,294 @@ class TimelineEvent(models.Model):
     class Meta:
         ordering = ["-occurred_at"]
         indexes = [models.Index(fields=["case", "-occurred_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} at {self.occurred_at:%Y-%m-%d %H:%M}"
+
+
+# --- case events, deadline templates and handoffs -------------------------------------------------
+
+
+class CaseEventType(models.TextChoices):
+    SEX_TRAFFICKING_IDENTIFIED = "sex_trafficking_identified", "Identified as a sex-trafficking victim"
+    MISSING_REPORTED = "missing_reported", "Reported missing"
+    MISSING_LOCATED = "missing_located", "Missing child located"
+    FOREIGN_NATIONAL_MINOR_IDENTIFIED = (
+        "foreign_national_minor_identified",
+        "Foreign-national minor identified",
+    )
+    SIJS_CANDIDATE_IDENTIFIED = "sijs_candidate_identified", "SIJS candidate identified"
+    INTERIM_ASSISTANCE_ISSUED = "interim_assistance_issued", "HHS interim assistance letter issued"
+    U_VISA_CERTIFIED = "u_visa_certified", "U-visa certification (I-918 Supplement B) signed"
+    CONTINUED_PRESENCE_GRANTED = "continued_presence_granted", "Continued Presence granted"
+    REMOVED_FROM_HOME = "removed_from_home", "Removed from home (entered foster care)"
+    COURT_HEARING_SCHEDULED = "court_hearing_scheduled", "Court hearing scheduled"
+
+
+class CaseEvent(models.Model):
+    """A fact recorded on a case that may start statutory clocks. `section` is the section whose
+    readers may see the event (see `casework.services.events.EVENT_SECTIONS`)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    type = models.CharField(max_length=40, choices=CaseEventType.choices)
+    occurred_at = models.DateTimeField()
+    details = models.JSONField(default=dict, blank=True)
+    section = models.CharField(max_length=16, choices=Section.choices)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recording_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-occurred_at", "-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(type__in=CaseEventType.values), name="case_event_type_is_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(section__in=Section.values), name="case_event_section_is_known"
+            ),
+        ]
+        indexes = [models.Index(fields=["case", "-occurred_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_type_display()} at {self.occurred_at:%Y-%m-%d %H:%M}"
+
+
+class DeadlineAnchor(models.TextChoices):
+    EVENT = "event", "When the event occurred"
+    DATE_OF_BIRTH = "date_of_birth", "A birthday of the child"
+    HEARING_AT = "hearing_at", "The scheduled hearing"
+
+
+class DeadlineOwner(models.TextChoices):
+    CHILD_WELFARE = AgencyKind.CHILD_WELFARE.value, AgencyKind.CHILD_WELFARE.label
+    LAW_ENFORCEMENT = AgencyKind.LAW_ENFORCEMENT.value, AgencyKind.LAW_ENFORCEMENT.label
+    IMMIGRATION = AgencyKind.IMMIGRATION.value, AgencyKind.IMMIGRATION.label
+    LEGAL_ADVOCATE = AgencyKind.LEGAL_ADVOCATE.value, AgencyKind.LEGAL_ADVOCATE.label
+    VICTIM_SERVICES = AgencyKind.VICTIM_SERVICES.value, AgencyKind.VICTIM_SERVICES.label
+    RECORDING_AGENCY = "recording_agency", "The agency that recorded the event"
+
+
+class DeadlineTemplate(models.Model):
+    """A statutory or policy deadline as data. A task is due at anchor + offset, where the anchor is
+    the event's time, the hearing time, or midnight (in BRIDGE_TIME_ZONE) starting the child's
+    `age_years` birthday. Offsets are calendar months and days plus elapsed hours, each may be
+    negative. A state overlay (`jurisdiction` a state) applies to cases whose lead agency is in
+    that state; with `overrides` it competes with that federal template (`casework.deadlines`)."""
+
+    key = models.SlugField(max_length=64, unique=True)
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True, help_text="What to do; copied into the task.")
+    trigger = models.CharField(max_length=40, choices=CaseEventType.choices)
+    anchor = models.CharField(max_length=16, choices=DeadlineAnchor.choices, default=DeadlineAnchor.EVENT)
+    age_years = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="For a birthday anchor: the birthday (18 for the 18th)."
+    )
+    offset_months = models.IntegerField(default=0)
+    offset_days = models.IntegerField(default=0)
+    offset_hours = models.IntegerField(default=0)
+    repeats = models.BooleanField(
+        default=False,
+        help_text="When a task from this template is done, the next one is due one offset later.",
+    )
+    owner_kind = models.CharField(max_length=32, choices=DeadlineOwner.choices)
+    priority = models.CharField(max_length=8, choices=TaskPriority.choices, default=TaskPriority.NORMAL)
+    jurisdiction = models.CharField(max_length=2, default="US", help_text="`US` (federal) or a state code.")
+    overrides = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="overlays",
+        help_text="The federal template this state overlay replaces when it is stricter.",
+    )
+    yields_to_state = models.BooleanField(
+        default=False,
+        help_text="A federal placeholder for state law: a state overlay replaces it even when less strict.",
+    )
+    legal_source = models.CharField(max_length=300)
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["trigger", "jurisdiction", "key"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(trigger__in=CaseEventType.values), name="template_trigger_is_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(anchor__in=DeadlineAnchor.values), name="template_anchor_is_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(owner_kind__in=DeadlineOwner.values), name="template_owner_is_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(priority__in=TaskPriority.values), name="template_priority_is_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(jurisdiction__regex=r"^[A-Z]{2}$"), name="template_jurisdiction_code"
+            ),
+            models.CheckConstraint(
+                condition=Q(anchor=DeadlineAnchor.DATE_OF_BIRTH, age_years__isnull=False, age_years__gt=0)
+                | (~Q(anchor=DeadlineAnchor.DATE_OF_BIRTH) & Q(age_years__isnull=True)),
+                name="template_age_iff_birthday_anchor",
+            ),
+            models.CheckConstraint(
+                condition=~Q(anchor=DeadlineAnchor.HEARING_AT)
+                | Q(trigger=CaseEventType.COURT_HEARING_SCHEDULED),
+                name="template_hearing_anchor_needs_hearing",
+            ),
+            models.CheckConstraint(
+                condition=~Q(repeats=True)
+                | Q(
+                    anchor=DeadlineAnchor.EVENT,
+                    offset_months__gte=0,
+                    offset_days__gte=0,
+                    offset_hours__gte=0,
+                )
+                & (Q(offset_months__gt=0) | Q(offset_days__gt=0) | Q(offset_hours__gt=0)),
+                name="template_repeats_forward_from_event",
+            ),
+            models.CheckConstraint(
+                condition=Q(overrides__isnull=True) | ~Q(jurisdiction="US"),
+                name="template_only_overlays_override",
+            ),
+            models.CheckConstraint(
+                condition=Q(yields_to_state=False) | Q(jurisdiction="US"), name="template_only_federal_yields"
+            ),
+            models.CheckConstraint(condition=~Q(name=""), name="template_name_not_blank"),
+            models.CheckConstraint(condition=~Q(legal_source=""), name="template_legal_source_not_blank"),
+        ]
+        indexes = [
+            models.Index(fields=["trigger", "jurisdiction"], condition=Q(active=True), name="template_active")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.jurisdiction})"
+
+    @property
+    def offset(self) -> str:
+        """The offset as an ISO 8601 duration, with a sign per part where they differ (as
+        PostgreSQL writes intervals): `PT24H`, `P6M`, `-P1D`, `P2Y-90D`."""
+        return offset_to_iso(months=self.offset_months, days=self.offset_days, hours=self.offset_hours)
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        base = self.overrides
+        if base is not None:
+            if base.jurisdiction != "US":
+                errors["overrides"] = "A state overlay overrides a federal (US) template."
+            elif base.trigger != self.trigger or base.owner_kind != self.owner_kind:
+                errors["overrides"] = (
+                    "An overlay has the trigger and owner kind of the template it overrides."
+                )
+            if self.jurisdiction == "US":
+                errors["jurisdiction"] = "Only a state overlay overrides another template."
+        if errors:
+            raise ValidationError(errors)
+
+
+class HandoffKind(models.TextChoices):
+    TASK = "task", "Task"
+    LEAD = "lead", "Lead of the case"
+
+
+class HandoffStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    ACCEPTED = "accepted", "Accepted"
+    DECLINED = "declined", "Declined"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+    EXPIRED = "expired", "Expired"
+
+
+HANDOFF_TERMINAL_STATUSES = tuple(s for s in HandoffStatus.values if s != HandoffStatus.PENDING)
+
+
+class Handoff(models.Model):
+    """A request that another agency take over a task (`kind=task`) or the lead of the case
+    (`kind=lead`). The database enforces the state machine: `pending` is the only state that is
+    not final, so a trigger refusing any update of a resolved row allows exactly pending → one of
+    the others, once; check constraints require what each state records (a reason to decline)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField(max_length=8, choices=HandoffKind.choices, default=HandoffKind.TASK)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="handoffs")
+    task = models.ForeignKey("Task", on_delete=models.CASCADE, null=True, blank=True, related_name="handoffs")
+    from_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="handoffs_sent")
+    to_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="handoffs_received")
+    status = models.CharField(max_length=16, choices=HandoffStatus.choices, default=HandoffStatus.PENDING)
+    urgent = models.BooleanField(default=False)
+    note = models.TextField(blank=True)
+    respond_by = models.DateTimeField()
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    responded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    responded_at = models.DateTimeField(null=True, blank=True)
+    response_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=HandoffStatus.values), name="handoff_status_is_known"
+            ),
+            models.CheckConstraint(condition=Q(kind__in=HandoffKind.values), name="handoff_kind_is_known"),
+            models.CheckConstraint(
+                condition=Q(kind=HandoffKind.TASK, task__isnull=False)
+                | Q(kind=HandoffKind.LEAD, task__isnull=True),
+                name="handoff_task_iff_task_kind",
+            ),
+            models.CheckConstraint(
+                condition=~Q(from_agency=models.F("to_agency")), name="handoff_between_two_agencies"
+            ),
+            models.CheckConstraint(
+                condition=Q(respond_by__gt=models.F("created_at")), name="handoff_respond_by_after_creation"
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    status=HandoffStatus.PENDING, responded_at__isnull=True, responded_by__isnull=True
+                )
+                | Q(status=HandoffStatus.EXPIRED, responded_at__isnull=False, responded_by__isnull=True)
+                | Q(
+                    status__in=[HandoffStatus.ACCEPTED, HandoffStatus.DECLINED, HandoffStatus.WITHDRAWN],
+                    responded_at__isnull=False,
+                    responded_by__isnull=False,
+                ),
+                name="handoff_response_matches_status",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=HandoffStatus.DECLINED) | ~Q(response_note=""),
+                name="handoff_decline_has_reason",
+            ),
+            models.UniqueConstraint(
+                fields=["task"],
+                condition=Q(status=HandoffStatus.PENDING, kind=HandoffKind.TASK),
+                name="one_pending_handoff_per_task",
+            ),
+            models.UniqueConstraint(
+                fields=["case"],
+                condition=Q(status=HandoffStatus.PENDING, kind=HandoffKind.LEAD),
+                name="one_pending_lead_handoff_per_case",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["to_agency", "status", "-created_at"]),
+            models.Index(fields=["from_agency", "status", "-created_at"]),
+            models.Index(
+                fields=["respond_by"], condition=Q(status=HandoffStatus.PENDING), name="handoff_pending_due"
+            ),
+        ]
+        triggers = [
+            pgtrigger.Protect(
+                name="handoff_resolved_is_final",
+                operation=pgtrigger.Update,
+                condition=pgtrigger.Q(old__status__in=list(HANDOFF_TERMINAL_STATUSES)),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} handoff ({self.status})"

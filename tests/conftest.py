@@ -6,9 +6,28 @@ from dataclasses import dataclass
 import pytest
 
 from agencies.models import Agency, AgencyKind, Role, User
-from casework.models import Case
+from casework.models import Case, DeadlineTemplate
 from casework.services.sharing import participant_invite
-from tests.factories import AgencyFactory, PlatformAdminFactory, UserFactory, open_case
+from tests.factories import (
+    AgencyFactory,
+    PlatformAdminFactory,
+    UserFactory,
+    federal_deadline_templates,
+    open_case,
+)
+
+
+@pytest.fixture(autouse=True)
+def _shipped_deadline_templates(request: pytest.FixtureRequest) -> None:
+    """Transactional tests flush every table, the data migration's templates included; put them
+    back so each database test starts from what a migrated deployment has."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None:
+        return
+    transactional = marker.kwargs.get("transaction", False)
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    if not DeadlineTemplate.objects.filter(jurisdiction="US").exists():
+        federal_deadline_templates()
 
 
 @dataclass

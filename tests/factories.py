@@ -1,10 +1,12 @@
 """factory_boy factories. Agencies and users are plain rows; cases are opened through the real
 service so that participation, default grants and guardian rows are exactly as in production."""
 
+import importlib
 from datetime import timedelta
 from typing import Any
 
 import factory
+from django.apps import apps
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
@@ -59,3 +61,10 @@ def open_case(*, actor: User, pseudonym: str = "M.R.", **kwargs: Any) -> Case:
 
 def in_hours(hours: float) -> Any:
     return timezone.now() + timedelta(hours=hours)
+
+
+def federal_deadline_templates() -> None:
+    """(Re)create the federal deadline templates exactly as the data migration does. Transactional
+    tests flush the database, data-migration rows included, so tests that need them call this."""
+    migration = importlib.import_module("casework.migrations.0003_federal_deadline_templates")
+    migration.create_templates(apps, None)

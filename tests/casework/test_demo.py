@@ -36,3 +36,13 @@ def test_loading_the_demo_twice_changes_nothing():
     call_command("load_demo", stdout=StringIO())
 
     assert Case.objects.count() == 12
+
+
+def test_demo_has_pending_handoffs_and_statutory_tasks_from_recorded_events():
+    from casework.models import Handoff
+
+    call_command("load_demo", stdout=StringIO())
+
+    assert Handoff.objects.filter(status="pending").count() == 2
+    statutory = set(Task.objects.filter(template__isnull=False).values_list("template__key", flat=True))
+    assert len(statutory) >= 6

@@ -1,0 +1,94 @@
+"""Reads of casework data that need scoping or serve the background sweeps. Scoped reads start
+from `casework.access`; the sweep reads are unscoped and named for the job that calls them."""
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from django.db.models import QuerySet
+
+from agencies.models import Agency, Role, User
+from casework.access import CaseAccess, case_events_visible, handoffs_visible_to
+from casework.models import CaseEvent, DeadlineTemplate, Handoff, HandoffStatus
+from common.errors import ValidationFailed
+
+HANDOFF_DIRECTIONS = ("incoming", "outgoing")
+
+
+def handoffs_for(*, user: User, direction: str | None = None, status: str | None = None) -> QuerySet[Handoff]:
+    """The handoffs this user may see, newest first; `direction` is `incoming` (to the user's
+    agency) or `outgoing` (from it)."""
+    queryset = handoffs_visible_to(user=user).select_related(
+        "case", "task", "from_agency", "to_agency", "created_by", "responded_by"
+    )
+    errors: dict[str, list[str]] = {}
+    if direction is not None and direction not in HANDOFF_DIRECTIONS:
+        errors["direction"] = [f"Must be one of: {', '.join(HANDOFF_DIRECTIONS)}."]
+    if status is not None and status not in HandoffStatus.values:
+        errors["status"] = [f"Must be one of: {', '.join(HandoffStatus.values)}."]
+    if errors:
+        raise ValidationFailed("Unknown filter value.", fields=errors)
+    if direction == "incoming":
+        queryset = queryset.filter(to_agency_id=user.agency_id)
+    elif direction == "outgoing":
+        queryset = queryset.filter(from_agency_id=user.agency_id)
+    if status is not None:
+        queryset = queryset.filter(status=status)
+    return queryset.order_by("-created_at", "pk")
+
+
+def case_events_for(*, access: CaseAccess) -> QuerySet[CaseEvent]:
+    """The case's events in sections the caller reads, newest first, with the tasks they created."""
+    return (
+        case_events_visible(access=access)
+        .select_related("recorded_by", "recording_agency")
+        .prefetch_related("tasks")
+        .order_by("-occurred_at", "-created_at")
+    )
+
+
+def deadline_templates_list(*, include_inactive: bool = False) -> QuerySet[DeadlineTemplate]:
+    """Templates are public law, not case content: every member may list them."""
+    queryset = DeadlineTemplate.objects.select_related("overrides")
+    if not include_inactive:
+        queryset = queryset.filter(active=True)
+    return queryset.order_by("trigger", "jurisdiction", "key")
+
+
+# --- for the handoff reminder / escalation sweep (notifications) ------------------------------
+
+
+def handoffs_past_respond_by(*, now: datetime) -> QuerySet[Handoff]:
+    """Pending handoffs whose response window has closed, oldest deadline first. Unscoped: for
+    the sweep, which locks rows with `select_for_update(skip_locked=True)` as it takes them."""
+    return (
+        Handoff.objects.filter(status=HandoffStatus.PENDING, respond_by__lte=now)
+        .select_related("case", "task", "from_agency", "to_agency", "created_by")
+        .order_by("respond_by", "pk")
+    )
+
+
+def _members(*, agency_id: int, roles: Iterable[str]) -> list[User]:
+    return list(User.objects.filter(agency_id=agency_id, role__in=list(roles), is_active=True).order_by("pk"))
+
+
+def agency_answerers(*, agency: Agency) -> list[User]:
+    """Who answers a handoff to this agency: its active liaisons and supervisors."""
+    return _members(agency_id=agency.pk, roles=(Role.LIAISON, Role.SUPERVISOR))
+
+
+def receiving_liaisons(*, handoff: Handoff) -> list[User]:
+    """The receiving agency's liaisons, or its supervisors when it has no liaison, so the message
+    always reaches someone who can act on it."""
+    return _members(agency_id=handoff.to_agency_id, roles=(Role.LIAISON,)) or _members(
+        agency_id=handoff.to_agency_id, roles=(Role.SUPERVISOR,)
+    )
+
+
+def handoff_sender_recipients(*, handoff: Handoff) -> list[User]:
+    """Who hears the answer: the person who proposed the handoff and the sending agency's
+    liaisons (the proposer may be away; a liaison can act on the returned task)."""
+    people = {user.pk: user for user in _members(agency_id=handoff.from_agency_id, roles=(Role.LIAISON,))}
+    creator = handoff.created_by
+    if creator.is_active and creator.agency_id == handoff.from_agency_id:
+        people.setdefault(creator.pk, creator)
+    return sorted(people.values(), key=lambda user: user.pk)
