@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "guardian",
     "pgtrigger",
     "pghistory",
@@ -38,7 +39,6 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -109,18 +109,45 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.BridgeTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.exceptions.exception_handler",
 }
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Bridge API",
-    "DESCRIPTION": "Multi-agency case coordination for child victims of trafficking.",
+    "DESCRIPTION": (
+        "Multi-agency case coordination for child victims of trafficking. The contract is "
+        "`API.md`; this document is generated from the code. Errors always have the shape "
+        "`{\"error\": {\"code\", \"message\", \"fields\"}}`; something the caller may not see is 404."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The docs page's scripts come from the installed sidecar package, never from a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "RoleEnum": "agencies.models.Role",
+        "AgencyKindEnum": "agencies.models.AgencyKind",
+        "SectionEnum": "casework.sections.Section",
+        "TaskPriorityEnum": "casework.models.TaskPriority",
+        "CaseStatusEnum": "casework.models.CaseStatus",
+        "TaskStatusEnum": "casework.models.TaskStatus",
+        "HandoffStatusEnum": "casework.models.HandoffStatus",
+        "CaseEventTypeEnum": "casework.models.CaseEventType",
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.add_error_responses",
+    ],
 }
 
 EMAIL_BACKEND = env.str("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
@@ -149,7 +176,19 @@ CELERY_TASK_TIME_LIMIT = 120
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
-CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
+# Reminders come from scanning the database on these ticks, never from ETA messages.
+CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
+    "notifications-sweep": {
+        "task": "notifications.tasks.sweep",
+        "schedule": float(BRIDGE_REMINDER_SWEEP_SECONDS),
+        "options": {"expires": float(BRIDGE_REMINDER_SWEEP_SECONDS)},
+    },
+    "notifications-relay-outbox": {
+        "task": "notifications.tasks.relay_outbox",
+        "schedule": float(BRIDGE_REMINDER_SWEEP_SECONDS),
+        "options": {"expires": float(BRIDGE_REMINDER_SWEEP_SECONDS)},
+    },
+}
 
 LOGGING = {
     "version": 1,
@@ -159,3 +198,20 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
 }
 BRIDGE_CONSENT_MAX_DAYS = env.int("BRIDGE_CONSENT_MAX_DAYS", default=365)
+# How long an agency has to answer a handoff before it is reminded, escalated and finally expired.
+BRIDGE_HANDOFF_RESPONSE_HOURS = env.int("BRIDGE_HANDOFF_RESPONSE_HOURS", default=24)
+BRIDGE_HANDOFF_URGENT_RESPONSE_HOURS = env.int("BRIDGE_HANDOFF_URGENT_RESPONSE_HOURS", default=4)
+
+# Reminders (notifications/reminders.py): hours before a task's due time, how often an overdue
+# task escalates again, how long before expiry the steward of a consent hears about it.
+BRIDGE_REMINDER_OFFSETS_HOURS = env.list("BRIDGE_REMINDER_OFFSETS_HOURS", cast=int, default=[72, 24, 1])
+BRIDGE_OVERDUE_ESCALATION_HOURS = env.int("BRIDGE_OVERDUE_ESCALATION_HOURS", default=24)
+BRIDGE_CONSENT_REMINDER_DAYS = env.int("BRIDGE_CONSENT_REMINDER_DAYS", default=14)
+BRIDGE_HANDOFF_REMINDER_BEFORE_HOURS = env.int("BRIDGE_HANDOFF_REMINDER_BEFORE_HOURS", default=1)
+# An unanswered handoff escalates at its respond_by and goes back to the sender this much later.
+BRIDGE_HANDOFF_EXPIRY_GRACE_HOURS = env.int("BRIDGE_HANDOFF_EXPIRY_GRACE_HOURS", default=2)
+# Local hour after which the daily digest of the day is built for users who chose it.
+BRIDGE_DIGEST_HOUR = env.int("BRIDGE_DIGEST_HOUR", default=7)
+# The email outbox: a pending row nobody finished within this many seconds is published again.
+BRIDGE_OUTBOX_RELAY_AFTER_SECONDS = env.int("BRIDGE_OUTBOX_RELAY_AFTER_SECONDS", default=120)
+BRIDGE_EMAIL_MAX_ATTEMPTS = env.int("BRIDGE_EMAIL_MAX_ATTEMPTS", default=8)

@@ -1,0 +1,53 @@
+"""The email outbox for platform operators: delivery state and errors only. Subjects, bodies and
+the cases behind them are not shown, since platform administrators see no case content."""
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from notifications.models import EmailDelivery
+from notifications.services import email_deliveries_retry
+
+
+@admin.register(EmailDelivery)
+class EmailDeliveryAdmin(admin.ModelAdmin):
+    list_display = (
+        "id",
+        "recipient",
+        "kind",
+        "status",
+        "attempts",
+        "created_at",
+        "sent_at",
+        "next_attempt_at",
+    )
+    list_filter = ("status", "kind")
+    search_fields = ("recipient__username", "recipient__email")
+    fields = (
+        "id",
+        "recipient",
+        "kind",
+        "digest_date",
+        "status",
+        "attempts",
+        "last_error",
+        "created_at",
+        "next_attempt_at",
+        "sent_at",
+    )
+    readonly_fields = fields
+    ordering = ("-created_at",)
+    actions = ("send_again",)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.action(description="Send the selected failed emails again")
+    def send_again(self, request: HttpRequest, queryset: QuerySet[EmailDelivery]) -> None:
+        count = email_deliveries_retry(deliveries=queryset)
+        self.message_user(request, f"{count} email(s) queued to be sent again.", messages.SUCCESS)

@@ -1,0 +1,90 @@
+"""Who a reminder goes to, and whether a reminder not yet emailed still holds.
+
+The sweep asks these rules when a reminder fires; the email worker asks them again just before
+sending, so completing a task, moving its due time or reassigning it cancels the email that
+has not gone out yet."""
+
+from django.db.models import QuerySet
+
+from agencies.models import Role, User
+from casework.models import Consent, Handoff, HandoffStatus, Task, TaskStatus
+from notifications.models import Notification, NotificationKind
+
+
+def agency_members(*, agency_id: int, roles: tuple[str, ...]) -> QuerySet[User]:
+    return User.objects.filter(agency_id=agency_id, role__in=roles, is_active=True).order_by("pk")
+
+
+def _first_non_empty(*querysets: QuerySet[User]) -> list[User]:
+    for queryset in querysets:
+        people = list(queryset)
+        if people:
+            return people
+    return []
+
+
+def task_reminder_recipients(*, task: Task) -> list[User]:
+    """The assignee; for an unassigned task (or an assignee who left the agency) the owning
+    agency's liaisons, or its supervisors when it has no liaison, so a reminder is never lost."""
+    assignee = task.assignee
+    if assignee is not None and assignee.is_active and assignee.agency_id == task.owner_agency_id:
+        return [assignee]
+    return _first_non_empty(
+        agency_members(agency_id=task.owner_agency_id, roles=(Role.LIAISON,)),
+        agency_members(agency_id=task.owner_agency_id, roles=(Role.SUPERVISOR,)),
+    )
+
+
+def task_escalation_recipients(*, task: Task) -> list[User]:
+    """The owning agency's supervisors, or its liaisons when it has no supervisor."""
+    return _first_non_empty(
+        agency_members(agency_id=task.owner_agency_id, roles=(Role.SUPERVISOR,)),
+        agency_members(agency_id=task.owner_agency_id, roles=(Role.LIAISON,)),
+    )
+
+
+def consent_reminder_recipients(*, consent: Consent) -> list[User]:
+    """The steward agency that recorded the consent: its liaisons and supervisors."""
+    return list(
+        agency_members(agency_id=consent.recorded_by_agency_id, roles=(Role.LIAISON, Role.SUPERVISOR))
+    )
+
+
+def handoff_escalation_recipients(*, handoff: Handoff) -> list[User]:
+    """The receiving agency's supervisors, or its liaisons when it has no supervisor."""
+    return _first_non_empty(
+        agency_members(agency_id=handoff.to_agency_id, roles=(Role.SUPERVISOR,)),
+        agency_members(agency_id=handoff.to_agency_id, roles=(Role.LIAISON,)),
+    )
+
+
+def stale_reason(notification: Notification) -> str:
+    """Why a reminder's email should no longer be sent, or "" when it still holds. Notifications
+    that are not reminders never go stale."""
+    reminder = notification.reminder
+    if reminder is None:
+        return ""
+    if reminder.task_id is not None:
+        task = Task.objects.select_related("assignee").get(pk=reminder.task_id)
+        if task.status != TaskStatus.OPEN:
+            return "The task was completed."
+        if task.due_at != reminder.due_at:
+            return "The task's due time moved."
+        if reminder.kind == NotificationKind.TASK_OVERDUE:
+            current = task_escalation_recipients(task=task)
+        else:
+            current = task_reminder_recipients(task=task)
+        if notification.recipient_id not in {person.pk for person in current}:
+            return "The task was reassigned."
+        return ""
+    if reminder.consent_id is not None:
+        consent = Consent.objects.get(pk=reminder.consent_id)
+        if consent.revoked_at is not None:
+            return "The consent was revoked."
+        return ""
+    if reminder.handoff_id is not None:
+        handoff = Handoff.objects.get(pk=reminder.handoff_id)
+        if handoff.status != HandoffStatus.PENDING:
+            return f"The handoff was {handoff.status}."
+        return ""
+    return ""

@@ -1,0 +1,507 @@
+"""The reminder sweep: one beat tick scans the database for reminders that have come due.
+
+Nothing is scheduled ahead of time. Each tick works out, from a subject's deadline and the
+clock, which reminder point it has most recently passed, and fires it unless a `Reminder` row
+for (subject, kind, step, deadline) already exists. So:
+
+* completing a task, or a handoff being answered, stops further reminders (only open subjects
+  are scanned), and an email not yet sent is cancelled by the worker (`recipients.stale_reason`);
+* moving a due time starts a new series keyed by the new deadline;
+* reassigning changes who the next reminder goes to, because recipients are chosen at firing;
+* two sweeps at once cannot double a reminder: subjects are locked with SKIP LOCKED and the
+  unique constraint is the backstop;
+* a sweep that missed ticks (worker down) fires only the latest point, not a burst of stale ones.
+"""
+
+import logging
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, F, OuterRef, Q
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from agencies.models import User
+from casework.models import Case, Consent, Handoff, HandoffStatus, Task, TaskPriority, TaskStatus
+from casework.selectors import receiving_liaisons
+from casework.services.handoffs import handoff_expire
+from casework.services.sharing import grants_end_expired
+from casework.timeline import timeline_record
+from notifications.models import (
+    DeliveryKind,
+    EmailDelivery,
+    Notification,
+    NotificationKind,
+    NotificationPreference,
+    Reminder,
+)
+from notifications.recipients import (
+    consent_reminder_recipients,
+    handoff_escalation_recipients,
+    stale_reason,
+    task_escalation_recipients,
+    task_reminder_recipients,
+)
+from notifications.services import format_when, link_for, notify_for_reminder, publish_after_commit
+
+logger = logging.getLogger(__name__)
+
+GRANT_BATCH = 500
+
+
+@dataclass(frozen=True)
+class Point:
+    """A moment at which a reminder of `kind` and `step` is due."""
+
+    kind: str
+    step: int
+    fire_at: datetime
+
+
+@dataclass
+class SweepResult:
+    reminders: int = 0
+    handoffs_expired: int = 0
+    grants_ended: int = 0
+    digests: int = 0
+
+
+def reminders_sweep(*, now: datetime | None = None) -> SweepResult:
+    """Fire every reminder that has come due by `now`, end expired grants and build the daily
+    digests. Safe to run in several processes at once and to run late."""
+    now = now or timezone.now()
+    result = SweepResult()
+    result.reminders += _sweep_tasks(now=now)
+    result.reminders += _sweep_consents(now=now)
+    for handoff_id in _handoffs_needing_action(now=now):
+        reminded, expired = _fire_handoff(handoff_id=handoff_id, now=now)
+        result.reminders += reminded
+        result.handoffs_expired += expired
+    while True:
+        ended = grants_end_expired(now=now)
+        result.grants_ended += ended
+        if ended < GRANT_BATCH:
+            break
+    result.digests = digests_build(now=now)
+    return result
+
+
+def _claim(
+    *, point: Point, case: Case, due_at: datetime, **subject: Task | Consent | Handoff
+) -> Reminder | None:
+    """Insert the reminder row, or None if some sweep already fired it."""
+    try:
+        with transaction.atomic():
+            return Reminder.objects.create(
+                kind=point.kind, step=point.step, case=case, due_at=due_at, fire_at=point.fire_at, **subject
+            )
+    except IntegrityError:
+        return None
+
+
+def _people(count: int) -> str:
+    return f"{count} person" if count == 1 else f"{count} people"
+
+
+def _remaining(*, until: datetime, now: datetime) -> str:
+    minutes = max(1, round((until - now).total_seconds() / 60))
+    if minutes < 90:
+        return f"{minutes} minute{'s' if minutes != 1 else ''}"
+    hours = round(minutes / 60)
+    return f"{hours} hours"
+
+
+# --- tasks ----------------------------------------------------------------------------------
+
+
+def task_points(*, due_at: datetime, now: datetime) -> list[Point]:
+    """The reminder points of a task due at `due_at` that are current at `now`: before the due
+    time, the latest offset passed; from the due time on, the due reminder and the latest
+    escalation (the first at the due time, then one every BRIDGE_OVERDUE_ESCALATION_HOURS)."""
+    if now < due_at:
+        passed = [
+            hours
+            for hours in settings.BRIDGE_REMINDER_OFFSETS_HOURS
+            if hours > 0 and due_at - timedelta(hours=hours) <= now
+        ]
+        if not passed:
+            return []
+        hours = min(passed)
+        return [Point(NotificationKind.TASK_UPCOMING, hours, due_at - timedelta(hours=hours))]
+    interval = timedelta(hours=settings.BRIDGE_OVERDUE_ESCALATION_HOURS)
+    escalation = int((now - due_at) / interval) + 1
+    return [
+        Point(NotificationKind.TASK_DUE, 0, due_at),
+        Point(NotificationKind.TASK_OVERDUE, escalation, due_at + (escalation - 1) * interval),
+    ]
+
+
+def _sweep_tasks(*, now: datetime) -> int:
+    horizon = now + timedelta(hours=max(settings.BRIDGE_REMINDER_OFFSETS_HOURS, default=0))
+    open_tasks = Task.objects.filter(status=TaskStatus.OPEN, due_at__lte=horizon)
+    candidates = list(open_tasks.values_list("pk", "due_at"))
+    if not candidates:
+        return 0
+    interval = timedelta(hours=settings.BRIDGE_OVERDUE_ESCALATION_HOURS)
+    fired = set(
+        Reminder.objects.filter(task__in=open_tasks, due_at=F("task__due_at"))
+        .filter(~Q(kind=NotificationKind.TASK_OVERDUE) | Q(fire_at__gt=now - interval))
+        .values_list("task_id", "kind", "step")
+    )
+    sent = 0
+    for task_id, due_at in candidates:
+        points = task_points(due_at=due_at, now=now)
+        if any((task_id, point.kind, point.step) not in fired for point in points):
+            sent += _fire_task(task_id=task_id, now=now)
+    return sent
+
+
+def _task_noun(task: Task) -> str:
+    if task.priority == TaskPriority.URGENT:
+        return "An urgent task"
+    if task.priority == TaskPriority.HIGH:
+        return "A high-priority task"
+    return "A task"
+
+
+def _task_message(*, task: Task, point: Point, now: datetime) -> str:
+    noun, number, when = _task_noun(task), task.case.number, format_when(task.due_at)
+    if point.kind == NotificationKind.TASK_UPCOMING:
+        return f"{noun} on case {number} is due {when}, in {_remaining(until=task.due_at, now=now)}."
+    if point.kind == NotificationKind.TASK_DUE:
+        return f"{noun} on case {number} is due now ({when})."
+    return (
+        f"Overdue: {noun.lower()} on case {number} was due {when} and is still open "
+        f"(escalation {point.step})."
+    )
+
+
+def _fire_task(*, task_id: uuid.UUID, now: datetime) -> int:
+    with transaction.atomic():
+        task = (
+            Task.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("case", "assignee")
+            .filter(pk=task_id, status=TaskStatus.OPEN)
+            .first()
+        )
+        if task is None:
+            return 0
+        fired = 0
+        for point in task_points(due_at=task.due_at, now=now):
+            reminder = _claim(point=point, case=task.case, due_at=task.due_at, task=task)
+            if reminder is None:
+                continue
+            if point.kind == NotificationKind.TASK_OVERDUE:
+                recipients = task_escalation_recipients(task=task)
+            else:
+                recipients = task_reminder_recipients(task=task)
+            _deliver_reminder(
+                now=now,
+                reminder=reminder,
+                recipients=recipients,
+                message=_task_message(task=task, point=point, now=now),
+                agency_id=task.owner_agency_id,
+                task=task,
+                timeline_kind="task_escalated"
+                if point.kind == NotificationKind.TASK_OVERDUE
+                else "task_reminded",
+                summary=(
+                    f"Overdue task escalated (escalation {point.step}) to {{people}}."
+                    if point.kind == NotificationKind.TASK_OVERDUE
+                    else f"Task reminder ({_point_label(point)}) sent to {{people}}."
+                ),
+            )
+            fired += 1
+        return fired
+
+
+def _point_label(point: Point) -> str:
+    if point.kind == NotificationKind.TASK_UPCOMING:
+        return f"{point.step} h before due"
+    return "due now"
+
+
+def _deliver_reminder(
+    *,
+    reminder: Reminder,
+    recipients: list[User],
+    message: str,
+    agency_id: int,
+    timeline_kind: str,
+    summary: str,
+    now: datetime,
+    task: Task | None = None,
+    handoff: Handoff | None = None,
+) -> None:
+    """Notify and record on the case timeline, visible to the agency the reminder concerns.
+    `summary` names no one: `{people}` becomes a count."""
+    notifications = notify_for_reminder(
+        recipients=recipients,
+        kind=reminder.kind,
+        case=reminder.case,
+        message=message,
+        task=task,
+        handoff=handoff,
+        reminder=reminder,
+    )
+    if not notifications:
+        logger.warning(
+            "Reminder %s (%s) has nobody to go to in agency %s.", reminder.pk, reminder.kind, agency_id
+        )
+    timeline_record(
+        case=reminder.case,
+        kind=timeline_kind,
+        summary=summary.format(people=_people(len(notifications))),
+        actor=None,
+        agencies=[agency_id],
+        data={
+            "reminder": str(reminder.pk),
+            "kind": reminder.kind,
+            "step": reminder.step,
+            "recipients": [notification.recipient_id for notification in notifications],
+            **({"task": str(task.pk)} if task is not None else {}),
+            **({"handoff": str(handoff.pk)} if handoff is not None else {}),
+            **({"consent": str(reminder.consent_id)} if reminder.consent_id is not None else {}),
+        },
+        occurred_at=now,
+    )
+
+
+# --- consents -------------------------------------------------------------------------------
+
+
+def consent_ends_at(expires_on: date) -> datetime:
+    """A consent holds through its expiry date; grants resting on it end at the next midnight."""
+    return timezone.make_aware(datetime.combine(expires_on + timedelta(days=1), time.min))
+
+
+def _sweep_consents(*, now: datetime) -> int:
+    days = settings.BRIDGE_CONSENT_REMINDER_DAYS
+    today = timezone.localdate(now)
+    already = Reminder.objects.filter(
+        consent=OuterRef("pk"), kind=NotificationKind.CONSENT_EXPIRING, step=days
+    )
+    candidates = Consent.objects.filter(
+        revoked_at__isnull=True, expires_on__gte=today, expires_on__lte=today + timedelta(days=days)
+    ).filter(~Exists(already))
+    return sum(
+        _fire_consent(consent_id=consent_id, now=now)
+        for consent_id in candidates.values_list("pk", flat=True)
+    )
+
+
+def _fire_consent(*, consent_id: uuid.UUID, now: datetime) -> int:
+    days = settings.BRIDGE_CONSENT_REMINDER_DAYS
+    with transaction.atomic():
+        consent = (
+            Consent.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("case")
+            .filter(pk=consent_id, revoked_at__isnull=True)
+            .first()
+        )
+        if consent is None:
+            return 0
+        ends_at = consent_ends_at(consent.expires_on)
+        starts = timezone.make_aware(datetime.combine(consent.expires_on - timedelta(days=days), time.min))
+        point = Point(NotificationKind.CONSENT_EXPIRING, days, starts)
+        if not point.fire_at <= now < ends_at:
+            return 0
+        reminder = _claim(point=point, case=consent.case, due_at=ends_at, consent=consent)
+        if reminder is None:
+            return 0
+        _deliver_reminder(
+            now=now,
+            reminder=reminder,
+            recipients=consent_reminder_recipients(consent=consent),
+            message=(
+                f"A consent on case {consent.case.number} expires at the end of "
+                f"{consent.expires_on:%a %d %b %Y}. Sharing that rests on it stops then unless a new consent "
+                "is recorded."
+            ),
+            agency_id=consent.recorded_by_agency_id,
+            timeline_kind="consent_expiry_reminded",
+            summary=f"Consent expiry reminder ({days} days before) sent to {{people}}.",
+        )
+        return 1
+
+
+# --- handoffs -------------------------------------------------------------------------------
+
+
+def handoff_expires_at(handoff: Handoff) -> datetime:
+    """Escalated at `respond_by`, an unanswered handoff goes back to the sender this much later,
+    so the receiving supervisors have time to act on the escalation."""
+    return handoff.respond_by + timedelta(hours=settings.BRIDGE_HANDOFF_EXPIRY_GRACE_HOURS)
+
+
+def handoff_points(*, handoff: Handoff, now: datetime) -> list[Point]:
+    """Before `respond_by`: the latest reminder passed, at half the response window and
+    BRIDGE_HANDOFF_REMINDER_BEFORE_HOURS before the deadline (`step` is minutes before it; points
+    at or before creation are dropped). From `respond_by` on: the escalation."""
+    if now >= handoff.respond_by:
+        return [Point(NotificationKind.HANDOFF_OVERDUE, 0, handoff.respond_by)]
+    half = handoff.created_at + (handoff.respond_by - handoff.created_at) / 2
+    before = handoff.respond_by - timedelta(hours=settings.BRIDGE_HANDOFF_REMINDER_BEFORE_HOURS)
+    passed = [moment for moment in (half, before) if handoff.created_at < moment <= now]
+    if not passed:
+        return []
+    latest = max(passed)
+    minutes_before = round((handoff.respond_by - latest).total_seconds() / 60)
+    return [Point(NotificationKind.HANDOFF_PENDING, minutes_before, latest)]
+
+
+def _handoffs_needing_action(*, now: datetime) -> list[uuid.UUID]:
+    """Pending handoffs with a reminder point not yet fired, or due to expire."""
+    pending = list(
+        Handoff.objects.filter(status=HandoffStatus.PENDING).only("pk", "created_at", "respond_by")
+    )
+    fired = set(
+        Reminder.objects.filter(
+            handoff__status=HandoffStatus.PENDING, due_at=F("handoff__respond_by")
+        ).values_list("handoff_id", "kind", "step")
+    )
+    return [
+        handoff.pk
+        for handoff in pending
+        if now >= handoff_expires_at(handoff)
+        or any(
+            (handoff.pk, point.kind, point.step) not in fired
+            for point in handoff_points(handoff=handoff, now=now)
+        )
+    ]
+
+
+def _fire_handoff(*, handoff_id: uuid.UUID, now: datetime) -> tuple[int, int]:
+    """Remind, escalate or expire one pending handoff; returns (reminders fired, expired)."""
+    with transaction.atomic():
+        handoff = (
+            Handoff.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("case", "task")
+            .filter(pk=handoff_id, status=HandoffStatus.PENDING)
+            .first()
+        )
+        if handoff is None:
+            return 0, 0
+        if now >= handoff_expires_at(handoff):
+            handoff_expire(handoff=handoff, now=now)
+            return 0, 1
+        fired = 0
+        for point in handoff_points(handoff=handoff, now=now):
+            reminder = _claim(point=point, case=handoff.case, due_at=handoff.respond_by, handoff=handoff)
+            if reminder is None:
+                continue
+            escalation = point.kind == NotificationKind.HANDOFF_OVERDUE
+            _deliver_reminder(
+                now=now,
+                reminder=reminder,
+                recipients=handoff_escalation_recipients(handoff=handoff)
+                if escalation
+                else receiving_liaisons(handoff=handoff),
+                message=_handoff_message(handoff=handoff, escalation=escalation, now=now),
+                agency_id=handoff.to_agency_id,
+                task=handoff.task,
+                handoff=handoff,
+                timeline_kind="handoff_escalated" if escalation else "handoff_reminded",
+                summary="Unanswered handoff escalated to {people}."
+                if escalation
+                else "Handoff reminder sent to {people}.",
+            )
+            fired += 1
+        return fired, 0
+
+
+def _handoff_message(*, handoff: Handoff, escalation: bool, now: datetime) -> str:
+    number, deadline = handoff.case.number, format_when(handoff.respond_by)
+    noun = "An urgent handoff" if handoff.urgent else "A handoff"
+    if escalation:
+        return (
+            f"Escalation: {noun.lower()} to your agency on case {number} was not answered by {deadline}. "
+            f"It goes back to the sender at {format_when(handoff_expires_at(handoff))} unless answered."
+        )
+    return (
+        f"{noun} to your agency on case {number} awaits an answer by {deadline}, "
+        f"in {_remaining(until=handoff.respond_by, now=now)}."
+    )
+
+
+# --- daily digest ---------------------------------------------------------------------------
+
+
+def digests_build(*, now: datetime | None = None) -> int:
+    """Once a day, after BRIDGE_DIGEST_HOUR local time, put each digest reader's waiting
+    notifications into one email. One digest per user per day (unique constraint); anything
+    arriving after today's digest waits for tomorrow's."""
+    now = now or timezone.now()
+    local = timezone.localtime(now)
+    if local.hour < settings.BRIDGE_DIGEST_HOUR:
+        return 0
+    today = local.date()
+    built_today = EmailDelivery.objects.filter(
+        recipient=OuterRef("recipient"), kind=DeliveryKind.DIGEST, digest_date=today
+    )
+    waiting = (
+        Notification.objects.filter(awaits_digest=True)
+        .filter(~Exists(built_today))
+        .values_list("recipient_id", flat=True)
+        .distinct()
+    )
+    return sum(_build_digest(user_id=user_id, today=today, now=now) for user_id in list(waiting))
+
+
+def _build_digest(*, user_id: int, today: date, now: datetime) -> int:
+    with transaction.atomic():
+        items = list(
+            Notification.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("recipient", "case", "task", "handoff", "reminder")
+            .filter(recipient_id=user_id, awaits_digest=True)
+            .order_by("created_at")
+        )
+        if not items:
+            return 0
+        recipient = items[0].recipient
+        preference = NotificationPreference.objects.filter(user=recipient).first() or NotificationPreference()
+        wanted = [item for item in items if item.read_at is None and not stale_reason(item)]
+        delivery = None
+        if wanted and preference.email_enabled and recipient.email:
+            delivery = _create_digest(recipient=recipient, items=wanted, today=today, now=now)
+            if delivery is None:
+                return 0
+        Notification.objects.filter(pk__in=[item.pk for item in items]).update(
+            awaits_digest=False, digest=delivery
+        )
+        if delivery is None:
+            return 0
+        publish_after_commit([delivery.pk])
+        return 1
+
+
+def _create_digest(
+    *, recipient: User, items: list[Notification], today: date, now: datetime
+) -> EmailDelivery | None:
+    context = {
+        "count": len(items),
+        "items": [
+            {
+                "when": format_when(item.created_at),
+                "case_number": item.case.number,
+                "message": item.message,
+                "link": link_for(case=item.case, task=item.task, handoff=item.handoff),
+            }
+            for item in items
+        ],
+    }
+    try:
+        with transaction.atomic():
+            return EmailDelivery.objects.create(
+                recipient=recipient,
+                kind=DeliveryKind.DIGEST,
+                digest_date=today,
+                subject=" ".join(render_to_string("notifications/email/digest_subject.txt", context).split()),
+                body=render_to_string("notifications/email/digest_body.txt", context).strip() + "\n",
+                next_attempt_at=now + timedelta(seconds=settings.BRIDGE_OUTBOX_RELAY_AFTER_SECONDS),
+            )
+    except IntegrityError:
+        return None

@@ -1,0 +1,358 @@
+"""Notifications: the in-app inbox, email preferences and the email outbox.
+
+`notify` is what other apps call. It writes inbox rows and outbox rows in the caller's
+transaction and publishes the outbox rows to the broker only after commit, so a rolled-back
+change tells nobody and a broker outage loses nothing: the outbox relay republishes later.
+Reminders and escalations (`notifications.reminders`) are built on the same function.
+"""
+
+import logging
+import smtplib
+import uuid
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from functools import partial
+
+from celery import current_app
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+from kombu.exceptions import KombuError
+from redis.exceptions import RedisError
+
+from agencies.models import User
+from casework.access import works_on_cases
+from casework.models import Case, Handoff, Task
+from common.errors import NotFound, ValidationFailed
+from notifications.models import (
+    DeliveryKind,
+    DeliveryStatus,
+    EmailDelivery,
+    Notification,
+    NotificationPreference,
+    Reminder,
+)
+from notifications.recipients import stale_reason
+
+logger = logging.getLogger(__name__)
+
+DELIVER_TASK = "notifications.tasks.deliver"
+
+
+def link_for(*, case: Case, task: Task | None = None, handoff: Handoff | None = None) -> str:
+    """The absolute address a notification points at. It names ids only."""
+    base = settings.BRIDGE_BASE_URL.rstrip("/")
+    if handoff is not None:
+        return f"{base}/handoffs/{handoff.pk}/"
+    if task is not None:
+        return f"{base}/tasks/{task.pk}/"
+    return f"{base}/cases/{case.pk}/"
+
+
+def format_when(moment: datetime) -> str:
+    """A deadline as people read it, in the deployment's time zone."""
+    return timezone.localtime(moment).strftime("%a %d %b %Y %H:%M %Z")
+
+
+def notify(
+    *,
+    recipients: Iterable[User],
+    kind: str,
+    case: Case,
+    message: str,
+    task: Task | None = None,
+    handoff: Handoff | None = None,
+) -> list[Notification]:
+    """Tell `recipients` something about `case`: one inbox entry each, and an email (now or in the
+    daily digest) for those whose preferences ask for it.
+
+    Precondition: `message` holds no child's name and no section content; say what happened, to
+    which case number, and when. Recipients who are inactive or hold no case role are skipped.
+    Runs in the caller's transaction; emails are published to the broker after it commits."""
+    return notify_for_reminder(
+        recipients=recipients,
+        kind=kind,
+        case=case,
+        message=message,
+        task=task,
+        handoff=handoff,
+        reminder=None,
+    )
+
+
+def notify_for_reminder(
+    *,
+    recipients: Iterable[User],
+    kind: str,
+    case: Case,
+    message: str,
+    task: Task | None,
+    handoff: Handoff | None,
+    reminder: Reminder | None,
+) -> list[Notification]:
+    """`notify`, linking each entry to the reminder that caused it (see `notifications.reminders`)."""
+    if not kind.strip() or len(kind) > 40:
+        raise ValueError("A notification kind is a short non-empty name.")
+    if not message.strip() or len(message) > 500:
+        raise ValueError("A notification message is non-empty and at most 500 characters.")
+    unique: dict[int, User] = {}
+    for user in recipients:
+        if works_on_cases(user):
+            unique.setdefault(user.pk, user)
+    people = [unique[pk] for pk in sorted(unique)]
+    if not people:
+        return []
+    preferences = {pref.user_id: pref for pref in NotificationPreference.objects.filter(user__in=people)}
+    default = NotificationPreference()
+    message = message.strip()
+    subject = _render("subject", about=SUBJECTS.get(kind, "update"), case_number=case.number)
+    link = link_for(case=case, task=task, handoff=handoff)
+    body = _render("body", message=message, case_number=case.number, link=link)
+    retry_at = timezone.now() + timedelta(seconds=settings.BRIDGE_OUTBOX_RELAY_AFTER_SECONDS)
+    with transaction.atomic():
+        notifications = []
+        deliveries = []
+        for person in people:
+            preference = preferences.get(person.pk, default)
+            wants_email = preference.email_enabled and bool(person.email)
+            notification = Notification(
+                recipient=person,
+                kind=kind,
+                case=case,
+                task=task,
+                handoff=handoff,
+                reminder=reminder,
+                message=message,
+                awaits_digest=wants_email and preference.email_digest,
+            )
+            notifications.append(notification)
+            if wants_email and not preference.email_digest:
+                deliveries.append(
+                    EmailDelivery(
+                        recipient=person,
+                        kind=DeliveryKind.IMMEDIATE,
+                        notification=notification,
+                        subject=subject,
+                        body=body,
+                        next_attempt_at=retry_at,
+                    )
+                )
+        Notification.objects.bulk_create(notifications)
+        EmailDelivery.objects.bulk_create(deliveries)
+        publish_after_commit([delivery.pk for delivery in deliveries])
+    return notifications
+
+
+# What an email's subject says about each kind of notification; the body carries the message.
+SUBJECTS = {
+    "task_upcoming": "task due soon",
+    "task_due": "task due now",
+    "task_overdue": "overdue task",
+    "consent_expiring": "consent expiring",
+    "handoff_pending": "handoff awaiting your answer",
+    "handoff_overdue": "unanswered handoff",
+    "handoff_created": "handoff request",
+    "handoff_accepted": "handoff accepted",
+    "handoff_declined": "handoff declined",
+    "handoff_withdrawn": "handoff withdrawn",
+    "handoff_expired": "handoff expired",
+}
+
+
+def _render(part: str, **context: object) -> str:
+    text = render_to_string(f"notifications/email/notification_{part}.txt", context)
+    return " ".join(text.split()) if part == "subject" else text.strip() + "\n"
+
+
+def publish_after_commit(delivery_ids: list[uuid.UUID]) -> None:
+    """Hand outbox rows to the broker once the surrounding transaction commits."""
+    if delivery_ids:
+        transaction.on_commit(partial(_publish, delivery_ids))
+
+
+def _publish(delivery_ids: list[uuid.UUID]) -> None:
+    # A broker outage must not fail, or stall, the request that already committed its change:
+    # one connection attempt without retries, and the rows wait in the outbox for the relay.
+    try:
+        with current_app.connection_for_write() as connection:
+            connection.ensure_connection(max_retries=0)
+            for delivery_id in delivery_ids:
+                current_app.send_task(
+                    DELIVER_TASK, args=[str(delivery_id)], connection=connection, retry=False
+                )
+    except (KombuError, RedisError, OSError) as error:
+        logger.warning(
+            "Broker unavailable; %s email(s) stay in the outbox for the relay: %s", len(delivery_ids), error
+        )
+
+
+# --- sending --------------------------------------------------------------------------------
+
+
+def _backoff(attempts: int) -> timedelta:
+    return timedelta(seconds=min(60 * 2 ** (attempts - 1), 3600))
+
+
+def _is_permanent(error: Exception) -> bool:
+    """A 5xx answer about this message or recipient will not change on retry."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return all(code >= 500 for code, _ in error.recipients.values())
+    if isinstance(error, smtplib.SMTPResponseException):
+        return error.smtp_code >= 500 and not isinstance(error, smtplib.SMTPAuthenticationError)
+    return False
+
+
+def delivery_send(*, delivery_id: uuid.UUID | str, now: datetime | None = None) -> str:
+    """Send one outbox email if it is still pending, and record the outcome. Safe to call any
+    number of times, concurrently: the row is claimed with FOR UPDATE SKIP LOCKED and marked sent
+    in the same transaction that held the claim while the mail server accepted the message.
+
+    At-least-once: if the process dies after the mail server accepted the message and before the
+    commit, the row is still pending and the relay sends it again. Every copy carries the same
+    Message-ID (the delivery id) so mail systems that deduplicate on it show one."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        delivery = (
+            EmailDelivery.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("recipient", "notification__reminder", "notification__task")
+            .filter(pk=delivery_id, status=DeliveryStatus.PENDING)
+            .first()
+        )
+        if delivery is None:
+            return "skipped"
+        reason = _undeliverable_reason(delivery)
+        if reason:
+            delivery.status = DeliveryStatus.CANCELLED
+            delivery.last_error = reason
+            delivery.save(update_fields=["status", "last_error", "updated_at"])
+            return "cancelled"
+        delivery.attempts += 1
+        try:
+            _send(delivery)
+        except (smtplib.SMTPException, OSError) as error:
+            delivery.last_error = f"{type(error).__name__}: {error}"[:2000]
+            if _is_permanent(error) or delivery.attempts >= settings.BRIDGE_EMAIL_MAX_ATTEMPTS:
+                delivery.status = DeliveryStatus.FAILED
+            else:
+                delivery.next_attempt_at = now + _backoff(delivery.attempts)
+            delivery.save(update_fields=["status", "attempts", "last_error", "next_attempt_at", "updated_at"])
+            logger.warning("Email delivery %s attempt %s failed: %s", delivery.pk, delivery.attempts, error)
+            return "failed" if delivery.status == DeliveryStatus.FAILED else "retry"
+        delivery.status = DeliveryStatus.SENT
+        delivery.sent_at = timezone.now()
+        delivery.last_error = ""
+        delivery.save(update_fields=["status", "attempts", "last_error", "sent_at", "updated_at"])
+        return "sent"
+
+
+def _undeliverable_reason(delivery: EmailDelivery) -> str:
+    recipient = delivery.recipient
+    if not works_on_cases(recipient):
+        return "The recipient no longer works on cases."
+    if not recipient.email:
+        return "The recipient has no email address."
+    if delivery.notification is not None:
+        return stale_reason(delivery.notification)
+    return ""
+
+
+def _send(delivery: EmailDelivery) -> None:
+    domain = settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip("> ") or "bridge.invalid"
+    message = EmailMessage(
+        subject=delivery.subject,
+        body=delivery.body,
+        to=[delivery.recipient.email],
+        headers={"Message-ID": f"<{delivery.pk}@{domain}>", "Auto-Submitted": "auto-generated"},
+    )
+    message.send(fail_silently=False)
+
+
+@transaction.atomic
+def outbox_relay(*, now: datetime | None = None, limit: int = 500) -> int:
+    """Republish pending outbox rows whose publish was lost (broker down, worker killed) or whose
+    retry time has come. Claimed with SKIP LOCKED and pushed forward, so two relays do not
+    publish the same row twice in one round; `delivery_send` is idempotent either way."""
+    now = now or timezone.now()
+    due = list(
+        EmailDelivery.objects.select_for_update(skip_locked=True)
+        .filter(status=DeliveryStatus.PENDING, next_attempt_at__lte=now)
+        .order_by("next_attempt_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    if due:
+        EmailDelivery.objects.filter(pk__in=due).update(
+            next_attempt_at=now + timedelta(seconds=settings.BRIDGE_OUTBOX_RELAY_AFTER_SECONDS),
+            updated_at=now,
+        )
+        publish_after_commit(due)
+    return len(due)
+
+
+# --- inbox ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def notification_mark_read(*, user: User, notification: Notification) -> Notification:
+    """Mark one of the user's own notifications read. Someone else's is `NotFound`. Reading
+    again keeps the first time it was read."""
+    row = Notification.objects.select_for_update().filter(pk=notification.pk, recipient_id=user.pk).first()
+    if row is None:
+        raise NotFound()
+    if row.read_at is None:
+        row.read_at = timezone.now()
+        row.save(update_fields=["read_at"])
+    return row
+
+
+@transaction.atomic
+def notifications_mark_all_read(*, user: User) -> int:
+    """Mark every unread notification of the user read; returns how many changed."""
+    return Notification.objects.filter(recipient_id=user.pk, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+
+
+# --- preferences ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def notification_preferences_update(
+    *, user: User, email_enabled: bool | None = None, email_digest: bool | None = None
+) -> NotificationPreference:
+    """Change a user's own email choices. The in-app inbox cannot be turned off."""
+    errors: dict[str, list[str]] = {}
+    changes: dict[str, bool] = {}
+    for name, value in (("email_enabled", email_enabled), ("email_digest", email_digest)):
+        if value is None:
+            continue
+        if not isinstance(value, bool):
+            errors[name] = ["Must be true or false."]
+        else:
+            changes[name] = value
+    if errors:
+        raise ValidationFailed("The preferences could not be saved.", fields=errors)
+    preference, _ = NotificationPreference.objects.select_for_update().get_or_create(user=user)
+    for name, value in changes.items():
+        setattr(preference, name, value)
+    if changes:
+        preference.save(update_fields=[*changes, "updated_at"])
+    return preference
+
+
+@transaction.atomic
+def email_deliveries_retry(*, deliveries: Iterable[EmailDelivery]) -> int:
+    """Put failed emails back in the outbox, after an operator fixed what made them fail (mail
+    server settings, an address). Only failed rows change; sent ones are never sent again."""
+    ids = [delivery.pk for delivery in deliveries]
+    retry = list(
+        EmailDelivery.objects.select_for_update()
+        .filter(pk__in=ids, status=DeliveryStatus.FAILED)
+        .values_list("pk", flat=True)
+    )
+    EmailDelivery.objects.filter(pk__in=retry).update(
+        status=DeliveryStatus.PENDING, attempts=0, next_attempt_at=timezone.now(), updated_at=timezone.now()
+    )
+    publish_after_commit(retry)
+    return len(retry)

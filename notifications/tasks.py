@@ -1,0 +1,27 @@
+"""Celery tasks: thin wrappers that take ids and call one service. Each is safe to run twice."""
+
+from celery import shared_task
+
+from notifications.reminders import reminders_sweep
+from notifications.services import DELIVER_TASK, delivery_send, outbox_relay
+
+
+@shared_task(name="notifications.tasks.sweep")
+def sweep() -> dict[str, int]:
+    result = reminders_sweep()
+    return {
+        "reminders": result.reminders,
+        "handoffs_expired": result.handoffs_expired,
+        "grants_ended": result.grants_ended,
+        "digests": result.digests,
+    }
+
+
+@shared_task(name=DELIVER_TASK)
+def deliver(delivery_id: str) -> str:
+    return delivery_send(delivery_id=delivery_id)
+
+
+@shared_task(name="notifications.tasks.relay_outbox")
+def relay_outbox() -> int:
+    return outbox_relay()

@@ -1,0 +1,195 @@
+"""End to end with real parts: a `celery -A config worker` subprocess on the test database and a
+real Redis, emailing a real SMTP server. No eager mode: what is asserted here is what reached
+the mail server."""
+
+import re
+import time
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from casework.models import IdentitySection, LocationSection
+from casework.services.handoffs import handoff_create
+from casework.services.tasks import task_create
+from notifications.models import DeliveryStatus, EmailDelivery
+from notifications.reminders import reminders_sweep
+from notifications.services import outbox_relay
+from tests.factories import in_hours
+from tests.notifications.conftest import wait_until
+
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+
+HOUR = timedelta(hours=1)
+
+
+def subjects_by_recipient(messages):
+    return sorted((message.to[0], message.subject) for message in messages)
+
+
+def test_reminders_arrive_at_each_offset_and_escalations_reach_supervisors(celery_worker, smtp, case, lead):
+    due = (timezone.now() + 100 * HOUR).replace(microsecond=0)
+    task_create(actor=lead.caseworker, case=case, title="Visit", due_at=due, assignee=lead.caseworker)
+    number = case.number
+    expected = []
+
+    for moment, new in (
+        (due - 72 * HOUR, [(lead.caseworker.email, f"[Bridge] {number}: task due soon")]),
+        (due - 24 * HOUR, [(lead.caseworker.email, f"[Bridge] {number}: task due soon")]),
+        (due - HOUR, [(lead.caseworker.email, f"[Bridge] {number}: task due soon")]),
+        (
+            due,
+            [
+                (lead.caseworker.email, f"[Bridge] {number}: task due now"),
+                (lead.supervisor.email, f"[Bridge] {number}: overdue task"),
+            ],
+        ),
+        (due + 24 * HOUR, [(lead.supervisor.email, f"[Bridge] {number}: overdue task")]),
+    ):
+        reminders_sweep(now=moment)
+        expected += new
+        assert subjects_by_recipient(smtp.wait_for(len(expected))) == sorted(expected)
+
+    time.sleep(1)
+    assert len(smtp.messages()) == 6
+    assert set(EmailDelivery.objects.values_list("status", flat=True)) == {DeliveryStatus.SENT}
+
+
+def test_killing_the_worker_mid_delivery_loses_nothing_and_sends_nothing_twice(
+    celery_processes, smtp, case, lead, settings
+):
+    worker = celery_processes.worker(redis_url=settings.REDIS_URL, BRIDGE_TEST_VISIBILITY_TIMEOUT="3")
+    task_create(
+        actor=lead.caseworker, case=case, title="Visit", due_at=in_hours(0.5), assignee=lead.caseworker
+    )
+    smtp.stall_next()
+
+    reminders_sweep()
+    assert smtp.stalled.wait(30), "the worker never reached the mail server"
+    worker.kill()
+    smtp.release()
+
+    delivery = EmailDelivery.objects.get()
+    assert (delivery.status, delivery.attempts) == (DeliveryStatus.PENDING, 0)
+    assert smtp.messages() == []
+
+    [killed_message] = re.findall(r"notifications\.tasks\.deliver\[([0-9a-f-]+)\] received", worker.log())
+    restarted = celery_processes.worker(redis_url=settings.REDIS_URL, BRIDGE_TEST_VISIBILITY_TIMEOUT="3")
+    outbox_relay(now=delivery.next_attempt_at)
+    [email] = smtp.wait_for(1)
+    # The killed worker's unacknowledged message comes back after the visibility timeout; it and
+    # the relay's copy (when the relay got there first) all run, and only one of them sends.
+    wait_until(
+        lambda: (
+            f"deliver[{killed_message}] succeeded" in restarted.log()
+            and restarted.log().count(" received") == restarted.log().count(" succeeded in ")
+        ),
+        timeout=30,
+        message="the redelivered message to be run",
+    )
+    assert restarted.log().count("s: 'sent'") == 1
+
+    assert len(smtp.messages()) == 1
+    assert email.to == [lead.caseworker.email]
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts) == (DeliveryStatus.SENT, 1)
+
+
+def test_writes_succeed_while_redis_is_down_and_emails_go_out_when_it_returns(
+    celery_processes, private_redis, broker_at, smtp, shared_case, lead, partner, settings
+):
+    settings.BRIDGE_OUTBOX_RELAY_AFTER_SECONDS = 2
+    timing = {"BRIDGE_REMINDER_SWEEP_SECONDS": "1", "BRIDGE_OUTBOX_RELAY_AFTER_SECONDS": "2"}
+    broker_at(private_redis.url)
+    celery_processes.worker(redis_url=private_redis.url, **timing)
+    celery_processes.beat(redis_url=private_redis.url, **timing)
+    private_redis.stop()
+
+    started = time.monotonic()
+    due_soon = task_create(
+        actor=lead.caseworker,
+        case=shared_case,
+        title="Report",
+        due_at=in_hours(0.5),
+        assignee=lead.caseworker,
+    )
+    other = task_create(actor=lead.caseworker, case=shared_case, title="Interview", due_at=in_hours(200))
+    handoff_create(actor=lead.caseworker, task=other, to_agency=partner.agency)
+    assert time.monotonic() - started < 3
+    assert EmailDelivery.objects.filter(status=DeliveryStatus.PENDING).count() == 2
+    time.sleep(2)
+    assert smtp.messages() == []
+
+    private_redis.start()
+    expected = [
+        (lead.caseworker.email, f"[Bridge] {shared_case.number}: task due soon"),
+        (partner.liaison.email, f"[Bridge] {shared_case.number}: handoff request"),
+        (partner.supervisor.email, f"[Bridge] {shared_case.number}: handoff request"),
+    ]
+    assert subjects_by_recipient(smtp.wait_for(3, timeout=90)) == sorted(expected)
+    time.sleep(4)
+    assert len(smtp.messages()) == 3
+    assert due_soon.reminders.count() == 1
+
+
+def test_no_email_carries_a_name_or_section_field_of_the_case(
+    celery_worker, smtp, shared_case, lead, partner
+):
+    due = (timezone.now() + 80 * HOUR).replace(microsecond=0)
+    task = task_create(
+        actor=lead.caseworker,
+        case=shared_case,
+        title="Take Maria Rivera to Lee High",
+        description="Pick up at 12 Elm Street",
+        due_at=due,
+        assignee=lead.caseworker,
+    )
+    handoff = handoff_create(actor=lead.caseworker, task=task, to_agency=partner.agency)
+    half_window = handoff.created_at + (handoff.respond_by - handoff.created_at) / 2
+    for moment in (
+        due - 72 * HOUR,
+        half_window,
+        handoff.respond_by,
+        due - 24 * HOUR,
+        due - HOUR,
+        due,
+        due + 24 * HOUR,
+    ):
+        reminders_sweep(now=moment)
+    total = EmailDelivery.objects.count()
+    messages = smtp.wait_for(total)
+
+    identity = IdentitySection.objects.get(case=shared_case)
+    location = LocationSection.objects.get(case=shared_case)
+    secrets = [
+        identity.legal_name,
+        *identity.legal_name.split(),
+        str(identity.date_of_birth),
+        identity.date_of_birth.strftime("%d %b %Y"),
+        location.address,
+        location.school,
+        shared_case.pseudonym,
+        task.title,
+        task.description,
+    ]
+    assert sorted(EmailDelivery.objects.values_list("notification__kind", "recipient")) == sorted(
+        [
+            ("handoff_created", partner.liaison.pk),
+            ("handoff_created", partner.supervisor.pk),
+            ("handoff_pending", partner.liaison.pk),
+            ("handoff_overdue", partner.supervisor.pk),
+            ("handoff_expired", lead.caseworker.pk),
+            ("handoff_expired", lead.liaison.pk),
+            ("task_upcoming", lead.caseworker.pk),
+            ("task_upcoming", lead.caseworker.pk),
+            ("task_upcoming", lead.caseworker.pk),
+            ("task_due", lead.caseworker.pk),
+            ("task_overdue", lead.supervisor.pk),
+            ("task_overdue", lead.supervisor.pk),
+        ]
+    )
+    assert len(messages) == total
+    for message in messages:
+        for secret in secrets:
+            assert secret not in message.body, (secret, message.body)
+            assert secret not in message.subject, (secret, message.subject)
