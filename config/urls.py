@@ -1,6 +1,41 @@
 from django.contrib import admin
-from django.urls import path
+from django.http import HttpRequest, HttpResponse
+from django.urls import include, path
+from django.views import defaults
+
+from api.exceptions import api_error_response, is_api_request
+from api.views.health import healthz
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/v1/", include("api.urls")),
+    path("healthz", healthz, name="healthz"),
 ]
+
+
+# Errors raised before a DRF view runs (no route matched, a bad Host header) or escaping one (a
+# bug) still answer API clients in the API's error shape; other paths keep Django's pages.
+def handler400(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if is_api_request(request):
+        return api_error_response(status_code=400, code="bad_request", message="Bad request.")
+    return defaults.bad_request(request, exception)
+
+
+def handler403(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if is_api_request(request):
+        return api_error_response(status_code=403, code="permission_denied", message="Permission denied.")
+    return defaults.permission_denied(request, exception)
+
+
+def handler404(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if is_api_request(request):
+        return api_error_response(status_code=404, code="not_found", message="Not found.")
+    return defaults.page_not_found(request, exception)
+
+
+def handler500(request: HttpRequest) -> HttpResponse:
+    if is_api_request(request):
+        return api_error_response(
+            status_code=500, code="server_error", message="Something went wrong on our side."
+        )
+    return defaults.server_error(request)

@@ -1,0 +1,93 @@
+"""One error shape for every error the API returns:
+`{"error": {"code": "...", "message": "...", "fields": {"due_at": ["..."]}}}`.
+
+`exception_handler` covers everything raised inside a DRF view: the application's errors
+(`common.errors`), DRF's own (401, 404, 405, 415, malformed JSON, invalid input) and Django's
+`Http404`/`PermissionDenied`. `api_error_response` is for errors raised before a view runs (no
+route, an exception escaping a view); `config/urls.py` routes Django's error handlers to it.
+"""
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404, HttpRequest, JsonResponse
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import set_rollback
+
+from common.errors import ApplicationError
+
+INVALID_INPUT_MESSAGE = "Some fields are not valid."
+NON_FIELD_KEY = "non_field_errors"
+
+
+class PreconditionRequired(exceptions.APIException):
+    status_code = status.HTTP_428_PRECONDITION_REQUIRED
+    default_code = "precondition_required"
+    default_detail = "Send If-Match with the ETag of the version you edited."
+
+
+def error_body(
+    *, code: str, message: str, fields: Mapping[str, Sequence[str]] | None = None
+) -> dict[str, Any]:
+    return {
+        "error": {"code": code, "message": message, "fields": {k: list(v) for k, v in (fields or {}).items()}}
+    }
+
+
+def flatten_field_errors(detail: Any, prefix: str = "") -> dict[str, list[str]]:
+    """DRF nests errors as the input was nested (`{"identity": {"date_of_birth": [...]}}`, list
+    items by index); the error shape keys them by dotted path (`identity.date_of_birth`), as the
+    services do."""
+    if isinstance(detail, Mapping):
+        flat: dict[str, list[str]] = {}
+        for key, value in detail.items():
+            flat.update(flatten_field_errors(value, f"{prefix}.{key}" if prefix else str(key)))
+        return flat
+    if isinstance(detail, list) and any(isinstance(item, Mapping | list) for item in detail):
+        flat = {}
+        for index, item in enumerate(detail):
+            if item:
+                flat.update(flatten_field_errors(item, f"{prefix}.{index}" if prefix else str(index)))
+        return flat
+    messages = detail if isinstance(detail, list) else [detail]
+    return {prefix or NON_FIELD_KEY: [str(message) for message in messages]}
+
+
+def _validation_error_body(exc: exceptions.ValidationError) -> dict[str, Any]:
+    fields = flatten_field_errors(exc.detail)
+    non_field = fields.get(NON_FIELD_KEY)
+    message = non_field[0] if non_field and len(fields) == 1 else INVALID_INPUT_MESSAGE
+    return error_body(code="validation_error", message=message, fields=fields)
+
+
+def exception_handler(exc: Exception, context: Mapping[str, Any]) -> Response | None:
+    if isinstance(exc, ApplicationError):
+        set_rollback()
+        return Response(error_body(code=exc.code, message=exc.message, fields=exc.fields), status=exc.status)
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied()
+    if not isinstance(exc, exceptions.APIException):
+        return None
+    headers: dict[str, str] = {}
+    if auth_header := getattr(exc, "auth_header", None):
+        headers["WWW-Authenticate"] = auth_header
+    if wait := getattr(exc, "wait", None):
+        headers["Retry-After"] = str(int(wait))
+    if isinstance(exc, exceptions.ValidationError):
+        body = _validation_error_body(exc)
+    else:
+        body = error_body(code=str(exc.default_code), message=str(exc.detail))
+    set_rollback()
+    return Response(body, status=exc.status_code, headers=headers)
+
+
+def api_error_response(*, status_code: int, code: str, message: str) -> JsonResponse:
+    return JsonResponse(error_body(code=code, message=message), status=status_code)
+
+
+def is_api_request(request: HttpRequest) -> bool:
+    return request.path.startswith("/api/")

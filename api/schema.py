@@ -1,0 +1,69 @@
+"""OpenAPI additions: every operation documents the error responses it can give, in the one error
+shape the exception handler produces (`api.exceptions`)."""
+
+from typing import Any
+
+from drf_spectacular.generators import SchemaGenerator
+from rest_framework.request import Request
+
+ERROR_COMPONENT = "Error"
+
+ERROR_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["error"],
+    "properties": {
+        "error": {
+            "type": "object",
+            "required": ["code", "message", "fields"],
+            "properties": {
+                "code": {"type": "string", "description": "Machine-readable, e.g. `validation_error`."},
+                "message": {"type": "string"},
+                "fields": {
+                    "type": "object",
+                    "description": "Messages per input field by dotted path, e.g. `identity.legal_name`.",
+                    "additionalProperties": {"type": "array", "items": {"type": "string"}},
+                },
+            },
+        }
+    },
+}
+
+ERROR_DESCRIPTIONS = {
+    "400": "Bad input; `fields` says what is wrong.",
+    "401": "Not signed in, or the credentials are not valid.",
+    "403": "The caller may see this but not do this.",
+    "404": "Not found, or not visible to the caller: the two are indistinguishable.",
+    "405": "Method not allowed.",
+    "406": "Only JSON is served.",
+    "409": "The record is not in a state that allows this change.",
+    "412": "Stale: the record changed since the ETag in If-Match was read.",
+    "415": "Send JSON.",
+    "428": "If-Match is required.",
+}
+
+ERRORS_BY_METHOD = {
+    "get": ("400", "401", "403", "404", "405", "406"),
+    "post": ("400", "401", "403", "404", "405", "406", "409", "415"),
+    "patch": ("400", "401", "403", "404", "405", "406", "409", "412", "415", "428"),
+    "delete": ("400", "401", "403", "404", "405", "406", "409"),
+}
+
+
+def add_error_responses(
+    result: dict[str, Any], generator: SchemaGenerator, request: Request | None, public: bool
+) -> dict[str, Any]:
+    """drf-spectacular postprocessing hook."""
+    result.setdefault("components", {}).setdefault("schemas", {})[ERROR_COMPONENT] = ERROR_SCHEMA
+    reference = {"$ref": f"#/components/schemas/{ERROR_COMPONENT}"}
+    for operations in result.get("paths", {}).values():
+        for method, operation in operations.items():
+            responses = operation.setdefault("responses", {})
+            for code in ERRORS_BY_METHOD.get(method, ()):
+                responses.setdefault(
+                    code,
+                    {
+                        "description": ERROR_DESCRIPTIONS[code],
+                        "content": {"application/json": {"schema": reference}},
+                    },
+                )
+    return result

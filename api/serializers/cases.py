@@ -1,0 +1,145 @@
+"""Cases and their sections.
+
+A section the caller may not read is absent from the representation, not null. Which sections are
+readable is the access layer's answer (`CaseAccess.readable`, `readable_sections_by_case`), handed
+in as serializer context; the serializers never decide it.
+"""
+
+from typing import Any
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from api.fields import StrictCharField, StrictModelSerializer
+from casework.models import (
+    AgeBand,
+    Case,
+    CaseStatus,
+    HealthSection,
+    IdentitySection,
+    ImmigrationSection,
+    InvestigationSection,
+    LegalSection,
+    LocationSection,
+    ServicesSection,
+    section_fields,
+)
+from casework.sections import DATA_SECTIONS, Section
+
+READABLE_SECTIONS = "readable_sections"
+READABLE_SECTIONS_BY_CASE = "readable_sections_by_case"
+
+
+def _section_serializer(model: type[Any], section: str) -> type[StrictModelSerializer]:
+    fields = section_fields(section)
+    meta = type(
+        "Meta",
+        (),
+        {"model": model, "fields": fields, "extra_kwargs": {f: {"required": False} for f in fields}},
+    )
+    name = f"{section.title()}Section"
+    return type(
+        name, (StrictModelSerializer,), {"Meta": meta, "__doc__": f"The `{section}` section of a case."}
+    )
+
+
+SECTION_SERIALIZERS: dict[str, type[StrictModelSerializer]] = {
+    Section.IDENTITY: _section_serializer(IdentitySection, Section.IDENTITY),
+    Section.LOCATION: _section_serializer(LocationSection, Section.LOCATION),
+    Section.IMMIGRATION: _section_serializer(ImmigrationSection, Section.IMMIGRATION),
+    Section.INVESTIGATION: _section_serializer(InvestigationSection, Section.INVESTIGATION),
+    Section.HEALTH: _section_serializer(HealthSection, Section.HEALTH),
+    Section.SERVICES: _section_serializer(ServicesSection, Section.SERVICES),
+    Section.LEGAL: _section_serializer(LegalSection, Section.LEGAL),
+}
+
+
+def ordered_sections(sections: frozenset[str]) -> list[str]:
+    return [section for section in Section.values if section in sections]
+
+
+class CaseSummarySerializer(StrictModelSerializer):
+    """A case as lists show it: core fields and the names of the sections the caller may read,
+    never section content."""
+
+    lead_agency = serializers.IntegerField(source="lead_agency_id", read_only=True)
+    visible_sections = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Case
+        fields: tuple[str, ...] = (
+            "id",
+            "number",
+            "pseudonym",
+            "status",
+            "age_band",
+            "lead_agency",
+            "version",
+            "visible_sections",
+            "created_at",
+            "updated_at",
+        )
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=Section.choices)))
+    def get_visible_sections(self, case: Case) -> list[str]:
+        if READABLE_SECTIONS in self.context:
+            readable: frozenset[str] = self.context[READABLE_SECTIONS]
+        else:
+            readable = self.context[READABLE_SECTIONS_BY_CASE][case.pk]
+        return ordered_sections(readable)
+
+
+class CaseSectionsSerializer(serializers.Serializer):
+    """One optional object per data section. In a response a section is present only when the
+    caller may read it; in a request, only the sections given are written."""
+
+    identity = SECTION_SERIALIZERS[Section.IDENTITY](required=False)
+    location = SECTION_SERIALIZERS[Section.LOCATION](required=False)
+    immigration = SECTION_SERIALIZERS[Section.IMMIGRATION](required=False)
+    investigation = SECTION_SERIALIZERS[Section.INVESTIGATION](required=False)
+    health = SECTION_SERIALIZERS[Section.HEALTH](required=False)
+    services = SECTION_SERIALIZERS[Section.SERVICES](required=False)
+    legal = SECTION_SERIALIZERS[Section.LEGAL](required=False)
+
+
+class CaseDetailSerializer(CaseSectionsSerializer, CaseSummarySerializer):
+    """A case with the content of every section the caller may read. Sections the caller may not
+    read are left out of the response entirely."""
+
+    class Meta(CaseSummarySerializer.Meta):
+        fields = (*CaseSummarySerializer.Meta.fields, *DATA_SECTIONS)
+        read_only_fields = CaseSummarySerializer.Meta.fields
+
+    def to_representation(self, instance: Case) -> dict[str, Any]:
+        readable: frozenset[str] = self.context[READABLE_SECTIONS]
+        data = dict(CaseSummarySerializer(instance, context=self.context).data)
+        # Only readable sections are touched, so an unreadable one is never even loaded.
+        for section in DATA_SECTIONS:
+            if section in readable:
+                data[section] = self.fields[section].to_representation(getattr(instance, section))
+        return data
+
+
+class CaseCreateSerializer(CaseSectionsSerializer):
+    """Open a case. The caller's agency becomes its lead; sections in the body must be ones the
+    lead agency stewards (403 otherwise)."""
+
+    pseudonym = StrictCharField(max_length=64, help_text="Initials or a pseudonym, never the legal name.")
+    age_band = serializers.ChoiceField(choices=AgeBand.choices, default=AgeBand.UNKNOWN)
+
+
+class CaseUpdateSerializer(CaseSectionsSerializer):
+    """Change core fields (lead agency only) and sections the caller's agency may write. Writing
+    any section the agency may not write is 403 and changes nothing."""
+
+    pseudonym = StrictCharField(max_length=64, required=False)
+    age_band = serializers.ChoiceField(choices=AgeBand.choices, required=False)
+    status = serializers.ChoiceField(choices=CaseStatus.choices, required=False)
+
+
+def split_case_input(validated: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Core field values and section values from a validated create or update body."""
+    sections = {name: dict(values) for name, values in validated.items() if name in DATA_SECTIONS}
+    core = {name: value for name, value in validated.items() if name not in DATA_SECTIONS}
+    return core, sections

@@ -1,0 +1,73 @@
+"""Agencies, their members, the caller and signing in."""
+
+from rest_framework import serializers
+
+from agencies.models import Agency, AgencyKind, Role, User
+from api.fields import StrictCharField, StrictModelSerializer, StrictPrimaryKeyRelatedField
+
+
+class AgencySerializer(StrictModelSerializer):
+    class Meta:
+        model = Agency
+        fields = ("id", "name", "kind", "jurisdiction")
+        read_only_fields = fields
+
+
+class AgencyCreateSerializer(serializers.Serializer):
+    name = StrictCharField(max_length=200)
+    kind = serializers.ChoiceField(choices=AgencyKind.choices)
+    jurisdiction = StrictCharField(
+        max_length=16, default="US", help_text="`US` for federal agencies or a two-letter state code."
+    )
+
+
+class AgencyBriefSerializer(StrictModelSerializer):
+    class Meta:
+        model = Agency
+        fields = ("id", "name", "kind")
+        read_only_fields = fields
+
+
+class MeSerializer(serializers.Serializer):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    username = serializers.CharField(read_only=True)
+    agency = AgencyBriefSerializer(read_only=True, allow_null=True)
+    role = serializers.ChoiceField(
+        choices=Role.choices, allow_blank=True, read_only=True, help_text="Empty for platform administrators."
+    )
+    mfa_enabled = serializers.BooleanField(read_only=True)
+
+
+class UserSerializer(StrictModelSerializer):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    agency = serializers.IntegerField(source="agency_id", read_only=True, allow_null=True)
+
+    class Meta:
+        model = User
+        fields = ("id", "username", "email", "first_name", "last_name", "agency", "role", "is_active")
+        read_only_fields = fields
+
+
+class UserCreateSerializer(serializers.Serializer):
+    username = StrictCharField(max_length=150)
+    email = serializers.EmailField(max_length=254)
+    first_name = StrictCharField(max_length=150, required=False, allow_blank=True, default="")
+    last_name = StrictCharField(max_length=150, required=False, allow_blank=True, default="")
+    password = StrictCharField(write_only=True, max_length=128, style={"input_type": "password"})
+    agency = StrictPrimaryKeyRelatedField(queryset=Agency.objects.all())
+    role = serializers.ChoiceField(choices=Role.choices)
+
+
+class TokenObtainSerializer(serializers.Serializer):
+    username = StrictCharField(max_length=150)
+    password = StrictCharField(max_length=128, style={"input_type": "password"}, trim_whitespace=False)
+    otp = StrictCharField(
+        required=False,
+        allow_blank=True,
+        max_length=64,
+        help_text="The one-time code of the user's second factor; ignored for users without one.",
+    )
+
+
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField(read_only=True)

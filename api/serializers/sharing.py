@@ -1,0 +1,98 @@
+"""Who takes part in a case and what each participant may read."""
+
+from rest_framework import serializers
+
+from agencies.models import Agency
+from api.fields import (
+    BoundedDateField,
+    OffsetDateTimeField,
+    StrictCharField,
+    StrictModelSerializer,
+    StrictPrimaryKeyRelatedField,
+    StrictUUIDField,
+)
+from casework.models import CaseParticipant, Consent, GrantEndReason, SectionGrant
+from casework.sections import CONSENT_SECTIONS, DATA_SECTIONS, Section
+
+
+class ParticipantSerializer(StrictModelSerializer):
+    agency = serializers.IntegerField(source="agency_id", read_only=True)
+
+    class Meta:
+        model = CaseParticipant
+        fields = ("agency", "joined_at", "via")
+        read_only_fields = fields
+
+
+class ParticipantInviteSerializer(serializers.Serializer):
+    agency = StrictPrimaryKeyRelatedField(queryset=Agency.objects.all())
+
+
+class GrantSerializer(StrictModelSerializer):
+    agency = serializers.IntegerField(source="agency_id", read_only=True)
+    consent = serializers.UUIDField(source="consent_id", read_only=True, allow_null=True)
+    end_reason = serializers.ChoiceField(
+        choices=GrantEndReason.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text="Empty while the grant is active.",
+    )
+
+    class Meta:
+        model = SectionGrant
+        fields = (
+            "id",
+            "agency",
+            "section",
+            "basis",
+            "consent",
+            "expires_at",
+            "created_at",
+            "ended_at",
+            "end_reason",
+        )
+        read_only_fields = fields
+
+
+class GrantCreateSerializer(serializers.Serializer):
+    agency = StrictPrimaryKeyRelatedField(queryset=Agency.objects.all())
+    section = serializers.ChoiceField(choices=[(s, Section(s).label) for s in DATA_SECTIONS])
+    consent = StrictUUIDField(
+        required=False, allow_null=True, help_text="Required for sections shared on recorded consent."
+    )
+    expires_at = OffsetDateTimeField(required=False, allow_null=True)
+
+
+class ConsentSerializer(StrictModelSerializer):
+    recipient_agency = serializers.IntegerField(source="recipient_agency_id", read_only=True)
+    sections = serializers.ListField(child=serializers.ChoiceField(choices=Section.choices), read_only=True)
+
+    class Meta:
+        model = Consent
+        fields = (
+            "id",
+            "recipient_agency",
+            "sections",
+            "purpose",
+            "signed_by",
+            "signed_on",
+            "expires_on",
+            "created_at",
+            "revoked_at",
+        )
+        read_only_fields = fields
+
+
+class ConsentCreateSerializer(serializers.Serializer):
+    recipient_agency = StrictPrimaryKeyRelatedField(queryset=Agency.objects.all())
+    sections = serializers.ListField(
+        child=serializers.ChoiceField(choices=[(s, Section(s).label) for s in sorted(CONSENT_SECTIONS)]),
+        allow_empty=False,
+        max_length=len(CONSENT_SECTIONS),
+    )
+    purpose = StrictCharField(max_length=2000)
+    signed_by = StrictCharField(max_length=200, help_text="The child, and the guardian where one must sign.")
+    signed_on = BoundedDateField()
+    expires_on = BoundedDateField(
+        required=False, allow_null=True, help_text="At most a year after signing; defaults to the maximum."
+    )

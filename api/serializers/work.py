@@ -1,0 +1,288 @@
+"""Notes, the timeline, tasks, handoffs, case events, notifications and deadline templates."""
+
+from typing import Any
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from agencies.models import Agency, User
+from api.fields import (
+    OffsetDateTimeField,
+    StrictBooleanField,
+    StrictCharField,
+    StrictModelSerializer,
+    StrictPrimaryKeyRelatedField,
+    StrictUUIDField,
+)
+from casework.models import (
+    CaseEvent,
+    CaseEventType,
+    DeadlineTemplate,
+    Handoff,
+    Note,
+    Task,
+    TaskPriority,
+    TimelineEvent,
+)
+from casework.sections import Section
+from casework.services.handoffs import NOTE_MAX_LENGTH as HANDOFF_NOTE_MAX_LENGTH
+from casework.services.notes import NOTE_MAX_LENGTH
+from notifications.models import Notification
+
+
+def display_name(user: User | None) -> str:
+    if user is None:
+        return ""
+    return user.get_full_name() or user.username
+
+
+class NoteSerializer(StrictModelSerializer):
+    author = serializers.UUIDField(source="author.public_id", read_only=True)
+    author_name = serializers.SerializerMethodField()
+    agency = serializers.IntegerField(source="agency_id", read_only=True)
+
+    class Meta:
+        model = Note
+        fields = ("id", "section", "body", "author", "author_name", "agency", "created_at")
+        read_only_fields = fields
+
+    def get_author_name(self, note: Note) -> str:
+        return display_name(note.author)
+
+
+class NoteCreateSerializer(serializers.Serializer):
+    section = serializers.ChoiceField(choices=Section.choices, default=Section.CORE)
+    body = StrictCharField(max_length=NOTE_MAX_LENGTH)
+
+
+class TimelineEventSerializer(StrictModelSerializer):
+    actor = serializers.SerializerMethodField()
+    actor_name = serializers.SerializerMethodField()
+    actor_agency = serializers.IntegerField(source="actor_agency_id", read_only=True, allow_null=True)
+
+    class Meta:
+        model = TimelineEvent
+        fields = (
+            "id",
+            "occurred_at",
+            "kind",
+            "section",
+            "summary",
+            "actor",
+            "actor_name",
+            "actor_agency",
+            "data",
+        )
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.UUIDField(allow_null=True))
+    def get_actor(self, event: TimelineEvent) -> str | None:
+        return str(event.actor.public_id) if event.actor is not None else None
+
+    def get_actor_name(self, event: TimelineEvent) -> str:
+        return display_name(event.actor)
+
+
+class TaskSerializer(StrictModelSerializer):
+    case = serializers.UUIDField(source="case_id", read_only=True)
+    case_number = serializers.CharField(source="case.number", read_only=True)
+    owner_agency = serializers.IntegerField(source="owner_agency_id", read_only=True)
+    assignee = serializers.SerializerMethodField()
+    template = serializers.CharField(
+        source="template.key",
+        read_only=True,
+        allow_null=True,
+        help_text="The deadline template that created it.",
+    )
+
+    class Meta:
+        model = Task
+        fields = (
+            "id",
+            "case",
+            "case_number",
+            "title",
+            "description",
+            "owner_agency",
+            "assignee",
+            "due_at",
+            "priority",
+            "status",
+            "template",
+            "version",
+            "created_at",
+            "completed_at",
+        )
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.UUIDField(allow_null=True, help_text="The assignee's user id."))
+    def get_assignee(self, task: Task) -> str | None:
+        return str(task.assignee.public_id) if task.assignee is not None else None
+
+
+class TaskInputFields(serializers.Serializer):
+    title = StrictCharField(max_length=200)
+    description = StrictCharField(required=False, allow_blank=True, max_length=20_000)
+    due_at = OffsetDateTimeField()
+    priority = serializers.ChoiceField(choices=TaskPriority.choices, default=TaskPriority.NORMAL)
+    assignee = StrictUUIDField(
+        required=False, allow_null=True, help_text="A user id of a case worker of the owning agency."
+    )
+
+
+class TaskCreateSerializer(TaskInputFields):
+    case = StrictUUIDField()
+
+
+class TaskUpdateSerializer(TaskInputFields):
+    title = StrictCharField(max_length=200, required=False)
+    due_at = OffsetDateTimeField(required=False)
+    priority = serializers.ChoiceField(choices=TaskPriority.choices, required=False)
+
+
+class HandoffSerializer(StrictModelSerializer):
+    task = serializers.UUIDField(source="task_id", read_only=True, allow_null=True)
+    case = serializers.UUIDField(source="case_id", read_only=True)
+    case_number = serializers.CharField(source="case.number", read_only=True)
+    from_agency = serializers.IntegerField(source="from_agency_id", read_only=True)
+    to_agency = serializers.IntegerField(source="to_agency_id", read_only=True)
+    created_by = serializers.UUIDField(source="created_by.public_id", read_only=True)
+    responded_by = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Handoff
+        fields = (
+            "id",
+            "kind",
+            "task",
+            "case",
+            "case_number",
+            "from_agency",
+            "to_agency",
+            "status",
+            "urgent",
+            "note",
+            "respond_by",
+            "created_by",
+            "created_at",
+            "responded_by",
+            "responded_at",
+            "response_note",
+        )
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.UUIDField(allow_null=True))
+    def get_responded_by(self, handoff: Handoff) -> str | None:
+        return str(handoff.responded_by.public_id) if handoff.responded_by is not None else None
+
+
+class HandoffCreateSerializer(serializers.Serializer):
+    """Hand a task to another agency; or, with `case` instead of `task`, the lead of a case
+    (liaisons and supervisors of the lead agency)."""
+
+    task = StrictUUIDField(required=False, help_text="The task to hand off.")
+    case = StrictUUIDField(
+        required=False, help_text="For a handoff of the lead of this case, instead of a task."
+    )
+    to_agency = StrictPrimaryKeyRelatedField(queryset=Agency.objects.all())
+    note = StrictCharField(required=False, allow_blank=True, default="", max_length=HANDOFF_NOTE_MAX_LENGTH)
+    urgent = StrictBooleanField(required=False, default=False)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if ("task" in attrs) == ("case" in attrs):
+            raise serializers.ValidationError(
+                {"task": ["Give either a task or, for the lead of a case, a case."]}
+            )
+        return attrs
+
+
+class HandoffAcceptSerializer(serializers.Serializer):
+    assignee = StrictUUIDField(
+        required=False, allow_null=True, help_text="A case worker of your agency to take the task."
+    )
+    note = StrictCharField(required=False, allow_blank=True, default="", max_length=HANDOFF_NOTE_MAX_LENGTH)
+
+
+class HandoffDeclineSerializer(serializers.Serializer):
+    reason = StrictCharField(max_length=HANDOFF_NOTE_MAX_LENGTH)
+
+
+class EventTaskSerializer(StrictModelSerializer):
+    """A task a deadline template created for the event."""
+
+    owner_agency = serializers.IntegerField(source="owner_agency_id", read_only=True)
+    template = serializers.CharField(source="template.key", read_only=True, allow_null=True)
+
+    class Meta:
+        model = Task
+        fields = ("id", "title", "owner_agency", "due_at", "priority", "status", "template")
+        read_only_fields = fields
+
+
+class CaseEventSerializer(StrictModelSerializer):
+    recorded_by = serializers.UUIDField(source="recorded_by.public_id", read_only=True)
+    recording_agency = serializers.IntegerField(source="recording_agency_id", read_only=True)
+    details = serializers.DictField(read_only=True)
+    tasks = EventTaskSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = CaseEvent
+        fields = (
+            "id",
+            "type",
+            "occurred_at",
+            "details",
+            "section",
+            "recorded_by",
+            "recording_agency",
+            "created_at",
+            "tasks",
+        )
+        read_only_fields = fields
+
+
+class CaseEventCreateSerializer(serializers.Serializer):
+    type = serializers.ChoiceField(choices=CaseEventType.choices)
+    occurred_at = OffsetDateTimeField()
+    details = serializers.DictField(
+        required=False,
+        default=dict,
+        help_text="`court_hearing_scheduled` takes `hearing_at`; others nothing.",
+    )
+
+
+class NotificationSerializer(StrictModelSerializer):
+    case = serializers.UUIDField(source="case_id", read_only=True)
+    case_number = serializers.CharField(source="case.number", read_only=True)
+    task = serializers.UUIDField(source="task_id", read_only=True, allow_null=True)
+    handoff = serializers.UUIDField(source="handoff_id", read_only=True, allow_null=True)
+
+    class Meta:
+        model = Notification
+        fields = ("id", "kind", "case", "case_number", "task", "handoff", "message", "created_at", "read_at")
+        read_only_fields = fields
+
+
+class DeadlineTemplateSerializer(StrictModelSerializer):
+    offset = serializers.CharField(read_only=True, help_text="ISO 8601 duration, e.g. PT24H or P6M.")
+    overrides = serializers.CharField(source="overrides.key", read_only=True, allow_null=True)
+
+    class Meta:
+        model = DeadlineTemplate
+        fields = (
+            "key",
+            "name",
+            "description",
+            "trigger",
+            "anchor",
+            "age_years",
+            "offset",
+            "repeats",
+            "owner_kind",
+            "priority",
+            "jurisdiction",
+            "overrides",
+            "legal_source",
+            "active",
+        )
+        read_only_fields = fields

@@ -1,0 +1,44 @@
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from api.views import accounts, cases, work
+
+app_name = "api"
+
+urlpatterns = [
+    path("auth/token/", accounts.TokenView.as_view(), name="auth-token"),
+    path("me/", accounts.MeView.as_view(), name="me"),
+    path("agencies/", accounts.AgencyListCreateView.as_view(), name="agencies"),
+    path("users/", accounts.UserListCreateView.as_view(), name="users"),
+    path("cases/", cases.CaseListCreateView.as_view(), name="cases"),
+    path("cases/<uuid:case_id>/", cases.CaseDetailView.as_view(), name="case"),
+    path("cases/<uuid:case_id>/participants/", cases.ParticipantsView.as_view(), name="case-participants"),
+    path("cases/<uuid:case_id>/grants/", cases.GrantsView.as_view(), name="case-grants"),
+    path("cases/<uuid:case_id>/grants/<uuid:grant_id>/", cases.GrantDetailView.as_view(), name="case-grant"),
+    path("cases/<uuid:case_id>/consents/", cases.ConsentsView.as_view(), name="case-consents"),
+    path(
+        "cases/<uuid:case_id>/consents/<uuid:consent_id>/revoke/",
+        cases.ConsentRevokeView.as_view(),
+        name="case-consent-revoke",
+    ),
+    path("cases/<uuid:case_id>/notes/", cases.NotesView.as_view(), name="case-notes"),
+    path("cases/<uuid:case_id>/events/", cases.CaseEventsView.as_view(), name="case-events"),
+    path("cases/<uuid:case_id>/timeline/", cases.TimelineView.as_view(), name="case-timeline"),
+    path("tasks/", work.TaskListCreateView.as_view(), name="tasks"),
+    path("tasks/<uuid:task_id>/", work.TaskDetailView.as_view(), name="task"),
+    path("tasks/<uuid:task_id>/complete/", work.TaskCompleteView.as_view(), name="task-complete"),
+    path("handoffs/", work.HandoffListCreateView.as_view(), name="handoffs"),
+    path("handoffs/<uuid:handoff_id>/accept/", work.HandoffAcceptView.as_view(), name="handoff-accept"),
+    path("handoffs/<uuid:handoff_id>/decline/", work.HandoffDeclineView.as_view(), name="handoff-decline"),
+    path("handoffs/<uuid:handoff_id>/withdraw/", work.HandoffWithdrawView.as_view(), name="handoff-withdraw"),
+    path("notifications/", work.NotificationListView.as_view(), name="notifications"),
+    path("notifications/read-all/", work.NotificationReadAllView.as_view(), name="notifications-read-all"),
+    path(
+        "notifications/<uuid:notification_id>/read/",
+        work.NotificationReadView.as_view(),
+        name="notification-read",
+    ),
+    path("deadline-templates/", work.DeadlineTemplateListView.as_view(), name="deadline-templates"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+]

@@ -1,0 +1,154 @@
+"""Signing in, the caller, agencies and their members."""
+
+from django.contrib.auth import authenticate
+from django.db.models import QuerySet
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
+from rest_framework.authtoken.models import Token
+from rest_framework.exceptions import AuthenticationFailed
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from agencies.access import may_list_members
+from agencies.models import Agency, User
+from agencies.selectors import agency_members
+from agencies.services import agency_create, user_create
+from api.authentication import mfa_enabled, second_factor_satisfied
+from api.base import BridgeAPIView
+from api.filters import AgencyFilter, UserFilter
+from api.serializers.people import (
+    AgencyCreateSerializer,
+    AgencySerializer,
+    MeSerializer,
+    TokenObtainSerializer,
+    TokenSerializer,
+    UserCreateSerializer,
+    UserSerializer,
+)
+from common.errors import PermissionDenied, ValidationFailed
+
+SIGN_IN_FAILED = "Unable to sign in with these credentials."
+
+
+class TokenView(BridgeAPIView):
+    """Obtain an API token with a username and password (and the one-time code of the user's
+    second factor, once they have one), or revoke the caller's token."""
+
+    dangerously_allow_anonymous_methods = frozenset({"POST"})
+    pagination_class = None
+    filter_backends = ()
+
+    @extend_schema(
+        operation_id="auth_token_obtain",
+        request=TokenObtainSerializer,
+        responses={200: TokenSerializer},
+        auth=[],
+    )
+    def post(self, request: Request) -> Response:
+        serializer = TokenObtainSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        user = authenticate(request._request, username=data["username"], password=data["password"])
+        if not isinstance(user, User) or not user.is_active:
+            raise AuthenticationFailed(SIGN_IN_FAILED)
+        if not second_factor_satisfied(user=user, otp=data.get("otp", "")):
+            raise AuthenticationFailed(SIGN_IN_FAILED)
+        token, _ = Token.objects.get_or_create(user=user)
+        return Response(TokenSerializer({"token": token.key}).data)
+
+    @extend_schema(operation_id="auth_token_revoke", request=None, responses={204: None})
+    def delete(self, request: Request) -> Response:
+        Token.objects.filter(user=self.actor).delete()
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class MeView(BridgeAPIView):
+    pagination_class = None
+    filter_backends = ()
+
+    @extend_schema(responses={200: MeSerializer})
+    def get(self, request: Request) -> Response:
+        user = self.actor
+        payload = {
+            "public_id": user.public_id,
+            "username": user.username,
+            "agency": user.agency,
+            "role": user.role,
+            "mfa_enabled": mfa_enabled(user),
+        }
+        return Response(MeSerializer(payload).data)
+
+
+class AgencyListCreateView(BridgeAPIView):
+    """Every agency on Bridge, so that partners can be invited and granted. Only platform
+    administrators create agencies."""
+
+    model = Agency
+    ordering = ("name",)
+    filterset_class = AgencyFilter
+
+    def scoped_queryset(self) -> QuerySet[Agency]:
+        # Agencies are the directory of who takes part in Bridge, not case content.
+        return Agency.objects.all()
+
+    @extend_schema(responses={200: AgencySerializer(many=True)})
+    def get(self, request: Request) -> Response:
+        return self.list_response(self.get_queryset(), AgencySerializer)
+
+    @extend_schema(request=AgencyCreateSerializer, responses={201: AgencySerializer})
+    def post(self, request: Request) -> Response:
+        serializer = AgencyCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        agency = agency_create(actor=self.actor, **serializer.validated_data)
+        return Response(AgencySerializer(agency).data, status=status.HTTP_201_CREATED)
+
+
+class UserListCreateView(BridgeAPIView):
+    """The members of one agency with their roles: for its administrators, supervisors and
+    liaisons. Platform administrators and agency administrators (for their own agency) add
+    members."""
+
+    model = User
+    ordering = ("username",)
+    filterset_class = UserFilter
+
+    def scoped_queryset(self) -> QuerySet[User]:
+        agency = self._listed_agency()
+        if not may_list_members(actor=self.actor, agency=agency):
+            raise PermissionDenied(
+                "Only the agency's administrators, supervisors and liaisons list its members."
+            )
+        return agency_members(agency=agency)
+
+    def _listed_agency(self) -> Agency:
+        raw = self.request.query_params.get("agency")
+        if raw is None:
+            if self.actor.agency is None:
+                raise ValidationFailed("Name the agency.", fields={"agency": ["This parameter is required."]})
+            return self.actor.agency
+        is_id = raw.isascii() and raw.isdigit() and len(raw) <= 18
+        agency = Agency.objects.filter(pk=int(raw)).first() if is_id else None
+        if agency is None:
+            raise ValidationFailed("Unknown agency.", fields={"agency": ["No agency with this id."]})
+        return agency
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "agency",
+                OpenApiTypes.INT,
+                description="Whose members to list; defaults to the caller's agency.",
+            )
+        ],
+        responses={200: UserSerializer(many=True)},
+    )
+    def get(self, request: Request) -> Response:
+        return self.list_response(self.get_queryset(), UserSerializer)
+
+    @extend_schema(request=UserCreateSerializer, responses={201: UserSerializer})
+    def post(self, request: Request) -> Response:
+        serializer = UserCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = user_create(actor=self.actor, **serializer.validated_data)
+        return Response(UserSerializer(user).data, status=status.HTTP_201_CREATED)

@@ -1,0 +1,600 @@
+"""Every endpoint, for every role of every agency kind, against the lead's, a partner's and an
+unrelated agency's objects.
+
+The world: a child-welfare lead agency opened case A; a partner of every kind takes part in it
+(another child-welfare agency, law enforcement, immigration, a legal advocate, victim services),
+every caseworker is on the case team, and an unrelated child-welfare agency has a case of its own.
+Every section of case A holds a distinctive marker, as does a note in every section, every task
+title and the consent's purpose. Each caller runs every request (writes inside a savepoint that is
+rolled back, so each request sees the same world); the test asserts the status and greps the raw
+response body for every marker the caller may not see.
+
+Expectations come from the tables below, written from DOMAIN.md, never from `casework.access`:
+a test that asked the access layer what to expect could not catch the access layer being wrong.
+"""
+
+from dataclasses import dataclass, field
+
+import pytest
+from django.db import transaction
+from django.utils import timezone
+
+from agencies.models import Agency, AgencyKind, User
+from casework.models import Case, Consent, Handoff, SectionGrant, Task
+from casework.services.cases import case_update
+from casework.services.handoffs import handoff_create
+from casework.services.notes import note_add
+from casework.services.sharing import consent_record, grant_create, participant_invite, team_member_add
+from casework.services.tasks import task_create
+from tests.api.conftest import Api
+from tests.conftest import Staff, make_staff
+from tests.factories import PlatformAdminFactory, in_hours, open_case
+
+pytestmark = pytest.mark.django_db
+
+CW, LE, IMM, LEGAL, VS = (
+    AgencyKind.CHILD_WELFARE,
+    AgencyKind.LAW_ENFORCEMENT,
+    AgencyKind.IMMIGRATION,
+    AgencyKind.LEGAL_ADVOCATE,
+    AgencyKind.VICTIM_SERVICES,
+)
+CASE_ROLES = ("caseworker", "liaison", "supervisor")
+LIAISON_ROLES = ("liaison", "supervisor")
+ROLES = (*CASE_ROLES, "agency_admin")
+SECTIONS = ("identity", "location", "immigration", "investigation", "health", "services", "legal")
+
+# DOMAIN.md "A case and its sections": what each kind holds on joining (plus what it stewards).
+DEFAULT_READABLE = {
+    CW: {"core", "identity", "location", "immigration", "health"},
+    LE: {"core", "identity", "investigation"},
+    IMM: {"core", "identity", "investigation"},
+    LEGAL: {"core", "identity", "immigration", "legal"},
+    VS: {"core", "identity", "health", "services"},
+}
+# Who writes each data section; `identity` is the lead agency's, whatever its kind.
+STEWARD_KINDS = {
+    "location": {CW},
+    "immigration": {LEGAL},
+    "investigation": {LE, IMM},
+    "health": {CW, VS},
+    "services": {VS},
+    "legal": {LEGAL},
+}
+CONSENT_SECTIONS = {"location", "immigration", "health", "services"}
+# Field that carries each section's marker.
+MARKER_FIELDS = {
+    "identity": "legal_name",
+    "location": "address",
+    "immigration": "nationality",
+    "investigation": "summary",
+    "health": "summary",
+    "services": "summary",
+    "legal": "summary",
+}
+
+AGENCY_SLOTS = ("lead", "cw_partner", "le", "imm", "legal", "vs", "unrelated")
+SLOT_KIND = {"lead": CW, "cw_partner": CW, "le": LE, "imm": IMM, "legal": LEGAL, "vs": VS, "unrelated": CW}
+CALLERS = [(slot, role) for slot in AGENCY_SLOTS for role in ROLES] + [("platform", "admin")]
+
+
+def section_marker(section):
+    return f"MKSECTION{section.upper()}"
+
+
+def note_marker(section):
+    return f"MKNOTE{section.upper()}"
+
+
+CORE_MARKER = "MKCORE"  # case A's pseudonym
+UNRELATED_MARKER = "MKUNRELATED"  # the unrelated agency's case: pseudonym, note and identity
+LEAD_TASK, PARTNER_TASK, OFFERED_TASK = "MKTASKLEAD", "MKTASKPARTNER", "MKTASKOFFERED"
+CONSENT_MARKER = "MKCONSENTPURPOSE"
+
+
+@dataclass
+class World:
+    staff: dict[str, Staff]
+    platform_admin: User
+    case: Case
+    unrelated_case: Case
+    lead_task: Task
+    partner_task: Task
+    offered_task: Task
+    handoff: Handoff
+    consent: Consent
+    revocable_grant: SectionGrant
+    spare_agency: Agency
+    extra: dict[str, object] = field(default_factory=dict)
+
+
+def build_world() -> World:
+    staff = {
+        slot: make_staff(kind=SLOT_KIND[slot], name=f"{slot.replace('_', ' ').title()} Agency")
+        for slot in AGENCY_SLOTS
+    }
+    lead = staff["lead"]
+    case = open_case(
+        actor=lead.caseworker,
+        pseudonym=CORE_MARKER,
+        sections={
+            "identity": {"legal_name": section_marker("identity")},
+            "location": {"address": section_marker("location")},
+            "health": {"summary": section_marker("health")},
+        },
+    )
+    for slot in ("cw_partner", "le", "imm", "legal", "vs"):
+        participant_invite(actor=lead.liaison, case=case, agency=staff[slot].agency)
+    for slot in ("lead", "cw_partner", "le", "imm", "legal", "vs"):
+        if slot != "lead":
+            team_member_add(actor=staff[slot].liaison, case=case, member=staff[slot].caseworker)
+    writers = {"immigration": "legal", "investigation": "le", "services": "vs", "legal": "legal"}
+    for section, slot in writers.items():
+        case.refresh_from_db()
+        case_update(
+            actor=staff[slot].liaison,
+            case=case,
+            expected_version=case.version,
+            sections={section: {MARKER_FIELDS[section]: section_marker(section)}},
+        )
+    note_writers = {"core": "lead", "identity": "lead", "location": "lead", "health": "lead", **writers}
+    for section, slot in note_writers.items():
+        note_add(actor=staff[slot].liaison, case=case, section=section, body=note_marker(section))
+
+    lead_task = task_create(actor=lead.caseworker, case=case, title=LEAD_TASK, due_at=in_hours(24))
+    partner_task = task_create(
+        actor=staff["le"].caseworker, case=case, title=PARTNER_TASK, due_at=in_hours(24)
+    )
+    offered_task = task_create(actor=lead.caseworker, case=case, title=OFFERED_TASK, due_at=in_hours(24))
+    handoff = handoff_create(actor=lead.caseworker, task=offered_task, to_agency=staff["le"].agency)
+    consent = consent_record(
+        actor=lead.liaison,
+        case=case,
+        recipient_agency=staff["le"].agency,
+        sections=["location"],
+        purpose=CONSENT_MARKER,
+        signed_by="Child and guardian",
+        signed_on=timezone.localdate(),
+    )
+    revocable_grant = grant_create(
+        actor=staff["le"].liaison, case=case, agency=staff["vs"].agency, section="investigation"
+    )
+
+    unrelated = staff["unrelated"]
+    unrelated_case = open_case(
+        actor=unrelated.caseworker,
+        pseudonym=UNRELATED_MARKER,
+        sections={"identity": {"legal_name": UNRELATED_MARKER}},
+    )
+    note_add(actor=unrelated.caseworker, case=unrelated_case, section="core", body=UNRELATED_MARKER)
+    task_create(actor=unrelated.caseworker, case=unrelated_case, title=UNRELATED_MARKER, due_at=in_hours(24))
+    case.refresh_from_db()
+    return World(
+        staff=staff,
+        platform_admin=PlatformAdminFactory(),
+        case=case,
+        unrelated_case=unrelated_case,
+        lead_task=lead_task,
+        partner_task=partner_task,
+        offered_task=offered_task,
+        handoff=handoff,
+        consent=consent,
+        revocable_grant=revocable_grant,
+        spare_agency=make_staff(kind=IMM, name="Spare Agency").agency,
+    )
+
+
+# --- the oracle -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Caller:
+    slot: str
+    role: str
+
+    @property
+    def kind(self):
+        return SLOT_KIND.get(self.slot)
+
+    @property
+    def is_platform(self):
+        return self.slot == "platform"
+
+    @property
+    def works_on_cases(self):
+        return not self.is_platform and self.role in CASE_ROLES
+
+    @property
+    def is_liaison(self):
+        return self.role in LIAISON_ROLES
+
+    @property
+    def views_case(self):
+        return self.works_on_cases and self.slot not in {"unrelated"}
+
+    @property
+    def views_unrelated_case(self):
+        return self.works_on_cases and self.slot == "unrelated"
+
+    @property
+    def is_lead(self):
+        return self.slot == "lead"
+
+    def readable(self):
+        if not self.views_case:
+            return set()
+        sections = set(DEFAULT_READABLE[self.kind])
+        if self.slot == "vs":
+            sections.add("investigation")  # the revocable steward grant
+        return sections
+
+    def stewards(self, section):
+        if section == "identity":
+            return self.is_lead
+        return self.kind in STEWARD_KINDS[section]
+
+    def forbidden_markers(self):
+        readable = self.readable()
+        forbidden = {section_marker(s) for s in SECTIONS if s not in readable}
+        forbidden |= {note_marker(s) for s in ("core", *SECTIONS) if s not in readable}
+        if not self.views_case:
+            forbidden.add(CORE_MARKER)
+        if not self.views_unrelated_case:
+            forbidden.add(UNRELATED_MARKER)
+        lead_member = self.is_lead and self.works_on_cases
+        if not lead_member:
+            forbidden.add(LEAD_TASK)
+        if not (self.slot == "le" and self.works_on_cases):
+            forbidden.add(PARTNER_TASK)
+        # A handoff involves both agencies: the receiving one's members read its timeline entry,
+        # though only its liaisons and supervisors open the offered task itself.
+        if not (lead_member or (self.slot == "le" and self.works_on_cases)):
+            forbidden.add(OFFERED_TASK)
+        if not (self.views_case and self.kind == CW):
+            forbidden.add(CONSENT_MARKER)
+        return forbidden
+
+
+def expected_case_status(caller, allowed, ok=200):
+    """`ok` when allowed; 403 when the caller sees the case but may not; 404 when it does not."""
+    if not caller.views_case:
+        return 404
+    return ok if allowed else 403
+
+
+def requests_for(world: World, caller: Caller):
+    """(label, method, path, body, headers, expected status, markers that must appear)."""
+    case_id = world.case.pk
+    lead = world.staff["lead"]
+    views = caller.views_case
+    version = world.case.version
+    if_match = {"If-Match": f'"{version}"'}
+    readable = caller.readable()
+
+    yield "me", "get", "me/", None, {}, 200, set()
+    yield "agencies list", "get", "agencies/", None, {}, 200, set()
+    yield (
+        "agency create",
+        "post",
+        "agencies/",
+        {"name": "New Agency", "kind": "victim_services"},
+        {},
+        201 if caller.is_platform else 403,
+        set(),
+    )
+    may_list_lead_members = caller.is_platform or (caller.is_lead and caller.role != "caseworker")
+    yield (
+        "users list",
+        "get",
+        f"users/?agency={lead.agency.pk}",
+        None,
+        {},
+        200 if may_list_lead_members else 403,
+        set(),
+    )
+    may_add_lead_members = caller.is_platform or (caller.is_lead and caller.role == "agency_admin")
+    yield (
+        "user create",
+        "post",
+        "users/",
+        {
+            "username": "brand.new",
+            "email": "brand.new@example.org",
+            "password": "a-long-enough-passphrase",
+            "agency": lead.agency.pk,
+            "role": "caseworker",
+        },
+        {},
+        201 if may_add_lead_members else 403,
+        set(),
+    )
+    yield "cases list", "get", "cases/", None, {}, 200, {CORE_MARKER} if views else set()
+    yield (
+        "case open",
+        "post",
+        "cases/",
+        {"pseudonym": "N.C."},
+        {},
+        201 if caller.works_on_cases else 403,
+        set(),
+    )
+    yield (
+        "case detail",
+        "get",
+        f"cases/{case_id}/",
+        None,
+        {},
+        404 if not views else 200,
+        {section_marker(s) for s in SECTIONS if s in readable},
+    )
+    yield (
+        "case core edit",
+        "patch",
+        f"cases/{case_id}/",
+        {"pseudonym": "R.R."},
+        if_match,
+        expected_case_status(caller, caller.is_lead),
+        set(),
+    )
+    for section in SECTIONS:
+        yield (
+            f"case {section} edit",
+            "patch",
+            f"cases/{case_id}/",
+            {section: {MARKER_FIELDS[section]: "rewritten"}},
+            if_match,
+            expected_case_status(caller, caller.stewards(section)),
+            set(),
+        )
+    yield (
+        "participants",
+        "get",
+        f"cases/{case_id}/participants/",
+        None,
+        {},
+        expected_case_status(caller, True),
+        set(),
+    )
+    yield (
+        "participant invite",
+        "post",
+        f"cases/{case_id}/participants/",
+        {"agency": world.spare_agency.pk},
+        {},
+        expected_case_status(caller, caller.is_lead and caller.is_liaison, 201),
+        set(),
+    )
+    yield (
+        "grants",
+        "get",
+        f"cases/{case_id}/grants/",
+        None,
+        {},
+        expected_case_status(caller, caller.is_liaison),
+        set(),
+    )
+    yield (
+        "grant create",
+        "post",
+        f"cases/{case_id}/grants/",
+        {"agency": world.staff["legal"].agency.pk, "section": "investigation"},
+        {},
+        expected_case_status(caller, caller.is_liaison and caller.stewards("investigation"), 201),
+        set(),
+    )
+    if not views or not caller.is_liaison:
+        revoke_status = 404 if not views else 403
+    else:
+        revoke_status = 204 if caller.stewards("investigation") else 404
+    yield (
+        "grant revoke",
+        "delete",
+        f"cases/{case_id}/grants/{world.revocable_grant.pk}/",
+        None,
+        {},
+        revoke_status,
+        set(),
+    )
+    consent_steward = any(caller.stewards(s) for s in CONSENT_SECTIONS)
+    yield (
+        "consents",
+        "get",
+        f"cases/{case_id}/consents/",
+        None,
+        {},
+        expected_case_status(caller, consent_steward),
+        {CONSENT_MARKER} if views and caller.kind == CW else set(),
+    )
+    yield (
+        "consent record",
+        "post",
+        f"cases/{case_id}/consents/",
+        {
+            "recipient_agency": world.staff["le"].agency.pk,
+            "sections": ["health"],
+            "purpose": "Medical follow-up",
+            "signed_by": "Child",
+            "signed_on": timezone.localdate().isoformat(),
+        },
+        {},
+        expected_case_status(caller, caller.stewards("health"), 201),
+        set(),
+    )
+    if not views:
+        consent_revoke_status = 404
+    elif not consent_steward:
+        consent_revoke_status = 403
+    else:
+        consent_revoke_status = 200 if caller.stewards("location") else 404
+    yield (
+        "consent revoke",
+        "post",
+        f"cases/{case_id}/consents/{world.consent.pk}/revoke/",
+        None,
+        {},
+        consent_revoke_status,
+        set(),
+    )
+    yield (
+        "notes",
+        "get",
+        f"cases/{case_id}/notes/",
+        None,
+        {},
+        expected_case_status(caller, True),
+        {note_marker(s) for s in ("core", *SECTIONS) if s in readable},
+    )
+    for section in ("core", "legal", "location"):
+        yield (
+            f"note add {section}",
+            "post",
+            f"cases/{case_id}/notes/",
+            {"section": section, "body": "A new note."},
+            {},
+            expected_case_status(caller, section in readable, 201),
+            set(),
+        )
+    yield "timeline", "get", f"cases/{case_id}/timeline/", None, {}, expected_case_status(caller, True), set()
+    yield "events", "get", f"cases/{case_id}/events/", None, {}, expected_case_status(caller, True), set()
+    yield (
+        "event record",
+        "post",
+        f"cases/{case_id}/events/",
+        {"type": "missing_reported", "occurred_at": timezone.now().isoformat()},
+        {},
+        expected_case_status(caller, True, 201),
+        set(),
+    )
+
+    lead_member = caller.is_lead and caller.works_on_cases
+    le_member = caller.slot == "le" and caller.works_on_cases
+    task_markers = set()
+    if lead_member:
+        task_markers = {LEAD_TASK, OFFERED_TASK}
+    elif le_member:
+        task_markers = {PARTNER_TASK} | ({OFFERED_TASK} if caller.is_liaison else set())
+    yield "tasks list", "get", "tasks/?page_size=200", None, {}, 200, task_markers
+    yield (
+        "task create",
+        "post",
+        "tasks/",
+        {"case": str(case_id), "title": "Fresh task", "due_at": "2030-01-01T09:00:00Z"},
+        {},
+        201 if views else 404,
+        set(),
+    )
+    task_version = {"If-Match": f'"{world.lead_task.version}"'}
+    yield "lead task", "get", f"tasks/{world.lead_task.pk}/", None, {}, 200 if lead_member else 404, set()
+    yield (
+        "lead task edit",
+        "patch",
+        f"tasks/{world.lead_task.pk}/",
+        {"title": "Renamed"},
+        task_version,
+        200 if lead_member else 404,
+        set(),
+    )
+    yield (
+        "lead task complete",
+        "post",
+        f"tasks/{world.lead_task.pk}/complete/",
+        None,
+        {},
+        200 if lead_member else 404,
+        set(),
+    )
+    yield "partner task", "get", f"tasks/{world.partner_task.pk}/", None, {}, 200 if le_member else 404, set()
+    offered_visible = lead_member or (le_member and caller.is_liaison)
+    yield (
+        "offered task",
+        "get",
+        f"tasks/{world.offered_task.pk}/",
+        None,
+        {},
+        200 if offered_visible else 404,
+        set(),
+    )
+
+    yield "handoffs", "get", "handoffs/", None, {}, 200, set()
+    yield (
+        "handoff propose",
+        "post",
+        "handoffs/",
+        {"task": str(world.lead_task.pk), "to_agency": world.staff["vs"].agency.pk},
+        {},
+        201 if lead_member else 404,
+        set(),
+    )
+    handoff_visible = lead_member or le_member
+    answer_status = (200 if caller.is_liaison else 403) if le_member else (403 if lead_member else 404)
+    if not handoff_visible:
+        answer_status = 404
+    handoff_path = f"handoffs/{world.handoff.pk}"
+    yield "handoff accept", "post", f"{handoff_path}/accept/", {}, {}, answer_status, set()
+    yield (
+        "handoff decline",
+        "post",
+        f"{handoff_path}/decline/",
+        {"reason": "No capacity"},
+        {},
+        answer_status,
+        set(),
+    )
+    withdraw_status = 200 if lead_member else (403 if le_member else 404)
+    yield "handoff withdraw", "post", f"{handoff_path}/withdraw/", None, {}, withdraw_status, set()
+
+    yield "notifications", "get", "notifications/", None, {}, 200, set()
+    yield "notifications read all", "post", "notifications/read-all/", None, {}, 204, set()
+    yield "deadline templates", "get", "deadline-templates/", None, {}, 200, set()
+
+    unrelated_id = world.unrelated_case.pk
+    sees_unrelated = caller.views_unrelated_case
+    for suffix in ("", "notes/", "timeline/", "participants/"):
+        yield (
+            f"unrelated case {suffix or 'detail'}",
+            "get",
+            f"cases/{unrelated_id}/{suffix}",
+            None,
+            {},
+            200 if sees_unrelated else 404,
+            {UNRELATED_MARKER} if sees_unrelated and suffix in {"", "notes/"} else set(),
+        )
+
+
+def call(api: Api, method, path, payload, headers):
+    """One request whose writes are rolled back, so every request meets the same world."""
+    savepoint = transaction.savepoint()
+    try:
+        if method == "get":
+            return api.get(path, **headers)
+        if method == "delete":
+            return api.delete(path, **headers)
+        return getattr(api, method)(path, payload, **headers)
+    finally:
+        transaction.savepoint_rollback(savepoint)
+
+
+@pytest.mark.parametrize(("slot", "role"), CALLERS, ids=[f"{slot}-{role}" for slot, role in CALLERS])
+def test_every_endpoint_answers_as_domain_md_says_and_leaks_nothing(slot, role):
+    world = build_world()
+    caller = Caller(slot, role)
+    user = world.platform_admin if caller.is_platform else world.staff[slot].by_role(role)
+    api = Api(user)
+    forbidden = caller.forbidden_markers()
+
+    problems = []
+    for label, method, path, payload, headers, expected, required in requests_for(world, caller):
+        response = call(api, method, path, payload, headers)
+        content = response.content.decode()
+        if response.status_code != expected:
+            problems.append(
+                f"{label}: {method.upper()} {path} -> {response.status_code} not {expected}: {content[:200]}"
+            )
+        leaked = sorted(marker for marker in forbidden if marker in content)
+        if leaked:
+            problems.append(f"{label}: {method.upper()} {path} leaked {leaked}")
+        missing = sorted(marker for marker in required if marker not in content)
+        if missing:
+            problems.append(f"{label}: {method.upper()} {path} lacks {missing}")
+
+    assert not problems, "\n".join(problems)

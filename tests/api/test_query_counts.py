@@ -1,0 +1,148 @@
+"""Every list endpoint costs the same number of queries for 1 row as for 50: no N+1 anywhere.
+
+The counts include authentication (the token lookup) and are exact, so a new per-row query or a
+new per-request one both fail here."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.utils import timezone
+
+from agencies.models import AgencyKind, Role
+from casework.models import DeadlineTemplate
+from casework.services.events import case_event_record
+from casework.services.handoffs import handoff_create
+from casework.services.notes import note_add
+from casework.services.sharing import consent_record, participant_invite
+from casework.services.tasks import task_create
+from tests.api.conftest import body
+from tests.factories import AgencyFactory, UserFactory, in_hours, open_case
+
+pytestmark = pytest.mark.django_db
+
+
+def add_agencies(world, count):
+    for _ in range(count):
+        AgencyFactory(kind=AgencyKind.VICTIM_SERVICES)
+
+
+def add_users(world, count):
+    for _ in range(count):
+        UserFactory(agency=world["lead"].agency, role=Role.CASEWORKER)
+
+
+def add_cases(world, count):
+    for number in range(count):
+        open_case(actor=world["lead"].liaison, pseudonym=f"C.{number}")
+
+
+def add_participants(world, count):
+    for _ in range(count):
+        agency = AgencyFactory(kind=AgencyKind.LAW_ENFORCEMENT)
+        participant_invite(actor=world["lead"].liaison, case=world["case"], agency=agency)
+
+
+def add_consents(world, count):
+    for _ in range(count):
+        consent_record(
+            actor=world["lead"].liaison,
+            case=world["case"],
+            recipient_agency=world["partner"].agency,
+            sections=["location"],
+            purpose="Safety planning",
+            signed_by="Child and guardian",
+            signed_on=timezone.localdate(),
+        )
+
+
+def add_notes(world, count):
+    for number in range(count):
+        note_add(actor=world["lead"].liaison, case=world["case"], section="location", body=f"Note {number}")
+
+
+def add_events(world, count):
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    for number in range(count):
+        case_event_record(
+            actor=world["lead"].liaison,
+            case=world["case"],
+            event_type="sex_trafficking_identified",
+            occurred_at=start + timedelta(hours=number),
+        )
+
+
+def add_tasks(world, count):
+    for number in range(count):
+        task_create(
+            actor=world["lead"].liaison,
+            case=world["case"],
+            title=f"Task {number}",
+            due_at=in_hours(number + 1),
+            assignee=world["lead"].liaison,
+        )
+
+
+def add_handoffs(world, count):
+    for number in range(count):
+        task = task_create(
+            actor=world["lead"].liaison, case=world["case"], title=f"T{number}", due_at=in_hours(5)
+        )
+        handoff_create(actor=world["lead"].liaison, task=task, to_agency=world["partner"].agency)
+
+
+def add_templates(world, count):
+    for number in range(count):
+        DeadlineTemplate.objects.create(
+            key=f"state-rule-{number}",
+            name=f"State rule {number}",
+            trigger="missing_reported",
+            offset_hours=12,
+            owner_kind=AgencyKind.CHILD_WELFARE,
+            jurisdiction="TX",
+            legal_source="Tex. Fam. Code",
+        )
+
+
+# (path, builder, caller role in world, expected queries)
+LIST_ENDPOINTS = {
+    "agencies": ("agencies/", add_agencies, "lead.liaison", 2),
+    "users": ("users/", add_users, "lead.liaison", 2),
+    "cases": ("cases/", add_cases, "lead.liaison", 3),
+    "participants": ("cases/{case}/participants/", add_participants, "lead.liaison", 4),
+    "grants": ("cases/{case}/grants/", add_participants, "lead.liaison", 4),
+    "consents": ("cases/{case}/consents/", add_consents, "lead.liaison", 4),
+    "notes": ("cases/{case}/notes/", add_notes, "lead.liaison", 4),
+    "timeline": ("cases/{case}/timeline/", add_notes, "lead.liaison", 4),
+    "events": ("cases/{case}/events/", add_events, "lead.liaison", 6),
+    "tasks": ("tasks/", add_tasks, "lead.liaison", 2),
+    "handoffs": ("handoffs/", add_handoffs, "lead.liaison", 2),
+    "notifications": ("notifications/", add_handoffs, "partner.liaison", 2),
+    "deadline-templates": ("deadline-templates/", add_templates, "lead.liaison", 2),
+}
+
+
+@pytest.fixture
+def world(shared_case, lead, partner):
+    return {"case": shared_case, "lead": lead, "partner": partner}
+
+
+def caller(world, who):
+    staff, role = who.split(".")
+    return getattr(world[staff], role)
+
+
+@pytest.mark.parametrize("rows", [1, 50])
+@pytest.mark.parametrize("endpoint", sorted(LIST_ENDPOINTS))
+def test_list_endpoint_query_count_does_not_grow_with_rows(
+    api_as, world, django_assert_num_queries, endpoint, rows
+):
+    path, build, who, expected = LIST_ENDPOINTS[endpoint]
+    build(world, rows)
+    api = api_as(caller(world, who))
+    url = path.format(case=world["case"].pk)
+
+    with django_assert_num_queries(expected):
+        response = api.get(url, {"page_size": 200})
+
+    assert response.status_code == 200
+    assert len(body(response)["results"]) >= rows

@@ -1,0 +1,331 @@
+"""Tasks, handoffs, case events, notifications and deadline templates through the API."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.utils import timezone
+
+from casework.models import Handoff, Task
+from casework.services.tasks import task_create
+from notifications.models import Notification
+from tests.api.conftest import body, error_of
+from tests.factories import in_hours
+
+pytestmark = pytest.mark.django_db
+
+DUE = "2030-05-01T09:00:00-05:00"
+
+
+def make_task(case, actor, **kwargs):
+    return task_create(
+        actor=actor, case=case, title=kwargs.pop("title", "Call school"), due_at=in_hours(48), **kwargs
+    )
+
+
+# --- tasks ----------------------------------------------------------------------------------
+
+
+def test_creating_a_task_owned_by_the_callers_agency(api_as, shared_case, partner):
+    response = api_as(partner.liaison).post(
+        "tasks/",
+        {
+            "case": str(shared_case.pk),
+            "title": "Interview the child",
+            "due_at": DUE,
+            "priority": "high",
+            "assignee": str(partner.liaison.public_id),
+        },
+    )
+
+    assert response.status_code == 201
+    data = body(response)
+    assert data["owner_agency"] == partner.agency.pk
+    assert data["assignee"] == str(partner.liaison.public_id)
+    assert data["due_at"] == "2030-05-01T14:00:00Z"
+    assert data["case_number"] == shared_case.number
+    assert data["template"] is None
+    assert response.headers["ETag"] == '"1"'
+
+
+def test_task_due_time_without_offset_is_400(api_as, case, lead):
+    response = api_as(lead.caseworker).post(
+        "tasks/", {"case": str(case.pk), "title": "Call", "due_at": "2030-05-01T09:00:00"}
+    )
+
+    assert response.status_code == 400
+    assert error_of(response)["fields"] == {
+        "due_at": ["Give a date and time with its offset, e.g. 2026-05-01T09:00:00-05:00."]
+    }
+
+
+def test_task_on_an_invisible_case_is_404(api_as, case, unrelated):
+    response = api_as(unrelated.liaison).post(
+        "tasks/", {"case": str(case.pk), "title": "Call", "due_at": DUE}
+    )
+
+    assert response.status_code == 404
+    assert not Task.objects.exists()
+
+
+def test_assigning_a_member_of_another_agency_is_400(api_as, shared_case, lead, partner):
+    response = api_as(lead.liaison).post(
+        "tasks/",
+        {
+            "case": str(shared_case.pk),
+            "title": "Call",
+            "due_at": DUE,
+            "assignee": str(partner.caseworker.public_id),
+        },
+    )
+
+    assert response.status_code == 400
+    assert error_of(response)["fields"] == {"assignee": ["No active member of your agency with this id."]}
+
+
+def test_task_list_filters(api_as, shared_case, lead):
+    mine = make_task(shared_case, lead.caseworker, title="Mine", assignee=lead.caseworker)
+    overdue = task_create(
+        actor=lead.caseworker, case=shared_case, title="Late", due_at=timezone.now() - timedelta(hours=1)
+    )
+    api = api_as(lead.caseworker)
+
+    assigned = body(api.get("tasks/", {"assignee": "me"}))["results"]
+    late = body(api.get("tasks/", {"overdue": "true"}))["results"]
+    by_case = body(api.get("tasks/", {"case": str(shared_case.pk)}))["results"]
+    due_soon = body(api.get("tasks/", {"due_before": (timezone.now() + timedelta(hours=1)).isoformat()}))[
+        "results"
+    ]
+
+    assert [row["id"] for row in assigned] == [str(mine.pk)]
+    assert [row["id"] for row in late] == [str(overdue.pk)]
+    assert [row["id"] for row in by_case] == [str(overdue.pk), str(mine.pk)]
+    assert [row["id"] for row in due_soon] == [str(overdue.pk)]
+
+
+def test_tasks_of_other_agencies_are_not_listed_or_found(api_as, shared_case, lead, partner):
+    task = make_task(shared_case, lead.caseworker)
+    api = api_as(partner.supervisor)
+
+    assert body(api.get("tasks/"))["results"] == []
+    assert api.get(f"tasks/{task.pk}/").status_code == 404
+
+
+def test_task_patch_needs_if_match_and_detects_stale_edits(api_as, case, lead):
+    task = make_task(case, lead.caseworker)
+    api = api_as(lead.caseworker)
+
+    missing = api.patch(f"tasks/{task.pk}/", {"title": "Call the school"})
+    fresh = api.patch(f"tasks/{task.pk}/", {"title": "Call the school"}, **{"If-Match": '"1"'})
+    stale = api.patch(f"tasks/{task.pk}/", {"title": "Call the principal"}, **{"If-Match": '"1"'})
+
+    assert missing.status_code == 428
+    assert fresh.status_code == 200
+    assert body(fresh)["title"] == "Call the school"
+    assert fresh.headers["ETag"] == '"2"'
+    assert stale.status_code == 412
+    task.refresh_from_db()
+    assert task.title == "Call the school"
+
+
+def test_completing_a_task(api_as, case, lead):
+    task = make_task(case, lead.caseworker)
+
+    response = api_as(lead.caseworker).post(f"tasks/{task.pk}/complete/")
+    again = api_as(lead.caseworker).post(f"tasks/{task.pk}/complete/")
+
+    assert response.status_code == 200
+    assert body(response)["status"] == "done"
+    assert body(response)["completed_at"] is not None
+    assert again.status_code == 409
+
+
+# --- handoffs -------------------------------------------------------------------------------
+
+
+def test_handoff_is_proposed_and_accepted(api_as, shared_case, lead, partner):
+    task = make_task(shared_case, lead.caseworker)
+
+    proposed = api_as(lead.caseworker).post(
+        "handoffs/", {"task": str(task.pk), "to_agency": partner.agency.pk, "note": "Yours", "urgent": True}
+    )
+    handoff_id = body(proposed)["id"]
+    incoming = body(api_as(partner.liaison).get("handoffs/", {"direction": "incoming"}))["results"]
+    accepted = api_as(partner.liaison).post(
+        f"handoffs/{handoff_id}/accept/", {"assignee": str(partner.caseworker.public_id)}
+    )
+
+    assert proposed.status_code == 201
+    assert body(proposed)["status"] == "pending"
+    assert body(proposed)["urgent"] is True
+    assert [row["id"] for row in incoming] == [handoff_id]
+    assert accepted.status_code == 200
+    assert body(accepted)["status"] == "accepted"
+    assert body(accepted)["responded_by"] == str(partner.liaison.public_id)
+    task.refresh_from_db()
+    assert (task.owner_agency, task.assignee) == (partner.agency, partner.caseworker)
+
+
+def test_decline_needs_a_reason(api_as, shared_case, lead, partner):
+    task = make_task(shared_case, lead.caseworker)
+    handoff_id = body(
+        api_as(lead.caseworker).post("handoffs/", {"task": str(task.pk), "to_agency": partner.agency.pk})
+    )["id"]
+
+    missing = api_as(partner.liaison).post(f"handoffs/{handoff_id}/decline/", {})
+    declined = api_as(partner.liaison).post(
+        f"handoffs/{handoff_id}/decline/", {"reason": "Not our jurisdiction"}
+    )
+    accept_after = api_as(partner.liaison).post(f"handoffs/{handoff_id}/accept/", {})
+
+    assert missing.status_code == 400
+    assert error_of(missing)["fields"] == {"reason": ["This field is required."]}
+    assert declined.status_code == 200
+    assert body(declined)["response_note"] == "Not our jurisdiction"
+    assert accept_after.status_code == 409
+
+
+def test_receiving_caseworker_may_not_answer(api_as, shared_case, lead, partner):
+    task = make_task(shared_case, lead.caseworker)
+    handoff = body(
+        api_as(lead.caseworker).post("handoffs/", {"task": str(task.pk), "to_agency": partner.agency.pk})
+    )
+
+    response = api_as(partner.caseworker).post(f"handoffs/{handoff['id']}/accept/", {})
+
+    assert response.status_code == 404
+    assert Handoff.objects.get(pk=handoff["id"]).status == "pending"
+
+
+def test_sender_withdraws(api_as, shared_case, lead, partner):
+    task = make_task(shared_case, lead.caseworker)
+    handoff = body(
+        api_as(lead.caseworker).post("handoffs/", {"task": str(task.pk), "to_agency": partner.agency.pk})
+    )
+
+    response = api_as(lead.caseworker).post(f"handoffs/{handoff['id']}/withdraw/")
+
+    assert response.status_code == 200
+    assert body(response)["status"] == "withdrawn"
+
+
+def test_handoff_needs_exactly_one_of_task_or_case(api_as, shared_case, lead, partner):
+    response = api_as(lead.liaison).post("handoffs/", {"to_agency": partner.agency.pk})
+
+    assert response.status_code == 400
+    assert list(error_of(response)["fields"]) == ["task"]
+
+
+def test_lead_handoff_through_case(api_as, shared_case, lead, partner):
+    response = api_as(lead.liaison).post(
+        "handoffs/", {"case": str(shared_case.pk), "to_agency": partner.agency.pk}
+    )
+
+    assert response.status_code == 201
+    assert (body(response)["kind"], body(response)["task"]) == ("lead", None)
+
+
+def test_unknown_handoff_direction_is_400(api_as, lead):
+    response = api_as(lead.liaison).get("handoffs/", {"direction": "sideways"})
+
+    assert response.status_code == 400
+    assert list(error_of(response)["fields"]) == ["direction"]
+
+
+# --- case events ----------------------------------------------------------------------------
+
+
+def test_recording_an_event_lists_the_tasks_it_created(api_as, case, lead):
+    occurred = datetime(2026, 3, 1, 15, 0, tzinfo=UTC)
+
+    response = api_as(lead.caseworker).post(
+        f"cases/{case.pk}/events/",
+        {"type": "sex_trafficking_identified", "occurred_at": occurred.isoformat()},
+    )
+
+    assert response.status_code == 201
+    data = body(response)
+    assert data["type"] == "sex_trafficking_identified"
+    assert [(t["template"], t["due_at"], t["owner_agency"]) for t in data["tasks"]] == [
+        ("report-sex-trafficking-victim", "2026-03-02T15:00:00Z", lead.agency.pk)
+    ]
+
+
+def test_events_in_unreadable_sections_are_absent(api_as, shared_case, lead, partner):
+    api_as(lead.caseworker).post(
+        f"cases/{shared_case.pk}/events/",
+        {"type": "removed_from_home", "occurred_at": "2026-03-01T09:00:00-06:00"},
+    )
+    api_as(lead.caseworker).post(
+        f"cases/{shared_case.pk}/events/",
+        {"type": "missing_reported", "occurred_at": "2026-03-02T09:00:00-06:00"},
+    )
+
+    lead_types = [
+        row["type"] for row in body(api_as(lead.liaison).get(f"cases/{shared_case.pk}/events/"))["results"]
+    ]
+    partner_response = api_as(partner.liaison).get(f"cases/{shared_case.pk}/events/")
+
+    assert lead_types == ["missing_reported", "removed_from_home"]
+    assert [row["type"] for row in body(partner_response)["results"]] == ["missing_reported"]
+    assert b"removed_from_home" not in partner_response.content
+
+
+def test_unknown_event_type_is_400(api_as, case, lead):
+    response = api_as(lead.caseworker).post(
+        f"cases/{case.pk}/events/", {"type": "abducted_by_aliens", "occurred_at": "2026-03-01T09:00:00Z"}
+    )
+
+    assert response.status_code == 400
+    assert list(error_of(response)["fields"]) == ["type"]
+
+
+# --- notifications and templates ------------------------------------------------------------
+
+
+def test_handoff_notifies_the_receiving_liaison_and_read_marks_it(api_as, shared_case, lead, partner):
+    task = make_task(shared_case, lead.caseworker)
+    api_as(lead.caseworker).post("handoffs/", {"task": str(task.pk), "to_agency": partner.agency.pk})
+    api = api_as(partner.liaison)
+
+    unread = body(api.get("notifications/", {"unread": "true"}))["results"]
+    marked = api.post(f"notifications/{unread[0]['id']}/read/")
+
+    assert [(row["case_number"], row["task"]) for row in unread] == [(shared_case.number, str(task.pk))]
+    assert marked.status_code == 200
+    assert body(marked)["read_at"] is not None
+    assert body(api.get("notifications/", {"unread": "true"}))["results"] == []
+
+
+def test_someone_elses_notification_is_404(api_as, shared_case, lead, partner):
+    task = make_task(shared_case, lead.caseworker)
+    api_as(lead.caseworker).post("handoffs/", {"task": str(task.pk), "to_agency": partner.agency.pk})
+    notification = Notification.objects.get(recipient=partner.liaison)
+
+    response = api_as(partner.supervisor).post(f"notifications/{notification.pk}/read/")
+
+    assert response.status_code == 404
+    notification.refresh_from_db()
+    assert notification.read_at is None
+
+
+def test_read_all_marks_every_unread_notification(api_as, shared_case, lead, partner):
+    for title in ("A", "B"):
+        task = make_task(shared_case, lead.caseworker, title=title)
+        api_as(lead.caseworker).post("handoffs/", {"task": str(task.pk), "to_agency": partner.agency.pk})
+
+    response = api_as(partner.liaison).post("notifications/read-all/")
+
+    assert response.status_code == 204
+    assert not Notification.objects.filter(recipient=partner.liaison, read_at__isnull=True).exists()
+
+
+def test_deadline_templates_are_listed_with_their_legal_source(api_as, lead):
+    rows = body(api_as(lead.caseworker).get("deadline-templates/"))["results"]
+
+    ncic = next(row for row in rows if row["key"] == "enter-missing-child-ncic")
+    assert (ncic["trigger"], ncic["offset"], ncic["owner_kind"], ncic["legal_source"]) == (
+        "missing_reported",
+        "PT2H",
+        "law_enforcement",
+        "34 U.S.C. 41308",
+    )
