@@ -43,7 +43,9 @@ class AgencyAdmin(admin.ModelAdmin):
             super().save_model(request, obj, form, change)
             return
         assert isinstance(request.user, User)
-        created = agency_create(actor=request.user, name=obj.name, kind=obj.kind, jurisdiction=obj.jurisdiction)
+        created = agency_create(
+            actor=request.user, name=obj.name, kind=obj.kind, jurisdiction=obj.jurisdiction
+        )
         obj.pk = created.pk
         obj.group = created.group
 
