@@ -124,7 +124,7 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": (
         "Multi-agency case coordination for child victims of trafficking. The contract is "
         "`API.md`; this document is generated from the code. Errors always have the shape "
-        "`{\"error\": {\"code\", \"message\", \"fields\"}}`; something the caller may not see is 404."
+        '`{"error": {"code", "message", "fields"}}`; something the caller may not see is 404.'
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
@@ -173,7 +173,8 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = 60
 CELERY_TASK_TIME_LIMIT = 120
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# A broker host that stops answering must not stall a web request that publishes after commit.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "socket_connect_timeout": 2}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
 # Reminders come from scanning the database on these ticks, never from ETA messages.
