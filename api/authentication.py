@@ -1,26 +1,57 @@
 """Signing in for API clients: token authentication and the second-factor step of obtaining a token.
 
-Multi-factor enrolment arrives with the security issue. Until then no account has a second factor,
-so an `otp` sent with a token request is accepted and ignored. The token view asks
-`second_factor_satisfied` after the password check; enrolment makes these two functions consult
-the user's authenticators, and nothing else in the API changes.
+A user who has enrolled a second factor (`security.mfa`) sends the current code of their
+authenticator app, or one of their recovery codes, as `otp` with the password. Tokens last
+BRIDGE_TOKEN_MAX_HOURS from issue, like a browser session, and are then issued anew with both
+factors.
 """
 
+from datetime import timedelta
+
+from django.conf import settings
+from django.utils import timezone
+from rest_framework import exceptions, status
 from rest_framework.authentication import TokenAuthentication
 from rest_framework.authtoken.models import Token
 from rest_framework.exceptions import AuthenticationFailed
 
 from agencies.models import User
+from security.mfa import mfa_enabled as user_has_second_factor
+from security.mfa import second_factor_valid
 
 
 def mfa_enabled(user: User) -> bool:
-    """Whether the user has enrolled a second factor. No enrolment exists yet."""
-    return False
+    """Whether the user has enrolled a second factor."""
+    return user_has_second_factor(user)
 
 
 def second_factor_satisfied(*, user: User, otp: str) -> bool:
     """Whether `otp` satisfies the user's second factor; true for a user who has none."""
-    return not mfa_enabled(user)
+    if not mfa_enabled(user):
+        return True
+    return second_factor_valid(user=user, code=otp)
+
+
+def token_expired(token: Token) -> bool:
+    return token.created <= timezone.now() - timedelta(hours=settings.BRIDGE_TOKEN_MAX_HOURS)
+
+
+class AccountLocked(exceptions.APIException):
+    """429 while the username is locked out after repeated failures; Retry-After says how long."""
+
+    status_code = status.HTTP_429_TOO_MANY_REQUESTS
+    default_code = "account_locked"
+
+    def __init__(self, *, detail: str, wait: int) -> None:
+        super().__init__(detail=detail)
+        self.wait = wait
+
+
+class MfaEnrolmentRequired(exceptions.PermissionDenied):
+    """403 for a user who must enrol a second factor (in the browser) before using the API."""
+
+    default_code = "mfa_enrolment_required"
+    default_detail = "Set up multi-factor authentication in the browser before using the API."
 
 
 class BridgeTokenAuthentication(TokenAuthentication):
@@ -33,4 +64,7 @@ class BridgeTokenAuthentication(TokenAuthentication):
             raise AuthenticationFailed("Invalid token.")
         if not token.user.is_active:
             raise AuthenticationFailed("User inactive or deleted.")
+        if token_expired(token):
+            token.delete()
+            raise AuthenticationFailed("Token expired; obtain a new one.")
         return token.user, token

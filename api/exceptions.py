@@ -16,6 +16,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
 
+from audit.services import audit_request_denied
 from common.errors import ApplicationError
 
 INVALID_INPUT_MESSAGE = "Some fields are not valid."
@@ -62,7 +63,23 @@ def _validation_error_body(exc: exceptions.ValidationError) -> dict[str, Any]:
     return error_body(code="validation_error", message=message, fields=fields)
 
 
+def _audit_denial(context: Mapping[str, Any], status_code: int) -> None:
+    request = context.get("request")
+    url_kwargs: Mapping[str, Any] = getattr(context.get("view"), "kwargs", None) or {}
+    audit_request_denied(user=getattr(request, "user", None), url_kwargs=url_kwargs, status=status_code)
+
+
 def exception_handler(exc: Exception, context: Mapping[str, Any]) -> Response | None:
+    response = _respond(exc)
+    if response is not None and response.status_code in (
+        status.HTTP_403_FORBIDDEN,
+        status.HTTP_404_NOT_FOUND,
+    ):
+        _audit_denial(context, response.status_code)
+    return response
+
+
+def _respond(exc: Exception) -> Response | None:
     if isinstance(exc, ApplicationError):
         set_rollback()
         return Response(error_body(code=exc.code, message=exc.message, fields=exc.fields), status=exc.status)

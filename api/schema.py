@@ -6,7 +6,14 @@ from typing import Any
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework.request import Request
 
+from casework.sections import DATA_SECTIONS, Section
+
 ERROR_COMPONENT = "Error"
+
+# The data sections (every section but core) appear with two sets of labels: model fields name
+# them by key, input fields by their human label. One named enum each (ENUM_NAME_OVERRIDES).
+DATA_SECTION_KEYS = [(section, section) for section in DATA_SECTIONS]
+DATA_SECTION_LABELS = [(section, Section(section).label) for section in DATA_SECTIONS]
 
 ERROR_SCHEMA: dict[str, Any] = {
     "type": "object",
@@ -39,13 +46,14 @@ ERROR_DESCRIPTIONS = {
     "412": "Stale: the record changed since the ETag in If-Match was read.",
     "415": "Send JSON.",
     "428": "If-Match is required.",
+    "429": "Too many requests, or the account is locked after failed sign-ins; Retry-After says when.",
 }
 
 ERRORS_BY_METHOD = {
-    "get": ("400", "401", "403", "404", "405", "406"),
-    "post": ("400", "401", "403", "404", "405", "406", "409", "415"),
-    "patch": ("400", "401", "403", "404", "405", "406", "409", "412", "415", "428"),
-    "delete": ("400", "401", "403", "404", "405", "406", "409"),
+    "get": ("400", "401", "403", "404", "405", "406", "429"),
+    "post": ("400", "401", "403", "404", "405", "406", "409", "415", "429"),
+    "patch": ("400", "401", "403", "404", "405", "406", "409", "412", "415", "428", "429"),
+    "delete": ("400", "401", "403", "404", "405", "406", "409", "429"),
 }
 
 

@@ -18,11 +18,12 @@ import uuid
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, Exists, OuterRef, Q, QuerySet, Value
 from django.utils import timezone
 
 from agencies.models import Agency, Role, User
 from casework.models import (
+    BreakGlass,
     Case,
     CaseEvent,
     CaseGroupObjectPermission,
@@ -35,9 +36,10 @@ from casework.models import (
     Note,
     SectionGrant,
     Task,
+    TaskStatus,
     TimelineEvent,
 )
-from casework.sections import CONSENT_SECTIONS, RULES, Section
+from casework.sections import CONSENT_SECTIONS, DATA_SECTIONS, RULES, Section
 from common.errors import NotFound, PermissionDenied
 
 VIEW_CASE = "view_case"
@@ -118,6 +120,9 @@ class CaseAccess:
     user: User
     case: Case
     readable: frozenset[str]
+    # The readable sections the user reads only through an active break-glass opening: read-only,
+    # and marked as such in the audit log.
+    break_glass: frozenset[str] = frozenset()
 
     @property
     def agency(self) -> Agency:
@@ -135,11 +140,11 @@ class CaseAccess:
         return section in self.readable
 
     def may_write(self, section: str) -> bool:
-        return section in self.readable and self.stewards(section)
+        return section in self.readable and section not in self.break_glass and self.stewards(section)
 
     @property
     def writable(self) -> frozenset[str]:
-        return frozenset(section for section in self.readable if self.stewards(section))
+        return frozenset(section for section in self.readable if self.may_write(section))
 
     @property
     def is_liaison_or_supervisor(self) -> bool:
@@ -176,6 +181,14 @@ class CaseAccess:
     def may_manage_team(self) -> bool:
         return self.is_liaison_or_supervisor
 
+    def may_break_glass(self, section: str) -> bool:
+        """A supervisor may open a data section their agency holds no grant for, in an emergency;
+        never a section that may not leave its kind of agency (`legal` outside legal advocates)."""
+        if self.user.role != Role.SUPERVISOR or section not in DATA_SECTIONS or section in self.readable:
+            return False
+        only_kinds = RULES[section].only_kinds
+        return only_kinds is None or self.agency.kind in only_kinds
+
     def require(self, allowed: bool, message: str) -> None:
         if not allowed:
             raise PermissionDenied(message)
@@ -188,11 +201,34 @@ def agency_stewards(*, agency: Agency, case: Case, section: str) -> bool:
     return agency.kind in rule.steward_kinds
 
 
-def _readable_sections(*, user: User, case: Case) -> frozenset[str]:
-    granted = SectionGrant.objects.filter(active_grant_filter(), case=case, agency=user.agency).values_list(
-        "section", flat=True
+def active_break_glass_filter(*, user: User) -> Q:
+    """Break-glass openings by this user, for their current agency, that have not yet expired."""
+    return Q(opened_by_id=user.pk, agency_id=user.agency_id, expires_at__gt=timezone.now())
+
+
+def _readable_sections(*, user: User, case: Case) -> tuple[frozenset[str], frozenset[str]]:
+    """(readable sections, those readable only through break-glass), in one query."""
+    granted = (
+        SectionGrant.objects.filter(active_grant_filter(), case=case, agency=user.agency)
+        .annotate(via_break_glass=Value(False, output_field=BooleanField()))
+        .values_list("section", "via_break_glass")
+        .order_by()
     )
-    return frozenset({Section.CORE.value, *granted})
+    opened = (
+        BreakGlass.objects.filter(active_break_glass_filter(user=user), case=case)
+        .annotate(via_break_glass=Value(True, output_field=BooleanField()))
+        .values_list("section", "via_break_glass")
+        .order_by()
+    )
+    rows = list(granted.union(opened))
+    by_grant = {section for section, via_break_glass in rows if not via_break_glass}
+    by_break_glass = {section for section, via_break_glass in rows if via_break_glass} - by_grant
+    return frozenset({Section.CORE.value, *by_grant, *by_break_glass}), frozenset(by_break_glass)
+
+
+def _access(*, user: User, case: Case) -> CaseAccess:
+    readable, break_glass = _readable_sections(user=user, case=case)
+    return CaseAccess(user=user, case=case, readable=readable, break_glass=break_glass)
 
 
 def get_case_access(*, user: User, case_id: object, lock: bool = False) -> CaseAccess:
@@ -204,23 +240,30 @@ def get_case_access(*, user: User, case_id: object, lock: bool = False) -> CaseA
     case = queryset.filter(pk=_parse_id(case_id)).first()
     if case is None:
         raise NotFound()
-    return CaseAccess(user=user, case=case, readable=_readable_sections(user=user, case=case))
+    return _access(user=user, case=case)
 
 
 def case_access(*, user: User, case: Case) -> CaseAccess:
     """Access for a case object the caller already holds; re-checks visibility."""
     if not cases_visible_to(user=user).filter(pk=case.pk).exists():
         raise NotFound()
-    return CaseAccess(user=user, case=case, readable=_readable_sections(user=user, case=case))
+    return _access(user=user, case=case)
 
 
 def readable_sections_by_case(*, user: User, case_ids: list[uuid.UUID]) -> dict[uuid.UUID, frozenset[str]]:
     """Readable sections for many visible cases in one query (list pages)."""
     by_case: dict[uuid.UUID, set[str]] = defaultdict(lambda: {Section.CORE.value})
-    rows = SectionGrant.objects.filter(
-        active_grant_filter(), case_id__in=case_ids, agency=user.agency
-    ).values_list("case_id", "section")
-    for case_id, section in rows:
+    granted = (
+        SectionGrant.objects.filter(active_grant_filter(), case_id__in=case_ids, agency=user.agency)
+        .values_list("case_id", "section")
+        .order_by()
+    )
+    opened = (
+        BreakGlass.objects.filter(active_break_glass_filter(user=user), case_id__in=case_ids)
+        .values_list("case_id", "section")
+        .order_by()
+    )
+    for case_id, section in granted.union(opened):
         by_case[case_id].add(section)
     return {case_id: frozenset(by_case[case_id]) for case_id in case_ids}
 
@@ -362,3 +405,46 @@ def may_handle_consents(*, access: CaseAccess) -> bool:
     """Consents are recorded, read and revoked by the agencies that steward a section shared on
     consent here; the others never see them (a consent names its purpose)."""
     return bool(access.consent_sections)
+
+
+# --- for the browser pages (web/) ------------------------------------------------------------
+
+
+def cases_worked_on_by(*, user: User) -> QuerySet[Case]:
+    """The cases on the user's own desk: those whose case team they are on or on which they hold a
+    task of their agency. A subset of `cases_visible_to`, for every role."""
+    if not works_on_cases(user):
+        return Case.objects.none()
+    return cases_visible_to(user=user).filter(Q(_on_case_team(user=user)) | Q(_holds_task(user=user)))
+
+
+def may_work_on_task(*, user: User, task: Task) -> bool:
+    """Complete, edit or hand off an open task: a member of the agency that owns it. The services
+    check again while holding the task's row lock."""
+    return works_on_cases(user) and user.agency_id == task.owner_agency_id and task.status == TaskStatus.OPEN
+
+
+def may_claim_task(*, user: User, task: Task) -> bool:
+    """Anyone who may work on an unassigned task may take it on themselves."""
+    return may_work_on_task(user=user, task=task) and task.assignee_id is None
+
+
+def may_reassign_task(*, user: User, task: Task) -> bool:
+    """Supervisors reassign work inside their agency."""
+    return may_work_on_task(user=user, task=task) and user.role == Role.SUPERVISOR
+
+
+def may_view_dashboard(*, user: User) -> bool:
+    """The agency dashboard (its aggregates name workers and partner agencies) is for supervisors."""
+    return works_on_cases(user) and user.role == Role.SUPERVISOR
+
+
+def may_see_sharing(*, access: CaseAccess) -> bool:
+    """Whether the case's sharing page has anything this user may do or read beyond the list of
+    participants every viewer sees."""
+    return bool(
+        access.may_invite
+        or access.may_view_grants
+        or may_handle_consents(access=access)
+        or access.may_manage_team
+    )

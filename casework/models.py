@@ -717,3 +717,38 @@ class Handoff(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} handoff ({self.status})"
+
+
+class BreakGlass(models.Model):
+    """A supervisor's emergency opening of a section their agency holds no grant for, when a child
+    is in danger. It lets that supervisor read the section until `expires_at`; `casework.access`
+    counts it among the readable sections while it lasts. Rows are never changed or removed: each
+    one is part of the case's disclosure history."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="break_glass")
+    section = models.CharField(max_length=16, choices=[(s, s) for s in DATA_SECTIONS])
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField()
+    opened_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-opened_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(section__in=DATA_SECTIONS), name="break_glass_section_is_data_section"
+            ),
+            models.CheckConstraint(condition=~Q(reason=""), name="break_glass_has_reason"),
+            models.CheckConstraint(
+                condition=Q(expires_at__gt=models.F("opened_at")), name="break_glass_expires_after_opening"
+            ),
+        ]
+        indexes = [models.Index(fields=["case", "opened_by", "expires_at"])]
+        triggers = [
+            pgtrigger.Protect(name="break_glass_append_only", operation=pgtrigger.Update | pgtrigger.Delete),
+        ]
+
+    def __str__(self) -> str:
+        return f"Break-glass on {self.section}"

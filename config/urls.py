@@ -1,3 +1,4 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
@@ -6,10 +7,16 @@ from django.views import defaults
 from api.exceptions import api_error_response, is_api_request
 from api.views.health import healthz
 
+# The admin signs in through the one sign-in page (/accounts/login/), so the second factor,
+# the lockout and the system-use notice apply to it as to everything else.
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
+
 urlpatterns = [
+    path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("api.urls")),
     path("healthz", healthz, name="healthz"),
+    path("", include("web.urls")),
 ]
 
 

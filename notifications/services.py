@@ -158,6 +158,7 @@ SUBJECTS = {
     "handoff_declined": "handoff declined",
     "handoff_withdrawn": "handoff withdrawn",
     "handoff_expired": "handoff expired",
+    "break_glass_opened": "break-glass access",
 }
 
 

@@ -1,7 +1,11 @@
 """Signing in, the caller, agencies and their members."""
 
+from math import ceil
+
+from django.conf import settings
 from django.contrib.auth import authenticate
 from django.db.models import QuerySet
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
@@ -14,7 +18,13 @@ from agencies.access import may_list_members
 from agencies.models import Agency, User
 from agencies.selectors import agency_members
 from agencies.services import agency_create, user_create
-from api.authentication import mfa_enabled, second_factor_satisfied
+from api.authentication import (
+    AccountLocked,
+    MfaEnrolmentRequired,
+    mfa_enabled,
+    second_factor_satisfied,
+    token_expired,
+)
 from api.base import BridgeAPIView
 from api.filters import AgencyFilter, UserFilter
 from api.serializers.people import (
@@ -26,18 +36,32 @@ from api.serializers.people import (
     UserCreateSerializer,
     UserSerializer,
 )
+from audit.services import audit_record
 from common.errors import PermissionDenied, ValidationFailed
+from security.lockout import (
+    FailureReason,
+    locked_until,
+    lockout_message,
+    login_failure_register,
+    login_success_register,
+)
+from security.throttling import AnonymousRateThrottle, SignInRateThrottle, UserRateThrottle
 
 SIGN_IN_FAILED = "Unable to sign in with these credentials."
 
 
 class TokenView(BridgeAPIView):
     """Obtain an API token with a username and password (and the one-time code of the user's
-    second factor, once they have one), or revoke the caller's token."""
+    second factor, once they have one), or revoke the caller's token.
+
+    Every failure counts toward the username's lockout, a missing or wrong code included (or a
+    right password with no code would be a guessing oracle that never locks). While locked the
+    answer is 429 with Retry-After, whatever was sent. Tokens last BRIDGE_TOKEN_MAX_HOURS."""
 
     dangerously_allow_anonymous_methods = frozenset({"POST"})
     pagination_class = None
     filter_backends = ()
+    throttle_classes = (SignInRateThrottle, AnonymousRateThrottle, UserRateThrottle)
 
     @extend_schema(
         operation_id="auth_token_obtain",
@@ -49,18 +73,38 @@ class TokenView(BridgeAPIView):
         serializer = TokenObtainSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        user = authenticate(request._request, username=data["username"], password=data["password"])
+        username = data["username"]
+        user = authenticate(request._request, username=username, password=data["password"])
         if not isinstance(user, User) or not user.is_active:
+            # `authenticate` reported the failure (security.receivers counted it).
+            _refuse_if_locked(username)
             raise AuthenticationFailed(SIGN_IN_FAILED)
+        if settings.BRIDGE_MFA_REQUIRED and not mfa_enabled(user):
+            raise MfaEnrolmentRequired()
         if not second_factor_satisfied(user=user, otp=data.get("otp", "")):
+            login_failure_register(username=user.username, reason=FailureReason.SECOND_FACTOR)
+            _refuse_if_locked(username)
             raise AuthenticationFailed(SIGN_IN_FAILED)
+        login_success_register(user=user, method="api_token")
+        token = Token.objects.filter(user=user).first()
+        if token is not None and token_expired(token):
+            token.delete()
         token, _ = Token.objects.get_or_create(user=user)
         return Response(TokenSerializer({"token": token.key}).data)
 
     @extend_schema(operation_id="auth_token_revoke", request=None, responses={204: None})
     def delete(self, request: Request) -> Response:
         Token.objects.filter(user=self.actor).delete()
+        audit_record(event_type="api_token.revoked", user=self.actor)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+def _refuse_if_locked(username: str) -> None:
+    until = locked_until(username=username)
+    if until is not None:
+        raise AccountLocked(
+            wait=max(1, ceil((until - timezone.now()).total_seconds())), detail=lockout_message()
+        )
 
 
 class MeView(BridgeAPIView):

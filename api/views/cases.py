@@ -36,6 +36,7 @@ from api.serializers.work import (
     NoteSerializer,
     TimelineEventSerializer,
 )
+from audit.services import audit_case_read
 from casework.access import (
     CaseAccess,
     case_with_readable_sections,
@@ -67,6 +68,7 @@ from common.errors import ValidationFailed
 def case_detail_response(access: CaseAccess, *, status_code: int = status.HTTP_200_OK) -> Response:
     case = case_with_readable_sections(access=access)
     data = CaseDetailSerializer(case, context={READABLE_SECTIONS: access.readable}).data
+    audit_case_read(access=access, sections=access.readable, view="detail")
     return Response(data, status=status_code, headers={"ETag": etag_for(case.version)})
 
 
@@ -268,6 +270,11 @@ class NotesView(CaseNestedAPIView):
     def scoped_queryset(self) -> QuerySet[Note]:
         return notes_visible(access=self.case_access).select_related("author")
 
+    def page_context(self, page: list[Any]) -> dict[str, Any]:
+        # Computed once per page served: the moment the notes' sections are read.
+        audit_case_read(access=self.case_access, sections={note.section for note in page}, view="notes")
+        return {}
+
     @extend_schema(responses={200: NoteSerializer(many=True)})
     def get(self, request: Request, case_id: UUID) -> Response:
         return self.list_response(self.get_queryset(), NoteSerializer)
@@ -290,6 +297,11 @@ class TimelineView(CaseNestedAPIView):
     def scoped_queryset(self) -> QuerySet[TimelineEvent]:
         return timeline_visible(access=self.case_access).select_related("actor")
 
+    def page_context(self, page: list[Any]) -> dict[str, Any]:
+        # Computed once per page served: the moment the entries' sections are read.
+        audit_case_read(access=self.case_access, sections={entry.section for entry in page}, view="timeline")
+        return {}
+
     @extend_schema(responses={200: TimelineEventSerializer(many=True)})
     def get(self, request: Request, case_id: UUID) -> Response:
         return self.list_response(self.get_queryset(), TimelineEventSerializer)
@@ -307,6 +319,11 @@ class CaseEventsView(CaseNestedAPIView):
     def scoped_queryset(self) -> QuerySet[CaseEvent]:
         # The template key of each created task, prefetched with the tasks.
         return case_events_for(access=self.case_access).prefetch_related("tasks__template")
+
+    def page_context(self, page: list[Any]) -> dict[str, Any]:
+        # Computed once per page served: the moment the events' sections are read.
+        audit_case_read(access=self.case_access, sections={event.section for event in page}, view="events")
+        return {}
 
     @extend_schema(responses={200: CaseEventSerializer(many=True)})
     def get(self, request: Request, case_id: UUID) -> Response:

@@ -30,22 +30,36 @@ INSTALLED_APPS = [
     "pgtrigger",
     "pghistory",
     "django_htmx",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "csp",
     "common",
     "agencies",
     "casework",
     "notifications",
     "api",
+    "web",
+    "audit",
+    "security",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Who and where, for audit records and the change history of everything below.
+    "audit.middleware.AuditContextMiddleware",
+    # Before anything acts for the user: an idle or too-old session is ended first.
+    "security.middleware.SessionTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "security.middleware.MfaEnrolmentMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -82,7 +96,10 @@ CACHES = {
 
 AUTH_USER_MODEL = "agencies.User"
 AUTHENTICATION_BACKENDS = [
+    # First: refuses every password check for a locked-out username, whichever path asks.
+    "security.backends.LockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -91,7 +108,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "/admin/login/"
+LOGIN_URL = "/accounts/login/"
+LOGIN_REDIRECT_URL = "/"
 
 # Guardian's anonymous user would be a row in the user table with no agency; Bridge has no use for it.
 ANONYMOUS_USER_NAME = None
@@ -117,6 +135,17 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "api.exceptions.exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": [
+        "security.throttling.AnonymousRateThrottle",
+        "security.throttling.UserRateThrottle",
+    ],
+    # Per minute: unauthenticated callers by address, signed-in users by account, and token
+    # requests (password guessing) by address.
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env.str("BRIDGE_THROTTLE_ANON", default="60/min"),
+        "user": env.str("BRIDGE_THROTTLE_USER", default="600/min"),
+        "sign_in": env.str("BRIDGE_THROTTLE_SIGN_IN", default="10/min"),
+    },
 }
 
 SPECTACULAR_SETTINGS = {
@@ -138,6 +167,8 @@ SPECTACULAR_SETTINGS = {
         "RoleEnum": "agencies.models.Role",
         "AgencyKindEnum": "agencies.models.AgencyKind",
         "SectionEnum": "casework.sections.Section",
+        "DataSectionEnum": "api.schema.DATA_SECTION_LABELS",
+        "DataSectionKeyEnum": "api.schema.DATA_SECTION_KEYS",
         "TaskPriorityEnum": "casework.models.TaskPriority",
         "CaseStatusEnum": "casework.models.CaseStatus",
         "TaskStatusEnum": "casework.models.TaskStatus",
@@ -194,8 +225,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"no_personal_data": {"()": "security.logging.PersonalDataFilter"}},
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["no_personal_data"]}
+    },
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
 }
 BRIDGE_CONSENT_MAX_DAYS = env.int("BRIDGE_CONSENT_MAX_DAYS", default=365)
@@ -216,3 +250,73 @@ BRIDGE_DIGEST_HOUR = env.int("BRIDGE_DIGEST_HOUR", default=7)
 # The email outbox: a pending row nobody finished within this many seconds is published again.
 BRIDGE_OUTBOX_RELAY_AFTER_SECONDS = env.int("BRIDGE_OUTBOX_RELAY_AFTER_SECONDS", default=120)
 BRIDGE_EMAIL_MAX_ATTEMPTS = env.int("BRIDGE_EMAIL_MAX_ATTEMPTS", default=8)
+
+# --- security (CJIS Security Policy, VAWA confidentiality): see docs/security.md --------------------
+
+# Multi-factor authentication (django-allauth). Every account enrols a second factor at its first
+# sign-in; only the local demo turns this off (config/settings/local.py).
+BRIDGE_MFA_REQUIRED = env.bool("BRIDGE_MFA_REQUIRED", default=True)
+ACCOUNT_ADAPTER = "security.adapters.AccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"username"}
+ACCOUNT_SIGNUP_FIELDS = ["username*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "none"
+# Sessions end with the browser and never outlive BRIDGE_SESSION_MAX_HOURS: no "remember me".
+ACCOUNT_SESSION_REMEMBER = False
+# Per-username failures are the lockout's business (security.lockout); this only slows one
+# address trying many usernames.
+ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip"}
+ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_TOTP_ISSUER = "Bridge"
+MFA_PASSKEY_LOGIN_ENABLED = False
+MFA_FORMS = {"authenticate": "security.forms.AuthenticateForm"}
+
+# Lockout: this many failed sign-ins in a row lock the username for this long, on every path.
+BRIDGE_LOGIN_FAILURE_LIMIT = env.int("BRIDGE_LOGIN_FAILURE_LIMIT", default=5)
+BRIDGE_LOCKOUT_MINUTES = env.int("BRIDGE_LOCKOUT_MINUTES", default=10)
+
+# Sessions: ended after this long without a request, and in any case this long after sign-in.
+BRIDGE_SESSION_IDLE_MINUTES = env.int("BRIDGE_SESSION_IDLE_MINUTES", default=30)
+BRIDGE_SESSION_MAX_HOURS = env.int("BRIDGE_SESSION_MAX_HOURS", default=12)
+SESSION_COOKIE_AGE = BRIDGE_SESSION_MAX_HOURS * 3600
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+# API tokens are re-issued (with the second factor) after this long.
+BRIDGE_TOKEN_MAX_HOURS = env.int("BRIDGE_TOKEN_MAX_HOURS", default=12)
+
+# Break-glass: how long an emergency opening of a section lasts.
+BRIDGE_BREAK_GLASS_HOURS = env.int("BRIDGE_BREAK_GLASS_HOURS", default=4)
+
+# Reverse proxies in front of Bridge whose X-Forwarded-For entries are trusted for the client
+# address in audit records (0: use the connection's address).
+BRIDGE_TRUSTED_PROXY_COUNT = env.int("BRIDGE_TRUSTED_PROXY_COUNT", default=0)
+BRIDGE_AUDIT_SEAL_SECONDS = env.int("BRIDGE_AUDIT_SEAL_SECONDS", default=10)
+CELERY_BEAT_SCHEDULE["audit-seal"] = {
+    "task": "audit.tasks.seal",
+    "schedule": float(BRIDGE_AUDIT_SEAL_SECONDS),
+    "options": {"expires": float(BRIDGE_AUDIT_SEAL_SECONDS)},
+}
+
+# Headers. Pages load scripts, styles, images and fonts from Bridge itself and nowhere else, run
+# no inline script or style, and cannot be framed.
+CONTENT_SECURITY_POLICY: dict[str, dict[str, list[str] | bool]] = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        # data: for the QR code of the authenticator app enrolment.
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"

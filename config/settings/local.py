@@ -13,8 +13,12 @@ os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/0")
 os.environ.setdefault("DJANGO_DEBUG", "true")
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 os.environ.setdefault("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# The demo signs in without an authenticator app; every other setting requires one.
+os.environ.setdefault("BRIDGE_MFA_REQUIRED", "false")
 
 from config.settings.base import *  # noqa: E402, F403
 
 # Demo users sign in with these; they exist only where these settings are in force.
 BRIDGE_DEMO_PASSWORD = "bridge-demo-2026"  # noqa: S105 (demo users exist only here)
+# Passkeys on http://localhost while trying the demo.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = True

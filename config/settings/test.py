@@ -11,6 +11,12 @@ os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-insecure-key")
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bridge")
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/15")
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
+# Each security test turns on what it checks (the `settings` fixture); the rest of the suite
+# signs in without an authenticator and is not throttled.
+os.environ.setdefault("BRIDGE_MFA_REQUIRED", "false")
+os.environ.setdefault("BRIDGE_THROTTLE_ANON", "100000/min")
+os.environ.setdefault("BRIDGE_THROTTLE_USER", "100000/min")
+os.environ.setdefault("BRIDGE_THROTTLE_SIGN_IN", "100000/min")
 
 from config.settings.base import *  # noqa: E402, F403
 

@@ -111,9 +111,10 @@ LIST_ENDPOINTS = {
     "participants": ("cases/{case}/participants/", add_participants, "lead.liaison", 4),
     "grants": ("cases/{case}/grants/", add_participants, "lead.liaison", 4),
     "consents": ("cases/{case}/consents/", add_consents, "lead.liaison", 4),
-    "notes": ("cases/{case}/notes/", add_notes, "lead.liaison", 4),
-    "timeline": ("cases/{case}/timeline/", add_notes, "lead.liaison", 4),
-    "events": ("cases/{case}/events/", add_events, "lead.liaison", 6),
+    # Reads of a case's notes, timeline and events write one audit insert for the page (docs/security.md).
+    "notes": ("cases/{case}/notes/", add_notes, "lead.liaison", 5),
+    "timeline": ("cases/{case}/timeline/", add_notes, "lead.liaison", 5),
+    "events": ("cases/{case}/events/", add_events, "lead.liaison", 7),
     "tasks": ("tasks/", add_tasks, "lead.liaison", 2),
     "handoffs": ("handoffs/", add_handoffs, "lead.liaison", 2),
     "notifications": ("notifications/", add_handoffs, "partner.liaison", 2),

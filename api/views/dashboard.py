@@ -1,0 +1,154 @@
+"""`GET /api/v1/dashboard/`: the supervisor dashboard's figures for the caller's agency, the same
+`casework.dashboard.dashboard_summary` the browser dashboard shows."""
+
+from typing import Any
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from api.base import BridgeAPIView
+from api.fields import BoundedDateField, UTCDateTimeField
+from casework.access import may_view_dashboard
+from casework.dashboard import dashboard_summary, default_period, period_bounds
+from common.errors import PermissionDenied
+
+
+class PeriodSerializer(serializers.Serializer):
+    since = BoundedDateField(
+        required=False, help_text="First local day of the period (default: 29 days ago)."
+    )
+    until = BoundedDateField(
+        required=False, help_text="Last local day of the period, included (default: today)."
+    )
+
+
+class CaseCountsSerializer(serializers.Serializer):
+    open = serializers.IntegerField(help_text="Open cases the agency takes part in.")
+    open_led = serializers.IntegerField(help_text="Of those, the ones it leads.")
+    opened_in_period = serializers.IntegerField()
+
+
+class AssigneeOverdueSerializer(serializers.Serializer):
+    assignee = serializers.UUIDField(
+        source="assignee_id", allow_null=True, help_text="Null: unassigned tasks."
+    )
+    assignee_name = serializers.CharField(allow_null=True)
+    overdue = serializers.IntegerField()
+    oldest_due_at = UTCDateTimeField()
+
+
+class UpcomingDeadlineSerializer(serializers.Serializer):
+    task = serializers.UUIDField(source="task_id")
+    case = serializers.UUIDField(source="case_id")
+    case_number = serializers.CharField()
+    title = serializers.CharField()
+    due_at = UTCDateTimeField()
+    priority = serializers.CharField()
+    assignee_name = serializers.CharField(allow_null=True)
+    legal_source = serializers.CharField(allow_null=True)
+
+
+class DayCountSerializer(serializers.Serializer):
+    day = serializers.DateField()
+    count = serializers.IntegerField()
+
+
+class PendingHandoffSerializer(serializers.Serializer):
+    handoff = serializers.UUIDField(source="handoff_id")
+    direction = serializers.ChoiceField(choices=["incoming", "outgoing"])
+    kind = serializers.CharField()
+    case_number = serializers.CharField()
+    task_title = serializers.CharField(allow_null=True)
+    partner_agency = serializers.IntegerField(source="partner_id")
+    partner_agency_name = serializers.CharField(source="partner_name")
+    urgent = serializers.BooleanField()
+    created_at = UTCDateTimeField()
+    respond_by = UTCDateTimeField()
+    age_seconds = serializers.FloatField()
+
+
+class ResponseTimesSerializer(serializers.Serializer):
+    direction = serializers.ChoiceField(
+        choices=["incoming", "outgoing"],
+        help_text="`outgoing`: the partner answered this agency's handoffs; "
+        "`incoming`: this agency answered theirs.",
+    )
+    partner_agency = serializers.IntegerField(source="partner_id")
+    partner_agency_name = serializers.CharField(source="partner_name")
+    answered = serializers.IntegerField()
+    accepted = serializers.IntegerField()
+    declined = serializers.IntegerField()
+    expired = serializers.IntegerField(help_text="Expired unanswered; not in the response times.")
+    median_seconds = serializers.FloatField(allow_null=True)
+    p90_seconds = serializers.FloatField(allow_null=True)
+
+
+class TemplateComplianceSerializer(serializers.Serializer):
+    template = serializers.CharField(source="template_key")
+    name = serializers.CharField()
+    legal_source = serializers.CharField()
+    due = serializers.IntegerField(help_text="Deadlines that fell due in the period, before now.")
+    met = serializers.IntegerField(help_text="Done by the due time.")
+    late = serializers.IntegerField(help_text="Done after the due time.")
+    missed = serializers.IntegerField(help_text="Still open past the due time.")
+    share_met = serializers.FloatField(allow_null=True)
+
+
+class WorkerCaseloadSerializer(serializers.Serializer):
+    user = serializers.UUIDField(source="user_id")
+    name = serializers.CharField()
+    role = serializers.CharField()
+    open_cases = serializers.IntegerField()
+    open_tasks = serializers.IntegerField()
+    overdue_tasks = serializers.IntegerField()
+
+
+class DashboardSerializer(serializers.Serializer):
+    agency = serializers.IntegerField(source="agency_id")
+    since = UTCDateTimeField(help_text="Start of the period (local midnight), included.")
+    until = UTCDateTimeField(help_text="End of the period (local midnight after its last day), excluded.")
+    generated_at = UTCDateTimeField(help_text="'Now' for the figures that are as of now.")
+    cases = CaseCountsSerializer()
+    overdue_total = serializers.IntegerField()
+    overdue_by_assignee = AssigneeOverdueSerializer(many=True)
+    upcoming_total = serializers.IntegerField(help_text="Open tasks due in the next 7 days.")
+    upcoming = UpcomingDeadlineSerializer(many=True, help_text="The soonest of them (at most 100).")
+    upcoming_by_day = DayCountSerializer(many=True)
+    pending_handoffs = PendingHandoffSerializer(many=True)
+    response_times = ResponseTimesSerializer(many=True)
+    compliance = TemplateComplianceSerializer(many=True)
+    compliance_share_met = serializers.FloatField(allow_null=True)
+    caseload = WorkerCaseloadSerializer(many=True)
+
+
+class DashboardView(BridgeAPIView):
+    """Aggregates over the caller's agency: as of now (open cases, overdue tasks, deadlines in the
+    next 7 days, pending handoffs, caseload) and over the period (handoff response times,
+    statutory deadline compliance). Supervisors only."""
+
+    pagination_class = None
+    filter_backends = ()
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("since", str, description="YYYY-MM-DD, first day (default: 29 days ago)."),
+            OpenApiParameter("until", str, description="YYYY-MM-DD, last day, included (default: today)."),
+        ],
+        responses={200: DashboardSerializer},
+    )
+    def get(self, request: Request) -> Response:
+        actor = self.actor
+        if not may_view_dashboard(user=actor):
+            raise PermissionDenied("The dashboard is for supervisors.")
+        period = PeriodSerializer(data=request.query_params)
+        period.is_valid(raise_exception=True)
+        default_since, default_until = default_period()
+        values: dict[str, Any] = period.validated_data
+        start, end = period_bounds(
+            since=values.get("since", default_since), until=values.get("until", default_until)
+        )
+        assert actor.agency is not None
+        summary = dashboard_summary(agency=actor.agency, since=start, until=end)
+        return Response(DashboardSerializer(summary).data)

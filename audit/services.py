@@ -1,0 +1,184 @@
+"""Writing the audit log. Changes are recorded by the database (see `audit.models`); these record
+what only the application knows: reads, denied accesses, sign-ins and lockouts, break-glass.
+
+Records never carry section content or a child's name: ids, names of sections, event types."""
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+from uuid import UUID
+
+from django.db import connection, transaction
+
+from agencies.models import User
+from audit.chain import GENESIS_HASH, chain_hash
+from audit.context import current_client_address, current_component
+from audit.models import AuditRecord, AuditSeal, Outcome, UnsealedRecord
+from casework.access import CaseAccess
+from casework.sections import Section
+
+# pg_advisory_xact_lock key serialising the sealers ("seal" in ASCII).
+SEAL_LOCK_KEY = 0x7365616C
+
+
+def _record(
+    *,
+    event_type: str,
+    outcome: str,
+    user: User | None,
+    username: str,
+    object_type: str,
+    object_id: str,
+    case_id: UUID | None,
+    section: str,
+    detail: Mapping[str, Any] | None,
+) -> AuditRecord:
+    if outcome not in Outcome.values:
+        raise ValueError(f"Unknown audit outcome {outcome!r}.")
+    return AuditRecord(
+        component=current_component(),
+        event_type=event_type,
+        user=user,
+        username=(user.username if user is not None else username)[:150],
+        agency_id=user.agency_id if user is not None else None,
+        client_address=current_client_address(),
+        object_type=object_type,
+        object_id=object_id,
+        case_id=case_id,
+        section=section,
+        outcome=outcome,
+        detail=dict(detail or {}),
+    )
+
+
+def audit_record(
+    *,
+    event_type: str,
+    outcome: str = Outcome.SUCCESS,
+    user: User | None = None,
+    username: str = "",
+    object_type: str = "",
+    object_id: str = "",
+    case_id: UUID | None = None,
+    section: str = "",
+    detail: Mapping[str, Any] | None = None,
+) -> AuditRecord:
+    """Append one record. The component and client address come from the request or task being
+    served (`audit.context`). Runs in the caller's transaction: what is rolled back did not
+    happen, and its record goes with it."""
+    record = _record(
+        event_type=event_type,
+        outcome=outcome,
+        user=user,
+        username=username,
+        object_type=object_type,
+        object_id=object_id,
+        case_id=case_id,
+        section=section,
+        detail=detail,
+    )
+    record.save(force_insert=True)
+    return record
+
+
+def audit_case_read(*, access: CaseAccess, sections: Iterable[str], view: str) -> None:
+    """Record that `access.user` read the case and, one record each, the restricted sections in
+    what they were shown (`sections`: the sections of the data returned). A section readable only
+    through break-glass is marked so. `view` names what was read: detail, notes, timeline, events."""
+    case = access.case
+    restricted = sorted({section for section in sections if section != Section.CORE})
+    records = [
+        _record(
+            event_type="case.read",
+            outcome=Outcome.SUCCESS,
+            user=access.user,
+            username="",
+            object_type="case",
+            object_id=str(case.pk),
+            case_id=case.pk,
+            section=Section.CORE,
+            detail={"view": view, "case_number": case.number},
+        )
+    ]
+    for section in restricted:
+        detail: dict[str, Any] = {"view": view, "case_number": case.number}
+        if section in access.break_glass:
+            detail["break_glass"] = True
+        records.append(
+            _record(
+                event_type="section.read",
+                outcome=Outcome.SUCCESS,
+                user=access.user,
+                username="",
+                object_type="section",
+                object_id=f"{case.pk}/{section}",
+                case_id=case.pk,
+                section=section,
+                detail=detail,
+            )
+        )
+    AuditRecord.objects.bulk_create(records)
+
+
+def audit_access_denied(
+    *, user: User | None, object_type: str, object_id: str, case_id: UUID | None, status: int
+) -> AuditRecord:
+    """A request for something the caller may not see (404) or may not do (403)."""
+    return audit_record(
+        event_type="access.denied",
+        outcome=Outcome.DENIED,
+        user=user,
+        object_type=object_type,
+        object_id=object_id,
+        case_id=case_id,
+        detail={"status": status},
+    )
+
+
+# URL parameters naming what a request was about, in the order they are looked for.
+_OBJECT_PARAMETERS = ("consent_id", "grant_id", "handoff_id", "task_id", "notification_id", "case_id")
+
+
+def audit_request_denied(*, user: object, url_kwargs: Mapping[str, Any], status: int) -> None:
+    """Record a 403 or 404 answered to a signed-in caller, from the API or a page: what they asked
+    for (read from the URL's parameters) and on which case. Call it after the failed service's
+    transaction has rolled back, so the record stays."""
+    if not isinstance(user, User):
+        return
+    object_type, object_id = "", ""
+    for parameter in _OBJECT_PARAMETERS:
+        if parameter in url_kwargs:
+            object_type, object_id = parameter.removesuffix("_id"), str(url_kwargs[parameter])
+            break
+    case_id = url_kwargs.get("case_id")
+    audit_access_denied(
+        user=user,
+        object_type=object_type,
+        object_id=object_id,
+        case_id=case_id if isinstance(case_id, UUID) else None,
+        status=status,
+    )
+
+
+def audit_seal_pending(*, limit: int = 5000) -> int:
+    """Seal queued records into the hash chain, oldest first; returns how many. One short
+    transaction holding an advisory lock, so concurrent sealers take turns and the chain stays
+    one line. A record committed late (by a long transaction) is simply sealed in a later round."""
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [SEAL_LOCK_KEY])
+        queued = list(
+            UnsealedRecord.objects.order_by("record_id").values_list("record_id", flat=True)[:limit]
+        )
+        if not queued:
+            return 0
+        last = AuditSeal.objects.order_by("-position").first()
+        position, prev_hash = (last.position, last.hash) if last is not None else (0, GENESIS_HASH)
+        seals = []
+        for record in AuditRecord.objects.filter(pk__in=queued).order_by("pk"):
+            position += 1
+            digest = chain_hash(prev_hash, record)
+            seals.append(AuditSeal(position=position, record=record, prev_hash=prev_hash, hash=digest))
+            prev_hash = digest
+        AuditSeal.objects.bulk_create(seals)
+        UnsealedRecord.objects.filter(record_id__in=queued).delete()
+    return len(seals)

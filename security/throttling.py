@@ -1,0 +1,42 @@
+"""API rate limits. Rates are read from REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] on every request
+rather than once at import (DRF's default), so a deployment's settings and the tests' overrides
+take effect without a restart."""
+
+from typing import TYPE_CHECKING, Any
+
+from rest_framework import throttling
+from rest_framework.request import Request
+from rest_framework.settings import api_settings
+
+if TYPE_CHECKING:
+    # Only for the annotation: DRF imports this module while rest_framework.views is loading.
+    from rest_framework.views import APIView
+
+
+class _RateFromSettings:
+    scope: str | None
+
+    def get_rate(self) -> str | None:
+        rate = api_settings.DEFAULT_THROTTLE_RATES.get(self.scope or "")
+        return None if rate is None else str(rate)
+
+
+class AnonymousRateThrottle(_RateFromSettings, throttling.AnonRateThrottle):
+    """Unauthenticated requests, per client address."""
+
+
+class UserRateThrottle(_RateFromSettings, throttling.UserRateThrottle):
+    """Every request, per signed-in user (per address before sign-in)."""
+
+
+class SignInRateThrottle(_RateFromSettings, throttling.SimpleRateThrottle):
+    """Token requests per client address: password guessing across many usernames, which the
+    per-username lockout alone would not slow."""
+
+    scope = "sign_in"
+
+    def get_cache_key(self, request: Request, view: "APIView") -> str | None:
+        if request.method != "POST":
+            return None
+        key: Any = self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+        return str(key)

@@ -1,0 +1,203 @@
+"""The browser workspaces in a real Chromium against a live server: a caseworker records an event,
+a liaison of another agency accepts a handoff, a supervisor reads the dashboard, an unrelated
+agency gets not-found, and a section the viewer may not read is nowhere in the page."""
+
+import re
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from casework.models import HandoffStatus, Task
+from casework.services.handoffs import handoff_create
+from casework.services.notes import note_add
+from casework.services.tasks import task_create
+from notifications.services import notify
+from tests.e2e.conftest import enrol_second_factor, sign_in, snap
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def test_the_sign_in_page_shows_the_system_use_notice(page):
+    page.goto("/accounts/login/")
+
+    notice = page.locator("#system-use-notice")
+    assert "monitored, recorded and subject to audit" in notice.inner_text()
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent").strip() == "Skip to main content"
+    snap(page, "sign-in")
+
+
+def test_a_caseworker_opens_a_case_and_records_an_event(page, lead, case):
+    secret = enrol_second_factor(lead.caseworker)
+    task_create(
+        actor=lead.caseworker,
+        case=case,
+        title="Call the school counsellor",
+        due_at=timezone.now() - timedelta(hours=2),
+        assignee=lead.caseworker,
+    )
+
+    sign_in(page, lead.caseworker, second_factor=secret)
+
+    assert page.url.endswith("/work/")
+    overdue = page.get_by_role("region", name="Overdue").inner_text()
+    assert "Call the school counsellor" in overdue
+    assert "(2 h overdue)" in overdue
+    snap(page, "my-work")
+
+    page.get_by_role("link", name="Cases", exact=True).click()
+    page.get_by_label("Case number or pseudonym").fill(case.number)
+    page.get_by_role("button", name="Search").click()
+    snap(page, "case-search")
+    page.get_by_role("link", name=case.number).click()
+    page.wait_for_url(f"**/cases/{case.pk}/")
+    assert page.get_by_role("heading", name=f"Case {case.number}").is_visible()
+    snap(page, "case-overview")
+
+    page.get_by_role("link", name="Location").click()
+    assert "12 Elm Street" in page.locator("dl.fields").inner_text()
+    snap(page, "case-section")
+
+    page.get_by_role("link", name="Events").click()
+    page.get_by_label("What happened").select_option("missing_reported")
+    occurred = timezone.localtime() - timedelta(minutes=30)
+    page.get_by_label("When it happened").fill(occurred.strftime("%Y-%m-%dT%H:%M"))
+    page.get_by_role("button", name="Record the event").click()
+
+    created = page.locator("#created-tasks")
+    created.wait_for()
+    assert "Report missing child to law enforcement and NCMEC" in created.inner_text()
+    assert "42 U.S.C. 671(a)(35)(B)" in created.inner_text()
+    # Recorded in place: the address did not change and focus moved to the result.
+    assert page.url.endswith(f"/cases/{case.pk}/events/")
+    assert page.evaluate("document.activeElement.id") == "event-recorded"
+    assert Task.objects.filter(case=case, template__key="report-missing-child").count() == 1
+    snap(page, "case-events")
+
+
+def test_a_liaison_of_another_agency_accepts_a_handoff(page, lead, partner, shared_case):
+    task = task_create(
+        actor=lead.caseworker,
+        case=shared_case,
+        title="Canvass the last-seen area",
+        due_at=timezone.now() + timedelta(days=1),
+    )
+    handoff = handoff_create(
+        actor=lead.caseworker, task=task, to_agency=partner.agency, note="Can your team take this?"
+    )
+
+    sign_in(page, partner.liaison)
+
+    assert page.url.endswith("/handoffs/")
+    row = page.locator(f"#handoff-{handoff.pk}")
+    assert "Can your team take this?" in row.inner_text()
+    snap(page, "handoffs")
+
+    row.get_by_label("Assign to").select_option(label=f"{partner.caseworker.get_full_name()} (Caseworker)")
+    row.get_by_role("button", name=re.compile("^Accept")).click()
+
+    page.get_by_text("Accepted. The work is your agency's now.").wait_for()
+    handoff.refresh_from_db()
+    task.refresh_from_db()
+    assert (handoff.status, task.owner_agency_id, task.assignee_id) == (
+        HandoffStatus.ACCEPTED,
+        partner.agency.pk,
+        partner.caseworker.pk,
+    )
+    assert page.url.endswith("/handoffs/")
+
+
+def test_a_supervisor_reads_the_dashboard(page, lead, partner, shared_case):
+    late = task_create(
+        actor=lead.caseworker,
+        case=shared_case,
+        title="Overdue visit",
+        due_at=timezone.now() + timedelta(hours=1),
+    )
+    Task.objects.filter(pk=late.pk).update(
+        due_at=timezone.now() - timedelta(hours=3), assignee=lead.caseworker
+    )
+    offered = task_create(
+        actor=lead.caseworker, case=shared_case, title="Interview", due_at=timezone.now() + timedelta(days=2)
+    )
+    handoff_create(actor=lead.caseworker, task=offered, to_agency=partner.agency, urgent=True)
+
+    sign_in(page, lead.supervisor)
+
+    assert page.url.endswith("/dashboard/")
+    assert page.get_by_role("heading", name=f"{lead.agency.name}: dashboard").is_visible()
+    assert page.locator(".figure", has_text="overdue tasks").locator(".value").inner_text() == "1"
+    assert (
+        page.locator(".figure", has_text="handoffs your agency is waiting on").locator(".value").inner_text()
+        == "1"
+    )
+    assert page.locator("svg[role=img]").count() == 3
+    snap(page, "dashboard")
+
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name=re.compile(r"^Download CSV\W+overdue tasks by assignee")).click()
+    lines = Path(download_info.value.path()).read_text().splitlines()
+    assert lines[0] == "assignee,overdue_tasks,oldest_due_at"
+    assert lines[1].startswith(f"{lead.caseworker.get_full_name()},1,")
+
+
+def test_a_user_of_an_unrelated_agency_gets_not_found_for_the_case(page, watch, unrelated, case):
+    watch.expect(r"Failed to load resource: the server responded with a status of 404")
+    sign_in(page, unrelated.supervisor)
+
+    response = page.goto(f"/cases/{case.pk}/")
+
+    assert response.status == 404
+    assert page.get_by_role("heading", name="Not found").is_visible()
+    assert case.pseudonym not in page.content()
+    snap(page, "not-found")
+
+
+def test_a_section_the_viewer_may_not_read_appears_nowhere_in_the_page(page, lead, partner, shared_case):
+    note_add(
+        actor=lead.caseworker, case=shared_case, section="location", body="Placement moved to 4 Oak Lane."
+    )
+    sign_in(page, partner.liaison)
+
+    for path in [
+        "",
+        "sections/identity/",
+        "sections/investigation/",
+        "events/",
+        "timeline/",
+        "tasks/",
+        "sharing/",
+    ]:
+        page.goto(f"/cases/{shared_case.pk}/{path}")
+        html = page.content().lower()
+        for secret in ("12 elm street", "lee high", "4 oak lane", "foster_family", "location"):
+            assert secret not in html, (path, secret)
+    page.goto(f"/cases/{shared_case.pk}/")
+    snap(page, "case-partner-view")
+
+
+def test_the_inbox_count_updates_without_a_reload(page, lead, case):
+    page.clock.install()
+    sign_in(page, lead.caseworker)
+    badge = page.locator("#inbox-link .badge")
+    assert badge.inner_text() == "0"
+
+    notify(recipients=[lead.caseworker], kind="test", case=case, message=f"Case {case.number}: please look.")
+    page.clock.run_for(31_000)
+
+    expect(badge).to_have_text("1")
+    page.get_by_role("link", name=re.compile("^Inbox")).click()
+    assert f"Case {case.number}: please look." in page.locator("main").inner_text()
+    snap(page, "inbox")
+
+
+def test_sharing_page_for_the_lead_liaison(page, lead, partner, shared_case):
+    sign_in(page, lead.liaison)
+    page.goto(f"/cases/{shared_case.pk}/sharing/")
+
+    assert page.get_by_role("heading", name="Agencies taking part").is_visible()
+    assert partner.agency.name in page.locator("main").inner_text()
+    snap(page, "case-sharing")

@@ -1,0 +1,190 @@
+"""Headers, the Content Security Policy, cookies, throttling, the system-use notice and the
+production settings (`check --deploy`)."""
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.test import Client
+from rest_framework.test import APIClient
+
+from tests.api.conftest import API, Api, error_of
+from tests.factories import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+ROOT = Path(__file__).resolve().parents[2]
+PRODUCTION_ENV = {
+    "DJANGO_SETTINGS_MODULE": "config.settings.production",
+    "DJANGO_SECRET_KEY": secrets.token_urlsafe(64),
+    "DJANGO_ALLOWED_HOSTS": "bridge.example.org",
+    "DATABASE_URL": "postgres://bridge@db.invalid:5432/bridge",
+    "REDIS_URL": "redis://redis.invalid:6379/0",
+}
+
+
+def production(*args: str) -> subprocess.CompletedProcess[str]:
+    """Runs manage.py under the production settings with only the required variables set (no
+    .env, nothing from the test settings)."""
+    env = {"PATH": os.environ["PATH"], "HOME": str(ROOT), **PRODUCTION_ENV}
+    return subprocess.run(  # noqa: S603
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_the_sign_in_page_shows_the_system_use_notice():
+    page = Client().get("/accounts/login/").content.decode()
+
+    assert "System use notice" in page
+    assert "monitored, recorded and subject to audit" in page
+    assert page.index("System use notice") < page.index('name="password"')
+
+
+def test_the_sign_in_page_has_no_password_hint_or_security_question():
+    page = Client().get("/accounts/login/").content.decode().lower()
+
+    assert "hint" not in page
+    assert "security question" not in page
+
+
+def test_pages_carry_a_strict_content_security_policy():
+    response = Client().get("/accounts/login/")
+
+    directives = dict(
+        part.strip().split(" ", 1) for part in response.headers["Content-Security-Policy"].split(";")
+    )
+    assert directives == {
+        "default-src": "'self'",
+        "script-src": "'self'",
+        "style-src": "'self'",
+        "img-src": "'self' data:",
+        "font-src": "'self'",
+        "connect-src": "'self'",
+        "object-src": "'none'",
+        "base-uri": "'none'",
+        "form-action": "'self'",
+        "frame-ancestors": "'none'",
+    }
+
+
+def test_pages_may_not_be_framed_or_sniffed():
+    response = Client().get("/accounts/login/")
+
+    assert (
+        response.headers["X-Frame-Options"],
+        response.headers["X-Content-Type-Options"],
+        response.headers["Referrer-Policy"],
+        response.headers["Cross-Origin-Opener-Policy"],
+    ) == ("DENY", "nosniff", "same-origin", "same-origin")
+
+
+def test_the_api_docs_page_runs_no_inline_script(lead):
+    client = Client()
+    client.force_login(lead.caseworker)
+
+    page = client.get(f"{API}/docs/").content.decode()
+
+    assert "<script>" not in page
+    assert '<script src="' in page
+
+
+def test_session_cookies_are_http_only_and_same_site(lead):
+    client = Client()
+
+    client.post("/accounts/login/", {"login": lead.caseworker.username, "password": PASSWORD})
+
+    cookie = client.cookies["sessionid"]
+    assert (cookie["httponly"], cookie["samesite"], cookie["max-age"]) == (True, "Lax", "")
+
+
+def test_the_api_throttles_a_signed_in_user(lead, settings):
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"anon": "100/min", "user": "3/min", "sign_in": "100/min"},
+    }
+    api = Api(lead.caseworker)
+
+    answers = [api.get("me/").status_code for _ in range(4)]
+    refused = api.get("me/")
+
+    assert answers == [200, 200, 200, 429]
+    assert error_of(refused)["code"] == "throttled"
+    assert 1 <= int(refused.headers["Retry-After"]) <= 60
+
+
+def test_the_token_endpoint_throttles_guessing_from_one_address(lead, partner, settings):
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"anon": "100/min", "user": "100/min", "sign_in": "2/min"},
+    }
+    client = APIClient()
+
+    answers = [
+        client.post(
+            f"{API}/auth/token/", {"username": user.username, "password": "guess-123456"}, format="json"
+        ).status_code
+        for user in (lead.caseworker, partner.caseworker, lead.liaison)
+    ]
+
+    assert answers == [401, 401, 429]
+
+
+def test_production_settings_pass_the_deployment_checks():
+    result = production("check", "--deploy", "--fail-level", "WARNING")
+
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_production_settings_require_mfa_secure_cookies_and_hsts():
+    result = production(
+        "shell",
+        "--no-imports",
+        "-c",
+        "from django.conf import settings as s; print(s.BRIDGE_MFA_REQUIRED, s.SESSION_COOKIE_SECURE, "
+        "s.CSRF_COOKIE_SECURE, s.SECURE_HSTS_SECONDS, s.SECURE_SSL_REDIRECT, s.DEBUG)",
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True", "True", "True", "31536000", "True", "False"]
+
+
+def test_production_ignores_an_attempt_to_switch_mfa_off():
+    env_backup = dict(PRODUCTION_ENV)
+    PRODUCTION_ENV["BRIDGE_MFA_REQUIRED"] = "false"
+    try:
+        result = production(
+            "shell",
+            "--no-imports",
+            "-c",
+            "from django.conf import settings; print(settings.BRIDGE_MFA_REQUIRED)",
+        )
+    finally:
+        PRODUCTION_ENV.clear()
+        PRODUCTION_ENV.update(env_backup)
+
+    assert result.stdout.strip() == "True"
+
+
+def test_local_settings_switch_mfa_off_for_the_demo():
+    env = {**PRODUCTION_ENV, "DJANGO_SETTINGS_MODULE": "config.settings.local"}
+    result = subprocess.run(
+        [
+            sys.executable,
+            "manage.py",
+            "shell",
+            "--no-imports",
+            "-c",
+            "from django.conf import settings; print(settings.BRIDGE_MFA_REQUIRED)",
+        ],
+        cwd=ROOT,
+        env={"PATH": os.environ["PATH"], "HOME": str(ROOT), **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    assert result.stdout.strip() == "False"

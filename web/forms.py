@@ -1,0 +1,409 @@
+"""Forms of the browser pages. They parse and label input; the services validate it again and
+decide. Choices that depend on the reader (their agency's members, the sections they may write)
+are passed in by the view, already read through the access layer, so rendering a list of forms
+costs no query per row."""
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.contrib.postgres.forms import SimpleArrayField
+from django.db import models
+from django.forms.models import fields_for_model
+from django.utils import timezone
+
+from agencies.models import Agency, User
+from casework.dashboard import period_bounds
+from casework.models import (
+    SECTION_MODELS,
+    AgeBand,
+    CaseEventType,
+    CaseStatus,
+    Consent,
+    TaskPriority,
+    section_fields,
+)
+from casework.sections import Section
+from common.errors import ValidationFailed
+
+LOCAL_DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
+NOTE_MAX_LENGTH = 20_000
+HANDOFF_NOTE_MAX_LENGTH = 5_000
+
+
+class LocalDateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs=attrs, format=LOCAL_DATETIME_FORMAT)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+def local_now_input() -> str:
+    return timezone.localtime().strftime(LOCAL_DATETIME_FORMAT)
+
+
+def set_choices(form: forms.Form, name: str, choices: Sequence[tuple[Any, str]]) -> None:
+    field = form.fields[name]
+    assert isinstance(field, forms.ChoiceField)
+    field.choices = list(choices)
+
+
+def form_errors(form: forms.Form) -> dict[str, list[str]]:
+    """A form's errors in the shape of `ValidationFailed.fields`."""
+    return {name: [str(message) for message in messages] for name, messages in form.errors.items()}
+
+
+def person_name(user: User) -> str:
+    return user.get_full_name() or user.username
+
+
+def member_choices(members: Iterable[User], *, empty: str) -> list[tuple[str, str]]:
+    return [("", empty), *((str(m.public_id), f"{person_name(m)} ({m.get_role_display()})") for m in members)]
+
+
+def agency_choices(agencies: Iterable[Agency]) -> list[tuple[int, str]]:
+    return [(agency.pk, agency.name) for agency in agencies]
+
+
+class ServiceErrorsMixin:
+    """Put a service's `ValidationFailed.fields` on the form: keys the form knows become field
+    errors, the rest (and the message) form-wide errors."""
+
+    # Service field names that this form calls differently.
+    service_field_names: Mapping[str, str] = {}
+
+    def add_service_errors(self, message: str, fields: Mapping[str, list[str]]) -> None:
+        form: forms.Form = self  # type: ignore[assignment]
+        placed = False
+        for key, messages in fields.items():
+            name = self.service_field_names.get(key, key.rsplit(".", 1)[-1])
+            for text in messages:
+                if name in form.fields:
+                    form.add_error(name, text)
+                    placed = True
+                else:
+                    form.add_error(None, f"{key}: {text}")
+        if not placed and not fields:
+            form.add_error(None, message)
+
+
+class BridgeForm(ServiceErrorsMixin, forms.Form):
+    def add_error(self, field: str | None, error: Any) -> None:
+        super().add_error(field, error)
+        # Screen readers announce an invalid field and read its message with it.
+        names = [field] if field is not None else []
+        if isinstance(error, forms.ValidationError) and hasattr(error, "error_dict"):
+            names = list(error.error_dict)
+        for name in names:
+            if name in self.fields:
+                bound = self[name]
+                described = [f"{bound.auto_id}_error"]
+                if bound.help_text:
+                    described.append(f"{bound.auto_id}_helptext")
+                self.fields[name].widget.attrs.update(
+                    {"aria-invalid": "true", "aria-describedby": " ".join(described)}
+                )
+
+
+class SearchForm(BridgeForm):
+    q = forms.CharField(label="Case number or pseudonym", max_length=64, required=False)
+
+
+class CaseOpenForm(BridgeForm):
+    pseudonym = forms.CharField(
+        label="Pseudonym or initials", max_length=64, help_text="Never the child's legal name."
+    )
+    age_band = forms.ChoiceField(label="Age band", choices=AgeBand.choices, initial=AgeBand.UNKNOWN)
+
+
+class VersionedForm(BridgeForm):
+    """An edit of the case made against the version the editor saw."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class CoreEditForm(VersionedForm):
+    pseudonym = forms.CharField(
+        label="Pseudonym or initials", max_length=64, help_text="Never the child's legal name."
+    )
+    age_band = forms.ChoiceField(label="Age band", choices=AgeBand.choices)
+    status = forms.ChoiceField(label="Status", choices=CaseStatus.choices)
+
+    field_order = ["pseudonym", "age_band", "status", "version"]
+
+
+def _section_widgets(section: str) -> dict[str, type[forms.Widget] | forms.Widget]:
+    model = SECTION_MODELS[section]
+    widgets: dict[str, type[forms.Widget] | forms.Widget] = {}
+    for name in section_fields(section):
+        field = model._meta.get_field(name)
+        assert isinstance(field, models.Field)
+        if field.get_internal_type() == "DateField":
+            widgets[name] = DateInput()
+        elif field.get_internal_type() == "TextField":
+            widgets[name] = forms.Textarea(attrs={"rows": 4})
+    return widgets
+
+
+def section_edit_form(section: str) -> type[VersionedForm]:
+    """An edit form for a data section, its fields taken from the section's model."""
+    fields = fields_for_model(
+        SECTION_MODELS[section], fields=list(section_fields(section)), widgets=_section_widgets(section)
+    )
+    for field in fields.values():
+        if isinstance(field, SimpleArrayField):
+            field.help_text = "Separate several with commas."
+    return type(f"{section.title()}EditForm", (VersionedForm,), dict(fields))
+
+
+class NoteForm(BridgeForm):
+    section = forms.ChoiceField(label="Section")
+    body = forms.CharField(label="Note", max_length=NOTE_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args: Any, sections: Iterable[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        set_choices(self, "section", [(s, Section(s).label) for s in sections])
+
+
+class CaseEventForm(BridgeForm):
+    event_type = forms.ChoiceField(label="What happened", choices=CaseEventType.choices)
+    occurred_at = forms.DateTimeField(label="When it happened", widget=LocalDateTimeInput())
+    hearing_at = forms.DateTimeField(
+        label="Hearing date and time",
+        required=False,
+        widget=LocalDateTimeInput(),
+        help_text="Only for a court hearing scheduled.",
+    )
+
+    service_field_names = {"type": "event_type", "details.hearing_at": "hearing_at"}
+
+    def details(self) -> dict[str, str]:
+        hearing_at: datetime | None = self.cleaned_data.get("hearing_at")
+        if self.cleaned_data["event_type"] != CaseEventType.COURT_HEARING_SCHEDULED:
+            return {}
+        return {"hearing_at": hearing_at.isoformat()} if hearing_at else {}
+
+
+class TaskCreateForm(BridgeForm):
+    title = forms.CharField(label="Title", max_length=200)
+    due_at = forms.DateTimeField(label="Due", widget=LocalDateTimeInput())
+    priority = forms.ChoiceField(label="Priority", choices=TaskPriority.choices, initial=TaskPriority.NORMAL)
+    assignee = forms.ChoiceField(label="Assign to", required=False)
+    description = forms.CharField(
+        label="Description", required=False, max_length=5_000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args: Any, members: Iterable[User], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.members = {str(member.public_id): member for member in members}
+        set_choices(self, "assignee", member_choices(self.members.values(), empty="Nobody yet"))
+
+    def chosen_assignee(self) -> User | None:
+        return self.members.get(self.cleaned_data.get("assignee") or "")
+
+
+class AssignForm(BridgeForm):
+    assignee = forms.ChoiceField(label="Assign to", required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def __init__(self, *args: Any, members: Iterable[User], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.members = {str(member.public_id): member for member in members}
+        set_choices(self, "assignee", member_choices(self.members.values(), empty="Nobody"))
+
+    def chosen_assignee(self) -> User | None:
+        return self.members.get(self.cleaned_data.get("assignee") or "")
+
+
+class TaskHandoffForm(BridgeForm):
+    to_agency = forms.TypedChoiceField(label="Hand off to", coerce=int)
+    note = forms.CharField(
+        label="Note for the receiving agency",
+        required=False,
+        max_length=HANDOFF_NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Say what is needed. No names of the child.",
+    )
+    urgent = forms.BooleanField(label="Urgent", required=False)
+
+    def __init__(self, *args: Any, agencies: Iterable[Agency], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.agencies = {agency.pk: agency for agency in agencies}
+        set_choices(self, "to_agency", [("", "Choose an agency"), *agency_choices(self.agencies.values())])
+        self.fields["urgent"].help_text = (
+            f"Asks for an answer within {settings.BRIDGE_HANDOFF_URGENT_RESPONSE_HOURS} h instead of "
+            f"{settings.BRIDGE_HANDOFF_RESPONSE_HOURS} h."
+        )
+
+    def chosen_agency(self) -> Agency:
+        return self.agencies[self.cleaned_data["to_agency"]]
+
+
+class HandoffAcceptForm(BridgeForm):
+    assignee = forms.ChoiceField(label="Assign to", required=False)
+    note = forms.CharField(
+        label="Note",
+        required=False,
+        max_length=HANDOFF_NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args: Any, members: Iterable[User], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.members = {str(member.public_id): member for member in members}
+        set_choices(self, "assignee", member_choices(self.members.values(), empty="Nobody yet"))
+
+    def chosen_assignee(self) -> User | None:
+        return self.members.get(self.cleaned_data.get("assignee") or "")
+
+
+class HandoffDeclineForm(BridgeForm):
+    reason = forms.CharField(
+        label="Reason for declining",
+        max_length=HANDOFF_NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Required. The sending agency reads it.",
+    )
+
+
+class InviteForm(BridgeForm):
+    agency = forms.TypedChoiceField(label="Agency", coerce=int)
+
+    def __init__(self, *args: Any, agencies: Iterable[Agency], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.agencies = {agency.pk: agency for agency in agencies}
+        set_choices(self, "agency", [("", "Choose an agency"), *agency_choices(self.agencies.values())])
+
+    def chosen_agency(self) -> Agency:
+        return self.agencies[self.cleaned_data["agency"]]
+
+
+class TeamMemberForm(BridgeForm):
+    member = forms.ChoiceField(label="Colleague")
+
+    service_field_names = {"user": "member"}
+
+    def __init__(self, *args: Any, members: Iterable[User], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.members = {str(member.public_id): member for member in members}
+        set_choices(self, "member", member_choices(self.members.values(), empty="Choose a colleague"))
+
+    def chosen_member(self) -> User:
+        return self.members[self.cleaned_data["member"]]
+
+
+class GrantForm(BridgeForm):
+    agency = forms.TypedChoiceField(label="Agency", coerce=int)
+    section = forms.ChoiceField(label="Section")
+    consent = forms.ChoiceField(
+        label="Consent", required=False, help_text="Required for sections shared only on recorded consent."
+    )
+    expires_at = forms.DateTimeField(label="Ends", required=False, widget=LocalDateTimeInput())
+
+    def __init__(
+        self,
+        *args: Any,
+        agencies: Iterable[Agency],
+        sections: Iterable[str],
+        consents: Iterable[Consent],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.agencies = {agency.pk: agency for agency in agencies}
+        self.consents = {str(consent.pk): consent for consent in consents}
+        set_choices(self, "agency", [("", "Choose an agency"), *agency_choices(self.agencies.values())])
+        set_choices(self, "section", [(s, Section(s).label) for s in sections])
+        set_choices(
+            self,
+            "consent",
+            [
+                ("", "No consent"),
+                *(
+                    (
+                        key,
+                        f"{consent.recipient_agency.name}: {', '.join(consent.sections)}, "
+                        f"signed {consent.signed_on:%Y-%m-%d}, until {consent.expires_on:%Y-%m-%d}",
+                    )
+                    for key, consent in self.consents.items()
+                ),
+            ],
+        )
+
+    def chosen_agency(self) -> Agency:
+        return self.agencies[self.cleaned_data["agency"]]
+
+    def chosen_consent(self) -> Consent | None:
+        return self.consents.get(self.cleaned_data.get("consent") or "")
+
+
+class ConsentForm(BridgeForm):
+    recipient_agency = forms.TypedChoiceField(label="Receiving agency", coerce=int)
+    sections = forms.MultipleChoiceField(label="Sections", widget=forms.CheckboxSelectMultiple)
+    purpose = forms.CharField(label="Purpose", max_length=2_000, widget=forms.Textarea(attrs={"rows": 2}))
+    signed_by = forms.CharField(
+        label="Signed by", max_length=200, help_text="The child, and the guardian where one must sign."
+    )
+    signed_on = forms.DateField(label="Signed on", widget=DateInput())
+    expires_on = forms.DateField(
+        label="Expires on",
+        required=False,
+        widget=DateInput(),
+        help_text=f"At most {settings.BRIDGE_CONSENT_MAX_DAYS} days after signing; that is the default.",
+    )
+
+    def __init__(
+        self, *args: Any, agencies: Iterable[Agency], sections: Iterable[str], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.agencies = {agency.pk: agency for agency in agencies}
+        set_choices(
+            self,
+            "recipient_agency",
+            [
+                ("", "Choose an agency"),
+                *agency_choices(self.agencies.values()),
+            ],
+        )
+        set_choices(self, "sections", [(s, Section(s).label) for s in sorted(sections)])
+
+    def chosen_agency(self) -> Agency:
+        return self.agencies[self.cleaned_data["recipient_agency"]]
+
+
+class DashboardPeriodForm(BridgeForm):
+    since = forms.DateField(label="From", widget=DateInput())
+    until = forms.DateField(label="To (inclusive)", widget=DateInput())
+    # [start, end) of the chosen days, set once the form is valid.
+    bounds: tuple[datetime, datetime]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if "since" in cleaned and "until" in cleaned:
+            try:
+                self.bounds = period_bounds(since=cleaned["since"], until=cleaned["until"])
+            except ValidationFailed as error:
+                self.add_service_errors(error.message, error.fields)
+        return cleaned
+
+
+class BreakGlassForm(BridgeForm):
+    section = forms.ChoiceField(label="Section to open")
+    reason = forms.CharField(
+        label="Why the child is in danger and why this section is needed",
+        max_length=2_000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Required. The lead agency's supervisors and the section's stewards read it at once.",
+    )
+
+    def __init__(self, *args: Any, sections: Iterable[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        set_choices(self, "section", [(s, Section(s).label) for s in sections])

@@ -1,0 +1,15 @@
+"""Where things live in the browser."""
+
+from django.urls import reverse
+
+from notifications.models import Notification
+
+
+def notification_url(notification: Notification) -> str:
+    """Where a notification leads: the handoff, else the task, else the case (each page checks
+    access again)."""
+    if notification.handoff_id is not None:
+        return reverse("web:handoff", args=[notification.handoff_id])
+    if notification.task_id is not None:
+        return reverse("web:task", args=[notification.task_id])
+    return reverse("web:case", args=[notification.case_id])

@@ -1,0 +1,133 @@
+"""Template helpers for the browser pages: times in the deployment's time zone with "in 3 h" /
+"2 days overdue" wording, labels for stored codes, and the unread badge of the navigation."""
+
+from datetime import datetime
+from typing import Any
+
+from django import template
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+
+from casework.access import may_view_dashboard, works_on_cases
+from casework.sections import Section
+from notifications.models import Notification
+from notifications.selectors import notifications_for
+from web import humanize
+from web.links import notification_url
+
+register = template.Library()
+
+DATETIME_FORMAT = "%a %-d %b %Y, %H:%M"
+
+
+def _local(moment: datetime) -> datetime:
+    return timezone.localtime(moment)
+
+
+@register.simple_tag
+def when(moment: datetime | None) -> SafeString | str:
+    """A moment as a `<time>` element in the local time zone: `Tue 3 Jun 2026, 14:00 CDT`."""
+    if moment is None:
+        return "—"
+    local = _local(moment)
+    return format_html(
+        '<time datetime="{}">{} {}</time>', local.isoformat(), local.strftime(DATETIME_FORMAT), local.tzname()
+    )
+
+
+@register.simple_tag
+def deadline(moment: datetime | None) -> SafeString | str:
+    """A due time with how it stands: `Tue 3 Jun 2026, 14:00 CDT (in 3 h)`; overdue ones are marked."""
+    if moment is None:
+        return "—"
+    local = _local(moment)
+    standing = humanize.until_deadline(moment)
+    overdue = moment < timezone.now()
+    return format_html(
+        '<time datetime="{}">{} {}</time> <span class="{}">({})</span>',
+        local.isoformat(),
+        local.strftime(DATETIME_FORMAT),
+        local.tzname(),
+        "relative overdue" if overdue else "relative",
+        standing,
+    )
+
+
+@register.filter
+def ago(moment: datetime | None) -> str:
+    """`5 min ago`."""
+    return humanize.since_moment(moment) if moment else ""
+
+
+@register.filter
+def hours(seconds: float | None) -> str:
+    return humanize.hours(seconds)
+
+
+@register.filter
+def span(seconds: float | None) -> str:
+    return humanize.span(seconds) if seconds is not None else "—"
+
+
+@register.filter
+def percent(share: float | None) -> str:
+    return "—" if share is None else f"{share * 100:.0f} %"
+
+
+@register.filter
+def section_label(section: str) -> str:
+    return str(Section(section).label) if section in Section.values else section
+
+
+@register.filter
+def is_past(moment: datetime | None) -> bool:
+    return bool(moment and moment < timezone.now())
+
+
+@register.inclusion_tag("web/partials/inbox_link.html", takes_context=True)
+def inbox_link(context: template.Context) -> dict[str, Any]:
+    """The navigation's link to the inbox with the unread count, refreshed by htmx polling."""
+    user = context["request"].user
+    unread = notifications_for(user=user, unread=True).count() if works_on_cases(user) else 0
+    return {"unread": unread}
+
+
+@register.inclusion_tag("web/partials/nav.html", takes_context=True)
+def main_nav(context: template.Context) -> dict[str, Any]:
+    """The main navigation for the signed-in user: case work for case roles, the dashboard for
+    those who may see it. `page` in the context marks the current item."""
+    user = context["request"].user
+    case_worker = works_on_cases(user)
+    items = []
+    if case_worker:
+        items = [
+            ("my-work", "My work", reverse("web:my-work")),
+            ("cases", "Cases", reverse("web:cases")),
+            ("handoffs", "Handoffs", reverse("web:handoffs")),
+        ]
+        if may_view_dashboard(user=user):
+            items.append(("dashboard", "Dashboard", reverse("web:dashboard")))
+    return {
+        "items": items,
+        "current": context.get("page", ""),
+        "show_inbox": case_worker,
+        "request": context["request"],
+    }
+
+
+@register.simple_tag(takes_context=True)
+def here(context: template.Context) -> str:
+    """The address of the page the person is looking at, also inside an htmx fragment (whose own
+    request address is the fragment's), for forms to come back to."""
+    request = context["request"]
+    htmx = getattr(request, "htmx", None)
+    if htmx and htmx.current_url_abs_path:
+        return str(htmx.current_url_abs_path)
+    return str(request.get_full_path())
+
+
+@register.filter
+def link(notification: Notification) -> str:
+    return notification_url(notification)

@@ -1,0 +1,398 @@
+"""Finding, opening and reading a case: its header, one tab per section the reader may read (the
+others do not exist for them), notes, tasks, handoffs, events and the timeline, and editing a
+section with the stale-version conflict shown instead of overwriting."""
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from audit.services import audit_case_read
+from casework.access import (
+    CaseAccess,
+    get_case_access,
+    may_see_sharing,
+    notes_visible,
+    participants_visible,
+    timeline_visible,
+)
+from casework.models import Case
+from casework.sections import Section
+from casework.selectors import case_events_for
+from casework.services.cases import case_open, case_update
+from casework.services.events import case_event_record
+from casework.services.notes import note_add
+from casework.services.tasks import task_create
+from common.errors import NotFound, StaleVersion, ValidationFailed
+from web.forms import (
+    CaseEventForm,
+    CaseOpenForm,
+    CoreEditForm,
+    NoteForm,
+    SearchForm,
+    TaskCreateForm,
+    VersionedForm,
+    local_now_input,
+    section_edit_form,
+)
+from web.http import WebRequest, case_work
+from web.selectors import (
+    SEARCH_LIMIT,
+    case_handoffs,
+    case_tasks,
+    colleagues,
+    display_values,
+    search_cases,
+    section_values,
+)
+
+NOTES_SHOWN = 100
+TIMELINE_SHOWN = 200
+EVENTS_SHOWN = 100
+
+
+@dataclass(frozen=True)
+class Tab:
+    key: str
+    label: str
+    url: str
+
+
+def case_tabs(access: CaseAccess) -> list[Tab]:
+    """The case's tabs for this reader: the overview, a tab for each data section the reader's
+    agency may read, then work, history and, for those allowed, sharing and disclosures."""
+    case_id = access.case.pk
+    tabs = [Tab("core", "Overview", reverse("web:case", args=[case_id]))]
+    tabs += [
+        Tab(
+            section,
+            f"{Section(section).label}{' (emergency access)' if section in access.break_glass else ''}",
+            reverse("web:case-section", args=[case_id, section]),
+        )
+        for section in Section.values
+        if section != Section.CORE and access.may_read(section)
+    ]
+    tabs += [
+        Tab("tasks", "Tasks", reverse("web:case-tasks", args=[case_id])),
+        Tab("handoffs", "Handoffs", reverse("web:case-handoffs", args=[case_id])),
+        Tab("events", "Events", reverse("web:case-events", args=[case_id])),
+        Tab("timeline", "Timeline", reverse("web:case-timeline", args=[case_id])),
+    ]
+    if may_see_sharing(access=access):
+        tabs.append(Tab("sharing", "Sharing", reverse("web:case-sharing", args=[case_id])))
+    if access.may_view_access_log:
+        tabs.append(Tab("disclosures", "Disclosures", reverse("web:case-disclosures", args=[case_id])))
+    if emergency_sections(access):
+        tabs.append(Tab("break-glass", "Emergency access", reverse("web:case-break-glass", args=[case_id])))
+    return tabs
+
+
+def emergency_sections(access: CaseAccess) -> list[str]:
+    """The sections this reader may open by break-glass (supervisors; none they already read)."""
+    return [section for section in Section.values if access.may_break_glass(section)]
+
+
+def case_context(access: CaseAccess, *, tab: str, **extra: Any) -> dict[str, Any]:
+    participants = participants_visible(access=access).select_related("agency").order_by("joined_at", "pk")
+    return {
+        "access": access,
+        "case": access.case,
+        "participants": list(participants),
+        "tabs": case_tabs(access),
+        "tab": tab,
+        "page": "cases",
+        **extra,
+    }
+
+
+# --- finding and opening -------------------------------------------------------------------
+
+
+@case_work
+@require_GET
+def case_list(request: WebRequest) -> HttpResponse:
+    form = SearchForm(request.GET or None)
+    query = form.cleaned_data["q"] if form.is_valid() else ""
+    found = list(search_cases(user=request.user, query=query)[: SEARCH_LIMIT + 1])
+    context = {
+        "form": form,
+        "query": query,
+        "cases": found[:SEARCH_LIMIT],
+        "more": len(found) > SEARCH_LIMIT,
+        "page": "cases",
+    }
+    template = "web/partials/case_results.html" if request.htmx else "web/cases.html"
+    return render(request, template, context)
+
+
+@case_work
+@require_http_methods(["GET", "POST"])
+def case_new(request: WebRequest) -> HttpResponse:
+    form = CaseOpenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            case = case_open(actor=request.user, **form.cleaned_data)
+        except ValidationFailed as error:
+            form.add_service_errors(error.message, error.fields)
+        else:
+            messages.success(request, f"Case {case.number} opened. Your agency leads it.")
+            return redirect("web:case", case_id=case.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "web/case_new.html", {"form": form, "page": "cases"}, status=status)
+
+
+# --- sections and notes ----------------------------------------------------------------------
+
+
+def _note_form(access: CaseAccess, section: str, data: Any = None) -> NoteForm:
+    form = NoteForm(data, sections=sorted(access.readable), initial={"section": section})
+    form.fields["section"].widget = forms.HiddenInput()
+    return form
+
+
+def section_title(section: str) -> str:
+    return "Case details" if section == Section.CORE else str(Section(section).label)
+
+
+def _section_page(
+    request: WebRequest,
+    access: CaseAccess,
+    section: str,
+    *,
+    note_form: NoteForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    shown, _ = section_values(access=access, section=section)
+    notes = notes_visible(access=access).filter(section=section).select_related("author", "agency")
+    audit_case_read(access=access, sections={section}, view="detail")
+    context = case_context(
+        access,
+        tab=section,
+        section=section,
+        section_label=section_title(section),
+        fields=shown,
+        notes=list(notes.order_by("-created_at", "pk")[:NOTES_SHOWN]),
+        note_form=note_form or _note_form(access, section),
+        may_write=access.may_write(section),
+    )
+    return render(request, "web/case_section.html", context, status=status)
+
+
+@case_work
+@require_GET
+def case_overview(request: WebRequest, case_id: uuid.UUID) -> HttpResponse:
+    access = get_case_access(user=request.user, case_id=case_id)
+    return _section_page(request, access, Section.CORE)
+
+
+@case_work
+@require_GET
+def case_section(request: WebRequest, case_id: uuid.UUID, section: str) -> HttpResponse:
+    access = get_case_access(user=request.user, case_id=case_id)
+    if section == Section.CORE:
+        return redirect("web:case", case_id=case_id)
+    return _section_page(request, access, section)
+
+
+@case_work
+@require_POST
+def case_note_add(request: WebRequest, case_id: uuid.UUID) -> HttpResponse:
+    access = get_case_access(user=request.user, case_id=case_id)
+    section = request.POST.get("section", "")
+    if section not in access.readable:
+        # A section the reader may not read does not exist for them.
+        raise NotFound()
+    form = _note_form(access, section, request.POST)
+    if form.is_valid():
+        try:
+            note_add(
+                actor=request.user,
+                case=access.case,
+                section=form.cleaned_data["section"],
+                body=form.cleaned_data["body"],
+            )
+        except ValidationFailed as error:
+            form.add_service_errors(error.message, error.fields)
+        else:
+            messages.success(request, "Note added.")
+            return redirect(_section_url(access.case, form.cleaned_data["section"]))
+    return _section_page(request, access, section, note_form=form, status=400)
+
+
+def _section_url(case: Case, section: str) -> str:
+    if section == Section.CORE:
+        return reverse("web:case", args=[case.pk])
+    return reverse("web:case-section", args=[case.pk, section])
+
+
+def _edit_form_class(section: str) -> type[VersionedForm]:
+    return CoreEditForm if section == Section.CORE else section_edit_form(section)
+
+
+@case_work
+@require_http_methods(["GET", "POST"])
+def case_section_edit(request: WebRequest, case_id: uuid.UUID, section: str) -> HttpResponse:
+    """Edit one section against the version the editor loaded. When someone saved in between,
+    nothing is overwritten: the conflict page shows their values next to the editor's."""
+    access = get_case_access(user=request.user, case_id=case_id)
+    _, current = section_values(access=access, section=section)
+    access.require(access.may_write(section), "Your agency may not change this section.")
+    form_class = _edit_form_class(section)
+    if request.method == "GET":
+        form = form_class(initial={**current, "version": access.case.version})
+        return _edit_page(request, access, section, form)
+    form = form_class(request.POST)
+    if not form.is_valid():
+        return _edit_page(request, access, section, form, status=400)
+    values = {name: value for name, value in form.cleaned_data.items() if name != "version"}
+    try:
+        if section == Section.CORE:
+            case_update(
+                actor=request.user,
+                case=access.case,
+                expected_version=form.cleaned_data["version"],
+                core=values,
+            )
+        else:
+            case_update(
+                actor=request.user,
+                case=access.case,
+                expected_version=form.cleaned_data["version"],
+                sections={section: values},
+            )
+    except StaleVersion:
+        return _conflict_page(request, case_id, section, mine=values)
+    except ValidationFailed as error:
+        form.add_service_errors(error.message, error.fields)
+        return _edit_page(request, access, section, form, status=400)
+    messages.success(request, "Saved.")
+    return redirect(_section_url(access.case, section))
+
+
+def _edit_page(
+    request: WebRequest, access: CaseAccess, section: str, form: VersionedForm, *, status: int = 200
+) -> HttpResponse:
+    audit_case_read(access=access, sections={section}, view="detail")
+    context = case_context(
+        access, tab=section, section=section, section_label=section_title(section), form=form
+    )
+    return render(request, "web/case_section_edit.html", context, status=status)
+
+
+def _conflict_page(
+    request: WebRequest, case_id: uuid.UUID, section: str, *, mine: dict[str, Any]
+) -> HttpResponse:
+    # Read again: the case and its section as the other person left them.
+    access = get_case_access(user=request.user, case_id=case_id)
+    theirs_shown, theirs = section_values(access=access, section=section)
+    audit_case_read(access=access, sections={section}, view="detail")
+    mine_shown = display_values(section=section, raw=mine)
+    rows = [
+        {"label": their.label, "theirs": their.value, "mine": my.value, "differs": their.value != my.value}
+        for their, my in zip(theirs_shown, mine_shown, strict=True)
+    ]
+    retry = _edit_form_class(section)(initial={**theirs, **mine, "version": access.case.version})
+    context = case_context(
+        access, tab=section, section=section, section_label=section_title(section), rows=rows, form=retry
+    )
+    return render(request, "web/case_conflict.html", context, status=409)
+
+
+# --- work on the case ------------------------------------------------------------------------
+
+
+@case_work
+@require_http_methods(["GET", "POST"])
+def case_tasks_view(request: WebRequest, case_id: uuid.UUID) -> HttpResponse:
+    access = get_case_access(user=request.user, case_id=case_id)
+    form = TaskCreateForm(request.POST or None, members=colleagues(user=request.user))
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                task = task_create(
+                    actor=request.user,
+                    case=access.case,
+                    title=data["title"],
+                    due_at=data["due_at"],
+                    priority=data["priority"],
+                    description=data["description"],
+                    assignee=form.chosen_assignee(),
+                )
+            except ValidationFailed as error:
+                form.add_service_errors(error.message, error.fields)
+            else:
+                messages.success(request, f"Task created: {task.title}.")
+                return redirect("web:case-tasks", case_id=case_id)
+        status = 400
+    context = case_context(access, tab="tasks", items=case_tasks(access=access), form=form)
+    return render(request, "web/case_tasks.html", context, status=status)
+
+
+@case_work
+@require_GET
+def case_handoffs_view(request: WebRequest, case_id: uuid.UUID) -> HttpResponse:
+    access = get_case_access(user=request.user, case_id=case_id)
+    context = case_context(access, tab="handoffs", items=case_handoffs(access=access))
+    return render(request, "web/case_handoffs.html", context)
+
+
+def _events(access: CaseAccess) -> list[Any]:
+    return list(
+        case_events_for(access=access).prefetch_related("tasks__owner_agency", "tasks__template")[
+            :EVENTS_SHOWN
+        ]
+    )
+
+
+@case_work
+@require_http_methods(["GET", "POST"])
+def case_events_view(request: WebRequest, case_id: uuid.UUID) -> HttpResponse:
+    """The case's events and the form to record one. Recording shows the tasks it started,
+    whichever agency owns them: the recorder just told Bridge what happened."""
+    access = get_case_access(user=request.user, case_id=case_id)
+    form = CaseEventForm(request.POST or None, initial={"occurred_at": local_now_input()})
+    recorded = None
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                recorded = case_event_record(
+                    actor=request.user,
+                    case=access.case,
+                    event_type=form.cleaned_data["event_type"],
+                    occurred_at=form.cleaned_data["occurred_at"],
+                    details=form.details(),
+                )
+            except ValidationFailed as error:
+                form.add_service_errors(error.message, error.fields)
+            else:
+                status = 200
+                form = CaseEventForm(initial={"occurred_at": local_now_input()})
+    events = _events(access)
+    audit_case_read(access=access, sections={event.section for event in events}, view="events")
+    context = case_context(access, tab="events", form=form, recorded=recorded, events=events)
+    template = "web/partials/event_panel.html" if request.htmx else "web/case_events.html"
+    return render(request, template, context, status=status)
+
+
+@case_work
+@require_GET
+def case_timeline_view(request: WebRequest, case_id: uuid.UUID) -> HttpResponse:
+    access = get_case_access(user=request.user, case_id=case_id)
+    entries = list(
+        timeline_visible(access=access)
+        .select_related("actor", "actor_agency")
+        .order_by("-occurred_at", "pk")[:TIMELINE_SHOWN]
+    )
+    audit_case_read(access=access, sections={entry.section for entry in entries}, view="timeline")
+    context = case_context(access, tab="timeline", entries=entries, limit=TIMELINE_SHOWN)
+    return render(request, "web/case_timeline.html", context)

@@ -1,0 +1,115 @@
+"""The liaison's home: incoming handoffs by urgency and time left to answer, answered in place;
+outgoing ones; and those already resolved."""
+
+import uuid
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from agencies.models import User
+from casework.access import get_handoff_for_user
+from casework.services.handoffs import handoff_accept, handoff_decline, handoff_withdraw
+from common.errors import ValidationFailed
+from web.forms import BridgeForm, HandoffAcceptForm, HandoffDeclineForm
+from web.http import WebRequest, case_work, redirect_after
+from web.selectors import HandoffItem, colleagues, handoff_desk, handoff_item
+
+
+def _forms_for(item: HandoffItem, members: list[User]) -> tuple[HandoffAcceptForm, HandoffDeclineForm]:
+    prefix = f"handoff-{item.handoff.pk}-%s"
+    return HandoffAcceptForm(members=members, auto_id=prefix), HandoffDeclineForm(auto_id=prefix)
+
+
+@case_work
+@require_GET
+def desk(request: WebRequest) -> HttpResponse:
+    handoffs = handoff_desk(user=request.user)
+    members = colleagues(user=request.user) if any(item.may_answer for item in handoffs.incoming) else []
+    incoming = [(item, *_forms_for(item, members)) for item in handoffs.incoming]
+    context = {"desk": handoffs, "incoming": incoming, "page": "handoffs"}
+    return render(request, "web/handoffs.html", context)
+
+
+def _row(
+    request: WebRequest,
+    handoff_id: uuid.UUID,
+    *,
+    status: int = 200,
+    notice: str = "",
+    accept_form: BridgeForm | None = None,
+    decline_form: BridgeForm | None = None,
+) -> HttpResponse:
+    handoff = get_handoff_for_user(user=request.user, handoff_id=handoff_id)
+    item = handoff_item(user=request.user, handoff=handoff)
+    default_accept, default_decline = _forms_for(
+        item, colleagues(user=request.user) if item.may_answer else []
+    )
+    context = {
+        "item": item,
+        "accept_form": accept_form or default_accept,
+        "decline_form": decline_form or default_decline,
+        "notice": notice,
+    }
+    template = "web/partials/handoff_row.html" if request.htmx else "web/handoff.html"
+    return render(request, template, {**context, "page": "handoffs"}, status=status)
+
+
+@case_work
+@require_GET
+def handoff_page(request: WebRequest, handoff_id: uuid.UUID) -> HttpResponse:
+    return _row(request, handoff_id)
+
+
+def _answered(request: WebRequest, handoff_id: uuid.UUID, notice: str) -> HttpResponse:
+    if request.htmx:
+        return _row(request, handoff_id, notice=notice)
+    messages.success(request, notice)
+    return redirect_after(request, reverse("web:handoffs"))
+
+
+@case_work
+@require_POST
+def accept(request: WebRequest, handoff_id: uuid.UUID) -> HttpResponse:
+    handoff = get_handoff_for_user(user=request.user, handoff_id=handoff_id)
+    form = HandoffAcceptForm(
+        request.POST, members=colleagues(user=request.user), auto_id=f"handoff-{handoff_id}-%s"
+    )
+    if form.is_valid():
+        try:
+            handoff_accept(
+                actor=request.user,
+                handoff=handoff,
+                assignee=form.chosen_assignee(),
+                note=form.cleaned_data["note"],
+            )
+        except ValidationFailed as error:
+            form.add_service_errors(error.message, error.fields)
+        else:
+            return _answered(request, handoff_id, "Accepted. The work is your agency's now.")
+    return _row(request, handoff_id, status=400, accept_form=form)
+
+
+@case_work
+@require_POST
+def decline(request: WebRequest, handoff_id: uuid.UUID) -> HttpResponse:
+    handoff = get_handoff_for_user(user=request.user, handoff_id=handoff_id)
+    form = HandoffDeclineForm(request.POST, auto_id=f"handoff-{handoff_id}-%s")
+    if form.is_valid():
+        try:
+            handoff_decline(actor=request.user, handoff=handoff, reason=form.cleaned_data["reason"])
+        except ValidationFailed as error:
+            form.add_service_errors(error.message, error.fields)
+        else:
+            return _answered(request, handoff_id, "Declined. The sending agency has been told why.")
+    return _row(request, handoff_id, status=400, decline_form=form)
+
+
+@case_work
+@require_POST
+def withdraw(request: WebRequest, handoff_id: uuid.UUID) -> HttpResponse:
+    handoff = get_handoff_for_user(user=request.user, handoff_id=handoff_id)
+    handoff_withdraw(actor=request.user, handoff=handoff)
+    return _answered(request, handoff_id, "Withdrawn. The task stays with your agency.")

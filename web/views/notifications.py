@@ -1,0 +1,84 @@
+"""The inbox, and the small fragment the navigation polls for the unread count."""
+
+import uuid
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from casework.access import works_on_cases
+from common.errors import NotFound
+from notifications.models import Notification
+from notifications.selectors import notifications_for
+from notifications.services import notification_mark_read, notifications_mark_all_read
+from web.http import WebRequest, case_work
+from web.links import notification_url
+
+PAGE_SIZE = 50
+
+
+@case_work
+@require_GET
+def inbox(request: WebRequest) -> HttpResponse:
+    show = request.GET.get("show", "all")
+    unread = True if show == "unread" else None
+    paginator = Paginator(notifications_for(user=request.user, unread=unread), PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    rows = [(notification, notification_url(notification)) for notification in page.object_list]
+    context = {
+        "page_obj": page,
+        "rows": rows,
+        "show": "unread" if unread else "all",
+        "unread_count": notifications_for(user=request.user, unread=True).count(),
+        "page": "inbox",
+    }
+    return render(request, "web/inbox.html", context)
+
+
+@require_GET
+@never_cache
+def badge(request: HttpRequest) -> HttpResponse:
+    """The inbox link with the unread count; htmx replaces the navigation's link with it every
+    30 seconds. Once the session has ended, the page reloads, which takes the person to sign in
+    and takes the case off the screen."""
+    if not request.user.is_authenticated:
+        response = HttpResponse(status=204)
+        response["HX-Refresh"] = "true"
+        return response
+    unread = notifications_for(user=request.user, unread=True).count() if works_on_cases(request.user) else 0
+    return render(request, "web/partials/inbox_link.html", {"unread": unread})
+
+
+def _own_notification(request: WebRequest, notification_id: uuid.UUID) -> Notification:
+    notification = notifications_for(user=request.user).filter(pk=notification_id).first()
+    if notification is None:
+        raise NotFound()
+    return notification
+
+
+@case_work
+@require_POST
+def read(request: WebRequest, notification_id: uuid.UUID) -> HttpResponse:
+    notification = notification_mark_read(
+        user=request.user, notification=_own_notification(request, notification_id)
+    )
+    if request.htmx:
+        notification = _own_notification(request, notification_id)
+        context = {"notification": notification, "url": notification_url(notification)}
+        response = render(request, "web/partials/notification_row.html", context)
+        # The navigation's count follows at once instead of at the next poll.
+        response["HX-Trigger"] = "inbox-changed"
+        return response
+    # "Open" marks the notification read on the way to what it is about.
+    if request.POST.get("go") == "open":
+        return redirect(notification_url(notification))
+    return redirect("web:inbox")
+
+
+@case_work
+@require_POST
+def read_all(request: WebRequest) -> HttpResponse:
+    notifications_mark_all_read(user=request.user)
+    return redirect("web:inbox")

@@ -1,0 +1,157 @@
+"""Home, "My work" and the actions on a task: complete, claim, assign, hand off."""
+
+import uuid
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import reswap, retarget
+
+from agencies.models import Role
+from casework.access import cases_visible_to, get_task_for_user, works_on_cases
+from casework.services.handoffs import handoff_create
+from casework.services.tasks import task_complete, task_update
+from common.errors import ValidationFailed
+from web.forms import AssignForm, TaskHandoffForm, form_errors
+from web.http import WebRequest, case_work, redirect_after, signed_in
+from web.selectors import colleagues, my_desk, other_agencies, task_for_page
+
+ROLE_HOMES: dict[str, str] = {
+    Role.CASEWORKER: "web:my-work",
+    Role.LIAISON: "web:handoffs",
+    Role.SUPERVISOR: "web:dashboard",
+}
+
+
+@signed_in
+@require_GET
+def home(request: WebRequest) -> HttpResponse:
+    """Each role's own start page; roles without case work get a page saying where their work is."""
+    if works_on_cases(request.user):
+        return redirect(ROLE_HOMES[request.user.role])
+    return render(request, "web/no_case_work.html")
+
+
+@case_work
+@require_GET
+def my_work(request: WebRequest) -> HttpResponse:
+    desk = my_desk(user=request.user, now=timezone.now())
+    return render(request, "web/my_work.html", {"desk": desk, "page": "my-work"})
+
+
+def _task_row(
+    request: WebRequest, task_id: uuid.UUID, *, status: int = 200, notice: str = ""
+) -> HttpResponse:
+    item = task_for_page(user=request.user, task_id=task_id)
+    context = {"item": item, "notice": notice, "show_case": request.POST.get("context") != "case"}
+    return render(request, "web/partials/task_row.html", context, status=status)
+
+
+@case_work
+@require_GET
+def task_page(request: WebRequest, task_id: uuid.UUID) -> HttpResponse:
+    item = task_for_page(user=request.user, task_id=task_id)
+    context = {
+        "item": item,
+        # A task offered to the reader's agency is visible before the agency takes part in its case.
+        "case_visible": cases_visible_to(user=request.user).filter(pk=item.task.case_id).exists(),
+        "assign_form": AssignForm(
+            members=colleagues(user=request.user),
+            initial={
+                "assignee": str(item.task.assignee.public_id) if item.task.assignee else "",
+                "version": item.task.version,
+            },
+        )
+        if item.may_reassign
+        else None,
+    }
+    return render(request, "web/task.html", context)
+
+
+@case_work
+@require_POST
+def task_complete_view(request: WebRequest, task_id: uuid.UUID) -> HttpResponse:
+    task = get_task_for_user(user=request.user, task_id=task_id)
+    task_complete(actor=request.user, task=task)
+    if request.htmx:
+        return _task_row(request, task_id, notice="Done.")
+    messages.success(request, f"Done: {task.title}.")
+    return redirect_after(request, reverse("web:task", args=[task_id]))
+
+
+@case_work
+@require_POST
+def task_claim(request: WebRequest, task_id: uuid.UUID) -> HttpResponse:
+    task = get_task_for_user(user=request.user, task_id=task_id)
+    version = _posted_version(request)
+    task_update(actor=request.user, task=task, expected_version=version, assignee=request.user)
+    if request.htmx:
+        return _task_row(request, task_id, notice="It is yours now.")
+    messages.success(request, f"You took on: {task.title}.")
+    return redirect_after(request, reverse("web:task", args=[task_id]))
+
+
+@case_work
+@require_POST
+def task_assign(request: WebRequest, task_id: uuid.UUID) -> HttpResponse:
+    task = get_task_for_user(user=request.user, task_id=task_id)
+    form = AssignForm(request.POST, members=colleagues(user=request.user))
+    if not form.is_valid():
+        raise ValidationFailed("Choose a colleague.", fields=form_errors(form))
+    task_update(
+        actor=request.user,
+        task=task,
+        expected_version=form.cleaned_data["version"],
+        assignee=form.chosen_assignee(),
+    )
+    messages.success(request, "Assignment saved.")
+    return redirect("web:task", task_id=task_id)
+
+
+def _posted_version(request: WebRequest) -> int:
+    try:
+        return int(request.POST.get("version", ""))
+    except ValueError as error:
+        raise ValidationFailed("Reload the page and try again.", fields={"version": ["Missing."]}) from error
+
+
+@case_work
+@require_http_methods(["GET", "POST"])
+def task_handoff(request: WebRequest, task_id: uuid.UUID) -> HttpResponse:
+    """Offer a task to another agency. On the "My work" page the form opens in place of the row."""
+    item = task_for_page(user=request.user, task_id=task_id)
+    agencies = other_agencies(user=request.user)
+    form = TaskHandoffForm(
+        request.POST or None, agencies=agencies, auto_id=f"handoff-{task_id}-%s", initial={"urgent": False}
+    )
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                handoff_create(
+                    actor=request.user,
+                    task=item.task,
+                    to_agency=form.chosen_agency(),
+                    note=form.cleaned_data["note"],
+                    urgent=form.cleaned_data["urgent"],
+                )
+            except ValidationFailed as error:
+                form.add_service_errors(error.message, error.fields)
+            else:
+                notice = f"Offered to {form.chosen_agency().name}; they are asked to answer."
+                if request.htmx:
+                    return _task_row(request, task_id, notice=notice)
+                messages.success(request, notice)
+                return redirect_after(request, reverse("web:task", args=[task_id]))
+        status = 400
+    if not request.htmx:
+        return render(request, "web/task_handoff.html", {"item": item, "form": form}, status=status)
+    response = render(
+        request, "web/partials/task_handoff_form.html", {"item": item, "form": form}, status=status
+    )
+    # The form posts to replace the task's row when it succeeds; shown again with its errors, it
+    # goes back where it was opened.
+    return reswap(retarget(response, f"#task-{task_id}-handoff"), "innerHTML")
