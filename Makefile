@@ -2,7 +2,7 @@
 #   make run                 demo on http://127.0.0.1:8000 (BRIDGE_PORT=... to change)
 #   make test                all checks; pass pytest options with ARGS="-k reminders -x"
 #   make lint                ruff and mypy only
-#   make bench               benchmarks (scripts/bench), when there are any
+#   make bench               benchmarks at a state's size (docs/performance.md); ARGS="--only endpoints"
 
 .PHONY: run test lint bench
 
@@ -16,9 +16,4 @@ lint:
 	bash scripts/test --lint
 
 bench:
-	@if [ -f scripts/bench ]; then \
-		bash scripts/bench $(ARGS); \
-	else \
-		echo "make bench: there is no scripts/bench yet, so there is nothing to benchmark." >&2; \
-		exit 1; \
-	fi
+	bash scripts/bench $(ARGS)

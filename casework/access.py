@@ -18,7 +18,8 @@ import uuid
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import BooleanField, Exists, OuterRef, Q, QuerySet, Value
+from django.contrib.auth.models import Permission
+from django.db.models import BooleanField, Exists, OuterRef, Q, QuerySet, Subquery, Value
 from django.utils import timezone
 
 from agencies.models import Agency, Role, User
@@ -60,13 +61,28 @@ def active_grant_filter(*, prefix: str = "") -> Q:
     )
 
 
+def case_permission_id(codename: str) -> Subquery:
+    """The id of one of the case permissions (`view_case`, `work_on_case`), as a subquery."""
+    return Subquery(
+        Permission.objects.filter(
+            codename=codename, content_type__app_label="casework", content_type__model="case"
+        )
+        .order_by()
+        .values("pk")
+    )
+
+
+# The group and permission are uncorrelated subqueries, which PostgreSQL evaluates once per query
+# (InitPlan) and compares by equality in the permission table's own index. Joining the group,
+# agency, permission and content-type tables instead hid from the planner how many cases an
+# agency takes part in, so it read every one of a large agency's cases and sorted them to return
+# the newest 50 (docs/performance.md).
 def agency_takes_part(*, agency_id: int, case_ref: str = "pk") -> Exists:
     return Exists(
         CaseGroupObjectPermission.objects.filter(
             content_object=OuterRef(case_ref),
-            group__agency__id=agency_id,
-            permission__codename=VIEW_CASE,
-            permission__content_type__app_label="casework",
+            group_id=Subquery(Agency.objects.filter(pk=agency_id).order_by().values("group_id")),
+            permission_id=case_permission_id(VIEW_CASE),
         )
     )
 
@@ -76,8 +92,7 @@ def _on_case_team(*, user: User, case_ref: str = "pk") -> Exists:
         CaseUserObjectPermission.objects.filter(
             content_object=OuterRef(case_ref),
             user_id=user.pk,
-            permission__codename=WORK_ON_CASE,
-            permission__content_type__app_label="casework",
+            permission_id=case_permission_id(WORK_ON_CASE),
         )
     )
 

@@ -3,9 +3,11 @@ import uuid
 import pgtrigger
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Upper
 from django.utils import timezone
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
@@ -51,6 +53,9 @@ class Case(models.Model):
             models.Index(fields=["lead_agency", "status"]),
             models.Index(fields=["-created_at"]),
             models.Index(fields=["pseudonym"]),
+            # Case search (`?q=`) matches any part of the number or pseudonym, case-insensitively.
+            GinIndex(OpClass(Upper("number"), name="gin_trgm_ops"), name="case_number_trigram"),
+            GinIndex(OpClass(Upper("pseudonym"), name="gin_trgm_ops"), name="case_pseudonym_trigram"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(status__in=CaseStatus.values), name="case_status_is_known"),
@@ -381,6 +386,22 @@ class Task(models.Model):
             models.Index(fields=["owner_agency", "status", "due_at"]),
             models.Index(fields=["assignee", "status", "due_at"]),
             models.Index(fields=["due_at"], condition=Q(status=TaskStatus.OPEN), name="task_open_due"),
+            # A caseworker sees the cases where they hold a task (`casework.access`) ...
+            models.Index(fields=["assignee", "owner_agency", "case"], name="task_assignee_owner_case"),
+            # ... and lists their open tasks, soonest first.
+            models.Index(
+                fields=["assignee", "owner_agency", "due_at"],
+                condition=Q(status=TaskStatus.OPEN),
+                name="task_assignee_owner_open_due",
+            ),
+            # The dashboard's caseload, overdue and upcoming figures read an agency's open tasks
+            # from this index alone.
+            models.Index(
+                fields=["owner_agency", "due_at"],
+                include=["assignee", "case"],
+                condition=Q(status=TaskStatus.OPEN),
+                name="task_open_owner_due_covering",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,6 +1,6 @@
 """Writing the case timeline. Summaries name what happened, never section content."""
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -9,6 +9,7 @@ from django.utils import timezone
 from agencies.models import User
 from casework.models import Case, TimelineEvent
 from casework.sections import Section
+from common.copy import copy_insert
 
 
 def timeline_record(
@@ -23,7 +24,33 @@ def timeline_record(
     occurred_at: datetime | None = None,
 ) -> TimelineEvent:
     """`agencies`, when given, limits the entry to those agencies (a task is its owner's business)."""
-    return TimelineEvent.objects.create(
+    entry = timeline_entry(
+        case=case,
+        kind=kind,
+        summary=summary,
+        actor=actor,
+        section=section,
+        agencies=agencies,
+        data=data,
+        occurred_at=occurred_at,
+    )
+    entry.save(force_insert=True)
+    return entry
+
+
+def timeline_entry(
+    *,
+    case: Case,
+    kind: str,
+    summary: str,
+    actor: User | None,
+    section: str = Section.CORE,
+    agencies: Iterable[int] = (),
+    data: Mapping[str, Any] | None = None,
+    occurred_at: datetime | None = None,
+) -> TimelineEvent:
+    """The entry `timeline_record` writes, unsaved, for `timeline_record_many`."""
+    return TimelineEvent(
         case=case,
         kind=kind,
         summary=summary[:300],
@@ -34,3 +61,8 @@ def timeline_record(
         data=dict(data or {}),
         occurred_at=occurred_at or timezone.now(),
     )
+
+
+def timeline_record_many(entries: Sequence[TimelineEvent]) -> None:
+    """Write entries built with `timeline_entry` in one insert (the reminder sweep's thousands)."""
+    copy_insert(entries)

@@ -4,6 +4,10 @@ The sweep asks these rules when a reminder fires; the email worker asks them aga
 sending, so completing a task, moving its due time or reassigning it cancels the email that
 has not gone out yet."""
 
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from functools import partial
+
 from django.db.models import QuerySet
 
 from agencies.models import Role, User
@@ -15,31 +19,57 @@ def agency_members(*, agency_id: int, roles: tuple[str, ...]) -> QuerySet[User]:
     return User.objects.filter(agency_id=agency_id, role__in=roles, is_active=True).order_by("pk")
 
 
-def _first_non_empty(*querysets: QuerySet[User]) -> list[User]:
-    for queryset in querysets:
-        people = list(queryset)
+class AgencyDirectory:
+    """Active liaisons and supervisors of agencies. Built with agency ids it reads them all in one
+    query, for the sweep, which asks about the same few agencies for thousands of tasks; built
+    without, it asks the database each time."""
+
+    PRELOADED_ROLES = (Role.LIAISON, Role.SUPERVISOR)
+
+    def __init__(self, agency_ids: Iterable[int] = ()) -> None:
+        self._members: dict[tuple[int, str], list[User]] | None = None
+        ids = sorted(set(agency_ids))
+        if ids:
+            self._members = defaultdict(list)
+            for user in User.objects.filter(
+                agency_id__in=ids, role__in=self.PRELOADED_ROLES, is_active=True
+            ).order_by("pk"):
+                assert user.agency_id is not None
+                self._members[(user.agency_id, user.role)].append(user)
+
+    def members(self, *, agency_id: int, role: str) -> list[User]:
+        if self._members is None or role not in self.PRELOADED_ROLES:
+            return list(agency_members(agency_id=agency_id, roles=(role,)))
+        return list(self._members.get((agency_id, role), []))
+
+
+def _first_non_empty(*groups: Callable[[], list[User]]) -> list[User]:
+    for group in groups:
+        people = group()
         if people:
             return people
     return []
 
 
-def task_reminder_recipients(*, task: Task) -> list[User]:
+def task_reminder_recipients(*, task: Task, directory: AgencyDirectory | None = None) -> list[User]:
     """The assignee; for an unassigned task (or an assignee who left the agency) the owning
     agency's liaisons, or its supervisors when it has no liaison, so a reminder is never lost."""
     assignee = task.assignee
     if assignee is not None and assignee.is_active and assignee.agency_id == task.owner_agency_id:
         return [assignee]
+    people = directory or AgencyDirectory()
     return _first_non_empty(
-        agency_members(agency_id=task.owner_agency_id, roles=(Role.LIAISON,)),
-        agency_members(agency_id=task.owner_agency_id, roles=(Role.SUPERVISOR,)),
+        partial(people.members, agency_id=task.owner_agency_id, role=Role.LIAISON),
+        partial(people.members, agency_id=task.owner_agency_id, role=Role.SUPERVISOR),
     )
 
 
-def task_escalation_recipients(*, task: Task) -> list[User]:
+def task_escalation_recipients(*, task: Task, directory: AgencyDirectory | None = None) -> list[User]:
     """The owning agency's supervisors, or its liaisons when it has no supervisor."""
+    people = directory or AgencyDirectory()
     return _first_non_empty(
-        agency_members(agency_id=task.owner_agency_id, roles=(Role.SUPERVISOR,)),
-        agency_members(agency_id=task.owner_agency_id, roles=(Role.LIAISON,)),
+        partial(people.members, agency_id=task.owner_agency_id, role=Role.SUPERVISOR),
+        partial(people.members, agency_id=task.owner_agency_id, role=Role.LIAISON),
     )
 
 
@@ -52,9 +82,10 @@ def consent_reminder_recipients(*, consent: Consent) -> list[User]:
 
 def handoff_escalation_recipients(*, handoff: Handoff) -> list[User]:
     """The receiving agency's supervisors, or its liaisons when it has no supervisor."""
+    people = AgencyDirectory()
     return _first_non_empty(
-        agency_members(agency_id=handoff.to_agency_id, roles=(Role.SUPERVISOR,)),
-        agency_members(agency_id=handoff.to_agency_id, roles=(Role.LIAISON,)),
+        partial(people.members, agency_id=handoff.to_agency_id, role=Role.SUPERVISOR),
+        partial(people.members, agency_id=handoff.to_agency_id, role=Role.LIAISON),
     )
 
 

@@ -25,11 +25,20 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from agencies.models import User
-from casework.models import Case, Consent, Handoff, HandoffStatus, Task, TaskPriority, TaskStatus
+from casework.models import (
+    Case,
+    Consent,
+    Handoff,
+    HandoffStatus,
+    Task,
+    TaskPriority,
+    TaskStatus,
+    TimelineEvent,
+)
 from casework.selectors import receiving_liaisons
 from casework.services.handoffs import handoff_expire
 from casework.services.sharing import grants_end_expired
-from casework.timeline import timeline_record
+from casework.timeline import timeline_entry, timeline_record_many
 from notifications.models import (
     DeliveryKind,
     EmailDelivery,
@@ -39,17 +48,27 @@ from notifications.models import (
     Reminder,
 )
 from notifications.recipients import (
+    AgencyDirectory,
     consent_reminder_recipients,
     handoff_escalation_recipients,
     stale_reason,
     task_escalation_recipients,
     task_reminder_recipients,
 )
-from notifications.services import format_when, link_for, notify_for_reminder, publish_after_commit
+from notifications.services import (
+    Notice,
+    format_when,
+    link_for,
+    notify_for_reminder,
+    notify_many,
+    publish_after_commit,
+)
 
 logger = logging.getLogger(__name__)
 
 GRANT_BATCH = 500
+# Tasks whose reminders one transaction fires.
+TASK_BATCH = 500
 
 
 @dataclass(frozen=True)
@@ -151,12 +170,17 @@ def _sweep_tasks(*, now: datetime) -> int:
         .filter(~Q(kind=NotificationKind.TASK_OVERDUE) | Q(fire_at__gt=now - interval))
         .values_list("task_id", "kind", "step")
     )
-    sent = 0
-    for task_id, due_at in candidates:
-        points = task_points(due_at=due_at, now=now)
-        if any((task_id, point.kind, point.step) not in fired for point in points):
-            sent += _fire_task(task_id=task_id, now=now)
-    return sent
+    due = [
+        task_id
+        for task_id, due_at in candidates
+        if any(
+            (task_id, point.kind, point.step) not in fired for point in task_points(due_at=due_at, now=now)
+        )
+    ]
+    return sum(
+        _fire_tasks(task_ids=due[start : start + TASK_BATCH], now=now)
+        for start in range(0, len(due), TASK_BATCH)
+    )
 
 
 def _task_noun(task: Task) -> str:
@@ -179,43 +203,85 @@ def _task_message(*, task: Task, point: Point, now: datetime) -> str:
     )
 
 
-def _fire_task(*, task_id: uuid.UUID, now: datetime) -> int:
+def _fire_tasks(*, task_ids: list[uuid.UUID], now: datetime) -> int:
+    """Fire the current reminders of a batch of tasks in one transaction. Tasks another sweep
+    holds are skipped (that sweep fires them) and a reminder any sweep already fired is left
+    alone (unique constraint), so nothing goes out twice however many sweeps run. Inserts,
+    notifications, emails and timeline entries are written a batch at a time: one transaction per
+    reminder could not keep up with a backlog of a hundred thousand (docs/performance.md)."""
     with transaction.atomic():
-        task = (
+        tasks = list(
             Task.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("case", "assignee")
-            .filter(pk=task_id, status=TaskStatus.OPEN)
-            .first()
+            .filter(pk__in=task_ids, status=TaskStatus.OPEN)
+            .order_by("pk")
         )
-        if task is None:
+        wanted = [
+            (task, point, _reminder(point=point, case=task.case, due_at=task.due_at, task=task))
+            for task in tasks
+            for point in task_points(due_at=task.due_at, now=now)
+        ]
+        claimed = _claim_many([reminder for _, _, reminder in wanted])
+        fired = [(task, point, reminder) for task, point, reminder in wanted if reminder.pk in claimed]
+        if not fired:
             return 0
-        fired = 0
-        for point in task_points(due_at=task.due_at, now=now):
-            reminder = _claim(point=point, case=task.case, due_at=task.due_at, task=task)
-            if reminder is None:
-                continue
+        directory = AgencyDirectory(task.owner_agency_id for task, _, _ in fired)
+        notices = []
+        for task, point, reminder in fired:
             if point.kind == NotificationKind.TASK_OVERDUE:
-                recipients = task_escalation_recipients(task=task)
+                recipients = task_escalation_recipients(task=task, directory=directory)
             else:
-                recipients = task_reminder_recipients(task=task)
-            _deliver_reminder(
-                now=now,
-                reminder=reminder,
-                recipients=recipients,
-                message=_task_message(task=task, point=point, now=now),
-                agency_id=task.owner_agency_id,
-                task=task,
-                timeline_kind="task_escalated"
-                if point.kind == NotificationKind.TASK_OVERDUE
-                else "task_reminded",
-                summary=(
-                    f"Overdue task escalated (escalation {point.step}) to {{people}}."
-                    if point.kind == NotificationKind.TASK_OVERDUE
-                    else f"Task reminder ({_point_label(point)}) sent to {{people}}."
-                ),
+                recipients = task_reminder_recipients(task=task, directory=directory)
+            message = _task_message(task=task, point=point, now=now)
+            notices.append(
+                Notice(
+                    recipients=recipients,
+                    kind=reminder.kind,
+                    case=task.case,
+                    message=message,
+                    task=task,
+                    reminder=reminder,
+                )
             )
-            fired += 1
-        return fired
+        sent = notify_many(notices=notices)
+        timeline_record_many(
+            [
+                _reminder_entry(
+                    now=now,
+                    reminder=reminder,
+                    notifications=notifications,
+                    agency_id=task.owner_agency_id,
+                    task=task,
+                    timeline_kind="task_escalated"
+                    if point.kind == NotificationKind.TASK_OVERDUE
+                    else "task_reminded",
+                    summary=(
+                        f"Overdue task escalated (escalation {point.step}) to {{people}}."
+                        if point.kind == NotificationKind.TASK_OVERDUE
+                        else f"Task reminder ({_point_label(point)}) sent to {{people}}."
+                    ),
+                )
+                for (task, point, reminder), notifications in zip(fired, sent, strict=True)
+            ]
+        )
+        return len(fired)
+
+
+def _reminder(*, point: Point, case: Case, due_at: datetime, task: Task) -> Reminder:
+    return Reminder(
+        kind=point.kind, step=point.step, case=case, due_at=due_at, fire_at=point.fire_at, task=task
+    )
+
+
+def _claim_many(reminders: list[Reminder]) -> set[uuid.UUID]:
+    """Insert the reminder rows no sweep has fired yet, and return the ids of those inserted (a
+    row the unique constraint turned away keeps an id that exists nowhere)."""
+    if not reminders:
+        return set()
+    Reminder.objects.bulk_create(reminders, ignore_conflicts=True)
+    return set(
+        Reminder.objects.filter(pk__in=[reminder.pk for reminder in reminders]).values_list("pk", flat=True)
+    )
 
 
 def _point_label(point: Point) -> str:
@@ -247,11 +313,35 @@ def _deliver_reminder(
         handoff=handoff,
         reminder=reminder,
     )
+    entry = _reminder_entry(
+        reminder=reminder,
+        notifications=notifications,
+        agency_id=agency_id,
+        timeline_kind=timeline_kind,
+        summary=summary,
+        now=now,
+        task=task,
+        handoff=handoff,
+    )
+    timeline_record_many([entry])
+
+
+def _reminder_entry(
+    *,
+    reminder: Reminder,
+    notifications: list[Notification],
+    agency_id: int,
+    timeline_kind: str,
+    summary: str,
+    now: datetime,
+    task: Task | None = None,
+    handoff: Handoff | None = None,
+) -> TimelineEvent:
     if not notifications:
         logger.warning(
             "Reminder %s (%s) has nobody to go to in agency %s.", reminder.pk, reminder.kind, agency_id
         )
-    timeline_record(
+    return timeline_entry(
         case=reminder.case,
         kind=timeline_kind,
         summary=summary.format(people=_people(len(notifications))),

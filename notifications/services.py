@@ -9,7 +9,8 @@ Reminders and escalations (`notifications.reminders`) are built on the same func
 import logging
 import smtplib
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
 
@@ -25,6 +26,7 @@ from redis.exceptions import RedisError
 from agencies.models import User
 from casework.access import works_on_cases
 from casework.models import Case, Handoff, Task
+from common.copy import copy_insert
 from common.errors import NotFound, ValidationFailed
 from notifications.models import (
     DeliveryKind,
@@ -93,41 +95,77 @@ def notify_for_reminder(
     reminder: Reminder | None,
 ) -> list[Notification]:
     """`notify`, linking each entry to the reminder that caused it (see `notifications.reminders`)."""
-    if not kind.strip() or len(kind) > 40:
-        raise ValueError("A notification kind is a short non-empty name.")
-    if not message.strip() or len(message) > 500:
-        raise ValueError("A notification message is non-empty and at most 500 characters.")
-    unique: dict[int, User] = {}
-    for user in recipients:
-        if works_on_cases(user):
-            unique.setdefault(user.pk, user)
-    people = [unique[pk] for pk in sorted(unique)]
-    if not people:
-        return []
-    preferences = {pref.user_id: pref for pref in NotificationPreference.objects.filter(user__in=people)}
+    notice = Notice(
+        recipients=list(recipients),
+        kind=kind,
+        case=case,
+        message=message,
+        task=task,
+        handoff=handoff,
+        reminder=reminder,
+    )
+    return notify_many(notices=[notice])[0]
+
+
+@dataclass(frozen=True)
+class Notice:
+    """One thing to tell some people, as `notify_for_reminder` takes it."""
+
+    recipients: list[User]
+    kind: str
+    case: Case
+    message: str
+    task: Task | None = None
+    handoff: Handoff | None = None
+    reminder: Reminder | None = None
+
+
+def notify_many(*, notices: Sequence[Notice]) -> list[list[Notification]]:
+    """`notify_for_reminder` for many notices at once, as the reminder sweep sends them: one query
+    for the preferences of everyone concerned, one insert of every inbox row and one of every
+    email, all published after the caller's transaction commits. Returns each notice's entries."""
+    for notice in notices:
+        if not notice.kind.strip() or len(notice.kind) > 40:
+            raise ValueError("A notification kind is a short non-empty name.")
+        if not notice.message.strip() or len(notice.message) > 500:
+            raise ValueError("A notification message is non-empty and at most 500 characters.")
+    people_of: list[list[User]] = []
+    for notice in notices:
+        unique: dict[int, User] = {}
+        for user in notice.recipients:
+            if works_on_cases(user):
+                unique.setdefault(user.pk, user)
+        people_of.append([unique[pk] for pk in sorted(unique)])
+    everyone = {person.pk for people in people_of for person in people}
+    if not everyone:
+        return [[] for _ in notices]
+    preferences = {pref.user_id: pref for pref in NotificationPreference.objects.filter(user_id__in=everyone)}
     default = NotificationPreference()
-    message = message.strip()
-    subject = _render("subject", about=SUBJECTS.get(kind, "update"), case_number=case.number)
-    link = link_for(case=case, task=task, handoff=handoff)
-    body = _render("body", message=message, case_number=case.number, link=link)
     retry_at = timezone.now() + timedelta(seconds=settings.BRIDGE_OUTBOX_RELAY_AFTER_SECONDS)
-    with transaction.atomic():
-        notifications = []
-        deliveries = []
+    notifications_of: list[list[Notification]] = []
+    deliveries: list[EmailDelivery] = []
+    for notice, people in zip(notices, people_of, strict=True):
+        notifications_of.append([])
+        if not people:
+            continue
+        case, message = notice.case, notice.message.strip()
+        subject = _render("subject", about=SUBJECTS.get(notice.kind, "update"), case_number=case.number)
+        link = link_for(case=case, task=notice.task, handoff=notice.handoff)
+        body = _render("body", message=message, case_number=case.number, link=link)
         for person in people:
             preference = preferences.get(person.pk, default)
             wants_email = preference.email_enabled and bool(person.email)
             notification = Notification(
                 recipient=person,
-                kind=kind,
+                kind=notice.kind,
                 case=case,
-                task=task,
-                handoff=handoff,
-                reminder=reminder,
+                task=notice.task,
+                handoff=notice.handoff,
+                reminder=notice.reminder,
                 message=message,
                 awaits_digest=wants_email and preference.email_digest,
             )
-            notifications.append(notification)
+            notifications_of[-1].append(notification)
             if wants_email and not preference.email_digest:
                 deliveries.append(
                     EmailDelivery(
@@ -139,10 +177,11 @@ def notify_for_reminder(
                         next_attempt_at=retry_at,
                     )
                 )
-        Notification.objects.bulk_create(notifications)
-        EmailDelivery.objects.bulk_create(deliveries)
+    with transaction.atomic():
+        copy_insert([n for notifications in notifications_of for n in notifications])
+        copy_insert(deliveries)
         publish_after_commit([delivery.pk for delivery in deliveries])
-    return notifications
+    return notifications_of
 
 
 # What an email's subject says about each kind of notification; the body carries the message.
@@ -167,6 +206,11 @@ def _render(part: str, **context: object) -> str:
     return " ".join(text.split()) if part == "subject" else text.strip() + "\n"
 
 
+# Outbox rows handed to the broker per message: one message per email could not keep up with a
+# sweep that queues a hundred thousand at once (docs/performance.md).
+PUBLISH_BATCH = 200
+
+
 def publish_after_commit(delivery_ids: list[uuid.UUID]) -> None:
     """Hand outbox rows to the broker once the surrounding transaction commits."""
     if delivery_ids:
@@ -179,10 +223,9 @@ def _publish(delivery_ids: list[uuid.UUID]) -> None:
     try:
         with current_app.connection_for_write() as connection:
             connection.ensure_connection(max_retries=0)
-            for delivery_id in delivery_ids:
-                current_app.send_task(
-                    DELIVER_TASK, args=[str(delivery_id)], connection=connection, retry=False
-                )
+            for start in range(0, len(delivery_ids), PUBLISH_BATCH):
+                batch = [str(delivery_id) for delivery_id in delivery_ids[start : start + PUBLISH_BATCH]]
+                current_app.send_task(DELIVER_TASK, args=batch, connection=connection, retry=False)
     except (KombuError, RedisError, OSError) as error:
         logger.warning(
             "Broker unavailable; %s email(s) stay in the outbox for the relay: %s", len(delivery_ids), error

@@ -87,7 +87,7 @@ def test_killing_the_worker_mid_delivery_loses_nothing_and_sends_nothing_twice(
         timeout=30,
         message="the redelivered message to be run",
     )
-    assert restarted.log().count("s: 'sent'") == 1
+    assert restarted.log().count("{'sent': 1}") == 1
 
     assert len(smtp.messages()) == 1
     assert email.to == [lead.caseworker.email]

@@ -1,0 +1,1859 @@
+"""Synthetic statewide data for benchmarks: agencies, people, cases and everything on them.
+
+The rows are the ones the services would have written had every case been opened, shared,
+worked and handed off through them (participants with guardian's `view_case` rows for agency
+groups, `work_on_case` rows for the case team, default grants from
+`casework.sections.default_sections_for`, consents and the grants resting on them, section rows,
+case numbers, tasks, notes, handoffs, notifications, reminders and the timeline entries of every
+one of those actions), but they are streamed with PostgreSQL's COPY so that a state's worth loads
+in minutes instead of the hours a million service calls would take. Every name is invented.
+
+Two deliberate departures from a deployment that has run for years, both documented in
+docs/performance.md: no case events are generated, and open tasks that are already overdue have
+never been reminded (as on the day a county migrates its backlog into Bridge), so the first
+reminder sweep has twice as many reminders due as there are overdue tasks. Tasks due in the next
+72 hours and pending or expired handoffs carry the reminder history the sweep would have left.
+"""
+
+import multiprocessing
+import multiprocessing.queues
+import random
+import time
+import traceback
+import uuid
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import pgtrigger
+from django.conf import settings
+from django.contrib.auth.models import Group, Permission
+from django.db import DatabaseError, connection, connections, models, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from agencies.models import Agency, AgencyKind, Role, User
+from casework.access import VIEW_CASE, WORK_ON_CASE
+from casework.models import (
+    AgeBand,
+    Case,
+    CaseGroupObjectPermission,
+    CaseNumberCounter,
+    CaseParticipant,
+    CaseStatus,
+    CaseUserObjectPermission,
+    Consent,
+    GrantBasis,
+    Handoff,
+    HandoffKind,
+    HandoffStatus,
+    HealthSection,
+    IdentitySection,
+    ImmigrationSection,
+    InvestigationSection,
+    LegalSection,
+    LocationSection,
+    Note,
+    ParticipationVia,
+    PlacementType,
+    SectionGrant,
+    ServicesSection,
+    Task,
+    TaskPriority,
+    TaskStatus,
+    TimelineEvent,
+)
+from casework.sections import RULES, Section, default_sections_for
+from common.copy import copy_text
+from notifications.models import (
+    DeliveryKind,
+    DeliveryStatus,
+    EmailDelivery,
+    Notification,
+    NotificationKind,
+    Reminder,
+)
+from notifications.services import SUBJECTS, format_when, link_for
+
+CASES_PER_BATCH = 1_000
+YEAR = timedelta(days=365)
+# The last cases of each writer on which a handoff may change status to find a task.
+HANDOFF_FALLBACK_CASES = 200
+
+
+@dataclass(frozen=True)
+class LoadSizes:
+    agencies: int = 50
+    users: int = 2_000
+    cases: int = 100_000
+    tasks: int = 1_000_000
+    handoffs: int = 20_000
+    notes: int = 200_000
+    overdue_fraction: float = 0.05
+    min_agencies_per_case: int = 2
+    max_agencies_per_case: int = 4
+    seed: int = 2026
+
+    def problems(self) -> list[str]:
+        """What makes these sizes impossible to generate, in words; empty when they are fine."""
+        problems = []
+        if self.agencies < len(AgencyKind.values):
+            problems.append(f"--agencies must be at least {len(AgencyKind.values)} (one of each kind).")
+        if self.users < 4 * self.agencies:
+            problems.append(
+                "--users must be at least 4 per agency (a caseworker, liaison, supervisor, admin)."
+            )
+        if self.cases < 1:
+            problems.append("--cases must be at least 1.")
+        if not 2 <= self.min_agencies_per_case <= self.max_agencies_per_case <= self.agencies:
+            problems.append("Agencies per case must satisfy 2 <= min <= max <= --agencies.")
+        if self.tasks < self.cases:
+            problems.append("--tasks must be at least one per case.")
+        if not 0 <= self.overdue_fraction <= 0.3:
+            problems.append("--overdue-fraction must be between 0 and 0.3.")
+        if not 0 <= self.handoffs <= self.tasks // 4:
+            problems.append("--handoffs must be between 0 and a quarter of --tasks.")
+        if self.notes < 0:
+            problems.append("--notes must not be negative.")
+        return problems
+
+
+@dataclass
+class LoadReport:
+    now: datetime
+    seconds: float = 0.0
+    rows: dict[str, int] = field(default_factory=dict)
+
+
+# --- writing rows with COPY -----------------------------------------------------------------
+
+
+class Table:
+    """Rows for one model's table, written with COPY. Columns not named take the field's default
+    (or NULL), computed once, so a field added to the model later does not break the loader as
+    long as it has a default or is nullable."""
+
+    def __init__(self, model: type[models.Model], names: Sequence[str]) -> None:
+        self.model = model
+        self.names = tuple(names)
+        by_name = {f.name: f for f in model._meta.concrete_fields}
+        unknown = sorted(set(self.names) - set(by_name))
+        if unknown:
+            raise ValueError(f"{model.__name__} has no fields {unknown}.")
+        self.fixed: list[tuple[str, str]] = []
+        for name, model_field in by_name.items():
+            if name in self.names:
+                continue
+            if model_field.primary_key and isinstance(model_field, models.AutoField | models.BigAutoField):
+                continue
+            # What Django would save for a field left unset: its default, "" for blank text.
+            default = model_field.get_default()
+            if default is None and not model_field.null:
+                raise ValueError(f"{model.__name__}.{name} has no default; the load generator must set it.")
+            self.fixed.append((model_field.column, copy_text(default)))
+        columns = [by_name[name].column for name in self.names] + [column for column, _ in self.fixed]
+        quoted = ", ".join(f'"{column}"' for column in columns)
+        self.sql = f'COPY "{model._meta.db_table}" ({quoted}) FROM STDIN'
+        self.suffix = "".join("\t" + text for _, text in self.fixed)
+        self.lines: list[str] = []
+        self.written = 0
+        self.seconds = 0.0
+
+    def add(self, *values: object) -> None:
+        self.lines.append("\t".join(map(copy_text, values)) + self.suffix + "\n")
+
+    def flush(self) -> None:
+        if not self.lines:
+            return
+        started = time.monotonic()
+        with connection.cursor() as cursor, cursor.copy(self.sql) as copy:
+            copy.write("".join(self.lines))
+        self.seconds += time.monotonic() - started
+        self.written += len(self.lines)
+        self.lines = []
+
+
+# --- the world: agencies and people ---------------------------------------------------------
+
+_PLACES_WORDS = (
+    "Abbott Bexley Cedar Dalton Elmore Fairview Glenwood Harlow Inwood Jasper Kingsley Linden "
+    "Marlow Northgate Oakridge Pinecrest Quarry Redfield Stanton Thornbury Upton Valemont "
+    "Westbrook Yarrow Ashford Brookside Clearwater Dunmore Eastvale Foxhill"
+)
+PLACES = tuple(_PLACES_WORDS.split())
+_FIRST_NAMES_WORDS = (
+    "Alex Blair Casey Dana Eden Frankie Gray Harper Indy Jordan Kai Logan Morgan Noel Oakley "
+    "Parker Quinn Reese Sage Taylor Uma Val Wren Yael Zion Avery Bailey Cameron Drew Emery"
+)
+FIRST_NAMES = tuple(_FIRST_NAMES_WORDS.split())
+_LAST_NAMES_WORDS = (
+    "Abara Brennan Castillo Dubois Eriksen Farouk Garcia Haddad Ibarra Jensen Kowalski "
+    "Lindqvist Moreau Nakamura Okafor Petrov Quintero Rahman Silva Tanaka Ulloa Vasquez "
+    "Whitfield Xu Yilmaz Zamora"
+)
+LAST_NAMES = tuple(_LAST_NAMES_WORDS.split())
+AGENCY_NAMES: dict[str, str] = {
+    AgencyKind.CHILD_WELFARE: "{place} County Children's Services",
+    AgencyKind.LAW_ENFORCEMENT: "{place} Police Department",
+    AgencyKind.IMMIGRATION: "HSI {place} Field Office",
+    AgencyKind.LEGAL_ADVOCATE: "{place} Legal Aid",
+    AgencyKind.VICTIM_SERVICES: "{place} Community Center",
+}
+# Shares of the agencies in a state, by kind, and of the kinds that lead and join cases.
+KIND_SHARES: dict[str, float] = {
+    AgencyKind.CHILD_WELFARE: 0.24,
+    AgencyKind.LAW_ENFORCEMENT: 0.28,
+    AgencyKind.IMMIGRATION: 0.08,
+    AgencyKind.LEGAL_ADVOCATE: 0.16,
+    AgencyKind.VICTIM_SERVICES: 0.24,
+}
+LEAD_KINDS: dict[str, float] = {
+    AgencyKind.CHILD_WELFARE: 0.8,
+    AgencyKind.LAW_ENFORCEMENT: 0.1,
+    AgencyKind.VICTIM_SERVICES: 0.1,
+}
+PARTNER_KINDS: dict[str, float] = {
+    AgencyKind.LAW_ENFORCEMENT: 0.35,
+    AgencyKind.VICTIM_SERVICES: 0.25,
+    AgencyKind.LEGAL_ADVOCATE: 0.2,
+    AgencyKind.IMMIGRATION: 0.1,
+    AgencyKind.CHILD_WELFARE: 0.1,
+}
+TASK_TITLES: dict[str, tuple[str, ...]] = {
+    AgencyKind.CHILD_WELFARE: (
+        "Arrange placement review",
+        "Schedule medical exam",
+        "File court report",
+        "Update case plan with family",
+        "Enroll child in school",
+        "Arrange therapy intake",
+        "Home visit",
+        "Prepare permanency hearing report",
+    ),
+    AgencyKind.LAW_ENFORCEMENT: (
+        "Forensic interview",
+        "Enter NCIC record",
+        "Review evidence log",
+        "Interview witness",
+        "Request phone records",
+        "Follow up on tip",
+    ),
+    AgencyKind.IMMIGRATION: (
+        "Request Continued Presence",
+        "Coordinate with OTIP",
+        "Review travel documents",
+        "Interview for federal case",
+    ),
+    AgencyKind.LEGAL_ADVOCATE: (
+        "Prepare SIJS predicate motion",
+        "Draft T-visa application",
+        "Meet client",
+        "Request eligibility letter",
+        "Court appearance preparation",
+    ),
+    AgencyKind.VICTIM_SERVICES: (
+        "Update safety plan",
+        "Arrange shelter bed",
+        "Accompany to appointment",
+        "Connect with mentor program",
+        "Check in with youth",
+    ),
+}
+NOTE_BODIES = (
+    "Spoke with the placement; next check-in scheduled.",
+    "Documents received and filed.",
+    "Coordinated with partner agency on next steps.",
+    "Youth attended the appointment; follow-up needed.",
+    "Left a message; will try again tomorrow.",
+    "Reviewed the plan with the supervisor.",
+)
+LANGUAGES = ("en", "es", "fr", "vi", "zh", "ar", "ht", "pt")
+AGE_BANDS: dict[str, tuple[float, int, int]] = {
+    AgeBand.UNDER_6: (0.05, 0, 5),
+    AgeBand.SIX_TO_11: (0.12, 6, 11),
+    AgeBand.TWELVE_TO_14: (0.28, 12, 14),
+    AgeBand.FIFTEEN_TO_17: (0.45, 15, 17),
+    AgeBand.EIGHTEEN_TO_20: (0.05, 18, 20),
+    AgeBand.UNKNOWN: (0.05, -1, -1),
+}
+PRIORITIES: dict[str, float] = {
+    TaskPriority.LOW: 0.1,
+    TaskPriority.NORMAL: 0.65,
+    TaskPriority.HIGH: 0.17,
+    TaskPriority.URGENT: 0.08,
+}
+HANDOFF_MIX: dict[str, float] = {
+    HandoffStatus.PENDING: 0.10,
+    HandoffStatus.ACCEPTED: 0.55,
+    HandoffStatus.DECLINED: 0.20,
+    HandoffStatus.WITHDRAWN: 0.08,
+    HandoffStatus.EXPIRED: 0.07,
+}
+TASK_NOUNS: dict[str, str] = {
+    TaskPriority.URGENT: "An urgent task",
+    TaskPriority.HIGH: "A high-priority task",
+}
+# Task fates apart from the overdue share: done, or open and due later.
+DONE_SHARE = 0.55
+
+
+@dataclass
+class Member:
+    pk: int
+    agency_id: int
+    role: str
+    name: str
+
+
+@dataclass
+class AgencyInfo:
+    pk: int
+    name: str
+    kind: str
+    group_id: int
+    members: dict[str, list[Member]]
+
+    def people(self, *roles: str) -> list[Member]:
+        return [member for role in roles for member in self.members.get(role, [])]
+
+
+def _weighted(rng: random.Random, weights: dict[str, float]) -> str:
+    return rng.choices(list(weights), weights=list(weights.values()))[0]
+
+
+def _split(total: int, shares: dict[str, float], minimum: int) -> dict[str, int]:
+    """`total` split by `shares`, each part at least `minimum`, summing to `total` exactly."""
+    counts = {key: max(minimum, int(total * share)) for key, share in shares.items()}
+    keys = sorted(shares, key=lambda key: -shares[key])
+    index = 0
+    while sum(counts.values()) != total:
+        key = keys[index % len(keys)]
+        if sum(counts.values()) < total:
+            counts[key] += 1
+        elif counts[key] > minimum:
+            counts[key] -= 1
+        index += 1
+    return counts
+
+
+def _uuid(rng: random.Random) -> uuid.UUID:
+    return uuid.UUID(int=rng.getrandbits(128), version=4)
+
+
+def _between(rng: random.Random, start: datetime, end: datetime) -> datetime:
+    if end <= start:
+        return start
+    return start + (end - start) * rng.random()
+
+
+# --- plans for each case -----------------------------------------------------------------------
+
+
+@dataclass
+class TaskPlan:
+    id: uuid.UUID
+    title: str
+    owner: int
+    original_owner: int
+    assignee: int | None
+    created_by: int
+    created_at: datetime
+    due_at: datetime
+    priority: str
+    completed_at: datetime | None = None
+    completed_by: int | None = None
+    handed_off: bool = False
+    version: int = 1
+    updated_at: datetime | None = None
+
+
+@dataclass
+class Participation:
+    agency: AgencyInfo
+    joined_at: datetime
+    via: str
+    invited_by: int
+
+
+@dataclass
+class CasePlan:
+    id: uuid.UUID
+    number: str
+    created_at: datetime
+    lead: AgencyInfo
+    partners: list[AgencyInfo]
+    closed: bool
+    tasks: int
+    notes: int
+    handoffs: int
+    open_task_offset: int = 0
+    handoff_statuses: list[str] = field(default_factory=list)
+
+
+class Generator:
+    """Builds the plan, then writes it in batches of cases inside one transaction."""
+
+    def __init__(self, sizes: LoadSizes, *, history: bool, log: Callable[[str], None]) -> None:
+        self.sizes = sizes
+        self.history = history
+        self.log = log
+        # Reproducible from the seed; nothing here is secret.
+        self.rng = random.Random(sizes.seed)  # noqa: S311
+        self.now = timezone.now().replace(microsecond=0)
+        self.agencies: list[AgencyInfo] = []
+        self.by_kind: dict[str, list[AgencyInfo]] = defaultdict(list)
+        self.kind_weights: dict[str, list[float]] = {}
+        self.tables: dict[str, Table] = {}
+        self.base_url = settings.BRIDGE_BASE_URL
+        self.reminder_offsets = sorted(h for h in settings.BRIDGE_REMINDER_OFFSETS_HOURS if h > 0)
+        self.handoff_hours = settings.BRIDGE_HANDOFF_RESPONSE_HOURS
+        self.urgent_handoff_hours = settings.BRIDGE_HANDOFF_URGENT_RESPONSE_HOURS
+        self.handoff_before = timedelta(hours=settings.BRIDGE_HANDOFF_REMINDER_BEFORE_HOURS)
+        self.handoff_grace = timedelta(hours=settings.BRIDGE_HANDOFF_EXPIRY_GRACE_HOURS)
+        self.consent_days = settings.BRIDGE_CONSENT_MAX_DAYS
+        self.relay_after = timedelta(seconds=settings.BRIDGE_OUTBOX_RELAY_AFTER_SECONDS)
+        self.counters: dict[int, int] = defaultdict(int)
+        self.carried_handoffs: list[str] = []
+        self.cases_left = 0
+
+    # ---- world ----
+
+    def create_agencies(self) -> None:
+        """Agencies and their groups through the ORM; their people come once the cases are
+        planned (`create_people`)."""
+        per_kind = _split(self.sizes.agencies, KIND_SHARES, 1)
+        specs: list[tuple[str, str]] = []
+        for kind, count in per_kind.items():
+            for index in range(count):
+                place = PLACES[index % len(PLACES)]
+                if index >= len(PLACES):
+                    place = f"{place} {index // len(PLACES) + 1}"
+                specs.append((AGENCY_NAMES[kind].format(place=place), kind))
+        groups = Group.objects.bulk_create([Group(name=f"agency:{name}") for name, _ in specs])
+        agencies = Agency.objects.bulk_create(
+            Agency(
+                name=name,
+                kind=kind,
+                jurisdiction="US" if kind == AgencyKind.IMMIGRATION else "TX",
+                group=group,
+            )
+            for (name, kind), group in zip(specs, groups, strict=True)
+        )
+        for agency in agencies:
+            info = AgencyInfo(
+                pk=agency.pk, name=agency.name, kind=agency.kind, group_id=agency.group_id, members={}
+            )
+            self.agencies.append(info)
+            self.by_kind[info.kind].append(info)
+        # Bigger counties have more cases: agency i of a kind weighs 1/sqrt(i+1).
+        for kind, infos in self.by_kind.items():
+            self.kind_weights[kind] = [1 / (i + 1) ** 0.5 for i in range(len(infos))]
+
+    def create_people(self, plans: list["CasePlan"]) -> None:
+        """Each agency gets four people (admin, supervisor, liaison, caseworker) and a share of the
+        others in proportion to the cases it takes part in: a county with five times the cases
+        has about five times the staff."""
+        load: dict[int, int] = defaultdict(int)
+        for plan in plans:
+            for agency in (plan.lead, *plan.partners):
+                load[agency.pk] += 1
+        spare = self.sizes.users - 4 * len(self.agencies)
+        total = sum(load.values()) or 1
+        counts = {agency.pk: 4 + int(spare * load[agency.pk] / total) for agency in self.agencies}
+        by_load = sorted(self.agencies, key=lambda agency: (-load[agency.pk], agency.pk))
+        for index in range(self.sizes.users - sum(counts.values())):
+            counts[by_load[index % len(by_load)].pk] += 1
+        users: list[User] = []
+        unusable = "!" + "loadgen"  # no password: load-data users sign in with API tokens only
+        for index, agency in enumerate(self.agencies):
+            count = counts[agency.pk]
+            supervisors = max(1, round(count * 0.05))
+            liaisons = max(1, round(count * 0.1))
+            roles = [Role.AGENCY_ADMIN] + [Role.SUPERVISOR] * supervisors + [Role.LIAISON] * liaisons
+            roles += [Role.CASEWORKER] * (count - len(roles))
+            per_role: dict[str, int] = defaultdict(int)
+            for role in roles:
+                per_role[role] += 1
+                first = FIRST_NAMES[self.rng.randrange(len(FIRST_NAMES))]
+                last = LAST_NAMES[self.rng.randrange(len(LAST_NAMES))]
+                username = f"a{index + 1:03d}-{role.replace('_', '-')}-{per_role[role]}"
+                users.append(
+                    User(
+                        username=username,
+                        email=f"{username}@example.org",
+                        first_name=first,
+                        last_name=last,
+                        agency_id=agency.pk,
+                        role=role,
+                        password=unusable,
+                    )
+                )
+        User.objects.bulk_create(users, batch_size=1000)
+        group_of = {agency.pk: agency.group_id for agency in self.agencies}
+        User.groups.through.objects.bulk_create(
+            User.groups.through(user_id=user.pk, group_id=group_of[user.agency_id])  # type: ignore[index]
+            for user in users
+        )
+        members: dict[int, dict[str, list[Member]]] = defaultdict(lambda: defaultdict(list))
+        for user in users:
+            assert user.agency_id is not None
+            members[user.agency_id][user.role].append(
+                Member(pk=user.pk, agency_id=user.agency_id, role=user.role, name=user.get_full_name())
+            )
+        for agency in self.agencies:
+            agency.members = {
+                role: sorted(people, key=lambda m: m.pk) for role, people in members[agency.pk].items()
+            }
+
+    def _agency_of_kind(self, kind: str, exclude: set[int]) -> AgencyInfo | None:
+        candidates = [
+            (a, w)
+            for a, w in zip(self.by_kind[kind], self.kind_weights[kind], strict=True)
+            if a.pk not in exclude
+        ]
+        if not candidates:
+            return None
+        return self.rng.choices([a for a, _ in candidates], weights=[w for _, w in candidates])[0]
+
+    # ---- plans ----
+
+    def plan_cases(self) -> list[CasePlan]:
+        sizes, rng = self.sizes, self.rng
+        created = sorted(self.now - 3 * YEAR * rng.random() ** 0.8 for _ in range(sizes.cases))
+        weights = [0.2 + 1.6 * rng.random() for _ in range(sizes.cases)]
+        tasks = self._spread(sizes.tasks, weights, minimum=1)
+        notes = self._spread(sizes.notes, weights, minimum=0)
+        plans = []
+        for index, created_at in enumerate(created):
+            lead = self._agency_of_kind(_weighted(rng, LEAD_KINDS), set())
+            assert lead is not None
+            partners: list[AgencyInfo] = []
+            wanted = rng.randint(sizes.min_agencies_per_case, sizes.max_agencies_per_case) - 1
+            taken = {lead.pk}
+            if lead.kind != AgencyKind.CHILD_WELFARE and rng.random() < 0.7:
+                partner = self._agency_of_kind(AgencyKind.CHILD_WELFARE, taken)
+                if partner is not None:
+                    partners.append(partner)
+                    taken.add(partner.pk)
+            while len(partners) < wanted:
+                partner = self._agency_of_kind(_weighted(rng, PARTNER_KINDS), taken)
+                if partner is None:
+                    partner = rng.choice([a for a in self.agencies if a.pk not in taken])
+                partners.append(partner)
+                taken.add(partner.pk)
+            age = (self.now - created_at).days
+            closed = (age > 540 and rng.random() < 0.6) or (180 < age <= 540 and rng.random() < 0.2)
+            year = timezone.localtime(created_at).year
+            self.counters[year] += 1
+            plans.append(
+                CasePlan(
+                    id=_uuid(rng),
+                    number=f"BR-{year}-{self.counters[year]:06d}",
+                    created_at=created_at,
+                    lead=lead,
+                    partners=partners,
+                    closed=closed,
+                    tasks=tasks[index],
+                    notes=notes[index],
+                    handoffs=0,
+                )
+            )
+        self._plan_task_fates(plans)
+        self._plan_handoffs(plans)
+        return plans
+
+    def _spread(self, total: int, weights: list[float], *, minimum: int) -> list[int]:
+        """`total` items over len(weights) buckets in proportion to the weights, each bucket at
+        least `minimum`, summing to `total` exactly."""
+        buckets = len(weights)
+        spare = total - minimum * buckets
+        scale = spare / sum(weights)
+        counts = [minimum + int(w * scale) for w in weights]
+        for index in self.rng.sample(range(buckets), total - sum(counts)):
+            counts[index] += 1
+        return counts
+
+    def _plan_task_fates(self, plans: list[CasePlan]) -> None:
+        """Exactly `overdue_fraction` of all tasks are open and overdue, all on open cases; about
+        DONE_SHARE are done (every task of a closed case); the rest are open and due later."""
+        open_slots = 0
+        for plan in plans:
+            if not plan.closed:
+                plan.open_task_offset = open_slots
+                open_slots += plan.tasks
+        overdue = round(self.sizes.tasks * self.sizes.overdue_fraction)
+        if overdue > open_slots:
+            raise ValueError(
+                "Not enough tasks on open cases for the overdue share; lower --overdue-fraction."
+            )
+        closed_tasks = self.sizes.tasks - open_slots
+        upcoming = min(open_slots - overdue, max(0, round(self.sizes.tasks * (1 - DONE_SHARE)) - overdue))
+        done_on_open = open_slots - overdue - upcoming
+        fates = bytearray(b"o" * overdue + b"u" * upcoming + b"d" * done_on_open)
+        self.rng.shuffle(fates)
+        self.fates = fates
+        self.log(
+            f"  tasks: {overdue} overdue, {upcoming} open and due later, "
+            f"{done_on_open + closed_tasks} done ({closed_tasks} on closed cases)"
+        )
+
+    def _plan_handoffs(self, plans: list[CasePlan]) -> None:
+        """Handoffs go to cases in proportion to their tasks."""
+        chosen = sorted(self.rng.sample(range(self.sizes.tasks), self.sizes.handoffs))
+        index, start = 0, 0
+        for plan in plans:
+            end = start + plan.tasks
+            while index < len(chosen) and chosen[index] < end:
+                plan.handoffs += 1
+                index += 1
+            start = end
+        statuses = [s for s, share in HANDOFF_MIX.items() for _ in range(round(share * self.sizes.handoffs))]
+        while len(statuses) < self.sizes.handoffs:
+            statuses.append(HandoffStatus.ACCEPTED)
+        statuses = statuses[: self.sizes.handoffs]
+        self.rng.shuffle(statuses)
+        for plan in plans:
+            plan.handoff_statuses = [statuses.pop() for _ in range(plan.handoffs)]
+
+    # ---- writing ----
+
+    def open_tables(self) -> None:
+        spec: dict[str, tuple[type[models.Model], tuple[str, ...]]] = {
+            "case": (
+                Case,
+                (
+                    "id",
+                    "number",
+                    "pseudonym",
+                    "age_band",
+                    "status",
+                    "lead_agency",
+                    "version",
+                    "created_by",
+                    "created_at",
+                    "updated_at",
+                ),
+            ),
+            "identity": (
+                IdentitySection,
+                ("case", "legal_name", "date_of_birth", "aliases", "languages", "guardian"),
+            ),
+            "location": (LocationSection, ("case", "placement_type", "address", "school")),
+            "immigration": (ImmigrationSection, ("case",)),
+            "investigation": (InvestigationSection, ("case", "summary")),
+            "health": (HealthSection, ("case",)),
+            "services": (ServicesSection, ("case",)),
+            "legal": (LegalSection, ("case",)),
+            "participant": (CaseParticipant, ("case", "agency", "joined_at", "via", "invited_by")),
+            "group_perm": (CaseGroupObjectPermission, ("content_object", "group", "permission")),
+            "user_perm": (CaseUserObjectPermission, ("content_object", "user", "permission")),
+            "consent": (
+                Consent,
+                (
+                    "id",
+                    "case",
+                    "recipient_agency",
+                    "sections",
+                    "purpose",
+                    "signed_by",
+                    "signed_on",
+                    "expires_on",
+                    "recorded_by",
+                    "recorded_by_agency",
+                    "created_at",
+                ),
+            ),
+            "grant": (
+                SectionGrant,
+                (
+                    "id",
+                    "case",
+                    "agency",
+                    "section",
+                    "basis",
+                    "consent",
+                    "granted_by",
+                    "created_at",
+                    "expires_at",
+                ),
+            ),
+            "task": (
+                Task,
+                (
+                    "id",
+                    "case",
+                    "title",
+                    "description",
+                    "owner_agency",
+                    "assignee",
+                    "due_at",
+                    "priority",
+                    "status",
+                    "version",
+                    "created_by",
+                    "created_at",
+                    "updated_at",
+                    "completed_at",
+                    "completed_by",
+                ),
+            ),
+            "note": (Note, ("id", "case", "section", "body", "author", "agency", "created_at")),
+            "handoff": (
+                Handoff,
+                (
+                    "id",
+                    "kind",
+                    "case",
+                    "task",
+                    "from_agency",
+                    "to_agency",
+                    "status",
+                    "urgent",
+                    "note",
+                    "respond_by",
+                    "created_by",
+                    "created_at",
+                    "responded_by",
+                    "responded_at",
+                    "response_note",
+                ),
+            ),
+            "reminder": (
+                Reminder,
+                ("id", "kind", "step", "case", "task", "handoff", "due_at", "fire_at", "created_at"),
+            ),
+            "notification": (
+                Notification,
+                (
+                    "id",
+                    "recipient",
+                    "kind",
+                    "case",
+                    "task",
+                    "handoff",
+                    "reminder",
+                    "message",
+                    "created_at",
+                    "read_at",
+                ),
+            ),
+            "email": (
+                EmailDelivery,
+                (
+                    "id",
+                    "recipient",
+                    "kind",
+                    "notification",
+                    "subject",
+                    "body",
+                    "status",
+                    "attempts",
+                    "next_attempt_at",
+                    "created_at",
+                    "updated_at",
+                    "sent_at",
+                ),
+            ),
+            "timeline": (
+                TimelineEvent,
+                (
+                    "id",
+                    "case",
+                    "occurred_at",
+                    "kind",
+                    "section",
+                    "summary",
+                    "actor",
+                    "actor_agency",
+                    "agencies",
+                    "data",
+                ),
+            ),
+        }
+        self.tables = {key: Table(model, names) for key, (model, names) in spec.items()}
+        permissions = Permission.objects.filter(
+            content_type__app_label="casework", content_type__model="case"
+        )
+        by_codename = {p.codename: p.pk for p in permissions}
+        self.view_case = by_codename[VIEW_CASE]
+        self.work_on_case = by_codename[WORK_ON_CASE]
+
+    def flush(self) -> None:
+        for table in self.tables.values():
+            table.flush()
+
+    def timeline(
+        self,
+        case: uuid.UUID,
+        at: datetime,
+        kind: str,
+        summary: str,
+        actor: Member | None,
+        *,
+        section: str = Section.CORE,
+        agencies: Iterable[int] = (),
+        data: dict[str, Any] | None = None,
+    ) -> None:
+        self.tables["timeline"].add(
+            _uuid(self.rng),
+            case,
+            at,
+            kind,
+            section,
+            summary[:300],
+            actor.pk if actor else None,
+            actor.agency_id if actor else None,
+            sorted(set(agencies)),
+            data or {},
+        )
+
+    def write_case(self, plan: CasePlan) -> None:
+        rng, t = self.rng, self.tables
+        case_id, opened = plan.id, plan.created_at
+        lead = plan.lead
+        band = _weighted(rng, {band: share for band, (share, _, _) in AGE_BANDS.items()})
+        updated = opened
+        version = 1
+        pseudonym = f"{chr(65 + rng.randrange(26))}.{chr(65 + rng.randrange(26))}."
+        opener = rng.choice(lead.people(Role.CASEWORKER) if rng.random() < 0.8 else lead.people(Role.LIAISON))
+        # Opening: the case, empty section rows, the lead joining, the opener on the team, and
+        # the sections the lead stewards recorded with it.
+        self.timeline(case_id, opened, "case_opened", f"Case opened by {lead.name}.", opener)
+        participants = [Participation(lead, opened, ParticipationVia.OPENED, opener.pk)]
+        self._join(case_id, participants[0], opener)
+        t["user_perm"].add(case_id, opener.pk, self.work_on_case)
+        identity = self._identity(band)
+        t["identity"].add(case_id, *identity)
+        self.timeline(
+            case_id,
+            opened,
+            "section_updated",
+            "Identity recorded (legal_name, date_of_birth, languages).",
+            opener,
+            section=Section.IDENTITY,
+        )
+        if lead.kind == AgencyKind.CHILD_WELFARE:
+            placement = rng.choice([p for p in PlacementType.values if p])
+            t["location"].add(
+                case_id, placement, f"{rng.randint(10, 999)} Synthetic Street", "Synthetic School"
+            )
+            self.timeline(
+                case_id,
+                opened,
+                "section_updated",
+                "Location recorded (placement_type, address, school).",
+                opener,
+                section=Section.LOCATION,
+            )
+        else:
+            t["location"].add(case_id, "", "", "")
+        lead_liaison = rng.choice(lead.people(Role.LIAISON))
+        team: dict[int, list[int]] = defaultdict(list)
+        team[lead.pk].append(opener.pk)
+        lead_caseworkers = lead.people(Role.CASEWORKER)
+        if rng.random() < 0.5:
+            extra = rng.choice(lead_caseworkers)
+            if extra.pk not in team[lead.pk]:
+                self._team_add(case_id, opened + timedelta(hours=rng.randint(1, 72)), lead_liaison, extra)
+                team[lead.pk].append(extra.pk)
+        investigation_summary = ""
+        last_join = opened
+        for partner in plan.partners:
+            joined = min(self.now, opened + timedelta(minutes=rng.randint(30, 60 * 24 * 30)))
+            last_join = max(last_join, joined)
+            participation = Participation(partner, joined, ParticipationVia.INVITED, lead_liaison.pk)
+            participants.append(participation)
+            self._join(case_id, participation, lead_liaison)
+            partner_liaison = rng.choice(partner.people(Role.LIAISON))
+            if rng.random() < 0.8:
+                member = rng.choice(partner.people(Role.CASEWORKER))
+                self._team_add(
+                    case_id, joined + timedelta(minutes=rng.randint(5, 600)), partner_liaison, member
+                )
+                team[partner.pk].append(member.pk)
+            if partner.kind == AgencyKind.LAW_ENFORCEMENT and not investigation_summary:
+                investigation_summary = "Synthetic investigation notes."
+                at = joined + timedelta(hours=rng.randint(1, 200))
+                if at < self.now:
+                    version += 1
+                    updated = max(updated, at)
+                    self.timeline(
+                        case_id,
+                        at,
+                        "section_updated",
+                        "Investigation updated (summary).",
+                        partner_liaison,
+                        section=Section.INVESTIGATION,
+                        data={"fields": ["summary"]},
+                    )
+                    if lead.kind == AgencyKind.CHILD_WELFARE and rng.random() < 0.5:
+                        self._grant(
+                            case_id,
+                            lead,
+                            Section.INVESTIGATION,
+                            GrantBasis.STEWARD,
+                            partner_liaison,
+                            at + timedelta(minutes=5),
+                        )
+                else:
+                    investigation_summary = ""
+        t["investigation"].add(case_id, investigation_summary)
+        for key in ("immigration", "health", "services", "legal"):
+            t[key].add(case_id)
+        self._consents(case_id, participants, last_join)
+        tasks = self._tasks(plan, participants, team)
+        self._handoffs(plan, participants, tasks)
+        self._notes(plan, participants)
+        for task in tasks:
+            self._write_task(case_id, task)
+        self._upcoming_reminders(plan, tasks)
+        status = CaseStatus.OPEN
+        if plan.closed:
+            latest = max([last_join, *(task.updated_at or task.created_at for task in tasks)])
+            closed_at = min(self.now, latest + timedelta(days=rng.uniform(1, 60)))
+            status = CaseStatus.CLOSED
+            version += 1
+            updated = max(updated, closed_at)
+            self.timeline(
+                case_id,
+                closed_at,
+                "case_updated",
+                "Case details changed (status).",
+                lead_liaison,
+                data={"fields": ["status"]},
+            )
+        t["case"].add(
+            case_id, plan.number, pseudonym, band, status, lead.pk, version, opener.pk, opened, updated
+        )
+
+    def _identity(self, band: str) -> tuple[object, ...]:
+        rng = self.rng
+        _, low, high = AGE_BANDS[band]
+        born: date | None = None
+        if low >= 0:
+            born = timezone.localdate(self.now) - timedelta(days=rng.randint(low * 365 + 1, high * 365 + 364))
+        name = f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}-Synthetic"
+        languages = rng.sample(LANGUAGES, rng.randint(1, 2))
+        return (name, born, [], languages, "")
+
+    def _join(self, case_id: uuid.UUID, participation: Participation, actor: Member) -> None:
+        """`participant_join`: the participant, `view_case` for the agency's group, its default
+        grants and the timeline entry."""
+        agency, at = participation.agency, participation.joined_at
+        t = self.tables
+        t["participant"].add(case_id, agency.pk, at, participation.via, participation.invited_by)
+        t["group_perm"].add(case_id, agency.group_id, self.view_case)
+        for section in sorted(default_sections_for(agency_kind=agency.kind)):
+            t["grant"].add(
+                _uuid(self.rng), case_id, agency.pk, section, GrantBasis.DEFAULT, None, actor.pk, at, None
+            )
+        label = ParticipationVia(participation.via).label.lower()
+        self.timeline(
+            case_id,
+            at,
+            "participant_joined",
+            f"{agency.name} joined the case ({label}).",
+            actor,
+            data={"agency": agency.pk, "via": participation.via},
+        )
+
+    def _team_add(self, case_id: uuid.UUID, at: datetime, actor: Member, member: Member) -> None:
+        at = min(at, self.now)
+        self.tables["user_perm"].add(case_id, member.pk, self.work_on_case)
+        self.timeline(
+            case_id,
+            at,
+            "team_member_added",
+            f"{member.name} joined the case team.",
+            actor,
+            agencies=[actor.agency_id],
+        )
+
+    def _grant(
+        self,
+        case_id: uuid.UUID,
+        agency: AgencyInfo,
+        section: str,
+        basis: str,
+        actor: Member,
+        at: datetime,
+        *,
+        consent: uuid.UUID | None = None,
+        expires_at: datetime | None = None,
+    ) -> None:
+        grant_id = _uuid(self.rng)
+        self.tables["grant"].add(
+            grant_id, case_id, agency.pk, section, basis, consent, actor.pk, at, expires_at
+        )
+        label = GrantBasis(basis).label.lower()
+        self.timeline(
+            case_id,
+            at,
+            "grant_created",
+            f"{agency.name} was granted the {section} section ({label}).",
+            actor,
+            section=section,
+            data={"agency": agency.pk, "section": section, "basis": basis, "grant": str(grant_id)},
+        )
+
+    def _consents(self, case_id: uuid.UUID, participants: list[Participation], after: datetime) -> None:
+        """A steward records a consent for a participant lacking a consent-based section, and
+        grants it: child welfare shares location with victim services, victim services shares its
+        services section with child welfare."""
+        rng = self.rng
+        kinds = {p.agency.kind: p.agency for p in participants}
+        offers = []
+        if AgencyKind.CHILD_WELFARE in kinds and AgencyKind.VICTIM_SERVICES in kinds and rng.random() < 0.4:
+            offers.append(
+                (kinds[AgencyKind.CHILD_WELFARE], kinds[AgencyKind.VICTIM_SERVICES], [Section.LOCATION])
+            )
+        if AgencyKind.VICTIM_SERVICES in kinds and AgencyKind.CHILD_WELFARE in kinds and rng.random() < 0.3:
+            offers.append(
+                (kinds[AgencyKind.VICTIM_SERVICES], kinds[AgencyKind.CHILD_WELFARE], [Section.SERVICES])
+            )
+        for steward, recipient, sections in offers:
+            # Consents run at most a year, so only recent ones are still in force; none expires
+            # within the reminder window, which would make the benchmark sweep depend on the day.
+            earliest = max(after, self.now - timedelta(days=self.consent_days - 30))
+            if earliest >= self.now:
+                continue
+            recorded_at = _between(rng, earliest, self.now)
+            signed_on = timezone.localdate(recorded_at)
+            expires_on = signed_on + timedelta(days=self.consent_days)
+            actor = rng.choice(steward.people(Role.LIAISON))
+            consent_id = _uuid(rng)
+            self.tables["consent"].add(
+                consent_id,
+                case_id,
+                recipient.pk,
+                sections,
+                "Safety planning",
+                "Child and guardian",
+                signed_on,
+                expires_on,
+                actor.pk,
+                steward.pk,
+                recorded_at,
+            )
+            stewards = {
+                p.agency.pk
+                for p in participants
+                if any((RULES[s].steward_kinds or frozenset()).__contains__(p.agency.kind) for s in sections)
+            }
+            self.timeline(
+                case_id,
+                recorded_at,
+                "consent_recorded",
+                f"Consent recorded for {recipient.name} ({', '.join(sections)}) until {expires_on:%Y-%m-%d}.",
+                actor,
+                agencies=stewards | {recipient.pk},
+                data={"consent": str(consent_id)},
+            )
+            ends = timezone.make_aware(datetime.combine(expires_on + timedelta(days=1), datetime.min.time()))
+            for section in sections:
+                self._grant(
+                    case_id,
+                    recipient,
+                    section,
+                    GrantBasis.CONSENT,
+                    actor,
+                    recorded_at,
+                    consent=consent_id,
+                    expires_at=ends,
+                )
+
+    def _tasks(
+        self, plan: CasePlan, participants: list[Participation], team: dict[int, list[int]]
+    ) -> list[TaskPlan]:
+        rng, now = self.rng, self.now
+        tasks = []
+        for index in range(plan.tasks):
+            participation = participants[0] if rng.random() < 0.6 else rng.choice(participants)
+            owner = participation.agency
+            fate = "d" if plan.closed else chr(self.fates[plan.open_task_offset + index])
+            caseworkers = owner.people(Role.CASEWORKER)
+            roll = rng.random()
+            assignee: Member | None = None
+            if roll < 0.68 and team[owner.pk]:
+                assignee = self.members[rng.choice(team[owner.pk])]
+            elif roll < 0.85:
+                assignee = rng.choice(caseworkers + owner.people(Role.LIAISON))
+            creator = assignee or rng.choice(owner.people(Role.LIAISON))
+            start = participation.joined_at + timedelta(minutes=10)
+            if fate == "d":
+                created = _between(rng, start, now - timedelta(days=1))
+                due = created + timedelta(hours=rng.uniform(2, 24 * 60))
+                done = min(
+                    now,
+                    created
+                    + timedelta(hours=rng.uniform(2, max(2.5, 1.3 * (due - created).total_seconds() / 3600))),
+                )
+                task = self._task(owner, assignee, creator, created, due, rng)
+                task.completed_at = done
+                task.completed_by = (assignee or creator).pk
+                task.version = 2
+                task.updated_at = done
+            elif fate == "o":
+                created = _between(rng, start, now - timedelta(minutes=30))
+                due = now - timedelta(minutes=rng.uniform(5, 60 * 24 * 30))
+                task = self._task(owner, assignee, creator, created, due, rng)
+            else:
+                created = _between(rng, start, now - timedelta(minutes=30))
+                due = now + timedelta(minutes=rng.uniform(30, 60 * 24 * 180))
+                task = self._task(owner, assignee, creator, created, due, rng)
+            tasks.append(task)
+        return tasks
+
+    def _task(
+        self,
+        owner: AgencyInfo,
+        assignee: Member | None,
+        creator: Member,
+        created: datetime,
+        due: datetime,
+        rng: random.Random,
+    ) -> TaskPlan:
+        return TaskPlan(
+            id=_uuid(rng),
+            title=rng.choice(TASK_TITLES[owner.kind]),
+            owner=owner.pk,
+            original_owner=owner.pk,
+            assignee=assignee.pk if assignee else None,
+            created_by=creator.pk,
+            created_at=created,
+            due_at=due,
+            priority=_weighted(rng, PRIORITIES),
+        )
+
+    def _write_task(self, case_id: uuid.UUID, task: TaskPlan) -> None:
+        status = TaskStatus.DONE if task.completed_at else TaskStatus.OPEN
+        self.tables["task"].add(
+            task.id,
+            case_id,
+            task.title,
+            "",
+            task.owner,
+            task.assignee,
+            task.due_at,
+            task.priority,
+            status,
+            task.version,
+            task.created_by,
+            task.created_at,
+            task.updated_at or task.created_at,
+            task.completed_at,
+            task.completed_by,
+        )
+        creator = self.members[task.created_by]
+        self.timeline(
+            case_id,
+            task.created_at,
+            "task_created",
+            f"Task created: {task.title}.",
+            creator,
+            agencies=[task.original_owner],
+            data={"task": str(task.id)},
+        )
+        if task.completed_at and task.completed_by:
+            self.timeline(
+                case_id,
+                task.completed_at,
+                "task_completed",
+                f"Task done: {task.title}.",
+                self.members[task.completed_by],
+                agencies=[task.owner],
+                data={"task": str(task.id)},
+            )
+
+    # ---- handoffs ----
+
+    def _handoffs(self, plan: CasePlan, participants: list[Participation], tasks: list[TaskPlan]) -> None:
+        """The case's handoffs, plus those earlier cases had no suitable task for. Near the end
+        of a writer's cases a handoff that fits no task here takes whichever status does, so the
+        total stays exact."""
+        wanted = plan.handoff_statuses + self.carried_handoffs
+        self.carried_handoffs = []
+        free = list(tasks)
+        self.rng.shuffle(free)
+        for status in wanted:
+            fits = self._one_handoff(plan, participants, free, status)
+            if not fits and self.cases_left <= HANDOFF_FALLBACK_CASES:
+                fits = any(self._one_handoff(plan, participants, free, other) for other in HANDOFF_MIX)
+            if not fits:
+                self.carried_handoffs.append(status)
+
+    def _one_handoff(
+        self, plan: CasePlan, participants: list[Participation], free: list[TaskPlan], status: str
+    ) -> bool:
+        rng, now = self.rng, self.now
+        urgent = rng.random() < 0.15
+        window = timedelta(hours=self.urgent_handoff_hours if urgent else self.handoff_hours)
+        joined = {p.agency.pk: p.joined_at for p in participants}
+        for task in free:
+            end = task.completed_at or now
+            if status == HandoffStatus.PENDING:
+                if task.completed_at:
+                    continue
+                start = max(task.created_at, now - window + timedelta(minutes=30))
+                if start >= now:
+                    continue
+                created = _between(rng, start, now - timedelta(minutes=1))
+                responded = None
+            else:
+                span = window + self.handoff_grace if status == HandoffStatus.EXPIRED else window / 2
+                latest = end - span - timedelta(minutes=10)
+                if latest <= task.created_at:
+                    continue
+                created = _between(rng, task.created_at, latest)
+                if status == HandoffStatus.EXPIRED:
+                    responded = created + window + self.handoff_grace
+                else:
+                    responded = created + timedelta(minutes=rng.uniform(5, window.total_seconds() / 120))
+            others = [p.agency for p in participants if p.agency.pk != task.owner]
+            if status == HandoffStatus.ACCEPTED:
+                # The task moved to the receiver: it was the sender's, created by one of its people.
+                senders = [
+                    p.agency
+                    for p in participants
+                    if p.agency.pk != task.owner and p.joined_at <= task.created_at
+                ]
+                if not senders or joined[task.owner] > created:
+                    continue
+                receiver = self.agency_by_pk[task.owner]
+                sender = rng.choice(senders)
+            else:
+                sender = self.agency_by_pk[task.owner]
+                if status == HandoffStatus.PENDING and (not others or rng.random() < 0.4):
+                    receiver = rng.choice([a for a in self.agencies if a.pk != sender.pk])
+                else:
+                    receivers = [a for a in others if joined[a.pk] <= created]
+                    if not receivers:
+                        continue
+                    receiver = rng.choice(receivers)
+            free.remove(task)
+            self._write_handoff(plan, task, sender, receiver, status, urgent, window, created, responded)
+            return True
+        return False
+
+    def _write_handoff(
+        self,
+        plan: CasePlan,
+        task: TaskPlan,
+        sender: AgencyInfo,
+        receiver: AgencyInfo,
+        status: str,
+        urgent: bool,
+        window: timedelta,
+        created: datetime,
+        responded: datetime | None,
+    ) -> None:
+        rng, case_id = self.rng, plan.id
+        handoff_id = _uuid(rng)
+        respond_by = created + window
+        if status == HandoffStatus.ACCEPTED:
+            creator = rng.choice(sender.people(Role.CASEWORKER, Role.LIAISON))
+            task.original_owner = sender.pk
+            task.created_by = creator.pk
+            task.handed_off = True
+            task.version += 1
+            assert responded is not None
+            task.updated_at = max(task.updated_at or responded, responded)
+        else:
+            creator = (
+                self.members[task.assignee] if task.assignee else rng.choice(sender.people(Role.LIAISON))
+            )
+        responder: Member | None = None
+        note = ""
+        if status in (HandoffStatus.ACCEPTED, HandoffStatus.DECLINED):
+            responder = rng.choice(receiver.people(Role.LIAISON, Role.SUPERVISOR))
+        elif status == HandoffStatus.WITHDRAWN:
+            responder = creator
+        if status == HandoffStatus.DECLINED:
+            note = "We do not have capacity for this right now."
+        self.tables["handoff"].add(
+            handoff_id,
+            HandoffKind.TASK,
+            case_id,
+            task.id,
+            sender.pk,
+            receiver.pk,
+            status,
+            urgent,
+            "",
+            respond_by,
+            creator.pk,
+            created,
+            responder.pk if responder else None,
+            responded,
+            note,
+        )
+        pair = [sender.pk, receiver.pk]
+        base = {"handoff": str(handoff_id), "task": str(task.id)}
+        self.timeline(
+            case_id,
+            created,
+            "handoff_proposed",
+            f"Handoff of task {task.title} to {receiver.name} proposed.",
+            creator,
+            agencies=pair,
+            data={"handoff": base["handoff"], "status": HandoffStatus.PENDING, "task": base["task"]},
+        )
+        number = plan.number
+        urgency = " (urgent)" if urgent else ""
+        self._notify(
+            self._answerers(receiver),
+            "handoff_created",
+            case_id,
+            number,
+            created,
+            f"Case {number}: {sender.name} asks your agency to take over a task{urgency}. "
+            f"Please answer by {format_when(respond_by)}.",
+            task=task.id,
+            handoff=handoff_id,
+        )
+        if status == HandoffStatus.PENDING:
+            self._handoff_reminders(
+                plan, task, handoff_id, receiver, urgent, created, respond_by, until=self.now
+            )
+            return
+        assert responded is not None
+        data = {"handoff": base["handoff"], "status": status, "task": base["task"]}
+        senders_people = self._sender_recipients(sender, creator)
+        if status == HandoffStatus.ACCEPTED:
+            self.timeline(
+                case_id,
+                responded,
+                "handoff_accepted",
+                f"{receiver.name} took over task {task.title}.",
+                responder,
+                agencies=pair,
+                data=data,
+            )
+            self._notify(
+                senders_people,
+                "handoff_accepted",
+                case_id,
+                number,
+                responded,
+                f"Case {number}: {receiver.name} accepted a task your agency handed off.",
+                task=task.id,
+                handoff=handoff_id,
+            )
+        elif status == HandoffStatus.DECLINED:
+            self.timeline(
+                case_id,
+                responded,
+                "handoff_declined",
+                f"{receiver.name} declined to take over a task.",
+                responder,
+                agencies=pair,
+                data=data,
+            )
+            self._notify(
+                senders_people,
+                "handoff_declined",
+                case_id,
+                number,
+                responded,
+                f"Case {number}: {receiver.name} declined a task your agency handed off; "
+                "it stays with your agency.",
+                task=task.id,
+                handoff=handoff_id,
+            )
+        elif status == HandoffStatus.WITHDRAWN:
+            self.timeline(
+                case_id,
+                responded,
+                "handoff_withdrawn",
+                "Handoff of a task withdrawn.",
+                responder,
+                agencies=pair,
+                data=data,
+            )
+            self._notify(
+                self._receiving_liaisons(receiver),
+                "handoff_withdrawn",
+                case_id,
+                number,
+                responded,
+                f"Case {number}: {sender.name} withdrew its handoff of a task.",
+                task=task.id,
+                handoff=handoff_id,
+            )
+        else:
+            self._handoff_reminders(
+                plan, task, handoff_id, receiver, urgent, created, respond_by, until=responded
+            )
+            self.timeline(
+                case_id,
+                responded,
+                "handoff_expired",
+                f"Handoff of a task to {receiver.name} expired unanswered.",
+                None,
+                agencies=pair,
+                data=data,
+            )
+            self._notify(
+                senders_people,
+                "handoff_expired",
+                case_id,
+                number,
+                responded,
+                f"Case {number}: {receiver.name} did not answer your agency's handoff of a task "
+                "in time; it stays with your agency.",
+                task=task.id,
+                handoff=handoff_id,
+            )
+
+    def _handoff_reminders(
+        self,
+        plan: CasePlan,
+        task: TaskPlan,
+        handoff_id: uuid.UUID,
+        receiver: AgencyInfo,
+        urgent: bool,
+        created: datetime,
+        respond_by: datetime,
+        *,
+        until: datetime,
+    ) -> None:
+        """The reminders the sweep fires for a handoff between `created` and `until`: at half the
+        response window, an hour before it closes, and the escalation when it does."""
+        half = created + (respond_by - created) / 2
+        before = respond_by - self.handoff_before
+        noun = "An urgent handoff" if urgent else "A handoff"
+        number = plan.number
+        for moment in sorted({half, before}):
+            if not created < moment <= until:
+                continue
+            minutes = round((respond_by - moment).total_seconds() / 60)
+            self._reminder(
+                plan.id,
+                plan.number,
+                NotificationKind.HANDOFF_PENDING,
+                minutes,
+                respond_by,
+                moment,
+                self._receiving_liaisons(receiver),
+                f"{noun} to your agency on case {number} awaits an answer by {format_when(respond_by)}, "
+                f"in {_remaining(until=respond_by, now=moment)}.",
+                agency=receiver.pk,
+                timeline_kind="handoff_reminded",
+                summary="Handoff reminder sent to {people}.",
+                task=task.id,
+                handoff=handoff_id,
+            )
+        if respond_by <= until:
+            expires = respond_by + self.handoff_grace
+            self._reminder(
+                plan.id,
+                plan.number,
+                NotificationKind.HANDOFF_OVERDUE,
+                0,
+                respond_by,
+                respond_by,
+                self._escalation(receiver),
+                f"Escalation: {noun.lower()} to your agency on case {number} was not answered by "
+                f"{format_when(respond_by)}. It goes back to the sender at {format_when(expires)} "
+                "unless answered.",
+                agency=receiver.pk,
+                timeline_kind="handoff_escalated",
+                summary="Unanswered handoff escalated to {people}.",
+                task=task.id,
+                handoff=handoff_id,
+            )
+
+    def _upcoming_reminders(self, plan: CasePlan, tasks: list[TaskPlan]) -> None:
+        """Open tasks due within the largest offset have had every reminder point passed since
+        they were created."""
+        for task in tasks:
+            if task.completed_at or task.due_at <= self.now:
+                continue
+            for hours in sorted(self.reminder_offsets, reverse=True):
+                fire_at = task.due_at - timedelta(hours=hours)
+                if not task.created_at <= fire_at <= self.now:
+                    continue
+                noun = TASK_NOUNS.get(task.priority, "A task")
+                self._reminder(
+                    plan.id,
+                    plan.number,
+                    NotificationKind.TASK_UPCOMING,
+                    hours,
+                    task.due_at,
+                    fire_at,
+                    self._task_recipients(task),
+                    f"{noun} on case {plan.number} is due {format_when(task.due_at)}, "
+                    f"in {_remaining(until=task.due_at, now=fire_at)}.",
+                    agency=task.owner,
+                    timeline_kind="task_reminded",
+                    summary=f"Task reminder ({hours} h before due) sent to {{people}}.",
+                    task=task.id,
+                )
+
+    def _reminder(
+        self,
+        case_id: uuid.UUID,
+        number: str,
+        kind: str,
+        step: int,
+        due_at: datetime,
+        fire_at: datetime,
+        recipients: list[Member],
+        message: str,
+        *,
+        agency: int,
+        timeline_kind: str,
+        summary: str,
+        task: uuid.UUID | None = None,
+        handoff: uuid.UUID | None = None,
+    ) -> None:
+        reminder_id = _uuid(self.rng)
+        self.tables["reminder"].add(
+            reminder_id, kind, step, case_id, None if handoff else task, handoff, due_at, fire_at, fire_at
+        )
+        self._notify(
+            recipients,
+            kind,
+            case_id,
+            number,
+            fire_at,
+            message,
+            task=task,
+            handoff=handoff,
+            reminder=reminder_id,
+        )
+        data: dict[str, Any] = {
+            "reminder": str(reminder_id),
+            "kind": kind,
+            "step": step,
+            "recipients": [m.pk for m in recipients],
+        }
+        if task:
+            data["task"] = str(task)
+        if handoff:
+            data["handoff"] = str(handoff)
+        count = len(recipients)
+        people = f"{count} person" if count == 1 else f"{count} people"
+        self.timeline(
+            case_id, fire_at, timeline_kind, summary.format(people=people), None, agencies=[agency], data=data
+        )
+
+    def _notify(
+        self,
+        recipients: list[Member],
+        kind: str,
+        case_id: uuid.UUID,
+        number: str,
+        at: datetime,
+        message: str,
+        *,
+        task: uuid.UUID | None = None,
+        handoff: uuid.UUID | None = None,
+        reminder: uuid.UUID | None = None,
+    ) -> None:
+        """`notify`: an inbox entry per recipient and, everyone having the default preferences,
+        an immediate email each, long since sent."""
+        subject = " ".join(
+            render_to_string(
+                "notifications/email/notification_subject.txt",
+                {"about": SUBJECTS.get(kind, "update"), "case_number": number},
+            ).split()
+        )
+        link = link_for(
+            case=Case(id=case_id),
+            task=Task(id=task) if task else None,
+            handoff=Handoff(id=handoff) if handoff else None,
+        )
+        body = (
+            render_to_string(
+                "notifications/email/notification_body.txt",
+                {"message": message, "case_number": number, "link": link},
+            ).strip()
+            + "\n"
+        )
+        sent = at + timedelta(seconds=self.rng.randint(2, 90))
+        for person in sorted({m.pk: m for m in recipients}.values(), key=lambda m: m.pk):
+            notification_id = _uuid(self.rng)
+            # People read most of what is more than a day old.
+            read_at = None
+            if at < self.now - timedelta(days=1) and self.rng.random() < 0.8:
+                read_at = min(self.now, at + timedelta(hours=self.rng.uniform(0.1, 30)))
+            self.tables["notification"].add(
+                notification_id, person.pk, kind, case_id, task, handoff, reminder, message, at, read_at
+            )
+            self.tables["email"].add(
+                _uuid(self.rng),
+                person.pk,
+                DeliveryKind.IMMEDIATE,
+                notification_id,
+                subject,
+                body,
+                DeliveryStatus.SENT,
+                1,
+                at + self.relay_after,
+                at,
+                sent,
+                sent,
+            )
+
+    # ---- recipients, as notifications.recipients and casework.selectors choose them ----
+
+    def _answerers(self, agency: AgencyInfo) -> list[Member]:
+        return agency.people(Role.LIAISON, Role.SUPERVISOR)
+
+    def _receiving_liaisons(self, agency: AgencyInfo) -> list[Member]:
+        return agency.people(Role.LIAISON) or agency.people(Role.SUPERVISOR)
+
+    def _escalation(self, agency: AgencyInfo) -> list[Member]:
+        return agency.people(Role.SUPERVISOR) or agency.people(Role.LIAISON)
+
+    def _sender_recipients(self, agency: AgencyInfo, creator: Member) -> list[Member]:
+        people = {m.pk: m for m in agency.people(Role.LIAISON)}
+        if creator.agency_id == agency.pk:
+            people.setdefault(creator.pk, creator)
+        return [people[pk] for pk in sorted(people)]
+
+    def _task_recipients(self, task: TaskPlan) -> list[Member]:
+        if task.assignee is not None:
+            return [self.members[task.assignee]]
+        owner = self.agency_by_pk[task.owner]
+        return owner.people(Role.LIAISON) or owner.people(Role.SUPERVISOR)
+
+    # ---- notes ----
+
+    def _notes(self, plan: CasePlan, participants: list[Participation]) -> None:
+        rng = self.rng
+        for _ in range(plan.notes):
+            participation = rng.choice(participants)
+            agency = participation.agency
+            author = rng.choice(agency.people(Role.CASEWORKER, Role.LIAISON))
+            readable = sorted(default_sections_for(agency_kind=agency.kind))
+            section = Section.CORE if rng.random() < 0.7 or not readable else rng.choice(readable)
+            at = _between(rng, participation.joined_at, self.now)
+            note_id = _uuid(rng)
+            self.tables["note"].add(
+                note_id, plan.id, section, rng.choice(NOTE_BODIES), author.pk, agency.pk, at
+            )
+            self.timeline(
+                plan.id,
+                at,
+                "note_added",
+                f"Note added by {agency.name}.",
+                author,
+                section=section,
+                data={"note": str(note_id)},
+            )
+
+    # ---- driver ----
+
+    def write_slice(self, plans: list[CasePlan], *, worker: int, started: float) -> dict[str, int]:
+        """Write these cases in one transaction of this process's connection."""
+        # Rows below the case plans are drawn from a stream of their own per writer.
+        self.rng = random.Random(self.sizes.seed * 1000 + worker + 1)  # noqa: S311
+        self.carried_handoffs = []
+        self.open_tables()
+        with transaction.atomic(), connection.cursor() as cursor:
+            checked_in_bulk = not self.history and self._skip_row_triggers(cursor)
+            if not checked_in_bulk:
+                # Deferred foreign-key checks would queue an event per row until commit, and
+                # PostgreSQL walks that queue again after every statement a trigger runs:
+                # quadratic. Checked at the end of each COPY instead, which is why the tables are
+                # written in order.
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+                if not self.history:
+                    cursor.execute(
+                        "SELECT set_config('pgtrigger.ignore', %s, true)", [self._history_triggers()]
+                    )
+            for start in range(0, len(plans), CASES_PER_BATCH):
+                for index, plan in enumerate(plans[start : start + CASES_PER_BATCH], start=start):
+                    self.cases_left = len(plans) - index
+                    self.write_case(plan)
+                self.flush()
+                done = min(len(plans), start + CASES_PER_BATCH)
+                self.log(
+                    f"  writer {worker + 1}: {done} / {len(plans)} cases ({time.monotonic() - started:.0f} s)"
+                )
+            if self.carried_handoffs:
+                raise ValueError(
+                    f"{len(self.carried_handoffs)} handoffs found no suitable task; lower --handoffs."
+                )
+            if checked_in_bulk:
+                cursor.execute("SET LOCAL session_replication_role = origin")
+                self._verify_foreign_keys(cursor)
+                self.log(f"  writer {worker + 1}: foreign keys verified ({time.monotonic() - started:.0f} s)")
+        return {key: table.written for key, table in self.tables.items()}
+
+    def _skip_row_triggers(self, cursor: Any) -> bool:
+        """Turn off row triggers (foreign-key checks and history) for this transaction, which
+        needs a superuser; False when not allowed."""
+        try:
+            with transaction.atomic():
+                cursor.execute("SET LOCAL session_replication_role = replica")
+        except DatabaseError:
+            return False
+        return True
+
+    def _verify_foreign_keys(self, cursor: Any) -> None:
+        """Every foreign key of every table written, checked with one anti-join each: the same
+        guarantee as the row-by-row checks the copy skipped, at a fraction of the cost."""
+        for table in self.tables.values():
+            for model_field in table.model._meta.concrete_fields:
+                if not isinstance(model_field, models.ForeignKey) or not getattr(
+                    model_field, "db_constraint", True
+                ):
+                    continue
+                target = model_field.target_field
+                child_table, column = table.model._meta.db_table, model_field.column
+                # Identifiers come from model metadata, never from input.
+                cursor.execute(
+                    f'SELECT count(*) FROM "{child_table}" AS child WHERE child."{column}" IS NOT NULL '  # noqa: S608
+                    f'AND NOT EXISTS (SELECT 1 FROM "{target.model._meta.db_table}" AS parent '
+                    f'WHERE parent."{target.column}" = child."{column}")'
+                )
+                (missing,) = cursor.fetchone()
+                if missing:
+                    raise ValueError(
+                        f"{missing} rows of {table.model.__name__}.{model_field.name} point at nothing."
+                    )
+
+    def _history_triggers(self) -> str:
+        """The history triggers (django-pghistory) on the tables this loader writes, as the
+        `{name,...}` array pgtrigger's ignore setting takes."""
+        loaded = {table.model for table in self.tables.values()}
+        names = sorted(
+            trigger.get_pgid(model)
+            for model, trigger in pgtrigger.registered()
+            if model in loaded and type(trigger).__module__.startswith("pghistory")
+        )
+        return "{" + ",".join(names) + "}"
+
+    def run(self, *, workers: int) -> LoadReport:
+        started = time.monotonic()
+        report = LoadReport(now=self.now)
+        with transaction.atomic():
+            self.create_agencies()
+            plans = self.plan_cases()
+            self.create_people(plans)
+        self.agency_by_pk = {a.pk: a for a in self.agencies}
+        self.members = {m.pk: m for a in self.agencies for people in a.members.values() for m in people}
+        elapsed = time.monotonic() - started
+        self.log(f"  {len(self.agencies)} agencies and {len(self.members)} users ({elapsed:.0f} s)")
+        self.open_tables()
+        if workers == 1 or connection.in_atomic_block:
+            report.rows = self.write_slice(plans, worker=0, started=started)
+        else:
+            indexes = self._drop_secondary_indexes()
+            try:
+                report.rows = self._write_in_parallel(plans, workers=workers, started=started)
+            finally:
+                self.log(f"  rebuilding {len(indexes)} indexes ({time.monotonic() - started:.0f} s)")
+                self._rebuild_indexes(indexes)
+        for year, last in self.counters.items():
+            CaseNumberCounter.objects.update_or_create(year=year, defaults={"last": last})
+        self.log(f"  committed ({time.monotonic() - started:.0f} s); analysing tables")
+        tables = [table.model._meta.db_table for table in self.tables.values()]
+        tables += [model._meta.db_table for model in (Agency, User, Group, CaseNumberCounter)]
+        with connection.cursor() as cursor:
+            for table in tables:
+                # VACUUM also fills the visibility map, as autovacuum would have by now in a
+                # deployment, so index-only scans work from the first benchmark request.
+                cursor.execute(f'{"ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)"} "{table}"')
+        report.seconds = time.monotonic() - started
+        return report
+
+    def _drop_secondary_indexes(self) -> list[str]:
+        """Drop the indexes of the loaded tables that no constraint relies on and return their
+        definitions. Inserting a few million rows into random-UUID indexes far bigger than
+        PostgreSQL's buffers touches a random page per row; building each index once afterwards
+        sorts instead. Partial unique indexes are among them: rebuilding checks uniqueness."""
+        tables = [table.model._meta.db_table for table in self.tables.values()]
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT index.indexrelid::regclass::text, pg_get_indexdef(index.indexrelid) "
+                "FROM pg_index AS index JOIN pg_class AS tbl ON tbl.oid = index.indrelid "
+                "WHERE tbl.relname = ANY(%s) "
+                "AND NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conindid = index.indexrelid)",
+                [tables],
+            )
+            found = cursor.fetchall()
+            for name, _ in found:
+                cursor.execute(f"DROP INDEX {name}")
+        return [definition for _, definition in found]
+
+    def _rebuild_indexes(self, definitions: list[str]) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute("SET maintenance_work_mem = '256MB'")
+            for definition in definitions:
+                cursor.execute(definition)
+
+    def _write_in_parallel(self, plans: list[CasePlan], *, workers: int, started: float) -> dict[str, int]:
+        """One forked process per writer, each with its own connection and transaction, so that
+        both cores work: PostgreSQL's per-row work (indexes, foreign keys, history triggers)
+        dominates and one backend uses one core."""
+        connections.close_all()
+        context = multiprocessing.get_context("fork")
+        results: multiprocessing.queues.Queue[tuple[str, object]] = context.Queue()
+
+        def child(worker: int) -> None:
+            try:
+                rows = self.write_slice(plans[worker::workers], worker=worker, started=started)
+                results.put(("ok", rows))
+            except BaseException:
+                results.put(("error", traceback.format_exc()))
+            finally:
+                connections.close_all()
+
+        processes = [context.Process(target=child, args=(worker,)) for worker in range(workers)]
+        for process in processes:
+            process.start()
+        outcomes = [results.get() for _ in processes]
+        for process in processes:
+            process.join()
+        errors = [str(detail) for status, detail in outcomes if status == "error"]
+        if errors:
+            raise RuntimeError(
+                "A writer failed; other writers may have committed, so drop and recreate the database "
+                "before loading again.\n" + "\n".join(errors)
+            )
+        totals: dict[str, int] = defaultdict(int)
+        for _, rows in outcomes:
+            assert isinstance(rows, dict)
+            for key, count in rows.items():
+                totals[key] += count
+        return dict(totals)
+
+
+def _remaining(*, until: datetime, now: datetime) -> str:
+    """How reminder messages say the time left (as `notifications.reminders` does)."""
+    minutes = max(1, round((until - now).total_seconds() / 60))
+    if minutes < 90:
+        return f"{minutes} minute{'s' if minutes != 1 else ''}"
+    return f"{round(minutes / 60)} hours"
+
+
+def database_holds_data() -> bool:
+    return Agency.objects.exists() or Case.objects.exists()
+
+
+def generate(
+    *,
+    sizes: LoadSizes,
+    workers: int = 2,
+    history: bool = False,
+    log: Callable[[str], None] = lambda _: None,
+) -> LoadReport:
+    """Write a whole synthetic state into the configured (empty, migrated) database. `workers`
+    processes write in parallel (one when called inside a transaction, as tests do). Unless
+    `history` is asked for, row triggers are off while copying (foreign keys are verified in bulk
+    afterwards instead) and the change-history triggers do not record the generated rows: the
+    audit log starts empty, as on the day a county imports its backlog."""
+    problems = sizes.problems()
+    if problems:
+        raise ValueError(" ".join(problems))
+    if database_holds_data():
+        raise ValueError(
+            "The database already holds agencies or cases; load data goes into an empty database."
+        )
+    return Generator(sizes, history=history, log=log).run(workers=max(1, workers))

@@ -1,0 +1,62 @@
+"""The pages the benchmarks time cost a fixed number of queries, whatever the amount of data: the
+same count on a dozen generated cases as on eighty, for a caseworker, a liaison and a supervisor
+of the busiest agency. Timings stay out of the suite (docs/performance.md); query counts are
+what regress silently, so they are pinned here."""
+
+import pytest
+from django.db.models import Count
+
+from agencies.models import Agency, Role, User
+from casework.access import cases_visible_to
+from casework.loadgen import LoadSizes, generate
+from tests.api.conftest import Api
+
+pytestmark = pytest.mark.django_db
+
+SIZES = {
+    "small": LoadSizes(agencies=5, users=30, cases=12, tasks=120, handoffs=6, notes=12, seed=3),
+    "larger": LoadSizes(agencies=6, users=60, cases=80, tasks=900, handoffs=40, notes=120, seed=4),
+}
+
+# (path, query string, roles, queries): the token lookup is one of them.
+PAGES = {
+    "case list": ("cases/", {}, (Role.CASEWORKER, Role.LIAISON, Role.SUPERVISOR), 3),
+    "case search": ("cases/", {"q": "BR-"}, (Role.CASEWORKER, Role.LIAISON, Role.SUPERVISOR), 3),
+    "case detail": ("cases/{case}/", {}, (Role.CASEWORKER, Role.LIAISON, Role.SUPERVISOR), 5),
+    "my tasks": (
+        "tasks/",
+        {"assignee": "me", "status": "open"},
+        (Role.CASEWORKER, Role.LIAISON, Role.SUPERVISOR),
+        2,
+    ),
+    "incoming handoffs": (
+        "handoffs/",
+        {"direction": "incoming", "status": "pending"},
+        (Role.CASEWORKER, Role.LIAISON, Role.SUPERVISOR),
+        2,
+    ),
+    "notifications": ("notifications/", {}, (Role.CASEWORKER, Role.LIAISON, Role.SUPERVISOR), 2),
+    "dashboard": ("dashboard/", {}, (Role.SUPERVISOR,), 11),
+}
+
+
+def busiest_member(role: str) -> User:
+    agency = Agency.objects.annotate(cases=Count("participations")).order_by("-cases", "pk").first()
+    return User.objects.filter(agency=agency, role=role).order_by("pk").first()
+
+
+@pytest.mark.parametrize("size", sorted(SIZES))
+@pytest.mark.parametrize("page", sorted(PAGES))
+def test_benchmarked_page_costs_the_same_queries_at_any_size(django_assert_num_queries, page, size):
+    generate(sizes=SIZES[size])
+    path, params, roles, expected = PAGES[page]
+    for role in roles:
+        user = busiest_member(role)
+        case = cases_visible_to(user=user).order_by("pk").first()
+        assert case is not None
+        api = Api(user)
+
+        with django_assert_num_queries(expected):
+            response = api.get(path.format(case=case.pk), params)
+
+        assert response.status_code == 200
