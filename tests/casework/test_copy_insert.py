@@ -1,0 +1,41 @@
+"""`common.copy.copy_insert` writes rows exactly as `bulk_create` would, whatever the text holds."""
+
+import uuid
+
+import pytest
+from django.utils import timezone
+
+from casework.models import TimelineEvent
+from common.copy import copy_insert
+
+pytestmark = pytest.mark.django_db
+
+AWKWARD = 'tab\there, newline\nthere, back\\slash, "quotes", \\N and \r'
+
+
+def test_copied_rows_read_back_unchanged(case, lead):
+    entry = TimelineEvent(
+        case=case,
+        occurred_at=timezone.now(),
+        kind="note_added",
+        summary=AWKWARD,
+        actor=lead.caseworker,
+        actor_agency=lead.agency,
+        agencies=[lead.agency.pk, 7],
+        data={"text": AWKWARD, "id": str(uuid.uuid4()), "count": 2, "flag": True},
+    )
+
+    copy_insert([entry])
+
+    stored = TimelineEvent.objects.get(pk=entry.pk)
+    assert stored.summary == AWKWARD
+    assert stored.agencies == [lead.agency.pk, 7]
+    assert stored.data == entry.data
+    assert stored.actor_id == lead.caseworker.pk
+    assert stored.occurred_at == entry.occurred_at
+
+
+def test_nothing_to_copy_writes_nothing():
+    copy_insert([])
+
+    assert not TimelineEvent.objects.exists()
