@@ -5,6 +5,12 @@ nothing, and that two sweeps racing each other fire each reminder exactly once.
 
 `measure_sweep` runs in the benchmark process; the sweeps themselves run in child processes
 (`python -m benchmarks.sweep due|run|check`) connected to the copy, as Celery workers would be.
+The timed sweep hands its batches of due tasks to a pool of worker processes, one per core, the
+way `notifications.tasks.sweep` hands them to `celery worker` (prefork, one process per core by
+default): the pool is started and connected before the clock starts, as running workers are, and
+the time ends when the last batch has committed. (The Celery path itself is what
+`tests/notifications/test_worker_e2e.py` runs; here the emails each batch queues would make a real
+worker send 231,075 emails in the middle of the measurement.)
 """
 
 import json
@@ -40,10 +46,10 @@ def _copy_database(source: str, target: str) -> float:
     return time.monotonic() - started
 
 
-def _child(command: str, database: str, now: datetime) -> subprocess.Popen[str]:
+def _child(command: str, database: str, now: datetime, *, workers: int = 0) -> subprocess.Popen[str]:
     environment = {**os.environ, "DATABASE_URL": _database_url(database)}
     return subprocess.Popen(  # noqa: S603 - our own module, fixed arguments
-        [sys.executable, "-m", "benchmarks.sweep", command, now.isoformat()],
+        [sys.executable, "-m", "benchmarks.sweep", command, now.isoformat(), str(workers)],
         env=environment,
         stdout=subprocess.PIPE,
         text=True,
@@ -69,7 +75,8 @@ def measure_sweep(*, source: str, log: Callable[[str], None]) -> dict[str, Any]:
         results["copy_seconds"] = round(_copy_database(source, copy), 1)
         results["due"] = _result(_child("due", copy, now))
         log(f"  due at {now:%H:%M:%S}: {results['due']}")
-        results["first"] = _result(_child("run", copy, now))
+        results["workers"] = os.cpu_count() or 1
+        results["first"] = _result(_child("run", copy, now, workers=results["workers"]))
         log(f"  one sweep: {results['first']}")
         results["second"] = _result(_child("run", copy, now))
         log(f"  the same sweep again: {results['second']}")
@@ -140,18 +147,58 @@ def _due(now: datetime) -> dict[str, Any]:
     }
 
 
-def _run(now: datetime) -> dict[str, Any]:
+def _fire_batch(now: str, task_ids: list[str]) -> int:
+    """In a pool process: what `notifications.tasks.fire_task_reminders` does in a Celery worker."""
+    import uuid
+
+    from notifications.reminders import task_reminders_fire
+
+    return task_reminders_fire(
+        task_ids=[uuid.UUID(task_id) for task_id in task_ids], now=datetime.fromisoformat(now)
+    )
+
+
+def _connect() -> int:
+    from django.db import connection
+
+    connection.ensure_connection()
+    return os.getpid()
+
+
+def _run(now: datetime, workers: int) -> dict[str, Any]:
+    from concurrent.futures import Future, ProcessPoolExecutor
+    from multiprocessing import get_context
+
+    from benchmarks.common import setup_django
     from config.celery import app
     from notifications.reminders import reminders_sweep
 
+    pool = None
+    futures: list[Future[int]] = []
+
+    def dispatch(task_ids: list[Any], moment: datetime) -> bool:
+        assert pool is not None
+        futures.append(pool.submit(_fire_batch, moment.isoformat(), [str(task_id) for task_id in task_ids]))
+        return True
+
+    if workers:
+        pool = ProcessPoolExecutor(workers, mp_context=get_context("spawn"), initializer=setup_django)
+        # Every process up and connected before the clock starts, as running Celery workers are.
+        for future in [pool.submit(_connect) for _ in range(workers * 4)]:
+            future.result()
     started = time.monotonic()
-    result = reminders_sweep(now=now)
+    result = reminders_sweep(now=now, dispatch=dispatch if pool else None)
+    by_workers = sum(future.result() for future in futures)
     seconds = time.monotonic() - started
+    if pool:
+        pool.shutdown()
     # The emails the sweep queued for the workers: none run here, so empty the queue.
     purged = app.control.purge()
     return {
         "seconds": round(seconds, 2),
-        "reminders": result.reminders,
+        "reminders": result.reminders + by_workers,
+        "workers": workers,
+        "batches_to_workers": result.task_batches_dispatched,
         "handoffs_expired": result.handoffs_expired,
         "grants_ended": result.grants_ended,
         "digests": result.digests,
@@ -189,9 +236,11 @@ def main() -> None:
     from benchmarks.common import setup_django
 
     setup_django()
-    command, moment = sys.argv[1], datetime.fromisoformat(sys.argv[2])
-    handlers = {"due": _due, "run": _run, "check": _check}
-    print(json.dumps(handlers[command](moment)))
+    command, moment, workers = sys.argv[1], datetime.fromisoformat(sys.argv[2]), int(sys.argv[3])
+    if command == "run":
+        print(json.dumps(_run(moment, workers)))
+    else:
+        print(json.dumps({"due": _due, "check": _check}[command](moment)))
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from agencies.models import Agency, AgencyKind
 from casework.deadlines import offset_to_iso
 from casework.sections import DATA_SECTIONS, Section
+from common.ids import time_ordered_id
 
 
 class CaseStatus(models.TextChoices):
@@ -433,20 +434,33 @@ class TimelineEvent(models.Model):
     """Something that happened on a case. `summary` never carries section content; an entry is
     shown to agencies that may read its section and, when `agencies` is non-empty, only to those."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="timeline")
+    # Time-ordered ids and no index of the case's own (the index below starts with it): the sweep
+    # appends a hundred thousand entries at a time (docs/performance.md).
+    id = models.UUIDField(primary_key=True, default=time_ordered_id, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="timeline", db_index=False)
     occurred_at = models.DateTimeField(db_index=True)
     kind = models.CharField(max_length=40)
     section = models.CharField(max_length=16, choices=Section.choices, default=Section.CORE)
     summary = models.CharField(max_length=300)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
-    actor_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, null=True, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", db_index=False
+    )
+    actor_agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, null=True, related_name="+", db_index=False
+    )
     agencies = ArrayField(models.BigIntegerField(), default=list, blank=True)
     data = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["-occurred_at"]
-        indexes = [models.Index(fields=["case", "-occurred_at"])]
+        indexes = [
+            models.Index(fields=["case", "-occurred_at"]),
+            # Entries without an actor (the sweep's) need no entry in these.
+            models.Index(fields=["actor"], condition=Q(actor__isnull=False), name="timeline_actor"),
+            models.Index(
+                fields=["actor_agency"], condition=Q(actor_agency__isnull=False), name="timeline_actor_agency"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} at {self.occurred_at:%Y-%m-%d %H:%M}"

@@ -9,13 +9,12 @@
 No text stored here may carry a child's name or section content: case number, what, when, link.
 """
 
-import uuid
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
 from casework.models import Case, Consent, Handoff, Task
+from common.ids import time_ordered_id
 
 
 class NotificationKind(models.TextChoices):
@@ -35,16 +34,19 @@ class Reminder(models.Model):
     of one kind apart: hours before the deadline for `task_upcoming`, the escalation number for
     `task_overdue`, days before expiry for `consent_expiring`."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    id = models.UUIDField(primary_key=True, default=time_ordered_id, editable=False)
     kind = models.CharField(max_length=40, choices=NotificationKind.choices)
     step = models.IntegerField(default=0)
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
-    task = models.ForeignKey(Task, on_delete=models.CASCADE, null=True, blank=True, related_name="reminders")
+    # No index of their own on the subjects: each unique constraint below starts with its subject.
+    task = models.ForeignKey(
+        Task, on_delete=models.CASCADE, null=True, blank=True, related_name="reminders", db_index=False
+    )
     consent = models.ForeignKey(
-        Consent, on_delete=models.CASCADE, null=True, blank=True, related_name="reminders"
+        Consent, on_delete=models.CASCADE, null=True, blank=True, related_name="reminders", db_index=False
     )
     handoff = models.ForeignKey(
-        Handoff, on_delete=models.CASCADE, null=True, blank=True, related_name="reminders"
+        Handoff, on_delete=models.CASCADE, null=True, blank=True, related_name="reminders", db_index=False
     )
     due_at = models.DateTimeField()
     fire_at = models.DateTimeField()
@@ -88,16 +90,26 @@ class Notification(models.Model):
     content; the task or handoff it is about is linked so the app shows details under access
     control."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    id = models.UUIDField(primary_key=True, default=time_ordered_id, editable=False)
+    # Indexes on the recipient and the reminder come from the indexes and the unique constraint
+    # below that start with them; the mostly empty handoff and digest links have partial ones.
+    # Every index costs each of the sweep's hundred thousand inserts (docs/performance.md).
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", db_index=False
     )
     kind = models.CharField(max_length=40)
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
     task = models.ForeignKey(Task, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
-    handoff = models.ForeignKey(Handoff, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    handoff = models.ForeignKey(
+        Handoff, on_delete=models.CASCADE, null=True, blank=True, related_name="+", db_index=False
+    )
     reminder = models.ForeignKey(
-        Reminder, on_delete=models.CASCADE, null=True, blank=True, related_name="notifications"
+        Reminder,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notifications",
+        db_index=False,
     )
     message = models.CharField(max_length=500)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -105,7 +117,12 @@ class Notification(models.Model):
     # Set for recipients who take a daily digest; cleared when the digest is built.
     awaits_digest = models.BooleanField(default=False)
     digest = models.ForeignKey(
-        "EmailDelivery", on_delete=models.SET_NULL, null=True, blank=True, related_name="digest_notifications"
+        "EmailDelivery",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="digest_notifications",
+        db_index=False,
     )
 
     class Meta:
@@ -129,6 +146,8 @@ class Notification(models.Model):
             models.Index(
                 fields=["recipient"], condition=Q(awaits_digest=True), name="notification_awaits_digest"
             ),
+            models.Index(fields=["handoff"], condition=Q(handoff__isnull=False), name="notification_handoff"),
+            models.Index(fields=["digest"], condition=Q(digest__isnull=False), name="notification_digest"),
         ]
 
     def __str__(self) -> str:
@@ -174,7 +193,7 @@ class EmailDelivery(models.Model):
     while holding the lock, and marks the row sent in the same transaction. `next_attempt_at` is
     when the relay should (re)publish the row if no worker has finished it by then."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    id = models.UUIDField(primary_key=True, default=time_ordered_id, editable=False)
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=10, choices=DeliveryKind.choices)
     notification = models.OneToOneField(

@@ -10,16 +10,20 @@ for (subject, kind, step, deadline) already exists. So:
 * reassigning changes who the next reminder goes to, because recipients are chosen at firing;
 * two sweeps at once cannot double a reminder: subjects are locked with SKIP LOCKED and the
   unique constraint is the backstop;
-* a sweep that missed ticks (worker down) fires only the latest point, not a burst of stale ones.
+* a sweep that missed ticks (worker down) fires only the latest point, not a burst of stale ones;
+* a backlog is fired in batches of tasks, one transaction each; given a `dispatch`, the sweep
+  hands every batch but one to it (the Celery task sends them to all workers) and fires the rest
+  itself, so a hundred thousand due reminders take all the machine's cores, not one.
 """
 
 import logging
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -67,8 +71,6 @@ from notifications.services import (
 logger = logging.getLogger(__name__)
 
 GRANT_BATCH = 500
-# Tasks whose reminders one transaction fires.
-TASK_BATCH = 500
 
 
 @dataclass(frozen=True)
@@ -83,17 +85,33 @@ class Point:
 @dataclass
 class SweepResult:
     reminders: int = 0
+    task_batches_dispatched: int = 0
     handoffs_expired: int = 0
     grants_ended: int = 0
     digests: int = 0
 
 
-def reminders_sweep(*, now: datetime | None = None) -> SweepResult:
+# Hands a batch of task ids, to be fired at `now` with `task_reminders_fire`, to another process;
+# False when it could not (the sweep then fires the batch itself).
+Dispatch = Callable[[list[uuid.UUID], datetime], bool]
+
+
+def reminders_sweep(*, now: datetime | None = None, dispatch: Dispatch | None = None) -> SweepResult:
     """Fire every reminder that has come due by `now`, end expired grants and build the daily
-    digests. Safe to run in several processes at once and to run late."""
+    digests. Safe to run in several processes at once and to run late. With `dispatch`, batches
+    of due tasks beyond the first are handed to it and counted in `task_batches_dispatched`,
+    not in `reminders`."""
     now = now or timezone.now()
     result = SweepResult()
-    result.reminders += _sweep_tasks(now=now)
+    batches = due_task_batches(now=now)
+    kept = batches[:1]
+    for batch in batches[1:]:
+        if dispatch is not None and dispatch(batch, now):
+            result.task_batches_dispatched += 1
+        else:
+            dispatch = None  # refused once (broker down): fire the rest here, without waiting on it
+            kept.append(batch)
+    result.reminders += sum(task_reminders_fire(task_ids=batch, now=now) for batch in kept)
     result.reminders += _sweep_consents(now=now)
     for handoff_id in _handoffs_needing_action(now=now):
         reminded, expired = _fire_handoff(handoff_id=handoff_id, now=now)
@@ -158,12 +176,14 @@ def task_points(*, due_at: datetime, now: datetime) -> list[Point]:
     ]
 
 
-def _sweep_tasks(*, now: datetime) -> int:
+def due_task_batches(*, now: datetime) -> list[list[uuid.UUID]]:
+    """The open tasks with a reminder point passed by `now` and not yet fired, in batches of
+    BRIDGE_REMINDER_TASK_BATCH for `task_reminders_fire`."""
     horizon = now + timedelta(hours=max(settings.BRIDGE_REMINDER_OFFSETS_HOURS, default=0))
     open_tasks = Task.objects.filter(status=TaskStatus.OPEN, due_at__lte=horizon)
     candidates = list(open_tasks.values_list("pk", "due_at"))
     if not candidates:
-        return 0
+        return []
     interval = timedelta(hours=settings.BRIDGE_OVERDUE_ESCALATION_HOURS)
     fired = set(
         Reminder.objects.filter(task__in=open_tasks, due_at=F("task__due_at"))
@@ -177,10 +197,8 @@ def _sweep_tasks(*, now: datetime) -> int:
             (task_id, point.kind, point.step) not in fired for point in task_points(due_at=due_at, now=now)
         )
     ]
-    return sum(
-        _fire_tasks(task_ids=due[start : start + TASK_BATCH], now=now)
-        for start in range(0, len(due), TASK_BATCH)
-    )
+    size = max(1, settings.BRIDGE_REMINDER_TASK_BATCH)
+    return [due[start : start + size] for start in range(0, len(due), size)]
 
 
 def _task_noun(task: Task) -> str:
@@ -203,21 +221,40 @@ def _task_message(*, task: Task, point: Point, now: datetime) -> str:
     )
 
 
-def _fire_tasks(*, task_ids: list[uuid.UUID], now: datetime) -> int:
-    """Fire the current reminders of a batch of tasks in one transaction. Tasks another sweep
-    holds are skipped (that sweep fires them) and a reminder any sweep already fired is left
-    alone (unique constraint), so nothing goes out twice however many sweeps run. Inserts,
-    notifications, emails and timeline entries are written a batch at a time: one transaction per
-    reminder could not keep up with a backlog of a hundred thousand (docs/performance.md)."""
+# What firing a task's reminders reads of it, its case and its assignee (recipients, messages,
+# links); the rest of the rows would only be built into objects and thrown away.
+_FIRING_FIELDS = (
+    "id",
+    "due_at",
+    "priority",
+    "owner_agency_id",
+    "case__id",
+    "case__number",
+    "assignee__id",
+    "assignee__is_active",
+    "assignee__agency_id",
+    "assignee__role",
+    "assignee__email",
+)
+
+
+def task_reminders_fire(*, task_ids: list[uuid.UUID], now: datetime) -> int:
+    """Fire the reminders of these tasks current at `now` (a batch from `due_task_batches`), in
+    one transaction; returns how many fired. Tasks another sweep holds are skipped (that sweep
+    fires them) and a reminder any sweep already fired is left alone (unique constraint), so
+    nothing goes out twice however many sweeps and workers run. Inserts, notifications, emails and
+    timeline entries are written a batch at a time: one transaction per reminder could not keep
+    up with a backlog of a hundred thousand (docs/performance.md)."""
     with transaction.atomic():
         tasks = list(
             Task.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("case", "assignee")
+            .only(*_FIRING_FIELDS)
             .filter(pk__in=task_ids, status=TaskStatus.OPEN)
             .order_by("pk")
         )
         wanted = [
-            (task, point, _reminder(point=point, case=task.case, due_at=task.due_at, task=task))
+            (task, point, _reminder(point=point, task=task))
             for task in tasks
             for point in task_points(due_at=task.due_at, now=now)
         ]
@@ -248,6 +285,7 @@ def _fire_tasks(*, task_ids: list[uuid.UUID], now: datetime) -> int:
             [
                 _reminder_entry(
                     now=now,
+                    case=task.case,
                     reminder=reminder,
                     notifications=notifications,
                     agency_id=task.owner_agency_id,
@@ -267,21 +305,44 @@ def _fire_tasks(*, task_ids: list[uuid.UUID], now: datetime) -> int:
         return len(fired)
 
 
-def _reminder(*, point: Point, case: Case, due_at: datetime, task: Task) -> Reminder:
+def _reminder(*, point: Point, task: Task) -> Reminder:
     return Reminder(
-        kind=point.kind, step=point.step, case=case, due_at=due_at, fire_at=point.fire_at, task=task
+        kind=point.kind,
+        step=point.step,
+        case_id=task.case_id,
+        due_at=task.due_at,
+        fire_at=point.fire_at,
+        task_id=task.pk,
     )
 
 
 def _claim_many(reminders: list[Reminder]) -> set[uuid.UUID]:
-    """Insert the reminder rows no sweep has fired yet, and return the ids of those inserted (a
-    row the unique constraint turned away keeps an id that exists nowhere)."""
+    """Insert the task reminder rows no sweep has fired yet, in one statement, and return the ids
+    of those inserted (a row the unique constraint turned away keeps an id that exists nowhere)."""
     if not reminders:
         return set()
-    Reminder.objects.bulk_create(reminders, ignore_conflicts=True)
-    return set(
-        Reminder.objects.filter(pk__in=[reminder.pk for reminder in reminders]).values_list("pk", flat=True)
-    )
+    created_at = timezone.now()
+    for reminder in reminders:
+        reminder.created_at = created_at
+    meta = Reminder._meta
+    field = {model_field.name: model_field for model_field in meta.concrete_fields}
+    columns = ("id", "kind", "step", "case", "task", "due_at", "fire_at")
+    types = ("uuid", "text", "integer", "uuid", "uuid", "timestamptz", "timestamptz")
+    names = ", ".join(f'"{field[name].column}"' for name in columns)
+    arrays = ", ".join(f"%s::{type_}[]" for type_ in types)
+    created = f'"{field["created_at"].column}"'
+    # Names from the model's own metadata; every value is a parameter.
+    statement = f'INSERT INTO "{meta.db_table}" ({names}, {created}) SELECT *, %s FROM unnest({arrays}) '  # noqa: S608
+    statement += f'ON CONFLICT DO NOTHING RETURNING "{meta.pk.column}"'
+    with connection.cursor() as cursor:
+        cursor.execute(
+            statement,
+            [
+                created_at,
+                *([getattr(reminder, field[name].attname) for reminder in reminders] for name in columns),
+            ],
+        )
+        return {row[0] for row in cursor.fetchall()}
 
 
 def _point_label(point: Point) -> str:
@@ -314,6 +375,7 @@ def _deliver_reminder(
         reminder=reminder,
     )
     entry = _reminder_entry(
+        case=reminder.case,
         reminder=reminder,
         notifications=notifications,
         agency_id=agency_id,
@@ -328,6 +390,7 @@ def _deliver_reminder(
 
 def _reminder_entry(
     *,
+    case: Case,
     reminder: Reminder,
     notifications: list[Notification],
     agency_id: int,
@@ -342,7 +405,7 @@ def _reminder_entry(
             "Reminder %s (%s) has nobody to go to in agency %s.", reminder.pk, reminder.kind, agency_id
         )
     return timeline_entry(
-        case=reminder.case,
+        case=case,
         kind=timeline_kind,
         summary=summary.format(people=_people(len(notifications))),
         actor=None,

@@ -1,22 +1,54 @@
 """Celery tasks: thin wrappers that take ids and call one service. Each is safe to run twice."""
 
+import logging
+import uuid
 from collections import Counter
+from datetime import datetime
 
 from celery import shared_task
+from django.conf import settings
+from kombu.exceptions import KombuError
+from redis.exceptions import RedisError
 
-from notifications.reminders import reminders_sweep
+from notifications.reminders import reminders_sweep, task_reminders_fire
 from notifications.services import DELIVER_TASK, delivery_send, outbox_relay
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task(name="notifications.tasks.sweep")
 def sweep() -> dict[str, int]:
-    result = reminders_sweep()
+    result = reminders_sweep(dispatch=_send_to_workers)
     return {
         "reminders": result.reminders,
+        "task_batches_dispatched": result.task_batches_dispatched,
         "handoffs_expired": result.handoffs_expired,
         "grants_ended": result.grants_ended,
         "digests": result.digests,
     }
+
+
+def _send_to_workers(task_ids: list[uuid.UUID], now: datetime) -> bool:
+    # A batch still queued at the next tick is planned again by that tick, so it may expire then;
+    # if the broker is unreachable the sweep fires the batch itself.
+    try:
+        fire_task_reminders.apply_async(
+            args=(now.isoformat(), *(str(task_id) for task_id in task_ids)),
+            expires=float(settings.BRIDGE_REMINDER_SWEEP_SECONDS),
+            retry=False,
+        )
+    except (KombuError, RedisError, OSError) as error:
+        logger.warning("Broker unavailable; the sweep fires the reminders itself: %s", error)
+        return False
+    return True
+
+
+@shared_task(name="notifications.tasks.fire_task_reminders")
+def fire_task_reminders(now: str, *task_ids: str) -> int:
+    """One batch of a sweep's due tasks (`reminders_sweep` with `dispatch`)."""
+    return task_reminders_fire(
+        task_ids=[uuid.UUID(task_id) for task_id in task_ids], now=datetime.fromisoformat(now)
+    )
 
 
 @shared_task(name=DELIVER_TASK)

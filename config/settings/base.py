@@ -243,6 +243,9 @@ BRIDGE_REMINDER_OFFSETS_HOURS = env.list("BRIDGE_REMINDER_OFFSETS_HOURS", cast=i
 BRIDGE_OVERDUE_ESCALATION_HOURS = env.int("BRIDGE_OVERDUE_ESCALATION_HOURS", default=24)
 BRIDGE_CONSENT_REMINDER_DAYS = env.int("BRIDGE_CONSENT_REMINDER_DAYS", default=14)
 BRIDGE_HANDOFF_REMINDER_BEFORE_HOURS = env.int("BRIDGE_HANDOFF_REMINDER_BEFORE_HOURS", default=1)
+# Due tasks whose reminders fire in one transaction; the beat sweep hands every batch but the
+# first to the Celery workers, so a large backlog runs on all of them (docs/performance.md).
+BRIDGE_REMINDER_TASK_BATCH = env.int("BRIDGE_REMINDER_TASK_BATCH", default=500)
 # An unanswered handoff escalates at its respond_by and goes back to the sender this much later.
 BRIDGE_HANDOFF_EXPIRY_GRACE_HOURS = env.int("BRIDGE_HANDOFF_EXPIRY_GRACE_HOURS", default=2)
 # Local hour after which the daily digest of the day is built for users who chose it.

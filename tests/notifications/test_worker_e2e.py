@@ -7,12 +7,13 @@ import time
 from datetime import timedelta
 
 import pytest
+from celery import current_app
 from django.utils import timezone
 
 from casework.models import IdentitySection, LocationSection
 from casework.services.handoffs import handoff_create
 from casework.services.tasks import task_create
-from notifications.models import DeliveryStatus, EmailDelivery
+from notifications.models import DeliveryStatus, EmailDelivery, Reminder
 from notifications.reminders import reminders_sweep
 from notifications.services import outbox_relay
 from tests.factories import in_hours
@@ -53,6 +54,40 @@ def test_reminders_arrive_at_each_offset_and_escalations_reach_supervisors(celer
     time.sleep(1)
     assert len(smtp.messages()) == 6
     assert set(EmailDelivery.objects.values_list("status", flat=True)) == {DeliveryStatus.SENT}
+
+
+def test_the_beat_sweep_spreads_a_backlog_over_the_workers_and_fires_each_reminder_once(
+    celery_processes, smtp, case, lead, settings
+):
+    worker = celery_processes.worker(redis_url=settings.REDIS_URL, BRIDGE_REMINDER_TASK_BATCH="2")
+    for n in range(7):
+        task_create(
+            actor=lead.caseworker,
+            case=case,
+            title=f"Visit {n}",
+            due_at=in_hours(0.5),
+            assignee=lead.caseworker,
+        )
+
+    current_app.send_task("notifications.tasks.sweep")  # what beat sends every tick
+
+    assert len(smtp.wait_for(7)) == 7
+    wait_until(
+        lambda: worker.log().count("notifications.tasks.fire_task_reminders[") == 6,
+        timeout=30,
+        message="three batches received and run by the workers",
+    )
+    assert "'reminders': 2, 'task_batches_dispatched': 3" in worker.log()
+    assert sorted(
+        re.findall(r"fire_task_reminders\[[0-9a-f-]+\] succeeded in [0-9.]+s: (\d)", worker.log())
+    ) == [
+        "1",
+        "2",
+        "2",
+    ]
+    time.sleep(1)
+    assert len(smtp.messages()) == 7
+    assert Reminder.objects.count() == 7
 
 
 def test_killing_the_worker_mid_delivery_loses_nothing_and_sends_nothing_twice(
