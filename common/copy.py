@@ -10,6 +10,7 @@ from datetime import date, datetime
 from django.db import connection, models
 from django.utils import timezone
 
+_UNSET = object()
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
@@ -64,13 +65,21 @@ def copy_insert(instances: Sequence[models.Model]) -> None:
     for instance in instances:
         for attname in stamped:
             setattr(instance, attname, now)
-    now_text = copy_text(now)
-    columns_of = [(model_field.attname, model_field.attname in stamped) for model_field in fields]
-    lines = [
-        "\t".join([now_text if is_stamp else copy_text(values[attname]) for attname, is_stamp in columns_of])
-        + "\n"
-        for values in (instance.__dict__ for instance in instances)
-    ]
+    attnames = [model_field.attname for model_field in fields]
+    # Rows written together repeat most values (one notice's case, message and email body for
+    # each recipient; the batch's timestamp; the same empty values), as the very same objects:
+    # a column reuses its last text while the value is the same object.
+    last_values: list[object] = [_UNSET] * len(attnames)
+    last_texts = [""] * len(attnames)
+    lines = []
+    for instance in instances:
+        values = instance.__dict__
+        for index, attname in enumerate(attnames):
+            value = values[attname]
+            if value is not last_values[index]:
+                last_values[index] = value
+                last_texts[index] = copy_text(value)
+        lines.append("\t".join(last_texts) + "\n")
     columns = ", ".join(f'"{model_field.column}"' for model_field in fields)
     statement = f'COPY "{model._meta.db_table}" ({columns}) FROM STDIN'
     with connection.cursor() as cursor, cursor.copy(statement) as copy:
