@@ -39,3 +39,42 @@ def test_nothing_to_copy_writes_nothing():
     copy_insert([])
 
     assert not TimelineEvent.objects.exists()
+
+
+def test_rows_sharing_and_not_sharing_values_each_keep_their_own(case, lead):
+    shared_summary, shared_data = "Same text", {"same": True}
+    entries = [
+        TimelineEvent(
+            case=case,
+            occurred_at=timezone.now(),
+            kind="note_added",
+            summary=summary,
+            actor=None,
+            agencies=[lead.agency.pk],
+            data=data,
+        )
+        for summary, data in (
+            (shared_summary, shared_data),
+            ("Other text", {"same": False}),
+            (shared_summary, shared_data),
+        )
+    ]
+
+    copy_insert(entries)
+
+    stored = {entry.pk: entry for entry in TimelineEvent.objects.filter(pk__in=[e.pk for e in entries])}
+    assert [(stored[e.pk].summary, stored[e.pk].data) for e in entries] == [
+        ("Same text", {"same": True}),
+        ("Other text", {"same": False}),
+        ("Same text", {"same": True}),
+    ]
+
+
+def test_bulk_written_rows_get_ids_in_the_order_they_were_made(case):
+    entries = [
+        TimelineEvent(case=case, occurred_at=timezone.now(), kind="note_added", summary=str(n))
+        for n in range(50)
+    ]
+
+    assert [entry.pk for entry in entries] == sorted(entry.pk for entry in entries)
+    assert {entry.pk.version for entry in entries} == {7}
