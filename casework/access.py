@@ -17,9 +17,15 @@ exist, so nobody can probe for a child's existence.
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import cache
+from typing import Any
 
 from django.contrib.auth.models import Permission
-from django.db.models import BooleanField, Exists, OuterRef, Q, QuerySet, Subquery, Value
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import BooleanField, Expression, F, Field, Model, Q, QuerySet
+from django.db.models.sql.compiler import SQLCompiler
 from django.utils import timezone
 
 from agencies.models import Agency, Role, User
@@ -61,60 +67,152 @@ def active_grant_filter(*, prefix: str = "") -> Q:
     )
 
 
-def case_permission_id(codename: str) -> Subquery:
-    """The id of one of the case permissions (`view_case`, `work_on_case`), as a subquery."""
-    return Subquery(
-        Permission.objects.filter(
-            codename=codename, content_type__app_label="casework", content_type__model="case"
-        )
-        .order_by()
-        .values("pk")
-    )
+# --- which cases: SQL written once ------------------------------------------------------------
+#
+# Visibility used to be built from `Exists(...)` querysets on every call. The database answers in
+# well under a millisecond, but building and compiling those nested querysets cost several times
+# that on each request (docs/performance.md), so the same SQL is written out here once, with table
+# and column names taken from the models, and spliced into any query by `CaseVisible`.
+
+
+def _table(model: type[Model]) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _column(model: type[Model], name: str) -> str:
+    field = model._meta.get_field(name)
+    assert isinstance(field, Field)
+    assert field.column is not None
+    return connection.ops.quote_name(field.column)
+
+
+@dataclass(frozen=True)
+class _VisibilitySql:
+    """`{case}` stands for the outer query's case column, `%s` for parameters, in this order:
+    `takes_part` (agency id, then the permission's codename, app label, model), `works_on`
+    (user id, then the permission's, then user id and agency id for the task)."""
+
+    takes_part: str
+    works_on: str
 
 
 # The group and permission are uncorrelated subqueries, which PostgreSQL evaluates once per query
 # (InitPlan) and compares by equality in the permission table's own index. Joining the group,
 # agency, permission and content-type tables instead hid from the planner how many cases an
 # agency takes part in, so it read every one of a large agency's cases and sorted them to return
-# the newest 50 (docs/performance.md).
-def agency_takes_part(*, agency_id: int, case_ref: str = "pk") -> Exists:
-    return Exists(
-        CaseGroupObjectPermission.objects.filter(
-            content_object=OuterRef(case_ref),
-            group_id=Subquery(Agency.objects.filter(pk=agency_id).order_by().values("group_id")),
-            permission_id=case_permission_id(VIEW_CASE),
-        )
+# the newest 50 (docs/performance.md). Their ids are looked up by the database on every query,
+# never cached here: a flushed or reloaded database gives them new ids. Only table and column names
+# from the models are spliced into the text (hence the noqa: S608); every value is a parameter.
+@cache
+def _visibility_sql() -> _VisibilitySql:
+    permission_id = (
+        f"(SELECT access_permission.{_column(Permission, 'id')} "  # noqa: S608
+        f"FROM {_table(Permission)} access_permission "
+        f"JOIN {_table(ContentType)} access_content_type "
+        f"ON access_content_type.{_column(ContentType, 'id')} "
+        f"= access_permission.{_column(Permission, 'content_type')} "
+        f"WHERE access_permission.{_column(Permission, 'codename')} = %s "
+        f"AND access_content_type.{_column(ContentType, 'app_label')} = %s "
+        f"AND access_content_type.{_column(ContentType, 'model')} = %s)"
     )
-
-
-def _on_case_team(*, user: User, case_ref: str = "pk") -> Exists:
-    return Exists(
-        CaseUserObjectPermission.objects.filter(
-            content_object=OuterRef(case_ref),
-            user_id=user.pk,
-            permission_id=case_permission_id(WORK_ON_CASE),
-        )
+    group, user, task = CaseGroupObjectPermission, CaseUserObjectPermission, Task
+    takes_part = (
+        f"EXISTS (SELECT 1 FROM {_table(group)} access_group_permission "  # noqa: S608
+        f"WHERE access_group_permission.{_column(group, 'content_object')} = {{case}} "
+        f"AND access_group_permission.{_column(group, 'group')} = ("
+        f"SELECT access_agency.{_column(Agency, 'group')} FROM {_table(Agency)} access_agency "
+        f"WHERE access_agency.{_column(Agency, 'id')} = %s) "
+        f"AND access_group_permission.{_column(group, 'permission')} = {permission_id})"
     )
-
-
-def _holds_task(*, user: User, case_ref: str = "pk") -> Exists:
-    return Exists(
-        Task.objects.filter(case_id=OuterRef(case_ref), assignee_id=user.pk, owner_agency_id=user.agency_id)
+    works_on = (
+        f"(EXISTS (SELECT 1 FROM {_table(user)} access_user_permission "  # noqa: S608
+        f"WHERE access_user_permission.{_column(user, 'content_object')} = {{case}} "
+        f"AND access_user_permission.{_column(user, 'user')} = %s "
+        f"AND access_user_permission.{_column(user, 'permission')} = {permission_id}) "
+        f"OR EXISTS (SELECT 1 FROM {_table(task)} access_task "
+        f"WHERE access_task.{_column(task, 'case')} = {{case}} "
+        f"AND access_task.{_column(task, 'assignee')} = %s "
+        f"AND access_task.{_column(task, 'owner_agency')} = %s))"
     )
+    return _VisibilitySql(takes_part=takes_part, works_on=works_on)
+
+
+class _RowCondition(Expression):
+    """A condition written out as SQL about columns of the outer query's row, named by `refs`
+    (placeholder in the SQL: field of the outer query). Each is resolved as an `F()` like any
+    other column, so the condition keeps pointing at the right table when its query becomes a
+    subquery and is relabeled: Django's `resolve_expression` and `relabeled_clone` reach the
+    columns through the source expressions."""
+
+    conditional = True
+    output_field = BooleanField()
+
+    def __init__(self, **refs: str) -> None:
+        super().__init__()
+        self.refs: dict[str, Any] = {name: F(field) for name, field in refs.items()}
+
+    def get_source_expressions(self) -> list[Any]:
+        return list(self.refs.values())
+
+    def set_source_expressions(self, exprs: Any) -> None:
+        self.refs = dict(zip(self.refs, exprs, strict=True))
+
+    def as_sql(self, compiler: SQLCompiler, connection: BaseDatabaseWrapper) -> tuple[str, list[Any]]:
+        columns = {}
+        for name, column in self.refs.items():
+            columns[name], params = compiler.compile(column)
+            assert not params, "refs name columns, which take no parameters"
+        return self.condition(columns)
+
+    def condition(self, columns: dict[str, str]) -> tuple[str, list[Any]]:
+        raise NotImplementedError
+
+
+def _case_visible(case_sql: str, *, agency_id: int, worker_id: int | None) -> tuple[str, list[Any]]:
+    sql = _visibility_sql()
+    permission = [Case._meta.app_label, Case._meta.model_name]
+    params: list[Any] = [agency_id, VIEW_CASE, *permission]
+    if worker_id is None:
+        return sql.takes_part.format(case=case_sql), params
+    params += [worker_id, WORK_ON_CASE, *permission, worker_id, agency_id]
+    return f"({sql.takes_part.format(case=case_sql)} AND {sql.works_on.format(case=case_sql)})", params
+
+
+class CaseVisible(_RowCondition):
+    """True for the rows whose case (`case_ref`: `"pk"` on cases, `"case_id"` on tasks and
+    handoffs) the agency takes part in (its group holds `view_case`) and, with `worker_id`, on
+    which that member of the agency also works: on the case team (holds `work_on_case`) or
+    assigned a task the agency owns."""
+
+    def __init__(self, case_ref: str = "pk", *, agency_id: int, worker_id: int | None = None) -> None:
+        super().__init__(case=case_ref)
+        self.agency_id = agency_id
+        self.worker_id = worker_id
+
+    def __repr__(self) -> str:
+        return f"CaseVisible({self.refs['case']!r}, agency_id={self.agency_id}, worker_id={self.worker_id})"
+
+    def condition(self, columns: dict[str, str]) -> tuple[str, list[Any]]:
+        return _case_visible(columns["case"], agency_id=self.agency_id, worker_id=self.worker_id)
+
+
+def _worker_id(user: User) -> int | None:
+    """Whose own work limits the cases a user sees: a caseworker's. Liaisons and supervisors see
+    every case their agency takes part in."""
+    return None if user.role in LIAISON_ROLES else user.pk
+
+
+def agency_takes_part(*, agency_id: int, case_ref: str = "pk") -> CaseVisible:
+    return CaseVisible(case_ref, agency_id=agency_id)
 
 
 def case_visibility_filter(*, user: User, case_ref: str = "pk") -> Q:
     """A filter over any queryset with a reference to a case (`case_ref`) that keeps the rows on
-    cases this user may see. One indexed `Exists` per rule, whatever the data size."""
+    cases this user may see. One indexed `EXISTS` per rule, whatever the data size."""
     if not works_on_cases(user):
         return Q(pk__in=[])
     assert user.agency_id is not None
-    takes_part = agency_takes_part(agency_id=user.agency_id, case_ref=case_ref)
-    if user.role in LIAISON_ROLES:
-        return Q(takes_part)
-    return Q(takes_part) & (
-        Q(_on_case_team(user=user, case_ref=case_ref)) | Q(_holds_task(user=user, case_ref=case_ref))
-    )
+    return Q(CaseVisible(case_ref, agency_id=user.agency_id, worker_id=_worker_id(user)))
 
 
 def cases_visible_to(*, user: User) -> QuerySet[Case]:
@@ -221,23 +319,47 @@ def active_break_glass_filter(*, user: User) -> Q:
     return Q(opened_by_id=user.pk, agency_id=user.agency_id, expires_at__gt=timezone.now())
 
 
+# Every section readable on the cases through an active grant (`active_grant_filter`) or the user's
+# active break-glass openings (`active_break_glass_filter`), in one statement written out once: the
+# ORM's `.union()` of two querysets cost several times the query itself to build and compile. One
+# case (a case page) is matched with `=`, which PostgreSQL plans faster than `= ANY(array)`.
+@cache
+def _readable_sections_sql(*, many: bool) -> str:
+    grant, opening = SectionGrant, BreakGlass
+    matches = "= ANY(%s::uuid[])" if many else "= %s"
+    return (
+        f"SELECT {_column(grant, 'case')}, {_column(grant, 'section')}, false FROM {_table(grant)} "  # noqa: S608
+        f"WHERE {_column(grant, 'case')} {matches} AND {_column(grant, 'agency')} = %s "
+        f"AND {_column(grant, 'ended_at')} IS NULL "
+        f"AND ({_column(grant, 'expires_at')} IS NULL OR {_column(grant, 'expires_at')} > %s) "
+        "UNION ALL "
+        f"SELECT {_column(opening, 'case')}, {_column(opening, 'section')}, true FROM {_table(opening)} "
+        f"WHERE {_column(opening, 'case')} {matches} AND {_column(opening, 'opened_by')} = %s "
+        f"AND {_column(opening, 'agency')} = %s AND {_column(opening, 'expires_at')} > %s"
+    )
+
+
+def _readable_rows(*, user: User, case_ids: list[uuid.UUID]) -> list[tuple[uuid.UUID, str, bool]]:
+    """(case id, section, read through break-glass) for each active grant of the user's agency
+    and each active break-glass opening of the user for that agency on these cases."""
+    if not case_ids:
+        return []
+    many = len(case_ids) > 1
+    cases: uuid.UUID | list[uuid.UUID] = case_ids if many else case_ids[0]
+    now = timezone.now()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _readable_sections_sql(many=many),
+            [cases, user.agency_id, now, cases, user.pk, user.agency_id, now],
+        )
+        return cursor.fetchall()
+
+
 def _readable_sections(*, user: User, case: Case) -> tuple[frozenset[str], frozenset[str]]:
     """(readable sections, those readable only through break-glass), in one query."""
-    granted = (
-        SectionGrant.objects.filter(active_grant_filter(), case=case, agency=user.agency)
-        .annotate(via_break_glass=Value(False, output_field=BooleanField()))
-        .values_list("section", "via_break_glass")
-        .order_by()
-    )
-    opened = (
-        BreakGlass.objects.filter(active_break_glass_filter(user=user), case=case)
-        .annotate(via_break_glass=Value(True, output_field=BooleanField()))
-        .values_list("section", "via_break_glass")
-        .order_by()
-    )
-    rows = list(granted.union(opened))
-    by_grant = {section for section, via_break_glass in rows if not via_break_glass}
-    by_break_glass = {section for section, via_break_glass in rows if via_break_glass} - by_grant
+    rows = _readable_rows(user=user, case_ids=[case.pk])
+    by_grant = {section for _, section, via_break_glass in rows if not via_break_glass}
+    by_break_glass = {section for _, section, via_break_glass in rows if via_break_glass} - by_grant
     return frozenset({Section.CORE.value, *by_grant, *by_break_glass}), frozenset(by_break_glass)
 
 
@@ -249,12 +371,17 @@ def _access(*, user: User, case: Case) -> CaseAccess:
 def get_case_access(*, user: User, case_id: object, lock: bool = False) -> CaseAccess:
     """The case with this id as this user may see it, or `NotFound`. With `lock`, the case row is
     locked for the rest of the caller's transaction."""
-    queryset = cases_visible_to(user=user).select_related("lead_agency")
+    # One filter call and `get` (which drops the cases' default ordering): on a page that reads
+    # one case, building and compiling the query costs more than the database takes to run it.
+    queryset = Case.objects.select_related("lead_agency").filter(
+        case_visibility_filter(user=user), pk=_parse_id(case_id)
+    )
     if lock:
         queryset = queryset.select_for_update(of=("self",))
-    case = queryset.filter(pk=_parse_id(case_id)).first()
-    if case is None:
-        raise NotFound()
+    try:
+        case = queryset.get()
+    except Case.DoesNotExist as error:
+        raise NotFound() from error
     return _access(user=user, case=case)
 
 
@@ -268,22 +395,48 @@ def case_access(*, user: User, case: Case) -> CaseAccess:
 def readable_sections_by_case(*, user: User, case_ids: list[uuid.UUID]) -> dict[uuid.UUID, frozenset[str]]:
     """Readable sections for many visible cases in one query (list pages)."""
     by_case: dict[uuid.UUID, set[str]] = defaultdict(lambda: {Section.CORE.value})
-    granted = (
-        SectionGrant.objects.filter(active_grant_filter(), case_id__in=case_ids, agency=user.agency)
-        .values_list("case_id", "section")
-        .order_by()
-    )
-    opened = (
-        BreakGlass.objects.filter(active_break_glass_filter(user=user), case_id__in=case_ids)
-        .values_list("case_id", "section")
-        .order_by()
-    )
-    for case_id, section in granted.union(opened):
+    for case_id, section, _ in _readable_rows(user=user, case_ids=case_ids):
         by_case[case_id].add(section)
     return {case_id: frozenset(by_case[case_id]) for case_id in case_ids}
 
 
 # --- things on a case ------------------------------------------------------------------------
+
+
+@cache
+def _offered_sql() -> str:
+    handoff = Handoff
+    return (
+        f"EXISTS (SELECT 1 FROM {_table(handoff)} access_handoff "  # noqa: S608
+        f"WHERE access_handoff.{_column(handoff, 'task')} = {{task}} "
+        f"AND access_handoff.{_column(handoff, 'to_agency')} = %s "
+        f"AND access_handoff.{_column(handoff, 'status')} = %s "
+        f"AND access_handoff.{_column(handoff, 'kind')} = %s)"
+    )
+
+
+class _TaskVisible(_RowCondition):
+    """True for the agency's own tasks on cases visible to the user (`CaseVisible`'s rule) and,
+    with `offered`, for tasks another agency offers it in a pending handoff. One expression rather
+    than three filters: building and compiling each filter cost more than the database took."""
+
+    def __init__(self, *, agency_id: int, worker_id: int | None, offered: bool) -> None:
+        super().__init__(case="case_id", owner="owner_agency_id", task="pk")
+        self.agency_id = agency_id
+        self.worker_id = worker_id
+        self.offered = offered
+
+    def __repr__(self) -> str:
+        return f"_TaskVisible(agency_id={self.agency_id}, worker_id={self.worker_id}, offered={self.offered})"
+
+    def condition(self, columns: dict[str, str]) -> tuple[str, list[Any]]:
+        case_sql, params = _case_visible(columns["case"], agency_id=self.agency_id, worker_id=self.worker_id)
+        owned = f"({columns['owner']} = %s AND {case_sql})"
+        params = [self.agency_id, *params]
+        if not self.offered:
+            return owned, params
+        params += [self.agency_id, HandoffStatus.PENDING.value, HandoffKind.TASK.value]
+        return f"({owned} OR {_offered_sql().format(task=columns['task'])})", params
 
 
 def tasks_visible_to(*, user: User) -> QuerySet[Task]:
@@ -292,18 +445,11 @@ def tasks_visible_to(*, user: User) -> QuerySet[Task]:
     handoff, so they can decide on it, even before their agency takes part in the case."""
     if not works_on_cases(user):
         return Task.objects.none()
-    owned = case_visibility_filter(user=user, case_ref="case_id") & Q(owner_agency_id=user.agency_id)
-    if user.role not in LIAISON_ROLES:
-        return Task.objects.filter(owned)
-    offered = Exists(
-        Handoff.objects.filter(
-            task_id=OuterRef("pk"),
-            to_agency_id=user.agency_id,
-            status=HandoffStatus.PENDING,
-            kind=HandoffKind.TASK,
-        )
+    assert user.agency_id is not None
+    visible = _TaskVisible(
+        agency_id=user.agency_id, worker_id=_worker_id(user), offered=user.role in LIAISON_ROLES
     )
-    return Task.objects.filter(owned | Q(offered))
+    return Task.objects.filter(visible)
 
 
 def get_task_for_user(*, user: User, task_id: object, lock: bool = False) -> Task:
@@ -430,7 +576,8 @@ def cases_worked_on_by(*, user: User) -> QuerySet[Case]:
     task of their agency. A subset of `cases_visible_to`, for every role."""
     if not works_on_cases(user):
         return Case.objects.none()
-    return cases_visible_to(user=user).filter(Q(_on_case_team(user=user)) | Q(_holds_task(user=user)))
+    assert user.agency_id is not None
+    return Case.objects.filter(CaseVisible(agency_id=user.agency_id, worker_id=user.pk))
 
 
 def may_work_on_task(*, user: User, task: Task) -> bool:
