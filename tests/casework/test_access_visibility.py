@@ -136,23 +136,6 @@ def test_liaisons_and_supervisors_see_every_case_their_agency_takes_part_in(
     assert list(cases_visible_to(user=partner.by_role(role))) == [shared_case]
 
 
-@pytest.mark.parametrize(("link", "sees"), [("team", True), ("task", True), ("neither", False)])
-def test_a_caseworker_sees_a_case_through_the_team_or_a_task_only(shared_case, partner, link, sees):
-    if link == "team":
-        team_member_add(actor=partner.liaison, case=shared_case, member=partner.caseworker)
-    if link == "task":
-        task_create(
-            actor=partner.liaison,
-            case=shared_case,
-            title="Interview",
-            due_at=in_hours(24),
-            assignee=partner.caseworker,
-        )
-
-    assert cases_visible_to(user=partner.caseworker).filter(pk=shared_case.pk).exists() is sees
-    assert (shared_case in cases_worked_on_by(user=partner.caseworker)) is sees
-
-
 @pytest.mark.parametrize("role", Role.values)
 def test_an_agency_that_does_not_take_part_sees_nothing_even_holding_a_task_there(
     shared_case, unrelated, role

@@ -1,6 +1,7 @@
 """Real parts for the notification tests: an SMTP server (aiosmtpd) on a free loopback port,
 Celery worker and beat subprocesses (`celery -A config ...`) using the test database, and a
-private `redis-server` for the broker-outage test, so the shared Redis is never stopped."""
+private `redis-server` for the broker-outage test, so the shared Redis is never stopped; and the
+deadline the reminder tests count back from."""
 
 import asyncio
 import email
@@ -12,6 +13,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from email.message import Message
 from email.policy import default as default_policy
 from pathlib import Path
@@ -22,6 +24,7 @@ import redis
 from aiosmtpd.controller import Controller
 from django.conf import settings
 from django.db import connection
+from django.utils import timezone
 
 from config.celery import app as celery_app
 
@@ -323,3 +326,9 @@ def broker_at() -> Iterator[Callable[[str], None]]:
 
     yield point
     celery_app.conf.broker_url = original
+
+
+@pytest.fixture
+def due() -> datetime:
+    """A task deadline 100 hours from now, to the second: before every reminder point."""
+    return (timezone.now() + timedelta(hours=100)).replace(microsecond=0)

@@ -4,7 +4,6 @@ another process (`dispatch`, which the Celery sweep task points at the workers).
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
 
 from casework.services.tasks import task_create
 from notifications.models import Notification, Reminder
@@ -13,11 +12,6 @@ from notifications.reminders import reminders_sweep, task_reminders_fire
 pytestmark = pytest.mark.django_db
 
 HOUR = timedelta(hours=1)
-
-
-@pytest.fixture
-def due():
-    return (timezone.now() + 100 * HOUR).replace(microsecond=0)
 
 
 @pytest.fixture

@@ -23,11 +23,6 @@ HOUR = timedelta(hours=1)
 
 
 @pytest.fixture
-def due():
-    return (timezone.now() + 100 * HOUR).replace(microsecond=0)
-
-
-@pytest.fixture
 def task(case, lead, due):
     return task_create(actor=lead.caseworker, case=case, title="Visit", due_at=due, assignee=lead.caseworker)
 
