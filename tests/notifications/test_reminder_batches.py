@@ -8,6 +8,9 @@ import pytest
 from casework.services.tasks import task_create
 from notifications.models import Notification, Reminder
 from notifications.reminders import reminders_sweep, task_reminders_fire
+from notifications.tasks import sweep
+from tests.factories import in_hours
+from tests.notifications.conftest import free_port
 
 pytestmark = pytest.mark.django_db
 
@@ -78,3 +81,21 @@ def test_a_sweep_planned_while_batches_are_queued_does_not_fire_them_twice(five_
 
     assert (second.reminders, late) == (3, [0, 0])
     assert Reminder.objects.count() == 5
+
+
+def test_with_the_broker_down_the_beat_sweep_fires_every_batch_itself(case, lead, settings, broker_at):
+    settings.BRIDGE_REMINDER_TASK_BATCH = 2
+    for n in range(5):
+        task_create(
+            actor=lead.caseworker,
+            case=case,
+            title=f"Call {n}",
+            due_at=in_hours(0.5),
+            assignee=lead.caseworker,
+        )
+    broker_at(f"redis://127.0.0.1:{free_port()}/0")
+
+    result = sweep()
+
+    assert (result["reminders"], result["task_batches_dispatched"]) == (5, 0)
+    assert Notification.objects.count() == 5
