@@ -255,6 +255,16 @@ class CaseAccess:
     def may_write(self, section: str) -> bool:
         return section in self.readable and section not in self.break_glass and self.stewards(section)
 
+    def may_add_note(self, section: str) -> bool:
+        """A note is a write: general notes (`core`) by every agency on the case, a data section's
+        notes only by an agency that may write that section. Reading a section, by grant, consent
+        or break-glass, never lets anyone write in it."""
+        return section == Section.CORE or self.may_write(section)
+
+    @property
+    def note_sections(self) -> frozenset[str]:
+        return frozenset(section for section in self.readable if self.may_add_note(section))
+
     @property
     def writable(self) -> frozenset[str]:
         return frozenset(section for section in self.readable if self.may_write(section))

@@ -12,14 +12,14 @@ NOTE_MAX_LENGTH = 20_000
 
 @transaction.atomic
 def note_add(*, actor: User, case: Case, section: str, body: str) -> Note:
-    """Add a note to a section the actor's agency may read; it is shown only to readers of that
-    section."""
+    """Add a note to a section the actor's agency may add notes to (`CaseAccess.may_add_note`); it is
+    shown only to readers of that section."""
     access = case_access(user=actor, case=case)
     if section not in Section.values:
         raise ValidationFailed(
             "Unknown section.", fields={"section": [f"Must be one of: {', '.join(Section.values)}."]}
         )
-    access.require(access.may_read(section), "Your agency may not write in this section.")
+    access.require(access.may_add_note(section), "Your agency may not write in this section.")
     body = body.strip()
     if not body:
         raise ValidationFailed("The note is empty.", fields={"body": ["This field may not be blank."]})

@@ -5,11 +5,13 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditRecord
 from casework.access import get_case_access
-from casework.models import BreakGlass
+from casework.models import BreakGlass, Note
 from casework.services.sharing import team_member_add
 from notifications.models import Notification
 from tests.api.conftest import Api, body, error_of
@@ -168,3 +170,75 @@ def test_an_unrelated_agency_gets_not_found(shared_case, unrelated):
 
     assert response.status_code == 404
     assert not Notification.objects.exists()
+
+
+# --- reading never implies writing: every write path refuses a section opened by break-glass ---
+
+
+def test_break_glass_gives_no_note_through_the_api(shared_case, partner):
+    open_location(shared_case, partner.supervisor)
+
+    response = Api(partner.supervisor).post(
+        f"cases/{shared_case.pk}/notes/", {"section": "location", "body": "Seen at the placement."}
+    )
+
+    assert response.status_code == 403
+    assert not Note.objects.filter(section="location").exists()
+
+
+def test_break_glass_gives_no_note_through_the_page(shared_case, partner):
+    open_location(shared_case, partner.supervisor)
+    browser = Client()
+    browser.force_login(partner.supervisor)
+
+    response = browser.post(
+        reverse("web:case-note-add", args=[shared_case.pk]),
+        {"section": "location", "body": "Seen at the placement."},
+    )
+
+    assert response.status_code == 403
+    assert not Note.objects.filter(section="location").exists()
+
+
+def test_the_section_page_opened_by_break_glass_offers_no_note_form_or_edit(shared_case, partner):
+    open_location(shared_case, partner.supervisor)
+    browser = Client()
+    browser.force_login(partner.supervisor)
+
+    page = browser.get(reverse("web:case-section", args=[shared_case.pk, "location"])).content.decode()
+
+    assert "12 Elm Street" in page
+    assert reverse("web:case-note-add", args=[shared_case.pk]) not in page
+    assert reverse("web:case-section-edit", args=[shared_case.pk, "location"]) not in page
+
+
+def test_break_glass_gives_no_edit_page(shared_case, partner):
+    open_location(shared_case, partner.supervisor)
+    browser = Client()
+    browser.force_login(partner.supervisor)
+    url = reverse("web:case-section-edit", args=[shared_case.pk, "location"])
+
+    shown = browser.get(url)
+    posted = browser.post(url, {"placement_type": "shelter", "address": "1 Other Road", "school": "X"})
+
+    assert (shown.status_code, posted.status_code) == (403, 403)
+    shared_case.location.refresh_from_db()
+    assert shared_case.location.address == "12 Elm Street"
+
+
+def test_a_reader_without_stewardship_adds_no_note_to_the_section(shared_case, partner):
+    """`identity` is granted to every participant but written only by the lead agency."""
+    response = Api(partner.liaison).post(
+        f"cases/{shared_case.pk}/notes/", {"section": "identity", "body": "Goes by Mia."}
+    )
+
+    assert response.status_code == 403
+    assert not Note.objects.exists()
+
+
+def test_every_participant_adds_general_notes(shared_case, partner):
+    response = Api(partner.liaison).post(
+        f"cases/{shared_case.pk}/notes/", {"section": "core", "body": "Interview set for Monday."}
+    )
+
+    assert response.status_code == 201

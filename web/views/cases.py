@@ -150,8 +150,11 @@ def case_new(request: WebRequest) -> HttpResponse:
 # --- sections and notes ----------------------------------------------------------------------
 
 
-def _note_form(access: CaseAccess, section: str, data: Any = None) -> NoteForm:
-    form = NoteForm(data, sections=sorted(access.readable), initial={"section": section})
+def _note_form(access: CaseAccess, section: str, data: Any = None) -> NoteForm | None:
+    """The note form of a section page, or None where the viewer may read but not write."""
+    if not access.may_add_note(section):
+        return None
+    form = NoteForm(data, sections=sorted(access.note_sections), initial={"section": section})
     form.fields["section"].widget = forms.HiddenInput()
     return form
 
@@ -208,7 +211,9 @@ def case_note_add(request: WebRequest, case_id: uuid.UUID) -> HttpResponse:
     if section not in access.readable:
         # A section the reader may not read does not exist for them.
         raise NotFound()
+    access.require(access.may_add_note(section), "Your agency may not write in this section.")
     form = _note_form(access, section, request.POST)
+    assert form is not None
     if form.is_valid():
         try:
             note_add(
