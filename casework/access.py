@@ -291,6 +291,25 @@ class CaseAccess:
     def may_record_consent(self, sections: list[str] | frozenset[str]) -> bool:
         return bool(sections) and all(self.stewards(section) for section in sections)
 
+    def may_revoke_grant(self, grant: SectionGrant) -> bool:
+        """End another agency's grant of a section this agency stewards; a steward's own access to
+        its section never ends this way."""
+        return (
+            grant.ended_at is None
+            and self.may_grant(grant.section)
+            and not agency_stewards(agency=grant.agency, case=self.case, section=grant.section)
+        )
+
+    def may_revoke_consent(self, consent: Consent) -> bool:
+        """Revoking a consent ends the grants resting on it, so it takes what ending a grant takes:
+        a liaison or supervisor of the steward agency that recorded it."""
+        return (
+            consent.revoked_at is None
+            and self.is_liaison_or_supervisor
+            and consent.recorded_by_agency_id == self.user.agency_id
+            and self.may_record_consent(consent.sections)
+        )
+
     @property
     def consent_sections(self) -> frozenset[str]:
         """The consent-based sections this agency stewards, so may record consents for."""

@@ -197,7 +197,7 @@ def grant_revoke(*, actor: User, grant: SectionGrant) -> SectionGrant:
     )
     if grant.ended_at is not None:
         raise Conflict("This grant has already ended.")
-    if agency_stewards(agency=grant.agency, case=grant.case, section=grant.section):
+    if not access.may_revoke_grant(grant):
         raise Conflict("A steward agency's own access to its section cannot be revoked.")
     _end_grant(grant=grant, actor=actor, reason=GrantEndReason.REVOKED)
     return grant
@@ -310,6 +310,10 @@ def consent_revoke(*, actor: User, consent: Consent) -> Consent:
     )
     if consent.revoked_at is not None:
         raise Conflict("This consent was already revoked.")
+    access.require(
+        access.may_revoke_consent(consent),
+        "Only a liaison or supervisor of the agency that recorded this consent revokes it.",
+    )
     consent.revoked_at = timezone.now()
     consent.revoked_by = actor
     consent.save(update_fields=["revoked_at", "revoked_by"])

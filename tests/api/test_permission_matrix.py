@@ -424,8 +424,11 @@ def requests_for(world: World, caller: Caller):
         consent_revoke_status = 404
     elif not consent_steward:
         consent_revoke_status = 403
+    elif not caller.stewards("location"):
+        consent_revoke_status = 404
     else:
-        consent_revoke_status = 200 if caller.stewards("location") else 404
+        # Only a liaison or supervisor of the agency that recorded it (the lead) revokes it.
+        consent_revoke_status = 200 if caller.slot == "lead" and caller.is_liaison else 403
     yield (
         "consent revoke",
         "post",

@@ -114,6 +114,35 @@ def test_revoking_a_consent_ends_its_grants_at_once(shared_case, lead, partner):
     assert reasons == {GrantEndReason.CONSENT_REVOKED}
 
 
+def test_a_caseworker_cannot_end_a_grant_by_revoking_its_consent(shared_case, lead, partner):
+    """Deleting the grant takes a liaison or supervisor of the steward; so does revoking the consent
+    that grant rests on."""
+    consent = _consent(shared_case, lead.liaison, partner.agency, ["location"])
+    grant = grant_create(
+        actor=lead.liaison, case=shared_case, agency=partner.agency, section="location", consent=consent
+    )
+
+    with pytest.raises(PermissionDenied):
+        consent_revoke(actor=lead.caseworker, consent=consent)
+
+    consent.refresh_from_db()
+    grant.refresh_from_db()
+    assert (consent.revoked_at, grant.ended_at) == (None, None)
+    assert "location" in get_case_access(user=partner.liaison, case_id=shared_case.pk).readable
+
+
+def test_another_steward_agency_cannot_revoke_the_consent_its_peer_recorded(shared_case, lead, partner):
+    other_welfare = make_staff(kind=AgencyKind.CHILD_WELFARE, name="State Foster Care")
+    participant_invite(actor=lead.liaison, case=shared_case, agency=other_welfare.agency)
+    consent = _consent(shared_case, lead.liaison, partner.agency, ["location"])
+
+    with pytest.raises(PermissionDenied):
+        consent_revoke(actor=other_welfare.supervisor, consent=consent)
+
+    consent.refresh_from_db()
+    assert consent.revoked_at is None
+
+
 def test_investigation_is_shared_by_its_steward_without_consent(shared_case, lead, partner):
     grant = grant_create(actor=partner.liaison, case=shared_case, agency=lead.agency, section="investigation")
 

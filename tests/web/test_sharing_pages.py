@@ -7,7 +7,7 @@ from django.utils import timezone
 from agencies.models import AgencyKind
 from casework.access import cases_visible_to
 from casework.models import CaseParticipant, Consent, GrantBasis, SectionGrant
-from casework.services.sharing import consent_record
+from casework.services.sharing import consent_record, participant_invite, team_member_add
 from tests.conftest import make_staff
 from tests.web.conftest import text
 
@@ -117,6 +117,28 @@ def test_revoking_a_consent_ends_what_it_allowed(browser_as, lead, center, case)
 
     assert response.status_code == 302
     assert SectionGrant.objects.get(agency=center.agency, section="location").end_reason == "consent_revoked"
+
+
+def test_a_caseworker_sees_no_consent_revoke_button(browser_as, lead, case):
+    team_member_add(actor=lead.liaison, case=case, member=lead.caseworker)
+    center = make_staff(kind=AgencyKind.VICTIM_SERVICES, name="Eastside Center")
+    participant_invite(actor=lead.liaison, case=case, agency=center.agency)
+    consent = consent_record(
+        actor=lead.liaison,
+        case=case,
+        recipient_agency=center.agency,
+        sections=["location"],
+        purpose="Safety planning",
+        signed_by="Child",
+        signed_on=timezone.localdate(),
+    )
+
+    page = browser_as(lead.caseworker).get(f"/cases/{case.pk}/sharing/")
+    refused = browser_as(lead.caseworker).post(f"/cases/{case.pk}/sharing/consents/{consent.pk}/revoke/")
+
+    assert page.status_code == 200
+    assert f"/consents/{consent.pk}/revoke/" not in page.content.decode()
+    assert refused.status_code == 403
 
 
 def test_revoking_a_grant_from_the_sharing_page(browser_as, lead, partner, shared_case):

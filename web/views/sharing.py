@@ -15,7 +15,6 @@ from agencies.models import Agency
 from audit.selectors import DisclosureBasis, disclosure_history
 from casework.access import (
     CaseAccess,
-    agency_stewards,
     consents_visible,
     get_case_access,
     grants_visible,
@@ -83,6 +82,9 @@ def _sharing_page(
             .order_by("-created_at", "pk")
         )
         context["consents"] = consents
+        context["revocable_consents"] = {
+            consent.pk for consent in consents if access.may_revoke_consent(consent)
+        }
         context["consent_form"] = bound.get("consent") or ConsentForm(
             agencies=directory, sections=access.consent_sections
         )
@@ -93,13 +95,7 @@ def _sharing_page(
             .order_by("ended_at", "section", "agency__name", "pk")
         )
         context["grants"] = list(grants[:GRANTS_SHOWN])
-        # A steward's own access to its section cannot be revoked (`grant_revoke` refuses).
-        context["revocable"] = {
-            grant.pk
-            for grant in context["grants"]
-            if grant.ended_at is None
-            and not agency_stewards(agency=grant.agency, case=access.case, section=grant.section)
-        }
+        context["revocable"] = {grant.pk for grant in context["grants"] if access.may_revoke_grant(grant)}
         context["grant_form"] = bound.get("grant") or GrantForm(
             agencies=partners, sections=sorted(access.grantable_sections), consents=_active_consents(consents)
         )
