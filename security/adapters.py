@@ -3,13 +3,23 @@ from typing import Any
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context
 from django import forms
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 
+from audit.context import client_address
 from security.lockout import locked_until, lockout_message
 from security.mfa import mfa_enabled
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def get_client_ip(self, request: HttpRequest) -> str:
+        # One reading of the client address for allauth's rate limits, the API's throttles and the
+        # audit log: X-Forwarded-For only as far as BRIDGE_TRUSTED_PROXY_COUNT proxies wrote it.
+        address = client_address(request)
+        if address is None:
+            raise PermissionDenied("Unable to determine the client address.")
+        return address
+
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         # Agency administrators and platform administrators create accounts; nobody signs up.
         return False

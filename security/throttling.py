@@ -8,6 +8,8 @@ from rest_framework import throttling
 from rest_framework.request import Request
 from rest_framework.settings import api_settings
 
+from audit.context import client_address
+
 if TYPE_CHECKING:
     # Only for the annotation: DRF imports this module while rest_framework.views is loading.
     from rest_framework.views import APIView
@@ -19,6 +21,13 @@ class _RateFromSettings:
     def get_rate(self) -> str | None:
         rate = api_settings.DEFAULT_THROTTLE_RATES.get(self.scope or "")
         return None if rate is None else str(rate)
+
+    def get_ident(self, request: Request) -> str:
+        """The client's address as the audit log records it: X-Forwarded-For is believed only as
+        far as `BRIDGE_TRUSTED_PROXY_COUNT` proxies wrote it. DRF's own reading takes the whole
+        header when `NUM_PROXIES` is unset, so a new forged header on each request escaped every
+        per-address limit."""
+        return client_address(request) or str(request.META.get("REMOTE_ADDR", ""))
 
 
 class AnonymousRateThrottle(_RateFromSettings, throttling.AnonRateThrottle):

@@ -132,6 +132,53 @@ def test_the_token_endpoint_throttles_guessing_from_one_address(lead, partner, s
     assert answers == [401, 401, 429]
 
 
+def test_a_forged_forwarded_for_header_does_not_escape_the_address_throttle(lead, partner, settings):
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"anon": "100/min", "user": "100/min", "sign_in": "2/min"},
+    }
+    client = APIClient()
+
+    answers = [
+        client.post(
+            f"{API}/auth/token/",
+            {"username": user.username, "password": "guess-123456"},
+            format="json",
+            HTTP_X_FORWARDED_FOR=f"198.51.100.{number}",
+        ).status_code
+        for number, user in enumerate((lead.caseworker, partner.caseworker, lead.liaison))
+    ]
+
+    assert answers == [401, 401, 429]
+
+
+def test_behind_a_trusted_proxy_the_address_it_saw_is_throttled(lead, partner, settings):
+    settings.BRIDGE_TRUSTED_PROXY_COUNT = 1
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"anon": "100/min", "user": "100/min", "sign_in": "2/min"},
+    }
+    client = APIClient()
+
+    def attempt(user, forwarded_for):
+        return client.post(
+            f"{API}/auth/token/",
+            {"username": user.username, "password": "guess-123456"},
+            format="json",
+            HTTP_X_FORWARDED_FOR=forwarded_for,
+        ).status_code
+
+    # The client's own claims (left of the proxy's entry) change; the proxy's entry does not.
+    same_client = [
+        attempt(user, f"10.9.9.{n}, 203.0.113.7")
+        for n, user in enumerate((lead.caseworker, partner.caseworker, lead.liaison))
+    ]
+    other_client = attempt(partner.liaison, "203.0.113.8")
+
+    assert same_client == [401, 401, 429]
+    assert other_client == 401
+
+
 def test_production_settings_pass_the_deployment_checks():
     result = production("check", "--deploy", "--fail-level", "WARNING")
 
