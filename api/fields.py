@@ -12,6 +12,8 @@ from django.db.models import Model
 from django.utils.dateparse import parse_datetime
 from rest_framework import serializers
 
+from common.dates import EARLIEST_YEAR, LATEST_YEAR, OUT_OF_RANGE_MESSAGE, within_supported_years
+
 
 class StrictCharField(serializers.CharField):
     default_error_messages = {"invalid": "Not a valid string."}
@@ -51,18 +53,13 @@ class UTCDateTimeField(serializers.DateTimeField):
         super().__init__(*args, **kwargs)
 
 
-# Inputs outside these years are typing mistakes, and far ones overflow date arithmetic.
-EARLIEST_YEAR = 1900
-LATEST_YEAR = 2199
-
-
 class OffsetDateTimeField(UTCDateTimeField):
     """An ISO 8601 date and time that names its offset. A time without one would be read in the
     server's zone, and a deadline off by hours is a missed deadline."""
 
     default_error_messages = {
         "naive": "Give a date and time with its offset, e.g. 2026-05-01T09:00:00-05:00.",
-        "out_of_range": f"Give a time between the years {EARLIEST_YEAR} and {LATEST_YEAR}.",
+        "out_of_range": OUT_OF_RANGE_MESSAGE,
     }
 
     def to_internal_value(self, value: Any) -> datetime:
@@ -74,7 +71,7 @@ class OffsetDateTimeField(UTCDateTimeField):
             parsed = None
         if parsed is not None and parsed.tzinfo is None:
             self.fail("naive")
-        if parsed is not None and not EARLIEST_YEAR <= parsed.year <= LATEST_YEAR:
+        if parsed is not None and not within_supported_years(parsed):
             self.fail("out_of_range")
         return super().to_internal_value(value)
 
@@ -86,7 +83,7 @@ class BoundedDateField(serializers.DateField):
 
     def to_internal_value(self, value: Any) -> date:
         parsed = super().to_internal_value(value)
-        if not EARLIEST_YEAR <= parsed.year <= LATEST_YEAR:
+        if not within_supported_years(parsed):
             self.fail("out_of_range")
         return parsed
 

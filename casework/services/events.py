@@ -42,6 +42,7 @@ from casework.models import (
 )
 from casework.sections import Section
 from casework.timeline import timeline_record
+from common.dates import OUT_OF_RANGE_MESSAGE, within_supported_years
 from common.errors import ValidationFailed
 
 EVENT_SECTIONS: dict[str, str] = {
@@ -85,6 +86,19 @@ def _parse_moment(value: object) -> datetime | None:
     return moment
 
 
+def _parse_hearing_at(value: object) -> tuple[datetime | None, str]:
+    """The hearing time in UTC, or None and what to fix."""
+    moment = _parse_moment(value)
+    if moment is None:
+        return None, "Give the hearing's date and time with its offset."
+    if not within_supported_years(moment):
+        return None, OUT_OF_RANGE_MESSAGE
+    try:
+        return moment.astimezone(UTC), ""
+    except OverflowError:
+        return None, OUT_OF_RANGE_MESSAGE
+
+
 def _clean_details(event_type: str, details: object) -> tuple[dict[str, Any], dict[str, list[str]]]:
     errors: dict[str, list[str]] = {}
     if details is None:
@@ -96,11 +110,11 @@ def _clean_details(event_type: str, details: object) -> tuple[dict[str, Any], di
         errors[f"details.{key}"] = ["Unknown field for this event type."]
     cleaned: dict[str, Any] = {}
     if "hearing_at" in allowed:
-        hearing_at = _parse_moment(details.get("hearing_at"))
+        hearing_at, problem = _parse_hearing_at(details.get("hearing_at"))
         if hearing_at is None:
-            errors["details.hearing_at"] = ["Give the hearing's date and time with its offset."]
+            errors["details.hearing_at"] = [problem]
         else:
-            cleaned["hearing_at"] = hearing_at.astimezone(UTC).isoformat()
+            cleaned["hearing_at"] = hearing_at.isoformat()
     return cleaned, errors
 
 

@@ -156,3 +156,52 @@ def test_server_error_outside_the_api_is_django_page():
 
     assert response.status_code == 500
     assert response["Content-Type"].startswith("text/html")
+
+
+# --- input that used to crash the server (issue 12, finding 10) ---------------------------------
+
+
+@pytest.mark.parametrize(
+    "cursor",
+    [
+        # Well-formed cursors whose position is not a value of the ordering column.
+        "cD1ub3QtYS1kYXRl",  # p=not-a-date
+        "cj0xJnA9MjAyNi0xMy00MA==",  # r=1&p=2026-13-40
+    ],
+)
+def test_a_forged_cursor_is_a_400(api_as, lead, case, cursor):
+    response = api_as(lead.caseworker).get("cases/", {"cursor": cursor})
+
+    assert response.status_code == 400
+    assert error_of(response) == {
+        "code": "validation_error",
+        "message": "Some fields are not valid.",
+        "fields": {"cursor": ["Invalid cursor."]},
+    }
+
+
+def test_deeply_nested_json_is_a_400(api_as, lead, case):
+    nested = "[" * 100_000 + "]" * 100_000
+
+    response = api_as(lead.caseworker).client.post(
+        f"/api/v1/cases/{case.pk}/notes/", nested, content_type="application/json"
+    )
+
+    assert response.status_code == 400
+    assert error_of(response)["code"] == "parse_error"
+
+
+def test_a_hearing_at_the_end_of_time_is_a_400(api_as, lead, case):
+    response = api_as(lead.caseworker).post(
+        f"cases/{case.pk}/events/",
+        {
+            "type": "court_hearing_scheduled",
+            "occurred_at": "2026-06-01T09:00:00-05:00",
+            "details": {"hearing_at": "9999-12-31T23:59:59-12:00"},
+        },
+    )
+
+    assert response.status_code == 400
+    assert error_of(response)["fields"] == {
+        "details.hearing_at": ["Give a time between the years 1900 and 2199."]
+    }
