@@ -44,5 +44,4 @@ USER bridge
 
 EXPOSE 8000
 
-# /dev/shm: gunicorn's worker heartbeat files on a disk-backed /tmp can stall workers.
-CMD ["gunicorn", "config.wsgi", "--bind", "0.0.0.0:8000", "--worker-tmp-dir", "/dev/shm", "--access-logfile", "-"]
+CMD ["gunicorn", "-c", "config/gunicorn.py", "config.wsgi"]

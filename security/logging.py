@@ -7,7 +7,9 @@ code logs on its behalf:
 * database errors, whose messages quote the offending row ("Failing row contains (...)",
   "Key (...)=(...) already exists"), in messages and in tracebacks: the quoted values are cut;
 * dictionaries or keyword dumps of section fields (`'legal_name': '...'`, `address=...`):
-  the values are cut.
+  the values are cut;
+* request lines (`"GET /api/v1/cases/?q=Maria HTTP/1.1"`, as Django's development server logs
+  them): the query string, which carries what someone typed to find a child, is cut.
 
 The filter is attached to every handler in LOGGING, so it applies whichever logger emits.
 """
@@ -47,7 +49,11 @@ def _field_pattern() -> re.Pattern[str] | None:
     )
 
 
+_REQUEST_LINE_QUERY = re.compile(r"(\b(?:GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS) /[^\s?\"]*)\?[^\s\"]*")
+
+
 def scrub(text: str) -> str:
+    text = _REQUEST_LINE_QUERY.sub(rf"\1?{REDACTED}", text)
     for pattern in _DATABASE_ROW_PATTERNS:
         text = pattern.sub(rf"\1({REDACTED})", text)
     field_pattern = _field_pattern()

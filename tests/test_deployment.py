@@ -84,7 +84,7 @@ def test_compose_defines_the_stack_and_builds_app_services_from_one_dockerfile(t
         assert services[name]["environment"]["DJANGO_SETTINGS_MODULE"] == "config.settings.production"
 
     web_command = " ".join(services["web"]["command"])
-    assert web_command.index("migrate") < web_command.index("gunicorn config.wsgi")
+    assert web_command.index("migrate") < web_command.index("gunicorn -c config/gunicorn.py config.wsgi")
     assert "/healthz" in " ".join(services["web"]["healthcheck"]["test"])
     assert "worker" in services["worker"]["command"]
     assert "beat" in services["beat"]["command"]

@@ -55,8 +55,15 @@ API_MD_OPERATIONS = {
 
 
 @pytest.fixture
-def document():
-    response = Client().get("/api/v1/schema/")
+def signed_in(lead):
+    client = Client()
+    client.force_login(lead.caseworker)
+    return client
+
+
+@pytest.fixture
+def document(signed_in):
+    response = signed_in.get("/api/v1/schema/")
     assert response.status_code == 200
     return yaml.safe_load(response.content)
 
@@ -94,17 +101,34 @@ def test_case_sections_are_optional_in_the_case_shape(document):
     assert {"identity", "location", "legal"}.isdisjoint(case["required"])
 
 
-def test_docs_page_renders_the_schema():
-    page = Client().get("/api/v1/docs/")
-    script = Client().get("/api/v1/docs/", {"script": ""})
+def test_docs_page_renders_the_schema(signed_in):
+    page = signed_in.get("/api/v1/docs/")
+    script = signed_in.get("/api/v1/docs/", {"script": ""})
 
     assert page.status_code == 200
     assert b'<script src="/api/v1/docs/?script="></script>' in page.content
     assert b"/api/v1/schema/" in script.content
 
 
-def test_docs_page_loads_its_scripts_from_this_server_not_a_cdn():
-    body = Client().get("/api/v1/docs/").content.decode()
+def test_docs_page_loads_its_scripts_from_this_server_not_a_cdn(signed_in):
+    body = signed_in.get("/api/v1/docs/").content.decode()
 
     assert "cdn." not in body
     assert "/static/drf_spectacular_sidecar/swagger-ui-dist/" in body
+
+
+@pytest.mark.parametrize("path", ["/api/v1/schema/", "/api/v1/docs/"])
+def test_the_schema_and_docs_need_sign_in(path):
+    response = Client().get(path)
+
+    assert response.status_code == 401
+    assert b"/cases/" not in response.content
+
+
+def test_api_responses_are_never_stored(api_as, lead, case):
+    found = api_as(lead.caseworker).get(f"cases/{case.pk}/")
+    missing = api_as(lead.caseworker).get("cases/00000000-0000-0000-0000-000000000000/")
+    unrouted = api_as(lead.caseworker).get("no-such-thing/")
+
+    for response in (found, missing, unrouted):
+        assert "no-store" in response.headers["Cache-Control"], response.status_code

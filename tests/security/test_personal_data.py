@@ -88,6 +88,12 @@ def test_the_filter_cuts_section_field_values():
     )
 
 
+def test_the_filter_cuts_query_strings_out_of_request_lines():
+    line = '"GET /cases/?q=Maria+Lopez&status=open HTTP/1.1" 200 5120'
+
+    assert scrub(line) == '"GET /cases/?[redacted] HTTP/1.1" 200 5120'
+
+
 def test_the_logs_carry_no_childs_name(log_output, demo):
     supervisor = User.objects.get(username="cps-supervisor")
     api = Api(supervisor)

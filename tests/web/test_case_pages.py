@@ -345,8 +345,8 @@ def test_search_finds_cases_by_number_and_pseudonym(browser_as, lead, case):
     other = open_case(actor=lead.caseworker, pseudonym="J.T.")
     browser = browser_as(lead.caseworker)
 
-    by_number = text(browser.get("/cases/", {"q": case.number}))
-    by_pseudonym = text(browser.get("/cases/", {"q": "j.t"}))
+    by_number = text(browser.client.post("/cases/", {"q": case.number}, follow=True))
+    by_pseudonym = text(browser.client.post("/cases/", {"q": "j.t"}, follow=True))
 
     assert case.number in by_number
     assert other.number not in by_number
@@ -355,9 +355,33 @@ def test_search_finds_cases_by_number_and_pseudonym(browser_as, lead, case):
 
 
 def test_search_never_finds_a_case_the_reader_may_not_see(browser_as, unrelated, case):
-    page = text(browser_as(unrelated.supervisor).get("/cases/", {"q": case.number}))
+    page = text(browser_as(unrelated.supervisor).client.post("/cases/", {"q": case.number}, follow=True))
 
     assert f"No case you can see matches “{case.number}”." in page
+
+
+def test_what_was_typed_into_search_never_reaches_the_url(browser_as, lead, case):
+    browser = browser_as(lead.caseworker)
+
+    posted = browser.post("/cases/", {"q": "Maria Lopez"})
+    shown = browser.get(posted["Location"])
+    swapped = browser.post("/cases/", {"q": "Maria Lopez"}, htmx=True)
+
+    assert posted.status_code == 302
+    assert posted["Location"].startswith("/cases/?search=")
+    assert "Maria" not in posted["Location"]
+    assert "Maria" not in swapped["HX-Push-Url"]
+    assert "No case you can see matches “Maria Lopez”." in text(shown)
+    assert 'value="Maria Lopez"' in shown.content.decode()
+
+
+def test_a_search_key_from_another_session_shows_the_plain_list(browser_as, lead, case):
+    key = browser_as(lead.caseworker).post("/cases/", {"q": "Maria Lopez"})["Location"]
+
+    page = text(browser_as(lead.liaison).get(key))
+
+    assert "Maria Lopez" not in page
+    assert "Cases you can see, newest first" in page
 
 
 def test_opening_a_case_makes_my_agency_lead_it(browser_as, lead):

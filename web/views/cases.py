@@ -2,6 +2,7 @@
 others do not exist for them), notes, tasks, handoffs, events and the timeline, and editing a
 section with the stale-version conflict shown instead of overwriting."""
 
+import secrets
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -11,6 +12,7 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from audit.services import audit_case_read
@@ -114,11 +116,39 @@ def case_context(access: CaseAccess, *, tab: str, **extra: Any) -> dict[str, Any
 # --- finding and opening -------------------------------------------------------------------
 
 
+# Search terms travel in a POST body and are kept in the session under a random key; the page's
+# URL carries only the key. A name typed into a GET form would stay in the browser's history, in
+# the address bar of a shared screen and in every access log between the browser and Bridge.
+SEARCHES_SESSION_KEY = "case_searches"
+SEARCHES_KEPT = 20
+
+
+def _remember_search(request: WebRequest, query: str) -> str:
+    searches: dict[str, str] = request.session.get(SEARCHES_SESSION_KEY, {})
+    key = secrets.token_urlsafe(8)
+    searches = {**dict(list(searches.items())[-(SEARCHES_KEPT - 1) :]), key: query}
+    request.session[SEARCHES_SESSION_KEY] = searches
+    return key
+
+
+def _recalled_search(request: WebRequest) -> str:
+    return str(request.session.get(SEARCHES_SESSION_KEY, {}).get(request.GET.get("search", ""), ""))
+
+
 @case_work
-@require_GET
+@require_http_methods(["GET", "POST"])
 def case_list(request: WebRequest) -> HttpResponse:
-    form = SearchForm(request.GET or None)
-    query = form.cleaned_data["q"] if form.is_valid() else ""
+    if request.method == "POST":
+        form = SearchForm(request.POST)
+        query = form.cleaned_data["q"] if form.is_valid() else ""
+    else:
+        query = _recalled_search(request)
+        form = SearchForm(initial={"q": query})
+    results_url = reverse("web:cases")
+    if request.method == "POST" and form.is_valid() and query:
+        results_url += "?" + urlencode({"search": _remember_search(request, query)})
+    if request.method == "POST" and not request.htmx and form.is_valid():
+        return redirect(results_url)
     found = list(search_cases(user=request.user, query=query)[: SEARCH_LIMIT + 1])
     context = {
         "form": form,
@@ -127,8 +157,12 @@ def case_list(request: WebRequest) -> HttpResponse:
         "more": len(found) > SEARCH_LIMIT,
         "page": "cases",
     }
-    template = "web/partials/case_results.html" if request.htmx else "web/cases.html"
-    return render(request, template, context)
+    if request.htmx:
+        response = render(request, "web/partials/case_results.html", context)
+        if request.method == "POST":
+            response["HX-Push-Url"] = results_url
+        return response
+    return render(request, "web/cases.html", context, status=400 if request.method == "POST" else 200)
 
 
 @case_work

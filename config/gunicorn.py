@@ -1,0 +1,21 @@
+"""gunicorn settings for every way Bridge is served: `scripts/run` (the demo), the Docker image
+and docker-compose (`gunicorn -c config/gunicorn.py config.wsgi`).
+
+A fixed number of synchronous workers, each holding at most one database connection
+(`CONN_MAX_AGE` keeps it between requests), so the connections in use never exceed `workers`
+however much traffic arrives. Django's development server starts a thread per request, and with
+persistent connections each thread kept its own until PostgreSQL ran out (issue 12, finding 13).
+"""
+
+import os
+
+bind = os.environ.get("BRIDGE_BIND", "0.0.0.0:8000")
+workers = int(os.environ.get("WEB_CONCURRENCY", "3"))
+# Heartbeat files on a disk-backed /tmp can stall workers; they hold no data.
+SHARED_MEMORY = "/dev/shm"  # noqa: S108
+worker_tmp_dir = SHARED_MEMORY if os.path.isdir(SHARED_MEMORY) else None
+timeout = int(os.environ.get("BRIDGE_WEB_TIMEOUT", "60"))
+accesslog = os.environ.get("BRIDGE_ACCESS_LOG", "-")
+# The path without its query string (%(U)s, not %(r)s): `?q=` carries what someone typed to find
+# a child, and access logs are kept and shipped far more widely than case data.
+access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(M)sms'
