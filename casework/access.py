@@ -243,6 +243,11 @@ class CaseAccess:
         return self.user.agency
 
     @property
+    def version(self) -> int:
+        """The version of what this user may read of the case (its ETag)."""
+        return self.case.version_for(self.readable)
+
+    @property
     def is_lead(self) -> bool:
         return self.case.lead_agency_id == self.user.agency_id
 

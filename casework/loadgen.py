@@ -634,6 +634,7 @@ class Generator:
                     "created_by",
                     "created_at",
                     "updated_at",
+                    "section_changes",
                 ),
             ),
             "identity": (
@@ -859,6 +860,7 @@ class Generator:
                 self._team_add(case_id, opened + timedelta(hours=rng.randint(1, 72)), lead_liaison, extra)
                 team[lead.pk].append(extra.pk)
         investigation_summary = ""
+        section_changes: dict[str, dict[str, object]] = {}
         last_join = opened
         for partner in plan.partners:
             joined = min(self.now, opened + timedelta(minutes=rng.randint(30, 60 * 24 * 30)))
@@ -877,8 +879,7 @@ class Generator:
                 investigation_summary = "Synthetic investigation notes."
                 at = joined + timedelta(hours=rng.randint(1, 200))
                 if at < self.now:
-                    version += 1
-                    updated = max(updated, at)
+                    section_changes[Section.INVESTIGATION] = {"version": 1, "at": at.isoformat()}
                     self.timeline(
                         case_id,
                         at,
@@ -925,7 +926,17 @@ class Generator:
                 data={"fields": ["status"]},
             )
         t["case"].add(
-            case_id, plan.number, pseudonym, band, status, lead.pk, version, opener.pk, opened, updated
+            case_id,
+            plan.number,
+            pseudonym,
+            band,
+            status,
+            lead.pk,
+            version,
+            opener.pk,
+            opened,
+            updated,
+            section_changes,
         )
 
     def _identity(self, band: str) -> tuple[object, ...]:

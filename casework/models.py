@@ -1,4 +1,6 @@
 import uuid
+from collections.abc import Iterable
+from datetime import datetime
 
 import pgtrigger
 from django.conf import settings
@@ -32,7 +34,13 @@ class AgeBand(models.TextChoices):
 
 
 class Case(models.Model):
-    """One child. The row holds the `core` section; every other section has its own table."""
+    """One child. The row holds the `core` section; every other section has its own table.
+
+    `version` and `updated_at` count and date edits of `core` only; each data section's edits are
+    counted and dated in `section_changes` (`{"location": {"version": 2, "at": "<ISO time>"}}`).
+    A reader is shown the version and time of what they may read (`version_for`,
+    `updated_at_for`), so an edit of a section they cannot see changes nothing they see: not the
+    ETag, not the version, not the time."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     number = models.CharField(max_length=20, unique=True, editable=False)
@@ -46,6 +54,7 @@ class Case(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    section_changes = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -66,6 +75,29 @@ class Case(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+    def version_for(self, sections: Iterable[str]) -> int:
+        """The version of what a reader of these sections sees: core's plus each data section's
+        edit count. It only grows, whichever of those sections is edited."""
+        return self.version + sum(
+            self.section_changes.get(section, {}).get("version", 0) for section in sections
+        )
+
+    def updated_at_for(self, sections: Iterable[str]) -> datetime:
+        """When what a reader of these sections sees last changed."""
+        times = [self.updated_at]
+        for section in sections:
+            if at := self.section_changes.get(section, {}).get("at"):
+                times.append(datetime.fromisoformat(at))
+        return max(times)
+
+    def record_section_change(self, section: str, *, at: datetime) -> None:
+        """Count an edit of a data section (the caller saves `section_changes`)."""
+        previous = self.section_changes.get(section, {}).get("version", 0)
+        self.section_changes = {
+            **self.section_changes,
+            section: {"version": previous + 1, "at": at.isoformat()},
+        }
 
 
 class CaseNumberCounter(models.Model):

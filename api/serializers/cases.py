@@ -10,7 +10,7 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from api.fields import StrictCharField, StrictModelSerializer
+from api.fields import StrictCharField, StrictModelSerializer, UTCDateTimeField
 from casework.models import (
     AgeBand,
     Case,
@@ -64,6 +64,12 @@ class CaseSummarySerializer(StrictModelSerializer):
 
     lead_agency = serializers.IntegerField(source="lead_agency_id", read_only=True)
     visible_sections = serializers.SerializerMethodField()
+    version = serializers.SerializerMethodField(
+        help_text=(
+            "The version of what you may read (the ETag); edits of sections you cannot read do not change it."
+        )
+    )
+    updated_at = serializers.SerializerMethodField(help_text="When what you may read last changed.")
 
     class Meta:
         model = Case
@@ -81,13 +87,24 @@ class CaseSummarySerializer(StrictModelSerializer):
         )
         read_only_fields = fields
 
-    @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=Section.choices)))
-    def get_visible_sections(self, case: Case) -> list[str]:
+    def _readable(self, case: Case) -> frozenset[str]:
         if READABLE_SECTIONS in self.context:
             readable: frozenset[str] = self.context[READABLE_SECTIONS]
-        else:
-            readable = self.context[READABLE_SECTIONS_BY_CASE][case.pk]
-        return ordered_sections(readable)
+            return readable
+        by_case: dict[Any, frozenset[str]] = self.context[READABLE_SECTIONS_BY_CASE]
+        return by_case[case.pk]
+
+    @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=Section.choices)))
+    def get_visible_sections(self, case: Case) -> list[str]:
+        return ordered_sections(self._readable(case))
+
+    @extend_schema_field(serializers.IntegerField())
+    def get_version(self, case: Case) -> int:
+        return case.version_for(self._readable(case))
+
+    @extend_schema_field(serializers.DateTimeField())
+    def get_updated_at(self, case: Case) -> str:
+        return str(UTCDateTimeField().to_representation(case.updated_at_for(self._readable(case))))
 
 
 class CaseSectionsSerializer(serializers.Serializer):

@@ -69,7 +69,7 @@ def case_detail_response(access: CaseAccess, *, status_code: int = status.HTTP_2
     case = case_with_readable_sections(access=access)
     data = CaseDetailSerializer(case, context={READABLE_SECTIONS: access.readable}).data
     audit_case_read(access=access, sections=access.readable, view="detail")
-    return Response(data, status=status_code, headers={"ETag": etag_for(case.version)})
+    return Response(data, status=status_code, headers={"ETag": etag_for(case.version_for(access.readable))})
 
 
 class CaseListCreateView(BridgeAPIView):

@@ -153,15 +153,15 @@ def case_update(
     core: Mapping[str, Any] | None = None,
     sections: SectionValues | None = None,
 ) -> Case:
-    """Apply an edit made against `expected_version`; a stale version raises `StaleVersion` and
-    changes nothing."""
+    """Apply an edit made against `expected_version`, the version of what the actor reads
+    (`Case.version_for`); a stale version raises `StaleVersion` and changes nothing."""
     core = core or {}
     sections = sections or {}
     access = get_case_access(user=actor, case_id=case.pk, lock=True)
     case = access.case
     _check_section_names(sections)
     _require_writable(access, sections, core=bool(core))
-    if case.version != expected_version:
+    if access.version != expected_version:
         raise StaleVersion()
     errors = _validate_core(core)
     if errors:
@@ -174,8 +174,14 @@ def case_update(
     changed_sections = _apply_sections(case=case, sections=sections)
     if not changed_core and not changed_sections:
         return case
-    case.version += 1
-    case.save(update_fields=[*changed_core, "version", "updated_at"])
+    if changed_core:
+        case.version += 1
+        case.save(update_fields=[*changed_core, "version", "updated_at"])
+    if changed_sections:
+        now = timezone.now()
+        for name in changed_sections:
+            case.record_section_change(name, at=now)
+        case.save(update_fields=["section_changes"])
     if changed_core:
         timeline_record(
             case=case,

@@ -191,8 +191,9 @@ def test_patch_updates_core_and_sections_and_bumps_the_etag(api_as, case, lead):
     assert response.status_code == 200
     assert body(response)["pseudonym"] == "X.Y."
     assert body(response)["location"]["school"] == "Reagan High"
-    assert body(response)["version"] == 2
-    assert response.headers["ETag"] == '"2"'
+    # One more for core, one more for location: the reader sees both.
+    assert body(response)["version"] == 3
+    assert response.headers["ETag"] == '"3"'
 
 
 def test_weak_etag_from_a_compressing_proxy_is_accepted(api_as, case, lead):
@@ -219,6 +220,60 @@ def test_two_caseworkers_never_silently_overwrite_each_other(api_as, case, lead)
     assert late.status_code == 412
     assert error_of(late)["code"] == "stale_version"
     assert LocationSection.objects.get(case=case).school == "Alice's pick"
+
+
+def test_an_edit_of_a_section_the_reader_cannot_see_changes_nothing_they_see(
+    api_as, shared_case, lead, partner
+):
+    """Police cannot read `location`: its edits must not show as a new ETag, version or time."""
+    police = api_as(partner.liaison)
+    before = police.get(f"cases/{shared_case.pk}/")
+    etag = api_as(lead.caseworker).get(f"cases/{shared_case.pk}/").headers["ETag"]
+
+    edited = api_as(lead.caseworker).patch(
+        f"cases/{shared_case.pk}/", {"location": {"school": "Reagan High"}}, **{"If-Match": etag}
+    )
+    after = police.get(f"cases/{shared_case.pk}/")
+    listed = body(police.get("cases/"))["results"][0]
+
+    assert edited.status_code == 200
+    assert edited.headers["ETag"] != etag
+    assert after.headers["ETag"] == before.headers["ETag"]
+    assert (body(after)["version"], body(after)["updated_at"]) == (
+        body(before)["version"],
+        body(before)["updated_at"],
+    )
+    assert (listed["version"], listed["updated_at"]) == (body(before)["version"], body(before)["updated_at"])
+
+
+def test_the_reader_whose_section_was_edited_sees_the_new_version(api_as, shared_case, lead):
+    other = UserFactory(agency=lead.agency, role="liaison")
+    before = api_as(other).get(f"cases/{shared_case.pk}/")
+    etag = api_as(lead.caseworker).get(f"cases/{shared_case.pk}/").headers["ETag"]
+
+    api_as(lead.caseworker).patch(
+        f"cases/{shared_case.pk}/", {"location": {"school": "Reagan High"}}, **{"If-Match": etag}
+    )
+    after = api_as(other).get(f"cases/{shared_case.pk}/")
+
+    assert body(after)["version"] == body(before)["version"] + 1
+    assert body(after)["updated_at"] > body(before)["updated_at"]
+
+
+def test_an_unseen_edit_does_not_make_a_readers_edit_stale(api_as, shared_case, lead, partner):
+    police_etag = api_as(partner.liaison).get(f"cases/{shared_case.pk}/").headers["ETag"]
+    lead_etag = api_as(lead.caseworker).get(f"cases/{shared_case.pk}/").headers["ETag"]
+    api_as(lead.caseworker).patch(
+        f"cases/{shared_case.pk}/", {"location": {"school": "Reagan High"}}, **{"If-Match": lead_etag}
+    )
+
+    response = api_as(partner.liaison).patch(
+        f"cases/{shared_case.pk}/",
+        {"investigation": {"summary": "Suspect identified."}},
+        **{"If-Match": police_etag},
+    )
+
+    assert response.status_code == 200
 
 
 def test_writing_a_section_the_agency_may_not_write_is_403_and_leaves_the_case_unchanged(

@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from agencies.models import Agency, AgencyKind, User
+from casework.access import get_case_access
 from casework.models import Case, Consent, Handoff, SectionGrant, Task
 from casework.services.cases import case_update
 from casework.services.handoffs import handoff_create
@@ -130,11 +131,10 @@ def build_world() -> World:
             team_member_add(actor=staff[slot].liaison, case=case, member=staff[slot].caseworker)
     writers = {"immigration": "legal", "investigation": "le", "services": "vs", "legal": "legal"}
     for section, slot in writers.items():
-        case.refresh_from_db()
         case_update(
             actor=staff[slot].liaison,
             case=case,
-            expected_version=case.version,
+            expected_version=get_case_access(user=staff[slot].liaison, case_id=case.pk).version,
             sections={section: {MARKER_FIELDS[section]: section_marker(section)}},
         )
     note_writers = {"core": "lead", "identity": "lead", "location": "lead", "health": "lead", **writers}
@@ -267,9 +267,10 @@ def requests_for(world: World, caller: Caller):
     case_id = world.case.pk
     lead = world.staff["lead"]
     views = caller.views_case
-    version = world.case.version
-    if_match = {"If-Match": f'"{version}"'}
     readable = caller.readable()
+    # The version of what this caller reads: edits of other sections do not change it.
+    version = Case.objects.get(pk=case_id).version_for(readable)
+    if_match = {"If-Match": f'"{version}"'}
 
     yield "me", "get", "me/", None, {}, 200, set()
     yield "agencies list", "get", "agencies/", None, {}, 200, set()

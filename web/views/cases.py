@@ -284,7 +284,7 @@ def case_section_edit(request: WebRequest, case_id: uuid.UUID, section: str) -> 
     access.require(access.may_write(section), "Your agency may not change this section.")
     form_class = _edit_form_class(section)
     if request.method == "GET":
-        form = form_class(initial={**current, "version": access.case.version})
+        form = form_class(initial={**current, "version": access.version})
         return _edit_page(request, access, section, form)
     form = form_class(request.POST)
     if not form.is_valid():
@@ -336,7 +336,7 @@ def _conflict_page(
         {"label": their.label, "theirs": their.value, "mine": my.value, "differs": their.value != my.value}
         for their, my in zip(theirs_shown, mine_shown, strict=True)
     ]
-    retry = _edit_form_class(section)(initial={**theirs, **mine, "version": access.case.version})
+    retry = _edit_form_class(section)(initial={**theirs, **mine, "version": access.version})
     context = case_context(
         access, tab=section, section=section, section_label=section_title(section), rows=rows, form=retry
     )
