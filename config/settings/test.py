@@ -19,7 +19,11 @@ os.environ.setdefault("BRIDGE_THROTTLE_USER", "100000/min")
 os.environ.setdefault("BRIDGE_THROTTLE_SIGN_IN", "100000/min")
 
 from config.settings.base import *  # noqa: E402, F403
+from config.strict_templates import RaiseOnOwnTemplates  # noqa: E402
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 BRIDGE_DEMO_PASSWORD = "bridge-demo-2026"  # noqa: S105 (demo users exist only here)
+
+# An undefined variable in one of Bridge's own templates fails the test that rendered it.
+TEMPLATES[0]["OPTIONS"]["string_if_invalid"] = RaiseOnOwnTemplates()

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
+from agencies.models import User
 from casework.access import may_view_dashboard, works_on_cases
 from casework.sections import Section
 from notifications.models import Notification
@@ -74,6 +75,14 @@ def span(seconds: float | None) -> str:
 @register.filter
 def percent(share: float | None) -> str:
     return "—" if share is None else f"{share * 100:.0f} %"
+
+
+@register.filter
+def person(user: User | None, nobody: str = "") -> str:
+    """A member as people write them: full name, else username; `nobody` when there is none."""
+    if user is None:
+        return nobody
+    return user.get_full_name() or user.username
 
 
 @register.filter

@@ -16,7 +16,7 @@ from casework.services.handoffs import handoff_create
 from casework.services.tasks import task_complete, task_update
 from common.errors import ValidationFailed
 from web.forms import AssignForm, TaskHandoffForm, form_errors
-from web.http import WebRequest, case_work, redirect_after, signed_in
+from web.http import WebRequest, case_work, next_url, redirect_after, signed_in
 from web.selectors import colleagues, my_desk, other_agencies, task_for_page
 
 ROLE_HOMES: dict[str, str] = {
@@ -148,7 +148,8 @@ def task_handoff(request: WebRequest, task_id: uuid.UUID) -> HttpResponse:
                 return redirect_after(request, reverse("web:task", args=[task_id]))
         status = 400
     if not request.htmx:
-        return render(request, "web/task_handoff.html", {"item": item, "form": form}, status=status)
+        context = {"item": item, "form": form, "next": next_url(request, reverse("web:task", args=[task_id]))}
+        return render(request, "web/task_handoff.html", context, status=status)
     response = render(
         request, "web/partials/task_handoff_form.html", {"item": item, "form": form}, status=status
     )
