@@ -23,7 +23,7 @@ class RaiseOnOwnTemplates(str):
     def __new__(cls) -> "RaiseOnOwnTemplates":
         return super().__new__(cls, "%s")
 
-    def __mod__(self, variable: object) -> str:  # type: ignore[override]
+    def __mod__(self, variable: object) -> str:
         origin = _rendering_origin()
         if origin is not None and origin.startswith(OWN_TEMPLATES):
             raise UndefinedTemplateVariable(f"Undefined variable {variable!r} in {origin}")
