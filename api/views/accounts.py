@@ -45,7 +45,7 @@ from security.lockout import (
     login_failure_register,
     login_success_register,
 )
-from security.throttling import AnonymousRateThrottle, SignInRateThrottle, UserRateThrottle
+from security.throttling import SignInAddressRateThrottle, SignInRateThrottle, UserRateThrottle
 
 SIGN_IN_FAILED = "Unable to sign in with these credentials."
 
@@ -61,7 +61,9 @@ class TokenView(BridgeAPIView):
     dangerously_allow_anonymous_methods = frozenset({"POST"})
     pagination_class = None
     filter_backends = ()
-    throttle_classes = (SignInRateThrottle, AnonymousRateThrottle, UserRateThrottle)
+    # Not the general per-address limit for anonymous requests: a whole office or an integrating
+    # server signs in from one address.
+    throttle_classes = (SignInRateThrottle, SignInAddressRateThrottle, UserRateThrottle)
 
     @extend_schema(
         operation_id="auth_token_obtain",

@@ -143,12 +143,13 @@ REST_FRAMEWORK = {
         "security.throttling.AnonymousRateThrottle",
         "security.throttling.UserRateThrottle",
     ],
-    # Per minute: unauthenticated callers by address, signed-in users by account, and token
-    # requests (password guessing) by address.
+    # Per minute: unauthenticated callers by address, signed-in users by account, token requests
+    # by address and username, and token requests by address (an office behind one address).
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("BRIDGE_THROTTLE_ANON", default="60/min"),
         "user": env.str("BRIDGE_THROTTLE_USER", default="600/min"),
         "sign_in": env.str("BRIDGE_THROTTLE_SIGN_IN", default="10/min"),
+        "sign_in_address": env.str("BRIDGE_THROTTLE_SIGN_IN_ADDRESS", default="300/min"),
     },
 }
 
@@ -272,8 +273,8 @@ ACCOUNT_EMAIL_VERIFICATION = "none"
 # Sessions end with the browser and never outlive BRIDGE_SESSION_MAX_HOURS: no "remember me".
 ACCOUNT_SESSION_REMEMBER = False
 # Per-username failures are the lockout's business (security.lockout); this only slows one
-# address trying many usernames.
-ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip"}
+# address trying many usernames, at a rate a county office behind one NAT address never reaches.
+ACCOUNT_RATE_LIMITS = {"login_failed": env.str("BRIDGE_SIGN_IN_FAILURES_PER_ADDRESS", default="300/m/ip")}
 ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_TOTP_ISSUER = "Bridge"

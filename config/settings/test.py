@@ -17,6 +17,7 @@ os.environ.setdefault("BRIDGE_MFA_REQUIRED", "false")
 os.environ.setdefault("BRIDGE_THROTTLE_ANON", "100000/min")
 os.environ.setdefault("BRIDGE_THROTTLE_USER", "100000/min")
 os.environ.setdefault("BRIDGE_THROTTLE_SIGN_IN", "100000/min")
+os.environ.setdefault("BRIDGE_THROTTLE_SIGN_IN_ADDRESS", "100000/min")
 
 from config.settings.base import *  # noqa: E402, F403
 from config.strict_templates import RaiseOnOwnTemplates  # noqa: E402

@@ -12,7 +12,7 @@ from django.test import Client
 from rest_framework.test import APIClient
 
 from tests.api.conftest import API, Api, error_of
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -100,10 +100,29 @@ def test_session_cookies_are_http_only_and_same_site(lead):
     assert (cookie["httponly"], cookie["samesite"], cookie["max-age"]) == (True, "Lax", "")
 
 
+@pytest.fixture
+def agency_staff_of_forty(lead):
+    return [UserFactory(agency=lead.agency, role="caseworker") for _ in range(40)]
+
+
+# Two token requests a minute from one address, however many usernames it tries.
+GUESSING_ACROSS_USERNAMES = {
+    "anon": "100/min",
+    "user": "100/min",
+    "sign_in": "100/min",
+    "sign_in_address": "2/min",
+}
+
+
 def test_the_api_throttles_a_signed_in_user(lead, settings):
     settings.REST_FRAMEWORK = {
         **settings.REST_FRAMEWORK,
-        "DEFAULT_THROTTLE_RATES": {"anon": "100/min", "user": "3/min", "sign_in": "100/min"},
+        "DEFAULT_THROTTLE_RATES": {
+            "anon": "100/min",
+            "user": "3/min",
+            "sign_in": "100/min",
+            "sign_in_address": "100/min",
+        },
     }
     api = Api(lead.caseworker)
 
@@ -118,7 +137,7 @@ def test_the_api_throttles_a_signed_in_user(lead, settings):
 def test_the_token_endpoint_throttles_guessing_from_one_address(lead, partner, settings):
     settings.REST_FRAMEWORK = {
         **settings.REST_FRAMEWORK,
-        "DEFAULT_THROTTLE_RATES": {"anon": "100/min", "user": "100/min", "sign_in": "2/min"},
+        "DEFAULT_THROTTLE_RATES": GUESSING_ACROSS_USERNAMES,
     }
     client = APIClient()
 
@@ -135,7 +154,7 @@ def test_the_token_endpoint_throttles_guessing_from_one_address(lead, partner, s
 def test_a_forged_forwarded_for_header_does_not_escape_the_address_throttle(lead, partner, settings):
     settings.REST_FRAMEWORK = {
         **settings.REST_FRAMEWORK,
-        "DEFAULT_THROTTLE_RATES": {"anon": "100/min", "user": "100/min", "sign_in": "2/min"},
+        "DEFAULT_THROTTLE_RATES": GUESSING_ACROSS_USERNAMES,
     }
     client = APIClient()
 
@@ -156,7 +175,7 @@ def test_behind_a_trusted_proxy_the_address_it_saw_is_throttled(lead, partner, s
     settings.BRIDGE_TRUSTED_PROXY_COUNT = 1
     settings.REST_FRAMEWORK = {
         **settings.REST_FRAMEWORK,
-        "DEFAULT_THROTTLE_RATES": {"anon": "100/min", "user": "100/min", "sign_in": "2/min"},
+        "DEFAULT_THROTTLE_RATES": GUESSING_ACROSS_USERNAMES,
     }
     client = APIClient()
 
@@ -177,6 +196,69 @@ def test_behind_a_trusted_proxy_the_address_it_saw_is_throttled(lead, partner, s
 
     assert same_client == [401, 401, 429]
     assert other_client == 401
+
+
+def test_one_username_retried_from_one_address_is_throttled(lead, settings):
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {
+            "anon": "100/min",
+            "user": "100/min",
+            "sign_in": "2/min",
+            "sign_in_address": "100/min",
+        },
+    }
+    client = APIClient()
+
+    def attempt():
+        return client.post(
+            f"{API}/auth/token/",
+            {"username": lead.caseworker.username, "password": "guess-123456"},
+            format="json",
+        ).status_code
+
+    answers = [attempt() for _ in range(3)]
+
+    assert answers == [401, 401, 429]
+
+
+def test_an_office_behind_one_address_signs_in_through_the_api(agency_staff_of_forty, settings):
+    """The shipped rates (10 a minute per address and username, 300 per address): forty people of
+    one county office, all behind one NAT address, get their tokens in the same minute."""
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {
+            "anon": "60/min",
+            "user": "600/min",
+            "sign_in": "10/min",
+            "sign_in_address": "300/min",
+        },
+    }
+    client = APIClient()
+
+    answers = {
+        client.post(
+            f"{API}/auth/token/", {"username": user.username, "password": PASSWORD}, format="json"
+        ).status_code
+        for user in agency_staff_of_forty
+    }
+
+    assert answers == {200}
+
+
+def test_an_office_behind_one_address_signs_in_through_the_pages(agency_staff_of_forty):
+    """Fifteen typos from one address in a minute (each a different person) do not lock the
+    office out: the page's per-address limit is set for an office, the lockout is per username."""
+    for user in agency_staff_of_forty[:15]:
+        Client().post("/accounts/login/", {"login": user.username, "password": "typo-123456789"})
+    client = Client()
+
+    response = client.post(
+        "/accounts/login/", {"login": agency_staff_of_forty[15].username, "password": PASSWORD}
+    )
+
+    assert response.status_code == 302
+    assert "_auth_user_id" in client.session
 
 
 def test_production_settings_pass_the_deployment_checks():
