@@ -1,4 +1,7 @@
-"""The demo and developer machine: known defaults, debug on, mail printed to the console."""
+"""The demo and developer machine: known defaults, mail printed to the console.
+
+Debug is off, so the demo shows Bridge's own error pages as a deployment would; a developer who
+wants Django's debug pages sets DJANGO_DEBUG=true in `.env`."""
 
 import os
 from pathlib import Path
@@ -10,7 +13,6 @@ environ.Env.read_env(Path(__file__).resolve().parents[2] / ".env", overwrite=Fal
 os.environ.setdefault("DJANGO_SECRET_KEY", "local-only-insecure-key-never-use-in-production")
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bridge")
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/0")
-os.environ.setdefault("DJANGO_DEBUG", "true")
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 os.environ.setdefault("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 # The demo signs in without an authenticator app; every other setting requires one.

@@ -317,3 +317,24 @@ def test_local_settings_switch_mfa_off_for_the_demo():
     )
 
     assert result.stdout.strip() == "False"
+
+
+def test_the_demo_shows_bridges_own_error_pages_not_debug_pages():
+    env = {"DJANGO_SETTINGS_MODULE": "config.settings.local"}
+    result = subprocess.run(
+        [
+            sys.executable,
+            "manage.py",
+            "shell",
+            "--no-imports",
+            "-c",
+            "from django.conf import settings; print(settings.DEBUG)",
+        ],
+        cwd=ROOT,
+        env={"PATH": os.environ["PATH"], "HOME": str(ROOT), **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    assert result.stdout.strip() == "False", result.stderr
