@@ -19,11 +19,20 @@ class Role(models.TextChoices):
     AGENCY_ADMIN = "agency_admin", "Agency administrator"
 
 
+AGENCY_NAME_MAX_LENGTH = 200
+
+
+def agency_group_name(public_id: uuid.UUID) -> str:
+    """The name of an agency's auth group. Built from the agency's public id, never its name: an
+    agency name may be longer than a group name can be (200 against 150 characters)."""
+    return f"agency:{public_id}"
+
+
 class Agency(models.Model):
     """An organisation taking part in Bridge. Its group carries its object permissions."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    name = models.CharField(max_length=200, unique=True)
+    name = models.CharField(max_length=AGENCY_NAME_MAX_LENGTH, unique=True)
     kind = models.CharField(max_length=32, choices=AgencyKind.choices)
     jurisdiction = models.CharField(
         max_length=16, default="US", help_text="`US` for federal agencies or a state code such as `TX`."
@@ -46,7 +55,8 @@ class Agency(models.Model):
 
 class User(AbstractUser):
     """A person. Members of an agency hold exactly one role there; platform administrators
-    (staff without an agency) manage agencies and templates but never see case content."""
+    (staff or superusers) manage agencies and templates, hold no agency and no role, and never
+    see case content. Nobody but the person sets their password (see `agencies.services`)."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     agency = models.ForeignKey(
@@ -61,6 +71,13 @@ class User(AbstractUser):
                 condition=(models.Q(agency__isnull=True) & models.Q(role=""))
                 | (models.Q(agency__isnull=False) & models.Q(role__in=Role.values)),
                 name="user_agency_and_role_go_together",
+            ),
+            # No god mode: a platform administrator given an agency and a case role would read
+            # cases with the platform's rights. Staff and members are separate accounts.
+            models.CheckConstraint(
+                condition=(models.Q(is_staff=False) & models.Q(is_superuser=False))
+                | (models.Q(agency__isnull=True) & models.Q(role="")),
+                name="user_staff_have_no_agency",
             ),
         ]
         indexes = [models.Index(fields=["agency", "role"])]

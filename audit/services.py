@@ -182,3 +182,25 @@ def audit_seal_pending(*, limit: int = 5000) -> int:
         AuditSeal.objects.bulk_create(seals)
         UnsealedRecord.objects.filter(record_id__in=queued).delete()
     return len(seals)
+
+
+def audit_admin_action(
+    *, actor: User, action: str, object_type: str, object_ids: Iterable[str], detail: Mapping[str, Any]
+) -> None:
+    """Record what an administrator did in the admin site, one record per object, with the
+    administrator as actor: `action` is `added`, `changed`, `deleted` or `action` (a bulk action
+    such as sending reset links). `detail` names fields and actions, never their values."""
+    AuditRecord.objects.bulk_create(
+        _record(
+            event_type=f"admin.{action}",
+            outcome=Outcome.SUCCESS,
+            user=actor,
+            username="",
+            object_type=object_type,
+            object_id=object_id,
+            case_id=None,
+            section="",
+            detail=detail,
+        )
+        for object_id in object_ids
+    )

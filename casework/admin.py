@@ -6,11 +6,12 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from audit.admin import AuditedModelAdmin
 from casework.models import DeadlineTemplate
 
 
 @admin.register(DeadlineTemplate)
-class DeadlineTemplateAdmin(admin.ModelAdmin):
+class DeadlineTemplateAdmin(AuditedModelAdmin):
     list_display = (
         "name",
         "trigger",

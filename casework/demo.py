@@ -291,6 +291,15 @@ def _stewards(agency: Agency, section: str) -> bool:
     return rule.steward_kinds is None or agency.kind in rule.steward_kinds
 
 
+def _demo_password_set(user: User, password: str) -> None:
+    """The demo's published password. Real accounts never get a password from anyone but the
+    person (`agencies.services.user_create` emails them an enrolment link); this runs only from
+    `load_demo`, which refuses to run unless the settings define BRIDGE_DEMO_PASSWORD (the local
+    demo and the tests)."""
+    user.set_password(password)
+    user.save(update_fields=["password"])
+
+
 @transaction.atomic
 def demo_load(*, password: str) -> bool:
     """Load the demo county through the real services. Returns False when it is already there."""
@@ -300,15 +309,15 @@ def demo_load(*, password: str) -> bool:
         actor=None,
         username=PLATFORM_ADMIN_USERNAME,
         email="platform-admin@bridge.invalid",
-        password=password,
         agency=None,
         role="",
         first_name="Pia",
         last_name="Platform",
         is_staff=True,
+        is_superuser=True,
+        enrolment_email=False,
     )
-    platform_admin.is_superuser = True
-    platform_admin.save(update_fields=["is_superuser"])
+    _demo_password_set(platform_admin, password)
     agencies: dict[str, Agency] = {}
     people: dict[tuple[str, str], User] = {}
     for key, (name, kind, jurisdiction) in DEMO_AGENCIES.items():
@@ -319,12 +328,13 @@ def demo_load(*, password: str) -> bool:
                 actor=platform_admin,
                 username=username,
                 email=f"{username}@bridge.invalid",
-                password=password,
                 agency=agencies[key],
                 role=role,
                 first_name=first,
                 last_name=f"{last} ({key.upper()})",
+                enrolment_email=False,
             )
+            _demo_password_set(people[key, role], password)
     for demo in DEMO_CASES:
         _load_case(demo=demo, agencies=agencies, people=people)
     return True

@@ -34,7 +34,7 @@ from django.db import DatabaseError, connection, connections, models, transactio
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from agencies.models import Agency, AgencyKind, Role, User
+from agencies.models import Agency, AgencyKind, Role, User, agency_group_name
 from casework.access import VIEW_CASE, WORK_ON_CASE
 from casework.models import (
     AgeBand,
@@ -431,15 +431,19 @@ class Generator:
                 if index >= len(PLACES):
                     place = f"{place} {index // len(PLACES) + 1}"
                 specs.append((AGENCY_NAMES[kind].format(place=place), kind))
-        groups = Group.objects.bulk_create([Group(name=f"agency:{name}") for name, _ in specs])
+        public_ids = [uuid.uuid4() for _ in specs]
+        groups = Group.objects.bulk_create(
+            Group(name=agency_group_name(public_id)) for public_id in public_ids
+        )
         agencies = Agency.objects.bulk_create(
             Agency(
+                public_id=public_id,
                 name=name,
                 kind=kind,
                 jurisdiction="US" if kind == AgencyKind.IMMIGRATION else "TX",
                 group=group,
             )
-            for (name, kind), group in zip(specs, groups, strict=True)
+            for (name, kind), group, public_id in zip(specs, groups, public_ids, strict=True)
         )
         for agency in agencies:
             info = AgencyInfo(

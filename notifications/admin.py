@@ -7,12 +7,13 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from audit.admin import AuditedModelAdmin
 from notifications.models import EmailDelivery
 from notifications.services import email_deliveries_retry
 
 
 @admin.register(EmailDelivery)
-class EmailDeliveryAdmin(admin.ModelAdmin):
+class EmailDeliveryAdmin(AuditedModelAdmin):
     list_display = (
         "id",
         "recipient",

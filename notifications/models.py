@@ -87,8 +87,8 @@ class Reminder(models.Model):
 
 class Notification(models.Model):
     """An entry in one user's in-app inbox. `message` is plain text without names or section
-    content; the task or handoff it is about is linked so the app shows details under access
-    control."""
+    content; the case, task or handoff it is about is linked so the app shows details under access
+    control. Notices about the agency's accounts (a member given a case role) have no case."""
 
     id = models.UUIDField(primary_key=True, default=time_ordered_id, editable=False)
     # Indexes on the recipient and the reminder come from the indexes and the unique constraint
@@ -98,7 +98,7 @@ class Notification(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", db_index=False
     )
     kind = models.CharField(max_length=40)
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     task = models.ForeignKey(Task, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     handoff = models.ForeignKey(
         Handoff, on_delete=models.CASCADE, null=True, blank=True, related_name="+", db_index=False

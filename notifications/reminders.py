@@ -639,7 +639,7 @@ def _create_digest(
         "items": [
             {
                 "when": format_when(item.created_at),
-                "case_number": item.case.number,
+                "case_number": item.case.number if item.case is not None else "",
                 "message": item.message,
                 "link": link_for(case=item.case, task=item.task, handoff=item.handoff),
             }

@@ -43,13 +43,16 @@ logger = logging.getLogger(__name__)
 DELIVER_TASK = "notifications.tasks.deliver"
 
 
-def link_for(*, case: Case, task: Task | None = None, handoff: Handoff | None = None) -> str:
-    """The absolute address a notification points at. It names ids only."""
+def link_for(*, case: Case | None, task: Task | None = None, handoff: Handoff | None = None) -> str:
+    """The absolute address a notification points at. It names ids only; a notice about no case
+    points at the inbox."""
     base = settings.BRIDGE_BASE_URL.rstrip("/")
     if handoff is not None:
         return f"{base}/handoffs/{handoff.pk}/"
     if task is not None:
         return f"{base}/tasks/{task.pk}/"
+    if case is None:
+        return f"{base}/notifications/"
     return f"{base}/cases/{case.pk}/"
 
 
@@ -62,13 +65,14 @@ def notify(
     *,
     recipients: Iterable[User],
     kind: str,
-    case: Case,
+    case: Case | None,
     message: str,
     task: Task | None = None,
     handoff: Handoff | None = None,
 ) -> list[Notification]:
-    """Tell `recipients` something about `case`: one inbox entry each, and an email (now or in the
-    daily digest) for those whose preferences ask for it.
+    """Tell `recipients` something about `case` (or, with `case=None`, about their agency's
+    accounts): one inbox entry each, and an email (now or in the daily digest) for those whose
+    preferences ask for it.
 
     Precondition: `message` holds no child's name and no section content; say what happened, to
     which case number, and when. Recipients who are inactive or hold no case role are skipped.
@@ -88,7 +92,7 @@ def notify_for_reminder(
     *,
     recipients: Iterable[User],
     kind: str,
-    case: Case,
+    case: Case | None,
     message: str,
     task: Task | None,
     handoff: Handoff | None,
@@ -113,7 +117,7 @@ class Notice:
 
     recipients: list[User]
     kind: str
-    case: Case
+    case: Case | None
     message: str
     task: Task | None = None
     handoff: Handoff | None = None
@@ -150,9 +154,11 @@ def notify_many(*, notices: Sequence[Notice]) -> list[list[Notification]]:
         if not people:
             continue
         case, message = notice.case, notice.message.strip()
-        subject = email.subject(about=SUBJECTS.get(notice.kind, "update"), case_number=case.number)
+        case_number = case.number if case is not None else ""
+        subject = email.subject(about=SUBJECTS.get(notice.kind, "update"), case_number=case_number)
         link = link_for(case=case, task=notice.task, handoff=notice.handoff)
-        body = email.body(message=message, case_number=case.number, link=link)
+        body = email.body(message=message, case_number=case_number, link=link)
+        case_id = case.pk if case is not None else None
         task_id = notice.task.pk if notice.task else None
         handoff_id = notice.handoff.pk if notice.handoff else None
         reminder_id = notice.reminder.pk if notice.reminder else None
@@ -164,7 +170,7 @@ def notify_many(*, notices: Sequence[Notice]) -> list[list[Notification]]:
             notification = Notification(
                 recipient_id=person.pk,
                 kind=notice.kind,
-                case_id=case.pk,
+                case_id=case_id,
                 task_id=task_id,
                 handoff_id=handoff_id,
                 reminder_id=reminder_id,
@@ -204,6 +210,7 @@ SUBJECTS = {
     "handoff_withdrawn": "handoff withdrawn",
     "handoff_expired": "handoff expired",
     "break_glass_opened": "break-glass access",
+    "case_role_granted": "a member of your agency now works on cases",
 }
 
 

@@ -3,6 +3,7 @@ second-factor step and recovery codes are django-allauth's (`allauth.mfa`)."""
 
 from allauth.mfa.models import Authenticator
 from allauth.mfa.utils import is_mfa_enabled
+from django.db.models import Exists, OuterRef
 
 from agencies.models import User
 
@@ -10,6 +11,12 @@ from agencies.models import User
 def mfa_enabled(user: User) -> bool:
     """Whether the user has enrolled a second factor (an authenticator app or a security key)."""
     return bool(is_mfa_enabled(user))
+
+
+def has_second_factor(user_column: str) -> Exists:
+    """`mfa_enabled` as SQL, for the user a row points at through `user_column` (allauth counts
+    any authenticator), so a lookup can answer it in the same query."""
+    return Exists(Authenticator.objects.filter(user_id=OuterRef(user_column)))
 
 
 def second_factor_valid(*, user: User, code: str) -> bool:

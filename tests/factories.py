@@ -2,6 +2,7 @@
 service so that participation, default grants and guardian rows are exactly as in production."""
 
 import importlib
+import uuid
 from datetime import timedelta
 from typing import Any
 
@@ -10,7 +11,7 @@ from django.apps import apps
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from agencies.models import Agency, AgencyKind, Role, User
+from agencies.models import Agency, AgencyKind, Role, User, agency_group_name
 from casework.models import Case
 from casework.services.cases import case_open
 
@@ -21,13 +22,19 @@ class AgencyFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Agency
 
+    public_id = factory.LazyFunction(uuid.uuid4)
     name = factory.Sequence(lambda n: f"Agency {n}")
     kind = AgencyKind.CHILD_WELFARE
     jurisdiction = "TX"
-    group = factory.LazyAttribute(lambda agency: Group.objects.create(name=f"agency:{agency.name}"))
+    group = factory.LazyAttribute(
+        lambda agency: Group.objects.create(name=agency_group_name(agency.public_id))
+    )
 
 
 class UserFactory(factory.django.DjangoModelFactory):
+    """Accounts with a known password, set directly: tests sign in as them. Real accounts get an
+    unusable password and an enrolment link (`agencies.services.user_create`)."""
+
     class Meta:
         model = User
         skip_postgeneration_save = True

@@ -3,6 +3,7 @@
 from rest_framework import serializers
 
 from agencies.models import Agency, AgencyKind, Role, User
+from agencies.services import SET_BY_THE_PERSON
 from api.fields import StrictCharField, StrictModelSerializer, StrictPrimaryKeyRelatedField
 
 
@@ -50,12 +51,30 @@ class UserSerializer(StrictModelSerializer):
 
 class UserCreateSerializer(serializers.Serializer):
     username = StrictCharField(max_length=150)
-    email = serializers.EmailField(max_length=254)
+    email = serializers.EmailField(
+        max_length=254, help_text="The enrolment link is emailed here; one account per address."
+    )
     first_name = StrictCharField(max_length=150, required=False, allow_blank=True, default="")
     last_name = StrictCharField(max_length=150, required=False, allow_blank=True, default="")
-    password = StrictCharField(write_only=True, max_length=128, style={"input_type": "password"})
+    # In the API.md contract, so it stays; but nobody sets another person's password.
+    password = StrictCharField(
+        write_only=True,
+        required=False,
+        allow_blank=True,
+        max_length=128,
+        style={"input_type": "password"},
+        help_text=(
+            "Must be empty or absent: the new member sets their own password through the "
+            "enrolment link emailed to them, and a non-empty value is refused with 400."
+        ),
+    )
     agency = StrictPrimaryKeyRelatedField(queryset=Agency.objects.all())
     role = serializers.ChoiceField(choices=Role.choices)
+
+    def validate_password(self, value: str) -> str:
+        if value:
+            raise serializers.ValidationError(SET_BY_THE_PERSON)
+        return value
 
 
 class TokenObtainSerializer(serializers.Serializer):

@@ -252,8 +252,12 @@ class CaseEventCreateSerializer(serializers.Serializer):
 
 
 class NotificationSerializer(StrictModelSerializer):
-    case = serializers.UUIDField(source="case_id", read_only=True)
-    case_number = serializers.CharField(source="case.number", read_only=True)
+    case = serializers.UUIDField(
+        source="case_id", read_only=True, allow_null=True, help_text="Null for notices about accounts."
+    )
+    case_number = serializers.CharField(
+        source="case.number", read_only=True, allow_null=True, help_text="Null for notices about accounts."
+    )
     task = serializers.UUIDField(source="task_id", read_only=True, allow_null=True)
     handoff = serializers.UUIDField(source="handoff_id", read_only=True, allow_null=True)
 

@@ -192,9 +192,22 @@ class UserListCreateView(BridgeAPIView):
     def get(self, request: Request) -> Response:
         return self.list_response(self.get_queryset(), UserSerializer)
 
-    @extend_schema(request=UserCreateSerializer, responses={201: UserSerializer})
+    @extend_schema(
+        request=UserCreateSerializer,
+        responses={201: UserSerializer},
+        description=(
+            "Add a member. Nobody sets another person's password: `password` must be empty or "
+            "absent (400 otherwise). The account gets an unusable password and the person an "
+            "enrolment link by email (valid `BRIDGE_ENROLMENT_LINK_HOURS`, 72 by default) to set "
+            "their own, then enrols a second factor at their first sign-in. Creating an account "
+            "with a case role (caseworker, liaison, supervisor) is announced to the agency's "
+            "supervisors."
+        ),
+    )
     def post(self, request: Request) -> Response:
         serializer = UserCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        user = user_create(actor=self.actor, **serializer.validated_data)
+        data = dict(serializer.validated_data)
+        data.pop("password", None)
+        user = user_create(actor=self.actor, **data)
         return Response(UserSerializer(user).data, status=status.HTTP_201_CREATED)

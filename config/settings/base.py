@@ -295,6 +295,12 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 # API tokens are re-issued (with the second factor) after this long.
 BRIDGE_TOKEN_MAX_HOURS = env.int("BRIDGE_TOKEN_MAX_HOURS", default=12)
+# Nobody sets another person's password: a new account gets an emailed link to set its own, and an
+# administrator can only email a member a reset link. Both links last this long and work once.
+BRIDGE_ENROLMENT_LINK_HOURS = env.int("BRIDGE_ENROLMENT_LINK_HOURS", default=72)
+PASSWORD_RESET_TIMEOUT = BRIDGE_ENROLMENT_LINK_HOURS * 3600
+# A reset link signs nobody in: the person signs in with the new password and their second factor.
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 
 # Break-glass: how long an emergency opening of a section lasts.
 BRIDGE_BREAK_GLASS_HOURS = env.int("BRIDGE_BREAK_GLASS_HOURS", default=4)

@@ -1,6 +1,7 @@
 """The caller, agencies and their members."""
 
 import pytest
+from django.core import mail
 
 from agencies.models import Agency, User
 from tests.api.conftest import body, error_of
@@ -57,29 +58,85 @@ def test_agency_members_may_not_create_agencies(api_as, lead, role):
     assert not Agency.objects.filter(name="Rogue").exists()
 
 
-def test_agency_admin_adds_a_member_to_its_own_agency(api_as, lead):
+def test_platform_admin_creates_an_agency_with_a_200_character_name(api_as, platform_admin):
+    response = api_as(platform_admin).post("agencies/", {"name": "N" * 200, "kind": "victim_services"})
+
+    assert response.status_code == 201
+    assert Agency.objects.get(pk=body(response)["id"]).name == "N" * 200
+
+
+def test_agency_admin_adds_a_member_to_its_own_agency(api_as, lead, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api_as(lead.admin).post(
+            "users/",
+            {
+                "username": "new.worker",
+                "email": "new.worker@example.org",
+                "first_name": "New",
+                "last_name": "Worker",
+                "agency": lead.agency.pk,
+                "role": "caseworker",
+            },
+        )
+
+    assert response.status_code == 201
+    user = User.objects.get(username="new.worker")
+    assert body(response) == {
+        "id": str(user.public_id),
+        "username": "new.worker",
+        "email": "new.worker@example.org",
+        "first_name": "New",
+        "last_name": "Worker",
+        "agency": lead.agency.pk,
+        "role": "caseworker",
+        "is_active": True,
+    }
+    assert (user.agency, user.role, user.has_usable_password()) == (lead.agency, "caseworker", False)
+    assert [(m.to, m.subject) for m in mail.outbox] == [
+        (["new.worker@example.org"], "[Bridge] Set up your account new.worker")
+    ]
+
+
+def test_an_empty_password_is_accepted_and_ignored(api_as, lead):
     response = api_as(lead.admin).post(
         "users/",
         {
             "username": "new.worker",
             "email": "new.worker@example.org",
-            "first_name": "New",
-            "last_name": "Worker",
-            "password": "a-long-enough-passphrase",
+            "password": "",
             "agency": lead.agency.pk,
             "role": "caseworker",
         },
     )
 
     assert response.status_code == 201
-    user = User.objects.get(username="new.worker")
-    assert body(response)["id"] == str(user.public_id)
-    assert "password" not in body(response)
-    assert (user.agency, user.role, user.check_password("a-long-enough-passphrase")) == (
-        lead.agency,
-        "caseworker",
-        True,
+    assert User.objects.get(username="new.worker").has_usable_password() is False
+
+
+@pytest.mark.parametrize("caller", ["platform", "agency_admin"])
+def test_nobody_chooses_a_new_members_password(api_as, lead, platform_admin, caller):
+    actor = platform_admin if caller == "platform" else lead.admin
+
+    response = api_as(actor).post(
+        "users/",
+        {
+            "username": "new.supervisor",
+            "email": "new.supervisor@example.org",
+            "password": "a-long-enough-passphrase",
+            "agency": lead.agency.pk,
+            "role": "supervisor",
+        },
     )
+
+    assert response.status_code == 400
+    assert error_of(response) == {
+        "code": "validation_error",
+        "message": "Some fields are not valid.",
+        "fields": {
+            "password": ["Members set their own password through the enrolment link emailed to them."]
+        },
+    }
+    assert not User.objects.filter(username="new.supervisor").exists()
 
 
 def test_agency_admin_may_not_add_members_elsewhere(api_as, lead, partner):
@@ -88,7 +145,6 @@ def test_agency_admin_may_not_add_members_elsewhere(api_as, lead, partner):
         {
             "username": "mole",
             "email": "mole@example.org",
-            "password": "a-long-enough-passphrase",
             "agency": partner.agency.pk,
             "role": "supervisor",
         },
@@ -98,20 +154,14 @@ def test_agency_admin_may_not_add_members_elsewhere(api_as, lead, partner):
     assert not User.objects.filter(username="mole").exists()
 
 
-def test_weak_password_is_400(api_as, platform_admin, lead):
-    response = api_as(platform_admin).post(
+def test_a_new_account_may_not_reuse_an_email_address(api_as, lead):
+    response = api_as(lead.admin).post(
         "users/",
-        {
-            "username": "x",
-            "email": "x@example.org",
-            "password": "short",
-            "agency": lead.agency.pk,
-            "role": "liaison",
-        },
+        {"username": "me.again", "email": lead.admin.email, "agency": lead.agency.pk, "role": "supervisor"},
     )
 
     assert response.status_code == 400
-    assert list(error_of(response)["fields"]) == ["password"]
+    assert error_of(response)["fields"] == {"email": ["Another account uses this email address."]}
 
 
 @pytest.mark.parametrize(

@@ -1,8 +1,13 @@
 """The whole API walked as an integrating agency would, with nothing set up but one platform
-administrator: every other row comes from an API call, and every client signs in with a password
-for a token. An unrelated agency probes each step and gets 404."""
+administrator: every other row comes from an API call, each new member sets their own password
+through the link emailed to them, and every client signs in with a password for a token. An
+unrelated agency probes each step and gets 404."""
+
+import re
 
 import pytest
+from django.core import mail
+from django.test import Client as Browser
 from rest_framework.test import APIClient
 
 from tests.api.conftest import API, body
@@ -37,7 +42,16 @@ def ok(response, status=200):
     return body(response)
 
 
-def test_an_integrating_agency_walks_the_whole_api():
+def set_own_password(username, password=PASSWORD):
+    """What the new member does with their enrolment email: open the link, choose a password."""
+    [message] = [m for m in mail.outbox if m.to == [f"{username}@example.org"]]
+    [link] = re.findall(r"http://localhost:8000(/accounts/password/reset/key/\S+/)", message.body)
+    browser = Browser()
+    form = browser.get(link)
+    browser.post(form.headers["Location"], {"password1": password, "password2": password})
+
+
+def test_an_integrating_agency_walks_the_whole_api(django_capture_on_commit_callbacks):
     PlatformAdminFactory(username="platform", password="platform-passphrase-1")
     admin = Client("platform", "platform-passphrase-1")
 
@@ -62,19 +76,20 @@ def test_an_integrating_agency_walks_the_whole_api():
     }
     ids = {}
     for username, (agency, role) in people.items():
-        created = admin.post(
-            "users/",
-            {
-                "username": username,
-                "email": f"{username}@example.org",
-                "first_name": username.split(".")[1].title(),
-                "last_name": "Tester",
-                "password": PASSWORD,
-                "agency": agency["id"],
-                "role": role,
-            },
-        )
+        with django_capture_on_commit_callbacks(execute=True):
+            created = admin.post(
+                "users/",
+                {
+                    "username": username,
+                    "email": f"{username}@example.org",
+                    "first_name": username.split(".")[1].title(),
+                    "last_name": "Tester",
+                    "agency": agency["id"],
+                    "role": role,
+                },
+            )
         ids[username] = ok(created, 201)["id"]
+        set_own_password(username)
     worker, liaison = Client("cps.worker"), Client("cps.liaison")
     police_liaison = Client("hpd.liaison")
     outsider = Client("dallas.supervisor")

@@ -8,6 +8,7 @@ from django.utils import timezone
 from casework.models import Handoff, Task
 from casework.services.tasks import task_create
 from notifications.models import Notification
+from notifications.services import notify
 from tests.api.conftest import body, error_of
 from tests.factories import in_hours
 
@@ -294,6 +295,19 @@ def test_handoff_notifies_the_receiving_liaison_and_read_marks_it(api_as, shared
     assert marked.status_code == 200
     assert body(marked)["read_at"] is not None
     assert body(api.get("notifications/", {"unread": "true"}))["results"] == []
+
+
+def test_a_notice_about_accounts_has_no_case(api_as, lead):
+    notify(recipients=[lead.supervisor], kind="case_role_granted", case=None, message="A new account.")
+
+    [row] = body(api_as(lead.supervisor).get("notifications/"))["results"]
+
+    assert (row["kind"], row["case"], row["case_number"], row["message"]) == (
+        "case_role_granted",
+        None,
+        None,
+        "A new account.",
+    )
 
 
 def test_someone_elses_notification_is_404(api_as, shared_case, lead, partner):

@@ -207,6 +207,19 @@ def test_digest_gathers_unread_notifications_into_one_email(case, digest_reader)
     assert Notification.objects.filter(awaits_digest=True).count() == 0
 
 
+def test_a_digest_lists_a_notice_about_accounts_without_a_case_number(digest_reader):
+    notice = _notify(None, digest_reader, "A new account.")
+
+    digests_build(now=at_local(settings.BRIDGE_DIGEST_HOUR, days=1))
+
+    inbox = f"{settings.BRIDGE_BASE_URL}/notifications/"
+    assert EmailDelivery.objects.get().body == (
+        "Bridge notifications since your last summary:\n\n"
+        f"- {format_when(notice.created_at)} | A new account.\n  {inbox}\n\n"
+        "This email leaves out case details on purpose. Sign in to Bridge to see them.\n"
+    )
+
+
 def test_one_digest_a_day(case, digest_reader):
     _notify(case, digest_reader)
     digests_build(now=at_local(settings.BRIDGE_DIGEST_HOUR, days=1))

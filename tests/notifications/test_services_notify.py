@@ -132,3 +132,18 @@ def test_a_broker_outage_does_not_fail_or_stall_the_write(
 def test_notify_refuses_an_empty_message(case, lead):
     with pytest.raises(ValueError, match="non-empty"):
         notify(recipients=[lead.liaison], kind="handoff_created", case=case, message="  ")
+
+
+def test_a_notice_about_accounts_has_no_case_and_its_email_names_none(lead):
+    [notification] = notify(
+        recipients=[lead.supervisor], kind="case_role_granted", case=None, message="A new account."
+    )
+
+    delivery = EmailDelivery.objects.get(notification=notification)
+    assert notification.case is None
+    assert delivery.subject == "[Bridge] a member of your agency now works on cases"
+    assert delivery.body == (
+        "A new account.\n\n"
+        f"Open in Bridge: {settings.BRIDGE_BASE_URL}/notifications/\n\n"
+        "This email leaves out case details on purpose. Sign in to Bridge to see them.\n"
+    )

@@ -5,6 +5,7 @@ from django.test import Client
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from api.authentication import BridgeTokenAuthentication
 from audit.models import AuditRecord
 from tests.api.conftest import API, Api, body, error_of
 from tests.factories import PASSWORD
@@ -133,6 +134,46 @@ def test_when_required_no_token_is_issued_without_a_second_factor(lead, settings
 
     assert response.status_code == 403
     assert error_of(response)["code"] == "mfa_enrolment_required"
+
+
+def test_when_required_a_token_of_a_user_without_a_second_factor_is_refused(lead, settings):
+    """A token issued before the requirement was switched on (or minted some other way) is no
+    way around it."""
+    api = Api(lead.caseworker)
+    settings.BRIDGE_MFA_REQUIRED = True
+
+    response = api.get("cases/")
+
+    assert response.status_code == 403
+    assert error_of(response) == {
+        "code": "mfa_enrolment_required",
+        "message": "Set up multi-factor authentication in the browser before using the API.",
+        "fields": {},
+    }
+
+
+def test_when_required_a_token_of_an_enrolled_user_works(lead, settings):
+    enrol(lead.caseworker)
+    api = Api(lead.caseworker)
+    settings.BRIDGE_MFA_REQUIRED = True
+
+    response = api.get("me/")
+
+    assert response.status_code == 200
+    assert body(response)["mfa_enabled"] is True
+
+
+def test_when_required_a_token_answers_in_one_query_for_user_agency_and_second_factor(
+    lead, settings, django_assert_num_queries
+):
+    enrol(lead.caseworker)
+    token = Token.objects.create(user=lead.caseworker)
+    settings.BRIDGE_MFA_REQUIRED = True
+
+    with django_assert_num_queries(1):
+        user, _ = BridgeTokenAuthentication().authenticate_credentials(token.key)
+
+    assert (user, user.agency) == (lead.caseworker, lead.agency)
 
 
 def test_when_required_an_enrolled_user_works_normally(lead, settings):

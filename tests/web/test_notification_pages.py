@@ -84,3 +84,17 @@ def test_marking_all_read(browser_as, lead, case):
     browser_as(lead.caseworker).post("/notifications/read-all/")
 
     assert Notification.objects.filter(recipient=lead.caseworker, read_at__isnull=True).count() == 0
+
+
+def test_a_notice_about_accounts_is_listed_and_opens_the_inbox(browser_as, lead):
+    (notification,) = notify(
+        recipients=[lead.supervisor], kind="case_role_granted", case=None, message="A new account."
+    )
+    browser = browser_as(lead.supervisor)
+
+    page = text(browser.get("/notifications/"))
+    opened = browser.post(f"/notifications/{notification.pk}/read/", {"go": "open"})
+
+    assert "Your agency's accounts" in page
+    assert "A new account." in page
+    assert (opened.status_code, opened["Location"]) == (302, "/notifications/")
