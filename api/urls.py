@@ -37,6 +37,7 @@ urlpatterns = [
     path("handoffs/", work.HandoffListCreateView.as_view(), name="handoffs"),
     path("handoffs/<uuid:handoff_id>/accept/", work.HandoffAcceptView.as_view(), name="handoff-accept"),
     path("handoffs/<uuid:handoff_id>/decline/", work.HandoffDeclineView.as_view(), name="handoff-decline"),
+    path("handoffs/<uuid:handoff_id>/approve/", work.HandoffApproveView.as_view(), name="handoff-approve"),
     path("handoffs/<uuid:handoff_id>/withdraw/", work.HandoffWithdrawView.as_view(), name="handoff-withdraw"),
     path("notifications/", work.NotificationListView.as_view(), name="notifications"),
     path("notifications/read-all/", work.NotificationReadAllView.as_view(), name="notifications-read-all"),

@@ -112,7 +112,7 @@ def _due(now: datetime) -> dict[str, Any]:
     from django.conf import settings
     from django.db.models import F, Q
 
-    from casework.models import Handoff, HandoffStatus, Task, TaskStatus
+    from casework.models import HANDOFF_OPEN_STATUSES, Handoff, Task, TaskStatus
     from notifications.models import NotificationKind, Reminder
     from notifications.reminders import handoff_points, task_points
 
@@ -131,12 +131,12 @@ def _due(now: datetime) -> dict[str, Any]:
         tasks += sum((task_id, p.kind, p.step) not in fired for p in task_points(due_at=due_at, now=now))
     handoff_fired = set(
         Reminder.objects.filter(
-            handoff__status=HandoffStatus.PENDING, due_at=F("handoff__respond_by")
+            handoff__status__in=HANDOFF_OPEN_STATUSES, due_at=F("handoff__respond_by")
         ).values_list("handoff_id", "kind", "step")
     )
     handoffs = sum(
         (handoff.pk, p.kind, p.step) not in handoff_fired
-        for handoff in Handoff.objects.filter(status=HandoffStatus.PENDING)
+        for handoff in Handoff.objects.filter(status__in=HANDOFF_OPEN_STATUSES)
         for p in handoff_points(handoff=handoff, now=now)
     )
     return {

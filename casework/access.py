@@ -527,17 +527,30 @@ def case_events_visible(*, access: CaseAccess) -> QuerySet[CaseEvent]:
 # --- handoffs --------------------------------------------------------------------------------
 
 
+def handoffs_to_approve_filter(*, user: User) -> Q:
+    """Handoffs that needed, or need, the approval of the user as a liaison or supervisor of the
+    case's lead agency: those bringing another agency onto the case. Never one to the user's own
+    agency, which must not learn of a handoff before it is approved."""
+    if not works_on_cases(user) or user.role not in LIAISON_ROLES:
+        return Q(pk__in=[])
+    return Q(needs_approval=True, case__lead_agency_id=user.agency_id) & ~Q(to_agency_id=user.agency_id)
+
+
 def handoff_visibility_filter(*, user: User) -> Q:
-    """Handoffs the user's agency sent, on cases the user may see; and handoffs it received: all of
-    them for its liaisons and supervisors (who answer them, even before the agency takes part in
-    the case), the others once they may see the case."""
+    """Handoffs the user's agency sent, on cases the user may see; handoffs it received once the
+    lead agency approved them, if they needed it: all of them for its liaisons and supervisors
+    (who answer them, even before the agency takes part in the case), the others once they may see
+    the case; and, for the lead agency's liaisons and supervisors, those they approve."""
     if not works_on_cases(user):
         return Q(pk__in=[])
     sees_case = case_visibility_filter(user=user, case_ref="case_id")
     sent = Q(from_agency_id=user.agency_id) & sees_case
+    # Awaiting approval, or ended before it came (declined by the lead agency, withdrawn, expired):
+    # the receiving agency never hears of it.
+    received = Q(to_agency_id=user.agency_id) & ~Q(needs_approval=True, approved_at__isnull=True)
     if user.role in LIAISON_ROLES:
-        return sent | Q(to_agency_id=user.agency_id)
-    return sent | (Q(to_agency_id=user.agency_id) & sees_case)
+        return sent | received | handoffs_to_approve_filter(user=user)
+    return sent | (received & sees_case)
 
 
 def handoffs_visible_to(*, user: User) -> QuerySet[Handoff]:
@@ -563,6 +576,18 @@ def may_answer_handoff(*, user: User, handoff: Handoff) -> bool:
     return works_on_cases(user) and user.role in LIAISON_ROLES and user.agency_id == handoff.to_agency_id
 
 
+def may_approve_handoff(*, user: User, handoff: Handoff) -> bool:
+    """Approve or decline a handoff that brings a new agency onto the case: what inviting needs, a
+    liaison or supervisor of the case's lead agency (`CaseAccess.may_invite`)."""
+    return (
+        works_on_cases(user)
+        and user.role in LIAISON_ROLES
+        and handoff.needs_approval
+        and user.agency_id == handoff.case.lead_agency_id
+        and user.agency_id != handoff.to_agency_id
+    )
+
+
 def may_withdraw_handoff(*, user: User, handoff: Handoff) -> bool:
     """Any case worker of the sending agency who sees the handoff."""
     return works_on_cases(user) and user.agency_id == handoff.from_agency_id
@@ -571,6 +596,21 @@ def may_withdraw_handoff(*, user: User, handoff: Handoff) -> bool:
 def may_hand_off_task(*, user: User, task: Task) -> bool:
     """A member of the task's owning agency proposes handing it to another agency."""
     return works_on_cases(user) and user.agency_id == task.owner_agency_id
+
+
+def agencies_reached_without_approval(*, access: CaseAccess) -> frozenset[int] | None:
+    """The agencies this user may hand work to at once: None for any agency, when the user may
+    invite; otherwise those on the case. Handing work to an agency not yet on the case invites it,
+    so it needs what inviting needs, and proposed by anyone else it waits for the lead agency's
+    approval. Who takes part is core, which every viewer of the case sees."""
+    if access.may_invite:
+        return None
+    return frozenset(CaseParticipant.objects.filter(case=access.case).values_list("agency_id", flat=True))
+
+
+def handoff_needs_approval(*, access: CaseAccess, to_agency_id: int) -> bool:
+    reached = agencies_reached_without_approval(access=access)
+    return reached is not None and to_agency_id not in reached
 
 
 def may_hand_off_lead(*, access: CaseAccess) -> bool:

@@ -360,8 +360,11 @@ def _pending_handoffs(*, agency: Agency, now: datetime) -> list[PendingHandoff]:
 
 def _response_times(*, agency: Agency, since: datetime, until: datetime) -> list[ResponseTimes]:
     answered = Q(status__in=[HandoffStatus.ACCEPTED, HandoffStatus.DECLINED])
+    # The receiving agency was asked when the handoff was created, or approved by the lead agency.
     seconds = EpochSeconds(
-        ExpressionWrapper(F("responded_at") - F("created_at"), output_field=DurationField())
+        ExpressionWrapper(
+            F("responded_at") - Coalesce(F("approved_at"), F("created_at")), output_field=DurationField()
+        )
     )
     aggregates = {
         "answered": Count("pk", filter=answered),
@@ -371,11 +374,13 @@ def _response_times(*, agency: Agency, since: datetime, until: datetime) -> list
         "median_seconds": PercentileCont(seconds, fraction=0.5, filter=answered),
         "p90_seconds": PercentileCont(seconds, fraction=0.9, filter=answered),
     }
+    # A handoff that ended while awaiting the lead agency's approval never reached the receiving
+    # agency: it is not that agency's answer, and its dashboard must not even count it.
     resolved = Handoff.objects.filter(
         status__in=[HandoffStatus.ACCEPTED, HandoffStatus.DECLINED, HandoffStatus.EXPIRED],
         responded_at__gte=since,
         responded_at__lt=until,
-    )
+    ).exclude(needs_approval=True, approved_at__isnull=True)
     directions = (
         ("outgoing", resolved.filter(from_agency_id=agency.pk), "to_agency"),
         ("incoming", resolved.filter(to_agency_id=agency.pk), "from_agency"),

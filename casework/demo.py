@@ -254,7 +254,13 @@ DEMO_CASES: tuple[DemoCase, ...] = (
         sections={
             "identity": {"legal_name": "Sun Ahn-Demo", "date_of_birth": _born(16, 5), "languages": ["ko"]}
         },
-        tasks=(DemoTask("File I-918 after U-visa certification", 24 * 100, owner="legal"),),
+        tasks=(
+            DemoTask("File I-918 after U-visa certification", 24 * 100, owner="legal"),
+            DemoTask("Open a federal labor-trafficking referral", 24 * 4, owner="pd"),
+        ),
+        # The police caseworker offers the referral to HSI, which is not on the case: the handoff
+        # waits on the children's services liaisons' desk for approval.
+        handoffs=((1, "hsi", False),),
     ),
     DemoCase(
         pseudonym="B.C.",

@@ -723,6 +723,7 @@ class Generator:
                     "responded_by",
                     "responded_at",
                     "response_note",
+                    "needs_approval",
                 ),
             ),
             "reminder": (
@@ -1240,7 +1241,10 @@ class Generator:
                 sender = rng.choice(senders)
             else:
                 sender = self.agency_by_pk[task.owner]
-                if status == HandoffStatus.PENDING and (not others or rng.random() < 0.4):
+                # Handing work to an agency not on the case invites it, which without the lead
+                # agency's approval only its liaisons may: only the lead's pending handoffs reach out.
+                reaches_out = status == HandoffStatus.PENDING and sender.pk == plan.lead.pk
+                if reaches_out and (not others or rng.random() < 0.4):
                     receiver = rng.choice([a for a in self.agencies if a.pk != sender.pk])
                 else:
                     receivers = [a for a in others if joined[a.pk] <= created]
@@ -1248,7 +1252,10 @@ class Generator:
                         continue
                     receiver = rng.choice(receivers)
             free.remove(task)
-            self._write_handoff(plan, task, sender, receiver, status, urgent, window, created, responded)
+            invites = receiver.pk not in joined or joined[receiver.pk] > created
+            self._write_handoff(
+                plan, task, sender, receiver, status, urgent, window, created, responded, invites
+            )
             return True
         return False
 
@@ -1263,7 +1270,10 @@ class Generator:
         window: timedelta,
         created: datetime,
         responded: datetime | None,
+        invites: bool,
     ) -> None:
+        """`invites`: the receiver does not take part in the case, so (the generator writing no
+        handoff awaiting approval) one of the lead agency's liaisons proposed it."""
         rng, case_id = self.rng, plan.id
         handoff_id = _uuid(rng)
         respond_by = created + window
@@ -1275,10 +1285,10 @@ class Generator:
             task.version += 1
             assert responded is not None
             task.updated_at = max(task.updated_at or responded, responded)
+        elif task.assignee and not invites:
+            creator = self.members[task.assignee]
         else:
-            creator = (
-                self.members[task.assignee] if task.assignee else rng.choice(sender.people(Role.LIAISON))
-            )
+            creator = rng.choice(sender.people(Role.LIAISON))
         responder: Member | None = None
         note = ""
         if status in (HandoffStatus.ACCEPTED, HandoffStatus.DECLINED):
@@ -1303,6 +1313,7 @@ class Generator:
             responder.pk if responder else None,
             responded,
             note,
+            False,
         )
         pair = [sender.pk, receiver.pk]
         base = {"handoff": str(handoff_id), "task": str(task.id)}

@@ -688,6 +688,7 @@ class HandoffKind(models.TextChoices):
 
 
 class HandoffStatus(models.TextChoices):
+    AWAITING_APPROVAL = "awaiting_approval", "Awaiting the lead agency's approval"
     PENDING = "pending", "Pending"
     ACCEPTED = "accepted", "Accepted"
     DECLINED = "declined", "Declined"
@@ -695,14 +696,29 @@ class HandoffStatus(models.TextChoices):
     EXPIRED = "expired", "Expired"
 
 
-HANDOFF_TERMINAL_STATUSES = tuple(s for s in HandoffStatus.values if s != HandoffStatus.PENDING)
+# Not yet answered: the lead agency has still to approve it, or the receiving agency to answer it.
+HANDOFF_OPEN_STATUSES = (HandoffStatus.AWAITING_APPROVAL, HandoffStatus.PENDING)
+HANDOFF_TERMINAL_STATUSES = tuple(s for s in HandoffStatus.values if s not in HANDOFF_OPEN_STATUSES)
+HANDOFF_PAST_APPROVAL_STATUSES = tuple(
+    s for s in HandoffStatus.values if s != HandoffStatus.AWAITING_APPROVAL
+)
 
 
 class Handoff(models.Model):
     """A request that another agency take over a task (`kind=task`) or the lead of the case
-    (`kind=lead`). The database enforces the state machine: `pending` is the only state that is
-    not final, so a trigger refusing any update of a resolved row allows exactly pending → one of
-    the others, once; check constraints require what each state records (a reason to decline)."""
+    (`kind=lead`).
+
+    A handoff to an agency not yet on the case is an invitation. When its proposer may not invite
+    (`needs_approval`), it starts `awaiting_approval`: the lead agency approves it (→ `pending`,
+    recording who and when) or declines it, and until then the receiving agency sees nothing.
+    Otherwise it starts `pending`, and the receiving agency answers it.
+
+    The database enforces the state machine. `awaiting_approval` and `pending` are the only states
+    that are not final, and a trigger refuses any update of a resolved row, a step back from
+    `pending` to `awaiting_approval`, and an accept straight from `awaiting_approval`; so the
+    moves are awaiting_approval → pending | declined | withdrawn | expired and pending → accepted
+    | declined | withdrawn | expired, each once. Check constraints require what each state records
+    (a responder and time, a reason to decline, an approval for a handoff that needed one)."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     kind = models.CharField(max_length=8, choices=HandoffKind.choices, default=HandoffKind.TASK)
@@ -710,7 +726,7 @@ class Handoff(models.Model):
     task = models.ForeignKey("Task", on_delete=models.CASCADE, null=True, blank=True, related_name="handoffs")
     from_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="handoffs_sent")
     to_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="handoffs_received")
-    status = models.CharField(max_length=16, choices=HandoffStatus.choices, default=HandoffStatus.PENDING)
+    status = models.CharField(max_length=20, choices=HandoffStatus.choices, default=HandoffStatus.PENDING)
     urgent = models.BooleanField(default=False)
     note = models.TextField(blank=True)
     respond_by = models.DateTimeField()
@@ -721,6 +737,13 @@ class Handoff(models.Model):
     )
     responded_at = models.DateTimeField(null=True, blank=True)
     response_note = models.TextField(blank=True)
+    # Set once, at creation: the handoff brings a new agency onto the case and its proposer may not
+    # invite, so the lead agency approves it first.
+    needs_approval = models.BooleanField(default=False)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -742,7 +765,7 @@ class Handoff(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(
-                    status=HandoffStatus.PENDING, responded_at__isnull=True, responded_by__isnull=True
+                    status__in=HANDOFF_OPEN_STATUSES, responded_at__isnull=True, responded_by__isnull=True
                 )
                 | Q(status=HandoffStatus.EXPIRED, responded_at__isnull=False, responded_by__isnull=True)
                 | Q(
@@ -756,14 +779,42 @@ class Handoff(models.Model):
                 condition=~Q(status=HandoffStatus.DECLINED) | ~Q(response_note=""),
                 name="handoff_decline_has_reason",
             ),
+            models.CheckConstraint(
+                condition=Q(
+                    needs_approval=True,
+                    status=HandoffStatus.AWAITING_APPROVAL,
+                    approved_at__isnull=True,
+                    approved_by__isnull=True,
+                )
+                | Q(
+                    needs_approval=True,
+                    status__in=[HandoffStatus.DECLINED, HandoffStatus.WITHDRAWN, HandoffStatus.EXPIRED],
+                    approved_at__isnull=True,
+                    approved_by__isnull=True,
+                )
+                | Q(
+                    needs_approval=True,
+                    status__in=HANDOFF_PAST_APPROVAL_STATUSES,
+                    approved_at__isnull=False,
+                    approved_by__isnull=False,
+                    respond_by__gt=models.F("approved_at"),
+                )
+                | Q(
+                    needs_approval=False,
+                    status__in=HANDOFF_PAST_APPROVAL_STATUSES,
+                    approved_at__isnull=True,
+                    approved_by__isnull=True,
+                ),
+                name="handoff_approval_matches_status",
+            ),
             models.UniqueConstraint(
                 fields=["task"],
-                condition=Q(status=HandoffStatus.PENDING, kind=HandoffKind.TASK),
+                condition=Q(status__in=HANDOFF_OPEN_STATUSES, kind=HandoffKind.TASK),
                 name="one_pending_handoff_per_task",
             ),
             models.UniqueConstraint(
                 fields=["case"],
-                condition=Q(status=HandoffStatus.PENDING, kind=HandoffKind.LEAD),
+                condition=Q(status__in=HANDOFF_OPEN_STATUSES, kind=HandoffKind.LEAD),
                 name="one_pending_lead_handoff_per_case",
             ),
         ]
@@ -771,14 +822,19 @@ class Handoff(models.Model):
             models.Index(fields=["to_agency", "status", "-created_at"]),
             models.Index(fields=["from_agency", "status", "-created_at"]),
             models.Index(
-                fields=["respond_by"], condition=Q(status=HandoffStatus.PENDING), name="handoff_pending_due"
+                fields=["respond_by"],
+                condition=Q(status__in=HANDOFF_OPEN_STATUSES),
+                name="handoff_pending_due",
             ),
         ]
         triggers = [
             pgtrigger.Protect(
                 name="handoff_resolved_is_final",
                 operation=pgtrigger.Update,
-                condition=pgtrigger.Q(old__status__in=list(HANDOFF_TERMINAL_STATUSES)),
+                condition=pgtrigger.Q(old__status__in=list(HANDOFF_TERMINAL_STATUSES))
+                | pgtrigger.Q(old__status=HandoffStatus.PENDING, new__status=HandoffStatus.AWAITING_APPROVAL)
+                | pgtrigger.Q(old__status=HandoffStatus.AWAITING_APPROVAL, new__status=HandoffStatus.ACCEPTED)
+                | pgtrigger.Q(old__needs_approval__df=pgtrigger.F("new__needs_approval")),
             ),
         ]
 

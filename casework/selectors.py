@@ -4,21 +4,35 @@ from `casework.access`; the sweep reads are unscoped and named for the job that 
 from collections.abc import Iterable
 from datetime import datetime
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from agencies.models import Agency, Role, User
-from casework.access import CaseAccess, case_events_visible, handoffs_visible_to
-from casework.models import CaseEvent, DeadlineTemplate, Handoff, HandoffStatus
+from casework.access import (
+    CaseAccess,
+    case_events_visible,
+    handoffs_to_approve_filter,
+    handoffs_visible_to,
+)
+from casework.models import HANDOFF_OPEN_STATUSES, CaseEvent, DeadlineTemplate, Handoff, HandoffStatus
 from common.errors import ValidationFailed
 
 HANDOFF_DIRECTIONS = ("incoming", "outgoing")
 
 
 def handoffs_for(*, user: User, direction: str | None = None, status: str | None = None) -> QuerySet[Handoff]:
-    """The handoffs this user may see, newest first; `direction` is `incoming` (to the user's
-    agency) or `outgoing` (from it)."""
+    """The handoffs this user may see, newest first. `direction` is `incoming`: what asks the user's
+    agency to act, so those to it and, for the lead agency's liaisons and supervisors, those
+    awaiting their approval (also `outgoing` when their own agency proposed one); or `outgoing`:
+    those from the user's agency."""
     queryset = handoffs_visible_to(user=user).select_related(
-        "case", "task", "from_agency", "to_agency", "created_by", "responded_by"
+        "case",
+        "case__lead_agency",
+        "task",
+        "from_agency",
+        "to_agency",
+        "created_by",
+        "responded_by",
+        "approved_by",
     )
     errors: dict[str, list[str]] = {}
     if direction is not None and direction not in HANDOFF_DIRECTIONS:
@@ -28,7 +42,8 @@ def handoffs_for(*, user: User, direction: str | None = None, status: str | None
     if errors:
         raise ValidationFailed("Unknown filter value.", fields=errors)
     if direction == "incoming":
-        queryset = queryset.filter(to_agency_id=user.agency_id)
+        awaiting_user = Q(status=HandoffStatus.AWAITING_APPROVAL) & handoffs_to_approve_filter(user=user)
+        queryset = queryset.filter(Q(to_agency_id=user.agency_id) | awaiting_user)
     elif direction == "outgoing":
         queryset = queryset.filter(from_agency_id=user.agency_id)
     if status is not None:
@@ -58,10 +73,11 @@ def deadline_templates_list(*, include_inactive: bool = False) -> QuerySet[Deadl
 
 
 def handoffs_past_respond_by(*, now: datetime) -> QuerySet[Handoff]:
-    """Pending handoffs whose response window has closed, oldest deadline first. Unscoped: for
-    the sweep, which locks rows with `select_for_update(skip_locked=True)` as it takes them."""
+    """Handoffs still open (pending, or awaiting the lead agency's approval) whose response window
+    has closed, oldest deadline first. Unscoped: for the sweep, which locks rows with
+    `select_for_update(skip_locked=True)` as it takes them."""
     return (
-        Handoff.objects.filter(status=HandoffStatus.PENDING, respond_by__lte=now)
+        Handoff.objects.filter(status__in=HANDOFF_OPEN_STATUSES, respond_by__lte=now)
         .select_related("case", "task", "from_agency", "to_agency", "created_by")
         .order_by("respond_by", "pk")
     )
@@ -76,12 +92,23 @@ def agency_answerers(*, agency: Agency) -> list[User]:
     return _members(agency_id=agency.pk, roles=(Role.LIAISON, Role.SUPERVISOR))
 
 
-def receiving_liaisons(*, handoff: Handoff) -> list[User]:
-    """The receiving agency's liaisons, or its supervisors when it has no liaison, so the message
-    always reaches someone who can act on it."""
-    return _members(agency_id=handoff.to_agency_id, roles=(Role.LIAISON,)) or _members(
-        agency_id=handoff.to_agency_id, roles=(Role.SUPERVISOR,)
+def _liaisons_else_supervisors(*, agency_id: int) -> list[User]:
+    """The agency's liaisons, or its supervisors when it has no liaison, so the message always
+    reaches someone who can act on it."""
+    return _members(agency_id=agency_id, roles=(Role.LIAISON,)) or _members(
+        agency_id=agency_id, roles=(Role.SUPERVISOR,)
     )
+
+
+def receiving_liaisons(*, handoff: Handoff) -> list[User]:
+    """Who answers the handoff once it is pending: the receiving agency's liaisons (or supervisors)."""
+    return _liaisons_else_supervisors(agency_id=handoff.to_agency_id)
+
+
+def approving_liaisons(*, handoff: Handoff) -> list[User]:
+    """Who approves a handoff that brings a new agency onto the case: the lead agency's liaisons
+    (or supervisors)."""
+    return _liaisons_else_supervisors(agency_id=handoff.case.lead_agency_id)
 
 
 def handoff_sender_recipients(*, handoff: Handoff) -> list[User]:

@@ -24,6 +24,8 @@ class NotificationKind(models.TextChoices):
     CONSENT_EXPIRING = "consent_expiring", "Consent expiring"
     HANDOFF_PENDING = "handoff_pending", "Handoff awaiting an answer"
     HANDOFF_OVERDUE = "handoff_overdue", "Unanswered handoff escalated"
+    HANDOFF_APPROVAL_PENDING = "handoff_approval_pending", "Handoff awaiting the lead agency's approval"
+    HANDOFF_APPROVAL_OVERDUE = "handoff_approval_overdue", "Unapproved handoff escalated"
 
 
 class Reminder(models.Model):

@@ -14,6 +14,10 @@ from agencies.models import Role, User
 from casework.models import Consent, Handoff, HandoffStatus, Task, TaskStatus
 from notifications.models import Notification, NotificationKind
 
+APPROVAL_REMINDER_KINDS = frozenset(
+    {NotificationKind.HANDOFF_APPROVAL_PENDING, NotificationKind.HANDOFF_APPROVAL_OVERDUE}
+)
+
 
 def agency_members(*, agency_id: int, roles: tuple[str, ...]) -> QuerySet[User]:
     return User.objects.filter(agency_id=agency_id, role__in=roles, is_active=True).order_by("pk")
@@ -81,11 +85,16 @@ def consent_reminder_recipients(*, consent: Consent) -> list[User]:
 
 
 def handoff_escalation_recipients(*, handoff: Handoff) -> list[User]:
-    """The receiving agency's supervisors, or its liaisons when it has no supervisor."""
+    """The supervisors of the agency that should have answered, or its liaisons when it has no
+    supervisor: the lead agency while the handoff awaits its approval, else the receiving agency."""
+    if handoff.status == HandoffStatus.AWAITING_APPROVAL:
+        agency_id = handoff.case.lead_agency_id
+    else:
+        agency_id = handoff.to_agency_id
     people = AgencyDirectory()
     return _first_non_empty(
-        partial(people.members, agency_id=handoff.to_agency_id, role=Role.SUPERVISOR),
-        partial(people.members, agency_id=handoff.to_agency_id, role=Role.LIAISON),
+        partial(people.members, agency_id=agency_id, role=Role.SUPERVISOR),
+        partial(people.members, agency_id=agency_id, role=Role.LIAISON),
     )
 
 
@@ -115,7 +124,12 @@ def stale_reason(notification: Notification) -> str:
         return ""
     if reminder.handoff_id is not None:
         handoff = Handoff.objects.get(pk=reminder.handoff_id)
-        if handoff.status != HandoffStatus.PENDING:
-            return f"The handoff was {handoff.status}."
-        return ""
+        if reminder.kind in APPROVAL_REMINDER_KINDS:
+            if handoff.status == HandoffStatus.AWAITING_APPROVAL:
+                return ""
+            if handoff.status == HandoffStatus.PENDING:
+                return "The handoff was approved."
+        elif handoff.status == HandoffStatus.PENDING:
+            return ""
+        return f"The handoff was {handoff.status}."
     return ""

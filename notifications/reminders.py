@@ -30,6 +30,7 @@ from django.utils import timezone
 
 from agencies.models import User
 from casework.models import (
+    HANDOFF_OPEN_STATUSES,
     Case,
     Consent,
     Handoff,
@@ -39,7 +40,7 @@ from casework.models import (
     TaskStatus,
     TimelineEvent,
 )
-from casework.selectors import receiving_liaisons
+from casework.selectors import approving_liaisons, receiving_liaisons
 from casework.services.handoffs import handoff_expire
 from casework.services.sharing import grants_end_expired
 from casework.timeline import timeline_entry, timeline_record_many
@@ -486,39 +487,52 @@ def _fire_consent(*, consent_id: uuid.UUID, now: datetime) -> int:
 
 def handoff_expires_at(handoff: Handoff) -> datetime:
     """Escalated at `respond_by`, an unanswered handoff goes back to the sender this much later,
-    so the receiving supervisors have time to act on the escalation."""
+    so the supervisors have time to act on the escalation."""
     return handoff.respond_by + timedelta(hours=settings.BRIDGE_HANDOFF_EXPIRY_GRACE_HOURS)
+
+
+def _awaits_approval(handoff: Handoff) -> bool:
+    return handoff.status == HandoffStatus.AWAITING_APPROVAL
 
 
 def handoff_points(*, handoff: Handoff, now: datetime) -> list[Point]:
     """Before `respond_by`: the latest reminder passed, at half the response window and
     BRIDGE_HANDOFF_REMINDER_BEFORE_HOURS before the deadline (`step` is minutes before it; points
-    at or before creation are dropped). From `respond_by` on: the escalation."""
+    at or before the window opened are dropped). From `respond_by` on: the escalation. A handoff
+    awaiting approval has its own kinds: the lead agency is asked, not the receiving one, and its
+    window opened at creation; an approved handoff's window opened at the approval."""
+    approval = _awaits_approval(handoff)
     if now >= handoff.respond_by:
-        return [Point(NotificationKind.HANDOFF_OVERDUE, 0, handoff.respond_by)]
-    half = handoff.created_at + (handoff.respond_by - handoff.created_at) / 2
+        kind = NotificationKind.HANDOFF_APPROVAL_OVERDUE if approval else NotificationKind.HANDOFF_OVERDUE
+        return [Point(kind, 0, handoff.respond_by)]
+    opened = handoff.approved_at or handoff.created_at
+    half = opened + (handoff.respond_by - opened) / 2
     before = handoff.respond_by - timedelta(hours=settings.BRIDGE_HANDOFF_REMINDER_BEFORE_HOURS)
-    passed = [moment for moment in (half, before) if handoff.created_at < moment <= now]
+    passed = [moment for moment in (half, before) if opened < moment <= now]
     if not passed:
         return []
     latest = max(passed)
     minutes_before = round((handoff.respond_by - latest).total_seconds() / 60)
-    return [Point(NotificationKind.HANDOFF_PENDING, minutes_before, latest)]
+    kind = NotificationKind.HANDOFF_APPROVAL_PENDING if approval else NotificationKind.HANDOFF_PENDING
+    return [Point(kind, minutes_before, latest)]
 
 
 def _handoffs_needing_action(*, now: datetime) -> list[uuid.UUID]:
-    """Pending handoffs with a reminder point not yet fired, or due to expire."""
-    pending = list(
-        Handoff.objects.filter(status=HandoffStatus.PENDING).only("pk", "created_at", "respond_by")
+    """Open handoffs (pending, or awaiting approval) with a reminder point not yet fired, or due to
+    expire."""
+    open_handoffs = list(
+        Handoff.objects.filter(status__in=HANDOFF_OPEN_STATUSES).only(
+            "pk", "status", "created_at", "approved_at", "respond_by"
+        )
     )
     fired = set(
         Reminder.objects.filter(
-            handoff__status=HandoffStatus.PENDING, due_at=F("handoff__respond_by")
+            handoff__status__in=HANDOFF_OPEN_STATUSES, due_at=F("handoff__respond_by")
         ).values_list("handoff_id", "kind", "step")
     )
     return [
         handoff.pk
-        for handoff in pending
+        for handoff in open_handoffs
         if now >= handoff_expires_at(handoff)
         or any(
             (handoff.pk, point.kind, point.step) not in fired
@@ -528,12 +542,14 @@ def _handoffs_needing_action(*, now: datetime) -> list[uuid.UUID]:
 
 
 def _fire_handoff(*, handoff_id: uuid.UUID, now: datetime) -> tuple[int, int]:
-    """Remind, escalate or expire one pending handoff; returns (reminders fired, expired)."""
+    """Remind, escalate or expire one open handoff; returns (reminders fired, expired). A pending
+    handoff reminds the receiving agency; one awaiting approval reminds the lead agency, and
+    nothing of it reaches the receiving agency."""
     with transaction.atomic():
         handoff = (
             Handoff.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("case", "task")
-            .filter(pk=handoff_id, status=HandoffStatus.PENDING)
+            .filter(pk=handoff_id, status__in=HANDOFF_OPEN_STATUSES)
             .first()
         )
         if handoff is None:
@@ -541,38 +557,65 @@ def _fire_handoff(*, handoff_id: uuid.UUID, now: datetime) -> tuple[int, int]:
         if now >= handoff_expires_at(handoff):
             handoff_expire(handoff=handoff, now=now)
             return 0, 1
+        approval = _awaits_approval(handoff)
         fired = 0
         for point in handoff_points(handoff=handoff, now=now):
             reminder = _claim(point=point, case=handoff.case, due_at=handoff.respond_by, handoff=handoff)
             if reminder is None:
                 continue
-            escalation = point.kind == NotificationKind.HANDOFF_OVERDUE
+            escalation = point.kind in (
+                NotificationKind.HANDOFF_OVERDUE,
+                NotificationKind.HANDOFF_APPROVAL_OVERDUE,
+            )
+            if escalation:
+                recipients = handoff_escalation_recipients(handoff=handoff)
+            else:
+                recipients = (
+                    approving_liaisons(handoff=handoff) if approval else receiving_liaisons(handoff=handoff)
+                )
+            asked = "handoff_approval" if approval else "handoff"
             _deliver_reminder(
                 now=now,
                 reminder=reminder,
-                recipients=handoff_escalation_recipients(handoff=handoff)
-                if escalation
-                else receiving_liaisons(handoff=handoff),
+                recipients=recipients,
                 message=_handoff_message(handoff=handoff, escalation=escalation, now=now),
-                agency_id=handoff.to_agency_id,
+                agency_id=handoff.case.lead_agency_id if approval else handoff.to_agency_id,
                 task=handoff.task,
                 handoff=handoff,
-                timeline_kind="handoff_escalated" if escalation else "handoff_reminded",
-                summary="Unanswered handoff escalated to {people}."
-                if escalation
-                else "Handoff reminder sent to {people}.",
+                timeline_kind=f"{asked}_escalated" if escalation else f"{asked}_reminded",
+                summary=_handoff_summary(approval=approval, escalation=escalation),
             )
             fired += 1
         return fired, 0
 
 
+def _handoff_summary(*, approval: bool, escalation: bool) -> str:
+    if approval:
+        if escalation:
+            return "Handoff not approved in time escalated to {people}."
+        return "Reminder to approve or decline a handoff sent to {people}."
+    return "Unanswered handoff escalated to {people}." if escalation else "Handoff reminder sent to {people}."
+
+
 def _handoff_message(*, handoff: Handoff, escalation: bool, now: datetime) -> str:
     number, deadline = handoff.case.number, format_when(handoff.respond_by)
     noun = "An urgent handoff" if handoff.urgent else "A handoff"
+    expires = format_when(handoff_expires_at(handoff))
+    if _awaits_approval(handoff):
+        if escalation:
+            return (
+                f"Escalation: {noun.lower()} on case {number} that brings another agency onto the case "
+                f"was not approved or declined by {deadline}. It goes back to the sender at {expires} "
+                "unless your agency answers."
+            )
+        return (
+            f"{noun} on case {number} brings another agency onto the case and awaits your agency's "
+            f"approval by {deadline}, in {_remaining(until=handoff.respond_by, now=now)}."
+        )
     if escalation:
         return (
             f"Escalation: {noun.lower()} to your agency on case {number} was not answered by {deadline}. "
-            f"It goes back to the sender at {format_when(handoff_expires_at(handoff))} unless answered."
+            f"It goes back to the sender at {expires} unless answered."
         )
     return (
         f"{noun} to your agency on case {number} awaits an answer by {deadline}, "

@@ -51,7 +51,10 @@ def local_now_input() -> str:
     return timezone.localtime().strftime(LOCAL_DATETIME_FORMAT)
 
 
-def set_choices(form: forms.Form, name: str, choices: Sequence[tuple[Any, str]]) -> None:
+def set_choices(
+    form: forms.Form, name: str, choices: Sequence[tuple[Any, str | list[tuple[Any, str]]]]
+) -> None:
+    """Plain choices, or named groups of them."""
     field = form.fields[name]
     assert isinstance(field, forms.ChoiceField)
     field.choices = list(choices)
@@ -235,10 +238,43 @@ class TaskHandoffForm(BridgeForm):
     )
     urgent = forms.BooleanField(label="Urgent", required=False)
 
-    def __init__(self, *args: Any, agencies: Iterable[Agency], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        agencies: Iterable[Agency],
+        reached: frozenset[int] | None,
+        lead_agency: Agency,
+        **kwargs: Any,
+    ) -> None:
+        """`reached`: the agencies a handoff by this user reaches at once (those on the case), or
+        None for any (the user may invite); a handoff to any other awaits `lead_agency`'s approval."""
         super().__init__(*args, **kwargs)
         self.agencies = {agency.pk: agency for agency in agencies}
-        set_choices(self, "to_agency", [("", "Choose an agency"), *agency_choices(self.agencies.values())])
+        on_case = [agency for agency in self.agencies.values() if reached is None or agency.pk in reached]
+        off_case = [
+            agency for agency in self.agencies.values() if reached is not None and agency.pk not in reached
+        ]
+        if not off_case:
+            set_choices(self, "to_agency", [("", "Choose an agency"), *agency_choices(on_case)])
+        else:
+            lead = lead_agency.name
+            set_choices(
+                self,
+                "to_agency",
+                [
+                    ("", "Choose an agency"),
+                    ("On this case", agency_choices(on_case)),
+                    (f"Not on this case yet: {lead} must approve first", agency_choices(off_case)),
+                ],
+            )
+            self.fields["to_agency"].help_text = (
+                f"Handing a task to an agency not yet on this case invites it, so {lead} must approve "
+                "first; that agency sees nothing until then."
+            )
+            self.fields["note"].help_text = (
+                "Say what is needed. No names of the child. The lead agency reads it too when it must "
+                "approve."
+            )
         self.fields["urgent"].help_text = (
             f"Asks for an answer within {settings.BRIDGE_HANDOFF_URGENT_RESPONSE_HOURS} h instead of "
             f"{settings.BRIDGE_HANDOFF_RESPONSE_HOURS} h."

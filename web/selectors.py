@@ -22,6 +22,7 @@ from casework.access import (
     cases_worked_on_by,
     get_task_for_user,
     may_answer_handoff,
+    may_approve_handoff,
     may_claim_task,
     may_reassign_task,
     may_withdraw_handoff,
@@ -29,6 +30,7 @@ from casework.access import (
     tasks_visible_to,
 )
 from casework.models import (
+    HANDOFF_OPEN_STATUSES,
     SECTION_MODELS,
     Case,
     CaseStatus,
@@ -65,6 +67,8 @@ class TaskItem:
     may_claim: bool
     may_reassign: bool
     pending_handoff_to: str | None
+    # The open handoff still waits for the lead agency's approval before its receiver hears of it.
+    handoff_awaits_approval: bool = False
 
     @property
     def may_hand_off(self) -> bool:
@@ -72,13 +76,12 @@ class TaskItem:
 
 
 def task_rows(queryset: QuerySet[Task]) -> QuerySet[Task]:
-    """Tasks with what their rows show: case, assignee, deadline template and the agency a pending
-    handoff offers each one to, in one query."""
-    pending_to = Handoff.objects.filter(task_id=OuterRef("pk"), status=HandoffStatus.PENDING).values(
-        "to_agency__name"
-    )[:1]
+    """Tasks with what their rows show: case, assignee, deadline template and the agency an open
+    handoff offers each one to (and whether it awaits the lead agency's approval), in one query."""
+    open_handoff = Handoff.objects.filter(task_id=OuterRef("pk"), status__in=HANDOFF_OPEN_STATUSES)
     return queryset.select_related("case", "assignee", "template", "owner_agency").annotate(
-        pending_handoff_to=Subquery(pending_to)
+        pending_handoff_to=Subquery(open_handoff.values("to_agency__name")[:1]),
+        open_handoff_status=Subquery(open_handoff.values("status")[:1]),
     )
 
 
@@ -89,6 +92,7 @@ def task_item(*, user: User, task: Task) -> TaskItem:
         may_claim=may_claim_task(user=user, task=task),
         may_reassign=may_reassign_task(user=user, task=task),
         pending_handoff_to=getattr(task, "pending_handoff_to", None),
+        handoff_awaits_approval=getattr(task, "open_handoff_status", None) == HandoffStatus.AWAITING_APPROVAL,
     )
 
 
@@ -195,18 +199,36 @@ def other_agencies(*, user: User) -> list[Agency]:
 @dataclass(frozen=True)
 class HandoffItem:
     handoff: Handoff
+    # `incoming` (to the reader's agency), `outgoing` (from it) or `approval` (between two other
+    # agencies, seen by the lead agency, which approves bringing the receiver onto the case).
     direction: str
     may_answer: bool
     may_withdraw: bool
+    may_approve: bool = False
+
+    @property
+    def shows_task_title(self) -> bool:
+        """A task's title is the business of the agencies handing it over; the lead agency approves
+        the receiving agency, not the work."""
+        return self.direction != "approval"
 
 
 def handoff_item(*, user: User, handoff: Handoff) -> HandoffItem:
     pending = handoff.status == HandoffStatus.PENDING
+    if handoff.to_agency_id == user.agency_id:
+        direction = "incoming"
+    elif handoff.from_agency_id == user.agency_id:
+        direction = "outgoing"
+    else:
+        direction = "approval"
     return HandoffItem(
         handoff=handoff,
-        direction="incoming" if handoff.to_agency_id == user.agency_id else "outgoing",
+        direction=direction,
         may_answer=pending and may_answer_handoff(user=user, handoff=handoff),
-        may_withdraw=pending and may_withdraw_handoff(user=user, handoff=handoff),
+        may_withdraw=handoff.status in HANDOFF_OPEN_STATUSES
+        and may_withdraw_handoff(user=user, handoff=handoff),
+        may_approve=handoff.status == HandoffStatus.AWAITING_APPROVAL
+        and may_approve_handoff(user=user, handoff=handoff),
     )
 
 
@@ -217,17 +239,30 @@ class HandoffDesk:
     incoming: list[HandoffItem]
     outgoing: list[HandoffItem]
     past: list[HandoffItem]
+    to_approve: list[HandoffItem] = field(default_factory=list)
 
 
 def handoff_desk(*, user: User) -> HandoffDesk:
-    pending = handoffs_for(user=user, status=HandoffStatus.PENDING)
-    incoming = pending.filter(to_agency_id=user.agency_id).order_by("-urgent", "respond_by", "pk")
-    outgoing = pending.filter(from_agency_id=user.agency_id).order_by("respond_by", "pk")
-    past = handoffs_for(user=user).exclude(status=HandoffStatus.PENDING).order_by("-responded_at", "pk")
+    incoming = handoffs_for(user=user, status=HandoffStatus.PENDING).filter(to_agency_id=user.agency_id)
+    to_approve = list(
+        handoffs_for(user=user, direction="incoming", status=HandoffStatus.AWAITING_APPROVAL).order_by(
+            "-urgent", "respond_by", "pk"
+        )
+    )
+    # A handoff the reader's own agency proposed and must approve is listed once, to approve.
+    outgoing = (
+        handoffs_for(user=user, direction="outgoing")
+        .filter(status__in=HANDOFF_OPEN_STATUSES)
+        .exclude(pk__in=[handoff.pk for handoff in to_approve])
+    )
+    past = handoffs_for(user=user).exclude(status__in=HANDOFF_OPEN_STATUSES).order_by("-responded_at", "pk")
     return HandoffDesk(
-        incoming=[handoff_item(user=user, handoff=h) for h in incoming],
-        outgoing=[handoff_item(user=user, handoff=h) for h in outgoing],
+        incoming=[
+            handoff_item(user=user, handoff=h) for h in incoming.order_by("-urgent", "respond_by", "pk")
+        ],
+        outgoing=[handoff_item(user=user, handoff=h) for h in outgoing.order_by("respond_by", "pk")],
         past=[handoff_item(user=user, handoff=h) for h in past[:PAST_HANDOFFS_LIMIT]],
+        to_approve=[handoff_item(user=user, handoff=h) for h in to_approve],
     )
 
 

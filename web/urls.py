@@ -50,6 +50,7 @@ urlpatterns = [
     path("handoffs/<uuid:handoff_id>/", handoffs.handoff_page, name="handoff"),
     path("handoffs/<uuid:handoff_id>/accept/", handoffs.accept, name="handoff-accept"),
     path("handoffs/<uuid:handoff_id>/decline/", handoffs.decline, name="handoff-decline"),
+    path("handoffs/<uuid:handoff_id>/approve/", handoffs.approve, name="handoff-approve"),
     path("handoffs/<uuid:handoff_id>/withdraw/", handoffs.withdraw, name="handoff-withdraw"),
     path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("dashboard/<slug:table>.csv", dashboard.dashboard_csv, name="dashboard-csv"),

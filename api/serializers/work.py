@@ -148,6 +148,7 @@ class HandoffSerializer(StrictModelSerializer):
     to_agency = serializers.IntegerField(source="to_agency_id", read_only=True)
     created_by = serializers.UUIDField(source="created_by.public_id", read_only=True)
     responded_by = serializers.SerializerMethodField()
+    approved_by = serializers.SerializerMethodField()
 
     class Meta:
         model = Handoff
@@ -168,12 +169,28 @@ class HandoffSerializer(StrictModelSerializer):
             "responded_by",
             "responded_at",
             "response_note",
+            "approved_by",
+            "approved_at",
         )
         read_only_fields = fields
+        extra_kwargs = {
+            "approved_at": {
+                "help_text": "When the lead agency approved a handoff that brings a new agency onto the case."
+            }
+        }
 
     @extend_schema_field(serializers.UUIDField(allow_null=True))
     def get_responded_by(self, handoff: Handoff) -> str | None:
         return str(handoff.responded_by.public_id) if handoff.responded_by is not None else None
+
+    @extend_schema_field(
+        serializers.UUIDField(
+            allow_null=True,
+            help_text="The lead agency's liaison or supervisor who approved it; null when none was needed.",
+        )
+    )
+    def get_approved_by(self, handoff: Handoff) -> str | None:
+        return str(handoff.approved_by.public_id) if handoff.approved_by is not None else None
 
 
 class HandoffCreateSerializer(serializers.Serializer):
@@ -184,8 +201,24 @@ class HandoffCreateSerializer(serializers.Serializer):
     case = StrictUUIDField(
         required=False, help_text="For a handoff of the lead of this case, instead of a task."
     )
-    to_agency = StrictPrimaryKeyRelatedField(queryset=Agency.objects.all())
-    note = StrictCharField(required=False, allow_blank=True, default="", max_length=HANDOFF_NOTE_MAX_LENGTH)
+    to_agency = StrictPrimaryKeyRelatedField(
+        queryset=Agency.objects.all(),
+        help_text=(
+            "An agency not on the case is invited by the handoff: unless the caller is a liaison or "
+            "supervisor of the lead agency, the handoff is created `awaiting_approval` and reaches the "
+            "agency only once the lead agency approves it."
+        ),
+    )
+    note = StrictCharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=HANDOFF_NOTE_MAX_LENGTH,
+        help_text=(
+            "For the receiving agency, and the lead agency's liaisons and supervisors when it awaits their "
+            "approval. No names of the child."
+        ),
+    )
     urgent = StrictBooleanField(required=False, default=False)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:

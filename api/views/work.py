@@ -29,6 +29,7 @@ from casework.models import DeadlineTemplate, Handoff, HandoffStatus, Task
 from casework.selectors import HANDOFF_DIRECTIONS, deadline_templates_list, handoffs_for
 from casework.services.handoffs import (
     handoff_accept,
+    handoff_approve,
     handoff_create,
     handoff_decline,
     handoff_withdraw,
@@ -130,7 +131,14 @@ class TaskCompleteView(BridgeAPIView):
 
 
 class HandoffListCreateView(BridgeAPIView):
-    """Handoffs the caller's agency sent or received, newest first."""
+    """Handoffs the caller's agency sent or received, newest first; for liaisons and supervisors of
+    a case's lead agency, also the handoffs on it that bring another agency onto the case.
+
+    A handoff to an agency that does not take part in the case is an invitation. Proposed by
+    someone who may not invite (anyone but a liaison or supervisor of the lead agency), it is
+    created `awaiting_approval`: only the sending agency and the lead agency's liaisons and
+    supervisors see it, and the receiving agency sees nothing of it until the lead agency approves
+    it (`POST /handoffs/{id}/approve/`, then it is `pending`)."""
 
     model = Handoff
     ordering = ("-created_at", "-id")
@@ -142,8 +150,26 @@ class HandoffListCreateView(BridgeAPIView):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("direction", str, enum=list(HANDOFF_DIRECTIONS)),
-            OpenApiParameter("status", str, enum=list(HandoffStatus.values)),
+            OpenApiParameter(
+                "direction",
+                str,
+                enum=list(HANDOFF_DIRECTIONS),
+                description=(
+                    "`incoming`: what asks the caller's agency to act: handoffs to it and, for liaisons "
+                    "and supervisors of a case's lead agency, handoffs awaiting their approval (a handoff "
+                    "awaiting approval is never incoming for the agency it would go to, which cannot see "
+                    "it; one the lead agency proposed itself is also `outgoing`). `outgoing`: handoffs "
+                    "from the caller's agency."
+                ),
+            ),
+            OpenApiParameter(
+                "status",
+                str,
+                enum=list(HandoffStatus.values),
+                description=(
+                    "`awaiting_approval` comes before `pending` for a handoff the lead agency must approve."
+                ),
+            ),
         ],
         responses={200: HandoffSerializer(many=True)},
     )
@@ -173,7 +199,14 @@ class HandoffActionView(BridgeAPIView):
 
     def scoped_queryset(self) -> QuerySet[Handoff]:
         return handoffs_visible_to(user=self.actor).select_related(
-            "case", "task", "from_agency", "to_agency", "created_by", "responded_by"
+            "case",
+            "case__lead_agency",
+            "task",
+            "from_agency",
+            "to_agency",
+            "created_by",
+            "responded_by",
+            "approved_by",
         )
 
     def answered(self) -> Response:
@@ -195,7 +228,20 @@ class HandoffAcceptView(HandoffActionView):
         return self.answered()
 
 
+class HandoffApproveView(HandoffActionView):
+    """Approve a handoff awaiting approval: a liaison or supervisor of the case's lead agency. It
+    becomes `pending` with a fresh response window, and the receiving agency is asked to answer."""
+
+    @extend_schema(request=None, responses={200: HandoffSerializer})
+    def post(self, request: Request, handoff_id: uuid.UUID) -> Response:
+        handoff_approve(actor=self.actor, handoff=self.get_object())
+        return self.answered()
+
+
 class HandoffDeclineView(HandoffActionView):
+    """Decline a handoff, with a reason: a liaison or supervisor of the receiving agency when it is
+    `pending`, or of the case's lead agency while it is `awaiting_approval`."""
+
     @extend_schema(request=HandoffDeclineSerializer, responses={200: HandoffSerializer})
     def post(self, request: Request, handoff_id: uuid.UUID) -> Response:
         handoff = self.get_object()

@@ -1,12 +1,20 @@
 """Handing a task, or the lead of a case, to another agency, and answering such a request.
 
-A handoff is `pending` until the receiving agency accepts or declines it, the sender withdraws
-it, or the sweep expires it; then it never changes again (the database refuses, see
-`Handoff.Meta.triggers`). Every transition locks the handoff row first, so of two liaisons who
+A handoff to an agency that does not take part in the case is an invitation, so it needs what
+inviting needs (`casework.access.handoff_needs_approval`). Proposed by a liaison or supervisor of
+the lead agency, or to an agency already on the case, it is `pending` at once. Proposed by anyone
+else, it is `awaiting_approval`: the lead agency's liaisons and supervisors approve it (then it is
+`pending`, with a fresh response window) or decline it, and until then the receiving agency sees
+nothing of it, not even a notification or a timeline line. A lead handoff is proposed only by the
+lead agency's liaisons and supervisors, who may invite, so it never waits for approval.
+
+A `pending` handoff stays so until the receiving agency accepts or declines it, the sender
+withdraws it, or the sweep expires it; then it never changes again (the database refuses, see
+`Handoff.Meta.triggers`). Every transition locks the handoff row first, so of two people who
 answer at the same moment one wins and the other gets `Conflict` after the winner commits. Lock
 order is handoff, then task, then case, in every function here.
 
-The task stays with the sending agency while the handoff is pending: declining, withdrawing or
+The task stays with the sending agency until the handoff is accepted: declining, withdrawing or
 expiring leaves it where it is and tells whoever must act on it.
 """
 
@@ -19,15 +27,19 @@ from django.utils import timezone
 from agencies.models import Agency, User
 from casework.access import (
     CASE_ROLES,
+    case_access,
     get_case_access,
     get_handoff_for_user,
     get_task_for_user,
+    handoff_needs_approval,
     may_answer_handoff,
+    may_approve_handoff,
     may_hand_off_lead,
     may_hand_off_task,
     may_withdraw_handoff,
 )
 from casework.models import (
+    HANDOFF_OPEN_STATUSES,
     Case,
     Handoff,
     HandoffKind,
@@ -36,7 +48,12 @@ from casework.models import (
     Task,
     TaskStatus,
 )
-from casework.selectors import agency_answerers, handoff_sender_recipients, receiving_liaisons
+from casework.selectors import (
+    agency_answerers,
+    approving_liaisons,
+    handoff_sender_recipients,
+    receiving_liaisons,
+)
 from casework.services.sharing import participant_join
 from casework.timeline import timeline_record
 from common.errors import Conflict, PermissionDenied, ValidationFailed
@@ -76,18 +93,43 @@ def _check_receiver(*, from_agency_id: int, to_agency: Agency) -> None:
         )
 
 
+def _check_approvers(*, case: Case, to_agency: Agency) -> None:
+    if not agency_answerers(agency=case.lead_agency):
+        raise ValidationFailed(
+            "Nobody at the lead agency could approve.",
+            fields={
+                "to_agency": [
+                    f"{to_agency.name} does not take part in the case, and the lead agency has no active "
+                    "liaison or supervisor to approve bringing it on."
+                ]
+            },
+        )
+
+
 def _subject(handoff: Handoff) -> str:
     return "the lead of the case" if handoff.kind == HandoffKind.LEAD else "a task"
 
 
+def _in_approval(handoff: Handoff) -> bool:
+    """Awaiting the lead agency's approval, or ended before it came: the receiving agency never
+    heard of it."""
+    return handoff.needs_approval and handoff.approved_at is None
+
+
 def _timeline_agencies(handoff: Handoff) -> list[int]:
-    """A task handoff is the two agencies' business; a lead handoff, once accepted, everyone's."""
+    """A task handoff is the two agencies' business, and the lead agency's while it decides whether
+    to let the receiving agency on (never the receiver's then); a lead handoff, once accepted,
+    everyone's."""
     if handoff.kind == HandoffKind.LEAD and handoff.status == HandoffStatus.ACCEPTED:
         return []
+    if _in_approval(handoff):
+        return [handoff.from_agency_id, handoff.case.lead_agency_id]
     return [handoff.from_agency_id, handoff.to_agency_id]
 
 
-def _record(handoff: Handoff, *, kind: str, summary: str, actor: User | None) -> None:
+def _record(
+    handoff: Handoff, *, kind: str, summary: str, actor: User | None, agencies: list[int] | None = None
+) -> None:
     data: dict[str, str] = {"handoff": str(handoff.pk), "status": handoff.status}
     if handoff.task_id is not None:
         data["task"] = str(handoff.task_id)
@@ -96,8 +138,39 @@ def _record(handoff: Handoff, *, kind: str, summary: str, actor: User | None) ->
         kind=kind,
         summary=summary,
         actor=actor,
-        agencies=_timeline_agencies(handoff),
+        agencies=_timeline_agencies(handoff) if agencies is None else agencies,
         data=data,
+    )
+
+
+def _ask_receiver(handoff: Handoff) -> None:
+    notify(
+        recipients=agency_answerers(agency=handoff.to_agency),
+        kind="handoff_created",
+        case=handoff.case,
+        task=handoff.task,
+        handoff=handoff,
+        message=(
+            f"Case {handoff.case.number}: {handoff.from_agency.name} asks your agency to take over "
+            f"{_subject(handoff)}{' (urgent)' if handoff.urgent else ''}. "
+            f"Please answer by {format_when(handoff.respond_by)}."
+        ),
+    )
+
+
+def _ask_lead_agency(handoff: Handoff) -> None:
+    """The lead agency decides on the agency, not on the work: nothing of the task but its case."""
+    notify(
+        recipients=agency_answerers(agency=handoff.case.lead_agency),
+        kind="handoff_approval_requested",
+        case=handoff.case,
+        handoff=handoff,
+        message=(
+            f"Case {handoff.case.number}: {handoff.from_agency.name} asks to hand {_subject(handoff)} to "
+            f"{handoff.to_agency.name}, which does not take part in the case yet"
+            f"{' (urgent)' if handoff.urgent else ''}. "
+            f"Please approve or decline by {format_when(handoff.respond_by)}."
+        ),
     )
 
 
@@ -111,6 +184,7 @@ def _create(
     to_agency: Agency,
     note: str,
     urgent: bool,
+    needs_approval: bool = False,
 ) -> Handoff:
     now = timezone.now()
     try:
@@ -121,6 +195,8 @@ def _create(
                 task=task,
                 from_agency=from_agency,
                 to_agency=to_agency,
+                status=HandoffStatus.AWAITING_APPROVAL if needs_approval else HandoffStatus.PENDING,
+                needs_approval=needs_approval,
                 urgent=bool(urgent),
                 note=note,
                 created_by=actor,
@@ -129,6 +205,18 @@ def _create(
             )
     except IntegrityError as error:
         raise Conflict("A handoff of this is already pending.") from error
+    if needs_approval:
+        _record(
+            handoff,
+            kind="handoff_proposed",
+            summary=(
+                f"Handoff of {_subject(handoff)} to {to_agency.name} proposed; it awaits the lead agency's "
+                "approval."
+            ),
+            actor=actor,
+        )
+        _ask_lead_agency(handoff)
+        return handoff
     what = f"task {task.title}" if task is not None else "the lead of the case"
     _record(
         handoff,
@@ -136,17 +224,7 @@ def _create(
         summary=f"Handoff of {what} to {to_agency.name} proposed.",
         actor=actor,
     )
-    notify(
-        recipients=agency_answerers(agency=to_agency),
-        kind="handoff_created",
-        case=case,
-        task=task,
-        handoff=handoff,
-        message=(
-            f"Case {case.number}: {from_agency.name} asks your agency to take over {_subject(handoff)}"
-            f"{' (urgent)' if handoff.urgent else ''}. Please answer by {format_when(handoff.respond_by)}."
-        ),
-    )
+    _ask_receiver(handoff)
     return handoff
 
 
@@ -154,7 +232,9 @@ def _create(
 def handoff_create(
     *, actor: User, task: Task, to_agency: Agency, note: str = "", urgent: bool = False
 ) -> Handoff:
-    """Ask `to_agency` to take over `task`. Any case worker of the task's owning agency may."""
+    """Ask `to_agency` to take over `task`. Any case worker of the task's owning agency may; when
+    `to_agency` does not take part in the case and the actor may not invite, the handoff awaits the
+    lead agency's approval and the lead agency's liaisons and supervisors are asked for it."""
     visible = get_task_for_user(user=actor, task_id=task.pk)
     if not may_hand_off_task(user=actor, task=visible):
         raise PermissionDenied("Only the agency that owns a task hands it off.")
@@ -163,8 +243,13 @@ def handoff_create(
         raise Conflict("A completed task cannot be handed off.")
     note = _clean_note(note, field="note", required=False)
     _check_receiver(from_agency_id=task.owner_agency_id, to_agency=to_agency)
-    if Handoff.objects.filter(task=task, status=HandoffStatus.PENDING).exists():
+    if Handoff.objects.filter(task=task, status__in=HANDOFF_OPEN_STATUSES).exists():
         raise Conflict("A handoff of this task is already pending.")
+    needs_approval = handoff_needs_approval(
+        access=case_access(user=actor, case=task.case), to_agency_id=to_agency.pk
+    )
+    if needs_approval:
+        _check_approvers(case=task.case, to_agency=to_agency)
     return _create(
         actor=actor,
         kind=HandoffKind.TASK,
@@ -174,6 +259,7 @@ def handoff_create(
         to_agency=to_agency,
         note=note,
         urgent=urgent,
+        needs_approval=needs_approval,
     )
 
 
@@ -182,7 +268,8 @@ def lead_handoff_create(
     *, actor: User, case: Case, to_agency: Agency, note: str = "", urgent: bool = False
 ) -> Handoff:
     """Ask `to_agency` to become the lead agency of `case`. A liaison or supervisor of the lead
-    agency may."""
+    agency may: who may invite, so the handoff is pending at once even to an agency not on the
+    case."""
     access = get_case_access(user=actor, case_id=case.pk, lock=True)
     access.require(
         may_hand_off_lead(access=access),
@@ -190,7 +277,9 @@ def lead_handoff_create(
     )
     note = _clean_note(note, field="note", required=False)
     _check_receiver(from_agency_id=access.case.lead_agency_id, to_agency=to_agency)
-    if Handoff.objects.filter(case=access.case, kind=HandoffKind.LEAD, status=HandoffStatus.PENDING).exists():
+    if Handoff.objects.filter(
+        case=access.case, kind=HandoffKind.LEAD, status__in=HANDOFF_OPEN_STATUSES
+    ).exists():
         raise Conflict("A handoff of the lead of this case is already pending.")
     return _create(
         actor=actor,
@@ -204,9 +293,12 @@ def lead_handoff_create(
     )
 
 
-def _require_pending(handoff: Handoff) -> None:
-    if handoff.status != HandoffStatus.PENDING:
-        raise Conflict(f"This handoff is already {handoff.status}.")
+def _require_status(handoff: Handoff, *statuses: str) -> None:
+    if handoff.status in statuses:
+        return
+    if statuses == (HandoffStatus.AWAITING_APPROVAL,):
+        raise Conflict(f"This handoff no longer awaits approval: it is {handoff.status}.")
+    raise Conflict(f"This handoff is already {handoff.status}.")
 
 
 def _resolve(
@@ -236,7 +328,7 @@ def handoff_accept(*, actor: User, handoff: Handoff, assignee: User | None = Non
     handoff = get_handoff_for_user(user=actor, handoff_id=handoff.pk, lock=True)
     if not may_answer_handoff(user=actor, handoff=handoff):
         raise PermissionDenied("Only a liaison or supervisor of the receiving agency answers a handoff.")
-    _require_pending(handoff)
+    _require_status(handoff, HandoffStatus.PENDING)
     note = _clean_note(note, field="note", required=False)
     to_agency = handoff.to_agency
     if handoff.kind == HandoffKind.TASK:
@@ -278,90 +370,162 @@ def handoff_accept(*, actor: User, handoff: Handoff, assignee: User | None = Non
 
 
 @transaction.atomic
-def handoff_decline(*, actor: User, handoff: Handoff, reason: str) -> Handoff:
-    """Refuse the handoff, saying why; the task (or lead) stays with the sender, who is told."""
+def handoff_approve(*, actor: User, handoff: Handoff) -> Handoff:
+    """Let the receiving agency of a handoff awaiting approval learn of it: a liaison or supervisor
+    of the lead agency, who may invite it, approves. The handoff is pending from now, with a fresh
+    response window; the receiving agency's liaisons and supervisors are asked to answer and the
+    sender is told."""
     handoff = get_handoff_for_user(user=actor, handoff_id=handoff.pk, lock=True)
-    if not may_answer_handoff(user=actor, handoff=handoff):
-        raise PermissionDenied("Only a liaison or supervisor of the receiving agency answers a handoff.")
-    _require_pending(handoff)
-    reason = _clean_note(reason, field="reason", required=True)
-    _resolve(handoff, status=HandoffStatus.DECLINED, actor=actor, response_note=reason)
+    if not may_approve_handoff(user=actor, handoff=handoff):
+        raise PermissionDenied(
+            "Only a liaison or supervisor of the lead agency approves bringing an agency onto the case."
+        )
+    _require_status(handoff, HandoffStatus.AWAITING_APPROVAL)
+    if handoff.task_id is not None:
+        task = Task.objects.select_for_update().get(pk=handoff.task_id)
+        if task.status != TaskStatus.OPEN:
+            raise Conflict("The task was completed meanwhile; it can no longer be handed off.")
+        handoff.task = task
+    now = timezone.now()
+    handoff.status = HandoffStatus.PENDING
+    handoff.approved_by = actor
+    handoff.approved_at = now
+    handoff.respond_by = respond_by_for(created_at=now, urgent=handoff.urgent)
+    handoff.save(update_fields=["status", "approved_by", "approved_at", "respond_by"])
+    lead = handoff.case.lead_agency
     _record(
         handoff,
-        kind="handoff_declined",
-        summary=f"{handoff.to_agency.name} declined to take over {_subject(handoff)}.",
+        kind="handoff_approved",
+        summary=f"{lead.name} approved the handoff of {_subject(handoff)} to {handoff.to_agency.name}.",
         actor=actor,
+        agencies=[handoff.from_agency_id, lead.pk, handoff.to_agency_id],
     )
+    _ask_receiver(handoff)
+    notify(
+        recipients=handoff_sender_recipients(handoff=handoff),
+        kind="handoff_approved",
+        case=handoff.case,
+        task=handoff.task,
+        handoff=handoff,
+        message=(
+            f"Case {handoff.case.number}: {lead.name} approved your agency's handoff of {_subject(handoff)} "
+            f"to {handoff.to_agency.name}, who is asked to answer by {format_when(handoff.respond_by)}."
+        ),
+    )
+    return handoff
+
+
+@transaction.atomic
+def handoff_decline(*, actor: User, handoff: Handoff, reason: str) -> Handoff:
+    """Refuse the handoff, saying why: the receiving agency when it is pending, or the lead agency
+    while it awaits its approval. The task (or lead) stays with the sender, who is told."""
+    handoff = get_handoff_for_user(user=actor, handoff_id=handoff.pk, lock=True)
+    if may_answer_handoff(user=actor, handoff=handoff):
+        _require_status(handoff, HandoffStatus.PENDING)
+        decliner = handoff.to_agency
+        summary = f"{decliner.name} declined to take over {_subject(handoff)}."
+        told = f"{decliner.name} declined {_subject(handoff)} your agency handed off"
+    elif may_approve_handoff(user=actor, handoff=handoff):
+        _require_status(handoff, HandoffStatus.AWAITING_APPROVAL)
+        decliner = handoff.case.lead_agency
+        summary = (
+            f"{decliner.name} declined to bring {handoff.to_agency.name} onto the case for "
+            f"{_subject(handoff)}."
+        )
+        told = (
+            f"{decliner.name} declined your agency's handoff of {_subject(handoff)} to "
+            f"{handoff.to_agency.name}, which does not take part in the case"
+        )
+    else:
+        raise PermissionDenied(
+            "Only a liaison or supervisor of the receiving agency answers a handoff, or of the lead agency "
+            "while it awaits approval."
+        )
+    reason = _clean_note(reason, field="reason", required=True)
+    _resolve(handoff, status=HandoffStatus.DECLINED, actor=actor, response_note=reason)
+    _record(handoff, kind="handoff_declined", summary=summary, actor=actor)
     notify(
         recipients=handoff_sender_recipients(handoff=handoff),
         kind="handoff_declined",
         case=handoff.case,
         task=handoff.task,
         handoff=handoff,
-        message=(
-            f"Case {handoff.case.number}: {handoff.to_agency.name} declined {_subject(handoff)} your agency "
-            "handed off; it stays with your agency."
-        ),
+        message=f"Case {handoff.case.number}: {told}; it stays with your agency.",
     )
     return handoff
 
 
 @transaction.atomic
 def handoff_withdraw(*, actor: User, handoff: Handoff) -> Handoff:
-    """The sending agency takes its request back; the receiving liaisons are told."""
+    """The sending agency takes its request back, pending or still awaiting approval; whoever was
+    asked to answer it (the receiving agency, or the lead agency) is told."""
     handoff = get_handoff_for_user(user=actor, handoff_id=handoff.pk, lock=True)
     if not may_withdraw_handoff(user=actor, handoff=handoff):
         raise PermissionDenied("Only the sending agency withdraws a handoff.")
-    _require_pending(handoff)
+    _require_status(handoff, *HANDOFF_OPEN_STATUSES)
     _resolve(handoff, status=HandoffStatus.WITHDRAWN, actor=actor)
     _record(
         handoff, kind="handoff_withdrawn", summary=f"Handoff of {_subject(handoff)} withdrawn.", actor=actor
     )
+    if _in_approval(handoff):
+        recipients = approving_liaisons(handoff=handoff)
+        message = (
+            f"Case {handoff.case.number}: {handoff.from_agency.name} withdrew its handoff of "
+            f"{_subject(handoff)} to {handoff.to_agency.name}, which awaited your agency's approval."
+        )
+    else:
+        recipients = receiving_liaisons(handoff=handoff)
+        message = (
+            f"Case {handoff.case.number}: {handoff.from_agency.name} withdrew its handoff of "
+            f"{_subject(handoff)}."
+        )
     notify(
-        recipients=receiving_liaisons(handoff=handoff),
+        recipients=recipients,
         kind="handoff_withdrawn",
         case=handoff.case,
         task=handoff.task,
         handoff=handoff,
-        message=(
-            f"Case {handoff.case.number}: {handoff.from_agency.name} withdrew its handoff of "
-            f"{_subject(handoff)}."
-        ),
+        message=message,
     )
     return handoff
 
 
 @transaction.atomic
 def handoff_expire(*, handoff: Handoff, now: datetime | None = None) -> Handoff:
-    """Close a handoff nobody answered within its window; the task (or lead) stays with the
-    sender, who is told. Called by the reminder sweep once it has reminded and escalated. Safe to
-    call twice or to race an answer: a handoff that is no longer pending is returned unchanged."""
+    """Close a handoff nobody answered (or, awaiting approval, nobody at the lead agency approved)
+    within its window; the task (or lead) stays with the sender, who is told. Called by the
+    reminder sweep once it has reminded and escalated. Safe to call twice or to race an answer: a
+    handoff that is no longer open is returned unchanged."""
     now = now or timezone.now()
     handoff = (
         Handoff.objects.select_for_update(of=("self",))
-        .select_related("case", "task", "from_agency", "to_agency", "created_by")
+        .select_related("case", "case__lead_agency", "task", "from_agency", "to_agency", "created_by")
         .get(pk=handoff.pk)
     )
-    if handoff.status != HandoffStatus.PENDING:
+    if handoff.status not in HANDOFF_OPEN_STATUSES:
         return handoff
     if handoff.respond_by > now:
         raise Conflict("This handoff's response window is still open.")
     _resolve(handoff, status=HandoffStatus.EXPIRED, actor=None, at=now)
-    _record(
-        handoff,
-        kind="handoff_expired",
-        summary=f"Handoff of {_subject(handoff)} to {handoff.to_agency.name} expired unanswered.",
-        actor=None,
-    )
+    if _in_approval(handoff):
+        summary = (
+            f"Handoff of {_subject(handoff)} to {handoff.to_agency.name} expired without the lead agency's "
+            "approval."
+        )
+        told = (
+            f"the lead agency did not approve your agency's handoff of {_subject(handoff)} to "
+            f"{handoff.to_agency.name} in time"
+        )
+    else:
+        summary = f"Handoff of {_subject(handoff)} to {handoff.to_agency.name} expired unanswered."
+        told = f"{handoff.to_agency.name} did not answer your agency's handoff of {_subject(handoff)} in time"
+    _record(handoff, kind="handoff_expired", summary=summary, actor=None)
     notify(
         recipients=handoff_sender_recipients(handoff=handoff),
         kind="handoff_expired",
         case=handoff.case,
         task=handoff.task,
         handoff=handoff,
-        message=(
-            f"Case {handoff.case.number}: {handoff.to_agency.name} did not answer your agency's handoff of "
-            f"{_subject(handoff)} in time; it stays with your agency."
-        ),
+        message=f"Case {handoff.case.number}: {told}; it stays with your agency.",
     )
     return handoff

@@ -4,6 +4,9 @@ unrelated agency's objects.
 The world: a child-welfare lead agency opened case A; a partner of every kind takes part in it
 (another child-welfare agency, law enforcement, immigration, a legal advocate, victim services),
 every caseworker is on the case team, and an unrelated child-welfare agency has a case of its own.
+Law enforcement has proposed handing its task to an outside immigration agency that is not on the
+case, which it may not invite: that handoff awaits the lead agency's approval, and the outside
+agency must see nothing of it.
 Every section of case A holds a distinctive marker, as does a note in every section, every task
 title and the consent's purpose. Each caller runs every request (writes inside a savepoint that is
 rolled back, so each request sees the same world); the test asserts the status and greps the raw
@@ -74,8 +77,17 @@ MARKER_FIELDS = {
     "legal": "summary",
 }
 
-AGENCY_SLOTS = ("lead", "cw_partner", "le", "imm", "legal", "vs", "unrelated")
-SLOT_KIND = {"lead": CW, "cw_partner": CW, "le": LE, "imm": IMM, "legal": LEGAL, "vs": VS, "unrelated": CW}
+AGENCY_SLOTS = ("lead", "cw_partner", "le", "imm", "legal", "vs", "unrelated", "outside")
+SLOT_KIND = {
+    "lead": CW,
+    "cw_partner": CW,
+    "le": LE,
+    "imm": IMM,
+    "legal": LEGAL,
+    "vs": VS,
+    "unrelated": CW,
+    "outside": IMM,
+}
 CALLERS = [(slot, role) for slot in AGENCY_SLOTS for role in ROLES] + [("platform", "admin")]
 
 
@@ -103,6 +115,7 @@ class World:
     partner_task: Task
     offered_task: Task
     handoff: Handoff
+    awaiting_handoff: Handoff
     consent: Consent
     revocable_grant: SectionGrant
     spare_agency: Agency
@@ -147,6 +160,9 @@ def build_world() -> World:
     )
     offered_task = task_create(actor=lead.caseworker, case=case, title=OFFERED_TASK, due_at=in_hours(24))
     handoff = handoff_create(actor=lead.caseworker, task=offered_task, to_agency=staff["le"].agency)
+    awaiting_handoff = handoff_create(
+        actor=staff["le"].liaison, task=partner_task, to_agency=staff["outside"].agency
+    )
     consent = consent_record(
         actor=lead.liaison,
         case=case,
@@ -178,6 +194,7 @@ def build_world() -> World:
         partner_task=partner_task,
         offered_task=offered_task,
         handoff=handoff,
+        awaiting_handoff=awaiting_handoff,
         consent=consent,
         revocable_grant=revocable_grant,
         spare_agency=make_staff(kind=IMM, name="Spare Agency").agency,
@@ -210,7 +227,19 @@ class Caller:
 
     @property
     def views_case(self):
-        return self.works_on_cases and self.slot not in {"unrelated"}
+        return self.works_on_cases and self.slot not in {"unrelated", "outside"}
+
+    @property
+    def sees_awaiting_handoff(self):
+        """DOMAIN.md, Handoffs: until the lead agency approves, only the sender (on the case) and
+        the lead agency's liaisons and supervisors see a handoff to an agency not on the case."""
+        return (self.slot == "le" and self.works_on_cases) or (self.is_lead and self.is_liaison)
+
+    @property
+    def hears_of_awaiting_handoff(self):
+        """Its timeline line is the sending and the lead agencies' (every member on the case), never
+        the agency it would go to."""
+        return self.works_on_cases and self.slot in {"le", "lead"}
 
     @property
     def views_unrelated_case(self):
@@ -522,7 +551,16 @@ def requests_for(world: World, caller: Caller):
         set(),
     )
 
-    yield "handoffs", "get", "handoffs/", None, {}, 200, set()
+    awaiting_id = str(world.awaiting_handoff.pk)
+    yield (
+        "handoffs",
+        "get",
+        "handoffs/",
+        None,
+        {},
+        200,
+        {awaiting_id} if caller.sees_awaiting_handoff else set(),
+    )
     yield (
         "handoff propose",
         "post",
@@ -549,6 +587,37 @@ def requests_for(world: World, caller: Caller):
     )
     withdraw_status = 200 if lead_member else (403 if le_member else 404)
     yield "handoff withdraw", "post", f"{handoff_path}/withdraw/", None, {}, withdraw_status, set()
+    # Only a handoff that brings a new agency onto the case is approved; this one goes to a participant.
+    yield (
+        "handoff approve",
+        "post",
+        f"{handoff_path}/approve/",
+        None,
+        {},
+        403 if handoff_visible else 404,
+        set(),
+    )
+
+    lead_approver = caller.is_lead and caller.is_liaison
+    awaiting_path = f"handoffs/{awaiting_id}"
+    if not caller.sees_awaiting_handoff:
+        approve_status = answer_status = withdraw_status = accept_status = 404
+    elif lead_approver:
+        approve_status, answer_status, withdraw_status, accept_status = 200, 200, 403, 403
+    else:
+        approve_status, answer_status, withdraw_status, accept_status = 403, 403, 200, 403
+    yield "awaiting handoff approve", "post", f"{awaiting_path}/approve/", None, {}, approve_status, set()
+    yield (
+        "awaiting handoff decline",
+        "post",
+        f"{awaiting_path}/decline/",
+        {"reason": "Not needed"},
+        {},
+        answer_status,
+        set(),
+    )
+    yield "awaiting handoff accept", "post", f"{awaiting_path}/accept/", {}, {}, accept_status, set()
+    yield "awaiting handoff withdraw", "post", f"{awaiting_path}/withdraw/", None, {}, withdraw_status, set()
 
     yield "notifications", "get", "notifications/", None, {}, 200, set()
     yield "notifications read all", "post", "notifications/read-all/", None, {}, 204, set()
@@ -588,6 +657,8 @@ def test_every_endpoint_answers_as_domain_md_says_and_leaks_nothing(slot, role):
     user = world.platform_admin if caller.is_platform else world.staff[slot].by_role(role)
     api = Api(user)
     forbidden = caller.forbidden_markers()
+    if not caller.hears_of_awaiting_handoff:
+        forbidden.add(str(world.awaiting_handoff.pk))
 
     problems = []
     for label, method, path, payload, headers, expected, required in requests_for(world, caller):

@@ -45,6 +45,7 @@ API_MD_OPERATIONS = {
     ("post", "/api/v1/handoffs/"),
     ("post", "/api/v1/handoffs/{handoff_id}/accept/"),
     ("post", "/api/v1/handoffs/{handoff_id}/decline/"),
+    ("post", "/api/v1/handoffs/{handoff_id}/approve/"),
     ("post", "/api/v1/handoffs/{handoff_id}/withdraw/"),
     ("get", "/api/v1/notifications/"),
     ("post", "/api/v1/notifications/{notification_id}/read/"),

@@ -5,11 +5,13 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.utils import timezone
 
+from agencies.models import AgencyKind
 from casework.models import Handoff, Task
 from casework.services.tasks import task_create
 from notifications.models import Notification
 from notifications.services import notify
 from tests.api.conftest import body, error_of
+from tests.conftest import make_staff
 from tests.factories import in_hours
 
 pytestmark = pytest.mark.django_db
@@ -230,6 +232,94 @@ def test_unknown_handoff_direction_is_400(api_as, lead):
 
     assert response.status_code == 400
     assert list(error_of(response)["fields"]) == ["direction"]
+
+
+# --- handoffs that bring a new agency onto the case (issue 12, finding 2) ----------------------
+
+
+@pytest.fixture
+def hsi():
+    return make_staff(kind=AgencyKind.IMMIGRATION, name="HSI Houston")
+
+
+@pytest.fixture
+def proposed(api_as, shared_case, partner, hsi):
+    """The penetration test's request: the police liaison on a CPS-led case hands its task to HSI."""
+    task = make_task(shared_case, partner.liaison, title="Trace the trafficker's phone")
+    response = api_as(partner.liaison).post("handoffs/", {"task": str(task.pk), "to_agency": hsi.agency.pk})
+    assert response.status_code == 201
+    return body(response)
+
+
+def test_a_handoff_to_an_agency_not_on_the_case_is_created_awaiting_approval(proposed):
+    assert (proposed["status"], proposed["approved_by"], proposed["approved_at"]) == (
+        "awaiting_approval",
+        None,
+        None,
+    )
+
+
+def test_the_receiving_agency_gets_not_found_and_empty_lists_while_it_awaits_approval(api_as, proposed, hsi):
+    api = api_as(hsi.liaison)
+    for params in ({}, {"direction": "incoming"}, {"status": "awaiting_approval"}):
+        assert body(api.get("handoffs/", params))["results"] == []
+    for action in ("accept", "decline", "approve", "withdraw"):
+        assert api.post(f"handoffs/{proposed['id']}/{action}/", {"reason": "x"}).status_code == 404
+    assert api.get(f"tasks/{proposed['task']}/").status_code == 404
+    assert body(api.get("notifications/"))["results"] == []
+
+
+def test_the_lead_agency_lists_it_as_incoming_and_approves_it(api_as, proposed, lead, hsi):
+    incoming = body(
+        api_as(lead.liaison).get("handoffs/", {"direction": "incoming", "status": "awaiting_approval"})
+    )
+    approved = api_as(lead.liaison).post(f"handoffs/{proposed['id']}/approve/")
+
+    assert [row["id"] for row in incoming["results"]] == [proposed["id"]]
+    assert approved.status_code == 200
+    assert (body(approved)["status"], body(approved)["approved_by"]) == (
+        "pending",
+        str(lead.liaison.public_id),
+    )
+    received = body(api_as(hsi.liaison).get("handoffs/", {"direction": "incoming"}))["results"]
+    assert [row["id"] for row in received] == [proposed["id"]]
+    assert api_as(hsi.liaison).post(f"handoffs/{proposed['id']}/accept/", {}).status_code == 200
+
+
+def test_approving_twice_is_a_conflict(api_as, proposed, lead):
+    api_as(lead.liaison).post(f"handoffs/{proposed['id']}/approve/")
+
+    response = api_as(lead.supervisor).post(f"handoffs/{proposed['id']}/approve/")
+
+    assert response.status_code == 409
+    assert error_of(response)["message"] == "This handoff no longer awaits approval: it is pending."
+
+
+def test_the_sender_may_not_approve_its_own_handoff(api_as, proposed, partner):
+    response = api_as(partner.liaison).post(f"handoffs/{proposed['id']}/approve/")
+
+    assert response.status_code == 403
+    assert Handoff.objects.get(pk=proposed["id"]).status == "awaiting_approval"
+
+
+def test_the_lead_agency_declines_through_decline_with_a_reason(api_as, proposed, lead):
+    missing = api_as(lead.liaison).post(f"handoffs/{proposed['id']}/decline/", {})
+    declined = api_as(lead.liaison).post(
+        f"handoffs/{proposed['id']}/decline/", {"reason": "HSI is not needed on this case"}
+    )
+
+    assert missing.status_code == 400
+    assert declined.status_code == 200
+    assert (body(declined)["status"], body(declined)["responded_by"]) == (
+        "declined",
+        str(lead.liaison.public_id),
+    )
+
+
+def test_the_sender_withdraws_a_handoff_awaiting_approval(api_as, proposed, partner):
+    response = api_as(partner.liaison).post(f"handoffs/{proposed['id']}/withdraw/")
+
+    assert (response.status_code, body(response)["status"]) == (200, "withdrawn")
 
 
 # --- case events ----------------------------------------------------------------------------

@@ -148,6 +148,7 @@ def test_handoffs_agree_with_their_tasks_and_participants(tiny_load):
     for handoff in Handoff.objects.select_related("task"):
         statuses.add(handoff.status)
         assert handoff.task.case_id == handoff.case_id
+        assert not handoff.needs_approval
         if handoff.status == HandoffStatus.ACCEPTED:
             assert handoff.task.owner_agency_id == handoff.to_agency_id
             assert (handoff.case_id, handoff.to_agency_id) in takes_part
@@ -158,6 +159,23 @@ def test_handoffs_agree_with_their_tasks_and_participants(tiny_load):
             assert handoff.task.status == TaskStatus.OPEN
     assert HandoffStatus.PENDING in statuses
     assert HandoffStatus.ACCEPTED in statuses
+
+
+def test_only_the_lead_agencys_liaisons_hand_work_at_once_to_an_agency_not_on_the_case(db):
+    # A seed whose handoffs reach beyond the case (the tiny load's do not).
+    generate(sizes=LoadSizes(agencies=6, users=48, cases=40, tasks=400, handoffs=40, notes=60, seed=13))
+    takes_part = set(CaseParticipant.objects.values_list("case_id", "agency_id"))
+    reaching_out = [
+        handoff
+        for handoff in Handoff.objects.select_related("case", "created_by")
+        if (handoff.case_id, handoff.to_agency_id) not in takes_part
+    ]
+
+    assert len(reaching_out) == 1
+    for handoff in reaching_out:
+        assert handoff.status == HandoffStatus.PENDING
+        assert handoff.created_by.agency_id == handoff.case.lead_agency_id
+        assert handoff.created_by.role in (Role.LIAISON, Role.SUPERVISOR)
 
 
 def test_consent_grants_rest_on_a_consent_naming_a_participant_and_end_with_it(tiny_load):

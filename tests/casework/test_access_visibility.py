@@ -175,7 +175,7 @@ def test_a_supervisors_desk_holds_only_the_cases_they_work_on(shared_case, lead_
 def test_a_task_offered_in_a_pending_handoff_is_visible_to_the_receiving_liaison_until_declined(case, lead):
     advocate = make_staff(kind=AgencyKind.LEGAL_ADVOCATE, name="Gulf Coast Immigrant Legal Aid")
     task = task_create(actor=lead.caseworker, case=case, title="T-visa declaration", due_at=in_hours(72))
-    handoff = handoff_create(actor=lead.caseworker, task=task, to_agency=advocate.agency)
+    handoff = handoff_create(actor=lead.liaison, task=task, to_agency=advocate.agency)
     with_a_visible_task = Exists(tasks_visible_to(user=advocate.liaison).filter(case_id=OuterRef("pk")))
 
     assert list(tasks_visible_to(user=advocate.liaison)) == [task]

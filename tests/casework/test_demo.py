@@ -38,11 +38,20 @@ def test_loading_the_demo_twice_changes_nothing():
     assert Case.objects.count() == 12
 
 
-def test_demo_has_pending_handoffs_and_statutory_tasks_from_recorded_events():
+def test_demo_has_pending_handoffs_one_awaiting_approval_and_statutory_tasks_from_recorded_events():
     from casework.models import Handoff
 
     call_command("load_demo", stdout=StringIO())
 
     assert Handoff.objects.filter(status="pending").count() == 2
+    [awaiting] = Handoff.objects.filter(status="awaiting_approval").select_related(
+        "case__lead_agency", "created_by", "to_agency"
+    )
+    assert (awaiting.case.lead_agency.name, awaiting.created_by.username, awaiting.to_agency.name) == (
+        "Lakeview County Children's Services",
+        "pd-caseworker",
+        "HSI Lakeview Field Office",
+    )
+    assert not awaiting.case.participants.filter(agency=awaiting.to_agency).exists()
     statutory = set(Task.objects.filter(template__isnull=False).values_list("template__key", flat=True))
     assert len(statutory) >= 6

@@ -21,6 +21,7 @@ from casework.models import CaseParticipant, Handoff, HandoffStatus, Participati
 from casework.selectors import handoffs_for, handoffs_past_respond_by
 from casework.services.handoffs import (
     handoff_accept,
+    handoff_approve,
     handoff_create,
     handoff_decline,
     handoff_expire,
@@ -58,8 +59,15 @@ def task(case, lead) -> Task:
 
 
 @pytest.fixture
-def handoff(task, lead, advocate) -> Handoff:
+def proposed(task, lead, advocate) -> Handoff:
+    """A lead caseworker's handoff to an agency not on the case: it awaits the lead's approval."""
     return handoff_create(actor=lead.caseworker, task=task, to_agency=advocate.agency, note="Needs counsel.")
+
+
+@pytest.fixture
+def handoff(proposed, lead) -> Handoff:
+    """The same handoff once a lead liaison approved it: pending, and the advocate asked to answer."""
+    return handoff_approve(actor=lead.liaison, handoff=proposed)
 
 
 def _recipients(handoff: Handoff, kind: str) -> set[int]:
@@ -111,7 +119,11 @@ def test_new_handoff_notifies_the_receiving_liaisons_and_supervisors_without_the
     handoff, advocate
 ):
     assert _recipients(handoff, "handoff_created") == {advocate.liaison.pk, advocate.supervisor.pk}
-    message = Notification.objects.filter(handoff=handoff).values_list("message", flat=True).first()
+    message = (
+        Notification.objects.filter(handoff=handoff, kind="handoff_created")
+        .values_list("message", flat=True)
+        .first()
+    )
     assert message == (
         f"Case {handoff.case.number}: Harris County CPS asks your agency to take over a task. "
         "Please answer by Tue 02 Jun 2026 10:00 CDT."
@@ -220,7 +232,7 @@ def test_handoff_list_refuses_unknown_filter_values(lead):
         handoffs_for(user=lead.liaison, direction="sideways", status="lost")
     assert error.value.fields == {
         "direction": ["Must be one of: incoming, outgoing."],
-        "status": ["Must be one of: pending, accepted, declined, withdrawn, expired."],
+        "status": ["Must be one of: awaiting_approval, pending, accepted, declined, withdrawn, expired."],
     }
 
 

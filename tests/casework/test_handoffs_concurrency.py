@@ -12,7 +12,13 @@ from django.db import connection, transaction
 
 from agencies.models import AgencyKind, User
 from casework.models import CaseParticipant, Handoff, Task
-from casework.services.handoffs import handoff_accept, handoff_create, handoff_withdraw
+from casework.services.handoffs import (
+    handoff_accept,
+    handoff_approve,
+    handoff_create,
+    handoff_decline,
+    handoff_withdraw,
+)
 from casework.services.tasks import task_create
 from common.errors import Conflict
 from notifications.models import Notification
@@ -33,12 +39,18 @@ def receiver() -> Staff:
 
 
 @pytest.fixture
-def handoff(sender, receiver) -> Handoff:
+def proposed(sender, receiver) -> Handoff:
+    """A caseworker's handoff to an agency not on the case: it awaits the lead agency's approval."""
     case = open_case(actor=sender.caseworker)
     task = task_create(
         actor=sender.caseworker, case=case, title="Prepare T-visa declaration", due_at=in_hours(72)
     )
     return handoff_create(actor=sender.caseworker, task=task, to_agency=receiver.agency)
+
+
+@pytest.fixture
+def handoff(proposed, sender) -> Handoff:
+    return handoff_approve(actor=sender.liaison, handoff=proposed)
 
 
 def _waiting_on_locks() -> int:
@@ -127,3 +139,65 @@ def test_accept_and_withdraw_at_once_leave_exactly_one_outcome(handoff, sender, 
         assert (handoff.status, task.owner_agency) == ("accepted", receiver.agency)
     else:
         assert (handoff.status, task.owner_agency) == ("withdrawn", sender.agency)
+
+
+def test_two_lead_liaisons_approving_at_once_give_one_approval_and_one_conflict(proposed, sender, receiver):
+    liaison, supervisor = sender.liaison, sender.supervisor
+    outcomes = _race(
+        proposed,
+        {
+            "liaison": lambda: handoff_approve(actor=liaison, handoff=proposed),
+            "supervisor": lambda: handoff_approve(actor=supervisor, handoff=proposed),
+        },
+    )
+    assert sorted(outcomes.values()) == ["conflict", "done"]
+    winner: User = liaison if outcomes["liaison"] == "done" else supervisor
+    proposed.refresh_from_db()
+    assert (proposed.status, proposed.approved_by) == ("pending", winner)
+    assert sorted(
+        Notification.objects.filter(handoff=proposed, kind="handoff_created").values_list(
+            "recipient_id", flat=True
+        )
+    ) == sorted([receiver.liaison.pk, receiver.supervisor.pk])
+
+
+def test_approve_and_decline_at_once_leave_exactly_one_outcome(proposed, sender, receiver):
+    outcomes = _race(
+        proposed,
+        {
+            "approve": lambda: handoff_approve(actor=sender.liaison, handoff=proposed),
+            "decline": lambda: handoff_decline(
+                actor=sender.supervisor, handoff=proposed, reason="Not needed."
+            ),
+        },
+    )
+    assert sorted(outcomes.values()) == ["conflict", "done"]
+    proposed.refresh_from_db()
+    assert proposed.status == ("pending" if outcomes["approve"] == "done" else "declined")
+
+
+def test_approve_and_withdraw_at_once_end_withdrawn_and_the_receiver_hears_only_after_an_approval(
+    proposed, sender, receiver
+):
+    outcomes = _race(
+        proposed,
+        {
+            "approve": lambda: handoff_approve(actor=sender.liaison, handoff=proposed),
+            "withdraw": lambda: handoff_withdraw(actor=sender.caseworker, handoff=proposed),
+        },
+    )
+    # A pending handoff may still be withdrawn: if the approval went first, both succeed.
+    assert outcomes["withdraw"] == "done"
+    proposed.refresh_from_db()
+    told = sorted(
+        Notification.objects.filter(handoff=proposed, recipient__agency=receiver.agency).values_list(
+            "kind", flat=True
+        )
+    )
+    if outcomes["approve"] == "done":
+        assert (proposed.status, told) == (
+            "withdrawn",
+            ["handoff_created", "handoff_created", "handoff_withdrawn"],
+        )
+    else:
+        assert (outcomes["approve"], proposed.status, told) == ("conflict", "withdrawn", [])

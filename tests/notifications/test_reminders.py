@@ -5,16 +5,19 @@ import threading
 from datetime import datetime, time, timedelta
 
 import pytest
+import time_machine
 from django.db import connection
 from django.utils import timezone
 
+from agencies.models import AgencyKind
 from casework.models import GrantEndReason, HandoffStatus, SectionGrant, TimelineEvent
-from casework.services.handoffs import handoff_accept, handoff_create, handoff_withdraw
+from casework.services.handoffs import handoff_accept, handoff_approve, handoff_create, handoff_withdraw
 from casework.services.sharing import consent_record, consent_revoke, grant_create
 from casework.services.tasks import task_complete, task_create, task_update
 from notifications.models import DeliveryStatus, EmailDelivery, Notification, NotificationKind, Reminder
 from notifications.reminders import reminders_sweep
 from notifications.services import delivery_send, format_when
+from tests.conftest import make_staff
 from tests.factories import in_hours
 
 pytestmark = pytest.mark.django_db
@@ -381,3 +384,73 @@ def test_withdrawing_a_handoff_cancels_its_unsent_reminder_email(handoff, lead, 
     assert delivery_send(delivery_id=delivery.pk) == "cancelled"
     delivery.refresh_from_db()
     assert delivery.last_error == "The handoff was withdrawn."
+
+
+# --- handoffs awaiting the lead agency's approval ---------------------------------------------------
+
+
+@pytest.fixture
+def outsider():
+    return make_staff(kind=AgencyKind.IMMIGRATION, name="HSI Houston")
+
+
+@pytest.fixture
+def awaiting(shared_case, partner, outsider):
+    """The police liaison hands its task to an agency not on the CPS-led case: it awaits approval."""
+    task = task_create(actor=partner.liaison, case=shared_case, title="Trace", due_at=in_hours(200))
+    return handoff_create(actor=partner.liaison, task=task, to_agency=outsider.agency)
+
+
+def test_a_handoff_awaiting_approval_reminds_the_lead_liaisons_not_the_receiver(awaiting, lead, outsider):
+    half = awaiting.created_at + (awaiting.respond_by - awaiting.created_at) / 2
+
+    reminders_sweep(now=half)
+
+    assert reminder_kinds(awaiting) == [(NotificationKind.HANDOFF_APPROVAL_PENDING, 720, lead.liaison.pk)]
+    [notification] = Notification.objects.filter(kind=NotificationKind.HANDOFF_APPROVAL_PENDING)
+    assert notification.message == (
+        f"A handoff on case {awaiting.case.number} brings another agency onto the case and awaits your "
+        f"agency's approval by {format_when(awaiting.respond_by)}, in 12 hours."
+    )
+    entry = TimelineEvent.objects.get(kind="handoff_approval_reminded")
+    assert entry.agencies == [lead.agency.pk]
+    assert not Notification.objects.filter(recipient__agency=outsider.agency).exists()
+
+
+def test_a_handoff_awaiting_approval_escalates_to_the_lead_supervisors_at_respond_by(
+    awaiting, lead, outsider
+):
+    reminders_sweep(now=awaiting.respond_by)
+
+    assert reminder_kinds(awaiting) == [(NotificationKind.HANDOFF_APPROVAL_OVERDUE, 0, lead.supervisor.pk)]
+    assert not Notification.objects.filter(recipient__agency=outsider.agency).exists()
+    awaiting.refresh_from_db()
+    assert awaiting.status == HandoffStatus.AWAITING_APPROVAL
+
+
+def test_a_handoff_never_approved_expires_back_to_the_sender(awaiting, partner, outsider):
+    reminders_sweep(now=awaiting.respond_by)
+
+    result = reminders_sweep(now=awaiting.respond_by + 2 * HOUR)
+
+    awaiting.refresh_from_db()
+    assert (result.handoffs_expired, awaiting.status) == (1, HandoffStatus.EXPIRED)
+    assert Notification.objects.filter(kind="handoff_expired", recipient=partner.liaison).count() == 1
+    assert not Notification.objects.filter(recipient__agency=outsider.agency).exists()
+
+
+def test_approving_cancels_the_unsent_approval_reminder_and_starts_the_receivers_series(
+    awaiting, lead, outsider
+):
+    reminders_sweep(now=awaiting.respond_by - HOUR)
+    approved_at = awaiting.created_at + 23 * HOUR + timedelta(minutes=30)
+    with time_machine.travel(approved_at, tick=False):
+        handoff_approve(actor=lead.liaison, handoff=awaiting)
+    delivery = EmailDelivery.objects.get(notification__kind=NotificationKind.HANDOFF_APPROVAL_PENDING)
+
+    assert delivery_send(delivery_id=delivery.pk) == "cancelled"
+    delivery.refresh_from_db()
+    assert delivery.last_error == "The handoff was approved."
+    awaiting.refresh_from_db()
+    reminders_sweep(now=approved_at + 12 * HOUR)
+    assert reminder_kinds(awaiting)[-1] == (NotificationKind.HANDOFF_PENDING, 720, outsider.liaison.pk)

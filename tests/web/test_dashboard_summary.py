@@ -162,6 +162,47 @@ def test_expired_handoffs_are_counted_but_have_no_response_time(lead, partner, s
     assert (row.answered, row.expired, row.median_seconds, row.p90_seconds) == (0, 1, None, None)
 
 
+def test_a_handoff_the_lead_agency_declined_before_the_receiver_heard_of_it_is_not_counted(
+    lead, partner, unrelated, shared_case
+):
+    task = make_task(case=shared_case, owner=partner.agency, title="Trace", due_at=NOW + hours(48))
+    make_handoff(
+        task=task,
+        sender=partner,
+        receiver=unrelated,
+        created_at=NOW - hours(10),
+        status=HandoffStatus.DECLINED,
+        needs_approval=True,
+        responded_at=NOW - hours(9),
+        responded_by=lead.liaison,
+        response_note="Not needed on this case",
+    )
+
+    assert summary_for(unrelated.agency).response_times == []
+    assert summary_for(partner.agency).response_times == []
+
+
+def test_a_response_time_counts_from_the_lead_agencys_approval(lead, partner, unrelated, shared_case):
+    task = make_task(case=shared_case, owner=partner.agency, title="Trace", due_at=NOW + hours(48))
+    make_handoff(
+        task=task,
+        sender=partner,
+        receiver=unrelated,
+        created_at=NOW - hours(10),
+        status=HandoffStatus.ACCEPTED,
+        needs_approval=True,
+        approved_by=lead.liaison,
+        approved_at=NOW - hours(6),
+        respond_by=NOW + hours(18),
+        responded_at=NOW - hours(5),
+        responded_by=unrelated.liaison,
+    )
+
+    (row,) = summary_for(unrelated.agency).response_times
+
+    assert (row.direction, row.answered, row.median_seconds) == ("incoming", 1, 3600.0)
+
+
 def test_handoffs_answered_outside_the_period_are_left_out(lead, partner, shared_case):
     answered(lead=lead, partner=partner, case=shared_case, after_hours=2)
 

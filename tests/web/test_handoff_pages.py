@@ -1,13 +1,16 @@
-"""The liaison's home: incoming handoffs by urgency and time left, answered in place."""
+"""The liaison's home: incoming handoffs by urgency and time left, answered in place; for the lead
+agency, handoffs that would bring another agency onto its case, approved or declined in place."""
 
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 
+from agencies.models import AgencyKind
 from casework.models import Handoff, HandoffStatus
 from casework.services.handoffs import handoff_create, handoff_decline
 from casework.services.tasks import task_create
+from tests.conftest import make_staff
 from tests.web.conftest import text
 
 pytestmark = pytest.mark.django_db
@@ -119,3 +122,139 @@ def test_an_unrelated_agency_cannot_see_the_handoff(browser_as, lead, partner, u
     handoff = offer(lead=lead, partner=partner, case=shared_case, title="Canvass")
 
     assert browser_as(unrelated.liaison).get(f"/handoffs/{handoff.pk}/").status_code == 404
+
+
+# --- handoffs that bring a new agency onto the case (issue 12, finding 2) ---------------------------
+
+
+@pytest.fixture
+def hsi():
+    return make_staff(kind=AgencyKind.IMMIGRATION, name="HSI Houston")
+
+
+@pytest.fixture
+def proposed(partner, hsi, shared_case):
+    """The police liaison hands its task to HSI, which is not on the CPS-led case."""
+    task = task_create(
+        actor=partner.liaison,
+        case=shared_case,
+        title="Trace the trafficker's phone",
+        due_at=timezone.now() + timedelta(days=3),
+    )
+    return handoff_create(actor=partner.liaison, task=task, to_agency=hsi.agency)
+
+
+def test_the_lead_liaisons_desk_lists_the_handoff_to_approve_without_the_task_title(
+    browser_as, lead, proposed
+):
+    page = text(browser_as(lead.liaison).get("/handoffs/"))
+
+    to_approve = page.split("Awaiting your approval", 1)[1].split("Sent by your agency", 1)[0]
+    assert "A task of Houston Police Department" in to_approve
+    assert "From Houston Police Department to HSI Houston" in to_approve
+    assert "Trace the trafficker's phone" not in page
+
+
+def test_the_lead_liaison_approves_in_place_and_the_receiver_then_sees_it(browser_as, lead, hsi, proposed):
+    response = browser_as(lead.liaison).post(f"/handoffs/{proposed.pk}/approve/", {}, htmx=True)
+
+    assert response.status_code == 200
+    assert "Approved. HSI Houston is asked to answer now." in text(response)
+    proposed.refresh_from_db()
+    assert (proposed.status, proposed.approved_by) == (HandoffStatus.PENDING, lead.liaison)
+    assert "Trace the trafficker's phone" in text(browser_as(hsi.liaison).get("/handoffs/"))
+
+
+def test_the_lead_liaison_declines_in_place_with_a_reason(browser_as, lead, proposed):
+    response = browser_as(lead.liaison).post(
+        f"/handoffs/{proposed.pk}/decline/", {"reason": "Not needed on this case"}, htmx=True
+    )
+
+    assert response.status_code == 200
+    proposed.refresh_from_db()
+    assert (proposed.status, proposed.responded_by, proposed.response_note) == (
+        HandoffStatus.DECLINED,
+        lead.liaison,
+        "Not needed on this case",
+    )
+
+
+def test_the_sender_sees_its_handoff_awaiting_the_lead_agencys_approval(browser_as, partner, proposed):
+    page = text(browser_as(partner.liaison).get("/handoffs/"))
+
+    outgoing = page.split("Sent by your agency", 1)[1].split("Answered and closed", 1)[0]
+    assert "Trace the trafficker's phone" in outgoing
+    assert "Awaiting the lead agency's approval (Harris County CPS)" in outgoing
+    assert "HSI Houston does not see it yet." in outgoing
+
+
+def test_the_receiving_agency_sees_nothing_of_a_handoff_awaiting_approval_in_the_browser(
+    browser_as, hsi, proposed
+):
+    browser = browser_as(hsi.liaison)
+
+    assert "Trace the trafficker's phone" not in text(browser.get("/handoffs/"))
+    assert browser.get(f"/handoffs/{proposed.pk}/").status_code == 404
+    assert browser.post(f"/handoffs/{proposed.pk}/accept/", {}, htmx=True).status_code == 404
+    assert browser.post(f"/handoffs/{proposed.pk}/approve/", {}, htmx=True).status_code == 404
+    assert browser.get(f"/tasks/{proposed.task_id}/").status_code == 404
+    proposed.refresh_from_db()
+    assert proposed.status == HandoffStatus.AWAITING_APPROVAL
+
+
+def test_the_sender_may_not_approve_its_own_handoff_in_the_browser(browser_as, partner, proposed):
+    response = browser_as(partner.supervisor).post(f"/handoffs/{proposed.pk}/approve/", {}, htmx=True)
+
+    assert response.status_code == 403
+    proposed.refresh_from_db()
+    assert proposed.status == HandoffStatus.AWAITING_APPROVAL
+
+
+def test_the_handoff_form_says_which_agencies_the_lead_agency_must_approve_first(
+    browser_as, lead, partner, hsi, shared_case
+):
+    task = task_create(
+        actor=partner.liaison, case=shared_case, title="Canvass", due_at=timezone.now() + timedelta(days=3)
+    )
+
+    html = browser_as(partner.liaison).get(f"/tasks/{task.pk}/handoff/", htmx=True).content.decode()
+
+    on_case, off_case = html.split('<optgroup label="On this case">', 1)[1].split(
+        '<optgroup label="Not on this case yet: Harris County CPS must approve first">', 1
+    )
+    assert f'<option value="{lead.agency.pk}">' in on_case
+    assert f'<option value="{hsi.agency.pk}">' in off_case
+    assert "so Harris County CPS must approve first; that agency sees nothing until then." in " ".join(
+        html.split()
+    )
+
+
+def test_the_lead_liaisons_handoff_form_needs_no_approval(browser_as, lead, shared_case):
+    task = task_create(
+        actor=lead.liaison, case=shared_case, title="Canvass", due_at=timezone.now() + timedelta(days=3)
+    )
+
+    html = browser_as(lead.liaison).get(f"/tasks/{task.pk}/handoff/", htmx=True).content.decode()
+
+    assert "<optgroup" not in html
+    assert "must approve first" not in html
+
+
+def test_handing_off_to_an_agency_not_on_the_case_says_it_goes_to_the_lead_agency_first(
+    browser_as, partner, hsi, shared_case
+):
+    task = task_create(
+        actor=partner.liaison, case=shared_case, title="Canvass", due_at=timezone.now() + timedelta(days=3)
+    )
+
+    response = browser_as(partner.liaison).post(
+        f"/tasks/{task.pk}/handoff/", {"to_agency": hsi.agency.pk, "note": "Federal angle"}, htmx=True
+    )
+
+    page = text(response)
+    assert (
+        "Sent to Harris County CPS for approval first; HSI Houston is asked to answer once it is approved."
+        in (page)
+    )
+    assert "Offered to HSI Houston; awaiting the lead agency's approval before they see it." in page
+    assert Handoff.objects.get(task=task).status == HandoffStatus.AWAITING_APPROVAL

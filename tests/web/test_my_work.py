@@ -186,8 +186,10 @@ def test_the_handoff_form_opens_in_place_without_my_own_agency(browser_as, lead,
     assert f'<option value="{lead.agency.pk}">' not in html
 
 
-def test_handing_off_in_place_creates_a_pending_handoff(browser_as, lead, partner, case):
-    task = task_create(actor=lead.caseworker, case=case, title="Canvass", due_at=NOW + timedelta(days=400))
+def test_handing_off_in_place_creates_a_pending_handoff(browser_as, lead, partner, shared_case):
+    task = task_create(
+        actor=lead.caseworker, case=shared_case, title="Canvass", due_at=NOW + timedelta(days=400)
+    )
 
     response = browser_as(lead.caseworker).post(
         f"/tasks/{task.pk}/handoff/",

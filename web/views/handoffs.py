@@ -1,5 +1,6 @@
 """The liaison's home: incoming handoffs by urgency and time left to answer, answered in place;
-outgoing ones; and those already resolved."""
+for the lead agency, handoffs that would bring another agency onto a case, approved or declined in
+place; outgoing ones; and those already resolved."""
 
 import uuid
 
@@ -11,7 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from agencies.models import User
 from casework.access import get_handoff_for_user
-from casework.services.handoffs import handoff_accept, handoff_decline, handoff_withdraw
+from casework.services.handoffs import handoff_accept, handoff_approve, handoff_decline, handoff_withdraw
 from common.errors import ValidationFailed
 from web.forms import BridgeForm, HandoffAcceptForm, HandoffDeclineForm
 from web.http import WebRequest, case_work, redirect_after
@@ -29,7 +30,8 @@ def desk(request: WebRequest) -> HttpResponse:
     handoffs = handoff_desk(user=request.user)
     members = colleagues(user=request.user) if any(item.may_answer for item in handoffs.incoming) else []
     incoming = [(item, *_forms_for(item, members)) for item in handoffs.incoming]
-    context = {"desk": handoffs, "incoming": incoming, "page": "handoffs"}
+    to_approve = [(item, *_forms_for(item, [])) for item in handoffs.to_approve]
+    context = {"desk": handoffs, "incoming": incoming, "to_approve": to_approve, "page": "handoffs"}
     return render(request, "web/handoffs.html", context)
 
 
@@ -105,6 +107,15 @@ def decline(request: WebRequest, handoff_id: uuid.UUID) -> HttpResponse:
         else:
             return _answered(request, handoff_id, "Declined. The sending agency has been told why.")
     return _row(request, handoff_id, status=400, decline_form=form)
+
+
+@case_work
+@require_POST
+def approve(request: WebRequest, handoff_id: uuid.UUID) -> HttpResponse:
+    handoff = handoff_approve(
+        actor=request.user, handoff=get_handoff_for_user(user=request.user, handoff_id=handoff_id)
+    )
+    return _answered(request, handoff_id, f"Approved. {handoff.to_agency.name} is asked to answer now.")
 
 
 @case_work

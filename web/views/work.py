@@ -11,7 +11,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import reswap, retarget
 
 from agencies.models import Role
-from casework.access import cases_visible_to, get_task_for_user, works_on_cases
+from casework.access import (
+    agencies_reached_without_approval,
+    case_access,
+    cases_visible_to,
+    get_task_for_user,
+    works_on_cases,
+)
+from casework.models import HandoffStatus
 from casework.services.handoffs import handoff_create
 from casework.services.tasks import task_complete, task_update
 from common.errors import ValidationFailed
@@ -123,15 +130,26 @@ def _posted_version(request: WebRequest) -> int:
 def task_handoff(request: WebRequest, task_id: uuid.UUID) -> HttpResponse:
     """Offer a task to another agency. On the "My work" page the form opens in place of the row."""
     item = task_for_page(user=request.user, task_id=task_id)
-    agencies = other_agencies(user=request.user)
+    # Only the owning agency hands a task off (the service checks again); for it, the form tells
+    # which agencies a handoff would first take to the lead agency for approval.
+    reached = (
+        agencies_reached_without_approval(access=case_access(user=request.user, case=item.task.case))
+        if item.may_work
+        else None
+    )
     form = TaskHandoffForm(
-        request.POST or None, agencies=agencies, auto_id=f"handoff-{task_id}-%s", initial={"urgent": False}
+        request.POST or None,
+        agencies=other_agencies(user=request.user),
+        reached=reached,
+        lead_agency=item.task.case.lead_agency,
+        auto_id=f"handoff-{task_id}-%s",
+        initial={"urgent": False},
     )
     status = 200
     if request.method == "POST":
         if form.is_valid():
             try:
-                handoff_create(
+                handoff = handoff_create(
                     actor=request.user,
                     task=item.task,
                     to_agency=form.chosen_agency(),
@@ -141,7 +159,14 @@ def task_handoff(request: WebRequest, task_id: uuid.UUID) -> HttpResponse:
             except ValidationFailed as error:
                 form.add_service_errors(error.message, error.fields)
             else:
-                notice = f"Offered to {form.chosen_agency().name}; they are asked to answer."
+                receiver = form.chosen_agency().name
+                if handoff.status == HandoffStatus.AWAITING_APPROVAL:
+                    notice = (
+                        f"Sent to {handoff.case.lead_agency.name} for approval first; {receiver} is asked "
+                        "to answer once it is approved."
+                    )
+                else:
+                    notice = f"Offered to {receiver}; they are asked to answer."
                 if request.htmx:
                     return _task_row(request, task_id, notice=notice)
                 messages.success(request, notice)
