@@ -17,3 +17,8 @@ def agency_supervisors(*, agency: Agency) -> QuerySet[User]:
 
 def agency_liaisons(*, agency: Agency) -> QuerySet[User]:
     return agency_members_with_role(agency=agency, roles={Role.LIAISON})
+
+
+def agency_accounts(*, agency: Agency) -> QuerySet[User]:
+    """Every account of the agency, deactivated ones included, for the people who manage them."""
+    return User.objects.filter(agency=agency).order_by("-is_active", "last_name", "first_name", "username")

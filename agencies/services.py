@@ -289,6 +289,32 @@ def user_update(
 
 
 @transaction.atomic
+def user_set_active(*, actor: User, user: User, active: bool) -> User:
+    """An administrator of the member's agency (or a platform administrator) deactivates an account
+    (the person left: they can no longer sign in, and their sessions and tokens stop working) or
+    reactivates it, which is announced to the supervisors like any new case role. Nobody their own."""
+    if user.agency is None or not may_manage_members(actor=actor, agency=user.agency):
+        raise PermissionDenied("You may only change accounts of your own agency.")
+    if user.pk == actor.pk:
+        raise PermissionDenied(OWN_ACCOUNT_REFUSAL)
+    current = User.objects.select_for_update(of=("self",)).select_related("agency").get(pk=user.pk)
+    if current.is_active == active:
+        return current
+    before = _Access.of(current)
+    current.is_active = active
+    current.save(update_fields=["is_active"])
+    audit_record(
+        event_type="account.reactivated" if active else "account.deactivated",
+        user=actor,
+        object_type="user",
+        object_id=str(current.public_id),
+        detail={"agency": current.agency_id, "role": current.role},
+    )
+    _announce_case_access(actor=actor, user=current, before=before)
+    return current
+
+
+@transaction.atomic
 def user_password_link_send(*, actor: User, user: User) -> None:
     """Email `user` a link to choose a new password (the administrator never sees it or the
     password). Platform administrators may send one to anyone; agency administrators to members

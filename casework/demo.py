@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from agencies.models import Agency, AgencyKind, Role, User
 from agencies.services import agency_create, user_create
+from casework.access import get_case_access
 from casework.models import Case
 from casework.sections import RULES
 from casework.services.cases import case_open, case_update
@@ -357,11 +358,11 @@ def _load_case(*, demo: DemoCase, agencies: dict[str, Agency], people: dict[tupl
     for name, values in demo.sections.items():
         if name not in own:
             steward = next(key for key in demo.partners if _stewards(agencies[key], name))
-            case.refresh_from_db()
+            writer = people[steward, Role.LIAISON]
             case = case_update(
-                actor=people[steward, Role.LIAISON],
+                actor=writer,
                 case=case,
-                expected_version=case.version,
+                expected_version=get_case_access(user=writer, case_id=case.pk).version,
                 sections={name: values},
             )
     for recipient, sections in demo.consents:

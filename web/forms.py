@@ -14,7 +14,7 @@ from django.db import models
 from django.forms.models import fields_for_model
 from django.utils import timezone
 
-from agencies.models import Agency, User
+from agencies.models import Agency, Role, User
 from casework.dashboard import period_bounds
 from casework.models import (
     SECTION_MODELS,
@@ -115,6 +115,20 @@ class BridgeForm(ServiceErrorsMixin, forms.Form):
                 self.fields[name].widget.attrs.update(
                     {"aria-invalid": "true", "aria-describedby": " ".join(described)}
                 )
+
+
+class MemberAddForm(BridgeForm):
+    username = forms.CharField(label="Username", max_length=150)
+    first_name = forms.CharField(label="First name", max_length=150)
+    last_name = forms.CharField(label="Last name", max_length=150)
+    email = forms.EmailField(
+        label="Work email", help_text="The enrolment link goes here: they choose their own password."
+    )
+    role = forms.ChoiceField(label="Role", choices=[("", "Choose a role"), *Role.choices])
+
+
+class MemberRoleForm(BridgeForm):
+    role = forms.ChoiceField(label="Role", choices=Role.choices)
 
 
 class SearchForm(BridgeForm):

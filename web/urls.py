@@ -3,7 +3,7 @@
 
 from django.urls import path
 
-from web.views import cases, dashboard, handoffs, notifications, sharing, work
+from web.views import cases, dashboard, handoffs, members, notifications, sharing, work
 
 app_name = "web"
 
@@ -52,6 +52,11 @@ urlpatterns = [
     path("handoffs/<uuid:handoff_id>/decline/", handoffs.decline, name="handoff-decline"),
     path("handoffs/<uuid:handoff_id>/approve/", handoffs.approve, name="handoff-approve"),
     path("handoffs/<uuid:handoff_id>/withdraw/", handoffs.withdraw, name="handoff-withdraw"),
+    path("members/", members.members, name="members"),
+    path("members/add/", members.member_add, name="member-add"),
+    path("members/<uuid:public_id>/role/", members.member_role, name="member-role"),
+    path("members/<uuid:public_id>/active/", members.member_active, name="member-active"),
+    path("members/<uuid:public_id>/reset-link/", members.member_reset_link, name="member-reset-link"),
     path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("dashboard/<slug:table>.csv", dashboard.dashboard_csv, name="dashboard-csv"),
     path("notifications/", notifications.inbox, name="inbox"),

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
+from agencies.access import may_manage_members
 from agencies.models import User
 from casework.access import may_view_dashboard, works_on_cases
 from casework.sections import Section
@@ -106,7 +107,8 @@ def inbox_link(context: template.Context) -> dict[str, Any]:
 @register.inclusion_tag("web/partials/nav.html", takes_context=True)
 def main_nav(context: template.Context) -> dict[str, Any]:
     """The main navigation for the signed-in user: case work for case roles, the dashboard for
-    those who may see it. `page` in the context marks the current item."""
+    those who may see it, the members page for agency administrators. `page` in the context marks
+    the current item."""
     user = context["request"].user
     case_worker = works_on_cases(user)
     items = []
@@ -118,6 +120,8 @@ def main_nav(context: template.Context) -> dict[str, Any]:
         ]
         if may_view_dashboard(user=user):
             items.append(("dashboard", "Dashboard", reverse("web:dashboard")))
+    if user.agency is not None and may_manage_members(actor=user, agency=user.agency):
+        items.append(("members", "Members", reverse("web:members")))
     return {
         "items": items,
         "current": context.get("page", ""),

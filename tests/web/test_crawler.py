@@ -1,0 +1,209 @@
+"""Every page a demo user can reach works, and shows nothing of a section their agency may not read.
+
+On the demo county (`load_demo`), with a marker string planted in every section and every
+section's notes of every case, each of the twenty demo users (five agency kinds, four roles) and
+the platform administrator signs
+in and follows every link and opens every GET form reachable from the home page, as a person
+clicking through would (no sign-out, no POST). Each page must answer without a server error or a
+debug page, and every marker it shows must belong to a section that user's agency may read on that
+case now (asked of the access layer, not restated here).
+
+The walk is bounded: at most `SAME_SHAPE_LIMIT` pages of one URL shape (ids replaced) per user, so
+it covers every kind of page on several cases without visiting all of them.
+"""
+
+import re
+from collections import Counter, deque
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from urllib.parse import urlencode, urljoin, urlsplit
+
+import pytest
+from django.conf import settings
+from django.test import Client
+
+from agencies.models import User
+from casework.access import get_case_access
+from casework.demo import DEMO_AGENCIES, DEMO_PEOPLE, PLATFORM_ADMIN_USERNAME, demo_load, demo_username
+from casework.models import SECTION_MODELS, Case, Note
+from casework.sections import DATA_SECTIONS, Section
+from common.errors import NotFound
+
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
+
+SAME_SHAPE_LIMIT = 2
+PAGES_PER_USER = 400
+# Where a person's walk stops: signing out ends it, and files are not pages.
+SKIPPED_PREFIXES = ("/accounts/logout/", "/static/", "/admin/logout/")
+MARKER = re.compile(r"MK(?P<section>[A-Z]+)(?P<case>\d{3})X")
+TEXT_FIELDS = {
+    Section.IDENTITY: "legal_name",
+    Section.LOCATION: "address",
+    Section.IMMIGRATION: "immigration_status",
+    Section.INVESTIGATION: "summary",
+    Section.HEALTH: "summary",
+    Section.SERVICES: "safety_plan",
+    Section.LEGAL: "summary",
+}
+UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+DEBUG_PAGE_SIGNS = ("Traceback", "technical_500", "Django Version:", "Request Method:")
+
+
+def marker(section: str, index: int) -> str:
+    return f"MK{section.upper()}{index:03d}X"
+
+
+@dataclass
+class Links(HTMLParser):
+    """The links of a page, and its GET forms submitted with the values they show."""
+
+    found: list[str] = field(default_factory=list)
+    _form: dict[str, str] | None = None
+    _form_action: str = ""
+    _select: str | None = None
+
+    def __post_init__(self) -> None:
+        super().__init__()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {name: value or "" for name, value in attrs}
+        if tag == "a" and values.get("href"):
+            self.found.append(values["href"])
+        elif tag == "form" and values.get("method", "get").lower() == "get":
+            self._form, self._form_action = {}, values.get("action", "")
+        elif self._form is not None and tag == "input" and values.get("name"):
+            if values.get("type") not in ("checkbox", "radio") or "checked" in values:
+                self._form[values["name"]] = values.get("value", "")
+        elif self._form is not None and tag == "select":
+            self._select = values.get("name")
+        elif (
+            self._form is not None
+            and tag == "option"
+            and self._select
+            and (self._select not in self._form or "selected" in values)
+        ):
+            self._form[self._select] = values.get("value", "")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "select":
+            self._select = None
+        elif tag == "form" and self._form is not None:
+            query = urlencode(self._form)
+            self.found.append(f"{self._form_action}?{query}" if query else self._form_action)
+            self._form = None
+
+
+def same_site_path(base: str, href: str) -> str | None:
+    url = urlsplit(urljoin(f"http://testserver{base}", href))
+    if url.scheme not in ("http", "https") or url.netloc != "testserver":
+        return None
+    path = url.path + (f"?{url.query}" if url.query else "")
+    if path.startswith(SKIPPED_PREFIXES):
+        return None
+    return path
+
+
+@dataclass
+class Planted:
+    """Which demo case each marker number stands for."""
+
+    cases: dict[int, Case]
+
+
+def plant_markers() -> Planted:
+    cases = dict(enumerate(Case.objects.order_by("number")))
+    for index, case in cases.items():
+        for section in DATA_SECTIONS:
+            model = SECTION_MODELS[section]
+            model.objects.filter(case=case).update(**{TEXT_FIELDS[section]: marker(section, index)})
+        Case.objects.filter(pk=case.pk).update(pseudonym=f"P{index:03d}")
+        author = User.objects.filter(agency=case.lead_agency, role="caseworker").first()
+        for section in Section.values:
+            Note.objects.create(
+                case=case,
+                section=section,
+                body=f"Note {marker(section, index)}",
+                author=author,
+                agency=case.lead_agency,
+            )
+    return Planted(cases=cases)
+
+
+@dataclass
+class Walk:
+    pages: int = 0
+    problems: list[str] = field(default_factory=list)
+
+
+def readable_sections(user: User, case: Case) -> frozenset[str]:
+    try:
+        return get_case_access(user=user, case_id=case.pk).readable
+    except NotFound:
+        return frozenset()
+
+
+def check_markers(user: User, path: str, html: str, planted: Planted, walk: Walk) -> None:
+    for found in set(MARKER.finditer(html)):
+        section, index = found["section"].lower(), int(found["case"])
+        if section not in readable_sections(user, planted.cases[index]):
+            walk.problems.append(f"{path}: shows {found[0]} ({section} of case {index})")
+
+
+def crawl(user: User, planted: Planted) -> Walk:
+    client = Client()
+    client.force_login(user)
+    walk = Walk()
+    seen: set[str] = set()
+    shapes: Counter[str] = Counter()
+    queue: deque[str] = deque(["/"])
+    while queue and walk.pages < PAGES_PER_USER:
+        path = queue.popleft()
+        shape = UUID.sub("<id>", path.split("?")[0])
+        if path in seen or shapes[shape] >= SAME_SHAPE_LIMIT:
+            continue
+        seen.add(path)
+        shapes[shape] += 1
+        response = client.get(path, follow=True)
+        walk.pages += 1
+        html = response.content.decode(errors="replace")
+        if response.status_code >= 500 or any(sign in html for sign in DEBUG_PAGE_SIGNS):
+            walk.problems.append(f"{path}: {response.status_code}")
+            continue
+        if response.status_code >= 400:
+            walk.problems.append(f"{path}: {response.status_code} on a link the pages offered")
+            continue
+        check_markers(user, path, html, planted, walk)
+        if "text/html" not in response.get("Content-Type", ""):
+            continue
+        links = Links()
+        links.feed(html)
+        final = response.request["PATH_INFO"]
+        for href in links.found:
+            target = same_site_path(final, href)
+            if target is not None and target not in seen:
+                queue.append(target)
+    return walk
+
+
+@pytest.fixture
+def demo() -> Planted:
+    demo_load(password=settings.BRIDGE_DEMO_PASSWORD)
+    return plant_markers()
+
+
+DEMO_USERS = [demo_username(agency, role) for agency in DEMO_AGENCIES for role in DEMO_PEOPLE]
+
+
+def test_the_demo_has_twenty_users_of_five_agency_kinds():
+    assert len(DEMO_USERS) == 20
+    assert len({kind for _name, kind, _state in DEMO_AGENCIES.values()}) == 5
+
+
+@pytest.mark.parametrize("username", [*DEMO_USERS, PLATFORM_ADMIN_USERNAME])
+def test_every_page_a_demo_user_reaches_works_and_leaks_no_section(demo, username):
+    user = User.objects.get(username=username)
+
+    walk = crawl(user, demo)
+
+    assert walk.problems == []
+    assert walk.pages >= 5
