@@ -45,7 +45,13 @@ from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from agencies.models import Agency, User
-from casework.access import CASE_ROLES, WORK_ON_CASE, agency_takes_part
+from casework.access import (
+    CASE_ROLES,
+    WORK_ON_CASE,
+    agency_takes_part,
+    owner_reads_task_section,
+    owner_sees_task,
+)
 from casework.models import (
     Case,
     CaseStatus,
@@ -240,8 +246,14 @@ def _case_counts(*, agency: Agency, since: datetime, until: datetime) -> CaseCou
     return CaseCounts(**counts)
 
 
+def _tasks(*, agency: Agency) -> QuerySet[Task]:
+    """The agency's tasks it may see: none derived from a section it may not read, unless the
+    deadline asks something of the agency (`casework.access.owner_sees_task`)."""
+    return Task.objects.filter(owner_sees_task(), owner_agency_id=agency.pk)
+
+
 def _open_tasks(*, agency: Agency) -> QuerySet[Task]:
-    return Task.objects.filter(owner_agency_id=agency.pk, status=TaskStatus.OPEN)
+    return _tasks(agency=agency).filter(status=TaskStatus.OPEN)
 
 
 def _overdue_by_assignee(*, agency: Agency, now: datetime) -> list[AssigneeOverdue]:
@@ -269,9 +281,11 @@ def _upcoming(*, agency: Agency, now: datetime) -> tuple[list[UpcomingDeadline],
     window = _open_tasks(agency=agency).filter(
         due_at__gte=now, due_at__lt=now + timedelta(days=UPCOMING_DAYS)
     )
-    tasks = window.select_related("case", "assignee", "template").order_by("due_at", "pk")[
-        :UPCOMING_LIST_LIMIT
-    ]
+    tasks = (
+        window.select_related("case", "assignee", "template")
+        .annotate(reads_section=owner_reads_task_section())
+        .order_by("due_at", "pk")[:UPCOMING_LIST_LIMIT]
+    )
     upcoming = [
         UpcomingDeadline(
             task_id=task.pk,
@@ -283,7 +297,8 @@ def _upcoming(*, agency: Agency, now: datetime) -> tuple[list[UpcomingDeadline],
             assignee_name=(task.assignee.get_full_name() or task.assignee.username)
             if task.assignee
             else None,
-            legal_source=task.template.legal_source if task.template else None,
+            # Only what the agency may see of a task whose section it does not read: the title.
+            legal_source=task.template.legal_source if task.template and task.reads_section else None,
         )
         for task in tasks
     ]
@@ -407,8 +422,8 @@ def _compliance(
     *, agency: Agency, since: datetime, until: datetime, now: datetime
 ) -> list[TemplateCompliance]:
     rows = (
-        Task.objects.filter(
-            owner_agency_id=agency.pk,
+        _tasks(agency=agency)
+        .filter(
             template__isnull=False,
             due_at__gte=since,
             due_at__lt=min(until, now),

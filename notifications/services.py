@@ -204,6 +204,8 @@ SUBJECTS = {
     "handoff_withdrawn": "handoff withdrawn",
     "handoff_expired": "handoff expired",
     "break_glass_opened": "break-glass access",
+    "task_waiting": "an agency to invite",
+    "task_given": "work for your agency",
 }
 
 

@@ -19,6 +19,7 @@ from django.utils import timezone
 from agencies.models import Agency, User
 from casework.access import (
     CASE_ROLES,
+    agency_may_hold_task,
     get_case_access,
     get_handoff_for_user,
     get_task_for_user,
@@ -73,6 +74,17 @@ def _check_receiver(*, from_agency_id: int, to_agency: Agency) -> None:
         raise ValidationFailed(
             "Nobody at that agency could answer.",
             fields={"to_agency": ["This agency has no active liaison or supervisor to answer a handoff."]},
+        )
+
+
+def _check_receiver_may_see(*, task: Task, to_agency: Agency) -> None:
+    """A task never goes to an agency that could not see it once it held it (DOMAIN.md, "Derived
+    records carry their section"). The message names no section: the sender may be an owner the
+    task's template asks something of, which sees the task's title only."""
+    if not agency_may_hold_task(agency=to_agency, task=task):
+        raise ValidationFailed(
+            "That agency may not see this task.",
+            fields={"to_agency": ["This agency could not read the section this task belongs to."]},
         )
 
 
@@ -159,10 +171,13 @@ def handoff_create(
     if not may_hand_off_task(user=actor, task=visible):
         raise PermissionDenied("Only the agency that owns a task hands it off.")
     task = get_task_for_user(user=actor, task_id=task.pk, lock=True)
+    owner = task.owner_agency
+    assert owner is not None  # the lock takes only the actor's agency's tasks
     if task.status != TaskStatus.OPEN:
         raise Conflict("A completed task cannot be handed off.")
     note = _clean_note(note, field="note", required=False)
-    _check_receiver(from_agency_id=task.owner_agency_id, to_agency=to_agency)
+    _check_receiver(from_agency_id=owner.pk, to_agency=to_agency)
+    _check_receiver_may_see(task=task, to_agency=to_agency)
     if Handoff.objects.filter(task=task, status=HandoffStatus.PENDING).exists():
         raise Conflict("A handoff of this task is already pending.")
     return _create(
@@ -170,7 +185,7 @@ def handoff_create(
         kind=HandoffKind.TASK,
         case=task.case,
         task=task,
-        from_agency=task.owner_agency,
+        from_agency=owner,
         to_agency=to_agency,
         note=note,
         urgent=urgent,

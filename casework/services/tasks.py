@@ -97,6 +97,7 @@ def task_update(*, actor: User, task: Task, expected_version: int, **changes: An
         raise StaleVersion()
     if task.status != TaskStatus.OPEN:
         raise Conflict("A completed task cannot be edited.")
+    assert task.owner_agency_id is not None  # the lock above takes only the actor's agency's tasks
     errors = _validate(changes, owner_agency_id=task.owner_agency_id)
     if errors:
         raise ValidationFailed("The task could not be saved.", fields=errors)
@@ -122,6 +123,7 @@ def task_update(*, actor: User, task: Task, expected_version: int, **changes: An
         kind="task_updated",
         summary=summary,
         actor=actor,
+        section=task.section,
         agencies=[task.owner_agency_id],
         data={"task": str(task.pk), "fields": changed},
     )
@@ -131,6 +133,7 @@ def task_update(*, actor: User, task: Task, expected_version: int, **changes: An
 @transaction.atomic
 def task_complete(*, actor: User, task: Task) -> Task:
     task = get_task_for_user(user=actor, task_id=task.pk, lock=True)
+    assert task.owner_agency_id is not None  # the lock takes only the actor's agency's tasks
     if task.status == TaskStatus.DONE:
         raise Conflict("This task is already done.")
     task.status = TaskStatus.DONE
@@ -143,6 +146,7 @@ def task_complete(*, actor: User, task: Task) -> Task:
         kind="task_completed",
         summary=f"Task done: {task.title}.",
         actor=actor,
+        section=task.section,
         agencies=[task.owner_agency_id],
         data={"task": str(task.pk)},
     )
