@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from agencies.models import AgencyKind, Role
+from audit.models import AuditRecord
 from casework.models import CaseEvent, DeadlineTemplate, SectionGrant, Task, TimelineEvent
 from casework.services.breakglass import break_glass_open
 from casework.services.events import case_event_record
@@ -414,6 +415,26 @@ def test_child_welfare_which_reads_immigration_does_not_list_hsis_renewal(renewa
     assert listed_task_ids(welfare.liaison) == set()
 
 
+def test_hsi_may_not_rewrite_the_description_it_may_not_read(renewal, hsi):
+    response = Api(hsi.supervisor).patch(
+        f"tasks/{renewal.pk}/", {"description": "Done by us."}, **{"If-Match": f'"{renewal.version}"'}
+    )
+
+    assert response.status_code == 403
+    renewal.refresh_from_db()
+    assert renewal.description.startswith("Continued Presence lasts 2 years")
+
+
+def test_hsi_may_still_move_the_renewals_due_time_and_complete_it(renewal, hsi):
+    due_at = renewal.due_at - timedelta(days=7)
+    moved = Api(hsi.supervisor).patch(
+        f"tasks/{renewal.pk}/", {"due_at": due_at.isoformat()}, **{"If-Match": f'"{renewal.version}"'}
+    )
+    done = Api(hsi.caseworker).post(f"tasks/{renewal.pk}/complete/")
+
+    assert (moved.status_code, done.status_code, body(done)["status"]) == (200, 200, "done")
+
+
 # --- handoffs: a task never goes to an agency that could not see it ----------------------------
 
 
@@ -463,6 +484,37 @@ def test_an_agency_offered_an_immigration_task_sees_its_title_only_until_it_read
 
     assert (offered["title"], offered["restricted"]) == (welfare_sijs[0].title, True)
     assert "description" not in offered
+
+
+# --- reading a task of a restricted section is a read of that section ---------------------------
+
+
+def section_reads(user) -> list[tuple[str, str, str]]:
+    records = AuditRecord.objects.filter(user=user, event_type="section.read").order_by("id")
+    return [(record.section, record.object_id, record.detail["view"]) for record in records]
+
+
+def test_reading_an_immigration_task_is_audited_as_a_read_of_immigration(
+    sijs_by_welfare, welfare, police_led
+):
+    task = sijs_by_welfare[0]
+    Api(welfare.liaison).get(f"tasks/{task.pk}/")
+    Api(welfare.liaison).get("tasks/")
+    Browser(welfare.liaison).get(f"/tasks/{task.pk}/")
+
+    where = f"{police_led.pk}/immigration"
+    assert section_reads(welfare.liaison) == [
+        ("immigration", where, "task"),
+        ("immigration", where, "tasks"),
+        ("immigration", where, "task"),
+    ]
+
+
+def test_a_task_shown_by_title_only_records_no_read_of_its_section(renewal, hsi):
+    Api(hsi.liaison).get(f"tasks/{renewal.pk}/")
+    Browser(hsi.liaison).get(f"/tasks/{renewal.pk}/")
+
+    assert section_reads(hsi.liaison) == []
 
 
 # --- an owner that stops reading the section ---------------------------------------------------

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import reswap, retarget
 
 from agencies.models import Role
+from audit.services import audit_task_read
 from casework.access import cases_visible_to, get_task_for_user, works_on_cases
 from casework.services.handoffs import handoff_create
 from casework.services.tasks import task_complete, task_update
@@ -54,6 +55,7 @@ def _task_row(
 @require_GET
 def task_page(request: WebRequest, task_id: uuid.UUID) -> HttpResponse:
     item = task_for_page(user=request.user, task_id=task_id)
+    audit_task_read(user=request.user, tasks=[item.task], view="task")
     context = {
         "item": item,
         # A task offered to the reader's agency is visible before the agency takes part in its case.
