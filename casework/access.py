@@ -579,6 +579,19 @@ def owner_sees_task() -> _OwnerSeesTask:
     return _OwnerSeesTask()
 
 
+def owner_sees_task_sql(*, alias: str) -> tuple[str, list[Any]]:
+    """`owner_sees_task` as SQL text and parameters (`%s`), for hand-written queries over the task
+    table under `alias`."""
+    fields = {
+        "case": "case",
+        "owner": "owner_agency",
+        "task": "id",
+        "section": "section",
+        "template": "template",
+    }
+    return _OwnerSeesTask().condition({ref: f"{alias}.{_column(Task, name)}" for ref, name in fields.items()})
+
+
 def owner_reads_task_section() -> _OwnerSeesTask:
     """An annotation over tasks: their owning agency reads the task's section, so sees it whole."""
     return _OwnerSeesTask(detail=True)

@@ -51,6 +51,7 @@ from casework.access import (
     agency_takes_part,
     owner_reads_task_section,
     owner_sees_task,
+    owner_sees_task_sql,
 )
 from casework.models import (
     Case,
@@ -469,35 +470,31 @@ _OPEN_CASES_PER_WORKER = """
         SELECT membership.user_id, membership.content_object_id AS case_id
         FROM casework_caseuserobjectpermission membership
         JOIN agencies_user worker ON worker.id = membership.user_id
-        WHERE worker.agency_id = %(agency)s
+        WHERE worker.agency_id = %s
           AND membership.permission_id = (
               SELECT permission.id FROM auth_permission permission
               JOIN django_content_type content_type ON content_type.id = permission.content_type_id
-              WHERE permission.codename = %(work_on_case)s
+              WHERE permission.codename = %s
                 AND content_type.app_label = 'casework' AND content_type.model = 'case'
           )
         UNION
         SELECT task.assignee_id, task.case_id
         FROM casework_task task
-        WHERE task.owner_agency_id = %(agency)s AND task.status = %(open_task)s
-          AND task.assignee_id IS NOT NULL
+        WHERE task.owner_agency_id = %s AND task.status = %s
+          AND task.assignee_id IS NOT NULL AND {owner_sees_task}
     ) AS links
     JOIN casework_case ON casework_case.id = links.case_id
-    WHERE casework_case.status = %(open_case)s
+    WHERE casework_case.status = %s
     GROUP BY links.user_id
 """
 
 
 def _open_cases_per_worker(*, agency: Agency) -> dict[int, int]:
+    owner_sees, owner_sees_params = owner_sees_task_sql(alias="task")
     with connection.cursor() as cursor:
         cursor.execute(
-            _OPEN_CASES_PER_WORKER,
-            {
-                "agency": agency.pk,
-                "work_on_case": WORK_ON_CASE,
-                "open_task": TaskStatus.OPEN,
-                "open_case": CaseStatus.OPEN,
-            },
+            _OPEN_CASES_PER_WORKER.format(owner_sees_task=owner_sees),
+            [agency.pk, WORK_ON_CASE, agency.pk, TaskStatus.OPEN, *owner_sees_params, CaseStatus.OPEN],
         )
         return dict(cursor.fetchall())
 

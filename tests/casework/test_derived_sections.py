@@ -30,7 +30,7 @@ from notifications.recipients import stale_reason
 from notifications.reminders import reminders_sweep
 from tests.api.conftest import Api, body, error_of
 from tests.conftest import Staff, make_staff
-from tests.factories import federal_deadline_templates, open_case
+from tests.factories import UserFactory, federal_deadline_templates, open_case
 from tests.web.conftest import Browser, text
 
 pytestmark = pytest.mark.django_db
@@ -592,11 +592,28 @@ def test_the_dashboard_leaves_out_tasks_the_agency_may_no_longer_see(revoked, we
     from casework.dashboard import dashboard_summary
 
     tasks, grant = revoked
+    worker = UserFactory(agency=welfare.agency, role=Role.CASEWORKER)
+    task_update(actor=welfare.supervisor, task=tasks[0], expected_version=tasks[0].version, assignee=worker)
     grant_revoke(actor=advocate.liaison, grant=grant)
     now = max(task.due_at for task in tasks) + timedelta(days=1)
     summary = dashboard_summary(agency=welfare.agency, since=now - timedelta(days=3650), until=now, now=now)
 
     assert (summary.overdue_by_assignee, summary.compliance) == ([], [])
+    caseload = {row.user_id: (row.open_cases, row.open_tasks) for row in summary.caseload}
+    assert caseload[worker.public_id] == (0, 0)
+
+
+def test_the_dashboard_counts_a_case_through_a_task_the_agency_sees(revoked, welfare):
+    from casework.dashboard import dashboard_summary
+
+    tasks, _ = revoked
+    worker = UserFactory(agency=welfare.agency, role=Role.CASEWORKER)
+    task_update(actor=welfare.supervisor, task=tasks[0], expected_version=tasks[0].version, assignee=worker)
+    now = timezone.now()
+    summary = dashboard_summary(agency=welfare.agency, since=now - timedelta(days=30), until=now, now=now)
+
+    caseload = {row.user_id: (row.open_cases, row.open_tasks) for row in summary.caseload}
+    assert caseload[worker.public_id] == (1, 1)
 
 
 # --- every shipped template, on a case where every kind takes part ------------------------------
