@@ -24,7 +24,7 @@ from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import BooleanField, Expression, F, Field, Model, Q, QuerySet
+from django.db.models import BooleanField, Count, Expression, F, Field, Model, Q, QuerySet
 from django.db.models.sql.compiler import SQLCompiler
 from django.utils import timezone
 
@@ -664,6 +664,21 @@ def agencies_reading(*, case: Case, section: str) -> set[int]:
             "agency_id", flat=True
         )
     )
+
+
+def tasks_waiting_for(*, access: CaseAccess) -> list[tuple[str, int]]:
+    """(agency kind, how many) of the case's tasks waiting for an agency of that kind to join,
+    for those who may invite one (DOMAIN.md: the lead agency's liaisons are asked to); nothing
+    else of the tasks, which belong to a section the lead agency does not read."""
+    if not access.may_invite:
+        return []
+    waiting = (
+        Task.objects.filter(case=access.case, owner_agency__isnull=True, status=TaskStatus.OPEN)
+        .values_list("awaits_kind")
+        .annotate(count=Count("pk"))
+        .order_by("awaits_kind")
+    )
+    return [(kind, count) for kind, count in waiting]
 
 
 def event_tasks_visible(*, access: CaseAccess) -> QuerySet[Task]:

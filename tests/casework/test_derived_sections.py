@@ -259,6 +259,22 @@ def test_the_lead_sees_that_deadlines_wait_and_no_task(waiting, police, police_o
     assert listed_task_ids(police.liaison) == set()
 
 
+def test_the_leads_sharing_page_says_which_agency_the_waiting_deadlines_need(waiting, police, police_only):
+    page = text(Browser(police.liaison).get(f"/cases/{police_only.pk}/sharing/"))
+
+    assert (
+        "2 deadlines wait for a legal advocate agency to be invited: none taking part may take them." in page
+    )
+    assert "SIJ" not in page
+
+
+def test_the_sharing_page_stops_saying_so_once_a_legal_advocate_joins(waiting, police, police_only, advocate):
+    participant_invite(actor=police.liaison, case=police_only, agency=advocate.agency)
+    page = text(Browser(police.liaison).get(f"/cases/{police_only.pk}/sharing/"))
+
+    assert "wait for a legal advocate agency" not in page
+
+
 def test_a_waiting_task_fires_no_reminder(waiting):
     result = sweep_past(waiting)
 
