@@ -425,7 +425,7 @@ def _offered_sql() -> str:
 # title and due time and nothing else of the section (`TASK_DETAIL_FIELDS`). A core task needs
 # neither, so the condition stops at `section = 'core'` for nearly every row. The SQL is written
 # once, like `CaseVisible`'s, with `{case}`, `{section}`, `{agency}`, `{template}` and `{kind}`
-# standing for columns or parameters of the outer query.
+# standing for columns of the outer query (or, for `{agency}`, a parameter).
 
 # What only a reader of the task's section sees: the rest (title, due time, priority, status,
 # owner, assignee) is what the owner a template asks something of needs to do the work.
@@ -582,14 +582,10 @@ def owner_sees_task() -> _OwnerSeesTask:
 def owner_sees_task_sql(*, alias: str) -> tuple[str, list[Any]]:
     """`owner_sees_task` as SQL text and parameters (`%s`), for hand-written queries over the task
     table under `alias`."""
-    fields = {
-        "case": "case",
-        "owner": "owner_agency",
-        "task": "id",
-        "section": "section",
-        "template": "template",
+    columns = {
+        ref: f"{alias}.{_column(Task, 'id' if field == 'pk' else field)}" for ref, field in _TASK_REFS.items()
     }
-    return _OwnerSeesTask().condition({ref: f"{alias}.{_column(Task, name)}" for ref, name in fields.items()})
+    return _OwnerSeesTask().condition(columns)
 
 
 def owner_reads_task_section() -> _OwnerSeesTask:

@@ -44,7 +44,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from agencies.models import Agency, AgencyKind, User
-from casework.access import CASE_ROLES, active_grant_filter, agencies_reading, get_case_access
+from casework.access import CASE_ROLES, agencies_reading, agency_may_hold_task, get_case_access
 from casework.deadlines import compute_due, effective_templates, next_repeat_due
 from casework.models import (
     Case,
@@ -54,7 +54,6 @@ from casework.models import (
     DeadlineOwner,
     DeadlineTemplate,
     IdentitySection,
-    SectionGrant,
     Task,
     TaskStatus,
 )
@@ -320,18 +319,9 @@ def waiting_tasks_give(*, case: Case, agency: Agency, actor: User | None) -> lis
         .filter(case=case, owner_agency__isnull=True, awaits_kind=agency.kind, status=TaskStatus.OPEN)
         .order_by("due_at", "pk")
     )
-    if not waiting:
-        return []
-    readable = set(
-        SectionGrant.objects.filter(active_grant_filter(), case=case, agency=agency).values_list(
-            "section", flat=True
-        )
-    )
     given = []
     for task in waiting:
-        template = task.template
-        asked = template is not None and template.asks_owner and template.owner_kind == agency.kind
-        if task.section not in readable and not asked:
+        if not agency_may_hold_task(agency=agency, task=task):
             continue
         task.owner_agency = agency
         task.awaits_kind = ""
