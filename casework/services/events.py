@@ -301,8 +301,8 @@ def _ask_lead_to_invite(*, case: Case, actor: User, waiting: list[Task]) -> None
             kind="task_waiting",
             case=case,
             message=(
-                f"Case {case.number}: {deadlines.lower()} for a {label} agency, and none that may take "
-                "it takes part in the case. Please invite one."
+                f"Case {case.number}: {deadlines.lower()} for a {label} agency to be invited: no agency "
+                f"taking part may take {'it' if count == 1 else 'them'}. Please invite one."
             ),
         )
 

@@ -243,8 +243,8 @@ def test_the_lead_agencys_liaisons_are_asked_to_invite_a_legal_advocate_and_told
     assert (notice.kind, notice.task_id, notice.message) == (
         "task_waiting",
         None,
-        f"Case {police_only.number}: 2 deadlines wait for a legal advocate agency, and none that may take "
-        "it takes part in the case. Please invite one.",
+        f"Case {police_only.number}: 2 deadlines wait for a legal advocate agency to be invited: no agency "
+        "taking part may take them. Please invite one.",
     )
     assert Notification.objects.filter(recipient__in=[police.caseworker, police.supervisor]).count() == 0
 
