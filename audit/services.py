@@ -13,7 +13,8 @@ from agencies.models import User
 from audit.chain import GENESIS_HASH, chain_hash
 from audit.context import current_client_address, current_component
 from audit.models import AuditRecord, AuditSeal, Outcome, UnsealedRecord
-from casework.access import CaseAccess
+from casework.access import CaseAccess, task_shows_detail
+from casework.models import Task
 from casework.sections import Section
 
 # pg_advisory_xact_lock key serialising the sealers ("seal" in ASCII).
@@ -117,6 +118,34 @@ def audit_case_read(*, access: CaseAccess, sections: Iterable[str], view: str) -
             )
         )
     AuditRecord.objects.bulk_create(records)
+
+
+def audit_task_read(*, user: User, tasks: Iterable[Task], view: str) -> None:
+    """Record that `user` was shown tasks derived from restricted sections: one `section.read` per
+    case and section among the tasks shown whole (`casework.access.task_shows_detail`). A core task,
+    or one shown by its title and due time only, discloses nothing of a section. Each task's case
+    must be loaded (its number goes in the record)."""
+    shown = sorted(
+        {
+            (str(task.case_id), task.case.number, task.section)
+            for task in tasks
+            if task.section != Section.CORE and task_shows_detail(task)
+        }
+    )
+    AuditRecord.objects.bulk_create(
+        _record(
+            event_type="section.read",
+            outcome=Outcome.SUCCESS,
+            user=user,
+            username="",
+            object_type="section",
+            object_id=f"{case_id}/{section}",
+            case_id=UUID(case_id),
+            section=section,
+            detail={"view": view, "case_number": number},
+        )
+        for case_id, number, section in shown
+    )
 
 
 def audit_access_denied(

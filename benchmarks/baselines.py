@@ -232,8 +232,21 @@ class HandSql:
                 return [row[0], *sorted({"core", *(section for (section,) in cursor.fetchall())})]
             if page == "my_tasks":
                 where, params = self.visibility(user, "t.case_id")
-                visible = f"(t.owner_agency_id = %s AND {where})"
-                params = [user.agency_id, *params]
+                # The task's section (DOMAIN.md, "Derived records carry their section"), as
+                # `casework.access` asks it: core, a grant or break-glass of it, or asked of the owner.
+                section = (
+                    "(t.section = 'core' OR EXISTS (SELECT 1 FROM casework_sectiongrant g "
+                    "WHERE g.case_id = t.case_id AND g.agency_id = %s AND g.section = t.section "
+                    "AND g.ended_at IS NULL AND (g.expires_at IS NULL OR g.expires_at > now())) "
+                    "OR EXISTS (SELECT 1 FROM casework_breakglass b WHERE b.case_id = t.case_id "
+                    "AND b.agency_id = %s AND b.section = t.section AND b.opened_by_id = %s "
+                    "AND b.expires_at > now()) "
+                    "OR EXISTS (SELECT 1 FROM casework_deadlinetemplate d JOIN agencies_agency o "
+                    "ON o.id = t.owner_agency_id WHERE d.id = t.template_id AND d.asks_owner "
+                    "AND d.owner_kind = o.kind))"
+                )
+                visible = f"(t.owner_agency_id = %s AND {where} AND {section})"
+                params = [user.agency_id, *params, user.agency_id, user.agency_id, user.pk]
                 if user.role in LIAISON_ROLES:
                     visible = (
                         f"({visible} OR EXISTS (SELECT 1 FROM casework_handoff h WHERE h.task_id = t.id "

@@ -24,7 +24,7 @@ from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import BooleanField, Expression, F, Field, Model, Q, QuerySet
+from django.db.models import BooleanField, Count, Expression, F, Field, Model, Q, QuerySet
 from django.db.models.sql.compiler import SQLCompiler
 from django.utils import timezone
 
@@ -37,6 +37,7 @@ from casework.models import (
     CaseParticipant,
     CaseUserObjectPermission,
     Consent,
+    DeadlineTemplate,
     Handoff,
     HandoffKind,
     HandoffStatus,
@@ -46,7 +47,7 @@ from casework.models import (
     TaskStatus,
     TimelineEvent,
 )
-from casework.sections import CONSENT_SECTIONS, DATA_SECTIONS, RULES, Section
+from casework.sections import CONSENT_SECTIONS, DATA_SECTIONS, RULES, Section, default_sections_for
 from common.errors import NotFound, PermissionDenied
 
 VIEW_CASE = "view_case"
@@ -449,14 +450,104 @@ def _offered_sql() -> str:
     )
 
 
-class _TaskVisible(_RowCondition):
-    """True for the agency's own tasks on cases visible to the user (`CaseVisible`'s rule) and,
-    with `offered`, for tasks another agency offers it in a pending handoff. One expression rather
-    than three filters: building and compiling each filter cost more than the database took."""
+# --- tasks carry the section of what created them ---------------------------------------------
+#
+# DOMAIN.md, "Derived records carry their section": a task a deadline template created belongs to
+# the template's section. Its owner sees it only while the owner may read that section on the case
+# (an active grant; a user's own break-glass opening counts for that user), or when the template
+# asks something of the owner's kind (`DeadlineTemplate.asks_owner`); such an owner sees the task's
+# title and due time and nothing else of the section (`TASK_DETAIL_FIELDS`). A core task needs
+# neither, so the condition stops at `section = 'core'` for nearly every row. The SQL is written
+# once, like `CaseVisible`'s, with `{case}`, `{section}`, `{agency}`, `{template}` and `{kind}`
+# standing for columns of the outer query (or, for `{agency}`, a parameter).
 
-    def __init__(self, *, agency_id: int, worker_id: int | None, offered: bool) -> None:
-        super().__init__(case="case_id", owner="owner_agency_id", task="pk")
+# What only a reader of the task's section sees: the rest (title, due time, priority, status,
+# owner, assignee) is what the owner a template asks something of needs to do the work.
+TASK_DETAIL_FIELDS = frozenset({"description", "template", "event", "section"})
+
+
+@dataclass(frozen=True)
+class _TaskSectionSql:
+    """`granted` takes the agency's parameters then now; `opened` the agency's, then the user id
+    and now; `asked` none."""
+
+    granted: str
+    opened: str
+    asked: str
+
+
+@cache
+def _task_section_sql() -> _TaskSectionSql:
+    grant, opening, template = SectionGrant, BreakGlass, DeadlineTemplate
+    granted = (
+        f"EXISTS (SELECT 1 FROM {_table(grant)} access_task_grant "  # noqa: S608
+        f"WHERE access_task_grant.{_column(grant, 'case')} = {{case}} "
+        f"AND access_task_grant.{_column(grant, 'agency')} = {{agency}} "
+        f"AND access_task_grant.{_column(grant, 'section')} = {{section}} "
+        f"AND access_task_grant.{_column(grant, 'ended_at')} IS NULL "
+        f"AND (access_task_grant.{_column(grant, 'expires_at')} IS NULL "
+        f"OR access_task_grant.{_column(grant, 'expires_at')} > %s))"
+    )
+    opened = (
+        f"EXISTS (SELECT 1 FROM {_table(opening)} access_task_opening "  # noqa: S608
+        f"WHERE access_task_opening.{_column(opening, 'case')} = {{case}} "
+        f"AND access_task_opening.{_column(opening, 'agency')} = {{agency}} "
+        f"AND access_task_opening.{_column(opening, 'section')} = {{section}} "
+        f"AND access_task_opening.{_column(opening, 'opened_by')} = %s "
+        f"AND access_task_opening.{_column(opening, 'expires_at')} > %s)"
+    )
+    asked = (
+        f"EXISTS (SELECT 1 FROM {_table(template)} access_task_template "  # noqa: S608
+        f"WHERE access_task_template.{_column(template, 'id')} = {{template}} "
+        f"AND access_task_template.{_column(template, 'asks_owner')} "
+        f"AND access_task_template.{_column(template, 'owner_kind')} = {{kind}})"
+    )
+    return _TaskSectionSql(granted=granted, opened=opened, asked=asked)
+
+
+_TASK_REFS = {
+    "case": "case_id",
+    "owner": "owner_agency_id",
+    "task": "pk",
+    "section": "section",
+    "template": "template_id",
+}
+
+
+def _task_section_readable(
+    columns: dict[str, str], *, agency: str, agency_params: list[Any], user_id: int | None
+) -> tuple[str, list[Any]]:
+    """The task's section is core, or `agency` (SQL) holds an active grant of it on the task's
+    case, or (with `user_id`) that user holds an active break-glass opening of it for `agency`."""
+    sql, now = _task_section_sql(), timezone.now()
+    refs = {"case": columns["case"], "section": columns["section"], "agency": agency}
+    parts = [f"{columns['section']} = %s", sql.granted.format(**refs)]
+    params: list[Any] = [Section.CORE.value, *agency_params, now]
+    if user_id is not None:
+        parts.append(sql.opened.format(**refs))
+        params += [*agency_params, user_id, now]
+    return f"({' OR '.join(parts)})", params
+
+
+def _task_asked(columns: dict[str, str]) -> str:
+    """The task's template asks something of agencies of its owner's kind."""
+    owner_kind = (
+        f"(SELECT access_owner.{_column(Agency, 'kind')} FROM {_table(Agency)} access_owner "  # noqa: S608
+        f"WHERE access_owner.{_column(Agency, 'id')} = {columns['owner']})"
+    )
+    return _task_section_sql().asked.format(template=columns["template"], kind=owner_kind)
+
+
+class _TaskVisible(_RowCondition):
+    """True for the agency's own tasks on cases visible to the user (`CaseVisible`'s rule) whose
+    section the agency may read or whose template asks something of the agency's kind and, with
+    `offered`, for tasks another agency offers it in a pending handoff. One expression rather than
+    several filters: building and compiling each filter cost more than the database took."""
+
+    def __init__(self, *, agency_id: int, user_id: int, worker_id: int | None, offered: bool) -> None:
+        super().__init__(**_TASK_REFS)
         self.agency_id = agency_id
+        self.user_id = user_id
         self.worker_id = worker_id
         self.offered = offered
 
@@ -464,26 +555,103 @@ class _TaskVisible(_RowCondition):
         return f"_TaskVisible(agency_id={self.agency_id}, worker_id={self.worker_id}, offered={self.offered})"
 
     def condition(self, columns: dict[str, str]) -> tuple[str, list[Any]]:
-        case_sql, params = _case_visible(columns["case"], agency_id=self.agency_id, worker_id=self.worker_id)
-        owned = f"({columns['owner']} = %s AND {case_sql})"
-        params = [self.agency_id, *params]
+        case_sql, case_params = _case_visible(
+            columns["case"], agency_id=self.agency_id, worker_id=self.worker_id
+        )
+        readable, readable_params = _task_section_readable(
+            columns, agency="%s", agency_params=[self.agency_id], user_id=self.user_id
+        )
+        owned = f"({columns['owner']} = %s AND {case_sql} AND ({readable} OR {_task_asked(columns)}))"
+        params = [self.agency_id, *case_params, *readable_params]
         if not self.offered:
             return owned, params
         params += [self.agency_id, HandoffStatus.PENDING.value, HandoffKind.TASK.value]
         return f"({owned} OR {_offered_sql().format(task=columns['task'])})", params
 
 
+class _TaskSectionReadable(_RowCondition):
+    """True for tasks whose section this member of the agency may read on the task's case."""
+
+    def __init__(self, *, agency_id: int, user_id: int) -> None:
+        super().__init__(**_TASK_REFS)
+        self.agency_id = agency_id
+        self.user_id = user_id
+
+    def __repr__(self) -> str:
+        return f"_TaskSectionReadable(agency_id={self.agency_id}, user_id={self.user_id})"
+
+    def condition(self, columns: dict[str, str]) -> tuple[str, list[Any]]:
+        return _task_section_readable(
+            columns, agency="%s", agency_params=[self.agency_id], user_id=self.user_id
+        )
+
+
+class _OwnerSeesTask(_RowCondition):
+    """True for tasks their owning agency may see (as `_TaskVisible` decides for the agency as a
+    whole, without anyone's break-glass): for the reminder sweep and the agency dashboard. With
+    `detail`, only those whose section the owner reads."""
+
+    def __init__(self, *, detail: bool = False) -> None:
+        super().__init__(**_TASK_REFS)
+        self.detail = detail
+
+    def __repr__(self) -> str:
+        return f"_OwnerSeesTask(detail={self.detail})"
+
+    def condition(self, columns: dict[str, str]) -> tuple[str, list[Any]]:
+        owner = columns["owner"]
+        readable, params = _task_section_readable(columns, agency=owner, agency_params=[], user_id=None)
+        if self.detail:
+            return f"({owner} IS NOT NULL AND {readable})", params
+        return f"({owner} IS NOT NULL AND ({readable} OR {_task_asked(columns)}))", params
+
+
+def owner_sees_task() -> _OwnerSeesTask:
+    """A filter or annotation over tasks: their owning agency may see them. A reminder or a
+    dashboard figure about any other task would tell the agency of a record derived from a
+    section it may not read; a task waiting for an owner has nobody to remind."""
+    return _OwnerSeesTask()
+
+
+def owner_sees_task_sql(*, alias: str) -> tuple[str, list[Any]]:
+    """`owner_sees_task` as SQL text and parameters (`%s`), for hand-written queries over the task
+    table under `alias`."""
+    columns = {
+        ref: f"{alias}.{_column(Task, 'id' if field == 'pk' else field)}" for ref, field in _TASK_REFS.items()
+    }
+    return _OwnerSeesTask().condition(columns)
+
+
+def owner_reads_task_section() -> _OwnerSeesTask:
+    """An annotation over tasks: their owning agency reads the task's section, so sees it whole."""
+    return _OwnerSeesTask(detail=True)
+
+
 def tasks_visible_to(*, user: User) -> QuerySet[Task]:
-    """Tasks of the user's agency on cases the user may see. Tasks of other agencies are theirs,
-    except that liaisons and supervisors see a task another agency offers theirs in a pending
-    handoff, so they can decide on it, even before their agency takes part in the case."""
+    """Tasks of the user's agency on cases the user may see, whose section the user may read or
+    whose template asks something of the agency. Tasks of other agencies are theirs, except that
+    liaisons and supervisors see a task another agency offers theirs in a pending handoff, so
+    they can decide on it, even before their agency takes part in the case. Each task carries
+    `reads_section`, which `task_shows_detail` answers from."""
     if not works_on_cases(user):
         return Task.objects.none()
     assert user.agency_id is not None
     visible = _TaskVisible(
-        agency_id=user.agency_id, worker_id=_worker_id(user), offered=user.role in LIAISON_ROLES
+        agency_id=user.agency_id,
+        user_id=user.pk,
+        worker_id=_worker_id(user),
+        offered=user.role in LIAISON_ROLES,
     )
-    return Task.objects.filter(visible)
+    readable = _TaskSectionReadable(agency_id=user.agency_id, user_id=user.pk)
+    return Task.objects.annotate(reads_section=readable).filter(visible)
+
+
+def task_shows_detail(task: Task) -> bool:
+    """Whether the reader sees the task whole, or only what `TASK_DETAIL_FIELDS` leaves: the
+    owner a template asks something of, and an agency offered the task, see its title and due
+    time and nothing else of a section they may not read. Ask it of tasks from `tasks_visible_to`
+    (or `get_task_for_user`), which know it for their reader."""
+    return bool(task.reads_section)  # type: ignore[attr-defined]
 
 
 def get_task_for_user(*, user: User, task_id: object, lock: bool = False) -> Task:
@@ -498,6 +666,55 @@ def get_task_for_user(*, user: User, task_id: object, lock: bool = False) -> Tas
     if task is None:
         raise NotFound()
     return task
+
+
+def agency_may_hold_task(*, agency: Agency, task: Task) -> bool:
+    """Whether `agency` could see `task` once it owned it: the task is core, its template asks
+    something of the agency's kind, or the agency reads the task's section on the case (a
+    participant through an active grant; an agency not yet taking part through the defaults of
+    its kind, which it receives on joining)."""
+    if task.section == Section.CORE:
+        return True
+    template = task.template
+    if template is not None and template.asks_owner and template.owner_kind == agency.kind:
+        return True
+    if not CaseParticipant.objects.filter(case_id=task.case_id, agency=agency).exists():
+        return task.section in default_sections_for(agency_kind=agency.kind)
+    return SectionGrant.objects.filter(
+        active_grant_filter(), case_id=task.case_id, agency=agency, section=task.section
+    ).exists()
+
+
+def agencies_reading(*, case: Case, section: str) -> set[int]:
+    """The agencies that may read `section` on `case` (every participant for core)."""
+    if section == Section.CORE:
+        return set(CaseParticipant.objects.filter(case=case).values_list("agency_id", flat=True))
+    return set(
+        SectionGrant.objects.filter(active_grant_filter(), case=case, section=section).values_list(
+            "agency_id", flat=True
+        )
+    )
+
+
+def tasks_waiting_for(*, access: CaseAccess) -> list[tuple[str, int]]:
+    """(agency kind, how many) of the case's tasks waiting for an agency of that kind to join,
+    for those who may invite one (DOMAIN.md: the lead agency's liaisons are asked to); nothing
+    else of the tasks, which belong to a section the lead agency does not read."""
+    if not access.may_invite:
+        return []
+    waiting = (
+        Task.objects.filter(case=access.case, owner_agency__isnull=True, status=TaskStatus.OPEN)
+        .values_list("awaits_kind")
+        .annotate(count=Count("pk"))
+        .order_by("awaits_kind")
+    )
+    return [(kind, count) for kind, count in waiting]
+
+
+def event_tasks_visible(*, access: CaseAccess) -> QuerySet[Task]:
+    """The tasks a case event started that a reader of the case sees with the event: those in
+    the sections the reader may read, whichever agency holds them."""
+    return Task.objects.filter(case=access.case, section__in=access.readable)
 
 
 def notes_visible(*, access: CaseAccess) -> QuerySet[Note]:

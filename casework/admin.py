@@ -17,11 +17,12 @@ class DeadlineTemplateAdmin(AuditedModelAdmin):
         "trigger",
         "jurisdiction",
         "owner_kind",
+        "section",
         "offset_summary",
         "legal_source",
         "active",
     )
-    list_filter = ("jurisdiction", "trigger", "owner_kind", "active")
+    list_filter = ("jurisdiction", "trigger", "owner_kind", "section", "active")
     search_fields = ("key", "name", "legal_source")
     ordering = ("trigger", "jurisdiction", "key")
     fieldsets = (
@@ -31,7 +32,17 @@ class DeadlineTemplateAdmin(AuditedModelAdmin):
             "When it is due",
             {"fields": ("anchor", "age_years", "offset_months", "offset_days", "offset_hours", "repeats")},
         ),
-        ("Who does it", {"fields": ("owner_kind", "priority")}),
+        ("Who does it", {"fields": ("owner_kind", "asks_owner", "priority")}),
+        (
+            "Who may see its tasks",
+            {
+                "fields": ("section",),
+                "description": (
+                    "A task this template creates carries this section: it, its reminders and its "
+                    "timeline lines reach only agencies that may read the section on the case."
+                ),
+            },
+        ),
     )
 
     @admin.display(description="due")

@@ -45,7 +45,14 @@ from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from agencies.models import Agency, User
-from casework.access import CASE_ROLES, WORK_ON_CASE, agency_takes_part
+from casework.access import (
+    CASE_ROLES,
+    WORK_ON_CASE,
+    agency_takes_part,
+    owner_reads_task_section,
+    owner_sees_task,
+    owner_sees_task_sql,
+)
 from casework.models import (
     Case,
     CaseStatus,
@@ -240,8 +247,14 @@ def _case_counts(*, agency: Agency, since: datetime, until: datetime) -> CaseCou
     return CaseCounts(**counts)
 
 
+def _tasks(*, agency: Agency) -> QuerySet[Task]:
+    """The agency's tasks it may see: none derived from a section it may not read, unless the
+    deadline asks something of the agency (`casework.access.owner_sees_task`)."""
+    return Task.objects.filter(owner_sees_task(), owner_agency_id=agency.pk)
+
+
 def _open_tasks(*, agency: Agency) -> QuerySet[Task]:
-    return Task.objects.filter(owner_agency_id=agency.pk, status=TaskStatus.OPEN)
+    return _tasks(agency=agency).filter(status=TaskStatus.OPEN)
 
 
 def _overdue_by_assignee(*, agency: Agency, now: datetime) -> list[AssigneeOverdue]:
@@ -269,9 +282,11 @@ def _upcoming(*, agency: Agency, now: datetime) -> tuple[list[UpcomingDeadline],
     window = _open_tasks(agency=agency).filter(
         due_at__gte=now, due_at__lt=now + timedelta(days=UPCOMING_DAYS)
     )
-    tasks = window.select_related("case", "assignee", "template").order_by("due_at", "pk")[
-        :UPCOMING_LIST_LIMIT
-    ]
+    tasks = (
+        window.select_related("case", "assignee", "template")
+        .annotate(reads_section=owner_reads_task_section())
+        .order_by("due_at", "pk")[:UPCOMING_LIST_LIMIT]
+    )
     upcoming = [
         UpcomingDeadline(
             task_id=task.pk,
@@ -283,7 +298,8 @@ def _upcoming(*, agency: Agency, now: datetime) -> tuple[list[UpcomingDeadline],
             assignee_name=(task.assignee.get_full_name() or task.assignee.username)
             if task.assignee
             else None,
-            legal_source=task.template.legal_source if task.template else None,
+            # Only what the agency may see of a task whose section it does not read: the title.
+            legal_source=task.template.legal_source if task.template and task.reads_section else None,
         )
         for task in tasks
     ]
@@ -412,8 +428,8 @@ def _compliance(
     *, agency: Agency, since: datetime, until: datetime, now: datetime
 ) -> list[TemplateCompliance]:
     rows = (
-        Task.objects.filter(
-            owner_agency_id=agency.pk,
+        _tasks(agency=agency)
+        .filter(
             template__isnull=False,
             due_at__gte=since,
             due_at__lt=min(until, now),
@@ -459,35 +475,31 @@ _OPEN_CASES_PER_WORKER = """
         SELECT membership.user_id, membership.content_object_id AS case_id
         FROM casework_caseuserobjectpermission membership
         JOIN agencies_user worker ON worker.id = membership.user_id
-        WHERE worker.agency_id = %(agency)s
+        WHERE worker.agency_id = %s
           AND membership.permission_id = (
               SELECT permission.id FROM auth_permission permission
               JOIN django_content_type content_type ON content_type.id = permission.content_type_id
-              WHERE permission.codename = %(work_on_case)s
+              WHERE permission.codename = %s
                 AND content_type.app_label = 'casework' AND content_type.model = 'case'
           )
         UNION
         SELECT task.assignee_id, task.case_id
         FROM casework_task task
-        WHERE task.owner_agency_id = %(agency)s AND task.status = %(open_task)s
-          AND task.assignee_id IS NOT NULL
+        WHERE task.owner_agency_id = %s AND task.status = %s
+          AND task.assignee_id IS NOT NULL AND {owner_sees_task}
     ) AS links
     JOIN casework_case ON casework_case.id = links.case_id
-    WHERE casework_case.status = %(open_case)s
+    WHERE casework_case.status = %s
     GROUP BY links.user_id
 """
 
 
 def _open_cases_per_worker(*, agency: Agency) -> dict[int, int]:
+    owner_sees, owner_sees_params = owner_sees_task_sql(alias="task")
     with connection.cursor() as cursor:
         cursor.execute(
-            _OPEN_CASES_PER_WORKER,
-            {
-                "agency": agency.pk,
-                "work_on_case": WORK_ON_CASE,
-                "open_task": TaskStatus.OPEN,
-                "open_case": CaseStatus.OPEN,
-            },
+            _OPEN_CASES_PER_WORKER.format(owner_sees_task=owner_sees),
+            [agency.pk, WORK_ON_CASE, agency.pk, TaskStatus.OPEN, *owner_sees_params, CaseStatus.OPEN],
         )
         return dict(cursor.fetchall())
 

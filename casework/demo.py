@@ -64,6 +64,9 @@ class DemoCase:
     investigation_shared_with: tuple[str, ...] = ()
     handoffs: tuple[tuple[int, str, bool], ...] = ()  # (task index, to agency, urgent)
     events: tuple[tuple[str, float], ...] = ()  # (event type, hours ago), recorded by the lead
+    # (section, author agency, body): facts of a restricted section go in that section's notes,
+    # never in the core story every participant reads.
+    notes: tuple[tuple[str, str, str], ...] = ()
 
 
 def _born(years_ago: int, days: int = 0) -> str:
@@ -78,8 +81,8 @@ DEMO_CASES: tuple[DemoCase, ...] = (
         lead="cps",
         partners=("pd", "hsi", "legal", "center"),
         story=(
-            "A recently immigrated teen stopped coming to the community center; a social worker found"
-            " she had been taken and trafficked, her mother among the traffickers."
+            "A teen stopped coming to the community center; a social worker found she had been taken"
+            " and trafficked, her mother among the traffickers."
         ),
         sections={
             "identity": {
@@ -102,12 +105,23 @@ DEMO_CASES: tuple[DemoCase, ...] = (
         tasks=(
             DemoTask("Arrange emergency shelter bed and transport", 3, priority="urgent"),
             DemoTask("Arrange trauma-informed forensic interview", 20, owner="pd"),
-            DemoTask("Prepare SIJS predicate order motion", 24 * 6, owner="legal"),
         ),
         consents=(("center", ("location",)),),
         investigation_shared_with=("cps",),
         handoffs=((0, "center", True),),
-        events=(("sex_trafficking_identified", 3), ("foreign_national_minor_identified", 2)),
+        events=(
+            ("sex_trafficking_identified", 3),
+            ("foreign_national_minor_identified", 2),
+            ("sijs_candidate_identified", 2),
+        ),
+        notes=(
+            (
+                "immigration",
+                "legal",
+                "Demo: arrived recently and is undocumented; a candidate for Special Immigrant Juvenile "
+                "status. Preparing the predicate order motion.",
+            ),
+        ),
     ),
     DemoCase(
         pseudonym="J.T.",
@@ -173,7 +187,7 @@ DEMO_CASES: tuple[DemoCase, ...] = (
         age_band="15-17",
         lead="cps",
         partners=("legal", "hsi"),
-        story="A foreign-national minor brought for labor on a farm; eligible for Continued Presence.",
+        story="Made to work on a farm as a minor; referred by a farm-worker outreach program.",
         sections={
             "identity": {
                 "legal_name": "Rosa Perez-Demo",
@@ -182,15 +196,19 @@ DEMO_CASES: tuple[DemoCase, ...] = (
             },
             "immigration": {
                 "nationality": "Demoland",
-                "immigration_status": "Continued Presence requested",
+                "immigration_status": "Continued Presence granted",
                 "t_visa_status": "Preparing",
             },
         },
-        tasks=(
-            DemoTask(
-                "Request HHS eligibility letter before 18th birthday", 24 * 3, owner="legal", priority="high"
+        tasks=(DemoTask("Arrange a medical check-up", 24 * 2),),
+        events=(("foreign_national_minor_identified", 30), ("continued_presence_granted", 24 * 10)),
+        notes=(
+            (
+                "immigration",
+                "legal",
+                "Demo: a foreign national; HSI requested Continued Presence, which was granted. The T-visa "
+                "application is being prepared.",
             ),
-            DemoTask("Notify HHS (OTIP) of foreign-national minor", 5, priority="high"),
         ),
     ),
     DemoCase(
@@ -232,7 +250,7 @@ DEMO_CASES: tuple[DemoCase, ...] = (
         age_band="18-20",
         lead="legal",
         partners=("cps",),
-        story="Aged out of foster care at 18; SIJ petition must be filed before 21.",
+        story="Aged out of foster care at 18; legal aid keeps representing her.",
         sections={
             "identity": {
                 "legal_name": "Elena Garcia-Demo",
@@ -240,28 +258,35 @@ DEMO_CASES: tuple[DemoCase, ...] = (
                 "languages": ["es"],
             }
         },
-        tasks=(
-            DemoTask(
-                "File SIJ petition (I-360) before 21st birthday", 24 * 30, owner="legal", priority="high"
-            ),
-        ),
+        tasks=(DemoTask("Help with a housing application", 24 * 30, owner="legal"),),
+        events=(("sijs_candidate_identified", 24),),
+        notes=(("immigration", "legal", "Demo: the SIJ petition must be filed before she turns 21."),),
     ),
     DemoCase(
         pseudonym="S.A.",
         age_band="15-17",
         lead="cps",
         partners=("pd", "legal"),
-        story="Labor trafficking in a nail salon; U-visa certification signed by police.",
+        story="Labor trafficking in a nail salon; police investigation ongoing.",
         sections={
             "identity": {"legal_name": "Sun Ahn-Demo", "date_of_birth": _born(16, 5), "languages": ["ko"]}
         },
         tasks=(
-            DemoTask("File I-918 after U-visa certification", 24 * 100, owner="legal"),
+            DemoTask("Arrange an interpreter for the victim interview", 24 * 4, owner="pd"),
             DemoTask("Open a federal labor-trafficking referral", 24 * 4, owner="pd"),
         ),
         # The police caseworker offers the referral to HSI, which is not on the case: the handoff
         # waits on the children's services liaisons' desk for approval.
         handoffs=((1, "hsi", False),),
+        events=(("u_visa_certified", 24 * 3),),
+        notes=(
+            (
+                "immigration",
+                "legal",
+                "Demo: police signed the U-visa certification (I-918 Supplement B); the I-918 is being "
+                "prepared.",
+            ),
+        ),
     ),
     DemoCase(
         pseudonym="B.C.",
@@ -399,6 +424,8 @@ def _load_case(*, demo: DemoCase, agencies: dict[str, Agency], people: dict[tupl
         case_event_record(
             actor=lead_worker, case=case, event_type=event_type, occurred_at=now - timedelta(hours=hours_ago)
         )
+    for section, author, body in demo.notes:
+        note_add(actor=people[author, Role.LIAISON], case=case, section=section, body=body)
     for index, recipient, urgent in demo.handoffs:
         handoff_create(
             actor=people[demo.tasks[index].owner, Role.CASEWORKER],

@@ -702,6 +702,8 @@ class Generator:
                     "updated_at",
                     "completed_at",
                     "completed_by",
+                    "section",
+                    "awaits_kind",
                 ),
             ),
             "note": (Note, ("id", "case", "section", "body", "author", "agency", "created_at")),
@@ -1161,6 +1163,9 @@ class Generator:
             task.updated_at or task.created_at,
             task.completed_at,
             task.completed_by,
+            # Created by people, not deadline templates: core and owned, as `task_create` writes them.
+            Section.CORE,
+            "",
         )
         creator = self.members[task.created_by]
         self.timeline(

@@ -367,7 +367,11 @@ class Task(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="tasks")
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True)
-    owner_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="tasks")
+    # Empty only while the task waits for an agency of `awaits_kind` to join the case (see
+    # `casework.services.events`): it is never given to an agency that may not see it.
+    owner_agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="tasks"
+    )
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -399,6 +403,19 @@ class Task(models.Model):
         related_name="tasks",
         help_text="The case event whose deadline template created this task.",
     )
+    section = models.CharField(
+        max_length=16,
+        choices=Section.choices,
+        default=Section.CORE,
+        help_text="The section whose protection the task carries: its deadline template's, else core.",
+    )
+    awaits_kind = models.CharField(
+        max_length=32,
+        choices=AgencyKind.choices,
+        blank=True,
+        default="",
+        help_text="While no agency on the case may hold it: the kind of agency it waits for.",
+    )
 
     class Meta:
         ordering = ["due_at"]
@@ -413,12 +430,31 @@ class Task(models.Model):
                 name="task_done_iff_completed",
             ),
             models.CheckConstraint(condition=~Q(title=""), name="task_title_not_blank"),
+            models.CheckConstraint(condition=Q(section__in=Section.values), name="task_section_is_known"),
+            # A task is owned, or it waits, open and unassigned, for an agency of a known kind to
+            # join; only a template's task in a section not every participant reads can wait.
+            models.CheckConstraint(
+                condition=Q(owner_agency__isnull=False, awaits_kind="")
+                | Q(
+                    owner_agency__isnull=True,
+                    awaits_kind__in=AgencyKind.values,
+                    status=TaskStatus.OPEN,
+                    assignee__isnull=True,
+                    template__isnull=False,
+                )
+                & ~Q(section=Section.CORE),
+                name="task_owned_or_waiting",
+            ),
         ]
         indexes = [
             models.Index(fields=["case", "due_at"]),
             models.Index(fields=["owner_agency", "status", "due_at"]),
             models.Index(fields=["assignee", "status", "due_at"]),
             models.Index(fields=["due_at"], condition=Q(status=TaskStatus.OPEN), name="task_open_due"),
+            # The tasks waiting on a case for an agency of a kind, read when an agency joins.
+            models.Index(
+                fields=["case", "awaits_kind"], condition=Q(owner_agency__isnull=True), name="task_waiting"
+            ),
             # A caseworker sees the cases where they hold a task (`casework.access`) ...
             models.Index(fields=["assignee", "owner_agency", "case"], name="task_assignee_owner_case"),
             # ... and lists their open tasks, soonest first.
@@ -585,6 +621,24 @@ class DeadlineTemplate(models.Model):
         help_text="When a task from this template is done, the next one is due one offset later.",
     )
     owner_kind = models.CharField(max_length=32, choices=DeadlineOwner.choices)
+    asks_owner = models.BooleanField(
+        default=False,
+        help_text=(
+            "The deadline asks something of an agency of the owner kind that may not read the section "
+            "(Continued Presence renewal by the federal agency that requested it; a T-visa declaration "
+            "or U-visa certification asked of law enforcement). Such an agency is given the task and "
+            "sees its title and due time, nothing else of the section."
+        ),
+    )
+    section = models.CharField(
+        max_length=16,
+        choices=Section.choices,
+        help_text=(
+            "The section the deadline's subject belongs to (SIJS, T/U visas, HHS letters: immigration). "
+            "Its tasks, reminders and timeline lines are shown only to agencies that may read it, and "
+            "are never given to an agency that may not (unless the template asks something of it)."
+        ),
+    )
     priority = models.CharField(max_length=8, choices=TaskPriority.choices, default=TaskPriority.NORMAL)
     jurisdiction = models.CharField(max_length=2, default="US", help_text="`US` (federal) or a state code.")
     overrides = models.ForeignKey(
@@ -618,6 +672,11 @@ class DeadlineTemplate(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(priority__in=TaskPriority.values), name="template_priority_is_known"
+            ),
+            models.CheckConstraint(condition=Q(section__in=Section.values), name="template_section_is_known"),
+            models.CheckConstraint(
+                condition=Q(asks_owner=False) | ~Q(owner_kind=DeadlineOwner.RECORDING_AGENCY),
+                name="template_asks_an_owner_kind",
             ),
             models.CheckConstraint(
                 condition=Q(jurisdiction__regex=r"^[A-Z]{2}$"), name="template_jurisdiction_code"
@@ -672,9 +731,14 @@ class DeadlineTemplate(models.Model):
         if base is not None:
             if base.jurisdiction != "US":
                 errors["overrides"] = "A state overlay overrides a federal (US) template."
-            elif base.trigger != self.trigger or base.owner_kind != self.owner_kind:
+            elif (base.trigger, base.owner_kind, base.section, base.asks_owner) != (
+                self.trigger,
+                self.owner_kind,
+                self.section,
+                self.asks_owner,
+            ):
                 errors["overrides"] = (
-                    "An overlay has the trigger and owner kind of the template it overrides."
+                    "An overlay has the trigger, owner kind, section and asking of the template it overrides."
                 )
             if self.jurisdiction == "US":
                 errors["jurisdiction"] = "Only a state overlay overrides another template."

@@ -3,13 +3,15 @@ from `casework.access`; the sweep reads are unscoped and named for the job that 
 
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from agencies.models import Agency, Role, User
 from casework.access import (
     CaseAccess,
     case_events_visible,
+    event_tasks_visible,
     handoffs_to_approve_filter,
     handoffs_visible_to,
 )
@@ -52,13 +54,22 @@ def handoffs_for(*, user: User, direction: str | None = None, status: str | None
 
 
 def case_events_for(*, access: CaseAccess) -> QuerySet[CaseEvent]:
-    """The case's events in sections the caller reads, newest first, with the tasks they created."""
+    """The case's events in sections the caller reads, newest first, with the tasks they created
+    in sections the caller reads (`tasks`, each with its template and owner)."""
     return (
         case_events_visible(access=access)
         .select_related("recorded_by", "recording_agency")
-        .prefetch_related("tasks")
+        .prefetch_related(event_tasks_prefetch(access=access))
         .order_by("-occurred_at", "-created_at")
     )
+
+
+def event_tasks_prefetch(*, access: CaseAccess) -> "Prefetch[Any]":
+    """`prefetch_related` for events' `tasks`: those the caller sees with the event."""
+    tasks = (
+        event_tasks_visible(access=access).select_related("template", "owner_agency").order_by("due_at", "pk")
+    )
+    return Prefetch("tasks", queryset=tasks)
 
 
 def deadline_templates_list(*, include_inactive: bool = False) -> QuerySet[DeadlineTemplate]:
@@ -92,9 +103,9 @@ def agency_answerers(*, agency: Agency) -> list[User]:
     return _members(agency_id=agency.pk, roles=(Role.LIAISON, Role.SUPERVISOR))
 
 
-def _liaisons_else_supervisors(*, agency_id: int) -> list[User]:
-    """The agency's liaisons, or its supervisors when it has no liaison, so the message always
-    reaches someone who can act on it."""
+def liaisons_of(*, agency_id: int) -> list[User]:
+    """An agency's liaisons, or its supervisors when it has no liaison, so a message about work
+    always reaches someone who can act on it."""
     return _members(agency_id=agency_id, roles=(Role.LIAISON,)) or _members(
         agency_id=agency_id, roles=(Role.SUPERVISOR,)
     )
@@ -102,13 +113,13 @@ def _liaisons_else_supervisors(*, agency_id: int) -> list[User]:
 
 def receiving_liaisons(*, handoff: Handoff) -> list[User]:
     """Who answers the handoff once it is pending: the receiving agency's liaisons (or supervisors)."""
-    return _liaisons_else_supervisors(agency_id=handoff.to_agency_id)
+    return liaisons_of(agency_id=handoff.to_agency_id)
 
 
 def approving_liaisons(*, handoff: Handoff) -> list[User]:
     """Who approves a handoff that brings a new agency onto the case: the lead agency's liaisons
     (or supervisors)."""
-    return _liaisons_else_supervisors(agency_id=handoff.case.lead_agency_id)
+    return liaisons_of(agency_id=handoff.case.lead_agency_id)
 
 
 def handoff_sender_recipients(*, handoff: Handoff) -> list[User]:

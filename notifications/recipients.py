@@ -11,6 +11,7 @@ from functools import partial
 from django.db.models import QuerySet
 
 from agencies.models import Role, User
+from casework.access import owner_sees_task
 from casework.models import Consent, Handoff, HandoffStatus, Task, TaskStatus
 from notifications.models import Notification, NotificationKind
 
@@ -55,25 +56,38 @@ def _first_non_empty(*groups: Callable[[], list[User]]) -> list[User]:
     return []
 
 
+# Who hears of a task is always inside its owning agency, and only of a task that agency may see
+# (`casework.access.owner_sees_task`): the sweep picks only those, and `stale_reason` checks again
+# before an email goes out.
+
+
 def task_reminder_recipients(*, task: Task, directory: AgencyDirectory | None = None) -> list[User]:
     """The assignee; for an unassigned task (or an assignee who left the agency) the owning
-    agency's liaisons, or its supervisors when it has no liaison, so a reminder is never lost."""
+    agency's liaisons, or its supervisors when it has no liaison, so a reminder is never lost.
+    Nobody for a task that waits for an owner."""
+    owner = task.owner_agency_id
+    if owner is None:
+        return []
     assignee = task.assignee
-    if assignee is not None and assignee.is_active and assignee.agency_id == task.owner_agency_id:
+    if assignee is not None and assignee.is_active and assignee.agency_id == owner:
         return [assignee]
     people = directory or AgencyDirectory()
     return _first_non_empty(
-        partial(people.members, agency_id=task.owner_agency_id, role=Role.LIAISON),
-        partial(people.members, agency_id=task.owner_agency_id, role=Role.SUPERVISOR),
+        partial(people.members, agency_id=owner, role=Role.LIAISON),
+        partial(people.members, agency_id=owner, role=Role.SUPERVISOR),
     )
 
 
 def task_escalation_recipients(*, task: Task, directory: AgencyDirectory | None = None) -> list[User]:
-    """The owning agency's supervisors, or its liaisons when it has no supervisor."""
+    """The owning agency's supervisors, or its liaisons when it has no supervisor; nobody for a
+    task that waits for an owner."""
+    owner = task.owner_agency_id
+    if owner is None:
+        return []
     people = directory or AgencyDirectory()
     return _first_non_empty(
-        partial(people.members, agency_id=task.owner_agency_id, role=Role.SUPERVISOR),
-        partial(people.members, agency_id=task.owner_agency_id, role=Role.LIAISON),
+        partial(people.members, agency_id=owner, role=Role.SUPERVISOR),
+        partial(people.members, agency_id=owner, role=Role.LIAISON),
     )
 
 
@@ -105,9 +119,15 @@ def stale_reason(notification: Notification) -> str:
     if reminder is None:
         return ""
     if reminder.task_id is not None:
-        task = Task.objects.select_related("assignee").get(pk=reminder.task_id)
+        task = (
+            Task.objects.select_related("assignee")
+            .annotate(owner_sees=owner_sees_task())
+            .get(pk=reminder.task_id)
+        )
         if task.status != TaskStatus.OPEN:
             return "The task was completed."
+        if not task.owner_sees:
+            return "The task's agency may no longer see it."
         if task.due_at != reminder.due_at:
             return "The task's due time moved."
         if reminder.kind == NotificationKind.TASK_OVERDUE:

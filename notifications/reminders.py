@@ -29,6 +29,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from agencies.models import User
+from casework.access import owner_sees_task
 from casework.models import (
     HANDOFF_OPEN_STATUSES,
     Case,
@@ -40,6 +41,7 @@ from casework.models import (
     TaskStatus,
     TimelineEvent,
 )
+from casework.sections import Section
 from casework.selectors import approving_liaisons, receiving_liaisons
 from casework.services.handoffs import handoff_expire
 from casework.services.sharing import grants_end_expired
@@ -181,7 +183,8 @@ def due_task_batches(*, now: datetime) -> list[list[uuid.UUID]]:
     """The open tasks with a reminder point passed by `now` and not yet fired, in batches of
     BRIDGE_REMINDER_TASK_BATCH for `task_reminders_fire`."""
     horizon = now + timedelta(hours=max(settings.BRIDGE_REMINDER_OFFSETS_HOURS, default=0))
-    open_tasks = Task.objects.filter(status=TaskStatus.OPEN, due_at__lte=horizon)
+    # Tasks waiting for an owner, or whose owner may no longer see them, remind nobody.
+    open_tasks = Task.objects.filter(owner_sees_task(), status=TaskStatus.OPEN, due_at__lte=horizon)
     candidates = list(open_tasks.values_list("pk", "due_at"))
     if not candidates:
         return []
@@ -229,6 +232,7 @@ _FIRING_FIELDS = (
     "due_at",
     "priority",
     "owner_agency_id",
+    "section",
     "case__id",
     "case__number",
     "assignee__id",
@@ -251,7 +255,7 @@ def task_reminders_fire(*, task_ids: list[uuid.UUID], now: datetime) -> int:
             Task.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("case", "assignee")
             .only(*_FIRING_FIELDS)
-            .filter(pk__in=task_ids, status=TaskStatus.OPEN)
+            .filter(owner_sees_task(), pk__in=task_ids, status=TaskStatus.OPEN)
             .order_by("pk")
         )
         wanted = [
@@ -263,7 +267,7 @@ def task_reminders_fire(*, task_ids: list[uuid.UUID], now: datetime) -> int:
         fired = [(task, point, reminder) for task, point, reminder in wanted if reminder.pk in claimed]
         if not fired:
             return 0
-        directory = AgencyDirectory(task.owner_agency_id for task, _, _ in fired)
+        directory = AgencyDirectory(_owner_of(task) for task, _, _ in fired)
         notices = []
         for task, point, reminder in fired:
             if point.kind == NotificationKind.TASK_OVERDUE:
@@ -289,7 +293,8 @@ def task_reminders_fire(*, task_ids: list[uuid.UUID], now: datetime) -> int:
                     case=task.case,
                     reminder=reminder,
                     notifications=notifications,
-                    agency_id=task.owner_agency_id,
+                    agency_id=_owner_of(task),
+                    section=task.section,
                     task=task,
                     timeline_kind="task_escalated"
                     if point.kind == NotificationKind.TASK_OVERDUE
@@ -304,6 +309,12 @@ def task_reminders_fire(*, task_ids: list[uuid.UUID], now: datetime) -> int:
             ]
         )
         return len(fired)
+
+
+def _owner_of(task: Task) -> int:
+    """The owning agency of a task the sweep took, which `owner_sees_task` keeps to owned ones."""
+    assert task.owner_agency_id is not None
+    return task.owner_agency_id
 
 
 def _reminder(*, point: Point, task: Task) -> Reminder:
@@ -398,6 +409,7 @@ def _reminder_entry(
     timeline_kind: str,
     summary: str,
     now: datetime,
+    section: str = Section.CORE,
     task: Task | None = None,
     handoff: Handoff | None = None,
 ) -> TimelineEvent:
@@ -410,6 +422,7 @@ def _reminder_entry(
         kind=timeline_kind,
         summary=summary.format(people=_people(len(notifications))),
         actor=None,
+        section=section,
         agencies=[agency_id],
         data={
             "reminder": str(reminder.pk),

@@ -215,6 +215,8 @@ SUBJECTS = {
     "handoff_expired": "handoff expired",
     "break_glass_opened": "break-glass access",
     "case_role_granted": "a member of your agency now works on cases",
+    "task_waiting": "an agency to invite",
+    "task_given": "work for your agency",
 }
 
 

@@ -71,7 +71,26 @@ def in_hours(hours: float) -> Any:
 
 
 def federal_deadline_templates() -> None:
-    """(Re)create the federal deadline templates exactly as the data migration does. Transactional
-    tests flush the database, data-migration rows included, so tests that need them call this."""
-    migration = importlib.import_module("casework.migrations.0003_federal_deadline_templates")
-    migration.create_templates(apps, None)
+    """(Re)create the federal deadline templates exactly as the data migrations leave them (0003
+    creates them, 0008 names their sections). Transactional tests flush the database,
+    data-migration rows included, so tests that need them call this."""
+    federal = importlib.import_module("casework.migrations.0003_federal_deadline_templates")
+    sections = importlib.import_module("casework.migrations.0010_derived_records_carry_section")
+    template_model = apps.get_model("casework", "DeadlineTemplate")
+    for values in federal.FEDERAL_TEMPLATES:
+        key = values["key"]
+        defaults = {
+            "anchor": "event",
+            "age_years": None,
+            "offset_months": 0,
+            "offset_days": 0,
+            "offset_hours": 0,
+            "repeats": False,
+            "yields_to_state": False,
+            "jurisdiction": "US",
+            "active": True,
+            **{name: value for name, value in values.items() if name != "key"},
+            "section": sections.FEDERAL_SECTIONS[key],
+            "asks_owner": key in sections.ASKS_OWNER,
+        }
+        template_model.objects.update_or_create(key=key, defaults=defaults)

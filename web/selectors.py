@@ -27,6 +27,7 @@ from casework.access import (
     may_reassign_task,
     may_withdraw_handoff,
     may_work_on_task,
+    task_shows_detail,
     tasks_visible_to,
 )
 from casework.models import (
@@ -67,6 +68,9 @@ class TaskItem:
     may_claim: bool
     may_reassign: bool
     pending_handoff_to: str | None
+    # False: the reader may not read the task's section and is shown its title and due time (and
+    # what it needs to do the work), never its description or the deadline it comes from.
+    shows_detail: bool
     # The open handoff still waits for the lead agency's approval before its receiver hears of it.
     handoff_awaits_approval: bool = False
 
@@ -92,6 +96,7 @@ def task_item(*, user: User, task: Task) -> TaskItem:
         may_claim=may_claim_task(user=user, task=task),
         may_reassign=may_reassign_task(user=user, task=task),
         pending_handoff_to=getattr(task, "pending_handoff_to", None),
+        shows_detail=task_shows_detail(task),
         handoff_awaits_approval=getattr(task, "open_handoff_status", None) == HandoffStatus.AWAITING_APPROVAL,
     )
 
@@ -99,7 +104,7 @@ def task_item(*, user: User, task: Task) -> TaskItem:
 def task_for_page(*, user: User, task_id: object) -> TaskItem:
     """One task the reader may see, with its row details, or `NotFound`."""
     task = get_task_for_user(user=user, task_id=task_id)
-    annotated = task_rows(Task.objects.filter(pk=task.pk)).get()
+    annotated = task_rows(tasks_visible_to(user=user).filter(pk=task.pk)).get()
     return task_item(user=user, task=annotated)
 
 

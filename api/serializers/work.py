@@ -5,7 +5,7 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from agencies.models import Agency, User
+from agencies.models import Agency, AgencyKind, User
 from api.fields import (
     OffsetDateTimeField,
     StrictBooleanField,
@@ -14,6 +14,7 @@ from api.fields import (
     StrictPrimaryKeyRelatedField,
     StrictUUIDField,
 )
+from casework.access import TASK_DETAIL_FIELDS, task_shows_detail
 from casework.models import (
     CaseEvent,
     CaseEventType,
@@ -84,15 +85,36 @@ class TimelineEventSerializer(StrictModelSerializer):
 
 
 class TaskSerializer(StrictModelSerializer):
+    """A task as its reader may see it. A reader who may not read the task's section (the owner
+    its deadline template asks something of; an agency offered it) gets the task without
+    `casework.access.TASK_DETAIL_FIELDS`, and `restricted` true."""
+
     case = serializers.UUIDField(source="case_id", read_only=True)
     case_number = serializers.CharField(source="case.number", read_only=True)
+    # Declared writable only so the schema marks them optional: a restricted task leaves them out.
+    description = serializers.CharField(required=False, help_text="Absent when `restricted`.")
+    section = serializers.ChoiceField(
+        choices=Section.choices,
+        required=False,
+        help_text="The section whose protection the task carries. Absent when `restricted`.",
+    )
     owner_agency = serializers.IntegerField(source="owner_agency_id", read_only=True)
     assignee = serializers.SerializerMethodField()
     template = serializers.CharField(
         source="template.key",
-        read_only=True,
+        required=False,
         allow_null=True,
-        help_text="The deadline template that created it.",
+        help_text="The deadline template that created it. Absent when `restricted`.",
+    )
+    event = serializers.UUIDField(
+        source="event_id",
+        required=False,
+        allow_null=True,
+        help_text="The case event whose deadline template created it. Absent when `restricted`.",
+    )
+    restricted = serializers.SerializerMethodField(
+        help_text="True when the reader may not read the task's section and sees its title and due time "
+        "(and what it needs to do the work), nothing else of it."
     )
 
     class Meta:
@@ -103,21 +125,34 @@ class TaskSerializer(StrictModelSerializer):
             "case_number",
             "title",
             "description",
+            "section",
             "owner_agency",
             "assignee",
             "due_at",
             "priority",
             "status",
             "template",
+            "event",
+            "restricted",
             "version",
             "created_at",
             "completed_at",
         )
         read_only_fields = fields
 
+    def to_representation(self, instance: Task) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        if not task_shows_detail(instance):
+            for name in TASK_DETAIL_FIELDS:
+                data.pop(name, None)
+        return data
+
     @extend_schema_field(serializers.UUIDField(allow_null=True, help_text="The assignee's user id."))
     def get_assignee(self, task: Task) -> str | None:
         return str(task.assignee.public_id) if task.assignee is not None else None
+
+    def get_restricted(self, task: Task) -> bool:
+        return not task_shows_detail(task)
 
 
 class TaskInputFields(serializers.Serializer):
@@ -241,15 +276,41 @@ class HandoffDeclineSerializer(serializers.Serializer):
 
 
 class EventTaskSerializer(StrictModelSerializer):
-    """A task a deadline template created for the event."""
+    """A task a deadline template created for the event (only those in sections the reader reads)."""
 
-    owner_agency = serializers.IntegerField(source="owner_agency_id", read_only=True)
+    owner_agency = serializers.IntegerField(
+        source="owner_agency_id",
+        read_only=True,
+        allow_null=True,
+        help_text="Null while the task waits for an agency of the kind `awaits_kind` to join the case.",
+    )
+    awaits_kind = serializers.SerializerMethodField()
     template = serializers.CharField(source="template.key", read_only=True, allow_null=True)
 
     class Meta:
         model = Task
-        fields = ("id", "title", "owner_agency", "due_at", "priority", "status", "template")
+        fields = (
+            "id",
+            "title",
+            "owner_agency",
+            "awaits_kind",
+            "due_at",
+            "priority",
+            "status",
+            "template",
+            "section",
+        )
         read_only_fields = fields
+
+    @extend_schema_field(
+        serializers.ChoiceField(
+            choices=AgencyKind.choices,
+            allow_null=True,
+            help_text="The kind of agency the task waits for; null once an agency holds it.",
+        )
+    )
+    def get_awaits_kind(self, task: Task) -> str | None:
+        return task.awaits_kind or None
 
 
 class CaseEventSerializer(StrictModelSerializer):

@@ -3,7 +3,7 @@
 from typing import Any
 from uuid import UUID
 
-from django.db.models import QuerySet
+from django.db.models import QuerySet, prefetch_related_objects
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.request import Request
@@ -51,7 +51,7 @@ from casework.access import (
     timeline_visible,
 )
 from casework.models import Case, CaseEvent, CaseParticipant, Consent, Note, SectionGrant, TimelineEvent
-from casework.selectors import case_events_for
+from casework.selectors import case_events_for, event_tasks_prefetch
 from casework.services.cases import case_open, case_update
 from casework.services.events import case_event_record
 from casework.services.notes import note_add
@@ -317,8 +317,7 @@ class CaseEventsView(CaseNestedAPIView):
     filter_backends = ()
 
     def scoped_queryset(self) -> QuerySet[CaseEvent]:
-        # The template key of each created task, prefetched with the tasks.
-        return case_events_for(access=self.case_access).prefetch_related("tasks__template")
+        return case_events_for(access=self.case_access)
 
     def page_context(self, page: list[Any]) -> dict[str, Any]:
         # Computed once per page served: the moment the events' sections are read.
@@ -341,6 +340,8 @@ class CaseEventsView(CaseNestedAPIView):
             occurred_at=data["occurred_at"],
             details=data["details"],
         )
-        # The recorder sees what it recorded and every task that started, whichever section the
-        # event belongs to: it is the caller's own input.
+        # The recorder sees what it recorded, whichever section the event belongs to: it is the
+        # caller's own input. Of the tasks it started, only those in sections the recorder reads:
+        # who must act on an immigration deadline is immigration's business.
+        prefetch_related_objects([recorded.event], event_tasks_prefetch(access=self.case_access))
         return Response(CaseEventSerializer(recorded.event).data, status=status.HTTP_201_CREATED)

@@ -1,6 +1,7 @@
 """Tasks, handoffs, notifications and deadline templates."""
 
 import uuid
+from typing import Any
 
 from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -24,6 +25,7 @@ from api.serializers.work import (
     TaskSerializer,
     TaskUpdateSerializer,
 )
+from audit.services import audit_task_read
 from casework.access import get_case_access, get_task_for_user, handoffs_visible_to, tasks_visible_to
 from casework.models import DeadlineTemplate, Handoff, HandoffStatus, Task
 from casework.selectors import HANDOFF_DIRECTIONS, deadline_templates_list, handoffs_for
@@ -72,6 +74,11 @@ class TaskListCreateView(BridgeAPIView):
     def scoped_queryset(self) -> QuerySet[Task]:
         return tasks_visible_to(user=self.actor).select_related(*TASK_RELATED)
 
+    def page_context(self, page: list[Any]) -> dict[str, Any]:
+        # Tasks carry their section: showing one of a restricted section is a read of it.
+        audit_task_read(user=self.actor, tasks=page, view="tasks")
+        return {}
+
     @extend_schema(responses={200: TaskSerializer(many=True)})
     def get(self, request: Request) -> Response:
         return self.list_response(self.get_queryset(), TaskSerializer)
@@ -98,7 +105,9 @@ class TaskDetailView(BridgeAPIView):
 
     @extend_schema(responses={200: TaskSerializer}, parameters=[ETAG_HEADER])
     def get(self, request: Request, task_id: uuid.UUID) -> Response:
-        return task_response(self.get_object())
+        task = self.get_object()
+        audit_task_read(user=self.actor, tasks=[task], view="task")
+        return task_response(task)
 
     @extend_schema(
         request=TaskUpdateSerializer,

@@ -1,12 +1,26 @@
 """Recording case events and creating the tasks their deadline templates call for.
 
-Who owns a task a template creates (documented in ARCHITECTURE.md):
+Each template names the section its subject belongs to (`DeadlineTemplate.section`), and the tasks
+it creates carry that section (DOMAIN.md, "Derived records carry their section"): the task, its
+timeline lines, reminders and notifications reach only agencies that may read the section, plus the
+owner agency when the template asks something of that agency's kind (`asks_owner`), which sees
+the task's title and due time only (`casework.access.task_shows_detail`).
 
-* `recording_agency` templates: the agency that recorded the event.
-* otherwise a participating agency of the template's `owner_kind`: the lead agency if it is of
-  that kind, else the recording agency if it is, else the one that joined the case first;
-* and when no participating agency is of that kind, the lead agency, with the task saying which
-  kind of agency must be invited (and the task handed off to it).
+Who owns a task a template creates (documented in ARCHITECTURE.md), where "reads" means holds an
+active grant of the template's section on the case (every participant reads core):
+
+* `recording_agency` templates: the agency that recorded the event if it reads the section, else
+  the lead agency if it does;
+* otherwise a participating agency of the template's `owner_kind` that reads the section (any
+  agency of that kind when the template asks something of it): the lead agency if it is one, else
+  the recording agency if it is, else the one that joined the case first;
+* when there is none, the recording agency if it reads the section, else the lead agency if it
+  does, with the task saying which kind of agency to invite (and to hand the task off to);
+* when neither reads it, nobody: the task waits (`Task.awaits_kind`), the lead agency's liaisons
+  are asked to invite an agency of that kind (for a `recording_agency` template, of the kind that
+  stewards the section), and the first such agency to join the case is given it
+  (`waiting_tasks_give`, called as it joins). A task is never given to an agency that may not see
+  it.
 
 Age-based templates need the date of birth in the identity section. When it is missing the task
 is still created, due at once, and says so, so that somebody records it and sets the due time.
@@ -15,9 +29,11 @@ An event is shown in one section (`EVENT_SECTIONS`), chosen so that recording it
 more than the section it belongs to: immigration facts go to readers of `immigration` (8 U.S.C.
 1367), removal from home and court hearings (which say where a child is or will be) to readers
 of `location`, and what every participant must act on (trafficking identified, missing, located)
-to `core`. The tasks it creates appear on the timeline only to the agency that owns each one.
+to `core`. The tasks it creates appear on the timeline in their own section, only to the agency
+that owns each one (a waiting task's line to every reader of its section).
 """
 
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -28,7 +44,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from agencies.models import Agency, AgencyKind, User
-from casework.access import CASE_ROLES, get_case_access
+from casework.access import CASE_ROLES, agencies_reading, agency_may_hold_task, get_case_access
 from casework.deadlines import compute_due, effective_templates, next_repeat_due
 from casework.models import (
     Case,
@@ -39,11 +55,14 @@ from casework.models import (
     DeadlineTemplate,
     IdentitySection,
     Task,
+    TaskStatus,
 )
-from casework.sections import Section
+from casework.sections import RULES, Section
+from casework.selectors import liaisons_of
 from casework.timeline import timeline_record
 from common.dates import OUT_OF_RANGE_MESSAGE, within_supported_years
 from common.errors import ValidationFailed
+from notifications.services import notify
 
 EVENT_SECTIONS: dict[str, str] = {
     CaseEventType.SEX_TRAFFICKING_IDENTIFIED: Section.CORE,
@@ -118,17 +137,54 @@ def _clean_details(event_type: str, details: object) -> tuple[dict[str, Any], di
     return cleaned, errors
 
 
+@dataclass(frozen=True)
+class _Ownership:
+    """Who a template's task goes to: an agency, with a prompt for its description ("" if none);
+    or nobody, and the kind of agency the task waits for."""
+
+    agency: Agency | None
+    prompt: str = ""
+    awaits_kind: str = ""
+
+
+def _kind_label(kind: str) -> str:
+    return AgencyKind(kind).label.lower()
+
+
+def _waiting_kind(template: DeadlineTemplate) -> str:
+    """The kind of agency a task nobody on the case may hold waits for: the template's owner kind,
+    or for a `recording_agency` template a kind that stewards the section (which reads it)."""
+    if template.owner_kind != DeadlineOwner.RECORDING_AGENCY:
+        return template.owner_kind
+    stewards = RULES[template.section].steward_kinds
+    assert stewards, "only a section some kind stewards can be unreadable to every participant"
+    return sorted(stewards)[0]
+
+
 def _owner(
-    *, template: DeadlineTemplate, case: Case, recorder: Agency, participants: list[Agency]
-) -> tuple[Agency, str]:
-    """The agency that owns the task, and the agency kind that must be invited ("" if none)."""
+    *, template: DeadlineTemplate, case: Case, recorder: Agency, participants: list[Agency], readers: set[int]
+) -> _Ownership:
+    """DOMAIN.md's rule (see the module docstring); `readers` are the agencies reading the
+    template's section on the case."""
+
+    def reads(agency: Agency) -> bool:
+        return template.section == Section.CORE or agency.pk in readers
+
     kind = template.owner_kind
     if kind == DeadlineOwner.RECORDING_AGENCY:
-        return recorder, ""
-    for candidate in (case.lead_agency, recorder, *participants):
-        if candidate.kind == kind:
-            return candidate, ""
-    return case.lead_agency, kind
+        for candidate in (recorder, case.lead_agency):
+            if reads(candidate):
+                return _Ownership(candidate)
+        return _Ownership(None, awaits_kind=_waiting_kind(template))
+    of_kind = [agency for agency in (case.lead_agency, recorder, *participants) if agency.kind == kind]
+    for candidate in of_kind:
+        if template.asks_owner or reads(candidate):
+            return _Ownership(candidate)
+    prompt = _share_warning(kind) if of_kind else _invite_warning(kind)
+    for candidate in (recorder, case.lead_agency):
+        if reads(candidate):
+            return _Ownership(candidate, prompt=prompt)
+    return _Ownership(None, awaits_kind=kind)
 
 
 def _description(template: DeadlineTemplate, *, warnings: list[str]) -> str:
@@ -145,10 +201,23 @@ def _dob_warning(template: DeadlineTemplate) -> str:
 
 
 def _invite_warning(kind: str) -> str:
-    label = AgencyKind(kind).label.lower()
     return (
-        f"This is the work of a {label} agency, and none takes part in this case: invite one and hand this "
-        "task off to it."
+        f"This is the work of a {_kind_label(kind)} agency, and none takes part in this case: invite one and "
+        "hand this task off to it."
+    )
+
+
+def _share_warning(kind: str) -> str:
+    return (
+        f"This is the work of a {_kind_label(kind)} agency, and none on this case may read this task's "
+        "section: have it shared with one (or invite one) and hand this task off to it."
+    )
+
+
+def _waiting_warning(kind: str) -> str:
+    return (
+        f"No agency on this case that may read this task's section can take it: it waits for a "
+        f"{_kind_label(kind)} agency to be invited and goes to the first that joins."
     )
 
 
@@ -174,39 +243,127 @@ def _create_tasks(*, event: CaseEvent, case: Case, actor: User, recorder: Agency
     participants = list(
         Agency.objects.filter(participations__case=case).order_by("participations__joined_at", "pk")
     )
-    tasks = []
-    for template in effective_templates(
+    chosen = effective_templates(
         templates, jurisdiction=jurisdiction, due_for=lambda template: due[template.pk] or now
-    ):
-        owner, missing_kind = _owner(
-            template=template, case=case, recorder=recorder, participants=participants
+    )
+    readers = {
+        section: agencies_reading(case=case, section=section)
+        for section in {template.section for template in chosen} - {Section.CORE}
+    }
+    tasks = []
+    for template in chosen:
+        ownership = _owner(
+            template=template,
+            case=case,
+            recorder=recorder,
+            participants=participants,
+            readers=readers.get(template.section, set()),
         )
         warnings = []
-        if missing_kind:
-            warnings.append(_invite_warning(missing_kind))
+        if ownership.prompt:
+            warnings.append(ownership.prompt)
+        if ownership.awaits_kind:
+            warnings.append(_waiting_warning(ownership.awaits_kind))
         if due[template.pk] is None:
             warnings.append(_dob_warning(template))
         task = Task.objects.create(
             case=case,
             title=template.name,
             description=_description(template, warnings=warnings),
-            owner_agency=owner,
+            owner_agency=ownership.agency,
+            awaits_kind=ownership.awaits_kind,
             due_at=due[template.pk] or now,
             priority=template.priority,
             created_by=actor,
             template=template,
             event=event,
+            section=template.section,
         )
+        waiting = f", waiting for a {_kind_label(task.awaits_kind)} agency" if task.awaits_kind else ""
         timeline_record(
             case=case,
             kind="task_created",
-            summary=f"Task created: {task.title}.",
+            summary=f"Task created{waiting}: {task.title}.",
             actor=actor,
-            agencies=[owner.pk],
+            section=task.section,
+            # A waiting task is no agency's yet: every reader of its section sees that it waits.
+            agencies=[ownership.agency.pk] if ownership.agency is not None else [],
             data={"task": str(task.pk), "template": template.key, "event": str(event.pk)},
         )
         tasks.append(task)
+    _ask_lead_to_invite(case=case, actor=actor, waiting=[task for task in tasks if task.awaits_kind])
     return tasks
+
+
+def _ask_lead_to_invite(*, case: Case, actor: User, waiting: list[Task]) -> None:
+    """Tell the lead agency's liaisons which kind of agency the waiting tasks need, and nothing of
+    the tasks: the lead agency may not read their section."""
+    counts = Counter(task.awaits_kind for task in waiting)
+    for kind, count in sorted(counts.items()):
+        label = _kind_label(kind)
+        deadlines = "A deadline waits" if count == 1 else f"{count} deadlines wait"
+        timeline_record(
+            case=case,
+            kind="task_waiting",
+            summary=f"{deadlines} for a {label} agency to be invited.",
+            actor=actor,
+            agencies=[case.lead_agency_id],
+            data={"awaits_kind": kind, "count": count},
+        )
+        notify(
+            recipients=liaisons_of(agency_id=case.lead_agency_id),
+            kind="task_waiting",
+            case=case,
+            message=(
+                f"Case {case.number}: {deadlines.lower()} for a {label} agency to be invited: no agency "
+                f"taking part may take {'it' if count == 1 else 'them'}. Please invite one."
+            ),
+        )
+
+
+def waiting_tasks_give(*, case: Case, agency: Agency, actor: User | None) -> list[Task]:
+    """Give the tasks waiting on `case` for an agency of `agency`'s kind to `agency`, each only if
+    `agency` may see it, and tell its liaisons. Returns the tasks given.
+
+    Precondition: call inside the transaction that made `agency` a participant, after its
+    default grants were created."""
+    waiting = list(
+        Task.objects.select_for_update(of=("self",))
+        .select_related("template")
+        .filter(case=case, owner_agency__isnull=True, awaits_kind=agency.kind, status=TaskStatus.OPEN)
+        .order_by("due_at", "pk")
+    )
+    given = []
+    for task in waiting:
+        if not agency_may_hold_task(agency=agency, task=task):
+            continue
+        task.owner_agency = agency
+        task.awaits_kind = ""
+        task.version += 1
+        task.save(update_fields=["owner_agency", "awaits_kind", "version", "updated_at"])
+        timeline_record(
+            case=case,
+            kind="task_given",
+            summary=f"Task given to {agency.name}, which joined the case: {task.title}.",
+            actor=actor,
+            section=task.section,
+            agencies=[agency.pk],
+            data={"task": str(task.pk)},
+        )
+        given.append(task)
+    if given:
+        deadlines = "a deadline" if len(given) == 1 else f"{len(given)} deadlines"
+        notify(
+            recipients=liaisons_of(agency_id=agency.pk),
+            kind="task_given",
+            case=case,
+            task=given[0] if len(given) == 1 else None,
+            message=(
+                f"Case {case.number}: {deadlines} waiting for a {_kind_label(agency.kind)} agency "
+                f"{'is' if len(given) == 1 else 'are'} now your agency's."
+            ),
+        )
+    return given
 
 
 @transaction.atomic
@@ -271,6 +428,8 @@ def task_repeat_schedule(*, task: Task, actor: User) -> Task | None:
         return None
     if task.completed_at is None:
         raise ValueError("Schedule the next task only after this one is marked done.")
+    # Only an owning agency completes a task, so the next one has an owner too.
+    assert task.owner_agency_id is not None
     due_at = next_repeat_due(
         template, due_at=task.due_at, completed_at=task.completed_at, tz=timezone.get_default_timezone()
     )
@@ -292,12 +451,14 @@ def task_repeat_schedule(*, task: Task, actor: User) -> Task | None:
         created_by=actor,
         template=template,
         event=task.event,
+        section=task.section,
     )
     timeline_record(
         case=task.case,
         kind="task_created",
         summary=f"Next task scheduled: {next_task.title}.",
         actor=actor,
+        section=next_task.section,
         agencies=[task.owner_agency_id],
         data={"task": str(next_task.pk), "template": template.key, "previous_task": str(task.pk)},
     )

@@ -27,6 +27,7 @@ from django.utils import timezone
 from agencies.models import Agency, User
 from casework.access import (
     CASE_ROLES,
+    agency_may_hold_task,
     case_access,
     get_case_access,
     get_handoff_for_user,
@@ -103,6 +104,17 @@ def _check_approvers(*, case: Case, to_agency: Agency) -> None:
                     "liaison or supervisor to approve bringing it on."
                 ]
             },
+        )
+
+
+def _check_receiver_may_see(*, task: Task, to_agency: Agency) -> None:
+    """A task never goes to an agency that could not see it once it held it (DOMAIN.md, "Derived
+    records carry their section"). The message names no section: the sender may be an owner the
+    task's template asks something of, which sees the task's title only."""
+    if not agency_may_hold_task(agency=to_agency, task=task):
+        raise ValidationFailed(
+            "That agency may not see this task.",
+            fields={"to_agency": ["This agency could not read the section this task belongs to."]},
         )
 
 
@@ -239,10 +251,13 @@ def handoff_create(
     if not may_hand_off_task(user=actor, task=visible):
         raise PermissionDenied("Only the agency that owns a task hands it off.")
     task = get_task_for_user(user=actor, task_id=task.pk, lock=True)
+    owner = task.owner_agency
+    assert owner is not None  # the lock takes only the actor's agency's tasks
     if task.status != TaskStatus.OPEN:
         raise Conflict("A completed task cannot be handed off.")
     note = _clean_note(note, field="note", required=False)
-    _check_receiver(from_agency_id=task.owner_agency_id, to_agency=to_agency)
+    _check_receiver(from_agency_id=owner.pk, to_agency=to_agency)
+    _check_receiver_may_see(task=task, to_agency=to_agency)
     if Handoff.objects.filter(task=task, status__in=HANDOFF_OPEN_STATUSES).exists():
         raise Conflict("A handoff of this task is already pending.")
     needs_approval = handoff_needs_approval(
@@ -255,7 +270,7 @@ def handoff_create(
         kind=HandoffKind.TASK,
         case=task.case,
         task=task,
-        from_agency=task.owner_agency,
+        from_agency=owner,
         to_agency=to_agency,
         note=note,
         urgent=urgent,

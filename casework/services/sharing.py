@@ -27,13 +27,15 @@ from casework.models import (
     SectionGrant,
 )
 from casework.sections import CONSENT_SECTIONS, DATA_SECTIONS, RULES, SharingNeeds, default_sections_for
+from casework.services.events import waiting_tasks_give
 from casework.timeline import timeline_record
 from common.errors import Conflict, PermissionDenied, ValidationFailed
 
 
 def participant_join(*, case: Case, agency: Agency, via: str, actor: User | None) -> CaseParticipant:
-    """Make `agency` a participant with its default grants. Idempotent: an agency already on the
-    case keeps what it has. Callers check permission; call inside their transaction."""
+    """Make `agency` a participant with its default grants, and give it the case's tasks waiting
+    for an agency of its kind (`waiting_tasks_give`). Idempotent: an agency already on the case
+    keeps what it has. Callers check permission; call inside their transaction."""
     participant, created = CaseParticipant.objects.get_or_create(
         case=case, agency=agency, defaults={"via": via, "invited_by": actor}
     )
@@ -56,6 +58,7 @@ def participant_join(*, case: Case, agency: Agency, via: str, actor: User | None
         actor=actor,
         data={"agency": agency.pk, "via": via},
     )
+    waiting_tasks_give(case=case, agency=agency, actor=actor)
     return participant
 
 

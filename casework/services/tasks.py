@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from agencies.models import Role, User
-from casework.access import CASE_ROLES, case_access, get_task_for_user
+from casework.access import CASE_ROLES, case_access, get_task_for_user, task_shows_detail
 from casework.models import Case, Task, TaskPriority, TaskStatus
 from casework.services.events import task_repeat_schedule
 from casework.timeline import timeline_record
@@ -97,6 +97,12 @@ def task_update(*, actor: User, task: Task, expected_version: int, **changes: An
         raise StaleVersion()
     if task.status != TaskStatus.OPEN:
         raise Conflict("A completed task cannot be edited.")
+    assert task.owner_agency_id is not None  # the lock above takes only the actor's agency's tasks
+    if "description" in changes and not task_shows_detail(task):
+        # Reading the title never implies writing what the reader may not read.
+        raise PermissionDenied(
+            "Your agency may not read this task's section, so it cannot edit its description."
+        )
     errors = _validate(changes, owner_agency_id=task.owner_agency_id)
     if errors:
         raise ValidationFailed("The task could not be saved.", fields=errors)
@@ -122,6 +128,7 @@ def task_update(*, actor: User, task: Task, expected_version: int, **changes: An
         kind="task_updated",
         summary=summary,
         actor=actor,
+        section=task.section,
         agencies=[task.owner_agency_id],
         data={"task": str(task.pk), "fields": changed},
     )
@@ -131,6 +138,7 @@ def task_update(*, actor: User, task: Task, expected_version: int, **changes: An
 @transaction.atomic
 def task_complete(*, actor: User, task: Task) -> Task:
     task = get_task_for_user(user=actor, task_id=task.pk, lock=True)
+    assert task.owner_agency_id is not None  # the lock takes only the actor's agency's tasks
     if task.status == TaskStatus.DONE:
         raise Conflict("This task is already done.")
     task.status = TaskStatus.DONE
@@ -143,6 +151,7 @@ def task_complete(*, actor: User, task: Task) -> Task:
         kind="task_completed",
         summary=f"Task done: {task.title}.",
         actor=actor,
+        section=task.section,
         agencies=[task.owner_agency_id],
         data={"task": str(task.pk)},
     )

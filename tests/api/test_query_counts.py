@@ -98,6 +98,7 @@ def add_templates(world, count):
             trigger="missing_reported",
             offset_hours=12,
             owner_kind=AgencyKind.CHILD_WELFARE,
+            section="core",
             jurisdiction="TX",
             legal_source="Tex. Fam. Code",
         )
@@ -114,7 +115,7 @@ LIST_ENDPOINTS = {
     # Reads of a case's notes, timeline and events write one audit insert for the page (docs/security.md).
     "notes": ("cases/{case}/notes/", add_notes, "lead.liaison", 5),
     "timeline": ("cases/{case}/timeline/", add_notes, "lead.liaison", 5),
-    "events": ("cases/{case}/events/", add_events, "lead.liaison", 7),
+    "events": ("cases/{case}/events/", add_events, "lead.liaison", 6),
     "tasks": ("tasks/", add_tasks, "lead.liaison", 2),
     "handoffs": ("handoffs/", add_handoffs, "lead.liaison", 2),
     "notifications": ("notifications/", add_handoffs, "partner.liaison", 2),

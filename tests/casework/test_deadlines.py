@@ -312,6 +312,9 @@ def test_only_the_sij_predicate_order_yields_to_state_law(templates):
     ]
 
 
+OVERLAY_MISMATCH = "An overlay has the trigger, owner kind, section and asking of the template it overrides."
+
+
 def test_overlay_must_share_trigger_and_owner_kind_with_the_template_it_overrides(templates):
     federal = DeadlineTemplate.objects.get(key="report-missing-child")
     overlay = DeadlineTemplate(
@@ -320,15 +323,86 @@ def test_overlay_must_share_trigger_and_owner_kind_with_the_template_it_override
         trigger="missing_reported",
         offset_hours=1,
         owner_kind="law_enforcement",
+        section="core",
         jurisdiction="TX",
         overrides=federal,
         legal_source="Tex. Code Crim. Proc. art. 63.009",
     )
     with pytest.raises(ValidationError) as error:
         overlay.full_clean()
-    assert error.value.message_dict == {
-        "overrides": ["An overlay has the trigger and owner kind of the template it overrides."]
+    assert error.value.message_dict == {"overrides": [OVERLAY_MISMATCH]}
+
+
+def test_overlay_must_carry_the_section_of_the_template_it_overrides(templates):
+    federal = DeadlineTemplate.objects.get(key="file-sij-petition")
+    overlay = DeadlineTemplate(
+        key="tx-sij-petition",
+        name="File SIJ petition (Texas)",
+        trigger=federal.trigger,
+        anchor=federal.anchor,
+        age_years=federal.age_years,
+        offset_days=-30,
+        owner_kind=federal.owner_kind,
+        section="core",
+        jurisdiction="TX",
+        overrides=federal,
+        legal_source="State practice",
+    )
+    with pytest.raises(ValidationError) as error:
+        overlay.full_clean()
+    assert error.value.message_dict == {"overrides": [OVERLAY_MISMATCH]}
+
+
+def test_shipped_templates_name_the_section_their_subject_belongs_to(templates):
+    sections = dict(DeadlineTemplate.objects.filter(jurisdiction="US").values_list("key", "section"))
+    assert sections == {
+        "report-sex-trafficking-victim": "core",
+        "report-missing-child": "core",
+        "enter-missing-child-ncic": "core",
+        "notify-hhs-otip-foreign-national-minor": "immigration",
+        "request-hhs-eligibility-letter": "immigration",
+        "file-sij-petition": "immigration",
+        "obtain-sij-predicate-order": "immigration",
+        "hhs-interim-assistance-ends": "immigration",
+        "file-i918-after-certification": "immigration",
+        "renew-continued-presence": "immigration",
+        "court-finding-reasonable-efforts": "core",
+        "periodic-case-review": "core",
+        "permanency-hearing": "core",
+        "screen-returned-child": "core",
     }
+
+
+def test_only_continued_presence_renewal_asks_something_of_its_owner_kind(templates):
+    asking = DeadlineTemplate.objects.filter(asks_owner=True).values_list("key", "owner_kind")
+    assert list(asking) == [("renew-continued-presence", "immigration")]
+
+
+@pytest.mark.django_db
+def test_database_refuses_a_template_without_a_known_section():
+    with pytest.raises(IntegrityError):
+        DeadlineTemplate.objects.create(
+            key="bad",
+            name="Bad",
+            trigger="missing_reported",
+            owner_kind="child_welfare",
+            section="",
+            legal_source="none",
+        )
+
+
+@pytest.mark.django_db
+def test_database_refuses_a_template_asking_something_of_the_recording_agency():
+    with pytest.raises(IntegrityError):
+        DeadlineTemplate.objects.create(
+            key="bad",
+            name="Bad",
+            trigger="foreign_national_minor_identified",
+            owner_kind="recording_agency",
+            section="immigration",
+            asks_owner=True,
+            legal_source="none",
+        )
 
 
 @pytest.mark.django_db
@@ -341,6 +415,7 @@ def test_database_refuses_a_birthday_age_on_an_event_anchored_template():
             anchor="event",
             age_years=18,
             owner_kind="child_welfare",
+            section="core",
             legal_source="none",
         )
 
@@ -354,6 +429,7 @@ def test_database_refuses_a_federal_template_that_overrides_another(templates):
             trigger="missing_reported",
             offset_hours=1,
             owner_kind="child_welfare",
+            section="core",
             jurisdiction="US",
             overrides=federal,
             legal_source="none",
@@ -370,5 +446,6 @@ def test_database_refuses_a_repeating_template_that_does_not_move_forward():
             offset_days=-1,
             repeats=True,
             owner_kind="child_welfare",
+            section="core",
             legal_source="none",
         )

@@ -1,10 +1,11 @@
+import re
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
 
 from agencies.models import Agency, AgencyKind, Role, User
-from casework.models import Case, Task
+from casework.models import Case, Note, Task, TimelineEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -55,3 +56,35 @@ def test_demo_has_pending_handoffs_one_awaiting_approval_and_statutory_tasks_fro
     assert not awaiting.case.participants.filter(agency=awaiting.to_agency).exists()
     statutory = set(Task.objects.filter(template__isnull=False).values_list("template__key", flat=True))
     assert len(statutory) >= 6
+
+
+# Facts of the immigration section (8 U.S.C. 1367): status, visas, SIJS, Continued Presence, HHS letters.
+IMMIGRATION_FACTS = re.compile(
+    r"visa|\bSIJ|special immigrant|continued presence|immigra|undocumented|foreign.national|nationality"
+    r"|asylum|I-918|I-360|OTIP|eligibility letter|deport",
+    re.IGNORECASE,
+)
+
+
+def test_demo_writes_no_immigration_fact_into_what_every_participant_reads():
+    call_command("load_demo", stdout=StringIO())
+
+    core = {
+        "notes": Note.objects.filter(section="core").values_list("body", flat=True),
+        "timeline": TimelineEvent.objects.filter(section="core").values_list("summary", flat=True),
+        "tasks": Task.objects.filter(section="core").values_list("title", flat=True),
+    }
+    assert {
+        name: [text for text in texts if IMMIGRATION_FACTS.search(text)] for name, texts in core.items()
+    } == {
+        "notes": [],
+        "timeline": [],
+        "tasks": [],
+    }
+
+
+def test_demo_keeps_its_immigration_facts_in_immigration_notes():
+    call_command("load_demo", stdout=StringIO())
+
+    notes = Note.objects.filter(section="immigration").values_list("body", flat=True)
+    assert len([body for body in notes if IMMIGRATION_FACTS.search(body)]) == 4

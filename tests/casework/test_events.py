@@ -77,9 +77,9 @@ def _record(actor, case, event_type, occurred_at=OCCURRED, details=None):
         (
             "foreign_national_minor_identified",
             "notify-hhs-otip-foreign-national-minor",
-            "partner",
+            "advocate",
             utc(2026, 6, 2, 15, 0),
-            "partner",
+            "advocate",
         ),
         (
             "foreign_national_minor_identified",
@@ -225,12 +225,22 @@ def test_age_based_task_without_a_date_of_birth_is_due_at_once_and_says_why(lead
     ) in petition.description
 
 
-def test_recording_agency_owns_the_otip_notification(full_case, partner):
+def test_recording_agency_owns_the_otip_notification(full_case, advocate):
+    recorded = _record(advocate.liaison, full_case, "foreign_national_minor_identified")
+    otip = next(
+        task for task in recorded.tasks if task.template.key == "notify-hhs-otip-foreign-national-minor"
+    )
+    assert otip.owner_agency == advocate.agency
+
+
+def test_otip_notification_recorded_by_an_agency_without_immigration_goes_to_the_lead(
+    full_case, lead, partner
+):
     recorded = _record(partner.liaison, full_case, "foreign_national_minor_identified")
     otip = next(
         task for task in recorded.tasks if task.template.key == "notify-hhs-otip-foreign-national-minor"
     )
-    assert otip.owner_agency == partner.agency
+    assert (otip.owner_agency, otip.section) == (lead.agency, "immigration")
 
 
 def test_lead_agency_of_the_owner_kind_is_preferred_over_other_participants(full_case, lead, unrelated):
@@ -249,6 +259,8 @@ def _overlay(*, overrides: str, jurisdiction: str = "TX", **values) -> DeadlineT
         name=f"{federal.name} ({jurisdiction})",
         trigger=federal.trigger,
         owner_kind=federal.owner_kind,
+        section=federal.section,
+        asks_owner=federal.asks_owner,
         jurisdiction=jurisdiction,
         overrides=federal,
         legal_source="State rule",
@@ -309,6 +321,7 @@ def test_template_anchored_on_the_hearing_counts_back_from_it(full_case, lead):
         anchor="hearing_at",
         offset_days=-7,
         owner_kind="child_welfare",
+        section="core",
         legal_source="Local court rule",
     )
     recorded = _record(

@@ -9,6 +9,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
+from django.db.models import prefetch_related_objects
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -26,7 +27,7 @@ from casework.access import (
 )
 from casework.models import Case
 from casework.sections import Section
-from casework.selectors import case_events_for
+from casework.selectors import case_events_for, event_tasks_prefetch
 from casework.services.cases import case_open, case_update
 from casework.services.events import case_event_record
 from casework.services.notes import note_add
@@ -384,18 +385,15 @@ def case_handoffs_view(request: WebRequest, case_id: uuid.UUID) -> HttpResponse:
 
 
 def _events(access: CaseAccess) -> list[Any]:
-    return list(
-        case_events_for(access=access).prefetch_related("tasks__owner_agency", "tasks__template")[
-            :EVENTS_SHOWN
-        ]
-    )
+    return list(case_events_for(access=access)[:EVENTS_SHOWN])
 
 
 @case_work
 @require_http_methods(["GET", "POST"])
 def case_events_view(request: WebRequest, case_id: uuid.UUID) -> HttpResponse:
-    """The case's events and the form to record one. Recording shows the tasks it started,
-    whichever agency owns them: the recorder just told Bridge what happened."""
+    """The case's events and the form to record one. Recording shows the tasks it started in
+    sections the recorder reads, whichever agency owns them: the recorder just told Bridge what
+    happened, but who must act on a deadline of a section it may not read is not its business."""
     access = get_case_access(user=request.user, case_id=case_id)
     form = CaseEventForm(request.POST or None, initial={"occurred_at": local_now_input()})
     recorded = None
@@ -416,6 +414,7 @@ def case_events_view(request: WebRequest, case_id: uuid.UUID) -> HttpResponse:
             else:
                 status = 200
                 form = CaseEventForm(initial={"occurred_at": local_now_input()})
+                prefetch_related_objects([recorded.event], event_tasks_prefetch(access=access))
     events = _events(access)
     audit_case_read(access=access, sections={event.section for event in events}, view="events")
     context = case_context(access, tab="events", form=form, recorded=recorded, events=events)

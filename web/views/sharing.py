@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from agencies.models import Agency
+from agencies.models import Agency, AgencyKind
 from audit.selectors import DisclosureBasis, disclosure_history
 from casework.access import (
     CaseAccess,
@@ -21,6 +21,7 @@ from casework.access import (
     may_handle_consents,
     may_see_sharing,
     participants_visible,
+    tasks_waiting_for,
 )
 from casework.models import Consent, GrantBasis, GrantEndReason
 from casework.services.breakglass import break_glass_open
@@ -67,6 +68,9 @@ def _sharing_page(
         context["invite_form"] = bound.get("invite") or InviteForm(
             agencies=[agency for agency in directory if agency.pk not in participating]
         )
+        context["waiting"] = [
+            (AgencyKind(kind).label.lower(), count) for kind, count in tasks_waiting_for(access=access)
+        ]
     if access.may_manage_team:
         team = case_team(access=access)
         on_team = {member.pk for member in team}

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import reswap, retarget
 
 from agencies.models import Role
+from audit.services import audit_task_read
 from casework.access import (
     agencies_reached_without_approval,
     case_access,
@@ -61,6 +62,7 @@ def _task_row(
 @require_GET
 def task_page(request: WebRequest, task_id: uuid.UUID) -> HttpResponse:
     item = task_for_page(user=request.user, task_id=task_id)
+    audit_task_read(user=request.user, tasks=[item.task], view="task")
     context = {
         "item": item,
         # A task offered to the reader's agency is visible before the agency takes part in its case.
