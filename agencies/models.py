@@ -1,5 +1,6 @@
 import uuid
 
+import pgtrigger
 from django.contrib.auth.models import AbstractUser, Group
 from django.db import models
 
@@ -53,6 +54,11 @@ class Agency(models.Model):
         return self.name
 
 
+# DRF's token table (`rest_framework.authtoken.models.Token`), named here because the trigger
+# below is written in SQL; a test checks it is still that model's table.
+API_TOKEN_TABLE = "authtoken_token"  # noqa: S105 - a table name
+
+
 class User(AbstractUser):
     """A person. Members of an agency hold exactly one role there; platform administrators
     (staff or superusers) manage agencies and templates, hold no agency and no role, and never
@@ -81,6 +87,19 @@ class User(AbstractUser):
             ),
         ]
         indexes = [models.Index(fields=["agency", "role"])]
+        triggers = [
+            # An API token must not outlive the reason its password changed, whichever path changed
+            # it: the sign-in pages, a reset link, `manage.py changepassword` or a shell. Sessions
+            # end by themselves (Django checks each against the password hash); tokens do not.
+            pgtrigger.Trigger(
+                name="password_change_ends_api_tokens",
+                when=pgtrigger.After,
+                operation=pgtrigger.Update,
+                condition=pgtrigger.Q(old__password__df=pgtrigger.F("new__password"))
+                | pgtrigger.Q(old__is_active=True, new__is_active=False),
+                func=f"DELETE FROM {API_TOKEN_TABLE} WHERE user_id = NEW.id; RETURN NULL;",  # noqa: S608
+            ),
+        ]
 
     @property
     def is_case_worker_role(self) -> bool:

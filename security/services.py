@@ -77,14 +77,19 @@ def _session_keys_of(user: User) -> list[str]:
 
 @transaction.atomic
 def user_signed_out_everywhere(*, user: User, reason: str, keep_session_key: str | None = None) -> None:
-    """End every API token and every browser session of `user` but `keep_session_key` (the
-    session in which they changed their own password). Called whenever a password is changed,
-    set or reset, so nothing signed in with the old password outlives it."""
-    tokens, _ = Token.objects.filter(user=user).delete()
+    """End every browser session of `user` but `keep_session_key` (the session in which they
+    changed their own password), and record it. Called whenever a password is changed, set or
+    reset, so nothing signed in with the old password outlives it. API tokens end in the database
+    itself, on any change of the password hash (the `password_change_ends_api_tokens` trigger on
+    `agencies.User`), whichever path changed it."""
     keys = [key for key in _session_keys_of(user) if key != keep_session_key]
     sessions, _ = Session.objects.filter(session_key__in=keys).delete()
     audit_record(
         event_type="credentials.revoked",
         user=user,
-        detail={"reason": reason, "api_tokens": tokens, "sessions": sessions},
+        detail={
+            "reason": reason,
+            "sessions": sessions,
+            "api_tokens_left": Token.objects.filter(user=user).count(),
+        },
     )

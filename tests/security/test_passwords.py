@@ -13,7 +13,7 @@ from django.test import Client
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
-from agencies.models import Role, User
+from agencies.models import API_TOKEN_TABLE, Role, User
 from agencies.services import user_create, user_password_link_send
 from audit.models import AuditRecord
 from tests.api.conftest import Api
@@ -134,7 +134,7 @@ def test_a_reset_through_the_emailed_link_ends_every_token_and_session(
     record = AuditRecord.objects.get(event_type="credentials.revoked")
     assert (record.user, record.detail) == (
         person,
-        {"reason": "password_reset", "api_tokens": 1, "sessions": 1},
+        {"reason": "password_reset", "api_tokens_left": 0, "sessions": 1},
     )
 
 
@@ -156,7 +156,7 @@ def test_changing_ones_own_password_ends_other_sessions_and_tokens_but_keeps_thi
     assert this_browser.get("/api/v1/me/").status_code == 200
     assert AuditRecord.objects.get(event_type="credentials.revoked").detail == {
         "reason": "password_changed",
-        "api_tokens": 1,
+        "api_tokens_left": 0,
         "sessions": 1,
     }
 
@@ -174,3 +174,37 @@ def test_a_reset_leaves_other_peoples_sessions_and_tokens_alone(
 
     assert colleague_api.get("me/").status_code == 200
     assert signed_in_user_id(colleague_browser) == str(lead.caseworker.pk)
+
+
+def test_the_token_table_the_trigger_empties_is_drfs():
+    assert Token._meta.db_table == API_TOKEN_TABLE
+
+
+def test_a_password_set_from_a_shell_ends_the_api_tokens(lead):
+    """Not every password change passes through the sign-in pages (`manage.py changepassword`, a
+    shell): the database ends the tokens whichever path changed it."""
+    Token.objects.create(user=lead.caseworker)
+    Token.objects.create(user=lead.liaison)
+
+    lead.caseworker.set_password("a-brand-new-passphrase-2026")
+    lead.caseworker.save()
+
+    assert list(Token.objects.values_list("user_id", flat=True)) == [lead.liaison.pk]
+
+
+def test_deactivating_an_account_ends_its_api_tokens(lead):
+    Token.objects.create(user=lead.caseworker)
+
+    lead.caseworker.is_active = False
+    lead.caseworker.save(update_fields=["is_active"])
+
+    assert not Token.objects.filter(user=lead.caseworker).exists()
+
+
+def test_an_unrelated_change_keeps_the_api_tokens(lead):
+    Token.objects.create(user=lead.caseworker)
+
+    lead.caseworker.first_name = "Renamed"
+    lead.caseworker.save(update_fields=["first_name"])
+
+    assert Token.objects.filter(user=lead.caseworker).exists()
