@@ -50,6 +50,11 @@ class AgencyAdmin(AuditedModelAdmin):
     fields = ("name", "kind", "jurisdiction")
     inlines = [MemberInline]
 
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
+        # The kind decides what the agency's members may read and write (the database refuses a
+        # change too): set once, when the agency is created.
+        return ("kind",) if obj is not None else ()
+
     def save_model(self, request: HttpRequest, obj: Agency, form: ModelForm, change: bool) -> None:
         if change:
             super().save_model(request, obj, form, change)

@@ -49,6 +49,16 @@ class Agency(models.Model):
                 condition=models.Q(kind__in=AgencyKind.values), name="agency_kind_is_known"
             ),
         ]
+        triggers = [
+            # An agency's kind decides which sections it stewards and writes on every case it takes
+            # part in: changing it would hand its members rights nobody granted. A different kind
+            # of agency is a new agency, invited like any other.
+            pgtrigger.Protect(
+                name="agency_kind_is_fixed",
+                operation=pgtrigger.Update,
+                condition=pgtrigger.Q(old__kind__df=pgtrigger.F("new__kind")),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -7,6 +7,7 @@ import pytest
 from django.contrib import admin
 from django.core import mail
 from django.core.management import call_command
+from django.db import ProgrammingError, transaction
 from django.urls import reverse
 from rest_framework.authtoken.models import Token
 
@@ -363,3 +364,18 @@ def test_createsuperuser_noinput_makes_a_platform_administrator(monkeypatch):
 
     user = User.objects.get(username="root-admin")
     assert (user.is_superuser, user.agency, user.role) == (True, None, "")
+
+
+def test_an_agencys_kind_cannot_be_changed_in_the_admin(client, platform_admin, lead):
+    client.force_login(platform_admin)
+    url = reverse("admin:agencies_agency_change", args=[lead.agency.pk])
+
+    client.post(url, {"name": lead.agency.name, "kind": AgencyKind.LAW_ENFORCEMENT, "jurisdiction": "TX"})
+
+    lead.agency.refresh_from_db()
+    assert lead.agency.kind == AgencyKind.CHILD_WELFARE
+
+
+def test_the_database_refuses_to_change_an_agencys_kind(lead):
+    with pytest.raises(ProgrammingError, match="agency_kind_is_fixed"), transaction.atomic():
+        Agency.objects.filter(pk=lead.agency.pk).update(kind=AgencyKind.LAW_ENFORCEMENT)
