@@ -15,6 +15,7 @@ from agencies.models import Agency, User
 from agencies.selectors import agency_members
 from casework.access import (
     CASE_ROLES,
+    LIAISON_ROLES,
     WORK_ON_CASE,
     CaseAccess,
     case_with_readable_sections,
@@ -48,6 +49,7 @@ from notifications.models import Notification
 from notifications.selectors import notifications_for
 
 MY_TASKS_LIMIT = 200
+OVERDUE_LIMIT = 200
 UNASSIGNED_LIMIT = 50
 MY_CASES_LIMIT = 50
 DESK_NOTIFICATIONS = 10
@@ -109,26 +111,33 @@ class TaskGroup:
     title: str
     description: str
     items: list[TaskItem]
+    # How many the group holds when only the first `len(items)` are listed.
+    total: int | None = None
+
+    @property
+    def count(self) -> int:
+        return len(self.items) if self.total is None else self.total
+
+    @property
+    def more(self) -> bool:
+        return self.count > len(self.items)
 
 
 def group_by_deadline(*, items: list[TaskItem], now: datetime) -> list[TaskGroup]:
-    """Overdue, due later today, due in the next seven days, later; in the local time zone."""
+    """Due later today, due in the next seven days, later; in the local time zone. Overdue work
+    is gathered apart (`my_desk`): more of it is the reader's to act on than their own tasks."""
     today = timezone.localtime(now).date()
     week_end = today + timedelta(days=7)
-    groups: dict[str, list[TaskItem]] = {"overdue": [], "today": [], "week": [], "later": []}
+    groups: dict[str, list[TaskItem]] = {"today": [], "week": [], "later": []}
     for item in items:
-        due = item.task.due_at
-        day = timezone.localtime(due).date()
-        if due < now:
-            groups["overdue"].append(item)
-        elif day == today:
+        day = timezone.localtime(item.task.due_at).date()
+        if day == today:
             groups["today"].append(item)
         elif day <= week_end:
             groups["week"].append(item)
         else:
             groups["later"].append(item)
     return [
-        TaskGroup("overdue", "Overdue", "Past their due time.", groups["overdue"]),
         TaskGroup("today", "Today", "Due before midnight.", groups["today"]),
         TaskGroup("week", "This week", "Due in the next seven days.", groups["week"]),
         TaskGroup("later", "Later", "Due after that.", groups["later"]),
@@ -139,6 +148,7 @@ def group_by_deadline(*, items: list[TaskItem], now: datetime) -> list[TaskGroup
 class Desk:
     """The caseworker's home."""
 
+    overdue: TaskGroup
     groups: list[TaskGroup]
     open_task_count: int
     unassigned: list[TaskItem]
@@ -148,11 +158,33 @@ class Desk:
     more_tasks: bool = field(default=False)
 
 
+def _overdue_scope(*, user: User, own: QuerySet[Task], now: datetime) -> QuerySet[Task]:
+    """Overdue tasks the reader may act on and is expected to see first: their own and the
+    unassigned ones on the cases they work on (`own` is already limited to those) and, for a
+    liaison or supervisor, who answer for the agency's work, every overdue task of the agency."""
+    overdue = own.filter(due_at__lt=now)
+    if user.role in LIAISON_ROLES:
+        return overdue
+    return overdue.filter(Q(assignee_id=user.pk) | Q(assignee__isnull=True))
+
+
 def my_desk(*, user: User, now: datetime) -> Desk:
+    """Everything overdue the reader may act on first, then their own tasks due today, this week
+    and later, then the agency's unassigned tasks on their cases that are not yet due."""
     own = tasks_visible_to(user=user).filter(owner_agency_id=user.agency_id, status=TaskStatus.OPEN)
-    mine = list(task_rows(own.filter(assignee_id=user.pk)).order_by("due_at", "pk")[: MY_TASKS_LIMIT + 1])
+    overdue_scope = _overdue_scope(user=user, own=own, now=now)
+    overdue_reach = (
+        "Every overdue task of your agency"
+        if user.role in LIAISON_ROLES
+        else "Yours and your agency's unassigned ones on your cases"
+    )
+    overdue = list(task_rows(overdue_scope).order_by("due_at", "pk")[: OVERDUE_LIMIT + 1])
+    upcoming = own.filter(due_at__gte=now)
+    mine = list(
+        task_rows(upcoming.filter(assignee_id=user.pk)).order_by("due_at", "pk")[: MY_TASKS_LIMIT + 1]
+    )
     unassigned = list(
-        task_rows(own.filter(assignee__isnull=True)).order_by("due_at", "pk")[:UNASSIGNED_LIMIT]
+        task_rows(upcoming.filter(assignee__isnull=True)).order_by("due_at", "pk")[:UNASSIGNED_LIMIT]
     )
     cases = list(
         cases_worked_on_by(user=user)
@@ -161,10 +193,18 @@ def my_desk(*, user: User, now: datetime) -> Desk:
         .order_by("-updated_at", "pk")[:MY_CASES_LIMIT]
     )
     unread = notifications_for(user=user, unread=True)
+    overdue_items = [task_item(user=user, task=task) for task in overdue[:OVERDUE_LIMIT]]
     items = [task_item(user=user, task=task) for task in mine[:MY_TASKS_LIMIT]]
     return Desk(
+        overdue=TaskGroup(
+            "overdue",
+            "Overdue",
+            f"{overdue_reach}, longest overdue first.",
+            overdue_items,
+            total=overdue_scope.count() if len(overdue) > OVERDUE_LIMIT else None,
+        ),
         groups=group_by_deadline(items=items, now=now),
-        open_task_count=len(items),
+        open_task_count=own.filter(assignee_id=user.pk).count(),
         more_tasks=len(mine) > MY_TASKS_LIMIT,
         unassigned=[task_item(user=user, task=task) for task in unassigned],
         cases=cases,
