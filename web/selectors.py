@@ -245,15 +245,47 @@ class HandoffItem:
     may_answer: bool
     may_withdraw: bool
     may_approve: bool = False
+    # Whether the reader may open the case's page and the task's page now, as the access layer
+    # answers: a receiving agency not yet on the case sees neither the case nor, once it declined,
+    # the task. The task's description is shown only with its page.
+    case_visible: bool = False
+    task_readable: bool = False
 
     @property
     def shows_task_title(self) -> bool:
-        """A task's title is the business of the agencies handing it over; the lead agency approves
-        the receiving agency, not the work."""
+        """A task's title, due time and priority are the business of the agencies handing it over;
+        the lead agency approves the receiving agency, not the work."""
         return self.direction != "approval"
 
+    @property
+    def answered(self) -> bool:
+        return self.handoff.status not in HANDOFF_OPEN_STATUSES
 
-def handoff_item(*, user: User, handoff: Handoff) -> HandoffItem:
+    @property
+    def leads_to_the_work(self) -> bool:
+        """Accepted by the reader's agency: the task (or case) is its own now, one link away."""
+        return self.direction == "incoming" and self.handoff.status == HandoffStatus.ACCEPTED
+
+
+def handoff_items(*, user: User, handoffs: list[Handoff]) -> list[HandoffItem]:
+    """Each handoff with what the reader may do with it and open from it: two queries, whatever
+    the number of handoffs (none for none: Django answers `pk__in=[]` without asking)."""
+    case_ids = {handoff.case_id for handoff in handoffs}
+    task_ids = {handoff.task_id for handoff in handoffs if handoff.task_id is not None}
+    visible_cases = set(cases_visible_to(user=user).filter(pk__in=case_ids).values_list("pk", flat=True))
+    readable_tasks = set(tasks_visible_to(user=user).filter(pk__in=task_ids).values_list("pk", flat=True))
+    return [
+        _handoff_item(
+            user=user,
+            handoff=handoff,
+            case_visible=handoff.case_id in visible_cases,
+            task_readable=handoff.task_id in readable_tasks,
+        )
+        for handoff in handoffs
+    ]
+
+
+def _handoff_item(*, user: User, handoff: Handoff, case_visible: bool, task_readable: bool) -> HandoffItem:
     pending = handoff.status == HandoffStatus.PENDING
     if handoff.to_agency_id == user.agency_id:
         direction = "incoming"
@@ -269,7 +301,13 @@ def handoff_item(*, user: User, handoff: Handoff) -> HandoffItem:
         and may_withdraw_handoff(user=user, handoff=handoff),
         may_approve=handoff.status == HandoffStatus.AWAITING_APPROVAL
         and may_approve_handoff(user=user, handoff=handoff),
+        case_visible=case_visible,
+        task_readable=task_readable,
     )
+
+
+def handoff_item(*, user: User, handoff: Handoff) -> HandoffItem:
+    return handoff_items(user=user, handoffs=[handoff])[0]
 
 
 @dataclass(frozen=True)
@@ -283,33 +321,42 @@ class HandoffDesk:
 
 
 def handoff_desk(*, user: User) -> HandoffDesk:
-    incoming = handoffs_for(user=user, status=HandoffStatus.PENDING).filter(to_agency_id=user.agency_id)
+    incoming = list(
+        handoffs_for(user=user, status=HandoffStatus.PENDING)
+        .filter(to_agency_id=user.agency_id)
+        .order_by("-urgent", "respond_by", "pk")
+    )
     to_approve = list(
         handoffs_for(user=user, direction="incoming", status=HandoffStatus.AWAITING_APPROVAL).order_by(
             "-urgent", "respond_by", "pk"
         )
     )
     # A handoff the reader's own agency proposed and must approve is listed once, to approve.
-    outgoing = (
+    outgoing = list(
         handoffs_for(user=user, direction="outgoing")
         .filter(status__in=HANDOFF_OPEN_STATUSES)
         .exclude(pk__in=[handoff.pk for handoff in to_approve])
+        .order_by("respond_by", "pk")
     )
-    past = handoffs_for(user=user).exclude(status__in=HANDOFF_OPEN_STATUSES).order_by("-responded_at", "pk")
+    past = list(
+        handoffs_for(user=user)
+        .exclude(status__in=HANDOFF_OPEN_STATUSES)
+        .order_by("-responded_at", "pk")[:PAST_HANDOFFS_LIMIT]
+    )
+    everything = handoff_items(user=user, handoffs=[*incoming, *outgoing, *past, *to_approve])
+    by_id = {item.handoff.pk: item for item in everything}
     return HandoffDesk(
-        incoming=[
-            handoff_item(user=user, handoff=h) for h in incoming.order_by("-urgent", "respond_by", "pk")
-        ],
-        outgoing=[handoff_item(user=user, handoff=h) for h in outgoing.order_by("respond_by", "pk")],
-        past=[handoff_item(user=user, handoff=h) for h in past[:PAST_HANDOFFS_LIMIT]],
-        to_approve=[handoff_item(user=user, handoff=h) for h in to_approve],
+        incoming=[by_id[handoff.pk] for handoff in incoming],
+        outgoing=[by_id[handoff.pk] for handoff in outgoing],
+        past=[by_id[handoff.pk] for handoff in past],
+        to_approve=[by_id[handoff.pk] for handoff in to_approve],
     )
 
 
 def case_handoffs(*, access: CaseAccess) -> list[HandoffItem]:
     user = access.user
     handoffs = handoffs_for(user=user).filter(case=access.case).order_by("-created_at", "pk")
-    return [handoff_item(user=user, handoff=h) for h in handoffs]
+    return handoff_items(user=user, handoffs=list(handoffs))
 
 
 # --- cases ------------------------------------------------------------------------------------

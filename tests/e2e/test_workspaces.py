@@ -8,7 +8,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from casework.models import DeadlineTemplate, Task
+from casework.models import DeadlineTemplate, HandoffStatus, Task
+from casework.services.handoffs import handoff_create
 from casework.services.tasks import task_create
 from tests.e2e.conftest import sign_in
 
@@ -20,7 +21,9 @@ def test_my_work_opens_on_everything_overdue_including_unassigned_statutory_work
     unassigned = task_create(
         actor=lead.liaison, case=case, title=template.name, due_at=timezone.now() + timedelta(hours=1)
     )
-    Task.objects.filter(pk=unassigned.pk).update(template=template, due_at=timezone.now() - timedelta(hours=5))
+    Task.objects.filter(pk=unassigned.pk).update(
+        template=template, due_at=timezone.now() - timedelta(hours=5)
+    )
     task_create(
         actor=lead.caseworker,
         case=case,
@@ -42,3 +45,70 @@ def test_my_work_opens_on_everything_overdue_including_unassigned_statutory_work
     overdue.get_by_role("button", name=re.compile("^Take it on")).click()
     overdue.get_by_text("It is yours now.").wait_for()
     assert Task.objects.get(pk=unassigned.pk).assignee_id == lead.caseworker.pk
+
+
+def offer(*, lead, partner, case, title):
+    task = task_create(
+        actor=lead.caseworker,
+        case=case,
+        title=title,
+        description="Flyers at the bus station on Main Street.",
+        priority="high",
+        due_at=timezone.now() + timedelta(days=1),
+    )
+    return handoff_create(
+        actor=lead.caseworker, task=task, to_agency=partner.agency, note="Can your team take this?"
+    )
+
+
+def test_a_handoff_carries_its_context_and_leaves_the_waiting_list_once_answered(
+    page, lead, partner, shared_case
+):
+    accepted = offer(lead=lead, partner=partner, case=shared_case, title="Canvass the last-seen area")
+    declined = offer(lead=lead, partner=partner, case=shared_case, title="Interview the neighbours")
+
+    sign_in(page, partner.liaison)
+
+    waiting = page.get_by_role("region", name=re.compile("^Waiting for your agency's answer"))
+    card = page.locator(f"#handoff-{accepted.pk}")
+    assert (
+        card.get_by_role("link", name=shared_case.number).get_attribute("href") == f"/cases/{shared_case.pk}/"
+    )
+    assert card.get_by_role("link", name="Canvass the last-seen area").get_attribute("href") == (
+        f"/tasks/{accepted.task_id}/"
+    )
+    context = card.inner_text()
+    for shown in (
+        "Task due",
+        "High priority",
+        "Flyers at the bus station on Main Street.",
+        "Can your team take this?",
+    ):
+        assert shown in context
+    assert waiting.locator("h2 .count").inner_text() == "2"
+
+    card.get_by_role("button", name=re.compile("^Accept")).click()
+    answered = page.locator(f"#handoff-{accepted.pk}-answered")
+    answered.get_by_text("Accepted. The work is your agency's now.").wait_for()
+    assert waiting.locator("h2 .count").inner_text() == "1"
+    assert waiting.get_by_role("button", name=re.compile("^Accept Canvass")).count() == 0
+    past = page.get_by_role("region", name=re.compile("^Answered and closed"))
+    assert "Canvass the last-seen area" in past.inner_text()
+
+    row = page.locator(f"#handoff-{declined.pk}")
+    row.get_by_text("Decline…").click()
+    row.get_by_label("Reason").fill("No officers free this week")
+    row.get_by_role("button", name=re.compile("^Decline")).click()
+    page.locator(f"#handoff-{declined.pk}-answered").get_by_text(
+        "Declined. The sending agency has been told why."
+    ).wait_for()
+    assert waiting.locator("h2 .count").inner_text() == "0"
+    assert "No officers free this week" in past.inner_text()
+    assert page.url.endswith("/handoffs/")
+
+    answered.get_by_role("link", name=re.compile("^Go to the task")).click()
+    page.wait_for_url(f"**/tasks/{accepted.task_id}/")
+    assert page.get_by_role("heading", level=1).inner_text() == "Canvass the last-seen area"
+    accepted.refresh_from_db()
+    declined.refresh_from_db()
+    assert (accepted.status, declined.status) == (HandoffStatus.ACCEPTED, HandoffStatus.DECLINED)
