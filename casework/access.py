@@ -510,6 +510,26 @@ def timeline_visible(*, access: CaseAccess) -> QuerySet[TimelineEvent]:
     )
 
 
+def agencies_reading_section(*, access: CaseAccess, section: str) -> list[Agency]:
+    """The agencies on the case that can read `section` now, by name: every participant for `core`;
+    for a data section, those holding an active grant of it (not ended, not past `expires_at`).
+    Asked before someone writes in the section, so they know who will read it.
+
+    Who holds a data section is its stewards' business (as in `grants_visible`): only a reader
+    whose agency stewards it is told, others get `PermissionDenied`; a section the reader may not
+    read is `NotFound`. A break-glass opening is one supervisor's emergency reading, recorded in
+    the disclosure history, not a grant to their agency, so it is not listed."""
+    if not access.may_read(section):
+        raise NotFound()
+    if section == Section.CORE:
+        readers = Q(pk__in=CaseParticipant.objects.filter(case=access.case).values("agency_id"))
+    else:
+        access.require(access.stewards(section), "Only the section's steward agencies see who reads it.")
+        grants = SectionGrant.objects.filter(active_grant_filter(), case=access.case, section=section)
+        readers = Q(pk__in=grants.values("agency_id"))
+    return list(Agency.objects.filter(readers).order_by("name", "pk"))
+
+
 def grants_visible(*, access: CaseAccess) -> QuerySet[SectionGrant]:
     """Grants of the sections the caller's agency stewards; other stewards' sharing is theirs."""
     return SectionGrant.objects.filter(case=access.case, section__in=access.grantable_sections)

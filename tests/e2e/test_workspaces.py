@@ -112,3 +112,33 @@ def test_a_handoff_carries_its_context_and_leaves_the_waiting_list_once_answered
     accepted.refresh_from_db()
     declined.refresh_from_db()
     assert (accepted.status, declined.status) == (HandoffStatus.ACCEPTED, HandoffStatus.DECLINED)
+
+
+def test_a_note_says_who_will_read_it_and_a_long_one_is_collapsed_and_wraps(page, lead, partner, shared_case):
+    sign_in(page, lead.caseworker)
+    page.goto(f"/cases/{shared_case.pk}/sections/location/")
+
+    box = page.get_by_role("textbox", name="Note:")
+    readers = page.locator("#note-readers")
+    assert readers.inner_text() == (
+        "Visible to: Harris County CPS (your agency). An agency given this section later will read it too."
+    )
+    assert box.get_attribute("aria-describedby") == "note-readers"
+    # Houston Police Department takes part in the case but does not read `location`.
+    assert "Houston Police Department" not in readers.inner_text()
+
+    pasted_link = "https://example.org/records/" + "0123456789" * 30
+    lines = [f"Visit {number}: the placement is stable." for number in range(12)]
+    box.fill("\n".join([*lines, pasted_link]))
+    page.get_by_role("button", name="Add note").click()
+    page.get_by_text("Note added.").wait_for()
+
+    note = page.locator("article.note").first
+    assert note.locator(".long-text-preview").inner_text().startswith("Visit 0: the placement is stable.")
+    assert not note.get_by_text(pasted_link).is_visible()
+    note.get_by_text("Show all").click()
+    assert note.get_by_text(pasted_link, exact=False).is_visible()
+    assert not note.locator(".long-text-preview").is_visible()
+    page.set_viewport_size({"width": 768, "height": 1024})
+    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0

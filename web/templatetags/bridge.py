@@ -157,11 +157,14 @@ def text_preview(text: str) -> str | None:
     lines = text.splitlines()
     if len(text) <= LONG_TEXT_CHARACTERS and len(lines) <= LONG_TEXT_LINES:
         return None
-    start = "\n".join(lines[:PREVIEW_LINES])[:PREVIEW_CHARACTERS]
-    words = start.rsplit(maxsplit=1)
-    # Cut at the last space unless that throws most of the preview away (one long unbroken word).
-    if len(words) == 2 and len(words[0]) > PREVIEW_CHARACTERS // 2:
-        start = words[0]
+    start = "\n".join(lines[:PREVIEW_LINES])
+    if len(start) > PREVIEW_CHARACTERS:
+        cut_in_a_word = not (start[PREVIEW_CHARACTERS - 1].isspace() or start[PREVIEW_CHARACTERS].isspace())
+        start = start[:PREVIEW_CHARACTERS]
+        words = start.rsplit(maxsplit=1)
+        # Drop the broken word unless that throws most of the preview away (a long unbroken one).
+        if cut_in_a_word and len(words) == 2 and len(words[0]) > PREVIEW_CHARACTERS // 2:
+            start = words[0]
     return start.rstrip() + " …"
 
 
