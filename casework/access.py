@@ -685,15 +685,17 @@ def agency_may_hold_task(*, agency: Agency, task: Task) -> bool:
     ).exists()
 
 
+def _reader_agency_ids(*, case: Case, section: str) -> QuerySet[Any]:
+    """The ids of the agencies that may read `section` on `case` now, as a subquery: every
+    participant for core, the holders of an active grant for a data section."""
+    if section == Section.CORE:
+        return CaseParticipant.objects.filter(case=case).values("agency_id")
+    return SectionGrant.objects.filter(active_grant_filter(), case=case, section=section).values("agency_id")
+
+
 def agencies_reading(*, case: Case, section: str) -> set[int]:
     """The agencies that may read `section` on `case` (every participant for core)."""
-    if section == Section.CORE:
-        return set(CaseParticipant.objects.filter(case=case).values_list("agency_id", flat=True))
-    return set(
-        SectionGrant.objects.filter(active_grant_filter(), case=case, section=section).values_list(
-            "agency_id", flat=True
-        )
-    )
+    return {row["agency_id"] for row in _reader_agency_ids(case=case, section=section)}
 
 
 def tasks_waiting_for(*, access: CaseAccess) -> list[tuple[str, int]]:
@@ -725,6 +727,23 @@ def timeline_visible(*, access: CaseAccess) -> QuerySet[TimelineEvent]:
     return TimelineEvent.objects.filter(case=access.case, section__in=access.readable).filter(
         Q(agencies=[]) | Q(agencies__contains=[access.user.agency_id])
     )
+
+
+def agencies_reading_section(*, access: CaseAccess, section: str) -> list[Agency]:
+    """The agencies on the case that can read `section` now, by name: every participant for `core`;
+    for a data section, those holding an active grant of it (not ended, not past `expires_at`).
+    Asked before someone writes in the section, so they know who will read it.
+
+    Who holds a data section is its stewards' business (as in `grants_visible`): only a reader
+    whose agency stewards it is told, others get `PermissionDenied`; a section the reader may not
+    read is `NotFound`. A break-glass opening is one supervisor's emergency reading, recorded in
+    the disclosure history, not a grant to their agency, so it is not listed."""
+    if not access.may_read(section):
+        raise NotFound()
+    if section != Section.CORE:
+        access.require(access.stewards(section), "Only the section's steward agencies see who reads it.")
+    readers = _reader_agency_ids(case=access.case, section=section)
+    return list(Agency.objects.filter(pk__in=readers).order_by("name", "pk"))
 
 
 def grants_visible(*, access: CaseAccess) -> QuerySet[SectionGrant]:

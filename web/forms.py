@@ -112,6 +112,9 @@ class BridgeForm(ServiceErrorsMixin, forms.Form):
                 described = [f"{bound.auto_id}_error"]
                 if bound.help_text:
                     described.append(f"{bound.auto_id}_helptext")
+                # Keep whatever else describes the field (a line the page shows next to it).
+                already = str(self.fields[name].widget.attrs.get("aria-describedby", "")).split()
+                described += [known for known in already if known not in described]
                 self.fields[name].widget.attrs.update(
                     {"aria-invalid": "true", "aria-describedby": " ".join(described)}
                 )

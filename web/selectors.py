@@ -15,6 +15,7 @@ from agencies.models import Agency, User
 from agencies.selectors import agency_members
 from casework.access import (
     CASE_ROLES,
+    LIAISON_ROLES,
     WORK_ON_CASE,
     CaseAccess,
     case_with_readable_sections,
@@ -49,6 +50,7 @@ from notifications.models import Notification
 from notifications.selectors import notifications_for
 
 MY_TASKS_LIMIT = 200
+OVERDUE_LIMIT = 200
 UNASSIGNED_LIMIT = 50
 MY_CASES_LIMIT = 50
 DESK_NOTIFICATIONS = 10
@@ -114,26 +116,33 @@ class TaskGroup:
     title: str
     description: str
     items: list[TaskItem]
+    # How many the group holds when only the first `len(items)` are listed.
+    total: int | None = None
+
+    @property
+    def count(self) -> int:
+        return len(self.items) if self.total is None else self.total
+
+    @property
+    def more(self) -> bool:
+        return self.count > len(self.items)
 
 
 def group_by_deadline(*, items: list[TaskItem], now: datetime) -> list[TaskGroup]:
-    """Overdue, due later today, due in the next seven days, later; in the local time zone."""
+    """Due later today, due in the next seven days, later; in the local time zone. Overdue work
+    is gathered apart (`my_desk`): more of it is the reader's to act on than their own tasks."""
     today = timezone.localtime(now).date()
     week_end = today + timedelta(days=7)
-    groups: dict[str, list[TaskItem]] = {"overdue": [], "today": [], "week": [], "later": []}
+    groups: dict[str, list[TaskItem]] = {"today": [], "week": [], "later": []}
     for item in items:
-        due = item.task.due_at
-        day = timezone.localtime(due).date()
-        if due < now:
-            groups["overdue"].append(item)
-        elif day == today:
+        day = timezone.localtime(item.task.due_at).date()
+        if day == today:
             groups["today"].append(item)
         elif day <= week_end:
             groups["week"].append(item)
         else:
             groups["later"].append(item)
     return [
-        TaskGroup("overdue", "Overdue", "Past their due time.", groups["overdue"]),
         TaskGroup("today", "Today", "Due before midnight.", groups["today"]),
         TaskGroup("week", "This week", "Due in the next seven days.", groups["week"]),
         TaskGroup("later", "Later", "Due after that.", groups["later"]),
@@ -144,6 +153,7 @@ def group_by_deadline(*, items: list[TaskItem], now: datetime) -> list[TaskGroup
 class Desk:
     """The caseworker's home."""
 
+    overdue: TaskGroup
     groups: list[TaskGroup]
     open_task_count: int
     unassigned: list[TaskItem]
@@ -153,11 +163,33 @@ class Desk:
     more_tasks: bool = field(default=False)
 
 
+def _overdue_scope(*, user: User, own: QuerySet[Task], now: datetime) -> QuerySet[Task]:
+    """Overdue tasks the reader may act on and is expected to see first: their own and the
+    unassigned ones on the cases they work on (`own` is already limited to those) and, for a
+    liaison or supervisor, who answer for the agency's work, every overdue task of the agency."""
+    overdue = own.filter(due_at__lt=now)
+    if user.role in LIAISON_ROLES:
+        return overdue
+    return overdue.filter(Q(assignee_id=user.pk) | Q(assignee__isnull=True))
+
+
 def my_desk(*, user: User, now: datetime) -> Desk:
+    """Everything overdue the reader may act on first, then their own tasks due today, this week
+    and later, then the agency's unassigned tasks on their cases that are not yet due."""
     own = tasks_visible_to(user=user).filter(owner_agency_id=user.agency_id, status=TaskStatus.OPEN)
-    mine = list(task_rows(own.filter(assignee_id=user.pk)).order_by("due_at", "pk")[: MY_TASKS_LIMIT + 1])
+    overdue_scope = _overdue_scope(user=user, own=own, now=now)
+    overdue_reach = (
+        "Every overdue task of your agency"
+        if user.role in LIAISON_ROLES
+        else "Yours and your agency's unassigned ones on your cases"
+    )
+    overdue = list(task_rows(overdue_scope).order_by("due_at", "pk")[: OVERDUE_LIMIT + 1])
+    upcoming = own.filter(due_at__gte=now)
+    mine = list(
+        task_rows(upcoming.filter(assignee_id=user.pk)).order_by("due_at", "pk")[: MY_TASKS_LIMIT + 1]
+    )
     unassigned = list(
-        task_rows(own.filter(assignee__isnull=True)).order_by("due_at", "pk")[:UNASSIGNED_LIMIT]
+        task_rows(upcoming.filter(assignee__isnull=True)).order_by("due_at", "pk")[:UNASSIGNED_LIMIT]
     )
     cases = list(
         cases_worked_on_by(user=user)
@@ -166,10 +198,18 @@ def my_desk(*, user: User, now: datetime) -> Desk:
         .order_by("-updated_at", "pk")[:MY_CASES_LIMIT]
     )
     unread = notifications_for(user=user, unread=True)
+    overdue_items = [task_item(user=user, task=task) for task in overdue[:OVERDUE_LIMIT]]
     items = [task_item(user=user, task=task) for task in mine[:MY_TASKS_LIMIT]]
     return Desk(
+        overdue=TaskGroup(
+            "overdue",
+            "Overdue",
+            f"{overdue_reach}, longest overdue first.",
+            overdue_items,
+            total=overdue_scope.count() if len(overdue) > OVERDUE_LIMIT else None,
+        ),
         groups=group_by_deadline(items=items, now=now),
-        open_task_count=len(items),
+        open_task_count=own.filter(assignee_id=user.pk).count(),
         more_tasks=len(mine) > MY_TASKS_LIMIT,
         unassigned=[task_item(user=user, task=task) for task in unassigned],
         cases=cases,
@@ -210,15 +250,47 @@ class HandoffItem:
     may_answer: bool
     may_withdraw: bool
     may_approve: bool = False
+    # Whether the reader may open the case's page and the task's page now, as the access layer
+    # answers: a receiving agency not yet on the case sees neither the case nor, once it declined,
+    # the task. The task's description is shown only with its page.
+    case_visible: bool = False
+    task_readable: bool = False
 
     @property
     def shows_task_title(self) -> bool:
-        """A task's title is the business of the agencies handing it over; the lead agency approves
-        the receiving agency, not the work."""
+        """A task's title, due time and priority are the business of the agencies handing it over;
+        the lead agency approves the receiving agency, not the work."""
         return self.direction != "approval"
 
+    @property
+    def answered(self) -> bool:
+        return self.handoff.status not in HANDOFF_OPEN_STATUSES
 
-def handoff_item(*, user: User, handoff: Handoff) -> HandoffItem:
+    @property
+    def leads_to_the_work(self) -> bool:
+        """Accepted by the reader's agency: the task (or case) is its own now, one link away."""
+        return self.direction == "incoming" and self.handoff.status == HandoffStatus.ACCEPTED
+
+
+def handoff_items(*, user: User, handoffs: list[Handoff]) -> list[HandoffItem]:
+    """Each handoff with what the reader may do with it and open from it: two queries, whatever
+    the number of handoffs (none for none: Django answers `pk__in=[]` without asking)."""
+    case_ids = {handoff.case_id for handoff in handoffs}
+    task_ids = {handoff.task_id for handoff in handoffs if handoff.task_id is not None}
+    visible_cases = set(cases_visible_to(user=user).filter(pk__in=case_ids).values_list("pk", flat=True))
+    readable_tasks = set(tasks_visible_to(user=user).filter(pk__in=task_ids).values_list("pk", flat=True))
+    return [
+        _handoff_item(
+            user=user,
+            handoff=handoff,
+            case_visible=handoff.case_id in visible_cases,
+            task_readable=handoff.task_id in readable_tasks,
+        )
+        for handoff in handoffs
+    ]
+
+
+def _handoff_item(*, user: User, handoff: Handoff, case_visible: bool, task_readable: bool) -> HandoffItem:
     pending = handoff.status == HandoffStatus.PENDING
     if handoff.to_agency_id == user.agency_id:
         direction = "incoming"
@@ -234,7 +306,13 @@ def handoff_item(*, user: User, handoff: Handoff) -> HandoffItem:
         and may_withdraw_handoff(user=user, handoff=handoff),
         may_approve=handoff.status == HandoffStatus.AWAITING_APPROVAL
         and may_approve_handoff(user=user, handoff=handoff),
+        case_visible=case_visible,
+        task_readable=task_readable,
     )
+
+
+def handoff_item(*, user: User, handoff: Handoff) -> HandoffItem:
+    return handoff_items(user=user, handoffs=[handoff])[0]
 
 
 @dataclass(frozen=True)
@@ -248,33 +326,42 @@ class HandoffDesk:
 
 
 def handoff_desk(*, user: User) -> HandoffDesk:
-    incoming = handoffs_for(user=user, status=HandoffStatus.PENDING).filter(to_agency_id=user.agency_id)
+    incoming = list(
+        handoffs_for(user=user, status=HandoffStatus.PENDING)
+        .filter(to_agency_id=user.agency_id)
+        .order_by("-urgent", "respond_by", "pk")
+    )
     to_approve = list(
         handoffs_for(user=user, direction="incoming", status=HandoffStatus.AWAITING_APPROVAL).order_by(
             "-urgent", "respond_by", "pk"
         )
     )
     # A handoff the reader's own agency proposed and must approve is listed once, to approve.
-    outgoing = (
+    outgoing = list(
         handoffs_for(user=user, direction="outgoing")
         .filter(status__in=HANDOFF_OPEN_STATUSES)
         .exclude(pk__in=[handoff.pk for handoff in to_approve])
+        .order_by("respond_by", "pk")
     )
-    past = handoffs_for(user=user).exclude(status__in=HANDOFF_OPEN_STATUSES).order_by("-responded_at", "pk")
+    past = list(
+        handoffs_for(user=user)
+        .exclude(status__in=HANDOFF_OPEN_STATUSES)
+        .order_by("-responded_at", "pk")[:PAST_HANDOFFS_LIMIT]
+    )
+    everything = handoff_items(user=user, handoffs=[*incoming, *outgoing, *past, *to_approve])
+    by_id = {item.handoff.pk: item for item in everything}
     return HandoffDesk(
-        incoming=[
-            handoff_item(user=user, handoff=h) for h in incoming.order_by("-urgent", "respond_by", "pk")
-        ],
-        outgoing=[handoff_item(user=user, handoff=h) for h in outgoing.order_by("respond_by", "pk")],
-        past=[handoff_item(user=user, handoff=h) for h in past[:PAST_HANDOFFS_LIMIT]],
-        to_approve=[handoff_item(user=user, handoff=h) for h in to_approve],
+        incoming=[by_id[handoff.pk] for handoff in incoming],
+        outgoing=[by_id[handoff.pk] for handoff in outgoing],
+        past=[by_id[handoff.pk] for handoff in past],
+        to_approve=[by_id[handoff.pk] for handoff in to_approve],
     )
 
 
 def case_handoffs(*, access: CaseAccess) -> list[HandoffItem]:
     user = access.user
     handoffs = handoffs_for(user=user).filter(case=access.case).order_by("-created_at", "pk")
-    return [handoff_item(user=user, handoff=h) for h in handoffs]
+    return handoff_items(user=user, handoffs=list(handoffs))
 
 
 # --- cases ------------------------------------------------------------------------------------

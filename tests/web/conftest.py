@@ -35,7 +35,11 @@ def browser_as() -> Callable[[User | None], Browser]:
 
 def text(response: Any) -> str:
     """The page's visible text, tags stripped and whitespace collapsed, for assertions on wording."""
-    html = response.content.decode()
+    return html_text(response.content.decode())
+
+
+def html_text(html: str) -> str:
+    """Visible text of a piece of HTML, as `text` gives it for a whole response."""
     html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
     return unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).strip())
 

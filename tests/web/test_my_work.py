@@ -53,6 +53,109 @@ def test_my_tasks_are_grouped_overdue_today_this_week_and_later(frozen, browser_
     assert group_titles(html, "later") == ["Next month"]
 
 
+def group_count(html: str, group: str) -> str:
+    heading = html.split(f'id="group-{group}"', 1)[1].split("</h2>", 1)[0]
+    return heading.split('<span class="count">', 1)[1].split("<", 1)[0]
+
+
+def test_overdue_unassigned_tasks_on_my_cases_come_first_with_mine(frozen, browser_as, lead, case):
+    make_task(
+        case=case,
+        owner=lead.agency,
+        title="Mine, late",
+        due_at=NOW - timedelta(hours=1),
+        assignee=lead.caseworker,
+    )
+    make_task(case=case, owner=lead.agency, title="Nobody's, later", due_at=NOW - timedelta(days=2))
+    make_task(case=case, owner=lead.agency, title="Nobody's, not due", due_at=NOW + timedelta(days=2))
+
+    response = browser_as(lead.caseworker).get("/work/")
+    html = response.content.decode()
+
+    assert group_titles(html, "overdue") == ["Nobody&#x27;s, later", "Mine, late"]
+    assert group_count(html, "overdue") == "2"
+    assert group_titles(html, "unassigned") == ["Nobody&#x27;s, not due"]
+    assert html.index('id="group-overdue"') < html.index('id="group-today"')
+
+
+def test_a_caseworker_is_not_shown_a_colleagues_overdue_task_as_theirs_to_act_on(
+    frozen, browser_as, lead, case
+):
+    make_task(
+        case=case,
+        owner=lead.agency,
+        title="The liaison's",
+        due_at=NOW - timedelta(hours=1),
+        assignee=lead.liaison,
+    )
+
+    response = browser_as(lead.caseworker).get("/work/")
+    html = response.content.decode()
+
+    assert group_count(html, "overdue") == "0"
+    assert "Nothing overdue." in text(response)
+
+
+def test_overdue_unassigned_work_on_a_case_i_do_not_work_on_is_not_on_my_desk(frozen, browser_as, lead, case):
+    other = open_case(actor=lead.liaison, pseudonym="Q.Q.")
+    make_task(case=other, owner=lead.agency, title="Elsewhere", due_at=NOW - timedelta(hours=1))
+
+    response = browser_as(lead.caseworker).get("/work/")
+    html = response.content.decode()
+
+    assert group_count(html, "overdue") == "0"
+    assert "Elsewhere" not in html
+
+
+def test_a_liaison_sees_every_overdue_task_of_the_agency_first(frozen, browser_as, lead, case):
+    other = open_case(actor=lead.supervisor, pseudonym="Q.Q.")
+    make_task(
+        case=case,
+        owner=lead.agency,
+        title="Caseworker's",
+        due_at=NOW - timedelta(hours=3),
+        assignee=lead.caseworker,
+    )
+    make_task(case=other, owner=lead.agency, title="Unassigned", due_at=NOW - timedelta(hours=2))
+    make_task(
+        case=case,
+        owner=lead.agency,
+        title="Liaison's",
+        due_at=NOW - timedelta(hours=1),
+        assignee=lead.liaison,
+    )
+    make_task(
+        case=case,
+        owner=lead.agency,
+        title="Done",
+        due_at=NOW - timedelta(hours=4),
+        status=TaskStatus.DONE,
+        completed_at=NOW,
+    )
+
+    response = browser_as(lead.liaison).get("/work/")
+    html = response.content.decode()
+
+    assert group_titles(html, "overdue") == ["Caseworker&#x27;s", "Unassigned", "Liaison&#x27;s"]
+    assert f"Assigned to {lead.caseworker.get_full_name()}" in text(response)
+
+
+def test_the_overdue_count_counts_every_overdue_task_when_only_the_first_are_listed(
+    frozen, browser_as, lead, case, monkeypatch
+):
+    monkeypatch.setattr("web.selectors.OVERDUE_LIMIT", 2)
+    for hours in (1, 2, 3):
+        make_task(case=case, owner=lead.agency, title=f"{hours} h late", due_at=NOW - timedelta(hours=hours))
+
+    response = browser_as(lead.caseworker).get("/work/")
+    html = response.content.decode()
+
+    assert group_titles(html, "overdue") == ["3 h late", "2 h late"]
+    assert group_count(html, "overdue") == "3"
+    assert "The first 2 are shown." in text(response)
+    assert "3 overdue tasks to act on; 0 open tasks assigned to you." in text(response)
+
+
 def test_deadlines_read_as_time_left_or_overdue(frozen, browser_as, lead, case):
     make_task(
         case=case,

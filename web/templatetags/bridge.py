@@ -1,5 +1,6 @@
 """Template helpers for the browser pages: times in the deployment's time zone with "in 3 h" /
-"2 days overdue" wording, labels for stored codes, and the unread badge of the navigation."""
+"2 days overdue" wording, labels for stored codes, long texts collapsed, and the unread badge of the
+navigation."""
 
 from datetime import datetime
 from typing import Any
@@ -144,3 +145,35 @@ def here(context: template.Context) -> str:
 @register.filter
 def link(notification: Notification) -> str:
     return notification_url(notification)
+
+
+# A text longer than this is shown by its start and a "Show all" control, so one long note does not
+# push everything after it off the screen.
+LONG_TEXT_CHARACTERS = 600
+LONG_TEXT_LINES = 8
+PREVIEW_CHARACTERS = 300
+PREVIEW_LINES = 4
+
+
+def text_preview(text: str) -> str | None:
+    """The start of a long text, cut after a whole word where there is one; None for a text short
+    enough to show whole."""
+    lines = text.splitlines()
+    if len(text) <= LONG_TEXT_CHARACTERS and len(lines) <= LONG_TEXT_LINES:
+        return None
+    start = "\n".join(lines[:PREVIEW_LINES])
+    if len(start) > PREVIEW_CHARACTERS:
+        cut_in_a_word = not (start[PREVIEW_CHARACTERS - 1].isspace() or start[PREVIEW_CHARACTERS].isspace())
+        start = start[:PREVIEW_CHARACTERS]
+        words = start.rsplit(maxsplit=1)
+        # Drop the broken word unless that throws most of the preview away (a long unbroken one).
+        if cut_in_a_word and len(words) == 2 and len(words[0]) > PREVIEW_CHARACTERS // 2:
+            start = words[0]
+    return start.rstrip() + " …"
+
+
+@register.inclusion_tag("web/partials/long_text.html")
+def long_text(text: str, what: str) -> dict[str, Any]:
+    """A person's free text (a note, a description), whole or, when long, its start with "Show all".
+    `what` names it for screen readers ("the note by Ana Diaz")."""
+    return {"text": text, "preview": text_preview(text), "what": what}

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from audit.services import audit_case_read
 from casework.access import (
     CaseAccess,
+    agencies_reading_section,
     get_case_access,
     may_see_sharing,
     notes_visible,
@@ -56,6 +57,7 @@ from web.selectors import (
 )
 
 NOTES_SHOWN = 100
+NOTE_READERS_ID = "note-readers"
 TIMELINE_SHOWN = 200
 EVENTS_SHOWN = 100
 
@@ -191,6 +193,8 @@ def _note_form(access: CaseAccess, section: str, data: Any = None) -> NoteForm |
         return None
     form = NoteForm(data, sections=sorted(access.note_sections), initial={"section": section})
     form.fields["section"].widget = forms.HiddenInput()
+    # The line under the box saying who will read the note is read with it.
+    form.fields["body"].widget.attrs["aria-describedby"] = NOTE_READERS_ID
     return form
 
 
@@ -209,6 +213,7 @@ def _section_page(
     shown, _ = section_values(access=access, section=section)
     notes = notes_visible(access=access).filter(section=section).select_related("author", "agency")
     audit_case_read(access=access, sections={section}, view="detail")
+    note_form = note_form or _note_form(access, section)
     context = case_context(
         access,
         tab=section,
@@ -216,7 +221,10 @@ def _section_page(
         section_label=section_title(section),
         fields=shown,
         notes=list(notes.order_by("-created_at", "pk")[:NOTES_SHOWN]),
-        note_form=note_form or _note_form(access, section),
+        note_form=note_form,
+        # Who a note written here will reach, asked of the access layer before anything is saved.
+        note_readers=agencies_reading_section(access=access, section=section) if note_form else [],
+        note_readers_id=NOTE_READERS_ID,
         may_write=access.may_write(section),
     )
     return render(request, "web/case_section.html", context, status=status)

@@ -1,6 +1,8 @@
 """The liaison's home: incoming handoffs by urgency and time left to answer, answered in place;
 for the lead agency, handoffs that would bring another agency onto a case, approved or declined in
-place; outgoing ones; and those already resolved."""
+place; outgoing ones; and those already resolved. A handoff answered on the desk leaves its list at
+once: its card gives way to what happened and where the work is now, the list's count drops and
+"Answered and closed" is drawn again."""
 
 import uuid
 
@@ -35,6 +37,16 @@ def desk(request: WebRequest) -> HttpResponse:
     return render(request, "web/handoffs.html", context)
 
 
+# The lists of the desk a handoff is answered from (the row's forms say which).
+DESK_LISTS = frozenset({"incoming", "approval", "outgoing"})
+
+
+def _desk_list(request: WebRequest) -> str:
+    """The desk list the answered row was in, or "" when it was answered elsewhere (its own page)."""
+    desk_list = request.POST.get("desk_list", "")
+    return desk_list if request.htmx and desk_list in DESK_LISTS else ""
+
+
 def _row(
     request: WebRequest,
     handoff_id: uuid.UUID,
@@ -54,9 +66,28 @@ def _row(
         "accept_form": accept_form or default_accept,
         "decline_form": decline_form or default_decline,
         "notice": notice,
+        "on_desk": _desk_list(request),
     }
     template = "web/partials/handoff_row.html" if request.htmx else "web/handoff.html"
     return render(request, template, {**context, "page": "handoffs"}, status=status)
+
+
+def _left_the_desk_list(
+    request: WebRequest, handoff_id: uuid.UUID, *, desk_list: str, notice: str
+) -> HttpResponse:
+    """What replaces a handoff answered on the desk: what happened and a link to the work, with the
+    count of the list it left and the "Answered and closed" list updated out of band."""
+    handoff = get_handoff_for_user(user=request.user, handoff_id=handoff_id)
+    desk = handoff_desk(user=request.user)
+    remaining = {"incoming": desk.incoming, "approval": desk.to_approve, "outgoing": desk.outgoing}
+    context = {
+        "item": handoff_item(user=request.user, handoff=handoff),
+        "notice": notice,
+        "desk_list": desk_list,
+        "remaining": len(remaining[desk_list]),
+        "past": desk.past,
+    }
+    return render(request, "web/partials/handoff_answered.html", context)
 
 
 @case_work
@@ -66,6 +97,8 @@ def handoff_page(request: WebRequest, handoff_id: uuid.UUID) -> HttpResponse:
 
 
 def _answered(request: WebRequest, handoff_id: uuid.UUID, notice: str) -> HttpResponse:
+    if desk_list := _desk_list(request):
+        return _left_the_desk_list(request, handoff_id, desk_list=desk_list, notice=notice)
     if request.htmx:
         return _row(request, handoff_id, notice=notice)
     messages.success(request, notice)
