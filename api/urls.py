@@ -34,6 +34,7 @@ urlpatterns = [
     path("tasks/", work.TaskListCreateView.as_view(), name="tasks"),
     path("tasks/<uuid:task_id>/", work.TaskDetailView.as_view(), name="task"),
     path("tasks/<uuid:task_id>/complete/", work.TaskCompleteView.as_view(), name="task-complete"),
+    path("tasks/<uuid:task_id>/reopen/", work.TaskReopenView.as_view(), name="task-reopen"),
     path("handoffs/", work.HandoffListCreateView.as_view(), name="handoffs"),
     path("handoffs/<uuid:handoff_id>/accept/", work.HandoffAcceptView.as_view(), name="handoff-accept"),
     path("handoffs/<uuid:handoff_id>/decline/", work.HandoffDeclineView.as_view(), name="handoff-decline"),

@@ -439,6 +439,19 @@ def readable_sections_by_case(*, user: User, case_ids: list[uuid.UUID]) -> dict[
 
 
 @cache
+def _handed_off_sql() -> str:
+    """`{task}` was handed off by the agency (a parameter, then the accepted status and task kind)."""
+    handoff = Handoff
+    return (
+        f"EXISTS (SELECT 1 FROM {_table(handoff)} access_handed_off "  # noqa: S608
+        f"WHERE access_handed_off.{_column(handoff, 'task')} = {{task}} "
+        f"AND access_handed_off.{_column(handoff, 'from_agency')} = %s "
+        f"AND access_handed_off.{_column(handoff, 'status')} = %s "
+        f"AND access_handed_off.{_column(handoff, 'kind')} = %s)"
+    )
+
+
+@cache
 def _offered_sql() -> str:
     handoff = Handoff
     return (
@@ -462,8 +475,9 @@ def _offered_sql() -> str:
 # standing for columns of the outer query (or, for `{agency}`, a parameter).
 
 # What only a reader of the task's section sees: the rest (title, due time, priority, status,
-# owner, assignee) is what the owner a template asks something of needs to do the work.
-TASK_DETAIL_FIELDS = frozenset({"description", "template", "event", "section"})
+# owner, assignee, completion time) is what the owner a template asks something of needs to do
+# the work, and what an agency that handed the task off keeps sight of.
+TASK_DETAIL_FIELDS = frozenset({"description", "template", "event", "section", "outcome"})
 
 
 @dataclass(frozen=True)
@@ -540,9 +554,11 @@ def _task_asked(columns: dict[str, str]) -> str:
 
 class _TaskVisible(_RowCondition):
     """True for the agency's own tasks on cases visible to the user (`CaseVisible`'s rule) whose
-    section the agency may read or whose template asks something of the agency's kind and, with
-    `offered`, for tasks another agency offers it in a pending handoff. One expression rather than
-    several filters: building and compiling each filter cost more than the database took."""
+    section the agency may read or whose template asks something of the agency's kind, for tasks
+    on those cases the agency handed off to another agency (it keeps sight of work it passed on)
+    and, with `offered`, for tasks another agency offers it in a pending handoff. One expression
+    rather than several filters: building and compiling each filter cost more than the database
+    took."""
 
     def __init__(self, *, agency_id: int, user_id: int, worker_id: int | None, offered: bool) -> None:
         super().__init__(**_TASK_REFS)
@@ -561,8 +577,21 @@ class _TaskVisible(_RowCondition):
         readable, readable_params = _task_section_readable(
             columns, agency="%s", agency_params=[self.agency_id], user_id=self.user_id
         )
-        owned = f"({columns['owner']} = %s AND {case_sql} AND ({readable} OR {_task_asked(columns)}))"
-        params = [self.agency_id, *case_params, *readable_params]
+        # The sender held the task, so saw at least its title; what more it sees is still decided
+        # by whether it reads the task's section (`reads_section`, `task_shows_detail`).
+        handed_off = _handed_off_sql().format(task=columns["task"])
+        owned = (
+            f"({case_sql} AND (({columns['owner']} = %s AND ({readable} OR {_task_asked(columns)})) "
+            f"OR {handed_off}))"
+        )
+        params = [
+            *case_params,
+            self.agency_id,
+            *readable_params,
+            self.agency_id,
+            HandoffStatus.ACCEPTED.value,
+            HandoffKind.TASK.value,
+        ]
         if not self.offered:
             return owned, params
         params += [self.agency_id, HandoffStatus.PENDING.value, HandoffKind.TASK.value]
@@ -630,9 +659,10 @@ def owner_reads_task_section() -> _OwnerSeesTask:
 def tasks_visible_to(*, user: User) -> QuerySet[Task]:
     """Tasks of the user's agency on cases the user may see, whose section the user may read or
     whose template asks something of the agency. Tasks of other agencies are theirs, except that
-    liaisons and supervisors see a task another agency offers theirs in a pending handoff, so
-    they can decide on it, even before their agency takes part in the case. Each task carries
-    `reads_section`, which `task_shows_detail` answers from."""
+    the agency keeps sight of the tasks it handed off (read only: `get_task_for_user(lock=True)`
+    refuses them) and liaisons and supervisors see a task another agency offers theirs in a
+    pending handoff, so they can decide on it, even before their agency takes part in the case.
+    Each task carries `reads_section`, which `task_shows_detail` answers from."""
     if not works_on_cases(user):
         return Task.objects.none()
     assert user.agency_id is not None
@@ -656,15 +686,18 @@ def task_shows_detail(task: Task) -> bool:
 
 def get_task_for_user(*, user: User, task_id: object, lock: bool = False) -> Task:
     """The task as this user may see it, or `NotFound`. Every writer locks (`lock=True`), and only
-    the owning agency changes a task: a task merely offered to the user's agency is not found."""
+    the owning agency changes a task: a task the user's agency sees without owning it (handed off
+    by it, or offered to it) is `PermissionDenied` to a writer (DOMAIN.md rule 4)."""
     queryset = tasks_visible_to(user=user).select_related(
         "case", "case__lead_agency", "owner_agency", "assignee"
     )
     if lock:
-        queryset = queryset.filter(owner_agency_id=user.agency_id).select_for_update(of=("self",))
+        queryset = queryset.select_for_update(of=("self",))
     task = queryset.filter(pk=_parse_id(task_id)).first()
     if task is None:
         raise NotFound()
+    if lock and task.owner_agency_id != user.agency_id:
+        raise PermissionDenied("Only the agency that holds this task changes it.")
     return task
 
 
@@ -894,6 +927,12 @@ def may_work_on_task(*, user: User, task: Task) -> bool:
     """Complete, edit or hand off an open task: a member of the agency that owns it. The services
     check again while holding the task's row lock."""
     return works_on_cases(user) and user.agency_id == task.owner_agency_id and task.status == TaskStatus.OPEN
+
+
+def may_reopen_task(*, user: User, task: Task) -> bool:
+    """Undo a completion: a member of the agency that owns the done task (the service checks
+    again while holding the task's row lock)."""
+    return works_on_cases(user) and user.agency_id == task.owner_agency_id and task.status == TaskStatus.DONE
 
 
 def may_claim_task(*, user: User, task: Task) -> bool:

@@ -392,6 +392,11 @@ class Task(models.Model):
     completed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
+    outcome = models.TextField(
+        blank=True,
+        help_text="What was done, given on completion (required for a deadline template's task: what was "
+        "reported, to whom, the reference number). Part of the task's section.",
+    )
     template = models.ForeignKey(
         "DeadlineTemplate", on_delete=models.PROTECT, null=True, blank=True, related_name="tasks"
     )

@@ -26,6 +26,7 @@ from casework.models import (
     section_fields,
 )
 from casework.sections import Section
+from casework.services.tasks import OUTCOME_MAX_LENGTH, REASON_MAX_LENGTH, STATUTORY_OUTCOME_REQUIRED
 from common.errors import ValidationFailed
 
 LOCAL_DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
@@ -242,6 +243,34 @@ class AssignForm(BridgeForm):
 
     def chosen_assignee(self) -> User | None:
         return self.members.get(self.cleaned_data.get("assignee") or "")
+
+
+class TaskCompleteForm(BridgeForm):
+    outcome = forms.CharField(
+        label="What was done",
+        required=False,
+        max_length=OUTCOME_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="What was reported, to whom, and the reference number (e.g. an NCMEC report number).",
+    )
+
+    def __init__(self, *args: Any, statutory: bool, **kwargs: Any) -> None:
+        """`statutory`: the task comes from a deadline set by law, whose outcome is required."""
+        super().__init__(*args, **kwargs)
+        if statutory:
+            self.fields["outcome"].required = True
+            self.fields["outcome"].error_messages["required"] = STATUTORY_OUTCOME_REQUIRED
+        else:
+            self.fields["outcome"].label = "What was done (optional)"
+
+
+class TaskReopenForm(BridgeForm):
+    reason = forms.CharField(
+        label="Why reopen it",
+        max_length=REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Recorded on the case's timeline with the outcome it had.",
+    )
 
 
 class TaskHandoffForm(BridgeForm):

@@ -26,6 +26,7 @@ from casework.access import (
     may_approve_handoff,
     may_claim_task,
     may_reassign_task,
+    may_reopen_task,
     may_withdraw_handoff,
     may_work_on_task,
     task_shows_detail,
@@ -38,6 +39,7 @@ from casework.models import (
     CaseStatus,
     CaseUserObjectPermission,
     Handoff,
+    HandoffKind,
     HandoffStatus,
     Task,
     TaskStatus,
@@ -75,6 +77,9 @@ class TaskItem:
     shows_detail: bool
     # The open handoff still waits for the lead agency's approval before its receiver hears of it.
     handoff_awaits_approval: bool = False
+    may_reopen: bool = False
+    # For an agency that handed the task off: the accepted handoff, which the page names read only.
+    handed_off: Handoff | None = None
 
     @property
     def may_hand_off(self) -> bool:
@@ -91,23 +96,40 @@ def task_rows(queryset: QuerySet[Task]) -> QuerySet[Task]:
     )
 
 
-def task_item(*, user: User, task: Task) -> TaskItem:
+def task_item(*, user: User, task: Task, handed_off: Handoff | None = None) -> TaskItem:
     return TaskItem(
         task=task,
         may_work=may_work_on_task(user=user, task=task),
         may_claim=may_claim_task(user=user, task=task),
         may_reassign=may_reassign_task(user=user, task=task),
-        pending_handoff_to=getattr(task, "pending_handoff_to", None),
+        # Where the holder offers the task on is the holder's business, not the earlier sender's.
+        pending_handoff_to=getattr(task, "pending_handoff_to", None) if handed_off is None else None,
         shows_detail=task_shows_detail(task),
         handoff_awaits_approval=getattr(task, "open_handoff_status", None) == HandoffStatus.AWAITING_APPROVAL,
+        may_reopen=may_reopen_task(user=user, task=task),
+        handed_off=handed_off,
     )
 
 
 def task_for_page(*, user: User, task_id: object) -> TaskItem:
-    """One task the reader may see, with its row details, or `NotFound`."""
+    """One task the reader may see, with its row details, or `NotFound`. For a task the reader's
+    agency handed off, also the accepted handoff (one more query, only on such a page)."""
     task = get_task_for_user(user=user, task_id=task_id)
-    annotated = task_rows(tasks_visible_to(user=user).filter(pk=task.pk)).get()
-    return task_item(user=user, task=annotated)
+    annotated = task_rows(tasks_visible_to(user=user).filter(pk=task.pk)).select_related("completed_by").get()
+    handed_off = None
+    if annotated.owner_agency_id != user.agency_id:
+        handed_off = (
+            Handoff.objects.filter(
+                task=annotated,
+                from_agency_id=user.agency_id,
+                status=HandoffStatus.ACCEPTED,
+                kind=HandoffKind.TASK,
+            )
+            .select_related("to_agency")
+            .order_by("-responded_at")
+            .first()
+        )
+    return task_item(user=user, task=annotated, handed_off=handed_off)
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ urlpatterns = [
     path("work/", work.my_work, name="my-work"),
     path("tasks/<uuid:task_id>/", work.task_page, name="task"),
     path("tasks/<uuid:task_id>/complete/", work.task_complete_view, name="task-complete"),
+    path("tasks/<uuid:task_id>/reopen/", work.task_reopen_view, name="task-reopen"),
     path("tasks/<uuid:task_id>/claim/", work.task_claim, name="task-claim"),
     path("tasks/<uuid:task_id>/assign/", work.task_assign, name="task-assign"),
     path("tasks/<uuid:task_id>/handoff/", work.task_handoff, name="task-handoff"),

@@ -28,6 +28,7 @@ from casework.models import (
 from casework.sections import Section
 from casework.services.handoffs import NOTE_MAX_LENGTH as HANDOFF_NOTE_MAX_LENGTH
 from casework.services.notes import NOTE_MAX_LENGTH
+from casework.services.tasks import OUTCOME_MAX_LENGTH, REASON_MAX_LENGTH
 from notifications.models import Notification
 
 
@@ -112,6 +113,10 @@ class TaskSerializer(StrictModelSerializer):
         allow_null=True,
         help_text="The case event whose deadline template created it. Absent when `restricted`.",
     )
+    outcome = serializers.CharField(
+        required=False,
+        help_text="What was done, given on completion (empty while open). Absent when `restricted`.",
+    )
     restricted = serializers.SerializerMethodField(
         help_text="True when the reader may not read the task's section and sees its title and due time "
         "(and what it needs to do the work), nothing else of it."
@@ -137,6 +142,7 @@ class TaskSerializer(StrictModelSerializer):
             "version",
             "created_at",
             "completed_at",
+            "outcome",
         )
         read_only_fields = fields
 
@@ -173,6 +179,20 @@ class TaskUpdateSerializer(TaskInputFields):
     title = StrictCharField(max_length=200, required=False)
     due_at = OffsetDateTimeField(required=False)
     priority = serializers.ChoiceField(choices=TaskPriority.choices, required=False)
+
+
+class TaskCompleteSerializer(serializers.Serializer):
+    outcome = StrictCharField(
+        required=False,
+        allow_blank=True,
+        max_length=OUTCOME_MAX_LENGTH,
+        help_text="What was done: what was reported, to whom, the reference number. Required for a task a "
+        "deadline template created.",
+    )
+
+
+class TaskReopenSerializer(serializers.Serializer):
+    reason = StrictCharField(max_length=REASON_MAX_LENGTH, help_text="Why the task is not done after all.")
 
 
 class HandoffSerializer(StrictModelSerializer):

@@ -21,7 +21,9 @@ from api.serializers.work import (
     HandoffDeclineSerializer,
     HandoffSerializer,
     NotificationSerializer,
+    TaskCompleteSerializer,
     TaskCreateSerializer,
+    TaskReopenSerializer,
     TaskSerializer,
     TaskUpdateSerializer,
 )
@@ -37,7 +39,7 @@ from casework.services.handoffs import (
     handoff_withdraw,
     lead_handoff_create,
 )
-from casework.services.tasks import task_complete, task_create, task_update
+from casework.services.tasks import task_complete, task_create, task_reopen, task_update
 from common.errors import ValidationFailed
 from notifications.models import Notification
 from notifications.selectors import notifications_for
@@ -133,9 +135,30 @@ class TaskCompleteView(BridgeAPIView):
     def scoped_queryset(self) -> QuerySet[Task]:
         return tasks_visible_to(user=self.actor).select_related(*TASK_RELATED)
 
-    @extend_schema(request=None, responses={200: TaskSerializer}, parameters=[ETAG_HEADER])
+    @extend_schema(request=TaskCompleteSerializer, responses={200: TaskSerializer}, parameters=[ETAG_HEADER])
     def post(self, request: Request, task_id: uuid.UUID) -> Response:
-        task_complete(actor=self.actor, task=self.get_object())
+        task = self.get_object()
+        serializer = TaskCompleteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        task_complete(actor=self.actor, task=task, outcome=serializer.validated_data.get("outcome", ""))
+        return task_response(self.get_object())
+
+
+class TaskReopenView(BridgeAPIView):
+    """Undo a completion: the owning agency, with a reason."""
+
+    model = Task
+    lookup_url_kwarg = "task_id"
+
+    def scoped_queryset(self) -> QuerySet[Task]:
+        return tasks_visible_to(user=self.actor).select_related(*TASK_RELATED)
+
+    @extend_schema(request=TaskReopenSerializer, responses={200: TaskSerializer}, parameters=[ETAG_HEADER])
+    def post(self, request: Request, task_id: uuid.UUID) -> Response:
+        task = self.get_object()
+        serializer = TaskReopenSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        task_reopen(actor=self.actor, task=task, reason=serializer.validated_data["reason"])
         return task_response(self.get_object())
 
 

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from agencies.models import Role, User
+from audit.services import audit_record
 from casework.access import CASE_ROLES, case_access, get_task_for_user, task_shows_detail
 from casework.models import Case, Task, TaskPriority, TaskStatus
 from casework.services.events import task_repeat_schedule
@@ -135,25 +136,131 @@ def task_update(*, actor: User, task: Task, expected_version: int, **changes: An
     return task
 
 
+OUTCOME_MAX_LENGTH = 4000
+STATUTORY_OUTCOME_REQUIRED = "Required for a deadline set by law: what was reported, to whom, the reference."
+REASON_MAX_LENGTH = 1000
+
+
 @transaction.atomic
-def task_complete(*, actor: User, task: Task) -> Task:
+def task_complete(*, actor: User, task: Task, outcome: str = "") -> Task:
+    """Mark the task done with what was done. A deadline template's task is a statutory duty, so
+    its outcome (what was reported, to whom, the reference number) is required."""
     task = get_task_for_user(user=actor, task_id=task.pk, lock=True)
     assert task.owner_agency_id is not None  # the lock takes only the actor's agency's tasks
     if task.status == TaskStatus.DONE:
         raise Conflict("This task is already done.")
+    outcome = outcome.strip()
+    if task.template_id is not None and not outcome:
+        raise ValidationFailed(
+            "Say what was done before marking this task done.",
+            fields={"outcome": [STATUTORY_OUTCOME_REQUIRED]},
+        )
+    if len(outcome) > OUTCOME_MAX_LENGTH:
+        raise ValidationFailed(
+            "The outcome is too long.", fields={"outcome": [f"At most {OUTCOME_MAX_LENGTH} characters."]}
+        )
     task.status = TaskStatus.DONE
     task.completed_at = timezone.now()
     task.completed_by = actor
+    task.outcome = outcome
     task.version += 1
-    task.save(update_fields=["status", "completed_at", "completed_by", "version", "updated_at"])
+    task.save(update_fields=["status", "completed_at", "completed_by", "outcome", "version", "updated_at"])
     timeline_record(
         case=task.case,
         kind="task_completed",
-        summary=f"Task done: {task.title}.",
+        summary=f"Task done: {task.title}." + (f" Outcome: {outcome}" if outcome else ""),
         actor=actor,
         section=task.section,
         agencies=[task.owner_agency_id],
         data={"task": str(task.pk)},
     )
     task_repeat_schedule(task=task, actor=actor)
+    return task
+
+
+def _next_in_series(task: Task) -> Task | None:
+    """The task a repeating template scheduled when `task` was completed (`task_repeat_schedule`
+    creates it in the completing transaction, so after `completed_at`), if any."""
+    if task.template_id is None or task.completed_at is None:
+        return None
+    return (
+        Task.objects.select_for_update()
+        .filter(
+            case_id=task.case_id,
+            template_id=task.template_id,
+            event_id=task.event_id,
+            owner_agency_id=task.owner_agency_id,
+            created_at__gte=task.completed_at,
+        )
+        .exclude(pk=task.pk)
+        .order_by("created_at")
+        .first()
+    )
+
+
+@transaction.atomic
+def task_reopen(*, actor: User, task: Task, reason: str) -> Task:
+    """Undo a completion, for the owning agency, with a reason. The outcome given on completion
+    stays in the task's timeline line and history; the task is open again as it was.
+
+    A repeating template's series has one open task: its next task, scheduled on completion, is
+    withdrawn when nobody has touched it yet (still open, never edited, never offered to another
+    agency), and the reopened task takes its place again. Once someone has worked on the next
+    one, reopening the earlier one would make two open tasks of the series, so it is refused."""
+    task = get_task_for_user(user=actor, task_id=task.pk, lock=True)
+    assert task.owner_agency_id is not None  # the lock takes only the actor's agency's tasks
+    if task.status != TaskStatus.DONE:
+        raise Conflict("This task is open already.")
+    reason = reason.strip()
+    if not reason:
+        raise ValidationFailed(
+            "Say why the task is reopened.", fields={"reason": ["This field may not be blank."]}
+        )
+    if len(reason) > REASON_MAX_LENGTH:
+        raise ValidationFailed(
+            "The reason is too long.", fields={"reason": [f"At most {REASON_MAX_LENGTH} characters."]}
+        )
+    following = _next_in_series(task)
+    if following is not None:
+        untouched = (
+            following.status == TaskStatus.OPEN and following.version == 1 and not following.handoffs.exists()
+        )
+        if not untouched:
+            raise Conflict(
+                "The next task of this series has been worked on already; carry on with that one instead."
+            )
+        following.delete()
+        timeline_record(
+            case=task.case,
+            kind="task_withdrawn",
+            summary=f"Next task withdrawn: {following.title} (the earlier one was reopened).",
+            actor=actor,
+            section=task.section,
+            agencies=[task.owner_agency_id],
+            data={"task": str(following.pk), "reopened_task": str(task.pk)},
+        )
+    previous_outcome = task.outcome
+    task.status = TaskStatus.OPEN
+    task.completed_at = None
+    task.completed_by = None
+    task.outcome = ""
+    task.version += 1
+    task.save(update_fields=["status", "completed_at", "completed_by", "outcome", "version", "updated_at"])
+    timeline_record(
+        case=task.case,
+        kind="task_reopened",
+        summary=f"Task reopened: {task.title}. Reason: {reason}",
+        actor=actor,
+        section=task.section,
+        agencies=[task.owner_agency_id],
+        data={"task": str(task.pk), "previous_outcome": previous_outcome},
+    )
+    audit_record(
+        event_type="task_reopened",
+        user=actor,
+        object_type="task",
+        object_id=str(task.pk),
+        case_id=task.case_id,
+        section=task.section,
+    )
     return task

@@ -41,6 +41,7 @@ API_MD_OPERATIONS = {
     ("get", "/api/v1/tasks/{task_id}/"),
     ("patch", "/api/v1/tasks/{task_id}/"),
     ("post", "/api/v1/tasks/{task_id}/complete/"),
+    ("post", "/api/v1/tasks/{task_id}/reopen/"),
     ("get", "/api/v1/handoffs/"),
     ("post", "/api/v1/handoffs/"),
     ("post", "/api/v1/handoffs/{handoff_id}/accept/"),

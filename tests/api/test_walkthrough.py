@@ -176,10 +176,13 @@ def test_an_integrating_agency_walks_the_whole_api(django_capture_on_commit_call
     accepted = ok(liaison.post(f"handoffs/{handoff['id']}/accept/", {"assignee": ids["cps.worker"]}))
     assert accepted["status"] == "accepted"
 
-    # The task is now the lead agency's, assigned to its caseworker; the police no longer hold it.
+    # The task is now the lead agency's, assigned to its caseworker; the police keep sight of it
+    # but no longer hold it.
     mine = ok(worker.get("tasks/", {"assignee": "me"}))["results"]
     assert [(row["id"], row["owner_agency"]) for row in mine] == [(task["id"], cps["id"])]
-    assert police_liaison.get(f"tasks/{task['id']}/").status_code == 404
+    kept = ok(police_liaison.get(f"tasks/{task['id']}/"))
+    assert (kept["owner_agency"], kept["assignee"], kept["status"]) == (cps["id"], ids["cps.worker"], "open")
+    assert police_liaison.post(f"tasks/{task['id']}/complete/", {}).status_code == 403
     notified = ok(police_liaison.get("notifications/", {"unread": "true"}))["results"]
     assert [row["kind"] for row in notified] == ["handoff_accepted"]
 

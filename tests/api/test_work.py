@@ -433,3 +433,55 @@ def test_deadline_templates_are_listed_with_their_legal_source(api_as, lead):
         "law_enforcement",
         "34 U.S.C. 41308",
     )
+
+
+def test_completing_a_task_with_its_outcome(api_as, case, lead):
+    task = make_task(case, lead.caseworker)
+
+    response = api_as(lead.caseworker).post(f"tasks/{task.pk}/complete/", {"outcome": "Called the school."})
+
+    assert (response.status_code, body(response)["outcome"]) == (200, "Called the school.")
+
+
+def test_completing_a_statutory_task_without_an_outcome_is_a_field_error(api_as, case, lead):
+    recorded = api_as(lead.caseworker).post(
+        f"cases/{case.pk}/events/",
+        {"type": "sex_trafficking_identified", "occurred_at": "2026-03-01T09:00:00-06:00"},
+    )
+    task_id = body(recorded)["tasks"][0]["id"]
+
+    response = api_as(lead.caseworker).post(f"tasks/{task_id}/complete/", {})
+
+    assert response.status_code == 400
+    assert list(error_of(response)["fields"]) == ["outcome"]
+
+
+def test_reopening_a_task_with_a_reason(api_as, case, lead):
+    task = make_task(case, lead.caseworker)
+    api_as(lead.caseworker).post(f"tasks/{task.pk}/complete/", {"outcome": "Called."})
+
+    missing = api_as(lead.caseworker).post(f"tasks/{task.pk}/reopen/", {})
+    reopened = api_as(lead.caseworker).post(f"tasks/{task.pk}/reopen/", {"reason": "Nobody answered."})
+
+    assert missing.status_code == 400
+    assert (reopened.status_code, body(reopened)["status"], body(reopened)["outcome"]) == (200, "open", "")
+
+
+def test_the_sender_reads_a_task_it_handed_off_and_may_not_write_it(api_as, shared_case, lead, partner):
+    task = make_task(shared_case, lead.caseworker)
+    handoff = api_as(lead.caseworker).post(
+        "handoffs/", {"task": str(task.pk), "to_agency": partner.agency.pk}
+    )
+    api_as(partner.liaison).post(f"handoffs/{body(handoff)['id']}/accept/", {})
+    sender = api_as(lead.caseworker)
+
+    seen = sender.get(f"tasks/{task.pk}/")
+    patched = sender.patch(f"tasks/{task.pk}/", {"title": "Ours"}, **{"If-Match": '"2"'})
+    completed = sender.post(f"tasks/{task.pk}/complete/", {})
+
+    assert (seen.status_code, body(seen)["owner_agency"], body(seen)["status"]) == (
+        200,
+        partner.agency.pk,
+        "open",
+    )
+    assert (patched.status_code, completed.status_code) == (403, 403)

@@ -446,7 +446,7 @@ def test_hsi_may_still_move_the_renewals_due_time_and_complete_it(renewal, hsi):
     moved = Api(hsi.supervisor).patch(
         f"tasks/{renewal.pk}/", {"due_at": due_at.isoformat()}, **{"If-Match": f'"{renewal.version}"'}
     )
-    done = Api(hsi.caseworker).post(f"tasks/{renewal.pk}/complete/")
+    done = Api(hsi.caseworker).post(f"tasks/{renewal.pk}/complete/", {"outcome": "Renewal filed."})
 
     assert (moved.status_code, done.status_code, body(done)["status"]) == (200, 200, "done")
 
@@ -585,7 +585,7 @@ def test_the_next_task_of_a_repeating_template_keeps_the_section(case, welfare):
         for task in record(welfare.caseworker, case, "interim_assistance_issued").tasks
         if task.template.key == "status-review"
     )
-    task_complete(actor=welfare.caseworker, task=first)
+    task_complete(actor=welfare.caseworker, task=first, outcome="Review held.")
 
     following = Task.objects.get(template__key="status-review", status="open")
     assert (following.section, following.owner_agency) == ("immigration", welfare.agency)

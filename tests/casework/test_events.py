@@ -346,7 +346,7 @@ def _review(case, lead) -> Task:
 def test_completing_a_periodic_review_early_schedules_the_next_from_the_completion(full_case, lead):
     review = _review(full_case, lead)
     with time_machine.travel(datetime(2026, 11, 2, 16, 0, tzinfo=UTC), tick=False):
-        task_complete(actor=lead.caseworker, task=review)
+        task_complete(actor=lead.caseworker, task=review, outcome="Review held.")
     following = Task.objects.get(case=full_case, template__key="periodic-case-review", status="open")
     assert (following.due_at, following.owner_agency, following.event_id) == (
         datetime(2027, 5, 2, 15, 0, tzinfo=UTC),
@@ -358,7 +358,7 @@ def test_completing_a_periodic_review_early_schedules_the_next_from_the_completi
 def test_completing_a_periodic_review_late_keeps_the_schedule(full_case, lead):
     review = _review(full_case, lead)
     with time_machine.travel(datetime(2026, 12, 20, 16, 0, tzinfo=UTC), tick=False):
-        task_complete(actor=lead.caseworker, task=review)
+        task_complete(actor=lead.caseworker, task=review, outcome="Review held.")
     following = Task.objects.get(case=full_case, template__key="periodic-case-review", status="open")
     assert following.due_at == datetime(2027, 6, 1, 15, 0, tzinfo=UTC)
 
@@ -366,7 +366,7 @@ def test_completing_a_periodic_review_late_keeps_the_schedule(full_case, lead):
 def test_completing_a_non_repeating_task_schedules_nothing(full_case, lead):
     recorded = _record(lead.caseworker, full_case, "missing_located")
     with time_machine.travel(datetime(2026, 6, 2, tzinfo=UTC), tick=False):
-        task_complete(actor=lead.caseworker, task=recorded.tasks[0])
+        task_complete(actor=lead.caseworker, task=recorded.tasks[0], outcome="Screened.")
     assert Task.objects.filter(case=full_case, status="open").count() == 0
 
 
@@ -374,7 +374,7 @@ def test_deactivated_repeating_template_stops_repeating(full_case, lead):
     review = _review(full_case, lead)
     DeadlineTemplate.objects.filter(key="periodic-case-review").update(active=False)
     with time_machine.travel(datetime(2026, 11, 2, 16, 0, tzinfo=UTC), tick=False):
-        task_complete(actor=lead.caseworker, task=review)
+        task_complete(actor=lead.caseworker, task=review, outcome="Review held.")
     assert Task.objects.filter(case=full_case, template__key="periodic-case-review").count() == 1
 
 

@@ -214,7 +214,7 @@ def test_offered_task_is_no_longer_visible_once_declined(handoff, task, advocate
 
 
 def test_receiving_liaison_cannot_complete_a_task_only_offered_to_it(handoff, task, advocate):
-    with pytest.raises(NotFound):
+    with pytest.raises(PermissionDenied):
         task_complete(actor=advocate.liaison, task=task)
     task.refresh_from_db()
     assert task.status == "open"

@@ -11,7 +11,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from casework.models import HandoffStatus, Task
-from casework.services.handoffs import handoff_create
+from casework.services.handoffs import handoff_accept, handoff_create
 from casework.services.notes import note_add
 from casework.services.tasks import task_create
 from notifications.services import notify
@@ -201,3 +201,42 @@ def test_sharing_page_for_the_lead_liaison(page, lead, partner, shared_case):
     assert page.get_by_role("heading", name="Agencies taking part").is_visible()
     assert partner.agency.name in page.locator("main").inner_text()
     snap(page, "case-sharing")
+
+
+def test_a_caseworker_marks_a_task_done_with_what_was_done(page, lead, case):
+    task = task_create(
+        actor=lead.caseworker,
+        case=case,
+        title="Call the school counsellor",
+        due_at=timezone.now() + timedelta(hours=3),
+        assignee=lead.caseworker,
+    )
+
+    sign_in(page, lead.caseworker)
+    page.locator(f"#task-{task.pk}").get_by_role("link", name=re.compile("^Mark done")).click()
+    form = page.locator(f"#task-{task.pk}-complete")
+    form.get_by_label("What was done (optional)").fill("Spoke to Ms. Ortiz; she calls back Friday.")
+    form.get_by_role("button", name="Mark done").click()
+
+    row = page.locator(f"#task-{task.pk}")
+    expect(row.get_by_text("Done.")).to_be_visible()
+    assert page.url.endswith("/work/")
+    page.goto(f"/tasks/{task.pk}/")
+    assert "Spoke to Ms. Ortiz; she calls back Friday." in page.locator("#task-outcome").inner_text()
+
+
+def test_the_sender_sees_a_handed_off_task_read_only(page, lead, partner, shared_case):
+    task = task_create(
+        actor=lead.caseworker,
+        case=shared_case,
+        title="Canvass the last-seen area",
+        due_at=timezone.now() + timedelta(days=1),
+    )
+    handoff = handoff_create(actor=lead.caseworker, task=task, to_agency=partner.agency)
+    handoff_accept(actor=partner.liaison, handoff=handoff, assignee=partner.caseworker)
+
+    sign_in(page, lead.caseworker)
+    page.goto(f"/tasks/{task.pk}/")
+
+    assert f"Handed off to {partner.agency.name} on" in page.locator("#task-handed-off").inner_text()
+    assert page.get_by_role("link", name=re.compile("^Mark done")).count() == 0

@@ -19,11 +19,11 @@ from casework.access import (
     get_task_for_user,
     works_on_cases,
 )
-from casework.models import HandoffStatus
+from casework.models import HandoffStatus, TaskStatus
 from casework.services.handoffs import handoff_create
-from casework.services.tasks import task_complete, task_update
-from common.errors import ValidationFailed
-from web.forms import AssignForm, TaskHandoffForm, form_errors
+from casework.services.tasks import task_complete, task_reopen, task_update
+from common.errors import Conflict, PermissionDenied, ValidationFailed
+from web.forms import AssignForm, TaskCompleteForm, TaskHandoffForm, TaskReopenForm, form_errors
 from web.http import WebRequest, case_work, next_url, redirect_after, signed_in
 from web.selectors import colleagues, my_desk, other_agencies, task_for_page
 
@@ -76,19 +76,59 @@ def task_page(request: WebRequest, task_id: uuid.UUID) -> HttpResponse:
         )
         if item.may_reassign
         else None,
+        "reopen_form": TaskReopenForm(auto_id="reopen-%s") if item.may_reopen else None,
     }
     return render(request, "web/task.html", context)
 
 
 @case_work
-@require_POST
+@require_http_methods(["GET", "POST"])
 def task_complete_view(request: WebRequest, task_id: uuid.UUID) -> HttpResponse:
+    """Mark a task done with what was done. On a task row the form opens in place (htmx)."""
+    item = task_for_page(user=request.user, task_id=task_id)
+    if item.task.status == TaskStatus.DONE:
+        raise Conflict("This task is already done.")
+    if not item.may_work:
+        raise PermissionDenied("Only the agency that holds this task marks it done.")
+    form = TaskCompleteForm(
+        request.POST if request.method == "POST" else None,
+        statutory=item.task.template_id is not None,
+        auto_id=f"complete-{task_id}-%s",
+    )
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                task_complete(actor=request.user, task=item.task, outcome=form.cleaned_data["outcome"])
+            except ValidationFailed as error:
+                form.add_service_errors(error.message, error.fields)
+            else:
+                if request.htmx:
+                    return _task_row(request, task_id, notice="Done.")
+                messages.success(request, f"Done: {item.task.title}.")
+                return redirect_after(request, reverse("web:task", args=[task_id]))
+        status = 400
+    # On a case's task list the row leaves out the case; the form carries that back to the row.
+    row_context = request.POST.get("context") or request.GET.get("context", "")
+    context = {"item": item, "form": form, "context": row_context}
+    if not request.htmx:
+        context["next"] = next_url(request, reverse("web:task", args=[task_id]))
+        return render(request, "web/task_complete.html", context, status=status)
+    response = render(request, "web/partials/task_complete_form.html", context, status=status)
+    # Shown again with its errors, the form goes back where it was opened.
+    return reswap(retarget(response, f"#task-{task_id}-complete"), "innerHTML")
+
+
+@case_work
+@require_POST
+def task_reopen_view(request: WebRequest, task_id: uuid.UUID) -> HttpResponse:
     task = get_task_for_user(user=request.user, task_id=task_id)
-    task_complete(actor=request.user, task=task)
-    if request.htmx:
-        return _task_row(request, task_id, notice="Done.")
-    messages.success(request, f"Done: {task.title}.")
-    return redirect_after(request, reverse("web:task", args=[task_id]))
+    form = TaskReopenForm(request.POST)
+    if not form.is_valid():
+        raise ValidationFailed("Say why the task is reopened.", fields=form_errors(form))
+    task_reopen(actor=request.user, task=task, reason=form.cleaned_data["reason"])
+    messages.success(request, f"Reopened: {task.title}.")
+    return redirect("web:task", task_id=task_id)
 
 
 @case_work
