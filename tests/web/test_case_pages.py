@@ -297,7 +297,7 @@ def test_an_event_in_the_future_is_refused_on_its_field(browser_as, lead, case):
     )
 
     assert response.status_code == 400
-    assert "An event cannot have occurred in the future." in text(response)
+    assert "An event cannot have happened in the future: give the time it happened." in text(response)
     assert not Task.objects.exists()
 
 
