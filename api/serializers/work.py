@@ -13,6 +13,7 @@ from api.fields import (
     StrictModelSerializer,
     StrictPrimaryKeyRelatedField,
     StrictUUIDField,
+    UTCDateTimeField,
 )
 from casework.access import TASK_DETAIL_FIELDS, task_shows_detail
 from casework.models import (
@@ -350,7 +351,7 @@ class CaseEventSerializer(StrictModelSerializer):
     )
     def get_hearing_at(self, event: CaseEvent) -> str | None:
         hearing_at = event.hearing_at
-        return hearing_at.isoformat() if hearing_at is not None else None
+        return UTCDateTimeField().to_representation(hearing_at) if hearing_at is not None else None
 
     @extend_schema_field(serializers.BooleanField(help_text="Voided events start no deadline."))
     def get_voided(self, event: CaseEvent) -> bool:
