@@ -111,3 +111,15 @@ def test_a_caseworker_who_did_not_record_the_event_is_offered_no_correction(brow
     page = text(browser_as(lead.caseworker).get(f"/cases/{case.pk}/events/"))
 
     assert "Correct or void this event" not in page
+
+
+def test_a_cancelled_task_says_why_on_its_page_and_offers_no_mark_done(browser_as, lead, case):
+    event = _hearing(lead.caseworker, case)
+    case_event_void(actor=lead.caseworker, case=case, event_id=event.pk, reason="Recorded by mistake.")
+    task = Task.objects.filter(event=event).first()
+    assert task is not None
+
+    page = text(browser_as(lead.caseworker).get(f"/tasks/{task.pk}/"))
+
+    assert "Status Cancelled: The case event that started it was voided." in page
+    assert "Mark done" not in page
