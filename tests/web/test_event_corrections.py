@@ -1,6 +1,7 @@
 """Recording, correcting and voiding case events in the browser's pages (issue 13, item 6)."""
 
 import re
+from datetime import UTC, datetime
 
 import pytest
 from django.utils import timezone
@@ -123,3 +124,27 @@ def test_a_cancelled_task_says_why_on_its_page_and_offers_no_mark_done(browser_a
 
     assert "Status Cancelled: The case event that started it was voided." in page
     assert "Mark done" not in page
+
+
+def test_correcting_only_the_hearing_time_leaves_when_it_happened_as_recorded(
+    browser_as, lead, case, settings
+):
+    settings.TIME_ZONE = "America/Chicago"
+    event = _hearing(lead.caseworker, case)
+    recorded_at = CaseEvent.objects.get(pk=event.pk).occurred_at
+    prefix = f"event-{event.pk.hex[:12]}-correct"
+    shown = timezone.localtime(recorded_at).strftime("%Y-%m-%dT%H:%M")
+
+    response = browser_as(lead.caseworker).post(
+        f"/cases/{case.pk}/events/{event.pk}/correct/",
+        {
+            f"{prefix}-occurred_at": shown,
+            f"{prefix}-hearing_at": "2030-07-20T10:00",
+            f"{prefix}-reason": "The court moved the hearing.",
+        },
+    )
+
+    assert response.status_code == 302
+    corrected = CaseEvent.objects.get(pk=event.pk)
+    assert corrected.occurred_at == recorded_at
+    assert corrected.hearing_at == datetime(2030, 7, 20, 15, 0, tzinfo=UTC)

@@ -5,6 +5,7 @@ section with the stale-version conflict shown instead of overwriting."""
 import secrets
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django import forms
@@ -468,6 +469,14 @@ def case_events_view(request: WebRequest, case_id: uuid.UUID) -> HttpResponse:
     return _events_page(request, access, form=form, recorded=recorded, status=status)
 
 
+def _changed(given: datetime | None, recorded: datetime | None) -> datetime | None:
+    """The form's time when it differs from the recorded one; the form shows whole minutes, so a
+    time recorded through the API with seconds is not "corrected" by being left as shown."""
+    if given is None or (recorded is not None and given == recorded.replace(second=0, microsecond=0)):
+        return None
+    return given
+
+
 @case_work
 @require_POST
 def case_event_correct_view(request: WebRequest, case_id: uuid.UUID, event_id: uuid.UUID) -> HttpResponse:
@@ -485,8 +494,8 @@ def case_event_correct_view(request: WebRequest, case_id: uuid.UUID, event_id: u
                 case=access.case,
                 event_id=event.pk,
                 reason=form.cleaned_data["reason"],
-                occurred_at=form.cleaned_data["occurred_at"],
-                hearing_at=form.cleaned_data.get("hearing_at"),
+                occurred_at=_changed(form.cleaned_data["occurred_at"], event.occurred_at),
+                hearing_at=_changed(form.cleaned_data.get("hearing_at"), event.hearing_at),
             )
         except ValidationFailed as error:
             form.add_service_errors(error.message, error.fields)
