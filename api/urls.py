@@ -23,6 +23,16 @@ urlpatterns = [
     ),
     path("cases/<uuid:case_id>/notes/", cases.NotesView.as_view(), name="case-notes"),
     path("cases/<uuid:case_id>/events/", cases.CaseEventsView.as_view(), name="case-events"),
+    path(
+        "cases/<uuid:case_id>/events/<uuid:event_id>/correct/",
+        cases.CaseEventCorrectView.as_view(),
+        name="case-event-correct",
+    ),
+    path(
+        "cases/<uuid:case_id>/events/<uuid:event_id>/void/",
+        cases.CaseEventVoidView.as_view(),
+        name="case-event-void",
+    ),
     path("cases/<uuid:case_id>/timeline/", cases.TimelineView.as_view(), name="case-timeline"),
     path("cases/<uuid:case_id>/break-glass/", security.BreakGlassView.as_view(), name="case-break-glass"),
     path("cases/<uuid:case_id>/access-log/", security.AccessLogView.as_view(), name="case-access-log"),

@@ -337,6 +337,16 @@ class CaseAccess:
         only_kinds = RULES[section].only_kinds
         return only_kinds is None or self.agency.kind in only_kinds
 
+    def may_correct_event(self, event: CaseEvent) -> bool:
+        """Correct or void a recorded event: its recording agency, through a liaison or supervisor
+        or the person who recorded it, while the agency reads (not by break-glass) its section."""
+        return (
+            event.recording_agency_id == self.user.agency_id
+            and (self.is_liaison_or_supervisor or event.recorded_by_id == self.user.pk)
+            and event.section in self.readable
+            and event.section not in self.break_glass
+        )
+
     def require(self, allowed: bool, message: str) -> None:
         if not allowed:
             raise PermissionDenied(message)
@@ -791,6 +801,18 @@ def consents_visible(*, access: CaseAccess) -> QuerySet[Consent]:
 def case_events_visible(*, access: CaseAccess) -> QuerySet[CaseEvent]:
     """Events in the sections the caller's agency reads (immigration events only to its readers)."""
     return CaseEvent.objects.filter(case=access.case, section__in=access.readable)
+
+
+def get_case_event(*, access: CaseAccess, event_id: object, lock: bool = False) -> CaseEvent:
+    """An event of the case the caller sees; NotFound for one in a section it does not read, as
+    for one that does not exist."""
+    events = case_events_visible(access=access).select_related("recording_agency")
+    if lock:
+        events = events.select_for_update(of=("self",))
+    event = events.filter(pk=_parse_id(event_id)).first()
+    if event is None:
+        raise NotFound("No such event on this case.")
+    return event
 
 
 # --- handoffs --------------------------------------------------------------------------------

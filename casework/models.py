@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Upper
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from agencies.models import Agency, AgencyKind
@@ -353,6 +354,8 @@ def section_fields(section: str) -> tuple[str, ...]:
 class TaskStatus(models.TextChoices):
     OPEN = "open", "Open"
     DONE = "done", "Done"
+    # The event that created it was voided: kept, with the reason, never deleted.
+    CANCELLED = "cancelled", "Cancelled"
 
 
 class TaskPriority(models.TextChoices):
@@ -381,7 +384,8 @@ class Task(models.Model):
     )
     due_at = models.DateTimeField()
     priority = models.CharField(max_length=8, choices=TaskPriority.choices, default=TaskPriority.NORMAL)
-    status = models.CharField(max_length=8, choices=TaskStatus.choices, default=TaskStatus.OPEN)
+    status = models.CharField(max_length=9, choices=TaskStatus.choices, default=TaskStatus.OPEN)
+    cancel_reason = models.TextField(blank=True, default="", help_text="Why it was cancelled.")
     version = models.PositiveIntegerField(default=1)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
@@ -431,19 +435,26 @@ class Task(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(status=TaskStatus.DONE, completed_at__isnull=False)
-                | Q(status=TaskStatus.OPEN, completed_at__isnull=True),
+                | Q(status__in=[TaskStatus.OPEN, TaskStatus.CANCELLED], completed_at__isnull=True),
                 name="task_done_iff_completed",
+            ),
+            models.CheckConstraint(
+                condition=Q(status=TaskStatus.CANCELLED) & ~Q(cancel_reason="")
+                | ~Q(status=TaskStatus.CANCELLED) & Q(cancel_reason=""),
+                name="task_cancelled_iff_reason",
             ),
             models.CheckConstraint(condition=~Q(title=""), name="task_title_not_blank"),
             models.CheckConstraint(condition=Q(section__in=Section.values), name="task_section_is_known"),
-            # A task is owned, or it waits, open and unassigned, for an agency of a known kind to
-            # join; only a template's task in a section not every participant reads can wait.
+            # A task is owned, or it waits, open (or cancelled) and unassigned, for an agency of a
+            # known kind to join; only a template's task in a section not every participant reads
+            # can wait.
             models.CheckConstraint(
                 condition=Q(owner_agency__isnull=False, awaits_kind="")
                 | Q(
                     owner_agency__isnull=True,
                     awaits_kind__in=AgencyKind.values,
-                    status=TaskStatus.OPEN,
+                    # Cancelled while it waited: its event was voided.
+                    status__in=[TaskStatus.OPEN, TaskStatus.CANCELLED],
                     assignee__isnull=True,
                     template__isnull=False,
                 )
@@ -571,12 +582,25 @@ class CaseEvent(models.Model):
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recording_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    # A correction changes `occurred_at` or the hearing time in place (the timeline and the audit
+    # log keep what it was); a void keeps the event, marked, with its reason.
+    corrected_at = models.DateTimeField(null=True, blank=True)
+    voided_at = models.DateTimeField(null=True, blank=True)
+    voided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    void_reason = models.TextField(blank=True, default="")
 
     class Meta:
         ordering = ["-occurred_at", "-created_at"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(type__in=CaseEventType.values), name="case_event_type_is_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(voided_at__isnull=True, voided_by__isnull=True, void_reason="")
+                | Q(voided_at__isnull=False, voided_by__isnull=False) & ~Q(void_reason=""),
+                name="case_event_void_has_reason",
             ),
             models.CheckConstraint(
                 condition=Q(section__in=Section.values), name="case_event_section_is_known"
@@ -586,6 +610,12 @@ class CaseEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_type_display()} at {self.occurred_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def hearing_at(self) -> datetime | None:
+        """A court hearing's date and time (`details.hearing_at`), or None."""
+        value = self.details.get("hearing_at")
+        return parse_datetime(value) if isinstance(value, str) else None
 
 
 class DeadlineAnchor(models.TextChoices):

@@ -15,7 +15,14 @@ from casework.access import (
     handoffs_to_approve_filter,
     handoffs_visible_to,
 )
-from casework.models import HANDOFF_OPEN_STATUSES, CaseEvent, DeadlineTemplate, Handoff, HandoffStatus
+from casework.models import (
+    HANDOFF_OPEN_STATUSES,
+    CaseEvent,
+    CaseEventType,
+    DeadlineTemplate,
+    Handoff,
+    HandoffStatus,
+)
 from common.errors import ValidationFailed
 
 HANDOFF_DIRECTIONS = ("incoming", "outgoing")
@@ -62,6 +69,18 @@ def case_events_for(*, access: CaseAccess) -> QuerySet[CaseEvent]:
         .prefetch_related(event_tasks_prefetch(access=access))
         .order_by("-occurred_at", "-created_at")
     )
+
+
+def court_hearings_upcoming(*, access: CaseAccess, now: datetime) -> list[CaseEvent]:
+    """The case's court hearings still to come, soonest first, for a reader of the section court
+    hearings are recorded in (they say where the child will be); voided ones are not hearings."""
+    events = (
+        case_events_visible(access=access)
+        .filter(type=CaseEventType.COURT_HEARING_SCHEDULED, voided_at__isnull=True)
+        .select_related("recording_agency")
+    )
+    upcoming = [event for event in events if event.hearing_at is not None and event.hearing_at >= now]
+    return sorted(upcoming, key=lambda event: (event.hearing_at, event.created_at))
 
 
 def event_tasks_prefetch(*, access: CaseAccess) -> "Prefetch[Any]":

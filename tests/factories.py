@@ -72,8 +72,8 @@ def in_hours(hours: float) -> Any:
 
 def federal_deadline_templates() -> None:
     """(Re)create the federal deadline templates exactly as the data migrations leave them (0003
-    creates them, 0008 names their sections). Transactional tests flush the database,
-    data-migration rows included, so tests that need them call this."""
+    creates them, 0010 names their sections, 0011 adds the court hearing reminders). Transactional
+    tests flush the database, data-migration rows included, so tests that need them call this."""
     federal = importlib.import_module("casework.migrations.0003_federal_deadline_templates")
     sections = importlib.import_module("casework.migrations.0010_derived_records_carry_section")
     template_model = apps.get_model("casework", "DeadlineTemplate")
@@ -94,3 +94,6 @@ def federal_deadline_templates() -> None:
             "asks_owner": key in sections.ASKS_OWNER,
         }
         template_model.objects.update_or_create(key=key, defaults=defaults)
+    # The court hearing reminders (issue 13), created by their migration's own function.
+    court = importlib.import_module("casework.migrations.0012_event_corrections")
+    court.create_court_hearing_templates(apps, None)

@@ -143,7 +143,15 @@ class CaseOpenForm(BridgeForm):
     pseudonym = forms.CharField(
         label="Pseudonym or initials", max_length=64, help_text="Never the child's legal name."
     )
-    age_band = forms.ChoiceField(label="Age band", choices=AgeBand.choices, initial=AgeBand.UNKNOWN)
+    # No age band is chosen for the user: a wrong one would pass unnoticed ("Unknown" is a choice).
+    age_band = forms.ChoiceField(
+        label="Age band",
+        choices=[("", "Choose the child's age band"), *AgeBand.choices],
+        error_messages={
+            "required": "Choose the child's age band, or Unknown if nobody knows it yet.",
+            "invalid_choice": "Choose one of the age bands in the list.",
+        },
+    )
 
 
 class VersionedForm(BridgeForm):
@@ -196,22 +204,84 @@ class NoteForm(BridgeForm):
 
 
 class CaseEventForm(BridgeForm):
-    event_type = forms.ChoiceField(label="What happened", choices=CaseEventType.choices)
-    occurred_at = forms.DateTimeField(label="When it happened", widget=LocalDateTimeInput())
+    # Nothing is chosen for the user: a deadline started by a wrong default is worse than a
+    # form that asks.
+    event_type = forms.ChoiceField(
+        label="What happened",
+        choices=[("", "Choose what happened"), *CaseEventType.choices],
+        error_messages={
+            "required": "Choose what happened.",
+            "invalid_choice": "Choose one of the events in the list.",
+        },
+    )
+    occurred_at = forms.DateTimeField(
+        label="When it happened",
+        widget=LocalDateTimeInput(),
+        error_messages={
+            "required": "Enter the date and time it happened.",
+            "invalid": "Enter the date and time it happened, as day, month, year and time.",
+        },
+    )
     hearing_at = forms.DateTimeField(
         label="Hearing date and time",
         required=False,
         widget=LocalDateTimeInput(),
         help_text="Only for a court hearing scheduled.",
+        error_messages={"invalid": "Enter the hearing's date and time, as day, month, year and time."},
     )
 
     service_field_names = {"type": "event_type", "details.hearing_at": "hearing_at"}
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        hearing = cleaned.get("event_type") == CaseEventType.COURT_HEARING_SCHEDULED
+        if hearing and not cleaned.get("hearing_at") and "hearing_at" not in self.errors:
+            self.add_error("hearing_at", "Enter the date and time of the court hearing.")
+        return cleaned
 
     def details(self) -> dict[str, str]:
         hearing_at: datetime | None = self.cleaned_data.get("hearing_at")
         if self.cleaned_data["event_type"] != CaseEventType.COURT_HEARING_SCHEDULED:
             return {}
         return {"hearing_at": hearing_at.isoformat()} if hearing_at else {}
+
+
+class EventCorrectForm(BridgeForm):
+    occurred_at = forms.DateTimeField(
+        label="When it really happened",
+        widget=LocalDateTimeInput(),
+        error_messages={
+            "required": "Enter the date and time it really happened.",
+            "invalid": "Enter the date and time it really happened, as day, month, year and time.",
+        },
+    )
+    hearing_at = forms.DateTimeField(
+        label="Hearing date and time",
+        required=False,
+        widget=LocalDateTimeInput(),
+        error_messages={"invalid": "Enter the hearing's date and time, as day, month, year and time."},
+    )
+    reason = forms.CharField(
+        label="Why it is corrected",
+        max_length=1_000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Say why the event is being corrected."},
+    )
+
+    def __init__(self, *args: Any, hearing: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not hearing:
+            del self.fields["hearing_at"]
+
+
+class EventVoidForm(BridgeForm):
+    reason = forms.CharField(
+        label="Why it is voided",
+        max_length=1_000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="The open tasks it started are cancelled with this reason; done tasks stay done.",
+        error_messages={"required": "Say why the event is being voided."},
+    )
 
 
 class TaskCreateForm(BridgeForm):

@@ -29,6 +29,16 @@ urlpatterns = [
     path("cases/<uuid:case_id>/tasks/", cases.case_tasks_view, name="case-tasks"),
     path("cases/<uuid:case_id>/handoffs/", cases.case_handoffs_view, name="case-handoffs"),
     path("cases/<uuid:case_id>/events/", cases.case_events_view, name="case-events"),
+    path(
+        "cases/<uuid:case_id>/events/<uuid:event_id>/correct/",
+        cases.case_event_correct_view,
+        name="case-event-correct",
+    ),
+    path(
+        "cases/<uuid:case_id>/events/<uuid:event_id>/void/",
+        cases.case_event_void_view,
+        name="case-event-void",
+    ),
     path("cases/<uuid:case_id>/timeline/", cases.case_timeline_view, name="case-timeline"),
     path("cases/<uuid:case_id>/sharing/", sharing.sharing, name="case-sharing"),
     path("cases/<uuid:case_id>/sharing/invite/", sharing.invite, name="case-invite"),

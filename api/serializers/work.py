@@ -13,6 +13,7 @@ from api.fields import (
     StrictModelSerializer,
     StrictPrimaryKeyRelatedField,
     StrictUUIDField,
+    UTCDateTimeField,
 )
 from casework.access import TASK_DETAIL_FIELDS, task_shows_detail
 from casework.models import (
@@ -136,6 +137,7 @@ class TaskSerializer(StrictModelSerializer):
             "due_at",
             "priority",
             "status",
+            "cancel_reason",
             "template",
             "event",
             "restricted",
@@ -317,6 +319,7 @@ class EventTaskSerializer(StrictModelSerializer):
             "due_at",
             "priority",
             "status",
+            "cancel_reason",
             "template",
             "section",
         )
@@ -337,6 +340,8 @@ class CaseEventSerializer(StrictModelSerializer):
     recorded_by = serializers.UUIDField(source="recorded_by.public_id", read_only=True)
     recording_agency = serializers.IntegerField(source="recording_agency_id", read_only=True)
     details = serializers.DictField(read_only=True)
+    hearing_at = serializers.SerializerMethodField()
+    voided = serializers.SerializerMethodField()
     tasks = EventTaskSerializer(many=True, read_only=True)
 
     class Meta:
@@ -345,14 +350,42 @@ class CaseEventSerializer(StrictModelSerializer):
             "id",
             "type",
             "occurred_at",
+            "hearing_at",
             "details",
             "section",
             "recorded_by",
             "recording_agency",
             "created_at",
+            "corrected_at",
+            "voided",
+            "voided_at",
+            "void_reason",
             "tasks",
         )
         read_only_fields = fields
+
+    @extend_schema_field(
+        serializers.DateTimeField(
+            allow_null=True, help_text="A court hearing's date and time; null otherwise."
+        )
+    )
+    def get_hearing_at(self, event: CaseEvent) -> str | None:
+        hearing_at = event.hearing_at
+        return UTCDateTimeField().to_representation(hearing_at) if hearing_at is not None else None
+
+    @extend_schema_field(serializers.BooleanField(help_text="Voided events start no deadline."))
+    def get_voided(self, event: CaseEvent) -> bool:
+        return event.voided_at is not None
+
+
+class CaseEventCorrectSerializer(serializers.Serializer):
+    occurred_at = OffsetDateTimeField(required=False, help_text="When it really happened.")
+    hearing_at = OffsetDateTimeField(required=False, help_text="A court hearing's real date and time.")
+    reason = serializers.CharField(max_length=1_000, help_text="Why the event is corrected.")
+
+
+class CaseEventVoidSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=1_000, help_text="Why the event is voided.")
 
 
 class CaseEventCreateSerializer(serializers.Serializer):

@@ -30,8 +30,10 @@ from api.serializers.sharing import (
     ParticipantSerializer,
 )
 from api.serializers.work import (
+    CaseEventCorrectSerializer,
     CaseEventCreateSerializer,
     CaseEventSerializer,
+    CaseEventVoidSerializer,
     NoteCreateSerializer,
     NoteSerializer,
     TimelineEventSerializer,
@@ -53,7 +55,7 @@ from casework.access import (
 from casework.models import Case, CaseEvent, CaseParticipant, Consent, Note, SectionGrant, TimelineEvent
 from casework.selectors import case_events_for, event_tasks_prefetch
 from casework.services.cases import case_open, case_update
-from casework.services.events import case_event_record
+from casework.services.events import case_event_correct, case_event_record, case_event_void
 from casework.services.notes import note_add
 from casework.services.sharing import (
     consent_record,
@@ -345,3 +347,43 @@ class CaseEventsView(CaseNestedAPIView):
         # who must act on an immigration deadline is immigration's business.
         prefetch_related_objects([recorded.event], event_tasks_prefetch(access=self.case_access))
         return Response(CaseEventSerializer(recorded.event).data, status=status.HTTP_201_CREATED)
+
+
+class CaseEventCorrectView(CaseNestedAPIView):
+    """Correct when a wrongly recorded event happened, or a court hearing's time, with a reason.
+    The open tasks it started are due again from the corrected times; done tasks stay done. Only
+    the agency that recorded it: its liaison or supervisor, or the person who recorded it."""
+
+    @extend_schema(request=CaseEventCorrectSerializer, responses={200: CaseEventSerializer})
+    def post(self, request: Request, case_id: UUID, event_id: UUID) -> Response:
+        serializer = CaseEventCorrectSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        corrected = case_event_correct(
+            actor=self.actor,
+            case=self.case_access.case,
+            event_id=event_id,
+            reason=data["reason"],
+            occurred_at=data.get("occurred_at"),
+            hearing_at=data.get("hearing_at"),
+        )
+        prefetch_related_objects([corrected.event], event_tasks_prefetch(access=self.case_access))
+        return Response(CaseEventSerializer(corrected.event).data)
+
+
+class CaseEventVoidView(CaseNestedAPIView):
+    """Void an event recorded by mistake, with a reason: it stays, marked voided, and the open
+    tasks it started are cancelled with that reason (never deleted); done tasks stay done."""
+
+    @extend_schema(request=CaseEventVoidSerializer, responses={200: CaseEventSerializer})
+    def post(self, request: Request, case_id: UUID, event_id: UUID) -> Response:
+        serializer = CaseEventVoidSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        voided = case_event_void(
+            actor=self.actor,
+            case=self.case_access.case,
+            event_id=event_id,
+            reason=serializer.validated_data["reason"],
+        )
+        prefetch_related_objects([voided.event], event_tasks_prefetch(access=self.case_access))
+        return Response(CaseEventSerializer(voided.event).data)

@@ -44,7 +44,14 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from agencies.models import Agency, AgencyKind, User
-from casework.access import CASE_ROLES, agencies_reading, agency_may_hold_task, get_case_access
+from audit.services import audit_record
+from casework.access import (
+    CASE_ROLES,
+    agencies_reading,
+    agency_may_hold_task,
+    get_case_access,
+    get_case_event,
+)
 from casework.deadlines import compute_due, effective_templates, next_repeat_due
 from casework.models import (
     Case,
@@ -61,7 +68,7 @@ from casework.sections import RULES, Section
 from casework.selectors import liaisons_of
 from casework.timeline import timeline_record
 from common.dates import OUT_OF_RANGE_MESSAGE, within_supported_years
-from common.errors import ValidationFailed
+from common.errors import Conflict, PermissionDenied, ValidationFailed
 from notifications.services import notify
 
 EVENT_SECTIONS: dict[str, str] = {
@@ -82,6 +89,8 @@ EVENT_DETAILS: dict[str, frozenset[str]] = {CaseEventType.COURT_HEARING_SCHEDULE
 
 # Clocks on different machines disagree a little; an event "now" must not be refused.
 FUTURE_TOLERANCE = timedelta(minutes=5)
+
+REASON_MAX_LENGTH = 1_000
 
 
 @dataclass(frozen=True)
@@ -116,6 +125,15 @@ def _parse_hearing_at(value: object) -> tuple[datetime | None, str]:
         return moment.astimezone(UTC), ""
     except OverflowError:
         return None, OUT_OF_RANGE_MESSAGE
+
+
+def _occurred_at_problem(occurred_at: object) -> str:
+    """What is wrong with an event's time, or ""."""
+    if not isinstance(occurred_at, datetime) or timezone.is_naive(occurred_at):
+        return "Give the date and time it happened, with its offset."
+    if occurred_at > timezone.now() + FUTURE_TOLERANCE:
+        return "An event cannot have happened in the future: give the time it happened."
+    return ""
 
 
 def _clean_details(event_type: str, details: object) -> tuple[dict[str, Any], dict[str, list[str]]]:
@@ -382,11 +400,10 @@ def case_event_record(
     case = access.case
     errors: dict[str, list[str]] = {}
     if event_type not in CaseEventType.values:
-        errors["type"] = [f"Must be one of: {', '.join(CaseEventType.values)}."]
-    if not isinstance(occurred_at, datetime) or timezone.is_naive(occurred_at):
-        errors["occurred_at"] = ["Give a date and time with its offset."]
-    elif occurred_at > timezone.now() + FUTURE_TOLERANCE:
-        errors["occurred_at"] = ["An event cannot have occurred in the future."]
+        errors["type"] = [f"Choose what happened, one of: {', '.join(CaseEventType.values)}."]
+    occurred_problem = _occurred_at_problem(occurred_at)
+    if occurred_problem:
+        errors["occurred_at"] = [occurred_problem]
     cleaned_details, detail_errors = _clean_details(event_type, details)
     if event_type in CaseEventType.values:
         errors.update(detail_errors)
@@ -463,3 +480,226 @@ def task_repeat_schedule(*, task: Task, actor: User) -> Task | None:
         data={"task": str(next_task.pk), "template": template.key, "previous_task": str(task.pk)},
     )
     return next_task
+
+
+# --- correcting and voiding ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CorrectedEvent:
+    event: CaseEvent
+    # The open tasks whose due time moved, and the tasks cancelled (on a void).
+    updated: list[Task]
+    cancelled: list[Task]
+
+
+def _clean_reason(reason: object, *, doing: str) -> str:
+    cleaned = reason.strip() if isinstance(reason, str) else ""
+    if not cleaned:
+        raise ValidationFailed(
+            f"Say why the event is being {doing}.",
+            fields={"reason": [f"Say why the event is being {doing}."]},
+        )
+    if len(cleaned) > REASON_MAX_LENGTH:
+        raise ValidationFailed(
+            "The reason is too long.",
+            fields={"reason": [f"Keep the reason to {REASON_MAX_LENGTH} characters or fewer."]},
+        )
+    return cleaned
+
+
+def _event_to_change(*, actor: User, case: Case, event_id: object, doing: str) -> tuple[CaseEvent, Agency]:
+    access = get_case_access(user=actor, case_id=case.pk)
+    event = get_case_event(access=access, event_id=event_id, lock=True)
+    if not access.may_correct_event(event):
+        raise PermissionDenied(
+            f"Only the agency that recorded this event ({event.recording_agency.name}) may have it {doing}: "
+            "its liaison or supervisor, or the person who recorded it."
+        )
+    if event.voided_at is not None:
+        raise Conflict(f"This event was voided; it can no longer be {doing}.")
+    return event, access.agency
+
+
+def _event_tasks(event: CaseEvent) -> list[Task]:
+    return list(
+        Task.objects.select_for_update(of=("self",))
+        .select_related("template")
+        .filter(event=event)
+        .order_by("created_at", "pk")
+    )
+
+
+@transaction.atomic
+def case_event_correct(
+    *,
+    actor: User,
+    case: Case,
+    event_id: object,
+    reason: str,
+    occurred_at: datetime | None = None,
+    hearing_at: object = None,
+) -> CorrectedEvent:
+    """Correct when a wrongly recorded event happened, or a court hearing's time. The open tasks
+    it created are due again by the same deadline code from the corrected times; a task already
+    done stays done, and a repeat (scheduled from a completion, not from the event) keeps its
+    time. Nothing is deleted: the timeline and the audit log keep what was changed and why."""
+    event, agency = _event_to_change(actor=actor, case=case, event_id=event_id, doing="corrected")
+    cleaned_reason = _clean_reason(reason, doing="corrected")
+    errors: dict[str, list[str]] = {}
+    changes: dict[str, Any] = {}
+    if occurred_at is not None:
+        problem = _occurred_at_problem(occurred_at)
+        if problem:
+            errors["occurred_at"] = [problem]
+        elif occurred_at != event.occurred_at:
+            changes["occurred_at"] = occurred_at
+    if hearing_at is not None:
+        if event.type != CaseEventType.COURT_HEARING_SCHEDULED:
+            errors["hearing_at"] = ["Only a court hearing has a hearing time: leave it empty."]
+        else:
+            moment, problem = _parse_hearing_at(hearing_at)
+            if moment is None:
+                errors["hearing_at"] = [problem]
+            elif moment != _parse_moment(event.details.get("hearing_at")):
+                changes["hearing_at"] = moment
+    if errors:
+        raise ValidationFailed("The event could not be corrected.", fields=errors)
+    if not changes:
+        raise ValidationFailed(
+            "Nothing to correct.",
+            fields={
+                "occurred_at": ["Give a time different from the one recorded (or a different hearing time)."]
+            },
+        )
+    previous = {"occurred_at": event.occurred_at.isoformat(), **event.details}
+    if "occurred_at" in changes:
+        event.occurred_at = changes["occurred_at"]
+    if "hearing_at" in changes:
+        event.details = {**event.details, "hearing_at": changes["hearing_at"].isoformat()}
+    event.corrected_at = timezone.now()
+    event.save(update_fields=["occurred_at", "details", "corrected_at"])
+    label = CaseEventType(event.type).label
+    what = " and ".join(
+        {"occurred_at": "when it happened", "hearing_at": "the hearing time"}[name] for name in changes
+    )
+    timeline_record(
+        case=event.case,
+        kind="case_event_corrected",
+        summary=f"{label}: {what} corrected by {agency.name}. Reason: {cleaned_reason}",
+        actor=actor,
+        section=event.section,
+        data={
+            "event": str(event.pk),
+            "type": event.type,
+            "previous": previous,
+            "current": {"occurred_at": event.occurred_at.isoformat(), **event.details},
+        },
+    )
+    audit_record(
+        event_type="case_event.corrected",
+        user=actor,
+        object_type="case_event",
+        object_id=str(event.pk),
+        case_id=event.case_id,
+        section=event.section,
+        detail={"type": event.type, "fields": sorted(changes)},
+    )
+    return CorrectedEvent(event=event, updated=_due_again(event=event, actor=actor), cancelled=[])
+
+
+def _due_again(*, event: CaseEvent, actor: User) -> list[Task]:
+    tz = timezone.get_default_timezone()
+    date_of_birth = (
+        IdentitySection.objects.filter(case_id=event.case_id).values_list("date_of_birth", flat=True).first()
+    )
+    hearing_at = _parse_moment(event.details.get("hearing_at"))
+    seen: set[int] = set()
+    updated = []
+    for task in _event_tasks(event):
+        template = task.template
+        if template is None or template.pk in seen:
+            continue
+        # The first task of each template is the one the event created; later ones are repeats.
+        seen.add(template.pk)
+        if task.status != TaskStatus.OPEN:
+            continue
+        due_at = compute_due(
+            template,
+            occurred_at=event.occurred_at,
+            tz=tz,
+            date_of_birth=date_of_birth,
+            hearing_at=hearing_at,
+        )
+        if due_at is None or due_at == task.due_at:
+            continue
+        task.due_at = due_at
+        task.version += 1
+        task.save(update_fields=["due_at", "version", "updated_at"])
+        timeline_record(
+            case=event.case,
+            kind="task_updated",
+            summary=f"Due time recomputed after its event was corrected: {task.title}.",
+            actor=actor,
+            section=task.section,
+            agencies=[task.owner_agency_id] if task.owner_agency_id is not None else [],
+            data={"task": str(task.pk), "fields": ["due_at"], "event": str(event.pk)},
+        )
+        updated.append(task)
+    return updated
+
+
+@transaction.atomic
+def case_event_void(*, actor: User, case: Case, event_id: object, reason: str) -> CorrectedEvent:
+    """Void an event recorded by mistake: it stays on the case, marked voided with the reason, and
+    the open tasks it created are cancelled with that reason (kept, never deleted; a cancelled
+    task fires no reminder). Tasks already done stay done."""
+    event, agency = _event_to_change(actor=actor, case=case, event_id=event_id, doing="voided")
+    cleaned_reason = _clean_reason(reason, doing="voided")
+    event.voided_at = timezone.now()
+    event.voided_by = actor
+    event.void_reason = cleaned_reason
+    event.save(update_fields=["voided_at", "voided_by", "void_reason"])
+    label = CaseEventType(event.type).label
+    timeline_record(
+        case=event.case,
+        kind="case_event_voided",
+        summary=f"{label}: voided by {agency.name}. Reason: {cleaned_reason}",
+        actor=actor,
+        section=event.section,
+        data={"event": str(event.pk), "type": event.type},
+    )
+    audit_record(
+        event_type="case_event.voided",
+        user=actor,
+        object_type="case_event",
+        object_id=str(event.pk),
+        case_id=event.case_id,
+        section=event.section,
+        detail={"type": event.type},
+    )
+    cancelled = []
+    for task in _event_tasks(event):
+        if task.status != TaskStatus.OPEN:
+            continue
+        task.status = TaskStatus.CANCELLED
+        # The reason was written for readers of the event's section: a task in another section
+        # (a court hearing's core reminder) says only that its event was voided.
+        task.cancel_reason = (
+            f"The case event that started it was voided: {cleaned_reason}"
+            if task.section == event.section
+            else "The case event that started it was voided."
+        )
+        task.version += 1
+        task.save(update_fields=["status", "cancel_reason", "version", "updated_at"])
+        timeline_record(
+            case=event.case,
+            kind="task_cancelled",
+            summary=f"Task cancelled, its event was voided: {task.title}.",
+            actor=actor,
+            section=task.section,
+            agencies=[task.owner_agency_id] if task.owner_agency_id is not None else [],
+            data={"task": str(task.pk), "event": str(event.pk)},
+        )
+        cancelled.append(task)
+    return CorrectedEvent(event=event, updated=[], cancelled=cancelled)

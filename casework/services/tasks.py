@@ -97,7 +97,7 @@ def task_update(*, actor: User, task: Task, expected_version: int, **changes: An
     if task.version != expected_version:
         raise StaleVersion()
     if task.status != TaskStatus.OPEN:
-        raise Conflict("A completed task cannot be edited.")
+        raise Conflict(f"A {task.get_status_display().lower()} task cannot be edited.")
     assert task.owner_agency_id is not None  # the lock above takes only the actor's agency's tasks
     if "description" in changes and not task_shows_detail(task):
         # Reading the title never implies writing what the reader may not read.
@@ -149,6 +149,8 @@ def task_complete(*, actor: User, task: Task, outcome: str = "") -> Task:
     assert task.owner_agency_id is not None  # the lock takes only the actor's agency's tasks
     if task.status == TaskStatus.DONE:
         raise Conflict("This task is already done.")
+    if task.status == TaskStatus.CANCELLED:
+        raise Conflict("This task was cancelled: its event was voided.")
     outcome = outcome.strip()
     if task.template_id is not None and not outcome:
         raise ValidationFailed(

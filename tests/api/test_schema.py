@@ -31,6 +31,9 @@ API_MD_OPERATIONS = {
     ("post", "/api/v1/cases/{case_id}/notes/"),
     ("get", "/api/v1/cases/{case_id}/events/"),
     ("post", "/api/v1/cases/{case_id}/events/"),
+    # Extensions of API.md (issue 13): correcting and voiding a wrongly recorded event.
+    ("post", "/api/v1/cases/{case_id}/events/{event_id}/correct/"),
+    ("post", "/api/v1/cases/{case_id}/events/{event_id}/void/"),
     ("get", "/api/v1/cases/{case_id}/timeline/"),
     ("get", "/api/v1/cases/{case_id}/access-log/"),
     # Extensions of API.md (docs/security.md): the disclosure history and break-glass.

@@ -165,15 +165,18 @@ def test_event_creates_one_task_per_matching_template_and_no_other(full_case, le
     assert Task.objects.filter(case=full_case).count() == len(keys)
 
 
-def test_court_hearing_without_templates_records_the_event_and_creates_no_task(full_case, lead):
+def test_court_hearing_reminds_child_welfare_and_legal_advocate_the_day_before(full_case, lead, advocate):
     recorded = _record(
         lead.caseworker,
         full_case,
         "court_hearing_scheduled",
         details={"hearing_at": "2026-07-15T09:00:00-05:00"},
     )
-    assert recorded.tasks == []
     assert recorded.event.details == {"hearing_at": "2026-07-15T14:00:00+00:00"}
+    assert sorted((t.template.key, t.owner_agency_id, t.due_at, t.section) for t in recorded.tasks) == [
+        ("court-hearing-child-welfare", lead.agency.pk, utc(2026, 7, 14, 14), "core"),
+        ("court-hearing-legal-advocate", advocate.agency.pk, utc(2026, 7, 14, 14), "core"),
+    ]
 
 
 def test_task_links_back_to_its_template_and_event(full_case, lead):
@@ -314,6 +317,7 @@ def test_inactive_template_creates_no_task(full_case, lead):
 
 
 def test_template_anchored_on_the_hearing_counts_back_from_it(full_case, lead):
+    DeadlineTemplate.objects.filter(trigger="court_hearing_scheduled").update(active=False)
     DeadlineTemplate.objects.create(
         key="court-report",
         name="File the court report",
@@ -412,13 +416,15 @@ def test_event_in_the_future_is_refused(full_case, lead):
         _record(
             lead.caseworker, full_case, "missing_reported", occurred_at=datetime.now(UTC) + timedelta(hours=1)
         )
-    assert error.value.fields == {"occurred_at": ["An event cannot have occurred in the future."]}
+    assert error.value.fields == {
+        "occurred_at": ["An event cannot have happened in the future: give the time it happened."]
+    }
 
 
 def test_event_time_without_offset_is_refused(full_case, lead):
     with pytest.raises(ValidationFailed) as error:
         _record(lead.caseworker, full_case, "missing_reported", occurred_at=datetime(2026, 6, 1, 10, 0))  # noqa: DTZ001
-    assert error.value.fields == {"occurred_at": ["Give a date and time with its offset."]}
+    assert error.value.fields == {"occurred_at": ["Give the date and time it happened, with its offset."]}
 
 
 def test_court_hearing_needs_the_hearing_time(full_case, lead):

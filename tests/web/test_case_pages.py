@@ -297,7 +297,7 @@ def test_an_event_in_the_future_is_refused_on_its_field(browser_as, lead, case):
     )
 
     assert response.status_code == 400
-    assert "An event cannot have occurred in the future." in text(response)
+    assert "An event cannot have happened in the future: give the time it happened." in text(response)
     assert not Task.objects.exists()
 
 
@@ -311,7 +311,7 @@ def test_a_court_hearing_needs_its_date(browser_as, lead, case):
     )
 
     assert response.status_code == 400
-    assert "Give the hearing's date and time with its offset." in text(response)
+    assert "Enter the date and time of the court hearing." in text(response)
 
 
 def test_the_timeline_shows_what_happened(browser_as, lead, case):

@@ -5,6 +5,7 @@ section with the stale-version conflict shown instead of overwriting."""
 import secrets
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django import forms
@@ -13,6 +14,7 @@ from django.db.models import prefetch_related_objects
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -21,23 +23,27 @@ from casework.access import (
     CaseAccess,
     agencies_reading_section,
     get_case_access,
+    get_case_event,
     may_see_sharing,
     notes_visible,
     participants_visible,
     timeline_visible,
 )
-from casework.models import Case
+from casework.models import Case, CaseEventType
 from casework.sections import Section
-from casework.selectors import case_events_for, event_tasks_prefetch
+from casework.selectors import case_events_for, court_hearings_upcoming, event_tasks_prefetch
 from casework.services.cases import case_open, case_update
-from casework.services.events import case_event_record
+from casework.services.events import case_event_correct, case_event_record, case_event_void
 from casework.services.notes import note_add
 from casework.services.tasks import task_create
 from common.errors import NotFound, StaleVersion, ValidationFailed
 from web.forms import (
+    LOCAL_DATETIME_FORMAT,
     CaseEventForm,
     CaseOpenForm,
     CoreEditForm,
+    EventCorrectForm,
+    EventVoidForm,
     NoteForm,
     SearchForm,
     TaskCreateForm,
@@ -212,11 +218,13 @@ def _section_page(
 ) -> HttpResponse:
     shown, _ = section_values(access=access, section=section)
     notes = notes_visible(access=access).filter(section=section).select_related("author", "agency")
-    audit_case_read(access=access, sections={section}, view="detail")
+    hearings = court_hearings_upcoming(access=access, now=timezone.now()) if section == Section.CORE else []
+    audit_case_read(access=access, sections={section, *(event.section for event in hearings)}, view="detail")
     note_form = note_form or _note_form(access, section)
     context = case_context(
         access,
         tab=section,
+        hearings=hearings,
         section=section,
         section_label=section_title(section),
         fields=shown,
@@ -392,8 +400,51 @@ def case_handoffs_view(request: WebRequest, case_id: uuid.UUID) -> HttpResponse:
     return render(request, "web/case_handoffs.html", context)
 
 
-def _events(access: CaseAccess) -> list[Any]:
-    return list(case_events_for(access=access)[:EVENTS_SHOWN])
+def _events(
+    access: CaseAccess, *, bound: tuple[uuid.UUID, EventCorrectForm | EventVoidForm] | None = None
+) -> list[Any]:
+    """The events shown, each the viewer may change with its correct and void forms (`bound`: a
+    form that failed, shown again with its errors in place of the blank one)."""
+    events: list[Any] = list(case_events_for(access=access)[:EVENTS_SHOWN])
+    for event in events:
+        event.may_change = event.voided_at is None and access.may_correct_event(event)
+        if not event.may_change:
+            continue
+        prefix = f"event-{event.pk.hex[:12]}"
+        hearing = event.type == CaseEventType.COURT_HEARING_SCHEDULED
+        hearing_at = event.hearing_at
+        event.correct_form = EventCorrectForm(
+            hearing=hearing,
+            prefix=f"{prefix}-correct",
+            initial={
+                "occurred_at": timezone.localtime(event.occurred_at).strftime(LOCAL_DATETIME_FORMAT),
+                "hearing_at": timezone.localtime(hearing_at).strftime(LOCAL_DATETIME_FORMAT)
+                if hearing_at
+                else "",
+            },
+        )
+        event.void_form = EventVoidForm(prefix=f"{prefix}-void")
+        if bound is not None and bound[0] == event.pk:
+            name = "correct_form" if isinstance(bound[1], EventCorrectForm) else "void_form"
+            setattr(event, name, bound[1])
+    return events
+
+
+def _events_page(
+    request: WebRequest, access: CaseAccess, *, form: CaseEventForm | None = None, **context: Any
+) -> HttpResponse:
+    events = _events(access, bound=context.pop("bound", None))
+    audit_case_read(access=access, sections={event.section for event in events}, view="events")
+    status = context.pop("status", 200)
+    page = case_context(
+        access,
+        tab="events",
+        form=form or CaseEventForm(initial={"occurred_at": local_now_input()}),
+        events=events,
+        **context,
+    )
+    template = "web/partials/event_panel.html" if request.htmx else "web/case_events.html"
+    return render(request, template, page, status=status)
 
 
 @case_work
@@ -423,11 +474,74 @@ def case_events_view(request: WebRequest, case_id: uuid.UUID) -> HttpResponse:
                 status = 200
                 form = CaseEventForm(initial={"occurred_at": local_now_input()})
                 prefetch_related_objects([recorded.event], event_tasks_prefetch(access=access))
-    events = _events(access)
-    audit_case_read(access=access, sections={event.section for event in events}, view="events")
-    context = case_context(access, tab="events", form=form, recorded=recorded, events=events)
-    template = "web/partials/event_panel.html" if request.htmx else "web/case_events.html"
-    return render(request, template, context, status=status)
+    return _events_page(request, access, form=form, recorded=recorded, status=status)
+
+
+def _changed(given: datetime | None, recorded: datetime | None) -> datetime | None:
+    """The form's time when it differs from the recorded one; the form shows whole minutes, so a
+    time recorded through the API with seconds is not "corrected" by being left as shown."""
+    if given is None or (recorded is not None and given == recorded.replace(second=0, microsecond=0)):
+        return None
+    return given
+
+
+@case_work
+@require_POST
+def case_event_correct_view(request: WebRequest, case_id: uuid.UUID, event_id: uuid.UUID) -> HttpResponse:
+    access = get_case_access(user=request.user, case_id=case_id)
+    event = get_case_event(access=access, event_id=event_id)
+    form = EventCorrectForm(
+        request.POST,
+        hearing=event.type == CaseEventType.COURT_HEARING_SCHEDULED,
+        prefix=f"event-{event.pk.hex[:12]}-correct",
+    )
+    if form.is_valid():
+        try:
+            corrected = case_event_correct(
+                actor=request.user,
+                case=access.case,
+                event_id=event.pk,
+                reason=form.cleaned_data["reason"],
+                occurred_at=_changed(form.cleaned_data["occurred_at"], event.occurred_at),
+                hearing_at=_changed(form.cleaned_data.get("hearing_at"), event.hearing_at),
+            )
+        except ValidationFailed as error:
+            form.add_service_errors(error.message, error.fields)
+        else:
+            moved = len(corrected.updated)
+            messages.success(
+                request,
+                f"Event corrected. {moved} open task{'' if moved == 1 else 's'} due again from the new time."
+                if moved
+                else "Event corrected.",
+            )
+            return redirect("web:case-events", case_id=case_id)
+    return _events_page(request, access, bound=(event.pk, form), status=400)
+
+
+@case_work
+@require_POST
+def case_event_void_view(request: WebRequest, case_id: uuid.UUID, event_id: uuid.UUID) -> HttpResponse:
+    access = get_case_access(user=request.user, case_id=case_id)
+    event = get_case_event(access=access, event_id=event_id)
+    form = EventVoidForm(request.POST, prefix=f"event-{event.pk.hex[:12]}-void")
+    if form.is_valid():
+        try:
+            voided = case_event_void(
+                actor=request.user, case=access.case, event_id=event.pk, reason=form.cleaned_data["reason"]
+            )
+        except ValidationFailed as error:
+            form.add_service_errors(error.message, error.fields)
+        else:
+            count = len(voided.cancelled)
+            messages.success(
+                request,
+                f"Event voided. {count} open task{'' if count == 1 else 's'} cancelled."
+                if count
+                else "Event voided.",
+            )
+            return redirect("web:case-events", case_id=case_id)
+    return _events_page(request, access, bound=(event.pk, form), status=400)
 
 
 @case_work
