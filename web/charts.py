@@ -3,16 +3,24 @@
 through class names, so the strict content security policy holds and the charts print."""
 
 import math
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 BAR_HEIGHT = 22
 BAR_GAP = 10
 LABEL_WIDTH = 220
-VALUE_WIDTH = 90
+VALUE_WIDTH = 120
 CHART_WIDTH = 720
 AXIS_HEIGHT = 24
 COLUMN_CHART_HEIGHT = 220
+# Labels wrap rather than being cut: at most this many characters a line, which at the chart's
+# 13px type stays inside `LABEL_WIDTH` even for wide letters; each line takes `LINE_HEIGHT`.
+LABEL_LINE_CHARACTERS = 24
+LINE_HEIGHT = 16
+# A bar for 0 (or a value too small to see) is still drawn this wide, so a row reads "0 %" next to
+# a visible mark rather than next to nothing.
+MIN_BAR_WIDTH = 3.0
 
 
 @dataclass(frozen=True)
@@ -27,18 +35,22 @@ class BarRow:
     emphasis: bool = False
 
 
-LABEL_CHARACTERS = 30
+def wrap_label(text: str, width: int = LABEL_LINE_CHARACTERS) -> list[str]:
+    """A label as the lines it is drawn on: broken between words, and inside a word only when
+    the word alone is longer than a line. Nothing is left out; the full text is also the tooltip."""
+    return textwrap.wrap(text, width=width, break_long_words=True, break_on_hyphens=True) or [""]
 
 
-def shorten(text: str, limit: int = LABEL_CHARACTERS) -> str:
-    """A label that fits its space; the full text stays in the chart's table and tooltip."""
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+@dataclass(frozen=True)
+class LabelLine:
+    text: str
+    y: float
 
 
 @dataclass(frozen=True)
 class Bar:
     label: str
-    short_label: str
+    label_lines: list[LabelLine]
     value_label: str
     y: float
     text_y: float
@@ -132,16 +144,25 @@ def horizontal_bars(
     plot_x = LABEL_WIDTH
     plot_width = CHART_WIDTH - LABEL_WIDTH - VALUE_WIDTH
     bars = []
-    for index, row in enumerate(rows):
-        y = index * (BAR_HEIGHT + BAR_GAP) + BAR_GAP
+    top_of_row = float(BAR_GAP)
+    for row in rows:
+        lines = wrap_label(row.label)
+        row_height = max(BAR_HEIGHT, len(lines) * LINE_HEIGHT)
+        # The bar sits in the middle of its row; the label's lines are centred on the bar.
+        y = top_of_row + (row_height - BAR_HEIGHT) / 2
+        middle = y + BAR_HEIGHT / 2
+        first_line = middle - (len(lines) - 1) * LINE_HEIGHT / 2 + 5
         bars.append(
             Bar(
                 label=row.label,
-                short_label=shorten(row.label),
+                label_lines=[
+                    LabelLine(text=line, y=first_line + number * LINE_HEIGHT)
+                    for number, line in enumerate(lines)
+                ],
                 value_label=row.value_label,
                 y=y,
-                text_y=y + BAR_HEIGHT / 2 + 5,
-                width=max(plot_width * min(row.value, scale_max) / scale_max, 0.0),
+                text_y=middle + 5,
+                width=max(plot_width * min(max(row.value, 0), scale_max) / scale_max, MIN_BAR_WIDTH),
                 marker_x=(
                     plot_x + plot_width * min(row.marker, scale_max) / scale_max
                     if row.marker is not None
@@ -151,7 +172,8 @@ def horizontal_bars(
                 emphasis=row.emphasis,
             )
         )
-    axis_y = len(rows) * (BAR_HEIGHT + BAR_GAP) + BAR_GAP
+        top_of_row += row_height + BAR_GAP
+    axis_y = top_of_row
     ticks = [
         Tick(x=plot_x + plot_width * step / intervals, label=_tick_label(scale_max * step / intervals, unit))
         for step in range(intervals + 1)
@@ -197,7 +219,7 @@ class ColumnChart:
 
 
 def columns(*, chart_id: str, title: str, description: str, values: Sequence[tuple[str, int]]) -> ColumnChart:
-    """A column per (label, count), on a shared baseline."""
+    """A column per (label, count), on a shared baseline; a 0 is a visible stub."""
     top = nice_ceiling(max([value for _, value in values] + [0]))
     plot_top = 24.0
     baseline = COLUMN_CHART_HEIGHT - 40.0
@@ -205,7 +227,7 @@ def columns(*, chart_id: str, title: str, description: str, values: Sequence[tup
     width = slot * 0.6
     drawn = []
     for index, (label, value) in enumerate(values):
-        height = (baseline - plot_top) * value / top
+        height = max((baseline - plot_top) * value / top, MIN_BAR_WIDTH)
         x = index * slot + (slot - width) / 2
         drawn.append(
             Column(

@@ -1,19 +1,15 @@
-"""The supervisor dashboard's presentation: the period as local days, the charts, and the same
-figures as CSV tables for download."""
+"""The supervisor dashboard's presentation: the period as local days and its presets, the charts,
+and the same figures as CSV tables for download (cells made safe by `common.spreadsheet`)."""
 
-import csv
-import io
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, timedelta
 
-from django.utils import timezone
+from django.utils.http import urlencode
 
-from casework.dashboard import DashboardSummary
+from casework.dashboard import DEFAULT_PERIOD_DAYS, DashboardSummary
+from common.spreadsheet import csv_bytes, time_zone_header
 from web import charts, humanize
-
-# Spreadsheet programs run a cell starting with one of these as a formula (CSV injection).
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -23,24 +19,21 @@ class Table:
     rows: list[list[object]]
 
 
-def _iso(moment: datetime | None) -> str:
-    return timezone.localtime(moment).isoformat() if moment else ""
+def _seconds_as_hours(seconds: float | None) -> float | None:
+    # A number in one unit, so a spreadsheet can sort and sum the column.
+    return None if seconds is None else round(seconds / humanize.HOUR, 2)
 
 
-def _seconds_as_hours(seconds: float | None) -> str:
-    return "" if seconds is None else f"{seconds / humanize.HOUR:.2f}"
-
-
-def _share(value: float | None) -> str:
-    return "" if value is None else f"{value:.4f}"
+def _share(value: float | None) -> float | None:
+    return None if value is None else round(value, 4)
 
 
 def _overdue(summary: DashboardSummary) -> Table:
     return Table(
         "overdue-tasks-by-assignee",
-        ["assignee", "overdue_tasks", "oldest_due_at"],
+        ["assignee", "overdue_tasks", time_zone_header("oldest_due_at")],
         [
-            [row.assignee_name or "Unassigned", row.overdue, _iso(row.oldest_due_at)]
+            [row.assignee_name or "Unassigned", row.overdue, row.oldest_due_at]
             for row in summary.overdue_by_assignee
         ],
     )
@@ -49,12 +42,12 @@ def _overdue(summary: DashboardSummary) -> Table:
 def _upcoming(summary: DashboardSummary) -> Table:
     return Table(
         "deadlines-next-7-days",
-        ["case_number", "task", "due_at", "priority", "assignee", "legal_source"],
+        ["case_number", "task", time_zone_header("due_at"), "priority", "assignee", "legal_source"],
         [
             [
                 row.case_number,
                 row.title,
-                _iso(row.due_at),
+                row.due_at,
                 row.priority,
                 row.assignee_name or "",
                 row.legal_source or "",
@@ -73,8 +66,8 @@ def _pending(summary: DashboardSummary) -> Table:
             "case_number",
             "what",
             "urgent",
-            "created_at",
-            "respond_by",
+            time_zone_header("created_at"),
+            time_zone_header("respond_by"),
             "age_hours",
         ],
         [
@@ -83,9 +76,9 @@ def _pending(summary: DashboardSummary) -> Table:
                 row.partner_name,
                 row.case_number,
                 row.task_title or "Lead of the case",
-                "yes" if row.urgent else "no",
-                _iso(row.created_at),
-                _iso(row.respond_by),
+                row.urgent,
+                row.created_at,
+                row.respond_by,
                 _seconds_as_hours(row.age_seconds),
             ]
             for row in summary.pending_handoffs
@@ -151,19 +144,44 @@ TABLES: dict[str, Callable[[DashboardSummary], Table]] = {
 }
 
 
-def _safe_cell(value: object) -> object:
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
+def csv_file(table: Table) -> bytes:
+    return csv_bytes(table.header, table.rows)
 
 
-def csv_text(table: Table) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(table.header)
-    for row in table.rows:
-        writer.writerow([_safe_cell(value) for value in row])
-    return out.getvalue()
+def period_query(since: date, until: date) -> str:
+    """The query string of a period, for links to the page and its CSV files."""
+    return urlencode({"since": f"{since:%Y-%m-%d}", "until": f"{until:%Y-%m-%d}"})
+
+
+@dataclass(frozen=True)
+class PeriodPreset:
+    label: str
+    since: date
+    until: date
+    # The period shown is this one.
+    current: bool
+
+    @property
+    def query(self) -> str:
+        return period_query(self.since, self.until)
+
+
+def _quarter_start(day: date) -> date:
+    return date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+
+
+def period_presets(*, today: date, shown: tuple[date, date] | None) -> list[PeriodPreset]:
+    """The periods supervisors report on, one click each: the last 7 and 30 days, the calendar
+    quarter so far and the whole quarter before it. `shown` is the period on the page, if valid."""
+    this_quarter = _quarter_start(today)
+    last_quarter_end = this_quarter - timedelta(days=1)
+    periods = [
+        ("Last 7 days", today - timedelta(days=6), today),
+        ("Last 30 days", today - timedelta(days=DEFAULT_PERIOD_DAYS - 1), today),
+        ("This quarter", this_quarter, today),
+        ("Last quarter", _quarter_start(last_quarter_end), last_quarter_end),
+    ]
+    return [PeriodPreset(label, since, until, (since, until) == shown) for label, since, until in periods]
 
 
 @dataclass(frozen=True)
@@ -192,23 +210,25 @@ def dashboard_charts(summary: DashboardSummary) -> DashboardCharts:
         description="Open tasks of your agency falling due, per day.",
         values=[(day.day.strftime("%a %-d %b"), day.count) for day in summary.upcoming_by_day],
     )
+    answered = [row for row in summary.response_times if row.answered]
+    longest = max([row.p90_seconds or row.median_seconds or 0 for row in answered] + [0])
+    per_unit, unit = humanize.duration_unit(longest)
     response_times = charts.horizontal_bars(
         chart_id="chart-response",
         title="Handoff response time",
-        description="Median hours to answer a handoff, per partner agency and direction; "
+        description="Median time to answer a handoff, per partner agency and direction; "
         "the tick marks the 90th percentile.",
         rows=[
             charts.BarRow(
                 f"{row.partner_name} ({'they answered' if row.direction == 'outgoing' else 'we answered'})",
-                (row.median_seconds or 0) / humanize.HOUR,
-                humanize.hours(row.median_seconds),
-                marker=row.p90_seconds / humanize.HOUR if row.p90_seconds is not None else None,
-                marker_label=f"90th percentile {humanize.hours(row.p90_seconds)}",
+                (row.median_seconds or 0) / per_unit,
+                humanize.duration(row.median_seconds),
+                marker=row.p90_seconds / per_unit if row.p90_seconds is not None else None,
+                marker_label=f"90th percentile {humanize.duration(row.p90_seconds)}",
             )
-            for row in summary.response_times
-            if row.answered
+            for row in answered
         ],
-        unit=" h",
+        unit=unit,
         legend="Bar: median. Tick: 90th percentile.",
     )
     compliance = charts.horizontal_bars(

@@ -37,8 +37,35 @@ def since_moment(moment: datetime, *, now: datetime | None = None) -> str:
     return f"{span(seconds)} ago" if seconds > 0 else f"in {span(seconds)}"
 
 
-def hours(seconds: float | None) -> str:
-    """A response time for tables and charts: `1.5 h`; an em dash when there is none."""
+def _amount(value: float) -> str:
+    """One decimal below ten (`2.5`), whole numbers from ten (`12`), no trailing `.0`."""
+    text = f"{value:.1f}" if value < 10 else f"{value:.0f}"
+    return text.removesuffix(".0")
+
+
+def duration(seconds: float | None) -> str:
+    """How long something took, in the unit that fits it: `under 1 min`, `45 min`, `2.5 h`,
+    `1 day`, `3.5 days`, `12 days`; an em dash when there is none. For response times and ages,
+    where "0.0 h" for two minutes and "312.5 h" for thirteen days read badly."""
     if seconds is None:
         return "—"
-    return f"{seconds / HOUR:.1f} h"
+    seconds = abs(seconds)
+    if seconds < MINUTE:
+        return "under 1 min"
+    if round(seconds / MINUTE) < 60:
+        return f"{round(seconds / MINUTE)} min"
+    hours = _amount(seconds / HOUR)
+    if float(hours) < 24:
+        return f"{hours} h"
+    days = _amount(seconds / DAY)
+    return "1 day" if days == "1" else f"{days} days"
+
+
+def duration_unit(longest_seconds: float) -> tuple[float, str]:
+    """The unit of an axis of durations up to `longest_seconds`, as (seconds per unit, suffix):
+    minutes under an hour, hours under two days, days beyond."""
+    if longest_seconds < HOUR:
+        return MINUTE, " min"
+    if longest_seconds < 2 * DAY:
+        return HOUR, " h"
+    return DAY, " days"

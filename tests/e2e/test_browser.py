@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from casework.models import HandoffStatus, Task
+from casework.models import DeadlineTemplate, HandoffStatus, Task
 from casework.services.handoffs import handoff_accept, handoff_create
 from casework.services.notes import note_add
 from casework.services.tasks import task_create
@@ -139,9 +139,47 @@ def test_a_supervisor_reads_the_dashboard(page, lead, partner, shared_case):
 
     with page.expect_download() as download_info:
         page.get_by_role("link", name=re.compile(r"^Download CSV\W+overdue tasks by assignee")).click()
-    lines = Path(download_info.value.path()).read_text().splitlines()
-    assert lines[0] == "assignee,overdue_tasks,oldest_due_at"
+    content = Path(download_info.value.path()).read_bytes()
+    assert content.startswith(b"\xef\xbb\xbf")
+    lines = content.decode("utf-8-sig").splitlines()
+    assert lines[0] == "assignee,overdue_tasks,oldest_due_at (America/Chicago)"
     assert lines[1].startswith(f"{lead.caseworker.get_full_name()},1,")
+
+
+def test_a_supervisor_picks_a_period_and_reads_every_label_whole(page, watch, lead, case):
+    missed = DeadlineTemplate.objects.get(key="report-missing-child")
+    Task.objects.create(
+        case=case,
+        owner_agency=lead.agency,
+        title="Report",
+        template=missed,
+        due_at=timezone.now() - timedelta(hours=5),
+    )
+    sign_in(page, lead.supervisor)
+
+    page.get_by_role("navigation", name="Periods").get_by_role("link", name="Last 7 days").click()
+    today = timezone.localdate()
+    page.wait_for_url(f"**/dashboard/?since={today - timedelta(days=6):%Y-%m-%d}&until={today:%Y-%m-%d}")
+    assert page.get_by_role("link", name="Last 7 days").get_attribute("aria-current") == "true"
+
+    # Every label is inside its chart, and the 0 % bar can be seen.
+    for chart in page.locator("figure.chart svg").all():
+        left = chart.bounding_box()["x"]
+        for label in chart.locator("text.chart-label").all():
+            assert label.bounding_box()["x"] >= left
+    compliance = page.locator("#compliance-heading + figure svg")
+    lines = [line.text_content() for line in compliance.locator("text.chart-label tspan").all()]
+    assert lines == ["Report missing child to", "law enforcement and", "NCMEC"]
+    assert compliance.locator("rect.chart-bar-emphasis").bounding_box()["width"] >= 2
+
+    # A period that ends before it starts is explained next to it; the figures stay.
+    watch.expect(r"Failed to load resource: the server responded with a status of 400")
+    page.get_by_label("From").fill(f"{today:%Y-%m-%d}")
+    page.get_by_label("To (inclusive)").fill(f"{today - timedelta(days=3):%Y-%m-%d}")
+    page.get_by_role("button", name="Show period").click()
+    page.locator("#period-fallback").wait_for()
+    assert page.locator("#id_until_error").inner_text() == "Must not be before since."
+    assert page.locator(".figure", has_text="overdue tasks").locator(".value").inner_text() == "1"
 
 
 def test_a_user_of_an_unrelated_agency_gets_not_found_for_the_case(page, watch, unrelated, case):

@@ -65,13 +65,9 @@ def ago(moment: datetime | None) -> str:
 
 
 @register.filter
-def hours(seconds: float | None) -> str:
-    return humanize.hours(seconds)
-
-
-@register.filter
-def span(seconds: float | None) -> str:
-    return humanize.span(seconds) if seconds is not None else "—"
+def duration(seconds: float | None) -> str:
+    """`45 min`, `2.5 h`, `3 days`: the unit that fits."""
+    return humanize.duration(seconds)
 
 
 @register.filter

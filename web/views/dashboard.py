@@ -2,12 +2,13 @@
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from casework.access import may_view_dashboard
-from casework.dashboard import DashboardSummary, dashboard_summary, default_period
+from casework.dashboard import dashboard_summary, default_period, period_bounds
 from common.errors import PermissionDenied, ValidationFailed
-from web.dashboard import TABLES, csv_text, dashboard_charts
+from web.dashboard import TABLES, csv_file, dashboard_charts, period_presets, period_query
 from web.forms import DashboardPeriodForm, form_errors
 from web.http import WebRequest, case_work
 
@@ -19,27 +20,29 @@ def _period_form(request: WebRequest) -> DashboardPeriodForm:
     return DashboardPeriodForm(request.GET or {"since": since, "until": until})
 
 
-def _summary(request: WebRequest, form: DashboardPeriodForm) -> DashboardSummary:
-    start, end = form.bounds
-    assert request.user.agency is not None
-    return dashboard_summary(agency=request.user.agency, since=start, until=end)
-
-
 @case_work
 @require_GET
 def dashboard(request: WebRequest) -> HttpResponse:
+    """The figures over the chosen period. A period that is not valid is explained on its fields
+    and the page shows the default period meanwhile, so a slip of the date picker never empties it."""
     form = _period_form(request)
-    if not form.is_valid():
-        return render(request, "web/dashboard.html", {"form": form, "page": "dashboard"}, status=400)
-    summary = _summary(request, form)
+    valid = form.is_valid()
+    since, until = (form.cleaned_data["since"], form.cleaned_data["until"]) if valid else default_period()
+    start, end = form.bounds if valid else period_bounds(since=since, until=until)
+    assert request.user.agency is not None
+    summary = dashboard_summary(agency=request.user.agency, since=start, until=end)
     context = {
         "form": form,
+        "period_valid": valid,
+        "since": since,
+        "until": until,
+        "presets": period_presets(today=timezone.localdate(), shown=(since, until) if valid else None),
         "summary": summary,
         "charts": dashboard_charts(summary),
-        "period": f"since={form.cleaned_data['since']:%Y-%m-%d}&until={form.cleaned_data['until']:%Y-%m-%d}",
+        "period": period_query(since, until),
         "page": "dashboard",
     }
-    return render(request, "web/dashboard.html", context)
+    return render(request, "web/dashboard.html", context, status=200 if valid else 400)
 
 
 @case_work
@@ -50,9 +53,11 @@ def dashboard_csv(request: WebRequest, table: str) -> HttpResponse:
     form = _period_form(request)
     if not form.is_valid():
         raise ValidationFailed("Choose a valid period.", fields=form_errors(form))
-    data = TABLES[table](_summary(request, form))
+    start, end = form.bounds
+    assert request.user.agency is not None
+    data = TABLES[table](dashboard_summary(agency=request.user.agency, since=start, until=end))
     first, last = form.cleaned_data["since"], form.cleaned_data["until"]
-    response = HttpResponse(csv_text(data), content_type="text/csv; charset=utf-8")
+    response = HttpResponse(csv_file(data), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (
         f'attachment; filename="bridge-{data.filename}-{first:%Y-%m-%d}-to-{last:%Y-%m-%d}.csv"'
     )
