@@ -275,6 +275,17 @@ FEDERAL_FLOOR = [
     ("permanency-hearing", "removed_from_home", "P1Y", "child_welfare", "42 U.S.C. 675(5)(C)"),
     ("screen-returned-child", "missing_located", "PT72H", "child_welfare", "42 U.S.C. 671(a)(35)(A)(iii)"),
 ]
+# Shipped beside the federal floor: agency practice, not statute (their source says so).
+COURT_HEARING_REMINDERS = [
+    (
+        f"court-hearing-{kind.replace('_', '-')}",
+        "court_hearing_scheduled",
+        "-P1D",
+        kind,
+        "Agency practice: court hearing reminder (the court's notice sets the hearing)",
+    )
+    for kind in ("child_welfare", "legal_advocate")
+]
 
 
 @pytest.fixture
@@ -287,7 +298,7 @@ def test_data_migration_ships_exactly_the_federal_floor(templates):
         (t.key, t.trigger, t.offset, t.owner_kind, t.legal_source)
         for t in DeadlineTemplate.objects.filter(jurisdiction="US", active=True)
     }
-    assert shipped == set(FEDERAL_FLOOR)
+    assert shipped == set(FEDERAL_FLOOR) | set(COURT_HEARING_REMINDERS)
 
 
 @pytest.mark.parametrize(
@@ -370,6 +381,8 @@ def test_shipped_templates_name_the_section_their_subject_belongs_to(templates):
         "periodic-case-review": "core",
         "permanency-hearing": "core",
         "screen-returned-child": "core",
+        "court-hearing-child-welfare": "core",
+        "court-hearing-legal-advocate": "core",
     }
 
 

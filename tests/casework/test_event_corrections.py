@@ -68,7 +68,7 @@ def test_correcting_when_it_happened_makes_open_tasks_due_from_the_corrected_tim
 
 def test_correcting_leaves_a_done_task_done_and_its_due_time_as_it_was(shared_case, lead):
     recorded = _record(lead.caseworker, shared_case, "sex_trafficking_identified")
-    task_complete(actor=lead.caseworker, task=recorded.tasks[0])
+    task_complete(actor=lead.caseworker, task=recorded.tasks[0], outcome="Reported; reference 2026-0412.")
     case_event_correct(
         actor=lead.liaison,
         case=shared_case,
@@ -179,7 +179,7 @@ def test_voiding_cancels_open_tasks_with_the_reason_and_deletes_nothing(shared_c
 
 def test_voiding_leaves_a_done_task_done(shared_case, lead):
     recorded = _record(lead.caseworker, shared_case, "sex_trafficking_identified")
-    task_complete(actor=lead.caseworker, task=recorded.tasks[0])
+    task_complete(actor=lead.caseworker, task=recorded.tasks[0], outcome="Reported; reference 2026-0412.")
     voided = case_event_void(
         actor=lead.caseworker, case=shared_case, event_id=recorded.event.pk, reason="Oops."
     )
@@ -210,7 +210,7 @@ def test_a_cancelled_task_cannot_be_marked_done(shared_case, lead):
     recorded = _record(lead.caseworker, shared_case, "sex_trafficking_identified")
     case_event_void(actor=lead.caseworker, case=shared_case, event_id=recorded.event.pk, reason="Oops.")
     with pytest.raises(Conflict):
-        task_complete(actor=lead.caseworker, task=recorded.tasks[0])
+        task_complete(actor=lead.caseworker, task=recorded.tasks[0], outcome="Reported; reference 2026-0412.")
 
 
 def test_a_voided_event_can_be_neither_voided_again_nor_corrected(shared_case, lead):
