@@ -14,6 +14,7 @@ from audit.chain import GENESIS_HASH, chain_hash
 from audit.context import current_client_address, current_component
 from audit.models import AuditRecord, AuditSeal, Outcome, UnsealedRecord
 from casework.access import CaseAccess
+from casework.models import Case
 from casework.sections import Section
 
 # pg_advisory_xact_lock key serialising the sealers ("seal" in ASCII).
@@ -117,6 +118,28 @@ def audit_case_read(*, access: CaseAccess, sections: Iterable[str], view: str) -
             )
         )
     AuditRecord.objects.bulk_create(records)
+
+
+def audit_cases_found_by_name(*, user: User, cases: Iterable[Case]) -> None:
+    """A case search that found cases by the child's legal name or an alias read their `identity`
+    section: one `section.read` record per case shown, marked as a search. The term itself is not
+    recorded (it may be a name)."""
+    records = [
+        _record(
+            event_type="section.read",
+            outcome=Outcome.SUCCESS,
+            user=user,
+            username="",
+            object_type="section",
+            object_id=f"{case.pk}/{Section.IDENTITY}",
+            case_id=case.pk,
+            section=Section.IDENTITY,
+            detail={"view": "search", "case_number": case.number},
+        )
+        for case in cases
+    ]
+    if records:
+        AuditRecord.objects.bulk_create(records)
 
 
 def audit_access_denied(
