@@ -123,7 +123,7 @@ class SearchForm(BridgeForm):
         label="Case number, pseudonym or name",
         max_length=200,
         required=False,
-        help_text="Any part of it; case, spaces and punctuation do not matter (LM finds L.M.). "
+        help_text="Any part of it; accents, case, spaces and punctuation do not matter (LM finds L.M.). "
         "A child's name or alias finds the cases where your agency may read their identity.",
     )
 
