@@ -222,9 +222,16 @@ def _track(
     )
 
 
-CaseHistory = _track(Case, object_type="case", case_column="pgh_obj_id", section="core")
+# Search keys are not kept: PostgreSQL derives them from the values kept (`casework.search`).
+CaseHistory = _track(
+    Case, object_type="case", case_column="pgh_obj_id", section="core", exclude=("search_key",)
+)
 IdentitySectionHistory = _track(
-    IdentitySection, object_type="section", case_column="case_id", section="identity"
+    IdentitySection,
+    object_type="section",
+    case_column="case_id",
+    section="identity",
+    exclude=("search_key",),
 )
 LocationSectionHistory = _track(
     LocationSection, object_type="section", case_column="case_id", section="location"

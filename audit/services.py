@@ -14,7 +14,7 @@ from audit.chain import GENESIS_HASH, chain_hash
 from audit.context import current_client_address, current_component
 from audit.models import AuditRecord, AuditSeal, Outcome, UnsealedRecord
 from casework.access import CaseAccess, task_shows_detail
-from casework.models import Task
+from casework.models import Case, Task
 from casework.sections import Section
 
 # pg_advisory_xact_lock key serialising the sealers ("seal" in ASCII).
@@ -233,3 +233,25 @@ def audit_admin_action(
         )
         for object_id in object_ids
     )
+
+
+def audit_cases_found_by_name(*, user: User, cases: Iterable[Case]) -> None:
+    """A case search that found cases by the child's legal name or an alias read their `identity`
+    section: one `section.read` record per case shown, marked as a search. The term itself is not
+    recorded (it may be a name)."""
+    records = [
+        _record(
+            event_type="section.read",
+            outcome=Outcome.SUCCESS,
+            user=user,
+            username="",
+            object_type="section",
+            object_id=f"{case.pk}/{Section.IDENTITY}",
+            case_id=case.pk,
+            section=Section.IDENTITY,
+            detail={"view": "search", "case_number": case.number},
+        )
+        for case in cases
+    ]
+    if records:
+        AuditRecord.objects.bulk_create(records)

@@ -72,8 +72,15 @@ def generic_guardian() -> Iterator[None]:
 # --- bridge: what the API views run -------------------------------------------------------------
 
 
+def _searched(cases: Any, user: Any, term: str) -> Any:
+    """`cases` narrowed to those `term` finds, as `GET /api/v1/cases/?q=` narrows them."""
+    from casework.selectors import case_search_filter
+
+    matches = case_search_filter(user=user, term=term)
+    return cases if matches is None else cases.filter(matches)
+
+
 def _bridge(page: str, actor: Actor, n: int) -> list[Any]:
-    from api.filters import CaseFilter
     from casework.access import cases_visible_to, get_case_access, tasks_visible_to
     from casework.selectors import handoffs_for
 
@@ -82,7 +89,7 @@ def _bridge(page: str, actor: Actor, n: int) -> list[Any]:
         return [c.pk for c in cases_visible_to(user=user).order_by("-created_at", "-id")[:PAGE_SIZE]]
     if page == "case_search":
         term = actor.search_terms[n % len(actor.search_terms)]
-        queryset = CaseFilter().search(cases_visible_to(user=user), "q", term)
+        queryset = _searched(cases_visible_to(user=user), user, term)
         return [c.pk for c in queryset.order_by("-created_at", "-id")[:PAGE_SIZE]]
     if page == "case_detail":
         access = get_case_access(user=user, case_id=actor.case_ids[n % len(actor.case_ids)])
@@ -120,7 +127,6 @@ def _guardian_cases(user: Any) -> Any:
 def _guardian(page: str, actor: Actor, n: int) -> list[Any]:
     from django.db.models import Exists, OuterRef, Q
 
-    from api.filters import CaseFilter
     from casework.access import LIAISON_ROLES, active_grant_filter
     from casework.models import Handoff, SectionGrant, Task
 
@@ -129,7 +135,7 @@ def _guardian(page: str, actor: Actor, n: int) -> list[Any]:
         return [c.pk for c in _guardian_cases(user).order_by("-created_at", "-id")[:PAGE_SIZE]]
     if page == "case_search":
         term = actor.search_terms[n % len(actor.search_terms)]
-        queryset = CaseFilter().search(_guardian_cases(user), "q", term)
+        queryset = _searched(_guardian_cases(user), user, term)
         return [c.pk for c in queryset.order_by("-created_at", "-id")[:PAGE_SIZE]]
     if page == "case_detail":
         case = (
@@ -206,9 +212,19 @@ class HandSql:
             if page in ("case_list", "case_search"):
                 where, params = self.visibility(user, "c.id")
                 if page == "case_search":
-                    term = "%" + actor.search_terms[n % len(actor.search_terms)] + "%"
-                    where += " AND (UPPER(c.number) LIKE UPPER(%s) OR UPPER(c.pseudonym) LIKE UPPER(%s))"
-                    params += [term, term]
+                    # The term's search key inside a case's or, where the agency reads the
+                    # child's identity, a name's (casework.search); the keys hold no % or _.
+                    term = actor.search_terms[n % len(actor.search_terms)]
+                    where += (
+                        " AND c.id IN (SELECT k.id FROM casework_case k "
+                        "WHERE k.search_key LIKE '%%' || bridge_search_key(%s) || '%%' "
+                        "UNION ALL SELECT i.case_id FROM casework_identitysection i "
+                        "WHERE i.search_key LIKE '%%' || bridge_search_key(%s) || '%%' "
+                        "AND EXISTS (SELECT 1 FROM casework_sectiongrant g WHERE g.case_id = i.case_id "
+                        "AND g.agency_id = %s AND g.section = 'identity' AND g.ended_at IS NULL "
+                        "AND (g.expires_at IS NULL OR g.expires_at > now())))"
+                    )
+                    params += [term, term, user.agency_id]
                 cursor.execute(
                     f"SELECT c.* FROM casework_case c WHERE {where} "
                     f"ORDER BY c.created_at DESC, c.id DESC LIMIT {PAGE_SIZE}",

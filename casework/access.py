@@ -24,7 +24,19 @@ from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import BooleanField, Count, Expression, F, Field, Model, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Count,
+    DateTimeField,
+    Exists,
+    Expression,
+    F,
+    Field,
+    Model,
+    OuterRef,
+    Q,
+    QuerySet,
+)
 from django.db.models.sql.compiler import SQLCompiler
 from django.utils import timezone
 
@@ -138,15 +150,12 @@ def _visibility_sql() -> _VisibilitySql:
     return _VisibilitySql(takes_part=takes_part, works_on=works_on)
 
 
-class _RowCondition(Expression):
-    """A condition written out as SQL about columns of the outer query's row, named by `refs`
+class _RowSql(Expression):
+    """An expression written out as SQL about columns of the outer query's row, named by `refs`
     (placeholder in the SQL: field of the outer query). Each is resolved as an `F()` like any
-    other column, so the condition keeps pointing at the right table when its query becomes a
+    other column, so the expression keeps pointing at the right table when its query becomes a
     subquery and is relabeled: Django's `resolve_expression` and `relabeled_clone` reach the
     columns through the source expressions."""
-
-    conditional = True
-    output_field = BooleanField()
 
     def __init__(self, **refs: str) -> None:
         super().__init__()
@@ -163,6 +172,19 @@ class _RowCondition(Expression):
         for name, column in self.refs.items():
             columns[name], params = compiler.compile(column)
             assert not params, "refs name columns, which take no parameters"
+        return self.sql(columns)
+
+    def sql(self, columns: dict[str, str]) -> tuple[str, list[Any]]:
+        raise NotImplementedError
+
+
+class _RowCondition(_RowSql):
+    """A condition about the outer query's row (`_RowSql`)."""
+
+    conditional = True
+    output_field = BooleanField()
+
+    def sql(self, columns: dict[str, str]) -> tuple[str, list[Any]]:
         return self.condition(columns)
 
     def condition(self, columns: dict[str, str]) -> tuple[str, list[Any]]:
@@ -201,6 +223,12 @@ def _worker_id(user: User) -> int | None:
     """Whose own work limits the cases a user sees: a caseworker's. Liaisons and supervisors see
     every case their agency takes part in."""
     return None if user.role in LIAISON_ROLES else user.pk
+
+
+def sees_every_agency_case(*, user: User) -> bool:
+    """Whether the user sees every case their agency takes part in (liaisons and supervisors), not
+    only those they work on (caseworkers)."""
+    return works_on_cases(user) and _worker_id(user) is None
 
 
 def agency_takes_part(*, agency_id: int, case_ref: str = "pk") -> CaseVisible:
@@ -443,6 +471,70 @@ def readable_sections_by_case(*, user: User, case_ids: list[uuid.UUID]) -> dict[
     for case_id, section, _ in _readable_rows(user=user, case_ids=case_ids):
         by_case[case_id].add(section)
     return {case_id: frozenset(by_case[case_id]) for case_id in case_ids}
+
+
+# --- case lists: search by name and what a row may show ---------------------------------------
+
+
+def agency_reads_section_filter(*, user: User, section: str, case_ref: str = "pk") -> Q:
+    """Rows whose case (`case_ref`) the user's agency holds an active grant of `section` on: the
+    cases whose `identity` a search may match by the child's name. Break-glass openings do not
+    count: one supervisor's emergency read of one case is not a way to search across cases."""
+    if not works_on_cases(user):
+        return Q(pk__in=[])
+    assert user.agency_id is not None
+    grants = SectionGrant.objects.filter(
+        active_grant_filter(), case_id=OuterRef(case_ref), agency_id=user.agency_id, section=section
+    )
+    return Q(Exists(grants))
+
+
+# When what the reader may read of a case last changed, as `Case.updated_at_for(readable)` answers
+# it on a case page, for every row of a list at once, so a list can sort by it: core's time and the
+# edit time (`section_changes`) of each section the reader reads, by grant or their own break-glass
+# opening. Edits of other sections move nothing the reader sees (issue 12, finding 11).
+@cache
+def _readable_changed_at_sql() -> str:
+    grant, opening = SectionGrant, BreakGlass
+    return (
+        "GREATEST({updated_at}, (SELECT max(({changes} -> access_readable.section ->> 'at')::timestamptz) "  # noqa: S608
+        f"FROM (SELECT {_column(grant, 'section')} AS section FROM {_table(grant)} "
+        f"WHERE {_column(grant, 'case')} = {{case}} AND {_column(grant, 'agency')} = %s "
+        f"AND {_column(grant, 'ended_at')} IS NULL "
+        f"AND ({_column(grant, 'expires_at')} IS NULL OR {_column(grant, 'expires_at')} > %s) "
+        f"UNION ALL SELECT {_column(opening, 'section')} FROM {_table(opening)} "
+        f"WHERE {_column(opening, 'case')} = {{case}} AND {_column(opening, 'opened_by')} = %s "
+        f"AND {_column(opening, 'agency')} = %s AND {_column(opening, 'expires_at')} > %s) access_readable))"
+    )
+
+
+class ReadableChangedAt(_RowSql):
+    """On a query over cases: when what this user may read of each case last changed."""
+
+    output_field = DateTimeField()
+
+    def __init__(self, *, agency_id: int, user_id: int) -> None:
+        super().__init__(case="pk", updated_at="updated_at", changes="section_changes")
+        self.agency_id = agency_id
+        self.user_id = user_id
+
+    def __repr__(self) -> str:
+        return f"ReadableChangedAt(agency_id={self.agency_id}, user_id={self.user_id})"
+
+    def sql(self, columns: dict[str, str]) -> tuple[str, list[Any]]:
+        now = timezone.now()
+        return _readable_changed_at_sql().format(**columns), [
+            self.agency_id,
+            now,
+            self.user_id,
+            self.agency_id,
+            now,
+        ]
+
+
+def readable_changed_at(*, user: User) -> ReadableChangedAt:
+    assert user.agency_id is not None
+    return ReadableChangedAt(agency_id=user.agency_id, user_id=user.pk)
 
 
 # --- things on a case ------------------------------------------------------------------------
@@ -936,13 +1028,17 @@ def may_handle_consents(*, access: CaseAccess) -> bool:
 # --- for the browser pages (web/) ------------------------------------------------------------
 
 
-def cases_worked_on_by(*, user: User) -> QuerySet[Case]:
+def worked_on_filter(*, user: User) -> Q:
     """The cases on the user's own desk: those whose case team they are on or on which they hold a
-    task of their agency. A subset of `cases_visible_to`, for every role."""
+    task of their agency. A subset of the cases they see, for every role."""
     if not works_on_cases(user):
-        return Case.objects.none()
+        return Q(pk__in=[])
     assert user.agency_id is not None
-    return Case.objects.filter(CaseVisible(agency_id=user.agency_id, worker_id=user.pk))
+    return Q(CaseVisible(agency_id=user.agency_id, worker_id=user.pk))
+
+
+def cases_worked_on_by(*, user: User) -> QuerySet[Case]:
+    return Case.objects.filter(worked_on_filter(user=user))
 
 
 def may_work_on_task(*, user: User, task: Task) -> bool:

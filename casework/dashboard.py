@@ -457,7 +457,7 @@ def _compliance(
     ]
 
 
-def _count_of(queryset: QuerySet[Any]) -> Coalesce:
+def count_of(queryset: QuerySet[Any]) -> Coalesce:
     """A correlated `SELECT count(*)` over `queryset`, usable as an annotation."""
     counted = queryset.order_by().annotate(counted=Func(Value(1), function="COUNT")).values("counted")
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
@@ -507,8 +507,8 @@ def _open_cases_per_worker(*, agency: Agency) -> dict[int, int]:
 def _caseload(*, agency: Agency, now: datetime) -> list[WorkerCaseload]:
     open_tasks = _open_tasks(agency=agency).filter(assignee_id=OuterRef("pk"))
     workers = User.objects.filter(agency_id=agency.pk, is_active=True, role__in=CASE_ROLES).annotate(
-        open_tasks=_count_of(open_tasks),
-        overdue_tasks=_count_of(open_tasks.filter(due_at__lt=now)),
+        open_tasks=count_of(open_tasks),
+        overdue_tasks=count_of(open_tasks.filter(due_at__lt=now)),
     )
     open_cases = _open_cases_per_worker(agency=agency)
     ordered = sorted(workers, key=lambda worker: worker.username)

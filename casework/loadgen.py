@@ -148,6 +148,9 @@ class Table:
                 continue
             if model_field.primary_key and isinstance(model_field, models.AutoField | models.BigAutoField):
                 continue
+            if isinstance(model_field, models.GeneratedField):
+                # PostgreSQL computes it (a search key) from the columns written.
+                continue
             # What Django would save for a field left unset: its default, "" for blank text.
             default = model_field.get_default()
             if default is None and not model_field.null:

@@ -5,17 +5,18 @@ from datetime import datetime
 import pgtrigger
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
-from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.contrib.postgres.indexes import GinIndex
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.db.models.functions import Upper
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from agencies.models import Agency, AgencyKind
 from casework.deadlines import offset_to_iso
+from casework.search import ArrayConcat, SearchKey, TextArray
 from casework.sections import DATA_SECTIONS, Section
 from common.ids import time_ordered_id
 
@@ -56,6 +57,12 @@ class Case(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     section_changes = models.JSONField(default=dict, blank=True)
+    # What case search matches in the number and pseudonym (`casework.search`).
+    search_key = models.GeneratedField(
+        expression=SearchKey(TextArray("number", "pseudonym")),
+        output_field=models.TextField(),
+        db_persist=True,
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -64,9 +71,8 @@ class Case(models.Model):
             models.Index(fields=["lead_agency", "status"]),
             models.Index(fields=["-created_at"]),
             models.Index(fields=["pseudonym"]),
-            # Case search (`?q=`) matches any part of the number or pseudonym, case-insensitively.
-            GinIndex(OpClass(Upper("number"), name="gin_trgm_ops"), name="case_number_trigram"),
-            GinIndex(OpClass(Upper("pseudonym"), name="gin_trgm_ops"), name="case_pseudonym_trigram"),
+            # Case search matches any part of the search key.
+            GinIndex(fields=["search_key"], opclasses=["gin_trgm_ops"], name="case_search_key"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(status__in=CaseStatus.values), name="case_status_is_known"),
@@ -278,6 +284,17 @@ class IdentitySection(SectionData):
     aliases = ArrayField(models.CharField(max_length=200), default=list, blank=True)
     languages = ArrayField(models.CharField(max_length=64), default=list, blank=True)
     guardian = models.CharField(max_length=200, blank=True)
+    # What case search matches, for readers of `identity`, in the legal name and aliases.
+    search_key = models.GeneratedField(
+        expression=SearchKey(
+            ArrayConcat(TextArray("legal_name"), Cast("aliases", ArrayField(models.TextField())))
+        ),
+        output_field=models.TextField(),
+        db_persist=True,
+    )
+
+    class Meta(SectionData.Meta):
+        indexes = [GinIndex(fields=["search_key"], opclasses=["gin_trgm_ops"], name="identity_search_key")]
 
 
 class PlacementType(models.TextChoices):
@@ -345,7 +362,11 @@ SECTION_MODELS: dict[str, type[SectionData]] = {
 
 def section_fields(section: str) -> tuple[str, ...]:
     """The editable field names of a data section, in declaration order."""
-    return tuple(f.name for f in SECTION_MODELS[section]._meta.concrete_fields if f.name != "case")
+    return tuple(
+        f.name
+        for f in SECTION_MODELS[section]._meta.concrete_fields
+        if f.name != "case" and not isinstance(f, models.GeneratedField)
+    )
 
 
 # --- work ------------------------------------------------------------------------------------

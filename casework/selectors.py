@@ -5,11 +5,13 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, F, Prefetch, Q, QuerySet, Value
+from django.db.models.lookups import Contains
 
 from agencies.models import Agency, Role, User
 from casework.access import (
     CaseAccess,
+    agency_reads_section_filter,
     case_events_visible,
     event_tasks_visible,
     handoffs_to_approve_filter,
@@ -17,12 +19,16 @@ from casework.access import (
 )
 from casework.models import (
     HANDOFF_OPEN_STATUSES,
+    Case,
     CaseEvent,
     CaseEventType,
     DeadlineTemplate,
     Handoff,
     HandoffStatus,
+    IdentitySection,
 )
+from casework.search import SearchKey, has_search_key
+from casework.sections import Section
 from common.errors import ValidationFailed
 
 HANDOFF_DIRECTIONS = ("incoming", "outgoing")
@@ -149,3 +155,46 @@ def handoff_sender_recipients(*, handoff: Handoff) -> list[User]:
     if creator.is_active and creator.agency_id == handoff.from_agency_id:
         people.setdefault(creator.pk, creator)
     return sorted(people.values(), key=lambda user: user.pk)
+
+
+# --- case search ------------------------------------------------------------------------------
+
+
+def _term_key(term: str) -> SearchKey:
+    return SearchKey(Value(term))
+
+
+def _matches_core(term: str) -> Q:
+    return Q(Contains(F("search_key"), _term_key(term)))
+
+
+def case_search_filter(*, user: User, term: str) -> Q | None:
+    """Cases whose number or pseudonym matches `term` (`casework.search`: any part, ignoring case,
+    spaces and punctuation), or whose child's legal name or an alias does, on the cases whose
+    `identity` the user's agency may read (`agency_reads_section_filter`); on any other case a name
+    finds nothing, exactly as if it were not there. None when the term has nothing to match. Apply
+    it to cases the user may see: it narrows, it never widens.
+
+    One `IN` over the union of the two kinds of match, so PostgreSQL starts from the few matching
+    rows the trigram indexes give and joins them to the visible cases; as an `OR` of conditions on
+    each row it walked every case instead."""
+    if not has_search_key(term):
+        return None
+    by_core = Case.objects.filter(_matches_core(term)).order_by().values("pk")
+    by_name = (
+        IdentitySection.objects.filter(
+            Contains(F("search_key"), _term_key(term)),
+            agency_reads_section_filter(user=user, section=Section.IDENTITY, case_ref="case_id"),
+        )
+        .order_by()
+        .values("case_id")
+    )
+    return Q(pk__in=by_core.union(by_name, all=True))
+
+
+def with_found_by_name(cases: QuerySet[Case], *, term: str) -> QuerySet[Case]:
+    """Cases found by `case_search_filter`, marked `found_by_name` where only the child's name or
+    an alias matched: a read of `identity` the reader is shown as such, and audited."""
+    if not has_search_key(term):
+        return cases.annotate(found_by_name=Value(False))
+    return cases.annotate(found_by_name=ExpressionWrapper(~_matches_core(term), output_field=BooleanField()))

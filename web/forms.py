@@ -28,6 +28,7 @@ from casework.models import (
 from casework.sections import Section
 from casework.services.tasks import OUTCOME_MAX_LENGTH, REASON_MAX_LENGTH, STATUTORY_OUTCOME_REQUIRED
 from common.errors import ValidationFailed
+from web.selectors import UNASSIGNED
 
 LOCAL_DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 NOTE_MAX_LENGTH = 20_000
@@ -136,7 +137,66 @@ class MemberRoleForm(BridgeForm):
 
 
 class SearchForm(BridgeForm):
-    q = forms.CharField(label="Case number or pseudonym", max_length=64, required=False)
+    q = forms.CharField(
+        label="Case number, pseudonym or name",
+        max_length=200,
+        required=False,
+        help_text="Any part of it; accents, case, spaces and punctuation do not matter (LM finds L.M.). "
+        "A child's name or alias finds the cases where your agency may read their identity.",
+    )
+
+
+# The case list's orders: the first click on a column sorts it the way people look at it first
+# (soonest deadline, most overdue, latest activity); the next click reverses it.
+CASE_SORT_LABELS = {
+    "newest": "newest first",
+    "deadline": "soonest deadline first",
+    "-deadline": "latest deadline first",
+    "-overdue": "most overdue tasks first",
+    "overdue": "fewest overdue tasks first",
+    "-activity": "latest activity first",
+    "activity": "earliest activity first",
+}
+
+
+class CaseFilterForm(BridgeForm):
+    """The case list's filters and order, all in the URL (`GET`); the search term is not (it is
+    carried by the random key in `search`)."""
+
+    status = forms.ChoiceField(
+        label="Status", choices=[("", "Any status"), *CaseStatus.choices], required=False
+    )
+    lead = forms.TypedChoiceField(label="Lead agency", coerce=int, empty_value=None, required=False)
+    assignee = forms.ChoiceField(label="Task assigned to", required=False)
+    overdue = forms.BooleanField(label="Has overdue tasks", required=False)
+    mine = forms.BooleanField(label="My cases only", required=False)
+    sort = forms.ChoiceField(choices=list(CASE_SORT_LABELS.items()), required=False, widget=forms.HiddenInput)
+    search = forms.CharField(max_length=32, required=False, widget=forms.HiddenInput)
+
+    def __init__(
+        self,
+        *args: Any,
+        agencies: Iterable[Agency],
+        members: Iterable[User],
+        whole_agency: bool,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        set_choices(self, "lead", [("", "Any agency"), *agency_choices(agencies)])
+        set_choices(
+            self,
+            "assignee",
+            [
+                ("", "Anyone or no one"),
+                (UNASSIGNED, "No one (unassigned tasks)"),
+                *member_choices(members, empty="")[1:],
+            ],
+        )
+        if whole_agency:
+            self.fields["mine"].help_text = "Cases whose team you are on or where you hold a task."
+        else:
+            # A caseworker sees only the cases they work on: the filter would change nothing.
+            del self.fields["mine"]
 
 
 class CaseOpenForm(BridgeForm):

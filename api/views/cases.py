@@ -38,7 +38,7 @@ from api.serializers.work import (
     NoteSerializer,
     TimelineEventSerializer,
 )
-from audit.services import audit_case_read
+from audit.services import audit_case_read, audit_cases_found_by_name
 from casework.access import (
     CaseAccess,
     case_with_readable_sections,
@@ -76,7 +76,8 @@ def case_detail_response(access: CaseAccess, *, status_code: int = status.HTTP_2
 
 class CaseListCreateView(BridgeAPIView):
     """Cases the caller may see, newest first. Lists carry core fields and the names of the
-    sections the caller may read, never section content: open a case for that."""
+    sections the caller may read, never section content: open a case for that. Cases `q` found by
+    the child's name or an alias are recorded as reads of their `identity`."""
 
     model = Case
     ordering = ("-created_at", "-id")
@@ -86,6 +87,9 @@ class CaseListCreateView(BridgeAPIView):
         return cases_visible_to(user=self.actor)
 
     def page_context(self, page: list[Any]) -> dict[str, Any]:
+        audit_cases_found_by_name(
+            user=self.actor, cases=[case for case in page if getattr(case, "found_by_name", False)]
+        )
         return {
             READABLE_SECTIONS_BY_CASE: readable_sections_by_case(
                 user=self.actor, case_ids=[c.pk for c in page]

@@ -2,8 +2,9 @@
 
 import pytest
 
-from casework.models import Case, InvestigationSection, LocationSection
-from casework.services.sharing import participant_join, team_member_add
+from audit.models import AuditRecord
+from casework.models import Case, InvestigationSection, LocationSection, SectionGrant
+from casework.services.sharing import grant_revoke, participant_join, team_member_add
 from tests.api.conftest import body, error_of
 from tests.factories import UserFactory, open_case
 
@@ -85,6 +86,50 @@ def test_case_list_filters_by_status_and_search(api_as, case, lead):
     assert [row["id"] for row in closed] == [str(other.pk)]
     assert [row["id"] for row in by_pseudonym] == [str(case.pk)]
     assert [row["id"] for row in by_number] == [str(other.pk)]
+
+
+def test_q_ignores_case_spaces_punctuation_and_accents(api_as, case, lead):
+    other = open_case(actor=lead.caseworker, pseudonym="J.K.")
+    api = api_as(lead.caseworker)
+
+    by_pseudonym = body(api.get("cases/", {"q": "m r"}))["results"]
+    by_number = body(api.get("cases/", {"q": other.number.lower().replace("-", "")[-8:]}))["results"]
+
+    assert [row["id"] for row in by_pseudonym] == [str(case.pk)]
+    assert [row["id"] for row in by_number] == [str(other.pk)]
+
+
+def test_q_finds_a_case_by_name_for_a_reader_of_identity_and_audits_it(api_as, case, lead):
+    response = api_as(lead.caseworker).get("cases/", {"q": "maría riv"})
+
+    assert [row["id"] for row in body(response)["results"]] == [str(case.pk)]
+    assert b"Maria" not in response.content
+    read = AuditRecord.objects.get(event_type="section.read", detail__view="search")
+    assert (read.user_id, read.case_id, read.section) == (lead.caseworker.pk, case.pk, "identity")
+
+
+def test_q_finds_no_case_by_name_without_an_identity_grant(api_as, shared_case, lead, partner):
+    grant = SectionGrant.objects.get(
+        case=shared_case, agency=partner.agency, section="identity", ended_at=None
+    )
+    grant_revoke(actor=lead.liaison, grant=grant)
+    api = api_as(partner.liaison)
+
+    by_name = body(api.get("cases/", {"q": "rivera"}))["results"]
+    by_pseudonym = body(api.get("cases/", {"q": "MR"}))["results"]
+
+    assert by_name == []
+    assert [row["id"] for row in by_pseudonym] == [str(shared_case.pk)]
+    assert not AuditRecord.objects.filter(event_type="section.read", detail__view="search").exists()
+
+
+def test_a_q_longer_than_any_name_is_400(api_as, lead):
+    response = api_as(lead.caseworker).get("cases/", {"q": "x" * 201})
+
+    assert response.status_code == 400
+    assert error_of(response)["fields"] == {
+        "q": ["Ensure this value has at most 200 characters (it has 201)."]
+    }
 
 
 def test_unknown_status_filter_is_400(api_as, lead):

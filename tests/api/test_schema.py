@@ -99,6 +99,14 @@ def test_patch_operations_require_if_match_and_document_412_and_428(document):
         assert {"412", "428"} <= set(patch["responses"])
 
 
+def test_the_case_search_parameter_says_what_it_matches_and_for_whom(document):
+    parameters = document["paths"]["/api/v1/cases/"]["get"]["parameters"]
+    q = next(parameter for parameter in parameters if parameter["name"] == "q")
+
+    assert "ignoring case, spaces and punctuation" in q["description"]
+    assert "legal name or an alias, on the cases where your agency may read `identity`" in q["description"]
+
+
 def test_case_sections_are_optional_in_the_case_shape(document):
     case = document["components"]["schemas"]["CaseDetail"]
 

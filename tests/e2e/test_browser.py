@@ -16,6 +16,7 @@ from casework.services.notes import note_add
 from casework.services.tasks import task_create
 from notifications.services import notify
 from tests.e2e.conftest import enrol_second_factor, sign_in, snap
+from tests.factories import open_case
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -49,8 +50,9 @@ def test_a_caseworker_opens_a_case_and_records_an_event(page, lead, case):
     snap(page, "my-work")
 
     page.get_by_role("link", name="Cases", exact=True).click()
-    page.get_by_label("Case number or pseudonym").fill(case.number)
+    page.get_by_label("Case number, pseudonym or name").fill(case.number)
     page.get_by_role("button", name="Search").click()
+    page.wait_for_url("**/cases/?search=*")
     snap(page, "case-search")
     page.get_by_role("link", name=case.number).click()
     page.wait_for_url(f"**/cases/{case.pk}/")
@@ -180,6 +182,51 @@ def test_a_supervisor_picks_a_period_and_reads_every_label_whole(page, watch, le
     page.locator("#period-fallback").wait_for()
     assert page.locator("#id_until_error").inner_text() == "Must not be before since."
     assert page.locator(".figure", has_text="overdue tasks").locator(".value").inner_text() == "1"
+
+
+def test_a_liaison_filters_sorts_and_searches_the_case_list(page, lead, case):
+    quiet = open_case(actor=lead.caseworker, pseudonym="Q.Q.")
+    late = open_case(
+        actor=lead.caseworker,
+        pseudonym="L.M.",
+        sections={"identity": {"legal_name": "Lucía Martínez", "aliases": ["Lulu"]}},
+    )
+    for hours in (2, 30):
+        Task.objects.create(
+            case=late, owner_agency=lead.agency, title="Visit", due_at=timezone.now() - timedelta(hours=hours)
+        )
+    Task.objects.create(
+        case=case, owner_agency=lead.agency, title="Call", due_at=timezone.now() - timedelta(hours=1)
+    )
+    sign_in(page, lead.liaison)
+    page.get_by_role("link", name="Cases", exact=True).click()
+
+    page.get_by_label("Has overdue tasks").check()
+    page.get_by_role("button", name="Filter").click()
+    page.wait_for_url("**/cases/?overdue=on")
+    rows = page.locator("table.case-list tbody tr")
+    assert rows.count() == 2
+    assert quiet.number not in page.locator("table.case-list").inner_text()
+
+    page.get_by_role("link", name=re.compile("^Overdue")).click()
+    page.wait_for_url(re.compile(r"/cases/\?(?=.*overdue=on)(?=.*sort=-overdue)"))
+    assert page.locator("th", has_text="Overdue").get_attribute("aria-sort") == "descending"
+    assert rows.first.locator("td").first.inner_text().startswith(late.number)
+    assert rows.first.locator("td.number").inner_text() == "2"
+
+    # Typing searches in place; the address keeps the filters and order, never the words typed.
+    page.get_by_label("Case number, pseudonym or name").fill("lucia")
+    page.locator("#case-results", has_text="Name matches").wait_for()
+    page.wait_for_url(re.compile(r"search="))
+    assert "lucia" not in page.url.lower()
+    assert "overdue=on" in page.url
+    assert "sort=-overdue" in page.url
+    assert rows.count() == 1
+
+    page.reload()
+    assert page.get_by_label("Case number, pseudonym or name").input_value() == "lucia"
+    assert page.get_by_label("Has overdue tasks").is_checked()
+    assert rows.count() == 1
 
 
 def test_a_user_of_an_unrelated_agency_gets_not_found_for_the_case(page, watch, unrelated, case):

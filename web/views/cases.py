@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from audit.services import audit_case_read
+from audit.services import audit_case_read, audit_cases_found_by_name
 from casework.access import (
     CaseAccess,
     agencies_reading_section,
@@ -27,6 +27,7 @@ from casework.access import (
     may_see_sharing,
     notes_visible,
     participants_visible,
+    sees_every_agency_case,
     timeline_visible,
 )
 from casework.models import Case, CaseEventType
@@ -38,8 +39,10 @@ from casework.services.notes import note_add
 from casework.services.tasks import task_create
 from common.errors import NotFound, StaleVersion, ValidationFailed
 from web.forms import (
+    CASE_SORT_LABELS,
     LOCAL_DATETIME_FORMAT,
     CaseEventForm,
+    CaseFilterForm,
     CaseOpenForm,
     CoreEditForm,
     EventCorrectForm,
@@ -53,14 +56,16 @@ from web.forms import (
 )
 from web.http import WebRequest, case_work
 from web.selectors import (
-    SEARCH_LIMIT,
+    CASE_LIST_LIMIT,
+    CaseListQuery,
+    agency_directory,
     case_handoffs,
     case_tasks,
     colleagues,
     display_values,
-    search_cases,
     section_values,
 )
+from web.selectors import case_list as case_list_rows
 
 NOTES_SHOWN = 100
 NOTE_READERS_ID = "note-readers"
@@ -127,9 +132,14 @@ def case_context(access: CaseAccess, *, tab: str, **extra: Any) -> dict[str, Any
 
 # Search terms travel in a POST body and are kept in the session under a random key; the page's
 # URL carries only the key. A name typed into a GET form would stay in the browser's history, in
-# the address bar of a shared screen and in every access log between the browser and Bridge.
+# the address bar of a shared screen and in every access log between the browser and Bridge. The
+# filters and the order are no one's name: they stay in the URL beside the key, so a filtered,
+# sorted list can be bookmarked, reloaded and shared.
 SEARCHES_SESSION_KEY = "case_searches"
 SEARCHES_KEPT = 20
+SEARCH_PARAMETER = "search"
+FILTER_PARAMETERS = ("status", "lead", "assignee", "overdue", "mine")
+LIST_PARAMETERS = (*FILTER_PARAMETERS, "sort", SEARCH_PARAMETER)
 
 
 def _remember_search(request: WebRequest, query: str) -> str:
@@ -140,38 +150,112 @@ def _remember_search(request: WebRequest, query: str) -> str:
     return key
 
 
-def _recalled_search(request: WebRequest) -> str:
-    return str(request.session.get(SEARCHES_SESSION_KEY, {}).get(request.GET.get("search", ""), ""))
+def _recalled_search(request: WebRequest, key: str) -> str:
+    return str(request.session.get(SEARCHES_SESSION_KEY, {}).get(key, ""))
+
+
+def _list_url(parameters: dict[str, str], **changes: str) -> str:
+    """The case list's address with these filters, order and search key (empty ones left out)."""
+    chosen = {name: value for name, value in {**parameters, **changes}.items() if value}
+    return reverse("web:cases") + (f"?{urlencode(chosen)}" if chosen else "")
+
+
+@dataclass(frozen=True)
+class SortColumn:
+    label: str
+    url: str
+    # `ascending`, `descending` or `none`, for the column heading's `aria-sort`.
+    state: str
+
+
+# Sortable columns: (label, the order of a first click, the order of a second one).
+SORTABLE_COLUMNS = (
+    ("Next deadline", "deadline", "-deadline"),
+    ("Overdue", "-overdue", "overdue"),
+    ("Last activity", "-activity", "activity"),
+)
+
+
+def _sort_columns(parameters: dict[str, str], sort: str) -> dict[str, SortColumn]:
+    columns = {}
+    for label, first, second in SORTABLE_COLUMNS:
+        state = "none"
+        if sort in (first, second):
+            state = "descending" if sort.startswith("-") else "ascending"
+        columns[first.lstrip("-")] = SortColumn(
+            label, _list_url(parameters, sort=second if sort == first else first), state
+        )
+    return columns
+
+
+def _filter_form(request: WebRequest, parameters: dict[str, str]) -> CaseFilterForm:
+    user = request.user
+    return CaseFilterForm(
+        parameters,
+        agencies=agency_directory(),
+        members=colleagues(user=user),
+        whole_agency=sees_every_agency_case(user=user),
+    )
 
 
 @case_work
 @require_http_methods(["GET", "POST"])
 def case_list(request: WebRequest) -> HttpResponse:
+    """The cases the reader may see, filtered, sorted and searched. A search posts its term (with
+    the filters in the address it was posted to) and is answered with the list's address carrying
+    the filters and the term's key; htmx swaps the results in place and pushes that address."""
+    parameters = {name: request.GET[name] for name in LIST_PARAMETERS if request.GET.get(name)}
+    valid = True
     if request.method == "POST":
-        form = SearchForm(request.POST)
-        query = form.cleaned_data["q"] if form.is_valid() else ""
+        search_form = SearchForm(request.POST)
+        valid = search_form.is_valid()
+        term = search_form.cleaned_data["q"] if valid else ""
+        parameters[SEARCH_PARAMETER] = _remember_search(request, term) if term else ""
+        if valid and not request.htmx:
+            return redirect(_list_url(parameters))
     else:
-        query = _recalled_search(request)
-        form = SearchForm(initial={"q": query})
-    results_url = reverse("web:cases")
-    if request.method == "POST" and form.is_valid() and query:
-        results_url += "?" + urlencode({"search": _remember_search(request, query)})
-    if request.method == "POST" and not request.htmx and form.is_valid():
-        return redirect(results_url)
-    found = list(search_cases(user=request.user, query=query)[: SEARCH_LIMIT + 1])
+        if any(not request.GET.get(name) for name in request.GET if name in LIST_PARAMETERS):
+            # The filter form sends its empty fields too; the address keeps only what was chosen.
+            return redirect(_list_url(parameters))
+        term = _recalled_search(request, parameters.get(SEARCH_PARAMETER, ""))
+        search_form = SearchForm(initial={"q": term})
+    filters = _filter_form(request, parameters)
+    valid = filters.is_valid() and valid
+    chosen = filters.cleaned_data
+    query = CaseListQuery(
+        search=term,
+        status=chosen.get("status") or "",
+        lead_agency_id=chosen.get("lead"),
+        overdue_only=bool(chosen.get("overdue")),
+        mine_only=bool(chosen.get("mine")),
+        assignee=chosen.get("assignee") or "",
+        sort=chosen.get("sort") or "newest",
+    )
+    rows = case_list_rows(user=request.user, query=query, now=timezone.now(), limit=CASE_LIST_LIMIT + 1)
+    found = list(rows)
+    shown = found[:CASE_LIST_LIMIT]
+    by_name = [case for case in shown if getattr(case, "found_by_name", False)]
+    audit_cases_found_by_name(user=request.user, cases=by_name)
     context = {
-        "form": form,
-        "query": query,
-        "cases": found[:SEARCH_LIMIT],
-        "more": len(found) > SEARCH_LIMIT,
+        "form": search_form,
+        "filters": filters,
+        "query": term,
+        "order": CASE_SORT_LABELS[query.sort],
+        "columns": _sort_columns(parameters, query.sort),
+        "filtered": any(parameters.get(name) for name in FILTER_PARAMETERS),
+        "clear_url": _list_url({SEARCH_PARAMETER: parameters.get(SEARCH_PARAMETER, "")}),
+        "list_url": _list_url(parameters),
+        "cases": shown,
+        "more": len(found) > CASE_LIST_LIMIT,
         "page": "cases",
     }
+    status = 200 if valid else 400
     if request.htmx:
-        response = render(request, "web/partials/case_results.html", context)
+        response = render(request, "web/partials/case_results.html", context, status=status)
         if request.method == "POST":
-            response["HX-Push-Url"] = results_url
+            response["HX-Push-Url"] = _list_url(parameters)
         return response
-    return render(request, "web/cases.html", context, status=400 if request.method == "POST" else 200)
+    return render(request, "web/cases.html", context, status=status)
 
 
 @case_work
