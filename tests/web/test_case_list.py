@@ -16,6 +16,8 @@ from casework.services.cases import case_update
 from casework.services.sharing import grant_revoke, participant_invite, team_member_add
 from tests.factories import UserFactory, open_case
 from tests.web.conftest import make_task, text
+from web.forms import CASE_SORT_LABELS
+from web.selectors import CASE_ORDERINGS
 
 pytestmark = pytest.mark.django_db
 
@@ -249,6 +251,10 @@ def test_a_filter_value_that_is_not_offered_is_explained_and_nothing_breaks(brow
 
 
 # --- sortable columns -----------------------------------------------------------------------------
+
+
+def test_every_order_the_form_accepts_is_one_the_list_knows():
+    assert list(CASE_SORT_LABELS) == list(CASE_ORDERINGS)
 
 
 @pytest.fixture
