@@ -4,7 +4,7 @@ templates only show what these answers allow."""
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db.models import Model, OuterRef, Q, QuerySet, Subquery
@@ -44,6 +44,7 @@ from casework.models import (
 from casework.sections import CORE_FIELDS, Section
 from casework.selectors import handoffs_for
 from common.errors import NotFound
+from common.times import format_day, format_when
 from notifications.models import Notification
 from notifications.selectors import notifications_for
 
@@ -300,8 +301,10 @@ def _display(value: Any, *, choices: list[tuple[Any, str]] | None) -> str:
         return "Yes" if value else "No"
     if isinstance(value, list):
         return ", ".join(str(item) for item in value)
-    if hasattr(value, "strftime"):
-        return value.strftime("%Y-%m-%d")
+    if isinstance(value, datetime):
+        return format_when(value)
+    if isinstance(value, date):
+        return format_day(value)
     return str(value)
 
 
