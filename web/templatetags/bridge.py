@@ -100,9 +100,9 @@ def is_past(moment: datetime | None) -> bool:
     return bool(moment and moment < timezone.now())
 
 
-@register.inclusion_tag("web/partials/inbox_link.html", takes_context=True)
-def inbox_link(context: template.Context) -> dict[str, Any]:
-    """The navigation's link to the inbox with the unread count, refreshed by htmx polling."""
+@register.inclusion_tag("web/partials/inbox_badge.html", takes_context=True)
+def inbox_badge(context: template.Context) -> dict[str, Any]:
+    """The unread count on the navigation's inbox link, refreshed by htmx polling."""
     user = context["request"].user
     unread = notifications_for(user=user, unread=True).count() if works_on_cases(user) else 0
     return {"unread": unread}
