@@ -65,8 +65,9 @@ from casework.models import (
     TaskStatus,
     TimelineEvent,
 )
-from casework.sections import RULES, Section, default_sections_for
+from casework.sections import RULES, Section, default_sections_for, section_names
 from common.copy import copy_text
+from common.times import format_day, format_when
 from notifications.models import (
     DeliveryKind,
     DeliveryStatus,
@@ -75,7 +76,7 @@ from notifications.models import (
     NotificationKind,
     Reminder,
 )
-from notifications.services import SUBJECTS, format_when, link_for
+from notifications.services import SUBJECTS, link_for
 
 CASES_PER_BATCH = 1_000
 YEAR = timedelta(days=365)
@@ -1067,7 +1068,8 @@ class Generator:
                 case_id,
                 recorded_at,
                 "consent_recorded",
-                f"Consent recorded for {recipient.name} ({', '.join(sections)}) until {expires_on:%Y-%m-%d}.",
+                f"Consent recorded for {recipient.name} ({section_names(sections)})"
+                f" until {format_day(expires_on)}.",
                 actor,
                 agencies=stewards | {recipient.pk},
                 data={"consent": str(consent_id)},

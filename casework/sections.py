@@ -3,6 +3,7 @@ and grants), who receives it on joining, and what sharing it beyond that needs. 
 data; `casework.access` is the only code that interprets it."""
 
 import enum
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import models
@@ -113,3 +114,8 @@ def default_sections_for(*, agency_kind: str) -> frozenset[str]:
         ):
             granted.add(name)
     return frozenset(granted)
+
+
+def section_names(sections: Iterable[str]) -> str:
+    """Sections as people read them in a sentence: `Location, Health`."""
+    return ", ".join(str(Section(section).label) for section in sections)

@@ -1,8 +1,10 @@
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.templatetags.static import static
 from django.urls import include, path
 from django.views import defaults
+from django.views.decorators.cache import cache_control
 
 from api.exceptions import api_error_response, is_api_request
 from api.views.health import healthz
@@ -11,7 +13,16 @@ from api.views.health import healthz
 # the lockout and the system-use notice apply to it as to everything else.
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 
+
+@cache_control(max_age=86400)
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico where a page names no icon (a JSON answer, a download): the
+    same icon the pages name. Not permanent, so a new icon is not hidden behind a cached redirect."""
+    return HttpResponseRedirect(static("img/bridge.svg"))
+
+
 urlpatterns = [
+    path("favicon.ico", favicon, name="favicon"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("api.urls")),

@@ -46,6 +46,7 @@ from casework.selectors import approving_liaisons, receiving_liaisons
 from casework.services.handoffs import handoff_expire
 from casework.services.sharing import grants_end_expired
 from casework.timeline import timeline_entry, timeline_record_many
+from common.times import format_day, format_when
 from notifications.models import (
     DeliveryKind,
     EmailDelivery,
@@ -64,7 +65,6 @@ from notifications.recipients import (
 )
 from notifications.services import (
     Notice,
-    format_when,
     link_for,
     notify_for_reminder,
     notify_many,
@@ -485,7 +485,7 @@ def _fire_consent(*, consent_id: uuid.UUID, now: datetime) -> int:
             recipients=consent_reminder_recipients(consent=consent),
             message=(
                 f"A consent on case {consent.case.number} expires at the end of "
-                f"{consent.expires_on:%a %d %b %Y}. Sharing that rests on it stops then unless a new consent "
+                f"{format_day(consent.expires_on)}. Sharing that rests on it stops then unless a new consent "
                 "is recorded."
             ),
             agency_id=consent.recorded_by_agency_id,

@@ -56,11 +56,6 @@ def link_for(*, case: Case | None, task: Task | None = None, handoff: Handoff | 
     return f"{base}/cases/{case.pk}/"
 
 
-def format_when(moment: datetime) -> str:
-    """A deadline as people read it, in the deployment's time zone."""
-    return timezone.localtime(moment).strftime("%a %d %b %Y %H:%M %Z")
-
-
 def notify(
     *,
     recipients: Iterable[User],

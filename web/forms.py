@@ -25,9 +25,10 @@ from casework.models import (
     TaskPriority,
     section_fields,
 )
-from casework.sections import Section
+from casework.sections import Section, section_names
 from casework.services.tasks import OUTCOME_MAX_LENGTH, REASON_MAX_LENGTH, STATUTORY_OUTCOME_REQUIRED
 from common.errors import ValidationFailed
+from common.times import format_day
 from web.selectors import UNASSIGNED
 
 LOCAL_DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
@@ -542,8 +543,9 @@ class GrantForm(BridgeForm):
                 *(
                     (
                         key,
-                        f"{consent.recipient_agency.name}: {', '.join(consent.sections)}, "
-                        f"signed {consent.signed_on:%Y-%m-%d}, until {consent.expires_on:%Y-%m-%d}",
+                        f"{consent.recipient_agency.name}: "
+                        f"{section_names(consent.sections)}, "
+                        f"signed {format_day(consent.signed_on)}, until {format_day(consent.expires_on)}",
                     )
                     for key, consent in self.consents.items()
                 ),

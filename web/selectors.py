@@ -4,7 +4,7 @@ templates only show what these answers allow."""
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db.models import Count, Exists, F, FilteredRelation, Min, Model, OuterRef, Q, QuerySet, Subquery
@@ -52,6 +52,7 @@ from casework.models import (
 from casework.sections import CORE_FIELDS, Section
 from casework.selectors import case_search_filter, handoffs_for, with_found_by_name
 from common.errors import NotFound
+from common.times import format_day, format_when
 from notifications.models import Notification
 from notifications.selectors import notifications_for
 
@@ -495,8 +496,10 @@ def _display(value: Any, *, choices: list[tuple[Any, str]] | None) -> str:
         return "Yes" if value else "No"
     if isinstance(value, list):
         return ", ".join(str(item) for item in value)
-    if hasattr(value, "strftime"):
-        return value.strftime("%Y-%m-%d")
+    if isinstance(value, datetime):
+        return format_when(value)
+    if isinstance(value, date):
+        return format_day(value)
     return str(value)
 
 

@@ -88,6 +88,8 @@ class ConsentCreateSerializer(serializers.Serializer):
     sections = serializers.ListField(
         child=serializers.ChoiceField(choices=[(s, Section(s).label) for s in sorted(CONSENT_SECTIONS)]),
         allow_empty=False,
+        # Said in the schema too (minItems), so that clients and generated tests send at least one.
+        min_length=1,
         max_length=len(CONSENT_SECTIONS),
     )
     purpose = StrictCharField(max_length=2000)

@@ -16,7 +16,8 @@ from casework.models import BreakGlass, Case
 from casework.sections import DATA_SECTIONS, RULES
 from casework.timeline import timeline_record
 from common.errors import Conflict, PermissionDenied, ValidationFailed
-from notifications.services import format_when, notify
+from common.times import format_when
+from notifications.services import notify
 
 REASON_MAX_LENGTH = 2000
 

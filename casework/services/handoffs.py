@@ -58,7 +58,8 @@ from casework.selectors import (
 from casework.services.sharing import participant_join
 from casework.timeline import timeline_record
 from common.errors import Conflict, PermissionDenied, ValidationFailed
-from notifications.services import format_when, notify
+from common.times import format_when
+from notifications.services import notify
 
 NOTE_MAX_LENGTH = 5_000
 

@@ -26,10 +26,18 @@ from casework.models import (
     ParticipationVia,
     SectionGrant,
 )
-from casework.sections import CONSENT_SECTIONS, DATA_SECTIONS, RULES, SharingNeeds, default_sections_for
+from casework.sections import (
+    CONSENT_SECTIONS,
+    DATA_SECTIONS,
+    RULES,
+    SharingNeeds,
+    default_sections_for,
+    section_names,
+)
 from casework.services.events import waiting_tasks_give
 from casework.timeline import timeline_record
 from common.errors import Conflict, PermissionDenied, ValidationFailed
+from common.times import format_day
 
 
 def participant_join(*, case: Case, agency: Agency, via: str, actor: User | None) -> CaseParticipant:
@@ -282,8 +290,8 @@ def consent_record(
         case=case,
         kind="consent_recorded",
         summary=(
-            f"Consent recorded for {recipient_agency.name} ({', '.join(sections)})"
-            f" until {expires_on:%Y-%m-%d}."
+            f"Consent recorded for {recipient_agency.name} ({section_names(sections)})"
+            f" until {format_day(expires_on)}."
         ),
         actor=actor,
         agencies=_steward_agency_ids(case=case, sections=sections) | {recipient_agency.pk},

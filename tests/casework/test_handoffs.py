@@ -126,7 +126,7 @@ def test_new_handoff_notifies_the_receiving_liaisons_and_supervisors_without_the
     )
     assert message == (
         f"Case {handoff.case.number}: Harris County CPS asks your agency to take over a task. "
-        "Please answer by Tue 02 Jun 2026 10:00 CDT."
+        "Please answer by Tue 2 Jun, 10:00."
     )
 
 

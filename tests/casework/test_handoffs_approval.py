@@ -227,7 +227,7 @@ def test_the_lead_agencys_liaisons_and_supervisors_are_asked_with_the_case_numbe
     )
     assert message == (
         f"Case {proposed.case.number}: Houston Police Department asks to hand a task to HSI Houston, which "
-        "does not take part in the case yet. Please approve or decline by Tue 02 Jun 2026 10:00 CDT."
+        "does not take part in the case yet. Please approve or decline by Tue 2 Jun, 10:00."
     )
     assert _recipients(proposed, "handoff_created") == set()
 

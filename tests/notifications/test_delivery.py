@@ -7,12 +7,12 @@ import redis
 from django.conf import settings
 from django.utils import timezone
 
+from common.times import format_when
 from notifications.models import DeliveryKind, DeliveryStatus, EmailDelivery, Notification
 from notifications.reminders import digests_build
 from notifications.services import (
     delivery_send,
     email_deliveries_retry,
-    format_when,
     notification_mark_read,
     notification_preferences_update,
     notify,
@@ -202,6 +202,7 @@ def test_digest_gathers_unread_notifications_into_one_email(case, digest_reader)
         "Bridge notifications since your last summary:\n\n"
         f"- {format_when(first.created_at)} | {case.number} | First thing.\n  {link}\n\n"
         f"- {format_when(second.created_at)} | {case.number} | Second thing.\n  {link}\n\n"
+        "Times are America/Chicago time.\n"
         "This email leaves out case details on purpose. Sign in to Bridge to see them.\n"
     )
     assert Notification.objects.filter(awaits_digest=True).count() == 0
@@ -216,6 +217,7 @@ def test_a_digest_lists_a_notice_about_accounts_without_a_case_number(digest_rea
     assert EmailDelivery.objects.get().body == (
         "Bridge notifications since your last summary:\n\n"
         f"- {format_when(notice.created_at)} | A new account.\n  {inbox}\n\n"
+        "Times are America/Chicago time.\n"
         "This email leaves out case details on purpose. Sign in to Bridge to see them.\n"
     )
 

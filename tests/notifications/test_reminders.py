@@ -14,9 +14,10 @@ from casework.models import GrantEndReason, HandoffStatus, SectionGrant, Timelin
 from casework.services.handoffs import handoff_accept, handoff_approve, handoff_create, handoff_withdraw
 from casework.services.sharing import consent_record, consent_revoke, grant_create
 from casework.services.tasks import task_complete, task_create, task_update
+from common.times import format_day, format_when
 from notifications.models import DeliveryStatus, EmailDelivery, Notification, NotificationKind, Reminder
 from notifications.reminders import reminders_sweep
-from notifications.services import delivery_send, format_when
+from notifications.services import delivery_send
 from tests.conftest import make_staff
 from tests.factories import in_hours
 
@@ -266,7 +267,7 @@ def test_consent_expiry_message_gives_case_number_and_date(consent):
 
     message = Notification.objects.filter(kind=NotificationKind.CONSENT_EXPIRING).first().message
     assert message == (
-        f"A consent on case {consent.case.number} expires at the end of {consent.expires_on:%a %d %b %Y}. "
+        f"A consent on case {consent.case.number} expires at the end of {format_day(consent.expires_on)}. "
         "Sharing that rests on it stops then unless a new consent is recorded."
     )
 

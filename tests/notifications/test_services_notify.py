@@ -52,6 +52,7 @@ def test_notify_queues_an_immediate_email_by_default(case, lead):
         "Something happened.\n\n"
         f"Case: {case.number}\n"
         f"Open in Bridge: {settings.BRIDGE_BASE_URL}/cases/{case.pk}/\n\n"
+        "Times are America/Chicago time.\n"
         "This email leaves out case details on purpose. Sign in to Bridge to see them.\n"
     )
 
@@ -145,5 +146,6 @@ def test_a_notice_about_accounts_has_no_case_and_its_email_names_none(lead):
     assert delivery.body == (
         "A new account.\n\n"
         f"Open in Bridge: {settings.BRIDGE_BASE_URL}/notifications/\n\n"
+        "Times are America/Chicago time.\n"
         "This email leaves out case details on purpose. Sign in to Bridge to see them.\n"
     )

@@ -1,9 +1,16 @@
-"""Time wording ("in 3 h", "2 days overdue") and chart geometry."""
+"""Time wording ("in 3 h", "2 days overdue"), one date and time format on pages, in the inbox
+and in emails, and chart geometry."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
+import time_machine
+from django.template import Context, Template
 
+from casework.services.tasks import task_create
+from notifications.models import EmailDelivery, Notification
+from notifications.reminders import reminders_sweep
+from tests.web.conftest import text
 from web import charts, humanize
 
 NOW = datetime(2026, 3, 10, 15, 0, tzinfo=UTC)
@@ -60,6 +67,54 @@ def test_a_duration_reads_in_the_unit_that_fits_it(seconds, wording):
 )
 def test_a_duration_axis_reads_in_the_unit_that_fits_its_longest_value(longest, unit):
     assert humanize.duration_unit(longest) == unit
+
+
+def render(source: str, **context) -> str:
+    return Template("{% load bridge %}" + source).render(Context(context))
+
+
+def test_a_moment_on_a_page_is_a_time_element_with_the_year_and_zone_on_hover():
+    with time_machine.travel(NOW, tick=False):
+        html = render("{% when moment %}", moment=datetime(2026, 3, 10, 19, 5, tzinfo=UTC))
+
+    assert html == (
+        '<time datetime="2026-03-10T14:05:00-05:00" title="Tuesday 10 March 2026, 14:05 CDT">'
+        "Tue 10 Mar, 14:05</time>"
+    )
+
+
+def test_a_deadline_on_a_page_says_how_it_stands():
+    with time_machine.travel(NOW, tick=False):
+        html = render("{% deadline moment %}", moment=NOW - timedelta(hours=2))
+
+    assert html.endswith('>Tue 10 Mar, 08:00</time> <span class="relative overdue">(2 h overdue)</span>')
+
+
+def test_a_day_on_a_page_reads_like_a_moment_without_the_time():
+    with time_machine.travel(NOW, tick=False):
+        assert render("{{ signed|day }} {{ born|day }}", signed=date(2026, 3, 2), born=date(2010, 4, 2)) == (
+            "Mon 2 Mar Fri 2 Apr 2010"
+        )
+
+
+@pytest.mark.django_db
+def test_a_deadline_reads_the_same_in_the_email_the_inbox_and_the_task_page(browser_as, lead, case):
+    due = datetime(2026, 3, 12, 16, 0, tzinfo=UTC)  # 11:00 in Chicago
+    with time_machine.travel(NOW, tick=False):
+        task = task_create(
+            actor=lead.caseworker, case=case, title="Visit", due_at=due, assignee=lead.caseworker
+        )
+        reminders_sweep(now=due - timedelta(hours=24))
+        page = text(browser_as(lead.caseworker).get(f"/tasks/{task.pk}/"))
+        inbox = text(browser_as(lead.caseworker).get("/notifications/"))
+
+    [notification] = Notification.objects.filter(recipient=lead.caseworker)
+    email = EmailDelivery.objects.get(notification=notification)
+    assert notification.message == f"A task on case {case.number} is due Thu 12 Mar, 11:00, in 24 hours."
+    assert email.body.startswith(notification.message)
+    assert "Times are America/Chicago time." in email.body
+    assert "Due Thu 12 Mar, 11:00 (in 2 days)" in page
+    assert notification.message in inbox
 
 
 @pytest.mark.parametrize(

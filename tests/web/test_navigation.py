@@ -103,3 +103,25 @@ def test_a_form_without_its_csrf_token_gets_the_applications_page(lead, case):
     assert response.status_code == 403
     assert "Please reload the page" in text(response)
     assert "<style" not in response.content.decode()
+
+
+def test_the_usual_favicon_address_leads_to_the_icon_every_page_names(browser_as):
+    icon = browser_as(None).get("/favicon.ico")
+    sign_in_page = browser_as(None).get("/accounts/login/").content.decode()
+
+    assert (icon.status_code, icon["Location"]) == (302, "/static/img/bridge.svg")
+    assert '<link rel="icon" href="/static/img/bridge.svg" type="image/svg+xml">' in sign_in_page
+
+
+def test_the_inbox_is_the_current_menu_item_on_the_inbox(browser_as, lead):
+    html = browser_as(lead.caseworker).get("/notifications/").content.decode()
+
+    assert '<a id="inbox-link" href="/notifications/" aria-current="page">' in html
+    assert html.count('aria-current="page"') == 1
+
+
+def test_the_badge_refresh_replaces_the_count_and_leaves_the_link_alone(browser_as, lead):
+    html = browser_as(lead.caseworker).get("/notifications/badge/", htmx=True).content.decode()
+
+    assert html.startswith('<span id="inbox-badge"')
+    assert "inbox-link" not in html

@@ -1,8 +1,9 @@
-"""Template helpers for the browser pages: times in the deployment's time zone with "in 3 h" /
-"2 days overdue" wording, labels for stored codes, long texts collapsed, and the unread badge of the
+"""Template helpers for the browser pages: times as everywhere in Bridge (`common.times`) with
+"in 3 h" / "2 days overdue" wording, labels for stored codes, long texts collapsed, and the unread
+badge of the
 navigation."""
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django import template
@@ -15,6 +16,7 @@ from agencies.access import may_manage_members
 from agencies.models import User
 from casework.access import may_view_dashboard, works_on_cases
 from casework.sections import Section
+from common.times import format_day, format_when, format_when_in_full
 from notifications.models import Notification
 from notifications.selectors import notifications_for
 from web import humanize
@@ -22,40 +24,43 @@ from web.links import notification_url
 
 register = template.Library()
 
-DATETIME_FORMAT = "%a %-d %b %Y, %H:%M"
 
-
-def _local(moment: datetime) -> datetime:
-    return timezone.localtime(moment)
+def _time_element(moment: datetime) -> SafeString:
+    """`<time>` with the machine-readable moment, and the year and time zone on hover."""
+    return format_html(
+        '<time datetime="{}" title="{}">{}</time>',
+        timezone.localtime(moment).isoformat(),
+        format_when_in_full(moment),
+        format_when(moment),
+    )
 
 
 @register.simple_tag
 def when(moment: datetime | None) -> SafeString | str:
-    """A moment as a `<time>` element in the local time zone: `Tue 3 Jun 2026, 14:00 CDT`."""
+    """A moment as a `<time>` element: `Tue 3 Jun, 14:00`."""
     if moment is None:
         return "—"
-    local = _local(moment)
-    return format_html(
-        '<time datetime="{}">{} {}</time>', local.isoformat(), local.strftime(DATETIME_FORMAT), local.tzname()
-    )
+    return _time_element(moment)
 
 
 @register.simple_tag
 def deadline(moment: datetime | None) -> SafeString | str:
-    """A due time with how it stands: `Tue 3 Jun 2026, 14:00 CDT (in 3 h)`; overdue ones are marked."""
+    """A due time with how it stands: `Tue 3 Jun, 14:00 (in 3 h)`; overdue ones are marked."""
     if moment is None:
         return "—"
-    local = _local(moment)
-    standing = humanize.until_deadline(moment)
     overdue = moment < timezone.now()
     return format_html(
-        '<time datetime="{}">{} {}</time> <span class="{}">({})</span>',
-        local.isoformat(),
-        local.strftime(DATETIME_FORMAT),
-        local.tzname(),
+        '{} <span class="{}">({})</span>',
+        _time_element(moment),
         "relative overdue" if overdue else "relative",
-        standing,
+        humanize.until_deadline(moment),
     )
+
+
+@register.filter
+def day(value: date | None) -> str:
+    """A calendar date (a consent's signing day, a date of birth): `Tue 3 Jun`."""
+    return format_day(value) if value else "—"
 
 
 @register.filter
@@ -93,9 +98,9 @@ def is_past(moment: datetime | None) -> bool:
     return bool(moment and moment < timezone.now())
 
 
-@register.inclusion_tag("web/partials/inbox_link.html", takes_context=True)
-def inbox_link(context: template.Context) -> dict[str, Any]:
-    """The navigation's link to the inbox with the unread count, refreshed by htmx polling."""
+@register.inclusion_tag("web/partials/inbox_badge.html", takes_context=True)
+def inbox_badge(context: template.Context) -> dict[str, Any]:
+    """The unread count on the navigation's inbox link, refreshed by htmx polling."""
     user = context["request"].user
     unread = notifications_for(user=user, unread=True).count() if works_on_cases(user) else 0
     return {"unread": unread}

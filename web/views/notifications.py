@@ -40,7 +40,7 @@ def inbox(request: WebRequest) -> HttpResponse:
 @require_GET
 @never_cache
 def badge(request: HttpRequest) -> HttpResponse:
-    """The inbox link with the unread count; htmx replaces the navigation's link with it every
+    """The unread count of the navigation's inbox link; htmx replaces the count with it every
     30 seconds. Once the session has ended, the page reloads, which takes the person to sign in
     and takes the case off the screen."""
     if not request.user.is_authenticated:
@@ -48,7 +48,7 @@ def badge(request: HttpRequest) -> HttpResponse:
         response["HX-Refresh"] = "true"
         return response
     unread = notifications_for(user=request.user, unread=True).count() if works_on_cases(request.user) else 0
-    return render(request, "web/partials/inbox_link.html", {"unread": unread})
+    return render(request, "web/partials/inbox_badge.html", {"unread": unread})
 
 
 def _own_notification(request: WebRequest, notification_id: uuid.UUID) -> Notification:

@@ -8,7 +8,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from agencies.models import Agency, AgencyKind
@@ -34,6 +33,7 @@ from casework.services.sharing import (
     team_member_add,
 )
 from common.errors import NotFound, ValidationFailed
+from common.times import format_when
 from web.forms import BreakGlassForm, BridgeForm, ConsentForm, GrantForm, InviteForm, TeamMemberForm
 from web.http import WebRequest, case_work
 from web.selectors import case_team, colleagues, other_agencies
@@ -179,7 +179,11 @@ def grant_add(request: WebRequest, case_id: uuid.UUID) -> HttpResponse:
         except ValidationFailed as error:
             form.add_service_errors(error.message, error.fields)
         else:
-            return _done(request, access, f"{grant.agency.name} may now read {grant.get_section_display()}.")
+            return _done(
+                request,
+                access,
+                f"{grant.agency.name} may now read the {grant.section} section.",
+            )
     return _sharing_page(request, access, status=400, grant=form)
 
 
@@ -281,8 +285,8 @@ def break_glass(request: WebRequest, case_id: uuid.UUID) -> HttpResponse:
         else:
             messages.warning(
                 request,
-                f"Emergency access to {opening.get_section_display()} until "
-                f"{timezone.localtime(opening.expires_at):%H:%M %Z}. "
+                f"Emergency access to the {opening.section} section until "
+                f"{format_when(opening.expires_at)}. "
                 "It is recorded and the stewards have been told.",
             )
             return redirect("web:case-section", case_id=case_id, section=opening.section)

@@ -1,0 +1,52 @@
+"""Labels spelled as people write them: acronyms and names of programmes keep their capitals,
+sections are named by their labels and never by their stored codes, and days read as they do
+everywhere else."""
+
+from datetime import date
+
+import pytest
+import time_machine
+
+from casework.models import Consent
+from tests.web.conftest import text
+from web.forms import GrantForm, section_edit_form
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_immigration_section_names_sijs_and_continued_presence_as_people_write_them(
+    browser_as, lead, case
+):
+    page = text(browser_as(lead.caseworker).get(f"/cases/{case.pk}/sections/immigration/"))
+
+    assert "SIJS candidate" in page
+    assert "Continued Presence until" in page
+    assert "Sijs" not in page
+
+
+def test_the_immigration_edit_form_labels_match_the_page():
+    form = section_edit_form("immigration")()
+
+    assert [str(field.label) for field in form.visible_fields()] == [
+        "Nationality",
+        "Immigration status",
+        "SIJS candidate",
+        "T visa status",
+        "U visa status",
+        "Continued Presence until",
+    ]
+
+
+def test_a_consent_offered_for_a_grant_names_its_sections_and_days_as_people_read_them(lead, partner):
+    consent = Consent(
+        recipient_agency=partner.agency,
+        sections=["location", "health"],
+        signed_on=date(2026, 3, 2),
+        expires_on=date(2027, 3, 1),
+    )
+    with time_machine.travel(date(2026, 3, 10), tick=False):
+        form = GrantForm(agencies=[partner.agency], sections=["location"], consents=[consent])
+
+    assert form.fields["consent"].choices[1][1] == (
+        f"{partner.agency.name}: Location, Health, signed Mon 2 Mar, until Mon 1 Mar 2027"
+    )
