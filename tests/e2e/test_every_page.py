@@ -114,7 +114,9 @@ def test_an_event_form_answered_in_place_logs_no_console_error_when_a_field_carr
     page.get_by_label("When it happened").fill(later.strftime("%Y-%m-%dT%H:%M"))
     page.get_by_role("button", name="Record the event").click()
 
-    expect(page.get_by_text("An event cannot have occurred in the future.")).to_be_visible()
+    expect(
+        page.get_by_text("An event cannot have happened in the future: give the time it happened.")
+    ).to_be_visible()
     assert page.locator("[style]").count() == 0
 
 

@@ -352,7 +352,7 @@ def test_last_activity_does_not_move_when_a_section_the_reader_cannot_see_is_edi
     after = browser_as(partner.liaison).get("/cases/").content.decode()
     mine = browser_as(lead.caseworker).get("/cases/").content.decode()
 
-    times = re.compile(r'<td><time datetime="([^"]+)">')
+    times = re.compile(r'<td><time datetime="([^"]+)"')
     assert times.findall(after) == times.findall(before)
     assert times.findall(mine) != times.findall(before)
 

@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 
 from casework.models import DeadlineTemplate, HandoffStatus
+from common.times import format_day
 from tests.web.conftest import make_handoff, make_task, text
 
 pytestmark = pytest.mark.django_db
@@ -55,7 +56,7 @@ def test_an_invalid_period_is_explained_on_its_field_and_the_rest_of_the_page_st
     assert 'id="id_until_error">Must not be before since.' in response.content.decode()
     assert (
         "That period cannot be shown (see the fields above). "
-        f"Showing {first:%-d %b %Y} to {last:%-d %b %Y} instead." in page
+        f"Showing {format_day(first)} to {format_day(last)} instead." in page
     )
     assert "1 overdue tasks" in page
     assert 'aria-labelledby="chart-overdue-title chart-overdue-desc"' in response.content.decode()

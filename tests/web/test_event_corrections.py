@@ -65,7 +65,7 @@ def test_the_overview_shows_an_upcoming_court_hearing(browser_as, lead, case, se
 
     page = text(browser_as(lead.caseworker).get(f"/cases/{case.pk}/"))
 
-    assert "Court hearings Mon 15 Jul 2030, 09:00 CDT (recorded by Harris County CPS)" in page
+    assert "Court hearings Mon 15 Jul 2030, 09:00 (recorded by Harris County CPS)" in page
 
 
 def test_the_overview_shows_no_voided_hearing(browser_as, lead, case):
