@@ -2,6 +2,7 @@
 rather than once at import (DRF's default), so a deployment's settings and the tests' overrides
 take effect without a restart."""
 
+import hashlib
 from typing import TYPE_CHECKING, Any
 
 from rest_framework import throttling
@@ -59,7 +60,9 @@ class SignInRateThrottle(_SignInThrottle):
 
     def ident_for(self, request: Request) -> str:
         username = request.data.get("username") if hasattr(request.data, "get") else None
-        return f"{self.get_ident(request)}:{str(username or '').strip().lower()}"
+        # Hashed: the cache key must not carry what a caller typed (any length, any characters).
+        typed = hashlib.sha256(str(username or "").strip().lower().encode()).hexdigest()
+        return f"{self.get_ident(request)}:{typed}"
 
 
 class SignInAddressRateThrottle(_SignInThrottle):
