@@ -9,12 +9,12 @@ from django.db.models import QuerySet
 
 from agencies.models import Agency, User
 from audit.models import AuditRecord
-from casework.access import CaseAccess
+from casework.access import Action, CaseAccess
 from casework.models import BreakGlass, Consent, SectionGrant
 
 
 def _require_access_log(access: CaseAccess) -> None:
-    access.require(access.may_view_access_log, "Only supervisors of the lead agency see the access log.")
+    access.require(Action.VIEW_ACCESS_LOG)
 
 
 def case_access_log(
