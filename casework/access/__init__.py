@@ -23,6 +23,7 @@ exist, so nobody can probe for a child's existence; what a caller sees but may n
 * `sql`: the same rules written out as SQL once, spliced into queries over many rows.
 """
 
+from casework.access.people import case_team
 from casework.access.policy import (
     CASE_ROLES,
     LIAISON_ROLES,
@@ -43,6 +44,7 @@ from casework.access.policy import (
     participants_visible,
     readable_sections_by_case,
     section_may_reach,
+    sees_case,
     sees_every_agency_case,
     worked_on_filter,
     works_on_cases,
@@ -83,9 +85,9 @@ from casework.access.sql import (
     VIEW_CASE,
     WORK_ON_CASE,
     CaseVisible,
+    open_cases_per_worker,
     owner_reads_task_section,
     owner_sees_task,
-    owner_sees_task_sql,
     readable_changed_at,
 )
 
@@ -109,6 +111,7 @@ __all__ = [
     "agency_takes_part",
     "case_access",
     "case_events_visible",
+    "case_team",
     "case_visibility_filter",
     "case_with_readable_sections",
     "cases_visible_to",
@@ -135,13 +138,14 @@ __all__ = [
     "may_withdraw_handoff",
     "may_work_on_task",
     "notes_visible",
+    "open_cases_per_worker",
     "owner_reads_task_section",
     "owner_sees_task",
-    "owner_sees_task_sql",
     "participants_visible",
     "readable_changed_at",
     "readable_sections_by_case",
     "section_may_reach",
+    "sees_case",
     "sees_every_agency_case",
     "task_shows_detail",
     "tasks_visible_to",

@@ -75,6 +75,11 @@ def cases_visible_to(*, user: User) -> QuerySet[Case]:
     return Case.objects.filter(case_visibility_filter(user=user))
 
 
+def sees_case(*, user: User, case_id: uuid.UUID) -> bool:
+    """Whether the user may see the case (NotFound's question, answered without raising)."""
+    return cases_visible_to(user=user).filter(pk=case_id).exists()
+
+
 def parse_id(value: object) -> uuid.UUID:
     try:
         return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
@@ -427,7 +432,7 @@ def get_case_access(*, user: User, case_id: object, lock: bool = False) -> CaseA
 
 def case_access(*, user: User, case: Case) -> CaseAccess:
     """Access for a case object the caller already holds; re-checks visibility."""
-    if not cases_visible_to(user=user).filter(pk=case.pk).exists():
+    if not sees_case(user=user, case_id=case.pk):
         raise NotFound()
     return _access(user=user, case=case)
 

@@ -26,6 +26,7 @@ from casework.models import (
     BreakGlass,
     Case,
     CaseGroupObjectPermission,
+    CaseStatus,
     CaseUserObjectPermission,
     DeadlineTemplate,
     Handoff,
@@ -33,6 +34,7 @@ from casework.models import (
     HandoffStatus,
     SectionGrant,
     Task,
+    TaskStatus,
 )
 from casework.sections import Section
 
@@ -77,8 +79,9 @@ class _VisibilitySql:
 # never cached here: a flushed or reloaded database gives them new ids. Only table and column names
 # from the models are spliced into the text (hence the noqa: S608); every value is a parameter.
 @cache
-def _visibility_sql() -> _VisibilitySql:
-    permission_id = (
+def _permission_id_sql() -> str:
+    """The id of a permission on cases; parameters: its codename, the app label and the model."""
+    return (
         f"(SELECT access_permission.{column_of(Permission, 'id')} "  # noqa: S608
         f"FROM {table_of(Permission)} access_permission "
         f"JOIN {table_of(ContentType)} access_content_type "
@@ -88,6 +91,15 @@ def _visibility_sql() -> _VisibilitySql:
         f"AND access_content_type.{column_of(ContentType, 'app_label')} = %s "
         f"AND access_content_type.{column_of(ContentType, 'model')} = %s)"
     )
+
+
+def _case_permission_params(codename: str) -> list[str]:
+    return [codename, Case._meta.app_label, Case._meta.model_name or ""]
+
+
+@cache
+def _visibility_sql() -> _VisibilitySql:
+    permission_id = _permission_id_sql()
     group, user, task = CaseGroupObjectPermission, CaseUserObjectPermission, Task
     takes_part = (
         f"EXISTS (SELECT 1 FROM {table_of(group)} access_group_permission "  # noqa: S608
@@ -153,11 +165,10 @@ class _RowCondition(_RowSql):
 
 def case_visible_sql(case_sql: str, *, agency_id: int, worker_id: int | None) -> tuple[str, list[Any]]:
     sql = _visibility_sql()
-    permission = [Case._meta.app_label, Case._meta.model_name]
-    params: list[Any] = [agency_id, VIEW_CASE, *permission]
+    params: list[Any] = [agency_id, *_case_permission_params(VIEW_CASE)]
     if worker_id is None:
         return sql.takes_part.format(case=case_sql), params
-    params += [worker_id, WORK_ON_CASE, *permission, worker_id, agency_id]
+    params += [worker_id, *_case_permission_params(WORK_ON_CASE), worker_id, agency_id]
     return f"({sql.takes_part.format(case=case_sql)} AND {sql.works_on.format(case=case_sql)})", params
 
 
@@ -475,16 +486,59 @@ def owner_sees_task() -> OwnerSeesTask:
     return OwnerSeesTask()
 
 
-def owner_sees_task_sql(*, alias: str) -> tuple[str, list[Any]]:
-    """`owner_sees_task` as SQL text and parameters (`%s`), for hand-written queries over the task
-    table under `alias`."""
-    columns = {
+def _task_columns(*, alias: str) -> dict[str, str]:
+    return {
         ref: f"{alias}.{column_of(Task, 'id' if field == 'pk' else field)}"
         for ref, field in _TASK_REFS.items()
     }
-    return OwnerSeesTask().condition(columns)
 
 
 def owner_reads_task_section() -> OwnerSeesTask:
     """An annotation over tasks: their owning agency reads the task's section, so sees it whole."""
     return OwnerSeesTask(detail=True)
+
+
+# A worker's open cases, for every worker of an agency at once: the pairs (worker, case) of
+# `CaseVisible`'s "works on" rule (on the case team, or assigned a task the agency holds, here an
+# open one its owner may see), in one pass with hash joins rather than one probe per worker
+# (docs/performance.md). The agency takes part in every such case (agencies never leave a case),
+# so the case's status is the only other test.
+@cache
+def _open_cases_per_worker_sql() -> str:
+    membership, user, task, case = CaseUserObjectPermission, User, Task, Case
+    owner_sees, _ = OwnerSeesTask().condition(_task_columns(alias="access_task"))
+    return (
+        f"SELECT links.user_id, count(*) FROM ("  # noqa: S608
+        f"SELECT access_membership.{column_of(membership, 'user')} AS user_id, "
+        f"access_membership.{column_of(membership, 'content_object')} AS case_id "
+        f"FROM {table_of(membership)} access_membership "
+        f"JOIN {table_of(user)} access_worker ON access_worker.{column_of(user, 'id')} "
+        f"= access_membership.{column_of(membership, 'user')} "
+        f"WHERE access_worker.{column_of(user, 'agency')} = %s "
+        f"AND access_membership.{column_of(membership, 'permission')} = {_permission_id_sql()} "
+        f"UNION SELECT access_task.{column_of(task, 'assignee')}, access_task.{column_of(task, 'case')} "
+        f"FROM {table_of(task)} access_task "
+        f"WHERE access_task.{column_of(task, 'owner_agency')} = %s "
+        f"AND access_task.{column_of(task, 'status')} = %s "
+        f"AND access_task.{column_of(task, 'assignee')} IS NOT NULL AND {owner_sees}"
+        f") AS links JOIN {table_of(case)} access_case "
+        f"ON access_case.{column_of(case, 'id')} = links.case_id "
+        f"WHERE access_case.{column_of(case, 'status')} = %s GROUP BY links.user_id"
+    )
+
+
+def open_cases_per_worker(*, agency_id: int) -> dict[int, int]:
+    """How many open cases each member of the agency works on (user id: count; members on none
+    are left out)."""
+    _, owner_sees_params = OwnerSeesTask().condition(_task_columns(alias="access_task"))
+    params = [
+        agency_id,
+        *_case_permission_params(WORK_ON_CASE),
+        agency_id,
+        TaskStatus.OPEN.value,
+        *owner_sees_params,
+        CaseStatus.OPEN.value,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(_open_cases_per_worker_sql(), params)
+        return dict(cursor.fetchall())

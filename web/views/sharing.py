@@ -15,6 +15,7 @@ from audit.selectors import DisclosureBasis, disclosure_history
 from casework.access import (
     Action,
     CaseAccess,
+    case_team,
     consents_visible,
     get_case_access,
     grants_visible,
@@ -35,7 +36,7 @@ from common.errors import NotFound, ValidationFailed
 from common.times import format_when
 from web.forms import BreakGlassForm, BridgeForm, ConsentForm, GrantForm, InviteForm, TeamMemberForm
 from web.http import WebRequest, case_work
-from web.selectors import case_team, colleagues, other_agencies
+from web.selectors import colleagues, other_agencies
 from web.views.cases import case_context, emergency_sections
 
 GRANTS_SHOWN = 200
