@@ -23,6 +23,7 @@ exist, so nobody can probe for a child's existence; what a caller sees but may n
 * `sql`: the same rules written out as SQL once, spliced into queries over many rows.
 """
 
+from casework.access.disclosures import Disclosure, DisclosureBasis, disclosure_history
 from casework.access.people import case_team
 from casework.access.policy import (
     CASE_ROLES,
@@ -100,6 +101,8 @@ __all__ = [
     "Action",
     "CaseAccess",
     "CaseVisible",
+    "Disclosure",
+    "DisclosureBasis",
     "active_break_glass_filter",
     "active_grant_filter",
     "agencies_reached_without_approval",
@@ -117,6 +120,7 @@ __all__ = [
     "cases_visible_to",
     "cases_worked_on_by",
     "consents_visible",
+    "disclosure_history",
     "event_tasks_visible",
     "get_case_access",
     "get_case_event",

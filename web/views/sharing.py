@@ -11,12 +11,13 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from agencies.models import Agency, AgencyKind
-from audit.selectors import DisclosureBasis, disclosure_history
 from casework.access import (
     Action,
     CaseAccess,
+    DisclosureBasis,
     case_team,
     consents_visible,
+    disclosure_history,
     get_case_access,
     grants_visible,
     participants_visible,
