@@ -26,6 +26,7 @@ exist, so nobody can probe for a child's existence; what a caller sees but may n
 from casework.access.disclosures import Disclosure, DisclosureBasis, disclosure_history
 from casework.access.people import case_team
 from casework.access.policy import (
+    BREAK_GLASS_READS_ONLY,
     CASE_ROLES,
     LIAISON_ROLES,
     Action,
@@ -70,6 +71,7 @@ from casework.access.records import (
     may_approve_handoff,
     may_assign_task,
     may_claim_task,
+    may_edit_task_detail,
     may_hand_off_task,
     may_reassign_task,
     may_reopen_task,
@@ -93,6 +95,7 @@ from casework.access.sql import (
 )
 
 __all__ = [
+    "BREAK_GLASS_READS_ONLY",
     "CASE_ROLES",
     "LIAISON_ROLES",
     "TASK_DETAIL_FIELDS",
@@ -135,6 +138,7 @@ __all__ = [
     "may_approve_handoff",
     "may_assign_task",
     "may_claim_task",
+    "may_edit_task_detail",
     "may_hand_off_task",
     "may_reassign_task",
     "may_reopen_task",

@@ -110,6 +110,10 @@ class Action(enum.StrEnum):
     HAND_OFF_LEAD = "hand_off_lead"
 
 
+BREAK_GLASS_READS_ONLY = (
+    "Your agency reads this only through a break-glass opening, which lets you read, never write."
+)
+
 # What `CaseAccess.require` says when an action is refused: the rule, in the words DOMAIN.md uses.
 DENIALS: dict[Action, str] = {
     Action.READ: "Your agency may not read this section.",

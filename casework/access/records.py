@@ -1,6 +1,7 @@
 """What a user sees of the things on a case (tasks, notes, timeline, grants, consents, events,
 handoffs) and may do with tasks and handoffs."""
 
+import uuid
 from typing import Any
 
 from django.db.models import (
@@ -11,6 +12,7 @@ from django.db.models import (
 
 from agencies.models import Agency, Role, User
 from casework.access.policy import (
+    BREAK_GLASS_READS_ONLY,
     LIAISON_ROLES,
     Action,
     CaseAccess,
@@ -80,9 +82,34 @@ def get_task_for_user(*, user: User, task_id: object, lock: bool = False) -> Tas
     task = queryset.filter(pk=parse_id(task_id)).first()
     if task is None:
         raise NotFound()
-    if lock and task.owner_agency_id != user.agency_id:
+    if not lock:
+        return task
+    owner = task.owner_agency
+    if owner is None or owner.pk != user.agency_id:
         raise PermissionDenied("Only the agency that holds this task changes it.")
+    if not agency_may_hold_task(agency=owner, task=task):
+        # Only the writer's own break-glass opening shows them the task: reading, never writing.
+        raise PermissionDenied(BREAK_GLASS_READS_ONLY)
     return task
+
+
+def _agency_reads_by_grant(*, agency_id: int, case_id: uuid.UUID, section: str) -> bool:
+    return (
+        section == Section.CORE
+        or SectionGrant.objects.filter(
+            active_grant_filter(), case_id=case_id, agency_id=agency_id, section=section
+        ).exists()
+    )
+
+
+def may_edit_task_detail(*, user: User, task: Task) -> bool:
+    """Change what only a reader of the task's section sees (its description): the owning agency
+    reads the section by grant. Being asked something by the task's template shows its title, and
+    a break-glass opening shows the rest read-only; neither lets anyone write it."""
+    assert user.agency_id is not None
+    return task.owner_agency_id == user.agency_id and _agency_reads_by_grant(
+        agency_id=user.agency_id, case_id=task.case_id, section=task.section
+    )
 
 
 def agency_may_hold_task(*, agency: Agency, task: Task) -> bool:
@@ -97,9 +124,7 @@ def agency_may_hold_task(*, agency: Agency, task: Task) -> bool:
         return True
     if not CaseParticipant.objects.filter(case_id=task.case_id, agency=agency).exists():
         return task.section in default_sections_for(agency_kind=agency.kind)
-    return SectionGrant.objects.filter(
-        active_grant_filter(), case_id=task.case_id, agency=agency, section=task.section
-    ).exists()
+    return _agency_reads_by_grant(agency_id=agency.pk, case_id=task.case_id, section=task.section)
 
 
 def _reader_agency_ids(*, case: Case, section: str) -> QuerySet[Any]:

@@ -8,7 +8,13 @@ from django.utils import timezone
 
 from agencies.models import User
 from audit.services import audit_record
-from casework.access import CASE_ROLES, case_access, get_task_for_user, may_assign_task, task_shows_detail
+from casework.access import (
+    CASE_ROLES,
+    case_access,
+    get_task_for_user,
+    may_assign_task,
+    may_edit_task_detail,
+)
 from casework.models import Case, Task, TaskPriority, TaskStatus
 from casework.services.events import task_repeat_schedule
 from casework.timeline import timeline_record
@@ -89,7 +95,7 @@ def task_update(*, actor: User, task: Task, expected_version: int, **changes: An
     if task.status != TaskStatus.OPEN:
         raise Conflict(f"A {task.get_status_display().lower()} task cannot be edited.")
     assert task.owner_agency_id is not None  # the lock above takes only the actor's agency's tasks
-    if "description" in changes and not task_shows_detail(task):
+    if "description" in changes and not may_edit_task_detail(user=actor, task=task):
         # Reading the title never implies writing what the reader may not read.
         raise PermissionDenied(
             "Your agency may not read this task's section, so it cannot edit its description."
