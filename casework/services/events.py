@@ -69,6 +69,7 @@ from casework.selectors import liaisons_of
 from casework.timeline import timeline_record
 from common.dates import OUT_OF_RANGE_MESSAGE, within_supported_years
 from common.errors import Conflict, PermissionDenied, ValidationFailed
+from common.inputs import text_errors
 from notifications.services import notify
 
 EVENT_SECTIONS: dict[str, str] = {
@@ -90,6 +91,9 @@ EVENT_DETAILS: dict[str, frozenset[str]] = {CaseEventType.COURT_HEARING_SCHEDULE
 # Clocks on different machines disagree a little; an event "now" must not be refused.
 FUTURE_TOLERANCE = timedelta(minutes=5)
 
+# Input contract of `case_event_record`, `case_event_correct` and `case_event_void` (with
+# EVENT_DETAILS above and `common.dates` for the span of times).
+EVENT_TYPE_CHOICES = CaseEventType.choices
 REASON_MAX_LENGTH = 1_000
 
 
@@ -494,18 +498,11 @@ class CorrectedEvent:
 
 
 def _clean_reason(reason: object, *, doing: str) -> str:
-    cleaned = reason.strip() if isinstance(reason, str) else ""
-    if not cleaned:
-        raise ValidationFailed(
-            f"Say why the event is being {doing}.",
-            fields={"reason": [f"Say why the event is being {doing}."]},
-        )
-    if len(cleaned) > REASON_MAX_LENGTH:
-        raise ValidationFailed(
-            "The reason is too long.",
-            fields={"reason": [f"Keep the reason to {REASON_MAX_LENGTH} characters or fewer."]},
-        )
-    return cleaned
+    asked = f"Say why the event is being {doing}."
+    if problems := text_errors(reason, max_length=REASON_MAX_LENGTH, blank=asked):
+        raise ValidationFailed(asked, fields={"reason": problems})
+    assert isinstance(reason, str)  # text_errors refuses anything else as blank
+    return reason.strip()
 
 
 def _event_to_change(*, actor: User, case: Case, event_id: object, doing: str) -> tuple[CaseEvent, Agency]:
