@@ -5,10 +5,13 @@ read `max_length` and choices from those constants, so the three never drift apa
 from collections.abc import Iterable
 
 BLANK = "This field may not be blank."
+# Said the same by the service, the API (`api.fields.StrictCharField`) and the pages
+# (`web.forms.BridgeForm`), each formatting it its own way.
+TOO_LONG = "At most {max_length} characters."
 
 
 def too_long(max_length: int) -> str:
-    return f"At most {max_length:,} characters."
+    return TOO_LONG.format(max_length=max_length)
 
 
 def text_errors(value: object, *, max_length: int, required: bool = True, blank: str = BLANK) -> list[str]:

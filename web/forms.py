@@ -43,6 +43,7 @@ from casework.services.tasks import (
     TASK_PRIORITY_CHOICES,
 )
 from common.errors import ValidationFailed
+from common.inputs import TOO_LONG
 from common.times import format_day
 from web.selectors import UNASSIGNED
 
@@ -116,6 +117,13 @@ class ServiceErrorsMixin:
 
 
 class BridgeForm(ServiceErrorsMixin, forms.Form):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # A text over its limit reads as the service and the API say it.
+        for field in self.fields.values():
+            if isinstance(field, forms.CharField) and field.max_length is not None:
+                field.error_messages["max_length"] = TOO_LONG.format(max_length="%(limit_value)d")
+
     def add_error(self, field: str | None, error: Any) -> None:
         super().add_error(field, error)
         # Screen readers announce an invalid field and read its message with it.
