@@ -135,6 +135,8 @@ def _occurred_at_problem(occurred_at: object) -> str:
     """What is wrong with an event's time, or ""."""
     if not isinstance(occurred_at, datetime) or timezone.is_naive(occurred_at):
         return "Give the date and time it happened, with its offset."
+    if not within_supported_years(occurred_at):
+        return OUT_OF_RANGE_MESSAGE
     if occurred_at > timezone.now() + FUTURE_TOLERANCE:
         return "An event cannot have happened in the future: give the time it happened."
     return ""

@@ -12,6 +12,7 @@ from casework.access import CASE_ROLES, case_access, get_task_for_user, task_sho
 from casework.models import TASK_TITLE_MAX_LENGTH, Case, Task, TaskPriority, TaskStatus
 from casework.services.events import task_repeat_schedule
 from casework.timeline import timeline_record
+from common.dates import OUT_OF_RANGE_MESSAGE, within_supported_years
 from common.errors import Conflict, PermissionDenied, StaleVersion, ValidationFailed
 from common.inputs import choice_errors, text_errors, too_long
 
@@ -34,10 +35,12 @@ def _validate(values: dict[str, Any], *, owner_agency_id: int) -> dict[str, list
         problems := text_errors(values["description"], max_length=TASK_DESCRIPTION_MAX_LENGTH, required=False)
     ):
         errors["description"] = problems
-    if "due_at" in values and (
-        not isinstance(values["due_at"], datetime) or timezone.is_naive(values["due_at"])
-    ):
-        errors["due_at"] = ["Give a date and time with its offset."]
+    if "due_at" in values:
+        due_at = values["due_at"]
+        if not isinstance(due_at, datetime) or timezone.is_naive(due_at):
+            errors["due_at"] = ["Give a date and time with its offset."]
+        elif not within_supported_years(due_at):
+            errors["due_at"] = [OUT_OF_RANGE_MESSAGE]
     if "priority" in values and (problems := choice_errors(values["priority"], TaskPriority.values)):
         errors["priority"] = problems
     assignee = values.get("assignee")

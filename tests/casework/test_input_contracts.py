@@ -307,3 +307,27 @@ def test_an_agency_jurisdiction_longer_than_a_state_code_is_a_field_error(world:
         )
 
     assert list(error.value.fields) == ["jurisdiction"]
+
+
+def test_a_task_due_outside_the_supported_years_is_a_field_error(world: World) -> None:
+    with pytest.raises(ValidationFailed) as error:
+        task_create(
+            actor=world.lead.caseworker,
+            case=world.case,
+            title="Call school",
+            due_at=timezone.now().replace(year=2500),
+        )
+
+    assert error.value.fields == {"due_at": [OUT_OF_RANGE_MESSAGE]}
+
+
+def test_an_event_before_the_supported_years_is_a_field_error(world: World) -> None:
+    with pytest.raises(ValidationFailed) as error:
+        case_event_record(
+            actor=world.lead.caseworker,
+            case=world.case,
+            event_type="missing_reported",
+            occurred_at=timezone.now().replace(year=1800),
+        )
+
+    assert error.value.fields == {"occurred_at": [OUT_OF_RANGE_MESSAGE]}

@@ -18,6 +18,7 @@ from casework.services.events import case_event_record
 from casework.services.handoffs import handoff_create
 from casework.services.sharing import CONSENT_PURPOSE_MAX_LENGTH
 from casework.services.tasks import task_complete, task_create
+from common.dates import OUT_OF_RANGE_MESSAGE
 from tests.api.conftest import Api, error_of
 from tests.conftest import Staff
 from tests.web.conftest import Browser, text
@@ -280,3 +281,14 @@ def test_the_page_refuses_one_character_over_the_limit_beside_the_field(
     name = contract.page_name or re.escape(contract.field)
     assert 'aria-invalid="true"' in _field_tag(response.content.decode(), name)
     assert f"At most {contract.limit} characters." in text(response)
+
+
+def test_a_task_due_outside_the_supported_years_is_refused_beside_the_field(fronts: Fronts) -> None:
+    response = fronts.browser_as(fronts.lead.caseworker).post(
+        f"/cases/{fronts.case.pk}/tasks/",
+        {"title": "Call school", "due_at": "2500-01-01T09:00", "priority": "normal"},
+    )
+
+    assert response.status_code == 400
+    assert 'aria-invalid="true"' in _field_tag(response.content.decode(), "due_at")
+    assert OUT_OF_RANGE_MESSAGE in text(response)
