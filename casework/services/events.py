@@ -70,6 +70,7 @@ from casework.selectors import liaisons_of
 from casework.timeline import timeline_record
 from common.dates import OUT_OF_RANGE_MESSAGE, within_supported_years
 from common.errors import Conflict, ValidationFailed
+from common.inputs import text_errors
 from notifications.services import notify
 
 EVENT_SECTIONS: dict[str, str] = {
@@ -91,6 +92,9 @@ EVENT_DETAILS: dict[str, frozenset[str]] = {CaseEventType.COURT_HEARING_SCHEDULE
 # Clocks on different machines disagree a little; an event "now" must not be refused.
 FUTURE_TOLERANCE = timedelta(minutes=5)
 
+# Input contract of `case_event_record`, `case_event_correct` and `case_event_void` (with
+# EVENT_DETAILS above and `common.dates` for the span of times).
+EVENT_TYPE_CHOICES = CaseEventType.choices
 REASON_MAX_LENGTH = 1_000
 
 
@@ -132,6 +136,8 @@ def _occurred_at_problem(occurred_at: object) -> str:
     """What is wrong with an event's time, or ""."""
     if not isinstance(occurred_at, datetime) or timezone.is_naive(occurred_at):
         return "Give the date and time it happened, with its offset."
+    if not within_supported_years(occurred_at):
+        return OUT_OF_RANGE_MESSAGE
     if occurred_at > timezone.now() + FUTURE_TOLERANCE:
         return "An event cannot have happened in the future: give the time it happened."
     return ""
@@ -495,18 +501,11 @@ class CorrectedEvent:
 
 
 def _clean_reason(reason: object, *, doing: str) -> str:
-    cleaned = reason.strip() if isinstance(reason, str) else ""
-    if not cleaned:
-        raise ValidationFailed(
-            f"Say why the event is being {doing}.",
-            fields={"reason": [f"Say why the event is being {doing}."]},
-        )
-    if len(cleaned) > REASON_MAX_LENGTH:
-        raise ValidationFailed(
-            "The reason is too long.",
-            fields={"reason": [f"Keep the reason to {REASON_MAX_LENGTH} characters or fewer."]},
-        )
-    return cleaned
+    asked = f"Say why the event is being {doing}."
+    if problems := text_errors(reason, max_length=REASON_MAX_LENGTH, blank=asked):
+        raise ValidationFailed(asked, fields={"reason": problems})
+    assert isinstance(reason, str)  # text_errors refuses anything else as blank
+    return reason.strip()
 
 
 def _event_to_change(*, actor: User, case: Case, event_id: object, doing: str) -> tuple[CaseEvent, Agency]:

@@ -58,9 +58,12 @@ from casework.selectors import (
 from casework.services.sharing import participant_join
 from casework.timeline import timeline_record
 from common.errors import Conflict, PermissionDenied, ValidationFailed
+from common.inputs import text_errors
 from common.times import format_when
 from notifications.services import notify
 
+# Input contract of the handoff services: the sender's note, the receiver's note on accepting and
+# the reason for declining share one limit.
 NOTE_MAX_LENGTH = 5_000
 
 
@@ -72,14 +75,9 @@ def respond_by_for(*, created_at: datetime, urgent: bool) -> datetime:
 
 
 def _clean_note(value: str, *, field: str, required: bool) -> str:
-    text = (value or "").strip()
-    if required and not text:
-        raise ValidationFailed("A reason is required.", fields={field: ["This field may not be blank."]})
-    if len(text) > NOTE_MAX_LENGTH:
-        raise ValidationFailed(
-            "The text is too long.", fields={field: [f"At most {NOTE_MAX_LENGTH} characters."]}
-        )
-    return text
+    if problems := text_errors(value, max_length=NOTE_MAX_LENGTH, required=required):
+        raise ValidationFailed(f"Check the {field}.", fields={field: problems})
+    return (value or "").strip()
 
 
 def _check_receiver(*, from_agency_id: int, to_agency: Agency) -> None:
