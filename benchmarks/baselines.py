@@ -82,7 +82,7 @@ def _searched(cases: Any, user: Any, term: str) -> Any:
 
 def _bridge(page: str, actor: Actor, n: int) -> list[Any]:
     from casework.access import cases_visible_to, get_case_access, tasks_visible_to
-    from casework.selectors import handoffs_for
+    from casework.selectors import handoff_list
 
     user = actor.user
     if page == "case_list":
@@ -101,7 +101,7 @@ def _bridge(page: str, actor: Actor, n: int) -> list[Any]:
             for t in queryset.filter(assignee_id=user.pk, status="open").order_by("due_at", "id")[:PAGE_SIZE]
         ]
     if page == "incoming_handoffs":
-        return [h.pk for h in handoffs_for(user=user, direction="incoming", status="pending")[:PAGE_SIZE]]
+        return [h.pk for h in handoff_list(user=user, direction="incoming", status="pending")[:PAGE_SIZE]]
     raise ValueError(page)
 
 

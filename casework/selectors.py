@@ -34,7 +34,7 @@ from common.errors import ValidationFailed
 HANDOFF_DIRECTIONS = ("incoming", "outgoing")
 
 
-def handoffs_for(*, user: User, direction: str | None = None, status: str | None = None) -> QuerySet[Handoff]:
+def handoff_list(*, user: User, direction: str | None = None, status: str | None = None) -> QuerySet[Handoff]:
     """The handoffs this user may see, newest first. `direction` is `incoming`: what asks the user's
     agency to act, so those to it and, for the lead agency's liaisons and supervisors, those
     awaiting their approval (also `outgoing` when their own agency proposed one); or `outgoing`:

@@ -48,7 +48,7 @@ from casework.models import (
     section_fields,
 )
 from casework.sections import CORE_FIELDS, Section
-from casework.selectors import case_search_filter, handoffs_for, with_found_by_name
+from casework.selectors import case_search_filter, handoff_list, with_found_by_name
 from common.errors import NotFound
 from common.times import format_day, format_when
 from notifications.models import Notification
@@ -357,24 +357,24 @@ class HandoffDesk:
 
 def handoff_desk(*, user: User) -> HandoffDesk:
     incoming = list(
-        handoffs_for(user=user, status=HandoffStatus.PENDING)
+        handoff_list(user=user, status=HandoffStatus.PENDING)
         .filter(to_agency_id=user.agency_id)
         .order_by("-urgent", "respond_by", "pk")
     )
     to_approve = list(
-        handoffs_for(user=user, direction="incoming", status=HandoffStatus.AWAITING_APPROVAL).order_by(
+        handoff_list(user=user, direction="incoming", status=HandoffStatus.AWAITING_APPROVAL).order_by(
             "-urgent", "respond_by", "pk"
         )
     )
     # A handoff the reader's own agency proposed and must approve is listed once, to approve.
     outgoing = list(
-        handoffs_for(user=user, direction="outgoing")
+        handoff_list(user=user, direction="outgoing")
         .filter(status__in=HANDOFF_OPEN_STATUSES)
         .exclude(pk__in=[handoff.pk for handoff in to_approve])
         .order_by("respond_by", "pk")
     )
     past = list(
-        handoffs_for(user=user)
+        handoff_list(user=user)
         .exclude(status__in=HANDOFF_OPEN_STATUSES)
         .order_by("-responded_at", "pk")[:PAST_HANDOFFS_LIMIT]
     )
@@ -390,7 +390,7 @@ def handoff_desk(*, user: User) -> HandoffDesk:
 
 def case_handoffs(*, access: CaseAccess) -> list[HandoffItem]:
     user = access.user
-    handoffs = handoffs_for(user=user).filter(case=access.case).order_by("-created_at", "pk")
+    handoffs = handoff_list(user=user).filter(case=access.case).order_by("-created_at", "pk")
     return handoff_items(user=user, handoffs=list(handoffs))
 
 

@@ -30,7 +30,7 @@ from api.serializers.work import (
 from audit.services import audit_task_read
 from casework.access import get_case_access, get_task_for_user, handoffs_visible_to, tasks_visible_to
 from casework.models import DeadlineTemplate, Handoff, HandoffStatus, Task
-from casework.selectors import HANDOFF_DIRECTIONS, deadline_templates_list, handoffs_for
+from casework.selectors import HANDOFF_DIRECTIONS, deadline_templates_list, handoff_list
 from casework.services.handoffs import (
     handoff_accept,
     handoff_approve,
@@ -178,7 +178,7 @@ class HandoffListCreateView(BridgeAPIView):
 
     def scoped_queryset(self) -> QuerySet[Handoff]:
         params = self.request.query_params
-        return handoffs_for(user=self.actor, direction=params.get("direction"), status=params.get("status"))
+        return handoff_list(user=self.actor, direction=params.get("direction"), status=params.get("status"))
 
     @extend_schema(
         parameters=[

@@ -160,7 +160,7 @@ def _never_leaves(section: str, verb: str) -> str:
 class CaseAccess:
     """The case policy for one user on one case: "may I" (`may`, `require`), "which ones"
     (`sections`, `readable`, `writable`) and the records on the case this user sees (the
-    `*_visible` functions take it). Build it with `case_access` or `get_case_access`."""
+    `*_visible` functions take it). Build it with `get_case_access`."""
 
     user: User
     case: Case
@@ -409,9 +409,6 @@ def active_break_glass_filter(*, user: User) -> Q:
     return Q(opened_by_id=user.pk, agency_id=user.agency_id, expires_at__gt=timezone.now())
 
 
-# Every section readable on the cases through an active grant (`active_grant_filter`) or the user's
-
-
 def _access(*, user: User, case: Case) -> CaseAccess:
     readable, break_glass = readable_sections(user=user, case=case)
     return CaseAccess(user=user, case=case, readable=readable, break_glass=break_glass)
@@ -431,13 +428,6 @@ def get_case_access(*, user: User, case_id: object, lock: bool = False) -> CaseA
         case = queryset.get()
     except Case.DoesNotExist as error:
         raise NotFound() from error
-    return _access(user=user, case=case)
-
-
-def case_access(*, user: User, case: Case) -> CaseAccess:
-    """Access for a case object the caller already holds; re-checks visibility."""
-    if not sees_case(user=user, case_id=case.pk):
-        raise NotFound()
     return _access(user=user, case=case)
 
 

@@ -225,7 +225,7 @@ def handoffs_to_approve_filter(*, user: User) -> Q:
     return Q(needs_approval=True, case__lead_agency_id=user.agency_id) & ~Q(to_agency_id=user.agency_id)
 
 
-def handoff_visibility_filter(*, user: User) -> Q:
+def _handoff_visible(*, user: User) -> Q:
     """Handoffs the user's agency sent, on cases the user may see; handoffs it received once the
     lead agency approved them, if they needed it: all of them for its liaisons and supervisors
     (who answer them, even before the agency takes part in the case), the others once they may see
@@ -243,7 +243,7 @@ def handoff_visibility_filter(*, user: User) -> Q:
 
 
 def handoffs_visible_to(*, user: User) -> QuerySet[Handoff]:
-    return Handoff.objects.filter(handoff_visibility_filter(user=user))
+    return Handoff.objects.filter(_handoff_visible(user=user))
 
 
 def get_handoff_for_user(*, user: User, handoff_id: object, lock: bool = False) -> Handoff:

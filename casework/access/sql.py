@@ -190,6 +190,7 @@ class CaseVisible(_RowCondition):
         return case_visible_sql(columns["case"], agency_id=self.agency_id, worker_id=self.worker_id)
 
 
+# Every section readable on the cases through an active grant (`active_grant_filter`) or the user's
 # active break-glass openings (`active_break_glass_filter`), in one statement written out once: the
 # ORM's `.union()` of two querysets cost several times the query itself to build and compile. One
 # case (a case page) is matched with `=`, which PostgreSQL plans faster than `= ANY(array)`.

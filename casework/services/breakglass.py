@@ -11,7 +11,13 @@ from django.utils import timezone
 from agencies.models import Agency, Role, User
 from audit.models import Outcome
 from audit.services import audit_record
-from casework.access import Action, CaseAccess, active_break_glass_filter, agency_stewards, case_access
+from casework.access import (
+    Action,
+    CaseAccess,
+    active_break_glass_filter,
+    agency_stewards,
+    get_case_access,
+)
 from casework.models import BreakGlass, Case
 from casework.sections import DATA_SECTIONS, Section
 from casework.timeline import timeline_record
@@ -106,7 +112,7 @@ def _announce(*, opening: BreakGlass, access: CaseAccess, actor: User) -> None:
 
 @transaction.atomic
 def break_glass_open(*, actor: User, case: Case, section: str, reason: str) -> BreakGlass:
-    access = case_access(user=actor, case=case)
+    access = get_case_access(user=actor, case_id=case.pk)
     errors = _opening_errors(section=section, reason=reason)
     if errors:
         raise ValidationFailed("Break-glass needs a known section and a written reason.", fields=errors)

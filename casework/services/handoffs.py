@@ -29,7 +29,6 @@ from casework.access import (
     CASE_ROLES,
     Action,
     agency_may_hold_task,
-    case_access,
     get_case_access,
     get_handoff_for_user,
     get_task_for_user,
@@ -260,7 +259,7 @@ def handoff_create(
     if Handoff.objects.filter(task=task, status__in=HANDOFF_OPEN_STATUSES).exists():
         raise Conflict("A handoff of this task is already pending.")
     needs_approval = handoff_needs_approval(
-        access=case_access(user=actor, case=task.case), to_agency_id=to_agency.pk
+        access=get_case_access(user=actor, case_id=task.case_id), to_agency_id=to_agency.pk
     )
     if needs_approval:
         _check_approvers(case=task.case, to_agency=to_agency)

@@ -1,7 +1,7 @@
 from django.db import transaction
 
 from agencies.models import User
-from casework.access import Action, case_access
+from casework.access import Action, get_case_access
 from casework.models import Case, Note
 from casework.sections import Section
 from casework.timeline import timeline_record
@@ -17,7 +17,7 @@ NOTE_SECTION_CHOICES = Section.choices
 def note_add(*, actor: User, case: Case, section: str, body: str) -> Note:
     """Add a note to a section the actor's agency may add notes to (`CaseAccess.may_add_note`); it is
     shown only to readers of that section."""
-    access = case_access(user=actor, case=case)
+    access = get_case_access(user=actor, case_id=case.pk)
     if problems := choice_errors(section, Section.values):
         raise ValidationFailed("Unknown section.", fields={"section": problems})
     access.require(Action.ADD_NOTE, section=section)

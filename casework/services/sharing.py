@@ -16,7 +16,7 @@ from casework.access import (
     Action,
     active_grant_filter,
     agency_stewards,
-    case_access,
+    get_case_access,
 )
 from casework.models import (
     CONSENT_SIGNED_BY_MAX_LENGTH,
@@ -85,7 +85,7 @@ def participant_join(*, case: Case, agency: Agency, via: str, actor: User | None
 
 @transaction.atomic
 def participant_invite(*, actor: User, case: Case, agency: Agency) -> CaseParticipant:
-    access = case_access(user=actor, case=case)
+    access = get_case_access(user=actor, case_id=case.pk)
     access.require(Action.INVITE)
     if CaseParticipant.objects.filter(case=case, agency=agency).exists():
         raise Conflict("This agency already takes part in the case.")
@@ -95,7 +95,7 @@ def participant_invite(*, actor: User, case: Case, agency: Agency) -> CasePartic
 @transaction.atomic
 def team_member_add(*, actor: User, case: Case, member: User) -> None:
     """Put a member of the actor's agency on the case team, so a caseworker sees the case."""
-    access = case_access(user=actor, case=case)
+    access = get_case_access(user=actor, case_id=case.pk)
     access.require(Action.MANAGE_TEAM)
     if member.agency_id != actor.agency_id or member.role not in CASE_ROLES or not member.is_active:
         raise ValidationFailed(
@@ -217,7 +217,7 @@ def grant_create(
     consent: Consent | None = None,
     expires_at: datetime | None = None,
 ) -> SectionGrant:
-    access = case_access(user=actor, case=case)
+    access = get_case_access(user=actor, case_id=case.pk)
     if problems := choice_errors(section, DATA_SECTIONS):
         raise ValidationFailed("Unknown section.", fields={"section": problems})
     access.require(Action.GRANT, section=section)
@@ -259,7 +259,7 @@ def grant_create(
 @transaction.atomic
 def grant_revoke(*, actor: User, grant: SectionGrant) -> SectionGrant:
     grant = SectionGrant.objects.select_for_update().select_related("case", "agency").get(pk=grant.pk)
-    access = case_access(user=actor, case=grant.case)
+    access = get_case_access(user=actor, case_id=grant.case_id)
     access.require(Action.GRANT, section=grant.section)
     if grant.ended_at is not None:
         raise Conflict("This grant has already ended.")
@@ -343,7 +343,7 @@ def consent_record(
     signed_on: date,
     expires_on: date | None = None,
 ) -> Consent:
-    access = case_access(user=actor, case=case)
+    access = get_case_access(user=actor, case_id=case.pk)
     sections = sorted(set(sections))
     errors = _consent_text_errors(
         actor=actor,
@@ -394,7 +394,7 @@ def consent_revoke(*, actor: User, consent: Consent) -> Consent:
     consent = (
         Consent.objects.select_for_update().select_related("case", "recipient_agency").get(pk=consent.pk)
     )
-    access = case_access(user=actor, case=consent.case)
+    access = get_case_access(user=actor, case_id=consent.case_id)
     access.require(Action.RECORD_CONSENT, sections=consent.sections)
     if consent.revoked_at is not None:
         raise Conflict("This consent was already revoked.")

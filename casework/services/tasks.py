@@ -10,7 +10,7 @@ from agencies.models import User
 from audit.services import audit_record
 from casework.access import (
     CASE_ROLES,
-    case_access,
+    get_case_access,
     get_task_for_user,
     may_assign_task,
     may_edit_task_detail,
@@ -69,7 +69,7 @@ def task_create(
     assignee: User | None = None,
 ) -> Task:
     """A task owned by the actor's agency on a case the actor may see."""
-    case_access(user=actor, case=case)
+    get_case_access(user=actor, case_id=case.pk)
     assert actor.agency_id is not None
     values = {
         "title": title,

@@ -18,7 +18,7 @@ from casework.access import (
     timeline_visible,
 )
 from casework.models import CaseParticipant, Handoff, HandoffStatus, ParticipationVia, SectionGrant, Task
-from casework.selectors import handoffs_for, handoffs_past_respond_by
+from casework.selectors import handoff_list, handoffs_past_respond_by
 from casework.services.handoffs import (
     handoff_accept,
     handoff_approve,
@@ -221,15 +221,15 @@ def test_receiving_liaison_cannot_complete_a_task_only_offered_to_it(handoff, ta
 
 
 def test_handoff_lists_filter_by_direction_and_status(handoff, lead, advocate):
-    assert list(handoffs_for(user=advocate.liaison, direction="incoming")) == [handoff]
-    assert list(handoffs_for(user=advocate.liaison, direction="outgoing")) == []
-    assert list(handoffs_for(user=lead.caseworker, direction="outgoing", status="pending")) == [handoff]
-    assert list(handoffs_for(user=lead.caseworker, status="accepted")) == []
+    assert list(handoff_list(user=advocate.liaison, direction="incoming")) == [handoff]
+    assert list(handoff_list(user=advocate.liaison, direction="outgoing")) == []
+    assert list(handoff_list(user=lead.caseworker, direction="outgoing", status="pending")) == [handoff]
+    assert list(handoff_list(user=lead.caseworker, status="accepted")) == []
 
 
 def test_handoff_list_refuses_unknown_filter_values(lead):
     with pytest.raises(ValidationFailed) as error:
-        handoffs_for(user=lead.liaison, direction="sideways", status="lost")
+        handoff_list(user=lead.liaison, direction="sideways", status="lost")
     assert error.value.fields == {
         "direction": ["Must be one of: incoming, outgoing."],
         "status": ["Must be one of: awaiting_approval, pending, accepted, declined, withdrawn, expired."],

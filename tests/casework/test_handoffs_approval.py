@@ -31,7 +31,7 @@ from casework.models import (
     TimelineEvent,
 )
 from casework.sections import default_sections_for
-from casework.selectors import handoffs_for
+from casework.selectors import handoff_list
 from casework.services.handoffs import (
     handoff_accept,
     handoff_approve,
@@ -96,7 +96,7 @@ def _hsi_sees_nothing(handoff: Handoff, hsi: Staff) -> None:
     for user in (hsi.caseworker, hsi.liaison, hsi.supervisor):
         assert list(handoffs_visible_to(user=user)) == []
         assert not tasks_visible_to(user=user).filter(pk=handoff.task_id).exists()
-        assert list(handoffs_for(user=user, direction="incoming")) == []
+        assert list(handoff_list(user=user, direction="incoming")) == []
         with pytest.raises(NotFound):
             get_handoff_for_user(user=user, handoff_id=handoff.pk)
     assert not Notification.objects.filter(recipient__agency=hsi.agency).exists()
@@ -249,12 +249,12 @@ def test_the_lead_agency_sees_the_handoff_but_not_the_task_it_offers(proposed, p
 def test_a_handoff_awaiting_approval_is_incoming_for_the_lead_agency_and_outgoing_for_the_sender(
     proposed, lead, partner
 ):
-    assert list(handoffs_for(user=lead.liaison, direction="incoming")) == [proposed]
-    assert list(handoffs_for(user=lead.liaison, direction="outgoing")) == []
-    assert list(handoffs_for(user=partner.liaison, direction="outgoing", status="awaiting_approval")) == [
+    assert list(handoff_list(user=lead.liaison, direction="incoming")) == [proposed]
+    assert list(handoff_list(user=lead.liaison, direction="outgoing")) == []
+    assert list(handoff_list(user=partner.liaison, direction="outgoing", status="awaiting_approval")) == [
         proposed
     ]
-    assert list(handoffs_for(user=partner.liaison, direction="incoming")) == []
+    assert list(handoff_list(user=partner.liaison, direction="incoming")) == []
 
 
 def test_the_approval_stage_timeline_is_the_senders_and_the_lead_agencys_without_the_task_title(

@@ -14,7 +14,7 @@ from agencies.models import Role
 from audit.services import audit_task_read
 from casework.access import (
     agencies_reached_without_approval,
-    case_access,
+    get_case_access,
     get_task_for_user,
     sees_case,
     works_on_cases,
@@ -197,7 +197,9 @@ def task_handoff(request: WebRequest, task_id: uuid.UUID) -> HttpResponse:
     # Only the owning agency hands a task off (the service checks again); for it, the form tells
     # which agencies a handoff would first take to the lead agency for approval.
     reached = (
-        agencies_reached_without_approval(access=case_access(user=request.user, case=item.task.case))
+        agencies_reached_without_approval(
+            access=get_case_access(user=request.user, case_id=item.task.case.pk)
+        )
         if item.may_work
         else None
     )
