@@ -8,10 +8,11 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from agencies.models import Agency, Role, User
+from agencies.models import Agency, User
 from audit.models import Outcome
 from audit.services import audit_record
 from casework.access import active_break_glass_filter, agency_stewards, case_access
+from casework.audience import break_glass_recipients
 from casework.models import BreakGlass, Case
 from casework.sections import DATA_SECTIONS, RULES
 from casework.timeline import timeline_record
@@ -25,16 +26,6 @@ REASON_MAX_LENGTH = 2000
 def _steward_agencies(*, case: Case, section: str) -> list[Agency]:
     participants = Agency.objects.filter(participations__case=case).order_by("pk")
     return [agency for agency in participants if agency_stewards(agency=agency, case=case, section=section)]
-
-
-def _recipients(*, case: Case, stewards: list[Agency], actor: User) -> list[User]:
-    lead_supervisors = User.objects.filter(
-        agency_id=case.lead_agency_id, role=Role.SUPERVISOR, is_active=True
-    )
-    steward_people = User.objects.filter(
-        agency__in=stewards, role__in=(Role.LIAISON, Role.SUPERVISOR), is_active=True
-    )
-    return [person for person in (lead_supervisors | steward_people).distinct() if person.pk != actor.pk]
 
 
 @transaction.atomic
@@ -94,7 +85,7 @@ def break_glass_open(*, actor: User, case: Case, section: str, reason: str) -> B
         data={"break_glass": str(opening.pk), "section": section},
     )
     notify(
-        recipients=_recipients(case=case, stewards=stewards, actor=actor),
+        recipients=break_glass_recipients(case=case, stewards=stewards, actor=actor),
         kind="break_glass_opened",
         case=case,
         message=(
