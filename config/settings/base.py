@@ -221,8 +221,8 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
 # Reminders come from scanning the database on these ticks, never from ETA messages.
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
-    "notifications-sweep": {
-        "task": "notifications.tasks.sweep",
+    "deadlines-sweep": {
+        "task": "casework.tasks.sweep",
         "schedule": float(BRIDGE_REMINDER_SWEEP_SECONDS),
         "options": {"expires": float(BRIDGE_REMINDER_SWEEP_SECONDS)},
     },
