@@ -1,19 +1,4 @@
-"""Synthetic statewide data for benchmarks: agencies, people, cases and everything on them.
-
-The rows are the ones the services would have written had every case been opened, shared,
-worked and handed off through them (participants with guardian's `view_case` rows for agency
-groups, `work_on_case` rows for the case team, default grants from
-`casework.sections.default_sections_for`, consents and the grants resting on them, section rows,
-case numbers, tasks, notes, handoffs, notifications, reminders and the timeline entries of every
-one of those actions), but they are streamed with PostgreSQL's COPY so that a state's worth loads
-in minutes instead of the hours a million service calls would take. Every name is invented.
-
-Two deliberate departures from a deployment that has run for years, both documented in
-docs/performance.md: no case events are generated, and open tasks that are already overdue have
-never been reminded (as on the day a county migrates its backlog into Bridge), so the first
-reminder sweep has twice as many reminders due as there are overdue tasks. Tasks due in the next
-72 hours and pending or expired handoffs carry the reminder history the sweep would have left.
-"""
+"""Writing the planned state, case by case, row for row what the services would write."""
 
 import multiprocessing
 import multiprocessing.queues
@@ -22,8 +7,7 @@ import time
 import traceback
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -35,9 +19,40 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from agencies.models import Agency, AgencyKind, Role, User, agency_group_name
+from benchmarks.loadgen.tables import Table
+from benchmarks.loadgen.world import (
+    AGE_BANDS,
+    AGENCY_NAMES,
+    CASES_PER_BATCH,
+    DONE_SHARE,
+    FIRST_NAMES,
+    HANDOFF_FALLBACK_CASES,
+    HANDOFF_MIX,
+    KIND_SHARES,
+    LANGUAGES,
+    LAST_NAMES,
+    LEAD_KINDS,
+    NOTE_BODIES,
+    PARTNER_KINDS,
+    PLACES,
+    PRIORITIES,
+    TASK_NOUNS,
+    TASK_TITLES,
+    YEAR,
+    AgencyInfo,
+    CasePlan,
+    LoadReport,
+    LoadSizes,
+    Member,
+    Participation,
+    TaskPlan,
+    between,
+    random_uuid,
+    split_total,
+    weighted,
+)
 from casework.access import VIEW_CASE, WORK_ON_CASE
 from casework.models import (
-    AgeBand,
     Case,
     CaseGroupObjectPermission,
     CaseNumberCounter,
@@ -61,12 +76,10 @@ from casework.models import (
     SectionGrant,
     ServicesSection,
     Task,
-    TaskPriority,
     TaskStatus,
     TimelineEvent,
 )
 from casework.sections import RULES, Section, default_sections_for, section_names
-from common.copy import copy_text
 from common.times import format_day, format_when
 from notifications.models import (
     DeliveryKind,
@@ -78,323 +91,6 @@ from notifications.models import (
 )
 from notifications.services import SUBJECTS, link_for
 
-CASES_PER_BATCH = 1_000
-YEAR = timedelta(days=365)
-# The last cases of each writer on which a handoff may change status to find a task.
-HANDOFF_FALLBACK_CASES = 200
-
-
-@dataclass(frozen=True)
-class LoadSizes:
-    agencies: int = 50
-    users: int = 2_000
-    cases: int = 100_000
-    tasks: int = 1_000_000
-    handoffs: int = 20_000
-    notes: int = 200_000
-    overdue_fraction: float = 0.05
-    min_agencies_per_case: int = 2
-    max_agencies_per_case: int = 4
-    seed: int = 2026
-
-    def problems(self) -> list[str]:
-        """What makes these sizes impossible to generate, in words; empty when they are fine."""
-        problems = []
-        if self.agencies < len(AgencyKind.values):
-            problems.append(f"--agencies must be at least {len(AgencyKind.values)} (one of each kind).")
-        if self.users < 4 * self.agencies:
-            problems.append(
-                "--users must be at least 4 per agency (a caseworker, liaison, supervisor, admin)."
-            )
-        if self.cases < 1:
-            problems.append("--cases must be at least 1.")
-        if not 2 <= self.min_agencies_per_case <= self.max_agencies_per_case <= self.agencies:
-            problems.append("Agencies per case must satisfy 2 <= min <= max <= --agencies.")
-        if self.tasks < self.cases:
-            problems.append("--tasks must be at least one per case.")
-        if not 0 <= self.overdue_fraction <= 0.3:
-            problems.append("--overdue-fraction must be between 0 and 0.3.")
-        if not 0 <= self.handoffs <= self.tasks // 4:
-            problems.append("--handoffs must be between 0 and a quarter of --tasks.")
-        if self.notes < 0:
-            problems.append("--notes must not be negative.")
-        return problems
-
-
-@dataclass
-class LoadReport:
-    now: datetime
-    seconds: float = 0.0
-    rows: dict[str, int] = field(default_factory=dict)
-
-
-# --- writing rows with COPY -----------------------------------------------------------------
-
-
-class Table:
-    """Rows for one model's table, written with COPY. Columns not named take the field's default
-    (or NULL), computed once, so a field added to the model later does not break the loader as
-    long as it has a default or is nullable."""
-
-    def __init__(self, model: type[models.Model], names: Sequence[str]) -> None:
-        self.model = model
-        self.names = tuple(names)
-        by_name = {f.name: f for f in model._meta.concrete_fields}
-        unknown = sorted(set(self.names) - set(by_name))
-        if unknown:
-            raise ValueError(f"{model.__name__} has no fields {unknown}.")
-        self.fixed: list[tuple[str, str]] = []
-        for name, model_field in by_name.items():
-            if name in self.names:
-                continue
-            if model_field.primary_key and isinstance(model_field, models.AutoField | models.BigAutoField):
-                continue
-            if isinstance(model_field, models.GeneratedField):
-                # PostgreSQL computes it (a search key) from the columns written.
-                continue
-            # What Django would save for a field left unset: its default, "" for blank text.
-            default = model_field.get_default()
-            if default is None and not model_field.null:
-                raise ValueError(f"{model.__name__}.{name} has no default; the load generator must set it.")
-            self.fixed.append((model_field.column, copy_text(default)))
-        columns = [by_name[name].column for name in self.names] + [column for column, _ in self.fixed]
-        quoted = ", ".join(f'"{column}"' for column in columns)
-        self.sql = f'COPY "{model._meta.db_table}" ({quoted}) FROM STDIN'
-        self.suffix = "".join("\t" + text for _, text in self.fixed)
-        self.lines: list[str] = []
-        self.written = 0
-        self.seconds = 0.0
-
-    def add(self, *values: object) -> None:
-        self.lines.append("\t".join(map(copy_text, values)) + self.suffix + "\n")
-
-    def flush(self) -> None:
-        if not self.lines:
-            return
-        started = time.monotonic()
-        with connection.cursor() as cursor, cursor.copy(self.sql) as copy:
-            copy.write("".join(self.lines))
-        self.seconds += time.monotonic() - started
-        self.written += len(self.lines)
-        self.lines = []
-
-
-# --- the world: agencies and people ---------------------------------------------------------
-
-_PLACES_WORDS = (
-    "Abbott Bexley Cedar Dalton Elmore Fairview Glenwood Harlow Inwood Jasper Kingsley Linden "
-    "Marlow Northgate Oakridge Pinecrest Quarry Redfield Stanton Thornbury Upton Valemont "
-    "Westbrook Yarrow Ashford Brookside Clearwater Dunmore Eastvale Foxhill"
-)
-PLACES = tuple(_PLACES_WORDS.split())
-_FIRST_NAMES_WORDS = (
-    "Alex Blair Casey Dana Eden Frankie Gray Harper Indy Jordan Kai Logan Morgan Noel Oakley "
-    "Parker Quinn Reese Sage Taylor Uma Val Wren Yael Zion Avery Bailey Cameron Drew Emery"
-)
-FIRST_NAMES = tuple(_FIRST_NAMES_WORDS.split())
-_LAST_NAMES_WORDS = (
-    "Abara Brennan Castillo Dubois Eriksen Farouk Garcia Haddad Ibarra Jensen Kowalski "
-    "Lindqvist Moreau Nakamura Okafor Petrov Quintero Rahman Silva Tanaka Ulloa Vasquez "
-    "Whitfield Xu Yilmaz Zamora"
-)
-LAST_NAMES = tuple(_LAST_NAMES_WORDS.split())
-AGENCY_NAMES: dict[str, str] = {
-    AgencyKind.CHILD_WELFARE: "{place} County Children's Services",
-    AgencyKind.LAW_ENFORCEMENT: "{place} Police Department",
-    AgencyKind.IMMIGRATION: "HSI {place} Field Office",
-    AgencyKind.LEGAL_ADVOCATE: "{place} Legal Aid",
-    AgencyKind.VICTIM_SERVICES: "{place} Community Center",
-}
-# Shares of the agencies in a state, by kind, and of the kinds that lead and join cases.
-KIND_SHARES: dict[str, float] = {
-    AgencyKind.CHILD_WELFARE: 0.24,
-    AgencyKind.LAW_ENFORCEMENT: 0.28,
-    AgencyKind.IMMIGRATION: 0.08,
-    AgencyKind.LEGAL_ADVOCATE: 0.16,
-    AgencyKind.VICTIM_SERVICES: 0.24,
-}
-LEAD_KINDS: dict[str, float] = {
-    AgencyKind.CHILD_WELFARE: 0.8,
-    AgencyKind.LAW_ENFORCEMENT: 0.1,
-    AgencyKind.VICTIM_SERVICES: 0.1,
-}
-PARTNER_KINDS: dict[str, float] = {
-    AgencyKind.LAW_ENFORCEMENT: 0.35,
-    AgencyKind.VICTIM_SERVICES: 0.25,
-    AgencyKind.LEGAL_ADVOCATE: 0.2,
-    AgencyKind.IMMIGRATION: 0.1,
-    AgencyKind.CHILD_WELFARE: 0.1,
-}
-TASK_TITLES: dict[str, tuple[str, ...]] = {
-    AgencyKind.CHILD_WELFARE: (
-        "Arrange placement review",
-        "Schedule medical exam",
-        "File court report",
-        "Update case plan with family",
-        "Enroll child in school",
-        "Arrange therapy intake",
-        "Home visit",
-        "Prepare permanency hearing report",
-    ),
-    AgencyKind.LAW_ENFORCEMENT: (
-        "Forensic interview",
-        "Enter NCIC record",
-        "Review evidence log",
-        "Interview witness",
-        "Request phone records",
-        "Follow up on tip",
-    ),
-    AgencyKind.IMMIGRATION: (
-        "Request Continued Presence",
-        "Coordinate with OTIP",
-        "Review travel documents",
-        "Interview for federal case",
-    ),
-    AgencyKind.LEGAL_ADVOCATE: (
-        "Prepare SIJS predicate motion",
-        "Draft T-visa application",
-        "Meet client",
-        "Request eligibility letter",
-        "Court appearance preparation",
-    ),
-    AgencyKind.VICTIM_SERVICES: (
-        "Update safety plan",
-        "Arrange shelter bed",
-        "Accompany to appointment",
-        "Connect with mentor program",
-        "Check in with youth",
-    ),
-}
-NOTE_BODIES = (
-    "Spoke with the placement; next check-in scheduled.",
-    "Documents received and filed.",
-    "Coordinated with partner agency on next steps.",
-    "Youth attended the appointment; follow-up needed.",
-    "Left a message; will try again tomorrow.",
-    "Reviewed the plan with the supervisor.",
-)
-LANGUAGES = ("en", "es", "fr", "vi", "zh", "ar", "ht", "pt")
-AGE_BANDS: dict[str, tuple[float, int, int]] = {
-    AgeBand.UNDER_6: (0.05, 0, 5),
-    AgeBand.SIX_TO_11: (0.12, 6, 11),
-    AgeBand.TWELVE_TO_14: (0.28, 12, 14),
-    AgeBand.FIFTEEN_TO_17: (0.45, 15, 17),
-    AgeBand.EIGHTEEN_TO_20: (0.05, 18, 20),
-    AgeBand.UNKNOWN: (0.05, -1, -1),
-}
-PRIORITIES: dict[str, float] = {
-    TaskPriority.LOW: 0.1,
-    TaskPriority.NORMAL: 0.65,
-    TaskPriority.HIGH: 0.17,
-    TaskPriority.URGENT: 0.08,
-}
-HANDOFF_MIX: dict[str, float] = {
-    HandoffStatus.PENDING: 0.10,
-    HandoffStatus.ACCEPTED: 0.55,
-    HandoffStatus.DECLINED: 0.20,
-    HandoffStatus.WITHDRAWN: 0.08,
-    HandoffStatus.EXPIRED: 0.07,
-}
-TASK_NOUNS: dict[str, str] = {
-    TaskPriority.URGENT: "An urgent task",
-    TaskPriority.HIGH: "A high-priority task",
-}
-# Task fates apart from the overdue share: done, or open and due later.
-DONE_SHARE = 0.55
-
-
-@dataclass
-class Member:
-    pk: int
-    agency_id: int
-    role: str
-    name: str
-
-
-@dataclass
-class AgencyInfo:
-    pk: int
-    name: str
-    kind: str
-    group_id: int
-    members: dict[str, list[Member]]
-
-    def people(self, *roles: str) -> list[Member]:
-        return [member for role in roles for member in self.members.get(role, [])]
-
-
-def _weighted(rng: random.Random, weights: dict[str, float]) -> str:
-    return rng.choices(list(weights), weights=list(weights.values()))[0]
-
-
-def _split(total: int, shares: dict[str, float], minimum: int) -> dict[str, int]:
-    """`total` split by `shares`, each part at least `minimum`, summing to `total` exactly."""
-    counts = {key: max(minimum, int(total * share)) for key, share in shares.items()}
-    keys = sorted(shares, key=lambda key: -shares[key])
-    index = 0
-    while sum(counts.values()) != total:
-        key = keys[index % len(keys)]
-        if sum(counts.values()) < total:
-            counts[key] += 1
-        elif counts[key] > minimum:
-            counts[key] -= 1
-        index += 1
-    return counts
-
-
-def _uuid(rng: random.Random) -> uuid.UUID:
-    return uuid.UUID(int=rng.getrandbits(128), version=4)
-
-
-def _between(rng: random.Random, start: datetime, end: datetime) -> datetime:
-    if end <= start:
-        return start
-    return start + (end - start) * rng.random()
-
-
-# --- plans for each case -----------------------------------------------------------------------
-
-
-@dataclass
-class TaskPlan:
-    id: uuid.UUID
-    title: str
-    owner: int
-    original_owner: int
-    assignee: int | None
-    created_by: int
-    created_at: datetime
-    due_at: datetime
-    priority: str
-    completed_at: datetime | None = None
-    completed_by: int | None = None
-    handed_off: bool = False
-    version: int = 1
-    updated_at: datetime | None = None
-
-
-@dataclass
-class Participation:
-    agency: AgencyInfo
-    joined_at: datetime
-    via: str
-    invited_by: int
-
-
-@dataclass
-class CasePlan:
-    id: uuid.UUID
-    number: str
-    created_at: datetime
-    lead: AgencyInfo
-    partners: list[AgencyInfo]
-    closed: bool
-    tasks: int
-    notes: int
-    handoffs: int
-    open_task_offset: int = 0
-    handoff_statuses: list[str] = field(default_factory=list)
-
 
 class Generator:
     """Builds the plan, then writes it in batches of cases inside one transaction."""
@@ -404,7 +100,7 @@ class Generator:
         self.history = history
         self.log = log
         # Reproducible from the seed; nothing here is secret.
-        self.rng = random.Random(sizes.seed)  # noqa: S311
+        self.rng = random.Random(sizes.seed)
         self.now = timezone.now().replace(microsecond=0)
         self.agencies: list[AgencyInfo] = []
         self.by_kind: dict[str, list[AgencyInfo]] = defaultdict(list)
@@ -427,7 +123,7 @@ class Generator:
     def create_agencies(self) -> None:
         """Agencies and their groups through the ORM; their people come once the cases are
         planned (`create_people`)."""
-        per_kind = _split(self.sizes.agencies, KIND_SHARES, 1)
+        per_kind = split_total(self.sizes.agencies, KIND_SHARES, 1)
         specs: list[tuple[str, str]] = []
         for kind, count in per_kind.items():
             for index in range(count):
@@ -535,7 +231,7 @@ class Generator:
         notes = self._spread(sizes.notes, weights, minimum=0)
         plans = []
         for index, created_at in enumerate(created):
-            lead = self._agency_of_kind(_weighted(rng, LEAD_KINDS), set())
+            lead = self._agency_of_kind(weighted(rng, LEAD_KINDS), set())
             assert lead is not None
             partners: list[AgencyInfo] = []
             wanted = rng.randint(sizes.min_agencies_per_case, sizes.max_agencies_per_case) - 1
@@ -546,7 +242,7 @@ class Generator:
                     partners.append(partner)
                     taken.add(partner.pk)
             while len(partners) < wanted:
-                partner = self._agency_of_kind(_weighted(rng, PARTNER_KINDS), taken)
+                partner = self._agency_of_kind(weighted(rng, PARTNER_KINDS), taken)
                 if partner is None:
                     partner = rng.choice([a for a in self.agencies if a.pk not in taken])
                 partners.append(partner)
@@ -557,7 +253,7 @@ class Generator:
             self.counters[year] += 1
             plans.append(
                 CasePlan(
-                    id=_uuid(rng),
+                    id=random_uuid(rng),
                     number=f"BR-{year}-{self.counters[year]:06d}",
                     created_at=created_at,
                     lead=lead,
@@ -809,7 +505,7 @@ class Generator:
         data: dict[str, Any] | None = None,
     ) -> None:
         self.tables["timeline"].add(
-            _uuid(self.rng),
+            random_uuid(self.rng),
             case,
             at,
             kind,
@@ -825,7 +521,7 @@ class Generator:
         rng, t = self.rng, self.tables
         case_id, opened = plan.id, plan.created_at
         lead = plan.lead
-        band = _weighted(rng, {band: share for band, (share, _, _) in AGE_BANDS.items()})
+        band = weighted(rng, {band: share for band, (share, _, _) in AGE_BANDS.items()})
         updated = opened
         version = 1
         pseudonym = f"{chr(65 + rng.randrange(26))}.{chr(65 + rng.randrange(26))}."
@@ -969,7 +665,15 @@ class Generator:
         t["group_perm"].add(case_id, agency.group_id, self.view_case)
         for section in sorted(default_sections_for(agency_kind=agency.kind)):
             t["grant"].add(
-                _uuid(self.rng), case_id, agency.pk, section, GrantBasis.DEFAULT, None, actor.pk, at, None
+                random_uuid(self.rng),
+                case_id,
+                agency.pk,
+                section,
+                GrantBasis.DEFAULT,
+                None,
+                actor.pk,
+                at,
+                None,
             )
         label = ParticipationVia(participation.via).label.lower()
         self.timeline(
@@ -1005,7 +709,7 @@ class Generator:
         consent: uuid.UUID | None = None,
         expires_at: datetime | None = None,
     ) -> None:
-        grant_id = _uuid(self.rng)
+        grant_id = random_uuid(self.rng)
         self.tables["grant"].add(
             grant_id, case_id, agency.pk, section, basis, consent, actor.pk, at, expires_at
         )
@@ -1041,11 +745,11 @@ class Generator:
             earliest = max(after, self.now - timedelta(days=self.consent_days - 30))
             if earliest >= self.now:
                 continue
-            recorded_at = _between(rng, earliest, self.now)
+            recorded_at = between(rng, earliest, self.now)
             signed_on = timezone.localdate(recorded_at)
             expires_on = signed_on + timedelta(days=self.consent_days)
             actor = rng.choice(steward.people(Role.LIAISON))
-            consent_id = _uuid(rng)
+            consent_id = random_uuid(rng)
             self.tables["consent"].add(
                 consent_id,
                 case_id,
@@ -1106,7 +810,7 @@ class Generator:
             creator = assignee or rng.choice(owner.people(Role.LIAISON))
             start = participation.joined_at + timedelta(minutes=10)
             if fate == "d":
-                created = _between(rng, start, now - timedelta(days=1))
+                created = between(rng, start, now - timedelta(days=1))
                 due = created + timedelta(hours=rng.uniform(2, 24 * 60))
                 done = min(
                     now,
@@ -1119,11 +823,11 @@ class Generator:
                 task.version = 2
                 task.updated_at = done
             elif fate == "o":
-                created = _between(rng, start, now - timedelta(minutes=30))
+                created = between(rng, start, now - timedelta(minutes=30))
                 due = now - timedelta(minutes=rng.uniform(5, 60 * 24 * 30))
                 task = self._task(owner, assignee, creator, created, due, rng)
             else:
-                created = _between(rng, start, now - timedelta(minutes=30))
+                created = between(rng, start, now - timedelta(minutes=30))
                 due = now + timedelta(minutes=rng.uniform(30, 60 * 24 * 180))
                 task = self._task(owner, assignee, creator, created, due, rng)
             tasks.append(task)
@@ -1139,7 +843,7 @@ class Generator:
         rng: random.Random,
     ) -> TaskPlan:
         return TaskPlan(
-            id=_uuid(rng),
+            id=random_uuid(rng),
             title=rng.choice(TASK_TITLES[owner.kind]),
             owner=owner.pk,
             original_owner=owner.pk,
@@ -1147,7 +851,7 @@ class Generator:
             created_by=creator.pk,
             created_at=created,
             due_at=due,
-            priority=_weighted(rng, PRIORITIES),
+            priority=weighted(rng, PRIORITIES),
         )
 
     def _write_task(self, case_id: uuid.UUID, task: TaskPlan) -> None:
@@ -1225,14 +929,14 @@ class Generator:
                 start = max(task.created_at, now - window + timedelta(minutes=30))
                 if start >= now:
                     continue
-                created = _between(rng, start, now - timedelta(minutes=1))
+                created = between(rng, start, now - timedelta(minutes=1))
                 responded = None
             else:
                 span = window + self.handoff_grace if status == HandoffStatus.EXPIRED else window / 2
                 latest = end - span - timedelta(minutes=10)
                 if latest <= task.created_at:
                     continue
-                created = _between(rng, task.created_at, latest)
+                created = between(rng, task.created_at, latest)
                 if status == HandoffStatus.EXPIRED:
                     responded = created + window + self.handoff_grace
                 else:
@@ -1285,7 +989,7 @@ class Generator:
         """`invites`: the receiver does not take part in the case, so (the generator writing no
         handoff awaiting approval) one of the lead agency's liaisons proposed it."""
         rng, case_id = self.rng, plan.id
-        handoff_id = _uuid(rng)
+        handoff_id = random_uuid(rng)
         respond_by = created + window
         if status == HandoffStatus.ACCEPTED:
             creator = rng.choice(sender.people(Role.CASEWORKER, Role.LIAISON))
@@ -1545,7 +1249,7 @@ class Generator:
         task: uuid.UUID | None = None,
         handoff: uuid.UUID | None = None,
     ) -> None:
-        reminder_id = _uuid(self.rng)
+        reminder_id = random_uuid(self.rng)
         self.tables["reminder"].add(
             reminder_id, kind, step, case_id, None if handoff else task, handoff, due_at, fire_at, fire_at
         )
@@ -1611,7 +1315,7 @@ class Generator:
         )
         sent = at + timedelta(seconds=self.rng.randint(2, 90))
         for person in sorted({m.pk: m for m in recipients}.values(), key=lambda m: m.pk):
-            notification_id = _uuid(self.rng)
+            notification_id = random_uuid(self.rng)
             # People read most of what is more than a day old.
             read_at = None
             if at < self.now - timedelta(days=1) and self.rng.random() < 0.8:
@@ -1620,7 +1324,7 @@ class Generator:
                 notification_id, person.pk, kind, case_id, task, handoff, reminder, message, at, read_at
             )
             self.tables["email"].add(
-                _uuid(self.rng),
+                random_uuid(self.rng),
                 person.pk,
                 DeliveryKind.IMMEDIATE,
                 notification_id,
@@ -1667,8 +1371,8 @@ class Generator:
             author = rng.choice(agency.people(Role.CASEWORKER, Role.LIAISON))
             readable = sorted(default_sections_for(agency_kind=agency.kind))
             section = Section.CORE if rng.random() < 0.7 or not readable else rng.choice(readable)
-            at = _between(rng, participation.joined_at, self.now)
-            note_id = _uuid(rng)
+            at = between(rng, participation.joined_at, self.now)
+            note_id = random_uuid(rng)
             self.tables["note"].add(
                 note_id, plan.id, section, rng.choice(NOTE_BODIES), author.pk, agency.pk, at
             )
@@ -1687,7 +1391,7 @@ class Generator:
     def write_slice(self, plans: list[CasePlan], *, worker: int, started: float) -> dict[str, int]:
         """Write these cases in one transaction of this process's connection."""
         # Rows below the case plans are drawn from a stream of their own per writer.
-        self.rng = random.Random(self.sizes.seed * 1000 + worker + 1)  # noqa: S311
+        self.rng = random.Random(self.sizes.seed * 1000 + worker + 1)
         self.carried_handoffs = []
         self.open_tables()
         with transaction.atomic(), connection.cursor() as cursor:
@@ -1744,7 +1448,7 @@ class Generator:
                 child_table, column = table.model._meta.db_table, model_field.column
                 # Identifiers come from model metadata, never from input.
                 cursor.execute(
-                    f'SELECT count(*) FROM "{child_table}" AS child WHERE child."{column}" IS NOT NULL '  # noqa: S608
+                    f'SELECT count(*) FROM "{child_table}" AS child WHERE child."{column}" IS NOT NULL '
                     f'AND NOT EXISTS (SELECT 1 FROM "{target.model._meta.db_table}" AS parent '
                     f'WHERE parent."{target.column}" = child."{column}")'
                 )
