@@ -8,6 +8,7 @@ import traceback
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -19,7 +20,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from agencies.models import Agency, AgencyKind, Role, User, agency_group_name
-from benchmarks.loadgen.tables import Table
+from benchmarks.loadgen.tables import COLUMNS, Table
 from benchmarks.loadgen.world import (
     AGE_BANDS,
     AGENCY_NAMES,
@@ -54,42 +55,58 @@ from benchmarks.loadgen.world import (
 from casework.access import VIEW_CASE, WORK_ON_CASE
 from casework.models import (
     Case,
-    CaseGroupObjectPermission,
     CaseNumberCounter,
-    CaseParticipant,
     CaseStatus,
-    CaseUserObjectPermission,
-    Consent,
     GrantBasis,
     Handoff,
     HandoffKind,
     HandoffStatus,
-    HealthSection,
-    IdentitySection,
-    ImmigrationSection,
-    InvestigationSection,
-    LegalSection,
-    LocationSection,
-    Note,
     ParticipationVia,
     PlacementType,
-    SectionGrant,
-    ServicesSection,
     Task,
     TaskStatus,
-    TimelineEvent,
 )
 from casework.sections import RULES, Section, default_sections_for, section_names
 from common.times import format_day, format_when
 from notifications.models import (
     DeliveryKind,
     DeliveryStatus,
-    EmailDelivery,
-    Notification,
     NotificationKind,
-    Reminder,
 )
 from notifications.services import SUBJECTS, link_for
+
+
+@dataclass
+class PartnersJoined:
+    """What the partners joining a case left for the rest of it to build on."""
+
+    last_join: datetime
+    investigation_summary: str = ""
+    section_changes: dict[str, dict[str, object]] = field(default_factory=dict)
+
+
+@dataclass
+class HandoffPlan:
+    """One task handoff as written: who proposed and answered it, and when."""
+
+    id: uuid.UUID
+    task: TaskPlan
+    sender: AgencyInfo
+    receiver: AgencyInfo
+    status: str
+    urgent: bool
+    created: datetime
+    respond_by: datetime
+    responded: datetime | None
+    creator: Member
+    responder: Member | None
+
+    @property
+    def pair(self) -> list[int]:
+        return [self.sender.pk, self.receiver.pk]
+
+    def data(self, status: str) -> dict[str, str]:
+        return {"handoff": str(self.id), "status": status, "task": str(self.task.id)}
 
 
 class Generator:
@@ -324,163 +341,7 @@ class Generator:
     # ---- writing ----
 
     def open_tables(self) -> None:
-        spec: dict[str, tuple[type[models.Model], tuple[str, ...]]] = {
-            "case": (
-                Case,
-                (
-                    "id",
-                    "number",
-                    "pseudonym",
-                    "age_band",
-                    "status",
-                    "lead_agency",
-                    "version",
-                    "created_by",
-                    "created_at",
-                    "updated_at",
-                    "section_changes",
-                ),
-            ),
-            "identity": (
-                IdentitySection,
-                ("case", "legal_name", "date_of_birth", "aliases", "languages", "guardian"),
-            ),
-            "location": (LocationSection, ("case", "placement_type", "address", "school")),
-            "immigration": (ImmigrationSection, ("case",)),
-            "investigation": (InvestigationSection, ("case", "summary")),
-            "health": (HealthSection, ("case",)),
-            "services": (ServicesSection, ("case",)),
-            "legal": (LegalSection, ("case",)),
-            "participant": (CaseParticipant, ("case", "agency", "joined_at", "via", "invited_by")),
-            "group_perm": (CaseGroupObjectPermission, ("content_object", "group", "permission")),
-            "user_perm": (CaseUserObjectPermission, ("content_object", "user", "permission")),
-            "consent": (
-                Consent,
-                (
-                    "id",
-                    "case",
-                    "recipient_agency",
-                    "sections",
-                    "purpose",
-                    "signed_by",
-                    "signed_on",
-                    "expires_on",
-                    "recorded_by",
-                    "recorded_by_agency",
-                    "created_at",
-                ),
-            ),
-            "grant": (
-                SectionGrant,
-                (
-                    "id",
-                    "case",
-                    "agency",
-                    "section",
-                    "basis",
-                    "consent",
-                    "granted_by",
-                    "created_at",
-                    "expires_at",
-                ),
-            ),
-            "task": (
-                Task,
-                (
-                    "id",
-                    "case",
-                    "title",
-                    "description",
-                    "owner_agency",
-                    "assignee",
-                    "due_at",
-                    "priority",
-                    "status",
-                    "version",
-                    "created_by",
-                    "created_at",
-                    "updated_at",
-                    "completed_at",
-                    "completed_by",
-                    "section",
-                    "awaits_kind",
-                ),
-            ),
-            "note": (Note, ("id", "case", "section", "body", "author", "agency", "created_at")),
-            "handoff": (
-                Handoff,
-                (
-                    "id",
-                    "kind",
-                    "case",
-                    "task",
-                    "from_agency",
-                    "to_agency",
-                    "status",
-                    "urgent",
-                    "note",
-                    "respond_by",
-                    "created_by",
-                    "created_at",
-                    "responded_by",
-                    "responded_at",
-                    "response_note",
-                    "needs_approval",
-                ),
-            ),
-            "reminder": (
-                Reminder,
-                ("id", "kind", "step", "case", "task", "handoff", "due_at", "fire_at", "created_at"),
-            ),
-            "notification": (
-                Notification,
-                (
-                    "id",
-                    "recipient",
-                    "kind",
-                    "case",
-                    "task",
-                    "handoff",
-                    "reminder",
-                    "message",
-                    "created_at",
-                    "read_at",
-                ),
-            ),
-            "email": (
-                EmailDelivery,
-                (
-                    "id",
-                    "recipient",
-                    "kind",
-                    "notification",
-                    "subject",
-                    "body",
-                    "status",
-                    "attempts",
-                    "next_attempt_at",
-                    "created_at",
-                    "updated_at",
-                    "sent_at",
-                ),
-            ),
-            "timeline": (
-                TimelineEvent,
-                (
-                    "id",
-                    "case",
-                    "occurred_at",
-                    "kind",
-                    "section",
-                    "summary",
-                    "actor",
-                    "actor_agency",
-                    "agencies",
-                    "data",
-                ),
-            ),
-        }
-        self.tables = {key: Table(model, names) for key, (model, names) in spec.items()}
+        self.tables = {key: Table(model, names) for key, (model, names) in COLUMNS.items()}
         permissions = Permission.objects.filter(
             content_type__app_label="casework", content_type__model="case"
         )
@@ -518,22 +379,65 @@ class Generator:
         )
 
     def write_case(self, plan: CasePlan) -> None:
+        """Everything on one case, in the order the services would have written it."""
         rng, t = self.rng, self.tables
-        case_id, opened = plan.id, plan.created_at
         lead = plan.lead
         band = weighted(rng, {band: share for band, (share, _, _) in AGE_BANDS.items()})
-        updated = opened
-        version = 1
         pseudonym = f"{chr(65 + rng.randrange(26))}.{chr(65 + rng.randrange(26))}."
         opener = rng.choice(lead.people(Role.CASEWORKER) if rng.random() < 0.8 else lead.people(Role.LIAISON))
-        # Opening: the case, empty section rows, the lead joining, the opener on the team, and
-        # the sections the lead stewards recorded with it.
+        participants = self._open_case(plan, opener, band)
+        lead_liaison = rng.choice(lead.people(Role.LIAISON))
+        team: dict[int, list[int]] = defaultdict(list)
+        team[lead.pk].append(opener.pk)
+        if rng.random() < 0.5:
+            extra = rng.choice(lead.people(Role.CASEWORKER))
+            if extra.pk not in team[lead.pk]:
+                self._team_add(
+                    plan.id, plan.created_at + timedelta(hours=rng.randint(1, 72)), lead_liaison, extra
+                )
+                team[lead.pk].append(extra.pk)
+        partners = self._invite_partners(plan, participants, team, lead_liaison)
+        t["investigation"].add(plan.id, partners.investigation_summary)
+        for key in ("immigration", "health", "services", "legal"):
+            t[key].add(plan.id)
+        self._consents(plan.id, participants, partners.last_join)
+        tasks = self._tasks(plan, participants, team)
+        self._handoffs(plan, participants, tasks)
+        self._notes(plan, participants)
+        for task in tasks:
+            self._write_task(plan.id, task)
+        self._upcoming_reminders(plan, tasks)
+        status, version, updated = CaseStatus.OPEN, 1, plan.created_at
+        if plan.closed:
+            status, version, updated = (
+                CaseStatus.CLOSED,
+                2,
+                self._close_case(plan, tasks, partners, lead_liaison),
+            )
+        t["case"].add(
+            plan.id,
+            plan.number,
+            pseudonym,
+            band,
+            status,
+            lead.pk,
+            version,
+            opener.pk,
+            plan.created_at,
+            updated,
+            partners.section_changes,
+        )
+
+    def _open_case(self, plan: CasePlan, opener: Member, band: str) -> list[Participation]:
+        """`case_open`: the lead joining, the opener on the team, and the sections the lead
+        stewards recorded with it. Returns the participants so far (the lead)."""
+        rng, t = self.rng, self.tables
+        case_id, opened, lead = plan.id, plan.created_at, plan.lead
         self.timeline(case_id, opened, "case_opened", f"Case opened by {lead.name}.", opener)
         participants = [Participation(lead, opened, ParticipationVia.OPENED, opener.pk)]
         self._join(case_id, participants[0], opener)
         t["user_perm"].add(case_id, opener.pk, self.work_on_case)
-        identity = self._identity(band)
-        t["identity"].add(case_id, *identity)
+        t["identity"].add(case_id, *self._identity(band))
         self.timeline(
             case_id,
             opened,
@@ -542,109 +446,93 @@ class Generator:
             opener,
             section=Section.IDENTITY,
         )
-        if lead.kind == AgencyKind.CHILD_WELFARE:
-            placement = rng.choice([p for p in PlacementType.values if p])
-            t["location"].add(
-                case_id, placement, f"{rng.randint(10, 999)} Synthetic Street", "Synthetic School"
-            )
-            self.timeline(
-                case_id,
-                opened,
-                "section_updated",
-                "Location recorded (placement_type, address, school).",
-                opener,
-                section=Section.LOCATION,
-            )
-        else:
+        if lead.kind != AgencyKind.CHILD_WELFARE:
             t["location"].add(case_id, "", "", "")
-        lead_liaison = rng.choice(lead.people(Role.LIAISON))
-        team: dict[int, list[int]] = defaultdict(list)
-        team[lead.pk].append(opener.pk)
-        lead_caseworkers = lead.people(Role.CASEWORKER)
-        if rng.random() < 0.5:
-            extra = rng.choice(lead_caseworkers)
-            if extra.pk not in team[lead.pk]:
-                self._team_add(case_id, opened + timedelta(hours=rng.randint(1, 72)), lead_liaison, extra)
-                team[lead.pk].append(extra.pk)
-        investigation_summary = ""
-        section_changes: dict[str, dict[str, object]] = {}
-        last_join = opened
+            return participants
+        placement = rng.choice([p for p in PlacementType.values if p])
+        t["location"].add(case_id, placement, f"{rng.randint(10, 999)} Synthetic Street", "Synthetic School")
+        self.timeline(
+            case_id,
+            opened,
+            "section_updated",
+            "Location recorded (placement_type, address, school).",
+            opener,
+            section=Section.LOCATION,
+        )
+        return participants
+
+    def _invite_partners(
+        self,
+        plan: CasePlan,
+        participants: list[Participation],
+        team: dict[int, list[int]],
+        lead_liaison: Member,
+    ) -> PartnersJoined:
+        """The lead's liaison invites each partner, whose liaison puts a caseworker on the team;
+        the first law-enforcement partner records an investigation summary (and may share it
+        with a child-welfare lead)."""
+        rng = self.rng
+        joined = PartnersJoined(last_join=plan.created_at)
         for partner in plan.partners:
-            joined = min(self.now, opened + timedelta(minutes=rng.randint(30, 60 * 24 * 30)))
-            last_join = max(last_join, joined)
-            participation = Participation(partner, joined, ParticipationVia.INVITED, lead_liaison.pk)
+            at = min(self.now, plan.created_at + timedelta(minutes=rng.randint(30, 60 * 24 * 30)))
+            joined.last_join = max(joined.last_join, at)
+            participation = Participation(partner, at, ParticipationVia.INVITED, lead_liaison.pk)
             participants.append(participation)
-            self._join(case_id, participation, lead_liaison)
+            self._join(plan.id, participation, lead_liaison)
             partner_liaison = rng.choice(partner.people(Role.LIAISON))
             if rng.random() < 0.8:
                 member = rng.choice(partner.people(Role.CASEWORKER))
-                self._team_add(
-                    case_id, joined + timedelta(minutes=rng.randint(5, 600)), partner_liaison, member
-                )
+                self._team_add(plan.id, at + timedelta(minutes=rng.randint(5, 600)), partner_liaison, member)
                 team[partner.pk].append(member.pk)
-            if partner.kind == AgencyKind.LAW_ENFORCEMENT and not investigation_summary:
-                investigation_summary = "Synthetic investigation notes."
-                at = joined + timedelta(hours=rng.randint(1, 200))
-                if at < self.now:
-                    section_changes[Section.INVESTIGATION] = {"version": 1, "at": at.isoformat()}
-                    self.timeline(
-                        case_id,
-                        at,
-                        "section_updated",
-                        "Investigation updated (summary).",
-                        partner_liaison,
-                        section=Section.INVESTIGATION,
-                        data={"fields": ["summary"]},
-                    )
-                    if lead.kind == AgencyKind.CHILD_WELFARE and rng.random() < 0.5:
-                        self._grant(
-                            case_id,
-                            lead,
-                            Section.INVESTIGATION,
-                            GrantBasis.STEWARD,
-                            partner_liaison,
-                            at + timedelta(minutes=5),
-                        )
-                else:
-                    investigation_summary = ""
-        t["investigation"].add(case_id, investigation_summary)
-        for key in ("immigration", "health", "services", "legal"):
-            t[key].add(case_id)
-        self._consents(case_id, participants, last_join)
-        tasks = self._tasks(plan, participants, team)
-        self._handoffs(plan, participants, tasks)
-        self._notes(plan, participants)
-        for task in tasks:
-            self._write_task(case_id, task)
-        self._upcoming_reminders(plan, tasks)
-        status = CaseStatus.OPEN
-        if plan.closed:
-            latest = max([last_join, *(task.updated_at or task.created_at for task in tasks)])
-            closed_at = min(self.now, latest + timedelta(days=rng.uniform(1, 60)))
-            status = CaseStatus.CLOSED
-            version += 1
-            updated = max(updated, closed_at)
-            self.timeline(
-                case_id,
-                closed_at,
-                "case_updated",
-                "Case details changed (status).",
-                lead_liaison,
-                data={"fields": ["status"]},
-            )
-        t["case"].add(
-            case_id,
-            plan.number,
-            pseudonym,
-            band,
-            status,
-            lead.pk,
-            version,
-            opener.pk,
-            opened,
-            updated,
-            section_changes,
+            if partner.kind == AgencyKind.LAW_ENFORCEMENT and not joined.investigation_summary:
+                self._investigation_update(plan, joined, partner_liaison, at)
+        return joined
+
+    def _investigation_update(
+        self, plan: CasePlan, joined: PartnersJoined, partner_liaison: Member, partner_joined: datetime
+    ) -> None:
+        """The investigation summary written some hours after law enforcement joined, if that
+        moment has come."""
+        rng = self.rng
+        at = partner_joined + timedelta(hours=rng.randint(1, 200))
+        if at >= self.now:
+            return
+        joined.investigation_summary = "Synthetic investigation notes."
+        joined.section_changes[Section.INVESTIGATION] = {"version": 1, "at": at.isoformat()}
+        self.timeline(
+            plan.id,
+            at,
+            "section_updated",
+            "Investigation updated (summary).",
+            partner_liaison,
+            section=Section.INVESTIGATION,
+            data={"fields": ["summary"]},
         )
+        if plan.lead.kind == AgencyKind.CHILD_WELFARE and rng.random() < 0.5:
+            self._grant(
+                plan.id,
+                plan.lead,
+                Section.INVESTIGATION,
+                GrantBasis.STEWARD,
+                partner_liaison,
+                at + timedelta(minutes=5),
+            )
+
+    def _close_case(
+        self, plan: CasePlan, tasks: list[TaskPlan], partners: PartnersJoined, lead_liaison: Member
+    ) -> datetime:
+        """The lead's liaison closes the case after its last activity; returns when."""
+        latest = max([partners.last_join, *(task.updated_at or task.created_at for task in tasks)])
+        closed_at = min(self.now, latest + timedelta(days=self.rng.uniform(1, 60)))
+        self.timeline(
+            plan.id,
+            closed_at,
+            "case_updated",
+            "Case details changed (status).",
+            lead_liaison,
+            data={"fields": ["status"]},
+        )
+        return max(plan.created_at, closed_at)
 
     def _identity(self, band: str) -> tuple[object, ...]:
         rng = self.rng
@@ -988,164 +876,153 @@ class Generator:
     ) -> None:
         """`invites`: the receiver does not take part in the case, so (the generator writing no
         handoff awaiting approval) one of the lead agency's liaisons proposed it."""
-        rng, case_id = self.rng, plan.id
-        handoff_id = random_uuid(rng)
-        respond_by = created + window
+        handoff_id = random_uuid(self.rng)
+        creator = self._handoff_creator(task, sender, status, responded, invites)
+        handoff = HandoffPlan(
+            id=handoff_id,
+            task=task,
+            sender=sender,
+            receiver=receiver,
+            status=status,
+            urgent=urgent,
+            created=created,
+            respond_by=created + window,
+            responded=responded,
+            creator=creator,
+            responder=self._handoff_responder(receiver, status, creator),
+        )
+        self._handoff_row(plan, handoff)
+        self._handoff_proposed(plan, handoff)
+        if status == HandoffStatus.PENDING:
+            self._handoff_reminders(
+                plan, task, handoff_id, receiver, urgent, created, handoff.respond_by, until=self.now
+            )
+        else:
+            self._handoff_answered(plan, handoff)
+
+    def _handoff_creator(
+        self, task: TaskPlan, sender: AgencyInfo, status: str, responded: datetime | None, invites: bool
+    ) -> Member:
+        """Who proposed it. An accepted handoff moved the task to the receiver, so the task was
+        created by the sender's proposer."""
         if status == HandoffStatus.ACCEPTED:
-            creator = rng.choice(sender.people(Role.CASEWORKER, Role.LIAISON))
+            creator = self.rng.choice(sender.people(Role.CASEWORKER, Role.LIAISON))
             task.original_owner = sender.pk
             task.created_by = creator.pk
             task.handed_off = True
             task.version += 1
             assert responded is not None
             task.updated_at = max(task.updated_at or responded, responded)
-        elif task.assignee and not invites:
-            creator = self.members[task.assignee]
-        else:
-            creator = rng.choice(sender.people(Role.LIAISON))
-        responder: Member | None = None
-        note = ""
+            return creator
+        if task.assignee and not invites:
+            return self.members[task.assignee]
+        return self.rng.choice(sender.people(Role.LIAISON))
+
+    def _handoff_responder(self, receiver: AgencyInfo, status: str, creator: Member) -> Member | None:
         if status in (HandoffStatus.ACCEPTED, HandoffStatus.DECLINED):
-            responder = rng.choice(receiver.people(Role.LIAISON, Role.SUPERVISOR))
-        elif status == HandoffStatus.WITHDRAWN:
-            responder = creator
-        if status == HandoffStatus.DECLINED:
-            note = "We do not have capacity for this right now."
+            return self.rng.choice(receiver.people(Role.LIAISON, Role.SUPERVISOR))
+        if status == HandoffStatus.WITHDRAWN:
+            return creator
+        return None
+
+    def _handoff_row(self, plan: CasePlan, handoff: HandoffPlan) -> None:
+        responder = handoff.responder
         self.tables["handoff"].add(
-            handoff_id,
+            handoff.id,
             HandoffKind.TASK,
-            case_id,
-            task.id,
-            sender.pk,
-            receiver.pk,
-            status,
-            urgent,
+            plan.id,
+            handoff.task.id,
+            handoff.sender.pk,
+            handoff.receiver.pk,
+            handoff.status,
+            handoff.urgent,
             "",
-            respond_by,
-            creator.pk,
-            created,
+            handoff.respond_by,
+            handoff.creator.pk,
+            handoff.created,
             responder.pk if responder else None,
-            responded,
-            note,
+            handoff.responded,
+            "We do not have capacity for this right now." if handoff.status == HandoffStatus.DECLINED else "",
             False,
         )
-        pair = [sender.pk, receiver.pk]
-        base = {"handoff": str(handoff_id), "task": str(task.id)}
+
+    def _handoff_proposed(self, plan: CasePlan, handoff: HandoffPlan) -> None:
+        """`handoff_create`: the timeline line and the receiving agency asked."""
+        number, task = plan.number, handoff.task
         self.timeline(
-            case_id,
-            created,
+            plan.id,
+            handoff.created,
             "handoff_proposed",
-            f"Handoff of task {task.title} to {receiver.name} proposed.",
-            creator,
-            agencies=pair,
-            data={"handoff": base["handoff"], "status": HandoffStatus.PENDING, "task": base["task"]},
+            f"Handoff of task {task.title} to {handoff.receiver.name} proposed.",
+            handoff.creator,
+            agencies=handoff.pair,
+            data=handoff.data(HandoffStatus.PENDING),
         )
-        number = plan.number
-        urgency = " (urgent)" if urgent else ""
+        urgency = " (urgent)" if handoff.urgent else ""
         self._notify(
-            self._answerers(receiver),
+            self._answerers(handoff.receiver),
             "handoff_created",
-            case_id,
+            plan.id,
             number,
-            created,
-            f"Case {number}: {sender.name} asks your agency to take over a task{urgency}. "
-            f"Please answer by {format_when(respond_by)}.",
+            handoff.created,
+            f"Case {number}: {handoff.sender.name} asks your agency to take over a task{urgency}. "
+            f"Please answer by {format_when(handoff.respond_by)}.",
             task=task.id,
-            handoff=handoff_id,
+            handoff=handoff.id,
         )
-        if status == HandoffStatus.PENDING:
-            self._handoff_reminders(
-                plan, task, handoff_id, receiver, urgent, created, respond_by, until=self.now
-            )
-            return
+
+    def _handoff_answered(self, plan: CasePlan, handoff: HandoffPlan) -> None:
+        """How an answered (or expired) handoff ended: its timeline line and who was told."""
+        responded, task, status = handoff.responded, handoff.task, handoff.status
         assert responded is not None
-        data = {"handoff": base["handoff"], "status": status, "task": base["task"]}
-        senders_people = self._sender_recipients(sender, creator)
-        if status == HandoffStatus.ACCEPTED:
-            self.timeline(
-                case_id,
-                responded,
-                "handoff_accepted",
-                f"{receiver.name} took over task {task.title}.",
-                responder,
-                agencies=pair,
-                data=data,
-            )
-            self._notify(
-                senders_people,
-                "handoff_accepted",
-                case_id,
-                number,
-                responded,
-                f"Case {number}: {receiver.name} accepted a task your agency handed off.",
-                task=task.id,
-                handoff=handoff_id,
-            )
-        elif status == HandoffStatus.DECLINED:
-            self.timeline(
-                case_id,
-                responded,
-                "handoff_declined",
-                f"{receiver.name} declined to take over a task.",
-                responder,
-                agencies=pair,
-                data=data,
-            )
-            self._notify(
-                senders_people,
-                "handoff_declined",
-                case_id,
-                number,
-                responded,
-                f"Case {number}: {receiver.name} declined a task your agency handed off; "
-                "it stays with your agency.",
-                task=task.id,
-                handoff=handoff_id,
-            )
-        elif status == HandoffStatus.WITHDRAWN:
-            self.timeline(
-                case_id,
-                responded,
-                "handoff_withdrawn",
-                "Handoff of a task withdrawn.",
-                responder,
-                agencies=pair,
-                data=data,
-            )
-            self._notify(
-                self._receiving_liaisons(receiver),
-                "handoff_withdrawn",
-                case_id,
-                number,
-                responded,
-                f"Case {number}: {sender.name} withdrew its handoff of a task.",
-                task=task.id,
-                handoff=handoff_id,
-            )
-        else:
+        number, sender, receiver = plan.number, handoff.sender.name, handoff.receiver.name
+        if status == HandoffStatus.EXPIRED:
             self._handoff_reminders(
-                plan, task, handoff_id, receiver, urgent, created, respond_by, until=responded
+                plan,
+                task,
+                handoff.id,
+                handoff.receiver,
+                handoff.urgent,
+                handoff.created,
+                handoff.respond_by,
+                until=responded,
             )
-            self.timeline(
-                case_id,
-                responded,
-                "handoff_expired",
-                f"Handoff of a task to {receiver.name} expired unanswered.",
-                None,
-                agencies=pair,
-                data=data,
-            )
-            self._notify(
+        senders_people = self._sender_recipients(handoff.sender, handoff.creator)
+        summary, recipients, message = {
+            HandoffStatus.ACCEPTED: (
+                f"{receiver} took over task {task.title}.",
                 senders_people,
-                "handoff_expired",
-                case_id,
-                number,
-                responded,
-                f"Case {number}: {receiver.name} did not answer your agency's handoff of a task "
+                f"Case {number}: {receiver} accepted a task your agency handed off.",
+            ),
+            HandoffStatus.DECLINED: (
+                f"{receiver} declined to take over a task.",
+                senders_people,
+                f"Case {number}: {receiver} declined a task your agency handed off; "
+                "it stays with your agency.",
+            ),
+            HandoffStatus.WITHDRAWN: (
+                "Handoff of a task withdrawn.",
+                self._receiving_liaisons(handoff.receiver),
+                f"Case {number}: {sender} withdrew its handoff of a task.",
+            ),
+            HandoffStatus.EXPIRED: (
+                f"Handoff of a task to {receiver} expired unanswered.",
+                senders_people,
+                f"Case {number}: {receiver} did not answer your agency's handoff of a task "
                 "in time; it stays with your agency.",
-                task=task.id,
-                handoff=handoff_id,
-            )
+            ),
+        }[HandoffStatus(status)]
+        kind = f"handoff_{status}"
+        self.timeline(
+            plan.id,
+            responded,
+            kind,
+            summary,
+            handoff.responder,
+            agencies=handoff.pair,
+            data=handoff.data(status),
+        )
+        self._notify(recipients, kind, plan.id, number, responded, message, task=task.id, handoff=handoff.id)
 
     def _handoff_reminders(
         self,
@@ -1338,7 +1215,7 @@ class Generator:
                 sent,
             )
 
-    # ---- recipients, as notifications.recipients and casework.selectors choose them ----
+    # ---- recipients, as casework.audience chooses them ----
 
     def _answerers(self, agency: AgencyInfo) -> list[Member]:
         return agency.people(Role.LIAISON, Role.SUPERVISOR)

@@ -5,7 +5,27 @@ from collections.abc import Sequence
 
 from django.db import connection, models
 
+from casework.models import (
+    Case,
+    CaseGroupObjectPermission,
+    CaseParticipant,
+    CaseUserObjectPermission,
+    Consent,
+    Handoff,
+    HealthSection,
+    IdentitySection,
+    ImmigrationSection,
+    InvestigationSection,
+    LegalSection,
+    LocationSection,
+    Note,
+    SectionGrant,
+    ServicesSection,
+    Task,
+    TimelineEvent,
+)
 from common.copy import copy_text
+from notifications.models import EmailDelivery, Notification, Reminder
 
 # --- writing rows with COPY -----------------------------------------------------------------
 
@@ -56,3 +76,163 @@ class Table:
         self.seconds += time.monotonic() - started
         self.written += len(self.lines)
         self.lines = []
+
+
+# The tables the generator writes and the columns it sets; every other column takes the field's
+# default (`Table`).
+COLUMNS: dict[str, tuple[type[models.Model], tuple[str, ...]]] = {
+    "case": (
+        Case,
+        (
+            "id",
+            "number",
+            "pseudonym",
+            "age_band",
+            "status",
+            "lead_agency",
+            "version",
+            "created_by",
+            "created_at",
+            "updated_at",
+            "section_changes",
+        ),
+    ),
+    "identity": (
+        IdentitySection,
+        ("case", "legal_name", "date_of_birth", "aliases", "languages", "guardian"),
+    ),
+    "location": (LocationSection, ("case", "placement_type", "address", "school")),
+    "immigration": (ImmigrationSection, ("case",)),
+    "investigation": (InvestigationSection, ("case", "summary")),
+    "health": (HealthSection, ("case",)),
+    "services": (ServicesSection, ("case",)),
+    "legal": (LegalSection, ("case",)),
+    "participant": (CaseParticipant, ("case", "agency", "joined_at", "via", "invited_by")),
+    "group_perm": (CaseGroupObjectPermission, ("content_object", "group", "permission")),
+    "user_perm": (CaseUserObjectPermission, ("content_object", "user", "permission")),
+    "consent": (
+        Consent,
+        (
+            "id",
+            "case",
+            "recipient_agency",
+            "sections",
+            "purpose",
+            "signed_by",
+            "signed_on",
+            "expires_on",
+            "recorded_by",
+            "recorded_by_agency",
+            "created_at",
+        ),
+    ),
+    "grant": (
+        SectionGrant,
+        (
+            "id",
+            "case",
+            "agency",
+            "section",
+            "basis",
+            "consent",
+            "granted_by",
+            "created_at",
+            "expires_at",
+        ),
+    ),
+    "task": (
+        Task,
+        (
+            "id",
+            "case",
+            "title",
+            "description",
+            "owner_agency",
+            "assignee",
+            "due_at",
+            "priority",
+            "status",
+            "version",
+            "created_by",
+            "created_at",
+            "updated_at",
+            "completed_at",
+            "completed_by",
+            "section",
+            "awaits_kind",
+        ),
+    ),
+    "note": (Note, ("id", "case", "section", "body", "author", "agency", "created_at")),
+    "handoff": (
+        Handoff,
+        (
+            "id",
+            "kind",
+            "case",
+            "task",
+            "from_agency",
+            "to_agency",
+            "status",
+            "urgent",
+            "note",
+            "respond_by",
+            "created_by",
+            "created_at",
+            "responded_by",
+            "responded_at",
+            "response_note",
+            "needs_approval",
+        ),
+    ),
+    "reminder": (
+        Reminder,
+        ("id", "kind", "step", "case", "task", "handoff", "due_at", "fire_at", "created_at"),
+    ),
+    "notification": (
+        Notification,
+        (
+            "id",
+            "recipient",
+            "kind",
+            "case",
+            "task",
+            "handoff",
+            "reminder",
+            "message",
+            "created_at",
+            "read_at",
+        ),
+    ),
+    "email": (
+        EmailDelivery,
+        (
+            "id",
+            "recipient",
+            "kind",
+            "notification",
+            "subject",
+            "body",
+            "status",
+            "attempts",
+            "next_attempt_at",
+            "created_at",
+            "updated_at",
+            "sent_at",
+        ),
+    ),
+    "timeline": (
+        TimelineEvent,
+        (
+            "id",
+            "case",
+            "occurred_at",
+            "kind",
+            "section",
+            "summary",
+            "actor",
+            "actor_agency",
+            "agencies",
+            "data",
+        ),
+    ),
+}
