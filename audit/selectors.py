@@ -3,23 +3,28 @@ and which agencies received which sections, on what basis, until when."""
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 from uuid import UUID
 
 from django.db.models import QuerySet
 
 from agencies.models import Agency, User
 from audit.models import AuditRecord
-from casework.access import CaseAccess
 from casework.models import BreakGlass, Consent, SectionGrant
 
+if TYPE_CHECKING:
+    # Audit sits below casework (the layer contract): it is handed the caller's access, never
+    # imports the policy that computes it.
+    from casework.access import CaseAccess
 
-def _require_access_log(access: CaseAccess) -> None:
+
+def _require_access_log(access: "CaseAccess") -> None:
     access.require(access.may_view_access_log, "Only supervisors of the lead agency see the access log.")
 
 
 def case_access_log(
     *,
-    access: CaseAccess,
+    access: "CaseAccess",
     event_type: str = "",
     since: datetime | None = None,
     until: datetime | None = None,
@@ -67,7 +72,7 @@ class Disclosure:
     reason: str
 
 
-def disclosure_history(*, access: CaseAccess) -> list[Disclosure]:
+def disclosure_history(*, access: "CaseAccess") -> list[Disclosure]:
     """Every grant of a data section of the case that was ever made, ended or not, and every
     break-glass opening, oldest first."""
     _require_access_log(access)
