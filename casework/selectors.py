@@ -104,7 +104,7 @@ def deadline_templates_list(*, include_inactive: bool = False) -> QuerySet[Deadl
     return queryset.order_by("trigger", "jurisdiction", "key")
 
 
-# --- for the handoff reminder / escalation sweep (notifications) ------------------------------
+# --- for the deadline sweep (casework.sweep) ---------------------------------------------------
 
 
 def handoffs_past_respond_by(*, now: datetime) -> QuerySet[Handoff]:

@@ -225,8 +225,8 @@ class EmailTemplates:
         return self._body.render(context).strip() + "\n"
 
 
-# Outbox rows handed to the broker per message: one message per email could not keep up with a
-# sweep that queues a hundred thousand at once (docs/performance.md).
+# Outbox rows per broker message: a sweep queues emails by the hundred thousand, and a message
+# each would cost more than writing them (docs/performance.md, change 5).
 PUBLISH_BATCH = 200
 
 
