@@ -1443,7 +1443,7 @@ class Generator:
 
 
 def _remaining(*, until: datetime, now: datetime) -> str:
-    """How reminder messages say the time left (as `notifications.reminders` does)."""
+    """How reminder messages say the time left (as `casework.sweep` does)."""
     minutes = max(1, round((until - now).total_seconds() / 60))
     if minutes < 90:
         return f"{minutes} minute{'s' if minutes != 1 else ''}"
