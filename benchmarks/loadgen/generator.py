@@ -631,53 +631,65 @@ class Generator:
             # Consents run at most a year, so only recent ones are still in force; none expires
             # within the reminder window, which would make the benchmark sweep depend on the day.
             earliest = max(after, self.now - timedelta(days=self.consent_days - 30))
-            if earliest >= self.now:
-                continue
-            recorded_at = between(rng, earliest, self.now)
-            signed_on = timezone.localdate(recorded_at)
-            expires_on = signed_on + timedelta(days=self.consent_days)
-            actor = rng.choice(steward.people(Role.LIAISON))
-            consent_id = random_uuid(rng)
-            self.tables["consent"].add(
-                consent_id,
+            if earliest < self.now:
+                self._consent(case_id, participants, steward, recipient, sections, earliest)
+
+    def _consent(
+        self,
+        case_id: uuid.UUID,
+        participants: list[Participation],
+        steward: AgencyInfo,
+        recipient: AgencyInfo,
+        sections: list[str],
+        earliest: datetime,
+    ) -> None:
+        """`consent_record` and the grants resting on the consent, which end with it."""
+        rng = self.rng
+        recorded_at = between(rng, earliest, self.now)
+        signed_on = timezone.localdate(recorded_at)
+        expires_on = signed_on + timedelta(days=self.consent_days)
+        actor = rng.choice(steward.people(Role.LIAISON))
+        consent_id = random_uuid(rng)
+        self.tables["consent"].add(
+            consent_id,
+            case_id,
+            recipient.pk,
+            sections,
+            "Safety planning",
+            "Child and guardian",
+            signed_on,
+            expires_on,
+            actor.pk,
+            steward.pk,
+            recorded_at,
+        )
+        stewards = {
+            p.agency.pk
+            for p in participants
+            if any((RULES[s].steward_kinds or frozenset()).__contains__(p.agency.kind) for s in sections)
+        }
+        self.timeline(
+            case_id,
+            recorded_at,
+            "consent_recorded",
+            f"Consent recorded for {recipient.name} ({section_names(sections)})"
+            f" until {format_day(expires_on)}.",
+            actor,
+            agencies=stewards | {recipient.pk},
+            data={"consent": str(consent_id)},
+        )
+        ends = timezone.make_aware(datetime.combine(expires_on + timedelta(days=1), datetime.min.time()))
+        for section in sections:
+            self._grant(
                 case_id,
-                recipient.pk,
-                sections,
-                "Safety planning",
-                "Child and guardian",
-                signed_on,
-                expires_on,
-                actor.pk,
-                steward.pk,
-                recorded_at,
-            )
-            stewards = {
-                p.agency.pk
-                for p in participants
-                if any((RULES[s].steward_kinds or frozenset()).__contains__(p.agency.kind) for s in sections)
-            }
-            self.timeline(
-                case_id,
-                recorded_at,
-                "consent_recorded",
-                f"Consent recorded for {recipient.name} ({section_names(sections)})"
-                f" until {format_day(expires_on)}.",
+                recipient,
+                section,
+                GrantBasis.CONSENT,
                 actor,
-                agencies=stewards | {recipient.pk},
-                data={"consent": str(consent_id)},
+                recorded_at,
+                consent=consent_id,
+                expires_at=ends,
             )
-            ends = timezone.make_aware(datetime.combine(expires_on + timedelta(days=1), datetime.min.time()))
-            for section in sections:
-                self._grant(
-                    case_id,
-                    recipient,
-                    section,
-                    GrantBasis.CONSENT,
-                    actor,
-                    recorded_at,
-                    consent=consent_id,
-                    expires_at=ends,
-                )
 
     def _tasks(
         self, plan: CasePlan, participants: list[Participation], team: dict[int, list[int]]
