@@ -4,7 +4,7 @@ from rest_framework import serializers
 
 from api.fields import OffsetDateTimeField, StrictCharField, StrictModelSerializer, UTCDateTimeField
 from audit.models import AuditRecord, Outcome
-from audit.selectors import DisclosureBasis
+from casework.access import DisclosureBasis
 from casework.models import BreakGlass, GrantEndReason
 from casework.sections import DATA_SECTIONS, Section
 from casework.services.breakglass import REASON_MAX_LENGTH

@@ -11,12 +11,12 @@ from django.utils import timezone
 from agencies.models import Agency, User
 from audit.models import Outcome
 from audit.services import audit_record
-from casework.access import active_break_glass_filter, agency_stewards, case_access
+from casework.access import Action, active_break_glass_filter, agency_stewards, case_access
 from casework.audience import break_glass_recipients
 from casework.models import BreakGlass, Case
-from casework.sections import DATA_SECTIONS, RULES
+from casework.sections import DATA_SECTIONS
 from casework.timeline import timeline_record
-from common.errors import Conflict, PermissionDenied, ValidationFailed
+from common.errors import Conflict, ValidationFailed
 from common.times import format_when
 from notifications.services import notify
 
@@ -43,12 +43,7 @@ def break_glass_open(*, actor: User, case: Case, section: str, reason: str) -> B
         raise ValidationFailed("Break-glass needs a known section and a written reason.", fields=errors)
     if section in access.readable:
         raise Conflict(f"You can already read the {section} section.")
-    only_kinds = RULES[section].only_kinds
-    if only_kinds is not None and access.agency.kind not in only_kinds:
-        raise PermissionDenied(
-            f"The {section} section is never opened outside {', '.join(sorted(only_kinds))} agencies."
-        )
-    access.require(access.may_break_glass(section), "Only a supervisor may use break-glass access.")
+    access.require(Action.BREAK_GLASS, section=section)
     if BreakGlass.objects.filter(active_break_glass_filter(user=actor), case=case, section=section).exists():
         raise Conflict(f"You already have break-glass access to the {section} section.")
 

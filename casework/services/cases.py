@@ -10,7 +10,15 @@ from guardian.shortcuts import assign_perm
 
 from agencies.models import User
 from casework.access import WORK_ON_CASE, CaseAccess, get_case_access, works_on_cases
-from casework.models import SECTION_MODELS, AgeBand, Case, CaseStatus, ParticipationVia, section_fields
+from casework.models import (
+    SECTION_MODELS,
+    AgeBand,
+    Case,
+    CaseNumberCounter,
+    CaseStatus,
+    ParticipationVia,
+    section_fields,
+)
 from casework.sections import CORE_FIELDS, DATA_SECTIONS, Section
 from casework.services.sharing import participant_join
 from casework.timeline import timeline_record
@@ -21,10 +29,11 @@ SectionValues = Mapping[str, Mapping[str, Any]]
 
 def _next_case_number() -> str:
     year = timezone.localdate().year
+    counter = connection.ops.quote_name(CaseNumberCounter._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
-            "INSERT INTO casework_casenumbercounter (year, last) VALUES (%s, 1) "
-            "ON CONFLICT (year) DO UPDATE SET last = casework_casenumbercounter.last + 1 RETURNING last",
+            f"INSERT INTO {counter} (year, last) VALUES (%s, 1) "  # noqa: S608 (a table name from the model)
+            f"ON CONFLICT (year) DO UPDATE SET last = {counter}.last + 1 RETURNING last",
             [year],
         )
         (number,) = cursor.fetchone()

@@ -47,6 +47,7 @@ from agencies.models import Agency, AgencyKind, User
 from audit.services import audit_record
 from casework.access import (
     CASE_ROLES,
+    Action,
     agencies_reading,
     agency_may_hold_task,
     get_case_access,
@@ -68,7 +69,7 @@ from casework.models import (
 from casework.sections import RULES, Section
 from casework.timeline import timeline_record
 from common.dates import OUT_OF_RANGE_MESSAGE, within_supported_years
-from common.errors import Conflict, PermissionDenied, ValidationFailed
+from common.errors import Conflict, ValidationFailed
 from notifications.services import notify
 
 EVENT_SECTIONS: dict[str, str] = {
@@ -511,11 +512,7 @@ def _clean_reason(reason: object, *, doing: str) -> str:
 def _event_to_change(*, actor: User, case: Case, event_id: object, doing: str) -> tuple[CaseEvent, Agency]:
     access = get_case_access(user=actor, case_id=case.pk)
     event = get_case_event(access=access, event_id=event_id, lock=True)
-    if not access.may_correct_event(event):
-        raise PermissionDenied(
-            f"Only the agency that recorded this event ({event.recording_agency.name}) may have it {doing}: "
-            "its liaison or supervisor, or the person who recorded it."
-        )
+    access.require(Action.CORRECT_EVENT, event=event)
     if event.voided_at is not None:
         raise Conflict(f"This event was voided; it can no longer be {doing}.")
     return event, access.agency

@@ -27,6 +27,7 @@ from django.utils import timezone
 from agencies.models import Agency, User
 from casework.access import (
     CASE_ROLES,
+    Action,
     agency_may_hold_task,
     case_access,
     get_case_access,
@@ -35,7 +36,6 @@ from casework.access import (
     handoff_needs_approval,
     may_answer_handoff,
     may_approve_handoff,
-    may_hand_off_lead,
     may_hand_off_task,
     may_withdraw_handoff,
 )
@@ -287,10 +287,7 @@ def lead_handoff_create(
     agency may: who may invite, so the handoff is pending at once even to an agency not on the
     case."""
     access = get_case_access(user=actor, case_id=case.pk, lock=True)
-    access.require(
-        may_hand_off_lead(access=access),
-        "Only a liaison or supervisor of the lead agency hands off the lead.",
-    )
+    access.require(Action.HAND_OFF_LEAD)
     note = _clean_note(note, field="note", required=False)
     _check_receiver(from_agency_id=access.case.lead_agency_id, to_agency=to_agency)
     if Handoff.objects.filter(

@@ -1,7 +1,7 @@
 from django.db import transaction
 
 from agencies.models import User
-from casework.access import case_access
+from casework.access import Action, case_access
 from casework.models import Case, Note
 from casework.sections import Section
 from casework.timeline import timeline_record
@@ -19,7 +19,7 @@ def note_add(*, actor: User, case: Case, section: str, body: str) -> Note:
         raise ValidationFailed(
             "Unknown section.", fields={"section": [f"Must be one of: {', '.join(Section.values)}."]}
         )
-    access.require(access.may_add_note(section), "Your agency may not write in this section.")
+    access.require(Action.ADD_NOTE, section=section)
     body = body.strip()
     if not body:
         raise ValidationFailed("The note is empty.", fields={"body": ["This field may not be blank."]})

@@ -13,6 +13,7 @@ from casework.access import (
     CASE_ROLES,
     VIEW_CASE,
     WORK_ON_CASE,
+    Action,
     active_grant_filter,
     agency_stewards,
     case_access,
@@ -36,7 +37,7 @@ from casework.sections import (
 )
 from casework.services.events import waiting_tasks_give
 from casework.timeline import timeline_record
-from common.errors import Conflict, PermissionDenied, ValidationFailed
+from common.errors import Conflict, ValidationFailed
 from common.times import format_day
 
 
@@ -73,7 +74,7 @@ def participant_join(*, case: Case, agency: Agency, via: str, actor: User | None
 @transaction.atomic
 def participant_invite(*, actor: User, case: Case, agency: Agency) -> CaseParticipant:
     access = case_access(user=actor, case=case)
-    access.require(access.may_invite, "Only a liaison or supervisor of the lead agency invites agencies.")
+    access.require(Action.INVITE)
     if CaseParticipant.objects.filter(case=case, agency=agency).exists():
         raise Conflict("This agency already takes part in the case.")
     return participant_join(case=case, agency=agency, via=ParticipationVia.INVITED, actor=actor)
@@ -83,7 +84,7 @@ def participant_invite(*, actor: User, case: Case, agency: Agency) -> CasePartic
 def team_member_add(*, actor: User, case: Case, member: User) -> None:
     """Put a member of the actor's agency on the case team, so a caseworker sees the case."""
     access = case_access(user=actor, case=case)
-    access.require(access.may_manage_team, "Only a liaison or supervisor builds the case team.")
+    access.require(Action.MANAGE_TEAM)
     if member.agency_id != actor.agency_id or member.role not in CASE_ROLES or not member.is_active:
         raise ValidationFailed(
             "The case team is made of your agency's caseworkers.",
@@ -122,18 +123,13 @@ def grant_create(
         raise ValidationFailed(
             "Unknown section.", fields={"section": [f"Must be one of: {', '.join(DATA_SECTIONS)}."]}
         )
-    access.require(
-        access.may_grant(section), "Only a liaison or supervisor of the section's steward agency grants it."
-    )
+    access.require(Action.GRANT, section=section)
     if not CaseParticipant.objects.filter(case=case, agency=agency).exists():
         raise ValidationFailed(
             "Invite the agency to the case first.", fields={"agency": ["Not a participant of this case."]}
         )
+    access.require(Action.GRANT, section=section, to_agency=agency)
     rule = RULES[section]
-    if rule.only_kinds is not None and agency.kind not in rule.only_kinds:
-        raise PermissionDenied(
-            f"The {section} section is never shared outside {', '.join(sorted(rule.only_kinds))} agencies."
-        )
     if expires_at is not None and expires_at <= timezone.now():
         raise ValidationFailed(
             "The grant would already have expired.", fields={"expires_at": ["Must be in the future."]}
@@ -202,13 +198,10 @@ def grant_create(
 def grant_revoke(*, actor: User, grant: SectionGrant) -> SectionGrant:
     grant = SectionGrant.objects.select_for_update().select_related("case", "agency").get(pk=grant.pk)
     access = case_access(user=actor, case=grant.case)
-    access.require(
-        access.may_grant(grant.section),
-        "Only a liaison or supervisor of the section's steward agency revokes it.",
-    )
+    access.require(Action.GRANT, section=grant.section)
     if grant.ended_at is not None:
         raise Conflict("This grant has already ended.")
-    if not access.may_revoke_grant(grant):
+    if not access.may(Action.REVOKE_GRANT, grant=grant):
         raise Conflict("A steward agency's own access to its section cannot be revoked.")
     _end_grant(grant=grant, actor=actor, reason=GrantEndReason.REVOKED)
     return grant
@@ -272,9 +265,7 @@ def consent_record(
         errors["recipient_agency"] = ["Your agency already holds what it stewards."]
     if errors:
         raise ValidationFailed("The consent could not be recorded.", fields=errors)
-    access.require(
-        access.may_record_consent(sections), "Only a steward of every section named records this consent."
-    )
+    access.require(Action.RECORD_CONSENT, sections=sections)
     consent = Consent.objects.create(
         case=case,
         recipient_agency=recipient_agency,
@@ -315,16 +306,10 @@ def consent_revoke(*, actor: User, consent: Consent) -> Consent:
         Consent.objects.select_for_update().select_related("case", "recipient_agency").get(pk=consent.pk)
     )
     access = case_access(user=actor, case=consent.case)
-    access.require(
-        access.may_record_consent(consent.sections),
-        "Only a steward of every section named revokes this consent.",
-    )
+    access.require(Action.RECORD_CONSENT, sections=consent.sections)
     if consent.revoked_at is not None:
         raise Conflict("This consent was already revoked.")
-    access.require(
-        access.may_revoke_consent(consent),
-        "Only a liaison or supervisor of the agency that recorded this consent revokes it.",
-    )
+    access.require(Action.REVOKE_CONSENT, consent=consent)
     consent.revoked_at = timezone.now()
     consent.revoked_by = actor
     consent.save(update_fields=["revoked_at", "revoked_by"])

@@ -6,9 +6,9 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from agencies.models import Role, User
+from agencies.models import User
 from audit.services import audit_record
-from casework.access import CASE_ROLES, case_access, get_task_for_user, task_shows_detail
+from casework.access import CASE_ROLES, case_access, get_task_for_user, may_assign_task, task_shows_detail
 from casework.models import Case, Task, TaskPriority, TaskStatus
 from casework.services.events import task_repeat_schedule
 from casework.timeline import timeline_record
@@ -78,16 +78,6 @@ def task_create(
     return task
 
 
-def _may_assign(*, actor: User, task: Task, assignee: User | None) -> bool:
-    """Supervisors reassign work inside their agency; anyone else may only claim an unassigned
-    task for themselves or hand their own back."""
-    if actor.role == Role.SUPERVISOR:
-        return True
-    claiming = task.assignee_id is None and assignee is not None and assignee.pk == actor.pk
-    releasing = task.assignee_id == actor.pk and assignee is None
-    return claiming or releasing
-
-
 @transaction.atomic
 def task_update(*, actor: User, task: Task, expected_version: int, **changes: Any) -> Task:
     unknown = sorted(set(changes) - set(EDITABLE_FIELDS))
@@ -108,7 +98,7 @@ def task_update(*, actor: User, task: Task, expected_version: int, **changes: An
     if errors:
         raise ValidationFailed("The task could not be saved.", fields=errors)
     reassigning = "assignee" in changes and changes["assignee"] != task.assignee
-    if reassigning and not _may_assign(actor=actor, task=task, assignee=changes["assignee"]):
+    if reassigning and not may_assign_task(user=actor, task=task, assignee=changes["assignee"]):
         raise PermissionDenied("Only a supervisor reassigns work.")
     changed = []
     for name, value in changes.items():

@@ -15,8 +15,8 @@ from audit.services import audit_task_read
 from casework.access import (
     agencies_reached_without_approval,
     case_access,
-    cases_visible_to,
     get_task_for_user,
+    sees_case,
     works_on_cases,
 )
 from casework.models import HandoffStatus, TaskStatus
@@ -66,7 +66,7 @@ def task_page(request: WebRequest, task_id: uuid.UUID) -> HttpResponse:
     context = {
         "item": item,
         # A task offered to the reader's agency is visible before the agency takes part in its case.
-        "case_visible": cases_visible_to(user=request.user).filter(pk=item.task.case_id).exists(),
+        "case_visible": sees_case(user=request.user, case_id=item.task.case_id),
         "assign_form": AssignForm(
             members=colleagues(user=request.user),
             initial={
