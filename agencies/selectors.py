@@ -7,16 +7,10 @@ def agency_members(*, agency: Agency) -> QuerySet[User]:
     return User.objects.filter(agency=agency, is_active=True).select_related("agency").order_by("username")
 
 
-def agency_members_with_role(*, agency: Agency, roles: set[str]) -> QuerySet[User]:
-    return agency_members(agency=agency).filter(role__in=roles)
-
-
 def agency_supervisors(*, agency: Agency) -> QuerySet[User]:
-    return agency_members_with_role(agency=agency, roles={Role.SUPERVISOR})
-
-
-def agency_liaisons(*, agency: Agency) -> QuerySet[User]:
-    return agency_members_with_role(agency=agency, roles={Role.LIAISON})
+    """Who hears about the agency's own accounts (a member given a case role). Who is told about
+    a case is the case policy's answer (`casework.audience`), which this layer may not import."""
+    return agency_members(agency=agency).filter(role=Role.SUPERVISOR)
 
 
 def agency_accounts(*, agency: Agency) -> QuerySet[User]:

@@ -3,21 +3,22 @@
 
 `exception_handler` covers everything raised inside a DRF view: the application's errors
 (`common.errors`), DRF's own (401, 404, 405, 415, malformed JSON, invalid input) and Django's
-`Http404`/`PermissionDenied`. `api_error_response` is for errors raised before a view runs (no
-route, an exception escaping a view); `config/urls.py` routes Django's error handlers to it.
+`Http404`/`PermissionDenied`. Errors raised before a view runs (no route, an exception escaping
+a view, the sign-in middleware) are answered in the same shape by `common.http.api_error_response`.
 """
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import Http404, HttpRequest, JsonResponse
+from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
 
 from audit.services import audit_request_denied
 from common.errors import ApplicationError
+from common.http import error_body
 
 INVALID_INPUT_MESSAGE = "Some fields are not valid."
 NON_FIELD_KEY = "non_field_errors"
@@ -27,14 +28,6 @@ class PreconditionRequired(exceptions.APIException):
     status_code = status.HTTP_428_PRECONDITION_REQUIRED
     default_code = "precondition_required"
     default_detail = "Send If-Match with the ETag of the version you edited."
-
-
-def error_body(
-    *, code: str, message: str, fields: Mapping[str, Sequence[str]] | None = None
-) -> dict[str, Any]:
-    return {
-        "error": {"code": code, "message": message, "fields": {k: list(v) for k, v in (fields or {}).items()}}
-    }
 
 
 def flatten_field_errors(detail: Any, prefix: str = "") -> dict[str, list[str]]:
@@ -100,11 +93,3 @@ def _respond(exc: Exception) -> Response | None:
         body = error_body(code=str(exc.default_code), message=str(exc.detail))
     set_rollback()
     return Response(body, status=exc.status_code, headers=headers)
-
-
-def api_error_response(*, status_code: int, code: str, message: str) -> JsonResponse:
-    return JsonResponse(error_body(code=code, message=message), status=status_code)
-
-
-def is_api_request(request: HttpRequest) -> bool:
-    return request.path.startswith("/api/")

@@ -4,7 +4,7 @@ what only the application knows: reads, denied accesses, sign-ins and lockouts, 
 Records never carry section content or a child's name: ids, names of sections, event types."""
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from django.db import connection, transaction
@@ -13,9 +13,12 @@ from agencies.models import User
 from audit.chain import GENESIS_HASH, chain_hash
 from audit.context import current_client_address, current_component
 from audit.models import AuditRecord, AuditSeal, Outcome, UnsealedRecord
-from casework.access import CaseAccess, task_shows_detail
+from casework.access import task_shows_detail
 from casework.models import Case, Task
 from casework.sections import Section
+
+if TYPE_CHECKING:
+    from casework.access import CaseAccess
 
 # pg_advisory_xact_lock key serialising the sealers ("seal" in ASCII).
 SEAL_LOCK_KEY = 0x7365616C
@@ -81,7 +84,7 @@ def audit_record(
     return record
 
 
-def audit_case_read(*, access: CaseAccess, sections: Iterable[str], view: str) -> None:
+def audit_case_read(*, access: "CaseAccess", sections: Iterable[str], view: str) -> None:
     """Record that `access.user` read the case and, one record each, the restricted sections in
     what they were shown (`sections`: the sections of the data returned). A section readable only
     through break-glass is marked so. `view` names what was read: detail, notes, timeline, events."""

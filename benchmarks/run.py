@@ -1,4 +1,4 @@
-"""Run every benchmark against the database in DATABASE_URL (loaded by generate_load_data) and
+"""Run every benchmark against the database in DATABASE_URL (loaded by benchmarks.loadgen) and
 write the results as JSON plus a table. `scripts/bench` prepares the database and calls this:
 
     python -m benchmarks.run [--output FILE] [--skip-sweep] [--skip-load] ...

@@ -1,4 +1,4 @@
-"""The reminder sweep (`notifications.reminders.reminders_sweep`, what Celery beat runs every
+"""The reminder sweep (`casework.sweep.deadlines_sweep`, what Celery beat runs every
 minute) at full size, on a throwaway copy of the benchmark database so the benchmark data never
 changes: how long one sweep takes to fire every reminder that is due, that a second sweep fires
 nothing, and that two sweeps racing each other fire each reminder exactly once.
@@ -6,7 +6,7 @@ nothing, and that two sweeps racing each other fire each reminder exactly once.
 `measure_sweep` runs in the benchmark process; the sweeps themselves run in child processes
 (`python -m benchmarks.sweep due|run|check`) connected to the copy, as Celery workers would be.
 The timed sweep hands its batches of due tasks to a pool of worker processes, one per core, the
-way `notifications.tasks.sweep` hands them to `celery worker` (prefork, one process per core by
+way `casework.tasks.sweep` hands them to `celery worker` (prefork, one process per core by
 default): the pool is started and connected before the clock starts, as running workers are, and
 the time ends when the last batch has committed. (The Celery path itself is what
 `tests/notifications/test_worker_e2e.py` runs; here the emails each batch queues would make a real
@@ -113,8 +113,8 @@ def _due(now: datetime) -> dict[str, Any]:
     from django.db.models import F, Q
 
     from casework.models import HANDOFF_OPEN_STATUSES, Handoff, Task, TaskStatus
+    from casework.sweep import handoff_points, task_points
     from notifications.models import NotificationKind, Reminder
-    from notifications.reminders import handoff_points, task_points
 
     horizon = now + timedelta(hours=max(settings.BRIDGE_REMINDER_OFFSETS_HOURS, default=0))
     open_tasks = Task.objects.filter(status=TaskStatus.OPEN, due_at__lte=horizon)
@@ -148,10 +148,10 @@ def _due(now: datetime) -> dict[str, Any]:
 
 
 def _fire_batch(now: str, task_ids: list[str]) -> int:
-    """In a pool process: what `notifications.tasks.fire_task_reminders` does in a Celery worker."""
+    """In a pool process: what `casework.tasks.fire_task_reminders` does in a Celery worker."""
     import uuid
 
-    from notifications.reminders import task_reminders_fire
+    from casework.sweep import task_reminders_fire
 
     return task_reminders_fire(
         task_ids=[uuid.UUID(task_id) for task_id in task_ids], now=datetime.fromisoformat(now)
@@ -170,8 +170,8 @@ def _run(now: datetime, workers: int) -> dict[str, Any]:
     from multiprocessing import get_context
 
     from benchmarks.common import setup_django
+    from casework.sweep import deadlines_sweep
     from config.celery import app
-    from notifications.reminders import reminders_sweep
 
     pool = None
     futures: list[Future[int]] = []
@@ -187,7 +187,7 @@ def _run(now: datetime, workers: int) -> dict[str, Any]:
         for future in [pool.submit(_connect) for _ in range(workers * 4)]:
             future.result()
     started = time.monotonic()
-    result = reminders_sweep(now=now, dispatch=dispatch if pool else None)
+    result = deadlines_sweep(now=now, dispatch=dispatch if pool else None)
     by_workers = sum(future.result() for future in futures)
     seconds = time.monotonic() - started
     if pool:

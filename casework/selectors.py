@@ -1,14 +1,13 @@
 """Reads of casework data that need scoping or serve the background sweeps. Scoped reads start
 from `casework.access`; the sweep reads are unscoped and named for the job that calls them."""
 
-from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
 from django.db.models import BooleanField, ExpressionWrapper, F, Prefetch, Q, QuerySet, Value
 from django.db.models.lookups import Contains
 
-from agencies.models import Agency, Role, User
+from agencies.models import User
 from casework.access import (
     CaseAccess,
     agency_reads_section_filter,
@@ -105,7 +104,7 @@ def deadline_templates_list(*, include_inactive: bool = False) -> QuerySet[Deadl
     return queryset.order_by("trigger", "jurisdiction", "key")
 
 
-# --- for the handoff reminder / escalation sweep (notifications) ------------------------------
+# --- for the deadline sweep (casework.sweep) ---------------------------------------------------
 
 
 def handoffs_past_respond_by(*, now: datetime) -> QuerySet[Handoff]:
@@ -117,44 +116,6 @@ def handoffs_past_respond_by(*, now: datetime) -> QuerySet[Handoff]:
         .select_related("case", "task", "from_agency", "to_agency", "created_by")
         .order_by("respond_by", "pk")
     )
-
-
-def _members(*, agency_id: int, roles: Iterable[str]) -> list[User]:
-    return list(User.objects.filter(agency_id=agency_id, role__in=list(roles), is_active=True).order_by("pk"))
-
-
-def agency_answerers(*, agency: Agency) -> list[User]:
-    """Who answers a handoff to this agency: its active liaisons and supervisors."""
-    return _members(agency_id=agency.pk, roles=(Role.LIAISON, Role.SUPERVISOR))
-
-
-def liaisons_of(*, agency_id: int) -> list[User]:
-    """An agency's liaisons, or its supervisors when it has no liaison, so a message about work
-    always reaches someone who can act on it."""
-    return _members(agency_id=agency_id, roles=(Role.LIAISON,)) or _members(
-        agency_id=agency_id, roles=(Role.SUPERVISOR,)
-    )
-
-
-def receiving_liaisons(*, handoff: Handoff) -> list[User]:
-    """Who answers the handoff once it is pending: the receiving agency's liaisons (or supervisors)."""
-    return liaisons_of(agency_id=handoff.to_agency_id)
-
-
-def approving_liaisons(*, handoff: Handoff) -> list[User]:
-    """Who approves a handoff that brings a new agency onto the case: the lead agency's liaisons
-    (or supervisors)."""
-    return liaisons_of(agency_id=handoff.case.lead_agency_id)
-
-
-def handoff_sender_recipients(*, handoff: Handoff) -> list[User]:
-    """Who hears the answer: the person who proposed the handoff and the sending agency's
-    liaisons (the proposer may be away; a liaison can act on the returned task)."""
-    people = {user.pk: user for user in _members(agency_id=handoff.from_agency_id, roles=(Role.LIAISON,))}
-    creator = handoff.created_by
-    if creator.is_active and creator.agency_id == handoff.from_agency_id:
-        people.setdefault(creator.pk, creator)
-    return sorted(people.values(), key=lambda user: user.pk)
 
 
 # --- case search ------------------------------------------------------------------------------

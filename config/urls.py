@@ -6,8 +6,8 @@ from django.urls import include, path
 from django.views import defaults
 from django.views.decorators.cache import cache_control
 
-from api.exceptions import api_error_response, is_api_request
 from api.views.health import healthz
+from common.http import api_error_response, is_api_request
 
 # The admin signs in through the one sign-in page (/accounts/login/), so the second factor,
 # the lockout and the system-use notice apply to it as to everything else.

@@ -3,7 +3,9 @@
 `notify` is what other apps call. It writes inbox rows and outbox rows in the caller's
 transaction and publishes the outbox rows to the broker only after commit, so a rolled-back
 change tells nobody and a broker outage loses nothing: the outbox relay republishes later.
-Reminders and escalations (`notifications.reminders`) are built on the same function.
+Notifications decide nothing about cases: the caller names the recipients (`casework.audience`),
+and the two questions the worker asks before sending are answered by casework
+(`notifications.policy`). The deadline sweep (`casework.sweep`) sends through `notify_many`.
 """
 
 import logging
@@ -24,7 +26,6 @@ from kombu.exceptions import KombuError
 from redis.exceptions import RedisError
 
 from agencies.models import User
-from casework.access import works_on_cases
 from casework.models import Case, Handoff, Task
 from common.copy import copy_insert
 from common.errors import NotFound, ValidationFailed
@@ -36,7 +37,7 @@ from notifications.models import (
     NotificationPreference,
     Reminder,
 )
-from notifications.recipients import stale_reason
+from notifications.policy import may_receive, stale_reason
 
 logger = logging.getLogger(__name__)
 
@@ -64,36 +65,15 @@ def notify(
     message: str,
     task: Task | None = None,
     handoff: Handoff | None = None,
+    reminder: Reminder | None = None,
 ) -> list[Notification]:
     """Tell `recipients` something about `case` (or, with `case=None`, about their agency's
     accounts): one inbox entry each, and an email (now or in the daily digest) for those whose
-    preferences ask for it.
+    preferences ask for it. A reminder's entries link to the `reminder` that caused them.
 
     Precondition: `message` holds no child's name and no section content; say what happened, to
     which case number, and when. Recipients who are inactive or hold no case role are skipped.
     Runs in the caller's transaction; emails are published to the broker after it commits."""
-    return notify_for_reminder(
-        recipients=recipients,
-        kind=kind,
-        case=case,
-        message=message,
-        task=task,
-        handoff=handoff,
-        reminder=None,
-    )
-
-
-def notify_for_reminder(
-    *,
-    recipients: Iterable[User],
-    kind: str,
-    case: Case | None,
-    message: str,
-    task: Task | None,
-    handoff: Handoff | None,
-    reminder: Reminder | None,
-) -> list[Notification]:
-    """`notify`, linking each entry to the reminder that caused it (see `notifications.reminders`)."""
     notice = Notice(
         recipients=list(recipients),
         kind=kind,
@@ -108,7 +88,7 @@ def notify_for_reminder(
 
 @dataclass(frozen=True)
 class Notice:
-    """One thing to tell some people, as `notify_for_reminder` takes it."""
+    """One thing to tell some people, as `notify` takes it."""
 
     recipients: list[User]
     kind: str
@@ -120,75 +100,90 @@ class Notice:
 
 
 def notify_many(*, notices: Sequence[Notice]) -> list[list[Notification]]:
-    """`notify_for_reminder` for many notices at once, as the reminder sweep sends them: one query
-    for the preferences of everyone concerned, one insert of every inbox row and one of every
-    email, all published after the caller's transaction commits. Returns each notice's entries."""
+    """`notify` for many notices at once, as the deadline sweep sends them: one query for the
+    preferences of everyone concerned, one insert of every inbox row and one of every email, all
+    published after the caller's transaction commits. Returns each notice's entries."""
     for notice in notices:
-        if not notice.kind.strip() or len(notice.kind) > 40:
-            raise ValueError("A notification kind is a short non-empty name.")
-        if not notice.message.strip() or len(notice.message) > 500:
-            raise ValueError("A notification message is non-empty and at most 500 characters.")
-    people_of: list[list[User]] = []
-    for notice in notices:
-        unique: dict[int, User] = {}
-        for user in notice.recipients:
-            if works_on_cases(user):
-                unique.setdefault(user.pk, user)
-        people_of.append([unique[pk] for pk in sorted(unique)])
+        _check_notice(notice)
+    people_of = [_receivers(notice.recipients) for notice in notices]
     everyone = {person.pk for people in people_of for person in people}
     if not everyone:
         return [[] for _ in notices]
-    preferences = {pref.user_id: pref for pref in NotificationPreference.objects.filter(user_id__in=everyone)}
-    default = NotificationPreference()
-    retry_at = timezone.now() + timedelta(seconds=settings.BRIDGE_OUTBOX_RELAY_AFTER_SECONDS)
-    notifications_of: list[list[Notification]] = []
-    deliveries: list[EmailDelivery] = []
-    email = EmailTemplates()
-    for notice, people in zip(notices, people_of, strict=True):
-        notifications_of.append([])
+    rows = _Rows(preferences=NotificationPreference.objects.filter(user_id__in=everyone))
+    notifications_of = [
+        rows.add(notice=notice, people=people) for notice, people in zip(notices, people_of, strict=True)
+    ]
+    with transaction.atomic():
+        copy_insert([n for notifications in notifications_of for n in notifications])
+        copy_insert(rows.deliveries)
+        publish_after_commit([delivery.pk for delivery in rows.deliveries])
+    return notifications_of
+
+
+def _check_notice(notice: Notice) -> None:
+    if not notice.kind.strip() or len(notice.kind) > 40:
+        raise ValueError("A notification kind is a short non-empty name.")
+    if not notice.message.strip() or len(notice.message) > 500:
+        raise ValueError("A notification message is non-empty and at most 500 characters.")
+
+
+def _receivers(recipients: Iterable[User]) -> list[User]:
+    """Each recipient once, in id order, leaving out those who may hear nothing about cases."""
+    unique: dict[int, User] = {}
+    for user in recipients:
+        if may_receive(user):
+            unique.setdefault(user.pk, user)
+    return [unique[pk] for pk in sorted(unique)]
+
+
+class _Rows:
+    """The inbox and outbox rows of a batch of notices, built in memory for one `COPY` each."""
+
+    def __init__(self, *, preferences: Iterable[NotificationPreference]) -> None:
+        self.preferences = {preference.user_id: preference for preference in preferences}
+        self.default = NotificationPreference()
+        self.retry_at = timezone.now() + timedelta(seconds=settings.BRIDGE_OUTBOX_RELAY_AFTER_SECONDS)
+        self.email = EmailTemplates()
+        self.deliveries: list[EmailDelivery] = []
+
+    def add(self, *, notice: Notice, people: list[User]) -> list[Notification]:
+        """One inbox row per person, and an email for those who want one now."""
         if not people:
-            continue
+            return []
         case, message = notice.case, notice.message.strip()
         case_number = case.number if case is not None else ""
-        subject = email.subject(about=SUBJECTS.get(notice.kind, "update"), case_number=case_number)
+        subject = self.email.subject(about=SUBJECTS.get(notice.kind, "update"), case_number=case_number)
         link = link_for(case=case, task=notice.task, handoff=notice.handoff)
-        body = email.body(message=message, case_number=case_number, link=link)
-        case_id = case.pk if case is not None else None
-        task_id = notice.task.pk if notice.task else None
-        handoff_id = notice.handoff.pk if notice.handoff else None
-        reminder_id = notice.reminder.pk if notice.reminder else None
+        body = self.email.body(message=message, case_number=case_number, link=link)
+        notifications = []
         for person in people:
-            preference = preferences.get(person.pk, default)
+            preference = self.preferences.get(person.pk, self.default)
             wants_email = preference.email_enabled and bool(person.email)
-            # Ids, not objects: the sweep builds a few hundred thousand of these, and setting a
-            # related object costs several times setting its id.
+            # Ids, not objects: setting a related object costs several times setting its id, and
+            # the sweep builds these by the hundred thousand.
             notification = Notification(
                 recipient_id=person.pk,
                 kind=notice.kind,
-                case_id=case_id,
-                task_id=task_id,
-                handoff_id=handoff_id,
-                reminder_id=reminder_id,
+                case_id=case.pk if case is not None else None,
+                task_id=notice.task.pk if notice.task else None,
+                handoff_id=notice.handoff.pk if notice.handoff else None,
+                reminder_id=notice.reminder.pk if notice.reminder else None,
                 message=message,
                 awaits_digest=wants_email and preference.email_digest,
             )
-            notifications_of[-1].append(notification)
+            notifications.append(notification)
             if wants_email and not preference.email_digest:
-                deliveries.append(
+                self.deliveries.append(
                     EmailDelivery(
                         recipient_id=person.pk,
                         kind=DeliveryKind.IMMEDIATE,
                         notification_id=notification.pk,
                         subject=subject,
                         body=body,
-                        next_attempt_at=retry_at,
+                        next_attempt_at=self.retry_at,
                     )
                 )
-    with transaction.atomic():
-        copy_insert([n for notifications in notifications_of for n in notifications])
-        copy_insert(deliveries)
-        publish_after_commit([delivery.pk for delivery in deliveries])
-    return notifications_of
+        return notifications
 
 
 # What an email's subject says about each kind of notification; the body carries the message.
@@ -230,8 +225,8 @@ class EmailTemplates:
         return self._body.render(context).strip() + "\n"
 
 
-# Outbox rows handed to the broker per message: one message per email could not keep up with a
-# sweep that queues a hundred thousand at once (docs/performance.md).
+# Outbox rows per broker message: a sweep queues emails by the hundred thousand, and a message
+# each would cost more than writing them (docs/performance.md, change 5).
 PUBLISH_BATCH = 200
 
 
@@ -317,7 +312,7 @@ def delivery_send(*, delivery_id: uuid.UUID | str, now: datetime | None = None) 
 
 def _undeliverable_reason(delivery: EmailDelivery) -> str:
     recipient = delivery.recipient
-    if not works_on_cases(recipient):
+    if not may_receive(recipient):
         return "The recipient no longer works on cases."
     if not recipient.email:
         return "The recipient has no email address."

@@ -1,63 +1,10 @@
 """Celery tasks: thin wrappers that take ids and call one service. Each is safe to run twice."""
 
-import logging
-import uuid
 from collections import Counter
-from datetime import datetime
-from functools import partial
 
-from celery import current_app, shared_task
-from django.conf import settings
-from kombu import Connection
-from kombu.exceptions import KombuError
-from redis.exceptions import RedisError
+from celery import shared_task
 
-from notifications.reminders import reminders_sweep, task_reminders_fire
 from notifications.services import DELIVER_TASK, delivery_send, outbox_relay
-
-logger = logging.getLogger(__name__)
-
-FIRE_TASK_REMINDERS = "notifications.tasks.fire_task_reminders"
-
-
-@shared_task(name="notifications.tasks.sweep")
-def sweep() -> dict[str, int]:
-    with current_app.connection_for_write() as connection:
-        result = reminders_sweep(dispatch=partial(_send_to_workers, connection))
-    return {
-        "reminders": result.reminders,
-        "task_batches_dispatched": result.task_batches_dispatched,
-        "handoffs_expired": result.handoffs_expired,
-        "grants_ended": result.grants_ended,
-        "digests": result.digests,
-    }
-
-
-def _send_to_workers(connection: Connection, task_ids: list[uuid.UUID], now: datetime) -> bool:
-    # One connection attempt without retries: if the broker is unreachable the sweep fires the
-    # batch itself. A batch still queued at the next tick is planned again by that tick, so it
-    # may expire then.
-    try:
-        connection.ensure_connection(max_retries=0)
-        current_app.send_task(
-            FIRE_TASK_REMINDERS,
-            args=(now.isoformat(), *(str(task_id) for task_id in task_ids)),
-            expires=float(settings.BRIDGE_REMINDER_SWEEP_SECONDS),
-            connection=connection,
-            retry=False,
-        )
-    except (KombuError, RedisError, OSError) as error:
-        logger.warning("Broker unavailable; the sweep fires the reminders itself: %s", error)
-        return False
-    return True
-
-
-@shared_task(name=FIRE_TASK_REMINDERS)
-def fire_task_reminders(now: str, *task_ids: str) -> int:
-    """One batch of a sweep's due tasks (`reminders_sweep` with `dispatch`)."""
-    return task_reminders_fire(
-        task_ids=[uuid.UUID(task_id) for task_id in task_ids], now=datetime.fromisoformat(now)
-    )
 
 
 @shared_task(name=DELIVER_TASK)

@@ -10,9 +10,9 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 
 from agencies.models import User
-from api.exceptions import api_error_response, is_api_request
 from audit.models import Outcome
 from audit.services import audit_record
+from common.http import api_error_response, is_api_request
 from security.mfa import mfa_enabled
 from security.redirects import sign_in_response
 from security.session import LAST_ACTIVE_AT, MFA_CONFIRMED, SIGNED_IN_AT

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from agencies.models import Agency, Role, User
+from agencies.models import Agency, User
 from audit.models import Outcome
 from audit.services import audit_record
 from casework.access import (
@@ -18,6 +18,7 @@ from casework.access import (
     agency_stewards,
     get_case_access,
 )
+from casework.audience import break_glass_recipients
 from casework.models import BreakGlass, Case
 from casework.sections import DATA_SECTIONS, Section
 from casework.timeline import timeline_record
@@ -35,16 +36,6 @@ REASON_BLANK = "Explain why the child is in danger and why this section is neede
 def _steward_agencies(*, case: Case, section: str) -> list[Agency]:
     participants = Agency.objects.filter(participations__case=case).order_by("pk")
     return [agency for agency in participants if agency_stewards(agency=agency, case=case, section=section)]
-
-
-def _recipients(*, case: Case, stewards: list[Agency], actor: User) -> list[User]:
-    lead_supervisors = User.objects.filter(
-        agency_id=case.lead_agency_id, role=Role.SUPERVISOR, is_active=True
-    )
-    steward_people = User.objects.filter(
-        agency__in=stewards, role__in=(Role.LIAISON, Role.SUPERVISOR), is_active=True
-    )
-    return [person for person in (lead_supervisors | steward_people).distinct() if person.pk != actor.pk]
 
 
 def _opening_errors(*, section: str, reason: str) -> dict[str, list[str]]:
@@ -98,7 +89,7 @@ def _announce(*, opening: BreakGlass, access: CaseAccess, actor: User) -> None:
         data={"break_glass": str(opening.pk), "section": section},
     )
     notify(
-        recipients=_recipients(case=case, stewards=stewards, actor=actor),
+        recipients=break_glass_recipients(case=case, stewards=stewards, actor=actor),
         kind="break_glass_opened",
         case=case,
         message=(

@@ -53,6 +53,7 @@ from casework.access import (
     get_case_access,
     get_case_event,
 )
+from casework.audience import liaisons_of
 from casework.deadlines import compute_due, effective_templates, next_repeat_due
 from casework.models import (
     Case,
@@ -66,7 +67,6 @@ from casework.models import (
     TaskStatus,
 )
 from casework.sections import RULES, Section
-from casework.selectors import liaisons_of
 from casework.timeline import timeline_record
 from common.dates import OUT_OF_RANGE_MESSAGE, within_supported_years
 from common.errors import Conflict, ValidationFailed

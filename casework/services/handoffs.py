@@ -38,6 +38,12 @@ from casework.access import (
     may_hand_off_task,
     may_withdraw_handoff,
 )
+from casework.audience import (
+    approving_liaisons,
+    handoff_answerers,
+    handoff_sender_recipients,
+    receiving_liaisons,
+)
 from casework.models import (
     HANDOFF_OPEN_STATUSES,
     Case,
@@ -47,12 +53,6 @@ from casework.models import (
     ParticipationVia,
     Task,
     TaskStatus,
-)
-from casework.selectors import (
-    agency_answerers,
-    approving_liaisons,
-    handoff_sender_recipients,
-    receiving_liaisons,
 )
 from casework.services.sharing import participant_join
 from casework.timeline import timeline_record
@@ -85,7 +85,7 @@ def _check_receiver(*, from_agency_id: int, to_agency: Agency) -> None:
             "A handoff goes to another agency.",
             fields={"to_agency": ["Choose an agency other than your own."]},
         )
-    if not agency_answerers(agency=to_agency):
+    if not handoff_answerers(agency=to_agency):
         raise ValidationFailed(
             "Nobody at that agency could answer.",
             fields={"to_agency": ["This agency has no active liaison or supervisor to answer a handoff."]},
@@ -93,7 +93,7 @@ def _check_receiver(*, from_agency_id: int, to_agency: Agency) -> None:
 
 
 def _check_approvers(*, case: Case, to_agency: Agency) -> None:
-    if not agency_answerers(agency=case.lead_agency):
+    if not handoff_answerers(agency=case.lead_agency):
         raise ValidationFailed(
             "Nobody at the lead agency could approve.",
             fields={
@@ -155,7 +155,7 @@ def _record(
 
 def _ask_receiver(handoff: Handoff) -> None:
     notify(
-        recipients=agency_answerers(agency=handoff.to_agency),
+        recipients=handoff_answerers(agency=handoff.to_agency),
         kind="handoff_created",
         case=handoff.case,
         task=handoff.task,
@@ -171,7 +171,7 @@ def _ask_receiver(handoff: Handoff) -> None:
 def _ask_lead_agency(handoff: Handoff) -> None:
     """The lead agency decides on the agency, not on the work: nothing of the task but its case."""
     notify(
-        recipients=agency_answerers(agency=handoff.case.lead_agency),
+        recipients=handoff_answerers(agency=handoff.case.lead_agency),
         kind="handoff_approval_requested",
         case=handoff.case,
         handoff=handoff,

@@ -221,8 +221,8 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
 # Reminders come from scanning the database on these ticks, never from ETA messages.
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
-    "notifications-sweep": {
-        "task": "notifications.tasks.sweep",
+    "deadlines-sweep": {
+        "task": "casework.tasks.sweep",
         "schedule": float(BRIDGE_REMINDER_SWEEP_SECONDS),
         "options": {"expires": float(BRIDGE_REMINDER_SWEEP_SECONDS)},
     },
@@ -248,7 +248,7 @@ BRIDGE_CONSENT_MAX_DAYS = env.int("BRIDGE_CONSENT_MAX_DAYS", default=365)
 BRIDGE_HANDOFF_RESPONSE_HOURS = env.int("BRIDGE_HANDOFF_RESPONSE_HOURS", default=24)
 BRIDGE_HANDOFF_URGENT_RESPONSE_HOURS = env.int("BRIDGE_HANDOFF_URGENT_RESPONSE_HOURS", default=4)
 
-# Reminders (notifications/reminders.py): hours before a task's due time, how often an overdue
+# Reminders (casework/sweep.py): hours before a task's due time, how often an overdue
 # task escalates again, how long before expiry the steward of a consent hears about it.
 BRIDGE_REMINDER_OFFSETS_HOURS = env.list("BRIDGE_REMINDER_OFFSETS_HOURS", cast=int, default=[72, 24, 1])
 BRIDGE_OVERDUE_ESCALATION_HOURS = env.int("BRIDGE_OVERDUE_ESCALATION_HOURS", default=24)

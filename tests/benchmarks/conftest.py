@@ -2,7 +2,8 @@
 
 import pytest
 
-from casework.loadgen import LoadReport, LoadSizes, generate
+from benchmarks.loadgen.generator import generate
+from benchmarks.loadgen.world import LoadReport, LoadSizes
 
 TINY = LoadSizes(agencies=6, users=48, cases=40, tasks=400, handoffs=16, notes=60, seed=11)
 

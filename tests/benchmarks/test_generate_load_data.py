@@ -6,13 +6,14 @@ from datetime import datetime, time, timedelta
 from io import StringIO
 
 import pytest
-from django.core.management import CommandError, call_command
 from django.db.models import Count
 from django.utils import timezone
 
 from agencies.models import Agency, Role, User
+from benchmarks.loadgen.cli import main as loadgen_main
+from benchmarks.loadgen.generator import generate
+from benchmarks.loadgen.world import LoadSizes
 from casework.access import cases_visible_to, get_case_access
-from casework.loadgen import LoadSizes, generate
 from casework.models import (
     SECTION_MODELS,
     Case,
@@ -229,17 +230,16 @@ def test_impossible_sizes_are_refused_with_a_reason():
 def test_the_command_refuses_production_settings_without_force(settings):
     settings.SETTINGS_MODULE = "config.settings.production"
 
-    with pytest.raises(CommandError, match="production"):
-        call_command("generate_load_data", "--cases", "10", stdout=StringIO())
+    with pytest.raises(SystemExit, match="production"):
+        loadgen_main(["--cases", "10"], out=StringIO())
 
     assert Case.objects.count() == 0
 
 
 def test_the_command_loads_the_sizes_given(settings):
     out = StringIO()
-    call_command(
-        "generate_load_data",
-        *(
+    loadgen_main(
+        [
             "--agencies",
             "5",
             "--users",
@@ -252,8 +252,8 @@ def test_the_command_loads_the_sizes_given(settings):
             "4",
             "--notes",
             "6",
-        ),
-        stdout=out,
+        ],
+        out=out,
     )
 
     assert Case.objects.count() == 12

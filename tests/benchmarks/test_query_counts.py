@@ -7,8 +7,9 @@ import pytest
 from django.db.models import Count
 
 from agencies.models import Agency, Role, User
+from benchmarks.loadgen.generator import generate
+from benchmarks.loadgen.world import LoadSizes
 from casework.access import cases_visible_to
-from casework.loadgen import LoadSizes, generate
 from tests.api.conftest import Api
 
 pytestmark = pytest.mark.django_db

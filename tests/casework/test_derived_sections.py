@@ -25,9 +25,8 @@ from casework.services.breakglass import break_glass_open
 from casework.services.events import case_event_record
 from casework.services.sharing import grant_revoke, participant_invite, team_member_add
 from casework.services.tasks import task_complete, task_update
+from casework.sweep import deadlines_sweep, stale_reason
 from notifications.models import EmailDelivery, Notification, NotificationKind
-from notifications.recipients import stale_reason
-from notifications.reminders import reminders_sweep
 from tests.api.conftest import Api, body, error_of
 from tests.conftest import Staff, make_staff
 from tests.factories import UserFactory, federal_deadline_templates, open_case
@@ -90,7 +89,7 @@ def timeline_of(user, case) -> list[dict]:
 def sweep_past(tasks):
     """Run the sweep just after the latest of the tasks' due times: the due reminder (and, for
     earlier ones, an escalation) of each fires."""
-    return reminders_sweep(now=max(task.due_at for task in tasks) + MINUTE)
+    return deadlines_sweep(now=max(task.due_at for task in tasks) + MINUTE)
 
 
 def heard_of(staff: Staff) -> tuple[int, int]:

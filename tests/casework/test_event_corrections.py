@@ -11,8 +11,8 @@ from casework.models import CaseEvent, Task, TaskStatus, TimelineEvent
 from casework.services.events import case_event_correct, case_event_record, case_event_void
 from casework.services.sharing import participant_invite
 from casework.services.tasks import task_complete
+from casework.sweep import due_task_batches
 from common.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from notifications.reminders import due_task_batches
 from tests.conftest import Staff, make_staff
 from tests.factories import federal_deadline_templates
 

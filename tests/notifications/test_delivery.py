@@ -8,8 +8,8 @@ from django.conf import settings
 from django.utils import timezone
 
 from common.times import format_when
+from notifications.digests import digests_build
 from notifications.models import DeliveryKind, DeliveryStatus, EmailDelivery, Notification
-from notifications.reminders import digests_build
 from notifications.services import (
     delivery_send,
     email_deliveries_retry,

@@ -6,9 +6,9 @@ from datetime import timedelta
 import pytest
 
 from casework.services.tasks import task_create
+from casework.sweep import deadlines_sweep, task_reminders_fire
+from casework.tasks import sweep
 from notifications.models import Notification, Reminder
-from notifications.reminders import reminders_sweep, task_reminders_fire
-from notifications.tasks import sweep
 from tests.factories import in_hours
 from tests.notifications.conftest import free_port
 
@@ -31,7 +31,7 @@ def five_tasks(case, lead, due, settings):
 def test_batches_beyond_the_first_go_to_dispatch_and_nothing_of_them_fires_here(five_tasks, due):
     handed = []
 
-    result = reminders_sweep(now=due - 24 * HOUR, dispatch=lambda batch, now: handed.append(batch) or True)
+    result = deadlines_sweep(now=due - 24 * HOUR, dispatch=lambda batch, now: handed.append(batch) or True)
 
     assert (result.reminders, result.task_batches_dispatched) == (2, 2)
     assert sorted(len(batch) for batch in handed) == [1, 2]
@@ -41,7 +41,7 @@ def test_batches_beyond_the_first_go_to_dispatch_and_nothing_of_them_fires_here(
 def test_dispatched_batches_fire_each_remaining_reminder_once(five_tasks, due):
     now = due - 24 * HOUR
     handed = []
-    reminders_sweep(now=now, dispatch=lambda batch, moment: handed.append((batch, moment)) or True)
+    deadlines_sweep(now=now, dispatch=lambda batch, moment: handed.append((batch, moment)) or True)
 
     fired = [task_reminders_fire(task_ids=batch, now=moment) for batch, moment in handed]
     again = [task_reminders_fire(task_ids=batch, now=moment) for batch, moment in handed]
@@ -59,14 +59,14 @@ def test_a_refused_dispatch_fires_the_rest_here_without_asking_again(five_tasks,
         asked.append(batch)
         return False
 
-    result = reminders_sweep(now=due - 24 * HOUR, dispatch=broker_down)
+    result = deadlines_sweep(now=due - 24 * HOUR, dispatch=broker_down)
 
     assert (result.reminders, result.task_batches_dispatched, len(asked)) == (5, 0, 1)
     assert Notification.objects.count() == 5
 
 
 def test_without_dispatch_the_sweep_fires_every_batch_itself(five_tasks, due):
-    result = reminders_sweep(now=due - 24 * HOUR)
+    result = deadlines_sweep(now=due - 24 * HOUR)
 
     assert (result.reminders, result.task_batches_dispatched) == (5, 0)
 
@@ -74,9 +74,9 @@ def test_without_dispatch_the_sweep_fires_every_batch_itself(five_tasks, due):
 def test_a_sweep_planned_while_batches_are_queued_does_not_fire_them_twice(five_tasks, due):
     now = due - 24 * HOUR
     handed = []
-    reminders_sweep(now=now, dispatch=lambda batch, moment: handed.append(batch) or True)
+    deadlines_sweep(now=now, dispatch=lambda batch, moment: handed.append(batch) or True)
 
-    second = reminders_sweep(now=now + timedelta(minutes=1))
+    second = deadlines_sweep(now=now + timedelta(minutes=1))
     late = [task_reminders_fire(task_ids=batch, now=now) for batch in handed]
 
     assert (second.reminders, late) == (3, [0, 0])

@@ -14,9 +14,9 @@ from casework.models import GrantEndReason, HandoffStatus, SectionGrant, Timelin
 from casework.services.handoffs import handoff_accept, handoff_approve, handoff_create, handoff_withdraw
 from casework.services.sharing import consent_record, consent_revoke, grant_create
 from casework.services.tasks import task_complete, task_create, task_update
+from casework.sweep import deadlines_sweep
 from common.times import format_day, format_when
 from notifications.models import DeliveryStatus, EmailDelivery, Notification, NotificationKind, Reminder
-from notifications.reminders import reminders_sweep
 from notifications.services import delivery_send
 from tests.conftest import make_staff
 from tests.factories import in_hours
@@ -43,7 +43,7 @@ def kinds_for(user):
 
 
 def test_no_reminder_before_the_first_offset(task, lead, due):
-    result = reminders_sweep(now=due - 73 * HOUR)
+    result = deadlines_sweep(now=due - 73 * HOUR)
 
     assert result.reminders == 0
     assert Notification.objects.count() == 0
@@ -51,7 +51,7 @@ def test_no_reminder_before_the_first_offset(task, lead, due):
 
 def test_reminders_reach_the_assignee_at_each_offset(task, lead, due):
     for hours in (72, 24, 1):
-        reminders_sweep(now=due - hours * HOUR + timedelta(seconds=30))
+        deadlines_sweep(now=due - hours * HOUR + timedelta(seconds=30))
 
     assert kinds_for(lead.caseworker) == [
         (NotificationKind.TASK_UPCOMING, 72),
@@ -62,7 +62,7 @@ def test_reminders_reach_the_assignee_at_each_offset(task, lead, due):
 
 
 def test_upcoming_reminder_says_case_number_due_time_and_time_left(task, case, due):
-    reminders_sweep(now=due - 24 * HOUR)
+    deadlines_sweep(now=due - 24 * HOUR)
 
     [notification] = Notification.objects.all()
     assert notification.message == f"A task on case {case.number} is due {format_when(due)}, in 24 hours."
@@ -70,21 +70,21 @@ def test_upcoming_reminder_says_case_number_due_time_and_time_left(task, case, d
 
 
 def test_sweeping_again_does_not_double_a_reminder(task, due):
-    first = reminders_sweep(now=due - 24 * HOUR)
-    second = reminders_sweep(now=due - 24 * HOUR + timedelta(minutes=1))
+    first = deadlines_sweep(now=due - 24 * HOUR)
+    second = deadlines_sweep(now=due - 24 * HOUR + timedelta(minutes=1))
 
     assert (first.reminders, second.reminders) == (1, 0)
     assert Notification.objects.count() == 1
 
 
 def test_a_late_sweep_fires_only_the_latest_offset_passed(task, lead, due):
-    reminders_sweep(now=due - 2 * HOUR)
+    deadlines_sweep(now=due - 2 * HOUR)
 
     assert kinds_for(lead.caseworker) == [(NotificationKind.TASK_UPCOMING, 24)]
 
 
 def test_due_time_reminds_the_assignee_and_escalates_to_supervisors(task, lead, due):
-    reminders_sweep(now=due)
+    deadlines_sweep(now=due)
 
     assert kinds_for(lead.caseworker) == [(NotificationKind.TASK_DUE, 0)]
     assert kinds_for(lead.supervisor) == [(NotificationKind.TASK_OVERDUE, 1)]
@@ -93,7 +93,7 @@ def test_due_time_reminds_the_assignee_and_escalates_to_supervisors(task, lead, 
 
 def test_overdue_task_escalates_again_every_24_hours(task, lead, due):
     for hours in (0, 23, 24, 49):
-        reminders_sweep(now=due + hours * HOUR)
+        deadlines_sweep(now=due + hours * HOUR)
 
     assert kinds_for(lead.supervisor) == [
         (NotificationKind.TASK_OVERDUE, 1),
@@ -103,7 +103,7 @@ def test_overdue_task_escalates_again_every_24_hours(task, lead, due):
 
 
 def test_escalation_message_names_the_case_and_the_missed_time(task, case, lead, due):
-    reminders_sweep(now=due + 25 * HOUR)
+    deadlines_sweep(now=due + 25 * HOUR)
 
     message = Notification.objects.get(recipient=lead.supervisor).message
     assert message == (
@@ -114,24 +114,24 @@ def test_escalation_message_names_the_case_and_the_missed_time(task, case, lead,
 def test_unassigned_task_reminds_the_owning_agencys_liaisons(case, lead, due):
     task_create(actor=lead.caseworker, case=case, title="Visit", due_at=due)
 
-    reminders_sweep(now=due - HOUR)
+    deadlines_sweep(now=due - HOUR)
 
     assert kinds_for(lead.liaison) == [(NotificationKind.TASK_UPCOMING, 1)]
     assert kinds_for(lead.caseworker) == []
 
 
 def test_completed_task_gets_no_more_reminders(task, lead, due):
-    reminders_sweep(now=due - 24 * HOUR)
+    deadlines_sweep(now=due - 24 * HOUR)
     task_complete(actor=lead.caseworker, task=task)
 
-    result = reminders_sweep(now=due + HOUR)
+    result = deadlines_sweep(now=due + HOUR)
 
     assert result.reminders == 0
     assert Notification.objects.count() == 1
 
 
 def test_completing_a_task_cancels_its_unsent_email(task, lead, due):
-    reminders_sweep(now=due - 24 * HOUR)
+    deadlines_sweep(now=due - 24 * HOUR)
     task_complete(actor=lead.caseworker, task=task)
     delivery = EmailDelivery.objects.get()
 
@@ -143,11 +143,11 @@ def test_completing_a_task_cancels_its_unsent_email(task, lead, due):
 
 
 def test_moving_the_due_time_starts_a_new_series_and_cancels_the_old_email(task, lead, due):
-    reminders_sweep(now=due - 24 * HOUR)
+    deadlines_sweep(now=due - 24 * HOUR)
     old = EmailDelivery.objects.get()
     task_update(actor=lead.caseworker, task=task, expected_version=task.version, due_at=due + 48 * HOUR)
 
-    reminders_sweep(now=due - 24 * HOUR + timedelta(minutes=1))
+    deadlines_sweep(now=due - 24 * HOUR + timedelta(minutes=1))
 
     assert list(Reminder.objects.order_by("created_at").values_list("step", "due_at")) == [
         (24, due),
@@ -159,11 +159,11 @@ def test_moving_the_due_time_starts_a_new_series_and_cancels_the_old_email(task,
 
 
 def test_reassigned_task_reminds_the_new_assignee_and_cancels_the_old_email(task, lead, due):
-    reminders_sweep(now=due - 24 * HOUR)
+    deadlines_sweep(now=due - 24 * HOUR)
     old = EmailDelivery.objects.get()
     task_update(actor=lead.supervisor, task=task, expected_version=task.version, assignee=lead.liaison)
 
-    reminders_sweep(now=due - HOUR)
+    deadlines_sweep(now=due - HOUR)
 
     assert kinds_for(lead.liaison) == [(NotificationKind.TASK_UPCOMING, 1)]
     assert delivery_send(delivery_id=old.pk) == "cancelled"
@@ -172,7 +172,7 @@ def test_reassigned_task_reminds_the_new_assignee_and_cancels_the_old_email(task
 
 
 def test_reminders_are_recorded_on_the_case_timeline_for_the_owning_agency(task, case, lead, due):
-    reminders_sweep(now=due)
+    deadlines_sweep(now=due)
 
     events = TimelineEvent.objects.filter(case=case, kind__in=["task_reminded", "task_escalated"]).order_by(
         "kind"
@@ -192,7 +192,7 @@ def test_reminder_texts_carry_no_child_data(case, lead, due):
         assignee=lead.caseworker,
     )
     for moment in (due - 72 * HOUR, due - 24 * HOUR, due - HOUR, due, due + 24 * HOUR):
-        reminders_sweep(now=moment)
+        deadlines_sweep(now=moment)
 
     texts = [n.message for n in Notification.objects.all()]
     texts += [text for d in EmailDelivery.objects.all() for text in (d.subject, d.body)]
@@ -212,7 +212,7 @@ def test_concurrent_sweeps_fire_each_reminder_once(case, lead, due):
     def sweep():
         barrier.wait()
         try:
-            reminders_sweep(now=due)
+            deadlines_sweep(now=due)
         finally:
             connection.close()
 
@@ -251,7 +251,7 @@ def start_of(day):
 
 
 def test_consent_expiry_reminds_the_steward_liaisons_and_supervisors_14_days_before(consent, lead, partner):
-    reminders_sweep(now=start_of(consent.expires_on - timedelta(days=14)) + timedelta(minutes=1))
+    deadlines_sweep(now=start_of(consent.expires_on - timedelta(days=14)) + timedelta(minutes=1))
 
     recipients = set(
         Notification.objects.filter(kind=NotificationKind.CONSENT_EXPIRING).values_list(
@@ -263,7 +263,7 @@ def test_consent_expiry_reminds_the_steward_liaisons_and_supervisors_14_days_bef
 
 
 def test_consent_expiry_message_gives_case_number_and_date(consent):
-    reminders_sweep(now=start_of(consent.expires_on - timedelta(days=14)))
+    deadlines_sweep(now=start_of(consent.expires_on - timedelta(days=14)))
 
     message = Notification.objects.filter(kind=NotificationKind.CONSENT_EXPIRING).first().message
     assert message == (
@@ -273,7 +273,7 @@ def test_consent_expiry_message_gives_case_number_and_date(consent):
 
 
 def test_no_consent_reminder_15_days_before_expiry(consent):
-    reminders_sweep(now=start_of(consent.expires_on - timedelta(days=15)))
+    deadlines_sweep(now=start_of(consent.expires_on - timedelta(days=15)))
 
     assert Notification.objects.count() == 0
 
@@ -281,13 +281,13 @@ def test_no_consent_reminder_15_days_before_expiry(consent):
 def test_revoked_consent_gets_no_reminder(consent, lead):
     consent_revoke(actor=lead.liaison, consent=consent)
 
-    reminders_sweep(now=start_of(consent.expires_on - timedelta(days=14)))
+    deadlines_sweep(now=start_of(consent.expires_on - timedelta(days=14)))
 
     assert Notification.objects.count() == 0
 
 
 def test_revoking_a_consent_cancels_its_unsent_reminder_email(consent, lead):
-    reminders_sweep(now=start_of(consent.expires_on - timedelta(days=14)))
+    deadlines_sweep(now=start_of(consent.expires_on - timedelta(days=14)))
     consent_revoke(actor=lead.liaison, consent=consent)
 
     outcomes = {delivery_send(delivery_id=pk) for pk in EmailDelivery.objects.values_list("pk", flat=True)}
@@ -300,7 +300,7 @@ def test_sweep_ends_grants_whose_consent_expired(consent, shared_case, lead, par
         actor=lead.liaison, case=shared_case, agency=partner.agency, section="location", consent=consent
     )
 
-    result = reminders_sweep(now=start_of(consent.expires_on + timedelta(days=1)) + timedelta(seconds=1))
+    result = deadlines_sweep(now=start_of(consent.expires_on + timedelta(days=1)) + timedelta(seconds=1))
 
     grant.refresh_from_db()
     assert result.grants_ended == 1
@@ -328,15 +328,15 @@ def reminder_kinds(handoff):
 def test_unanswered_handoff_reminds_receiving_liaisons_at_half_the_window(handoff, partner):
     half = handoff.created_at + (handoff.respond_by - handoff.created_at) / 2
 
-    reminders_sweep(now=half - timedelta(minutes=1))
-    reminders_sweep(now=half)
+    deadlines_sweep(now=half - timedelta(minutes=1))
+    deadlines_sweep(now=half)
 
     assert reminder_kinds(handoff) == [(NotificationKind.HANDOFF_PENDING, 720, partner.liaison.pk)]
 
 
 def test_unanswered_handoff_reminds_again_an_hour_before_respond_by(handoff, partner):
-    reminders_sweep(now=handoff.respond_by - 12 * HOUR)
-    reminders_sweep(now=handoff.respond_by - HOUR)
+    deadlines_sweep(now=handoff.respond_by - 12 * HOUR)
+    deadlines_sweep(now=handoff.respond_by - HOUR)
 
     assert reminder_kinds(handoff) == [
         (NotificationKind.HANDOFF_PENDING, 720, partner.liaison.pk),
@@ -345,7 +345,7 @@ def test_unanswered_handoff_reminds_again_an_hour_before_respond_by(handoff, par
 
 
 def test_unanswered_handoff_escalates_to_receiving_supervisors_at_respond_by(handoff, partner, shared_case):
-    reminders_sweep(now=handoff.respond_by)
+    deadlines_sweep(now=handoff.respond_by)
 
     [notification] = Notification.objects.filter(kind=NotificationKind.HANDOFF_OVERDUE)
     assert notification.recipient == partner.supervisor
@@ -359,9 +359,9 @@ def test_unanswered_handoff_escalates_to_receiving_supervisors_at_respond_by(han
 
 
 def test_unanswered_handoff_expires_back_to_the_sender_after_the_grace_period(handoff, lead):
-    reminders_sweep(now=handoff.respond_by)
+    deadlines_sweep(now=handoff.respond_by)
 
-    result = reminders_sweep(now=handoff.respond_by + 2 * HOUR)
+    result = deadlines_sweep(now=handoff.respond_by + 2 * HOUR)
 
     handoff.refresh_from_db()
     assert (result.handoffs_expired, handoff.status) == (1, HandoffStatus.EXPIRED)
@@ -371,14 +371,14 @@ def test_unanswered_handoff_expires_back_to_the_sender_after_the_grace_period(ha
 def test_answered_handoff_gets_no_reminders(handoff, partner):
     handoff_accept(actor=partner.liaison, handoff=handoff)
 
-    result = reminders_sweep(now=handoff.respond_by + HOUR)
+    result = deadlines_sweep(now=handoff.respond_by + HOUR)
 
     assert result.reminders == 0
     assert reminder_kinds(handoff) == []
 
 
 def test_withdrawing_a_handoff_cancels_its_unsent_reminder_email(handoff, lead, partner):
-    reminders_sweep(now=handoff.respond_by - HOUR)
+    deadlines_sweep(now=handoff.respond_by - HOUR)
     handoff_withdraw(actor=lead.caseworker, handoff=handoff)
     delivery = EmailDelivery.objects.get(notification__kind=NotificationKind.HANDOFF_PENDING)
 
@@ -405,7 +405,7 @@ def awaiting(shared_case, partner, outsider):
 def test_a_handoff_awaiting_approval_reminds_the_lead_liaisons_not_the_receiver(awaiting, lead, outsider):
     half = awaiting.created_at + (awaiting.respond_by - awaiting.created_at) / 2
 
-    reminders_sweep(now=half)
+    deadlines_sweep(now=half)
 
     assert reminder_kinds(awaiting) == [(NotificationKind.HANDOFF_APPROVAL_PENDING, 720, lead.liaison.pk)]
     [notification] = Notification.objects.filter(kind=NotificationKind.HANDOFF_APPROVAL_PENDING)
@@ -421,7 +421,7 @@ def test_a_handoff_awaiting_approval_reminds_the_lead_liaisons_not_the_receiver(
 def test_a_handoff_awaiting_approval_escalates_to_the_lead_supervisors_at_respond_by(
     awaiting, lead, outsider
 ):
-    reminders_sweep(now=awaiting.respond_by)
+    deadlines_sweep(now=awaiting.respond_by)
 
     assert reminder_kinds(awaiting) == [(NotificationKind.HANDOFF_APPROVAL_OVERDUE, 0, lead.supervisor.pk)]
     assert not Notification.objects.filter(recipient__agency=outsider.agency).exists()
@@ -430,9 +430,9 @@ def test_a_handoff_awaiting_approval_escalates_to_the_lead_supervisors_at_respon
 
 
 def test_a_handoff_never_approved_expires_back_to_the_sender(awaiting, partner, outsider):
-    reminders_sweep(now=awaiting.respond_by)
+    deadlines_sweep(now=awaiting.respond_by)
 
-    result = reminders_sweep(now=awaiting.respond_by + 2 * HOUR)
+    result = deadlines_sweep(now=awaiting.respond_by + 2 * HOUR)
 
     awaiting.refresh_from_db()
     assert (result.handoffs_expired, awaiting.status) == (1, HandoffStatus.EXPIRED)
@@ -443,7 +443,7 @@ def test_a_handoff_never_approved_expires_back_to_the_sender(awaiting, partner, 
 def test_approving_cancels_the_unsent_approval_reminder_and_starts_the_receivers_series(
     awaiting, lead, outsider
 ):
-    reminders_sweep(now=awaiting.respond_by - HOUR)
+    deadlines_sweep(now=awaiting.respond_by - HOUR)
     approved_at = awaiting.created_at + 23 * HOUR + timedelta(minutes=30)
     with time_machine.travel(approved_at, tick=False):
         handoff_approve(actor=lead.liaison, handoff=awaiting)
@@ -453,5 +453,5 @@ def test_approving_cancels_the_unsent_approval_reminder_and_starts_the_receivers
     delivery.refresh_from_db()
     assert delivery.last_error == "The handoff was approved."
     awaiting.refresh_from_db()
-    reminders_sweep(now=approved_at + 12 * HOUR)
+    deadlines_sweep(now=approved_at + 12 * HOUR)
     assert reminder_kinds(awaiting)[-1] == (NotificationKind.HANDOFF_PENDING, 720, outsider.liaison.pk)

@@ -13,8 +13,8 @@ from django.utils import timezone
 from casework.models import IdentitySection, LocationSection
 from casework.services.handoffs import handoff_create
 from casework.services.tasks import task_create
+from casework.sweep import deadlines_sweep
 from notifications.models import DeliveryStatus, EmailDelivery, Reminder
-from notifications.reminders import reminders_sweep
 from notifications.services import outbox_relay
 from tests.factories import in_hours
 from tests.notifications.conftest import wait_until
@@ -47,7 +47,7 @@ def test_reminders_arrive_at_each_offset_and_escalations_reach_supervisors(celer
         ),
         (due + 24 * HOUR, [(lead.supervisor.email, f"[Bridge] {number}: overdue task")]),
     ):
-        reminders_sweep(now=moment)
+        deadlines_sweep(now=moment)
         expected += new
         assert subjects_by_recipient(smtp.wait_for(len(expected))) == sorted(expected)
 
@@ -69,11 +69,11 @@ def test_the_beat_sweep_spreads_a_backlog_over_the_workers_and_fires_each_remind
             assignee=lead.caseworker,
         )
 
-    current_app.send_task("notifications.tasks.sweep")  # what beat sends every tick
+    current_app.send_task("casework.tasks.sweep")  # what beat sends every tick
 
     assert len(smtp.wait_for(7)) == 7
     wait_until(
-        lambda: worker.log().count("notifications.tasks.fire_task_reminders[") == 6,
+        lambda: worker.log().count("casework.tasks.fire_task_reminders[") == 6,
         timeout=30,
         message="three batches received and run by the workers",
     )
@@ -99,7 +99,7 @@ def test_killing_the_worker_mid_delivery_loses_nothing_and_sends_nothing_twice(
     )
     smtp.stall_next()
 
-    reminders_sweep()
+    deadlines_sweep()
     assert smtp.stalled.wait(30), "the worker never reached the mail server"
     worker.kill()
     smtp.release()
@@ -190,7 +190,7 @@ def test_no_email_carries_a_name_or_section_field_of_the_case(
         due,
         due + 24 * HOUR,
     ):
-        reminders_sweep(now=moment)
+        deadlines_sweep(now=moment)
         # Let the worker send before time moves on; a reminder overtaken by events is cancelled.
         wait_until(
             lambda: not EmailDelivery.objects.filter(status=DeliveryStatus.PENDING).exists(),

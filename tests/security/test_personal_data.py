@@ -17,8 +17,8 @@ from agencies.models import User
 from audit.models import AuditRecord
 from casework.demo import DEMO_CHILD_NAMES
 from casework.models import BreakGlass, Case, TimelineEvent
+from casework.sweep import deadlines_sweep
 from notifications.models import EmailDelivery, Notification
-from notifications.reminders import reminders_sweep
 from notifications.services import delivery_send
 from security.logging import PersonalDataFilter, scrub
 from tests.api.conftest import Api
@@ -131,7 +131,7 @@ def test_notifications_emails_timeline_and_audit_records_carry_no_childs_name(
             f"cases/{case.pk}/break-glass/",
             {"section": "location", "reason": f"{DEMO_CHILD_NAMES[0]} called for help from a shelter."},
         )
-        reminders_sweep(now=timezone.now() + timedelta(days=3))
+        deadlines_sweep(now=timezone.now() + timedelta(days=3))
     for delivery in EmailDelivery.objects.all():
         delivery_send(delivery_id=delivery.pk)
 

@@ -8,8 +8,8 @@ import time_machine
 from django.template import Context, Template
 
 from casework.services.tasks import task_create
+from casework.sweep import deadlines_sweep
 from notifications.models import EmailDelivery, Notification
-from notifications.reminders import reminders_sweep
 from tests.web.conftest import text
 from web import charts, humanize
 
@@ -104,7 +104,7 @@ def test_a_deadline_reads_the_same_in_the_email_the_inbox_and_the_task_page(brow
         task = task_create(
             actor=lead.caseworker, case=case, title="Visit", due_at=due, assignee=lead.caseworker
         )
-        reminders_sweep(now=due - timedelta(hours=24))
+        deadlines_sweep(now=due - timedelta(hours=24))
         page = text(browser_as(lead.caseworker).get(f"/tasks/{task.pk}/"))
         inbox = text(browser_as(lead.caseworker).get("/notifications/"))
 

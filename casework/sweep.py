@@ -1,11 +1,14 @@
-"""The reminder sweep: one beat tick scans the database for reminders that have come due.
+"""The deadline sweep: one beat tick scans the database for reminders that have come due, ends
+what has expired (handoffs, grants) and tells the people `casework.audience` names, through
+`notifications.notify`.
 
 Nothing is scheduled ahead of time. Each tick works out, from a subject's deadline and the
 clock, which reminder point it has most recently passed, and fires it unless a `Reminder` row
 for (subject, kind, step, deadline) already exists. So:
 
 * completing a task, or a handoff being answered, stops further reminders (only open subjects
-  are scanned), and an email not yet sent is cancelled by the worker (`recipients.stale_reason`);
+  are scanned), and an email not yet sent is cancelled by the worker (`stale_reason`, which
+  casework registers with notifications);
 * moving a due time starts a new series keyed by the new deadline;
 * reassigning changes who the next reminder goes to, because recipients are chosen at firing;
 * two sweeps at once cannot double a reminder: subjects are locked with SKIP LOCKED and the
@@ -25,11 +28,18 @@ from datetime import date, datetime, time, timedelta
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Exists, F, OuterRef, Q
-from django.template.loader import render_to_string
 from django.utils import timezone
 
 from agencies.models import User
 from casework.access import owner_sees_task
+from casework.audience import (
+    AgencyDirectory,
+    consent_reminder_recipients,
+    handoff_escalation_recipients,
+    handoff_reminder_recipients,
+    task_escalation_recipients,
+    task_reminder_recipients,
+)
 from casework.models import (
     HANDOFF_OPEN_STATUSES,
     Case,
@@ -42,34 +52,13 @@ from casework.models import (
     TimelineEvent,
 )
 from casework.sections import Section
-from casework.selectors import approving_liaisons, receiving_liaisons
 from casework.services.handoffs import handoff_expire
 from casework.services.sharing import grants_end_expired
 from casework.timeline import timeline_entry, timeline_record_many
 from common.times import format_day, format_when
-from notifications.models import (
-    DeliveryKind,
-    EmailDelivery,
-    Notification,
-    NotificationKind,
-    NotificationPreference,
-    Reminder,
-)
-from notifications.recipients import (
-    AgencyDirectory,
-    consent_reminder_recipients,
-    handoff_escalation_recipients,
-    stale_reason,
-    task_escalation_recipients,
-    task_reminder_recipients,
-)
-from notifications.services import (
-    Notice,
-    link_for,
-    notify_for_reminder,
-    notify_many,
-    publish_after_commit,
-)
+from notifications.digests import digests_build
+from notifications.models import Notification, NotificationKind, Reminder
+from notifications.services import Notice, notify, notify_many
 
 logger = logging.getLogger(__name__)
 
@@ -99,7 +88,7 @@ class SweepResult:
 Dispatch = Callable[[list[uuid.UUID], datetime], bool]
 
 
-def reminders_sweep(*, now: datetime | None = None, dispatch: Dispatch | None = None) -> SweepResult:
+def deadlines_sweep(*, now: datetime | None = None, dispatch: Dispatch | None = None) -> SweepResult:
     """Fire every reminder that has come due by `now`, end expired grants and build the daily
     digests. Safe to run in several processes at once and to run late. With `dispatch`, batches
     of due tasks beyond the first are handed to it and counted in `task_batches_dispatched`,
@@ -247,68 +236,88 @@ def task_reminders_fire(*, task_ids: list[uuid.UUID], now: datetime) -> int:
     """Fire the reminders of these tasks current at `now` (a batch from `due_task_batches`), in
     one transaction; returns how many fired. Tasks another sweep holds are skipped (that sweep
     fires them) and a reminder any sweep already fired is left alone (unique constraint), so
-    nothing goes out twice however many sweeps and workers run. Inserts, notifications, emails and
-    timeline entries are written a batch at a time: one transaction per reminder could not keep
-    up with a backlog of a hundred thousand (docs/performance.md)."""
+    nothing goes out twice however many sweeps and workers run. Reminder rows, notifications,
+    emails and timeline entries are each written in one statement for the whole batch: a sweep
+    meets backlogs of a hundred thousand (docs/performance.md, changes 5 and 9)."""
     with transaction.atomic():
-        tasks = list(
-            Task.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("case", "assignee")
-            .only(*_FIRING_FIELDS)
-            .filter(owner_sees_task(), pk__in=task_ids, status=TaskStatus.OPEN)
-            .order_by("pk")
-        )
-        wanted = [
-            (task, point, _reminder(point=point, task=task))
-            for task in tasks
-            for point in task_points(due_at=task.due_at, now=now)
-        ]
-        claimed = _claim_many([reminder for _, _, reminder in wanted])
-        fired = [(task, point, reminder) for task, point, reminder in wanted if reminder.pk in claimed]
+        fired = _claim_task_points(tasks=_lock_open_tasks(task_ids=task_ids), now=now)
         if not fired:
             return 0
         directory = AgencyDirectory(_owner_of(task) for task, _, _ in fired)
-        notices = []
-        for task, point, reminder in fired:
-            if point.kind == NotificationKind.TASK_OVERDUE:
-                recipients = task_escalation_recipients(task=task, directory=directory)
-            else:
-                recipients = task_reminder_recipients(task=task, directory=directory)
-            message = _task_message(task=task, point=point, now=now)
-            notices.append(
-                Notice(
-                    recipients=recipients,
-                    kind=reminder.kind,
-                    case=task.case,
-                    message=message,
-                    task=task,
-                    reminder=reminder,
-                )
-            )
-        sent = notify_many(notices=notices)
+        sent = notify_many(notices=[_task_notice(fired=item, directory=directory, now=now) for item in fired])
         timeline_record_many(
             [
-                _reminder_entry(
-                    now=now,
-                    case=task.case,
-                    reminder=reminder,
-                    notifications=notifications,
-                    agency_id=_owner_of(task),
-                    section=task.section,
-                    task=task,
-                    timeline_kind="task_escalated"
-                    if point.kind == NotificationKind.TASK_OVERDUE
-                    else "task_reminded",
-                    summary=(
-                        f"Overdue task escalated (escalation {point.step}) to {{people}}."
-                        if point.kind == NotificationKind.TASK_OVERDUE
-                        else f"Task reminder ({_point_label(point)}) sent to {{people}}."
-                    ),
-                )
-                for (task, point, reminder), notifications in zip(fired, sent, strict=True)
+                _task_reminder_entry(fired=item, notifications=notifications, now=now)
+                for item, notifications in zip(fired, sent, strict=True)
             ]
         )
         return len(fired)
+
+
+# A task reminder the sweep inserted: the task, the point it fired for and its reminder row.
+FiredTask = tuple[Task, Point, Reminder]
+
+
+def _lock_open_tasks(*, task_ids: list[uuid.UUID]) -> list[Task]:
+    """The batch's tasks still open and seen by their owner, locked; those another sweep holds
+    are skipped."""
+    return list(
+        Task.objects.select_for_update(skip_locked=True, of=("self",))
+        .select_related("case", "assignee")
+        .only(*_FIRING_FIELDS)
+        .filter(owner_sees_task(), pk__in=task_ids, status=TaskStatus.OPEN)
+        .order_by("pk")
+    )
+
+
+def _claim_task_points(*, tasks: list[Task], now: datetime) -> list[FiredTask]:
+    """Insert the reminder rows of every point current at `now`; keep those no sweep had fired."""
+    wanted = [
+        (task, point, _reminder(point=point, task=task))
+        for task in tasks
+        for point in task_points(due_at=task.due_at, now=now)
+    ]
+    claimed = _claim_many([reminder for _, _, reminder in wanted])
+    return [(task, point, reminder) for task, point, reminder in wanted if reminder.pk in claimed]
+
+
+def _task_notice(*, fired: FiredTask, directory: AgencyDirectory, now: datetime) -> Notice:
+    task, point, reminder = fired
+    if point.kind == NotificationKind.TASK_OVERDUE:
+        recipients = task_escalation_recipients(task=task, directory=directory)
+    else:
+        recipients = task_reminder_recipients(task=task, directory=directory)
+    return Notice(
+        recipients=recipients,
+        kind=reminder.kind,
+        case=task.case,
+        message=_task_message(task=task, point=point, now=now),
+        task=task,
+        reminder=reminder,
+    )
+
+
+def _task_reminder_entry(
+    *, fired: FiredTask, notifications: list[Notification], now: datetime
+) -> TimelineEvent:
+    task, point, reminder = fired
+    if point.kind == NotificationKind.TASK_OVERDUE:
+        timeline_kind = "task_escalated"
+        summary = f"Overdue task escalated (escalation {point.step}) to {{people}}."
+    else:
+        timeline_kind = "task_reminded"
+        summary = f"Task reminder ({_point_label(point)}) sent to {{people}}."
+    return _reminder_entry(
+        now=now,
+        case=task.case,
+        reminder=reminder,
+        notifications=notifications,
+        agency_id=_owner_of(task),
+        section=task.section,
+        task=task,
+        timeline_kind=timeline_kind,
+        summary=summary,
+    )
 
 
 def _owner_of(task: Task) -> int:
@@ -377,7 +386,7 @@ def _deliver_reminder(
 ) -> None:
     """Notify and record on the case timeline, visible to the agency the reminder concerns.
     `summary` names no one: `{people}` becomes a count."""
-    notifications = notify_for_reminder(
+    notifications = notify(
         recipients=recipients,
         kind=reminder.kind,
         case=reminder.case,
@@ -583,9 +592,7 @@ def _fire_handoff(*, handoff_id: uuid.UUID, now: datetime) -> tuple[int, int]:
             if escalation:
                 recipients = handoff_escalation_recipients(handoff=handoff)
             else:
-                recipients = (
-                    approving_liaisons(handoff=handoff) if approval else receiving_liaisons(handoff=handoff)
-                )
+                recipients = handoff_reminder_recipients(handoff=handoff)
             asked = "handoff_approval" if approval else "handoff"
             _deliver_reminder(
                 now=now,
@@ -636,81 +643,53 @@ def _handoff_message(*, handoff: Handoff, escalation: bool, now: datetime) -> st
     )
 
 
-# --- daily digest ---------------------------------------------------------------------------
+# --- the worker's last check -----------------------------------------------------------------
+
+APPROVAL_REMINDER_KINDS = frozenset(
+    {NotificationKind.HANDOFF_APPROVAL_PENDING, NotificationKind.HANDOFF_APPROVAL_OVERDUE}
+)
 
 
-def digests_build(*, now: datetime | None = None) -> int:
-    """Once a day, after BRIDGE_DIGEST_HOUR local time, put each digest reader's waiting
-    notifications into one email. One digest per user per day (unique constraint); anything
-    arriving after today's digest waits for tomorrow's."""
-    now = now or timezone.now()
-    local = timezone.localtime(now)
-    if local.hour < settings.BRIDGE_DIGEST_HOUR:
-        return 0
-    today = local.date()
-    built_today = EmailDelivery.objects.filter(
-        recipient=OuterRef("recipient"), kind=DeliveryKind.DIGEST, digest_date=today
-    )
-    waiting = (
-        Notification.objects.filter(awaits_digest=True)
-        .filter(~Exists(built_today))
-        .values_list("recipient_id", flat=True)
-        .distinct()
-    )
-    return sum(_build_digest(user_id=user_id, today=today, now=now) for user_id in list(waiting))
-
-
-def _build_digest(*, user_id: int, today: date, now: datetime) -> int:
-    with transaction.atomic():
-        items = list(
-            Notification.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("recipient", "case", "task", "handoff", "reminder")
-            .filter(recipient_id=user_id, awaits_digest=True)
-            .order_by("created_at")
+def stale_reason(notification: Notification) -> str:
+    """Why a reminder's email should no longer be sent, or "" when it still holds. Notifications
+    that are not reminders never go stale. The email worker asks this (through
+    `notifications.policy`) just before sending, so completing a task, moving its due time or
+    reassigning it cancels the email that has not gone out yet."""
+    reminder = notification.reminder
+    if reminder is None:
+        return ""
+    if reminder.task_id is not None:
+        task = (
+            Task.objects.select_related("assignee")
+            .annotate(owner_sees=owner_sees_task())
+            .get(pk=reminder.task_id)
         )
-        if not items:
-            return 0
-        recipient = items[0].recipient
-        preference = NotificationPreference.objects.filter(user=recipient).first() or NotificationPreference()
-        wanted = [item for item in items if item.read_at is None and not stale_reason(item)]
-        delivery = None
-        if wanted and preference.email_enabled and recipient.email:
-            delivery = _create_digest(recipient=recipient, items=wanted, today=today, now=now)
-            if delivery is None:
-                return 0
-        Notification.objects.filter(pk__in=[item.pk for item in items]).update(
-            awaits_digest=False, digest=delivery
-        )
-        if delivery is None:
-            return 0
-        publish_after_commit([delivery.pk])
-        return 1
-
-
-def _create_digest(
-    *, recipient: User, items: list[Notification], today: date, now: datetime
-) -> EmailDelivery | None:
-    context = {
-        "count": len(items),
-        "items": [
-            {
-                "when": format_when(item.created_at),
-                "case_number": item.case.number if item.case is not None else "",
-                "message": item.message,
-                "link": link_for(case=item.case, task=item.task, handoff=item.handoff),
-            }
-            for item in items
-        ],
-    }
-    try:
-        with transaction.atomic():
-            return EmailDelivery.objects.create(
-                recipient=recipient,
-                kind=DeliveryKind.DIGEST,
-                digest_date=today,
-                subject=" ".join(render_to_string("notifications/email/digest_subject.txt", context).split()),
-                body=render_to_string("notifications/email/digest_body.txt", context).strip() + "\n",
-                next_attempt_at=now + timedelta(seconds=settings.BRIDGE_OUTBOX_RELAY_AFTER_SECONDS),
-            )
-    except IntegrityError:
-        return None
+        if task.status != TaskStatus.OPEN:
+            return "The task was completed."
+        if not task.owner_sees:
+            return "The task's agency may no longer see it."
+        if task.due_at != reminder.due_at:
+            return "The task's due time moved."
+        if reminder.kind == NotificationKind.TASK_OVERDUE:
+            current = task_escalation_recipients(task=task)
+        else:
+            current = task_reminder_recipients(task=task)
+        if notification.recipient_id not in {person.pk for person in current}:
+            return "The task was reassigned."
+        return ""
+    if reminder.consent_id is not None:
+        consent = Consent.objects.get(pk=reminder.consent_id)
+        if consent.revoked_at is not None:
+            return "The consent was revoked."
+        return ""
+    if reminder.handoff_id is not None:
+        handoff = Handoff.objects.get(pk=reminder.handoff_id)
+        if reminder.kind in APPROVAL_REMINDER_KINDS:
+            if handoff.status == HandoffStatus.AWAITING_APPROVAL:
+                return ""
+            if handoff.status == HandoffStatus.PENDING:
+                return "The handoff was approved."
+        elif handoff.status == HandoffStatus.PENDING:
+            return ""
+        return f"The handoff was {handoff.status}."
+    return ""

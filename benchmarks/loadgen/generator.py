@@ -1,19 +1,4 @@
-"""Synthetic statewide data for benchmarks: agencies, people, cases and everything on them.
-
-The rows are the ones the services would have written had every case been opened, shared,
-worked and handed off through them (participants with guardian's `view_case` rows for agency
-groups, `work_on_case` rows for the case team, default grants from
-`casework.sections.default_sections_for`, consents and the grants resting on them, section rows,
-case numbers, tasks, notes, handoffs, notifications, reminders and the timeline entries of every
-one of those actions), but they are streamed with PostgreSQL's COPY so that a state's worth loads
-in minutes instead of the hours a million service calls would take. Every name is invented.
-
-Two deliberate departures from a deployment that has run for years, both documented in
-docs/performance.md: no case events are generated, and open tasks that are already overdue have
-never been reminded (as on the day a county migrates its backlog into Bridge), so the first
-reminder sweep has twice as many reminders due as there are overdue tasks. Tasks due in the next
-72 hours and pending or expired handoffs carry the reminder history the sweep would have left.
-"""
+"""Writing the planned state, case by case, row for row what the services would write."""
 
 import multiprocessing
 import multiprocessing.queues
@@ -22,7 +7,7 @@ import time
 import traceback
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -35,365 +20,93 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from agencies.models import Agency, AgencyKind, Role, User, agency_group_name
+from benchmarks.loadgen.tables import COLUMNS, Table
+from benchmarks.loadgen.world import (
+    AGE_BANDS,
+    AGENCY_NAMES,
+    CASES_PER_BATCH,
+    DONE_SHARE,
+    FIRST_NAMES,
+    HANDOFF_FALLBACK_CASES,
+    HANDOFF_MIX,
+    KIND_SHARES,
+    LANGUAGES,
+    LAST_NAMES,
+    LEAD_KINDS,
+    NOTE_BODIES,
+    PARTNER_KINDS,
+    PLACES,
+    PRIORITIES,
+    TASK_NOUNS,
+    TASK_TITLES,
+    YEAR,
+    AgencyInfo,
+    CasePlan,
+    LoadReport,
+    LoadSizes,
+    Member,
+    Participation,
+    TaskPlan,
+    between,
+    random_uuid,
+    split_total,
+    weighted,
+)
 from casework.access import VIEW_CASE, WORK_ON_CASE
 from casework.models import (
-    AgeBand,
     Case,
-    CaseGroupObjectPermission,
     CaseNumberCounter,
-    CaseParticipant,
     CaseStatus,
-    CaseUserObjectPermission,
-    Consent,
     GrantBasis,
     Handoff,
     HandoffKind,
     HandoffStatus,
-    HealthSection,
-    IdentitySection,
-    ImmigrationSection,
-    InvestigationSection,
-    LegalSection,
-    LocationSection,
-    Note,
     ParticipationVia,
     PlacementType,
-    SectionGrant,
-    ServicesSection,
     Task,
-    TaskPriority,
     TaskStatus,
-    TimelineEvent,
 )
 from casework.sections import RULES, Section, default_sections_for, section_names
-from common.copy import copy_text
 from common.times import format_day, format_when
 from notifications.models import (
     DeliveryKind,
     DeliveryStatus,
-    EmailDelivery,
-    Notification,
     NotificationKind,
-    Reminder,
 )
 from notifications.services import SUBJECTS, link_for
 
-CASES_PER_BATCH = 1_000
-YEAR = timedelta(days=365)
-# The last cases of each writer on which a handoff may change status to find a task.
-HANDOFF_FALLBACK_CASES = 200
 
+@dataclass
+class PartnersJoined:
+    """What the partners joining a case left for the rest of it to build on."""
 
-@dataclass(frozen=True)
-class LoadSizes:
-    agencies: int = 50
-    users: int = 2_000
-    cases: int = 100_000
-    tasks: int = 1_000_000
-    handoffs: int = 20_000
-    notes: int = 200_000
-    overdue_fraction: float = 0.05
-    min_agencies_per_case: int = 2
-    max_agencies_per_case: int = 4
-    seed: int = 2026
-
-    def problems(self) -> list[str]:
-        """What makes these sizes impossible to generate, in words; empty when they are fine."""
-        problems = []
-        if self.agencies < len(AgencyKind.values):
-            problems.append(f"--agencies must be at least {len(AgencyKind.values)} (one of each kind).")
-        if self.users < 4 * self.agencies:
-            problems.append(
-                "--users must be at least 4 per agency (a caseworker, liaison, supervisor, admin)."
-            )
-        if self.cases < 1:
-            problems.append("--cases must be at least 1.")
-        if not 2 <= self.min_agencies_per_case <= self.max_agencies_per_case <= self.agencies:
-            problems.append("Agencies per case must satisfy 2 <= min <= max <= --agencies.")
-        if self.tasks < self.cases:
-            problems.append("--tasks must be at least one per case.")
-        if not 0 <= self.overdue_fraction <= 0.3:
-            problems.append("--overdue-fraction must be between 0 and 0.3.")
-        if not 0 <= self.handoffs <= self.tasks // 4:
-            problems.append("--handoffs must be between 0 and a quarter of --tasks.")
-        if self.notes < 0:
-            problems.append("--notes must not be negative.")
-        return problems
+    last_join: datetime
+    investigation_summary: str = ""
+    section_changes: dict[str, dict[str, object]] = field(default_factory=dict)
 
 
 @dataclass
-class LoadReport:
-    now: datetime
-    seconds: float = 0.0
-    rows: dict[str, int] = field(default_factory=dict)
+class HandoffPlan:
+    """One task handoff as written: who proposed and answered it, and when."""
 
-
-# --- writing rows with COPY -----------------------------------------------------------------
-
-
-class Table:
-    """Rows for one model's table, written with COPY. Columns not named take the field's default
-    (or NULL), computed once, so a field added to the model later does not break the loader as
-    long as it has a default or is nullable."""
-
-    def __init__(self, model: type[models.Model], names: Sequence[str]) -> None:
-        self.model = model
-        self.names = tuple(names)
-        by_name = {f.name: f for f in model._meta.concrete_fields}
-        unknown = sorted(set(self.names) - set(by_name))
-        if unknown:
-            raise ValueError(f"{model.__name__} has no fields {unknown}.")
-        self.fixed: list[tuple[str, str]] = []
-        for name, model_field in by_name.items():
-            if name in self.names:
-                continue
-            if model_field.primary_key and isinstance(model_field, models.AutoField | models.BigAutoField):
-                continue
-            if isinstance(model_field, models.GeneratedField):
-                # PostgreSQL computes it (a search key) from the columns written.
-                continue
-            # What Django would save for a field left unset: its default, "" for blank text.
-            default = model_field.get_default()
-            if default is None and not model_field.null:
-                raise ValueError(f"{model.__name__}.{name} has no default; the load generator must set it.")
-            self.fixed.append((model_field.column, copy_text(default)))
-        columns = [by_name[name].column for name in self.names] + [column for column, _ in self.fixed]
-        quoted = ", ".join(f'"{column}"' for column in columns)
-        self.sql = f'COPY "{model._meta.db_table}" ({quoted}) FROM STDIN'
-        self.suffix = "".join("\t" + text for _, text in self.fixed)
-        self.lines: list[str] = []
-        self.written = 0
-        self.seconds = 0.0
-
-    def add(self, *values: object) -> None:
-        self.lines.append("\t".join(map(copy_text, values)) + self.suffix + "\n")
-
-    def flush(self) -> None:
-        if not self.lines:
-            return
-        started = time.monotonic()
-        with connection.cursor() as cursor, cursor.copy(self.sql) as copy:
-            copy.write("".join(self.lines))
-        self.seconds += time.monotonic() - started
-        self.written += len(self.lines)
-        self.lines = []
-
-
-# --- the world: agencies and people ---------------------------------------------------------
-
-_PLACES_WORDS = (
-    "Abbott Bexley Cedar Dalton Elmore Fairview Glenwood Harlow Inwood Jasper Kingsley Linden "
-    "Marlow Northgate Oakridge Pinecrest Quarry Redfield Stanton Thornbury Upton Valemont "
-    "Westbrook Yarrow Ashford Brookside Clearwater Dunmore Eastvale Foxhill"
-)
-PLACES = tuple(_PLACES_WORDS.split())
-_FIRST_NAMES_WORDS = (
-    "Alex Blair Casey Dana Eden Frankie Gray Harper Indy Jordan Kai Logan Morgan Noel Oakley "
-    "Parker Quinn Reese Sage Taylor Uma Val Wren Yael Zion Avery Bailey Cameron Drew Emery"
-)
-FIRST_NAMES = tuple(_FIRST_NAMES_WORDS.split())
-_LAST_NAMES_WORDS = (
-    "Abara Brennan Castillo Dubois Eriksen Farouk Garcia Haddad Ibarra Jensen Kowalski "
-    "Lindqvist Moreau Nakamura Okafor Petrov Quintero Rahman Silva Tanaka Ulloa Vasquez "
-    "Whitfield Xu Yilmaz Zamora"
-)
-LAST_NAMES = tuple(_LAST_NAMES_WORDS.split())
-AGENCY_NAMES: dict[str, str] = {
-    AgencyKind.CHILD_WELFARE: "{place} County Children's Services",
-    AgencyKind.LAW_ENFORCEMENT: "{place} Police Department",
-    AgencyKind.IMMIGRATION: "HSI {place} Field Office",
-    AgencyKind.LEGAL_ADVOCATE: "{place} Legal Aid",
-    AgencyKind.VICTIM_SERVICES: "{place} Community Center",
-}
-# Shares of the agencies in a state, by kind, and of the kinds that lead and join cases.
-KIND_SHARES: dict[str, float] = {
-    AgencyKind.CHILD_WELFARE: 0.24,
-    AgencyKind.LAW_ENFORCEMENT: 0.28,
-    AgencyKind.IMMIGRATION: 0.08,
-    AgencyKind.LEGAL_ADVOCATE: 0.16,
-    AgencyKind.VICTIM_SERVICES: 0.24,
-}
-LEAD_KINDS: dict[str, float] = {
-    AgencyKind.CHILD_WELFARE: 0.8,
-    AgencyKind.LAW_ENFORCEMENT: 0.1,
-    AgencyKind.VICTIM_SERVICES: 0.1,
-}
-PARTNER_KINDS: dict[str, float] = {
-    AgencyKind.LAW_ENFORCEMENT: 0.35,
-    AgencyKind.VICTIM_SERVICES: 0.25,
-    AgencyKind.LEGAL_ADVOCATE: 0.2,
-    AgencyKind.IMMIGRATION: 0.1,
-    AgencyKind.CHILD_WELFARE: 0.1,
-}
-TASK_TITLES: dict[str, tuple[str, ...]] = {
-    AgencyKind.CHILD_WELFARE: (
-        "Arrange placement review",
-        "Schedule medical exam",
-        "File court report",
-        "Update case plan with family",
-        "Enroll child in school",
-        "Arrange therapy intake",
-        "Home visit",
-        "Prepare permanency hearing report",
-    ),
-    AgencyKind.LAW_ENFORCEMENT: (
-        "Forensic interview",
-        "Enter NCIC record",
-        "Review evidence log",
-        "Interview witness",
-        "Request phone records",
-        "Follow up on tip",
-    ),
-    AgencyKind.IMMIGRATION: (
-        "Request Continued Presence",
-        "Coordinate with OTIP",
-        "Review travel documents",
-        "Interview for federal case",
-    ),
-    AgencyKind.LEGAL_ADVOCATE: (
-        "Prepare SIJS predicate motion",
-        "Draft T-visa application",
-        "Meet client",
-        "Request eligibility letter",
-        "Court appearance preparation",
-    ),
-    AgencyKind.VICTIM_SERVICES: (
-        "Update safety plan",
-        "Arrange shelter bed",
-        "Accompany to appointment",
-        "Connect with mentor program",
-        "Check in with youth",
-    ),
-}
-NOTE_BODIES = (
-    "Spoke with the placement; next check-in scheduled.",
-    "Documents received and filed.",
-    "Coordinated with partner agency on next steps.",
-    "Youth attended the appointment; follow-up needed.",
-    "Left a message; will try again tomorrow.",
-    "Reviewed the plan with the supervisor.",
-)
-LANGUAGES = ("en", "es", "fr", "vi", "zh", "ar", "ht", "pt")
-AGE_BANDS: dict[str, tuple[float, int, int]] = {
-    AgeBand.UNDER_6: (0.05, 0, 5),
-    AgeBand.SIX_TO_11: (0.12, 6, 11),
-    AgeBand.TWELVE_TO_14: (0.28, 12, 14),
-    AgeBand.FIFTEEN_TO_17: (0.45, 15, 17),
-    AgeBand.EIGHTEEN_TO_20: (0.05, 18, 20),
-    AgeBand.UNKNOWN: (0.05, -1, -1),
-}
-PRIORITIES: dict[str, float] = {
-    TaskPriority.LOW: 0.1,
-    TaskPriority.NORMAL: 0.65,
-    TaskPriority.HIGH: 0.17,
-    TaskPriority.URGENT: 0.08,
-}
-HANDOFF_MIX: dict[str, float] = {
-    HandoffStatus.PENDING: 0.10,
-    HandoffStatus.ACCEPTED: 0.55,
-    HandoffStatus.DECLINED: 0.20,
-    HandoffStatus.WITHDRAWN: 0.08,
-    HandoffStatus.EXPIRED: 0.07,
-}
-TASK_NOUNS: dict[str, str] = {
-    TaskPriority.URGENT: "An urgent task",
-    TaskPriority.HIGH: "A high-priority task",
-}
-# Task fates apart from the overdue share: done, or open and due later.
-DONE_SHARE = 0.55
-
-
-@dataclass
-class Member:
-    pk: int
-    agency_id: int
-    role: str
-    name: str
-
-
-@dataclass
-class AgencyInfo:
-    pk: int
-    name: str
-    kind: str
-    group_id: int
-    members: dict[str, list[Member]]
-
-    def people(self, *roles: str) -> list[Member]:
-        return [member for role in roles for member in self.members.get(role, [])]
-
-
-def _weighted(rng: random.Random, weights: dict[str, float]) -> str:
-    return rng.choices(list(weights), weights=list(weights.values()))[0]
-
-
-def _split(total: int, shares: dict[str, float], minimum: int) -> dict[str, int]:
-    """`total` split by `shares`, each part at least `minimum`, summing to `total` exactly."""
-    counts = {key: max(minimum, int(total * share)) for key, share in shares.items()}
-    keys = sorted(shares, key=lambda key: -shares[key])
-    index = 0
-    while sum(counts.values()) != total:
-        key = keys[index % len(keys)]
-        if sum(counts.values()) < total:
-            counts[key] += 1
-        elif counts[key] > minimum:
-            counts[key] -= 1
-        index += 1
-    return counts
-
-
-def _uuid(rng: random.Random) -> uuid.UUID:
-    return uuid.UUID(int=rng.getrandbits(128), version=4)
-
-
-def _between(rng: random.Random, start: datetime, end: datetime) -> datetime:
-    if end <= start:
-        return start
-    return start + (end - start) * rng.random()
-
-
-# --- plans for each case -----------------------------------------------------------------------
-
-
-@dataclass
-class TaskPlan:
     id: uuid.UUID
-    title: str
-    owner: int
-    original_owner: int
-    assignee: int | None
-    created_by: int
-    created_at: datetime
-    due_at: datetime
-    priority: str
-    completed_at: datetime | None = None
-    completed_by: int | None = None
-    handed_off: bool = False
-    version: int = 1
-    updated_at: datetime | None = None
+    task: TaskPlan
+    sender: AgencyInfo
+    receiver: AgencyInfo
+    status: str
+    urgent: bool
+    created: datetime
+    respond_by: datetime
+    responded: datetime | None
+    creator: Member
+    responder: Member | None
 
+    @property
+    def pair(self) -> list[int]:
+        return [self.sender.pk, self.receiver.pk]
 
-@dataclass
-class Participation:
-    agency: AgencyInfo
-    joined_at: datetime
-    via: str
-    invited_by: int
-
-
-@dataclass
-class CasePlan:
-    id: uuid.UUID
-    number: str
-    created_at: datetime
-    lead: AgencyInfo
-    partners: list[AgencyInfo]
-    closed: bool
-    tasks: int
-    notes: int
-    handoffs: int
-    open_task_offset: int = 0
-    handoff_statuses: list[str] = field(default_factory=list)
+    def data(self, status: str) -> dict[str, str]:
+        return {"handoff": str(self.id), "status": status, "task": str(self.task.id)}
 
 
 class Generator:
@@ -404,7 +117,7 @@ class Generator:
         self.history = history
         self.log = log
         # Reproducible from the seed; nothing here is secret.
-        self.rng = random.Random(sizes.seed)  # noqa: S311
+        self.rng = random.Random(sizes.seed)
         self.now = timezone.now().replace(microsecond=0)
         self.agencies: list[AgencyInfo] = []
         self.by_kind: dict[str, list[AgencyInfo]] = defaultdict(list)
@@ -427,7 +140,7 @@ class Generator:
     def create_agencies(self) -> None:
         """Agencies and their groups through the ORM; their people come once the cases are
         planned (`create_people`)."""
-        per_kind = _split(self.sizes.agencies, KIND_SHARES, 1)
+        per_kind = split_total(self.sizes.agencies, KIND_SHARES, 1)
         specs: list[tuple[str, str]] = []
         for kind, count in per_kind.items():
             for index in range(count):
@@ -535,7 +248,7 @@ class Generator:
         notes = self._spread(sizes.notes, weights, minimum=0)
         plans = []
         for index, created_at in enumerate(created):
-            lead = self._agency_of_kind(_weighted(rng, LEAD_KINDS), set())
+            lead = self._agency_of_kind(weighted(rng, LEAD_KINDS), set())
             assert lead is not None
             partners: list[AgencyInfo] = []
             wanted = rng.randint(sizes.min_agencies_per_case, sizes.max_agencies_per_case) - 1
@@ -546,7 +259,7 @@ class Generator:
                     partners.append(partner)
                     taken.add(partner.pk)
             while len(partners) < wanted:
-                partner = self._agency_of_kind(_weighted(rng, PARTNER_KINDS), taken)
+                partner = self._agency_of_kind(weighted(rng, PARTNER_KINDS), taken)
                 if partner is None:
                     partner = rng.choice([a for a in self.agencies if a.pk not in taken])
                 partners.append(partner)
@@ -557,7 +270,7 @@ class Generator:
             self.counters[year] += 1
             plans.append(
                 CasePlan(
-                    id=_uuid(rng),
+                    id=random_uuid(rng),
                     number=f"BR-{year}-{self.counters[year]:06d}",
                     created_at=created_at,
                     lead=lead,
@@ -628,163 +341,7 @@ class Generator:
     # ---- writing ----
 
     def open_tables(self) -> None:
-        spec: dict[str, tuple[type[models.Model], tuple[str, ...]]] = {
-            "case": (
-                Case,
-                (
-                    "id",
-                    "number",
-                    "pseudonym",
-                    "age_band",
-                    "status",
-                    "lead_agency",
-                    "version",
-                    "created_by",
-                    "created_at",
-                    "updated_at",
-                    "section_changes",
-                ),
-            ),
-            "identity": (
-                IdentitySection,
-                ("case", "legal_name", "date_of_birth", "aliases", "languages", "guardian"),
-            ),
-            "location": (LocationSection, ("case", "placement_type", "address", "school")),
-            "immigration": (ImmigrationSection, ("case",)),
-            "investigation": (InvestigationSection, ("case", "summary")),
-            "health": (HealthSection, ("case",)),
-            "services": (ServicesSection, ("case",)),
-            "legal": (LegalSection, ("case",)),
-            "participant": (CaseParticipant, ("case", "agency", "joined_at", "via", "invited_by")),
-            "group_perm": (CaseGroupObjectPermission, ("content_object", "group", "permission")),
-            "user_perm": (CaseUserObjectPermission, ("content_object", "user", "permission")),
-            "consent": (
-                Consent,
-                (
-                    "id",
-                    "case",
-                    "recipient_agency",
-                    "sections",
-                    "purpose",
-                    "signed_by",
-                    "signed_on",
-                    "expires_on",
-                    "recorded_by",
-                    "recorded_by_agency",
-                    "created_at",
-                ),
-            ),
-            "grant": (
-                SectionGrant,
-                (
-                    "id",
-                    "case",
-                    "agency",
-                    "section",
-                    "basis",
-                    "consent",
-                    "granted_by",
-                    "created_at",
-                    "expires_at",
-                ),
-            ),
-            "task": (
-                Task,
-                (
-                    "id",
-                    "case",
-                    "title",
-                    "description",
-                    "owner_agency",
-                    "assignee",
-                    "due_at",
-                    "priority",
-                    "status",
-                    "version",
-                    "created_by",
-                    "created_at",
-                    "updated_at",
-                    "completed_at",
-                    "completed_by",
-                    "section",
-                    "awaits_kind",
-                ),
-            ),
-            "note": (Note, ("id", "case", "section", "body", "author", "agency", "created_at")),
-            "handoff": (
-                Handoff,
-                (
-                    "id",
-                    "kind",
-                    "case",
-                    "task",
-                    "from_agency",
-                    "to_agency",
-                    "status",
-                    "urgent",
-                    "note",
-                    "respond_by",
-                    "created_by",
-                    "created_at",
-                    "responded_by",
-                    "responded_at",
-                    "response_note",
-                    "needs_approval",
-                ),
-            ),
-            "reminder": (
-                Reminder,
-                ("id", "kind", "step", "case", "task", "handoff", "due_at", "fire_at", "created_at"),
-            ),
-            "notification": (
-                Notification,
-                (
-                    "id",
-                    "recipient",
-                    "kind",
-                    "case",
-                    "task",
-                    "handoff",
-                    "reminder",
-                    "message",
-                    "created_at",
-                    "read_at",
-                ),
-            ),
-            "email": (
-                EmailDelivery,
-                (
-                    "id",
-                    "recipient",
-                    "kind",
-                    "notification",
-                    "subject",
-                    "body",
-                    "status",
-                    "attempts",
-                    "next_attempt_at",
-                    "created_at",
-                    "updated_at",
-                    "sent_at",
-                ),
-            ),
-            "timeline": (
-                TimelineEvent,
-                (
-                    "id",
-                    "case",
-                    "occurred_at",
-                    "kind",
-                    "section",
-                    "summary",
-                    "actor",
-                    "actor_agency",
-                    "agencies",
-                    "data",
-                ),
-            ),
-        }
-        self.tables = {key: Table(model, names) for key, (model, names) in spec.items()}
+        self.tables = {key: Table(model, names) for key, (model, names) in COLUMNS.items()}
         permissions = Permission.objects.filter(
             content_type__app_label="casework", content_type__model="case"
         )
@@ -809,7 +366,7 @@ class Generator:
         data: dict[str, Any] | None = None,
     ) -> None:
         self.tables["timeline"].add(
-            _uuid(self.rng),
+            random_uuid(self.rng),
             case,
             at,
             kind,
@@ -822,22 +379,65 @@ class Generator:
         )
 
     def write_case(self, plan: CasePlan) -> None:
+        """Everything on one case, in the order the services would have written it."""
         rng, t = self.rng, self.tables
-        case_id, opened = plan.id, plan.created_at
         lead = plan.lead
-        band = _weighted(rng, {band: share for band, (share, _, _) in AGE_BANDS.items()})
-        updated = opened
-        version = 1
+        band = weighted(rng, {band: share for band, (share, _, _) in AGE_BANDS.items()})
         pseudonym = f"{chr(65 + rng.randrange(26))}.{chr(65 + rng.randrange(26))}."
         opener = rng.choice(lead.people(Role.CASEWORKER) if rng.random() < 0.8 else lead.people(Role.LIAISON))
-        # Opening: the case, empty section rows, the lead joining, the opener on the team, and
-        # the sections the lead stewards recorded with it.
+        participants = self._open_case(plan, opener, band)
+        lead_liaison = rng.choice(lead.people(Role.LIAISON))
+        team: dict[int, list[int]] = defaultdict(list)
+        team[lead.pk].append(opener.pk)
+        if rng.random() < 0.5:
+            extra = rng.choice(lead.people(Role.CASEWORKER))
+            if extra.pk not in team[lead.pk]:
+                self._team_add(
+                    plan.id, plan.created_at + timedelta(hours=rng.randint(1, 72)), lead_liaison, extra
+                )
+                team[lead.pk].append(extra.pk)
+        partners = self._invite_partners(plan, participants, team, lead_liaison)
+        t["investigation"].add(plan.id, partners.investigation_summary)
+        for key in ("immigration", "health", "services", "legal"):
+            t[key].add(plan.id)
+        self._consents(plan.id, participants, partners.last_join)
+        tasks = self._tasks(plan, participants, team)
+        self._handoffs(plan, participants, tasks)
+        self._notes(plan, participants)
+        for task in tasks:
+            self._write_task(plan.id, task)
+        self._upcoming_reminders(plan, tasks)
+        status, version, updated = CaseStatus.OPEN, 1, plan.created_at
+        if plan.closed:
+            status, version, updated = (
+                CaseStatus.CLOSED,
+                2,
+                self._close_case(plan, tasks, partners, lead_liaison),
+            )
+        t["case"].add(
+            plan.id,
+            plan.number,
+            pseudonym,
+            band,
+            status,
+            lead.pk,
+            version,
+            opener.pk,
+            plan.created_at,
+            updated,
+            partners.section_changes,
+        )
+
+    def _open_case(self, plan: CasePlan, opener: Member, band: str) -> list[Participation]:
+        """`case_open`: the lead joining, the opener on the team, and the sections the lead
+        stewards recorded with it. Returns the participants so far (the lead)."""
+        rng, t = self.rng, self.tables
+        case_id, opened, lead = plan.id, plan.created_at, plan.lead
         self.timeline(case_id, opened, "case_opened", f"Case opened by {lead.name}.", opener)
         participants = [Participation(lead, opened, ParticipationVia.OPENED, opener.pk)]
         self._join(case_id, participants[0], opener)
         t["user_perm"].add(case_id, opener.pk, self.work_on_case)
-        identity = self._identity(band)
-        t["identity"].add(case_id, *identity)
+        t["identity"].add(case_id, *self._identity(band))
         self.timeline(
             case_id,
             opened,
@@ -846,109 +446,93 @@ class Generator:
             opener,
             section=Section.IDENTITY,
         )
-        if lead.kind == AgencyKind.CHILD_WELFARE:
-            placement = rng.choice([p for p in PlacementType.values if p])
-            t["location"].add(
-                case_id, placement, f"{rng.randint(10, 999)} Synthetic Street", "Synthetic School"
-            )
-            self.timeline(
-                case_id,
-                opened,
-                "section_updated",
-                "Location recorded (placement_type, address, school).",
-                opener,
-                section=Section.LOCATION,
-            )
-        else:
+        if lead.kind != AgencyKind.CHILD_WELFARE:
             t["location"].add(case_id, "", "", "")
-        lead_liaison = rng.choice(lead.people(Role.LIAISON))
-        team: dict[int, list[int]] = defaultdict(list)
-        team[lead.pk].append(opener.pk)
-        lead_caseworkers = lead.people(Role.CASEWORKER)
-        if rng.random() < 0.5:
-            extra = rng.choice(lead_caseworkers)
-            if extra.pk not in team[lead.pk]:
-                self._team_add(case_id, opened + timedelta(hours=rng.randint(1, 72)), lead_liaison, extra)
-                team[lead.pk].append(extra.pk)
-        investigation_summary = ""
-        section_changes: dict[str, dict[str, object]] = {}
-        last_join = opened
+            return participants
+        placement = rng.choice([p for p in PlacementType.values if p])
+        t["location"].add(case_id, placement, f"{rng.randint(10, 999)} Synthetic Street", "Synthetic School")
+        self.timeline(
+            case_id,
+            opened,
+            "section_updated",
+            "Location recorded (placement_type, address, school).",
+            opener,
+            section=Section.LOCATION,
+        )
+        return participants
+
+    def _invite_partners(
+        self,
+        plan: CasePlan,
+        participants: list[Participation],
+        team: dict[int, list[int]],
+        lead_liaison: Member,
+    ) -> PartnersJoined:
+        """The lead's liaison invites each partner, whose liaison puts a caseworker on the team;
+        the first law-enforcement partner records an investigation summary (and may share it
+        with a child-welfare lead)."""
+        rng = self.rng
+        joined = PartnersJoined(last_join=plan.created_at)
         for partner in plan.partners:
-            joined = min(self.now, opened + timedelta(minutes=rng.randint(30, 60 * 24 * 30)))
-            last_join = max(last_join, joined)
-            participation = Participation(partner, joined, ParticipationVia.INVITED, lead_liaison.pk)
+            at = min(self.now, plan.created_at + timedelta(minutes=rng.randint(30, 60 * 24 * 30)))
+            joined.last_join = max(joined.last_join, at)
+            participation = Participation(partner, at, ParticipationVia.INVITED, lead_liaison.pk)
             participants.append(participation)
-            self._join(case_id, participation, lead_liaison)
+            self._join(plan.id, participation, lead_liaison)
             partner_liaison = rng.choice(partner.people(Role.LIAISON))
             if rng.random() < 0.8:
                 member = rng.choice(partner.people(Role.CASEWORKER))
-                self._team_add(
-                    case_id, joined + timedelta(minutes=rng.randint(5, 600)), partner_liaison, member
-                )
+                self._team_add(plan.id, at + timedelta(minutes=rng.randint(5, 600)), partner_liaison, member)
                 team[partner.pk].append(member.pk)
-            if partner.kind == AgencyKind.LAW_ENFORCEMENT and not investigation_summary:
-                investigation_summary = "Synthetic investigation notes."
-                at = joined + timedelta(hours=rng.randint(1, 200))
-                if at < self.now:
-                    section_changes[Section.INVESTIGATION] = {"version": 1, "at": at.isoformat()}
-                    self.timeline(
-                        case_id,
-                        at,
-                        "section_updated",
-                        "Investigation updated (summary).",
-                        partner_liaison,
-                        section=Section.INVESTIGATION,
-                        data={"fields": ["summary"]},
-                    )
-                    if lead.kind == AgencyKind.CHILD_WELFARE and rng.random() < 0.5:
-                        self._grant(
-                            case_id,
-                            lead,
-                            Section.INVESTIGATION,
-                            GrantBasis.STEWARD,
-                            partner_liaison,
-                            at + timedelta(minutes=5),
-                        )
-                else:
-                    investigation_summary = ""
-        t["investigation"].add(case_id, investigation_summary)
-        for key in ("immigration", "health", "services", "legal"):
-            t[key].add(case_id)
-        self._consents(case_id, participants, last_join)
-        tasks = self._tasks(plan, participants, team)
-        self._handoffs(plan, participants, tasks)
-        self._notes(plan, participants)
-        for task in tasks:
-            self._write_task(case_id, task)
-        self._upcoming_reminders(plan, tasks)
-        status = CaseStatus.OPEN
-        if plan.closed:
-            latest = max([last_join, *(task.updated_at or task.created_at for task in tasks)])
-            closed_at = min(self.now, latest + timedelta(days=rng.uniform(1, 60)))
-            status = CaseStatus.CLOSED
-            version += 1
-            updated = max(updated, closed_at)
-            self.timeline(
-                case_id,
-                closed_at,
-                "case_updated",
-                "Case details changed (status).",
-                lead_liaison,
-                data={"fields": ["status"]},
-            )
-        t["case"].add(
-            case_id,
-            plan.number,
-            pseudonym,
-            band,
-            status,
-            lead.pk,
-            version,
-            opener.pk,
-            opened,
-            updated,
-            section_changes,
+            if partner.kind == AgencyKind.LAW_ENFORCEMENT and not joined.investigation_summary:
+                self._investigation_update(plan, joined, partner_liaison, at)
+        return joined
+
+    def _investigation_update(
+        self, plan: CasePlan, joined: PartnersJoined, partner_liaison: Member, partner_joined: datetime
+    ) -> None:
+        """The investigation summary written some hours after law enforcement joined, if that
+        moment has come."""
+        rng = self.rng
+        at = partner_joined + timedelta(hours=rng.randint(1, 200))
+        if at >= self.now:
+            return
+        joined.investigation_summary = "Synthetic investigation notes."
+        joined.section_changes[Section.INVESTIGATION] = {"version": 1, "at": at.isoformat()}
+        self.timeline(
+            plan.id,
+            at,
+            "section_updated",
+            "Investigation updated (summary).",
+            partner_liaison,
+            section=Section.INVESTIGATION,
+            data={"fields": ["summary"]},
         )
+        if plan.lead.kind == AgencyKind.CHILD_WELFARE and rng.random() < 0.5:
+            self._grant(
+                plan.id,
+                plan.lead,
+                Section.INVESTIGATION,
+                GrantBasis.STEWARD,
+                partner_liaison,
+                at + timedelta(minutes=5),
+            )
+
+    def _close_case(
+        self, plan: CasePlan, tasks: list[TaskPlan], partners: PartnersJoined, lead_liaison: Member
+    ) -> datetime:
+        """The lead's liaison closes the case after its last activity; returns when."""
+        latest = max([partners.last_join, *(task.updated_at or task.created_at for task in tasks)])
+        closed_at = min(self.now, latest + timedelta(days=self.rng.uniform(1, 60)))
+        self.timeline(
+            plan.id,
+            closed_at,
+            "case_updated",
+            "Case details changed (status).",
+            lead_liaison,
+            data={"fields": ["status"]},
+        )
+        return max(plan.created_at, closed_at)
 
     def _identity(self, band: str) -> tuple[object, ...]:
         rng = self.rng
@@ -969,7 +553,15 @@ class Generator:
         t["group_perm"].add(case_id, agency.group_id, self.view_case)
         for section in sorted(default_sections_for(agency_kind=agency.kind)):
             t["grant"].add(
-                _uuid(self.rng), case_id, agency.pk, section, GrantBasis.DEFAULT, None, actor.pk, at, None
+                random_uuid(self.rng),
+                case_id,
+                agency.pk,
+                section,
+                GrantBasis.DEFAULT,
+                None,
+                actor.pk,
+                at,
+                None,
             )
         label = ParticipationVia(participation.via).label.lower()
         self.timeline(
@@ -1005,7 +597,7 @@ class Generator:
         consent: uuid.UUID | None = None,
         expires_at: datetime | None = None,
     ) -> None:
-        grant_id = _uuid(self.rng)
+        grant_id = random_uuid(self.rng)
         self.tables["grant"].add(
             grant_id, case_id, agency.pk, section, basis, consent, actor.pk, at, expires_at
         )
@@ -1039,53 +631,65 @@ class Generator:
             # Consents run at most a year, so only recent ones are still in force; none expires
             # within the reminder window, which would make the benchmark sweep depend on the day.
             earliest = max(after, self.now - timedelta(days=self.consent_days - 30))
-            if earliest >= self.now:
-                continue
-            recorded_at = _between(rng, earliest, self.now)
-            signed_on = timezone.localdate(recorded_at)
-            expires_on = signed_on + timedelta(days=self.consent_days)
-            actor = rng.choice(steward.people(Role.LIAISON))
-            consent_id = _uuid(rng)
-            self.tables["consent"].add(
-                consent_id,
+            if earliest < self.now:
+                self._consent(case_id, participants, steward, recipient, sections, earliest)
+
+    def _consent(
+        self,
+        case_id: uuid.UUID,
+        participants: list[Participation],
+        steward: AgencyInfo,
+        recipient: AgencyInfo,
+        sections: list[str],
+        earliest: datetime,
+    ) -> None:
+        """`consent_record` and the grants resting on the consent, which end with it."""
+        rng = self.rng
+        recorded_at = between(rng, earliest, self.now)
+        signed_on = timezone.localdate(recorded_at)
+        expires_on = signed_on + timedelta(days=self.consent_days)
+        actor = rng.choice(steward.people(Role.LIAISON))
+        consent_id = random_uuid(rng)
+        self.tables["consent"].add(
+            consent_id,
+            case_id,
+            recipient.pk,
+            sections,
+            "Safety planning",
+            "Child and guardian",
+            signed_on,
+            expires_on,
+            actor.pk,
+            steward.pk,
+            recorded_at,
+        )
+        stewards = {
+            p.agency.pk
+            for p in participants
+            if any((RULES[s].steward_kinds or frozenset()).__contains__(p.agency.kind) for s in sections)
+        }
+        self.timeline(
+            case_id,
+            recorded_at,
+            "consent_recorded",
+            f"Consent recorded for {recipient.name} ({section_names(sections)})"
+            f" until {format_day(expires_on)}.",
+            actor,
+            agencies=stewards | {recipient.pk},
+            data={"consent": str(consent_id)},
+        )
+        ends = timezone.make_aware(datetime.combine(expires_on + timedelta(days=1), datetime.min.time()))
+        for section in sections:
+            self._grant(
                 case_id,
-                recipient.pk,
-                sections,
-                "Safety planning",
-                "Child and guardian",
-                signed_on,
-                expires_on,
-                actor.pk,
-                steward.pk,
-                recorded_at,
-            )
-            stewards = {
-                p.agency.pk
-                for p in participants
-                if any((RULES[s].steward_kinds or frozenset()).__contains__(p.agency.kind) for s in sections)
-            }
-            self.timeline(
-                case_id,
-                recorded_at,
-                "consent_recorded",
-                f"Consent recorded for {recipient.name} ({section_names(sections)})"
-                f" until {format_day(expires_on)}.",
+                recipient,
+                section,
+                GrantBasis.CONSENT,
                 actor,
-                agencies=stewards | {recipient.pk},
-                data={"consent": str(consent_id)},
+                recorded_at,
+                consent=consent_id,
+                expires_at=ends,
             )
-            ends = timezone.make_aware(datetime.combine(expires_on + timedelta(days=1), datetime.min.time()))
-            for section in sections:
-                self._grant(
-                    case_id,
-                    recipient,
-                    section,
-                    GrantBasis.CONSENT,
-                    actor,
-                    recorded_at,
-                    consent=consent_id,
-                    expires_at=ends,
-                )
 
     def _tasks(
         self, plan: CasePlan, participants: list[Participation], team: dict[int, list[int]]
@@ -1106,7 +710,7 @@ class Generator:
             creator = assignee or rng.choice(owner.people(Role.LIAISON))
             start = participation.joined_at + timedelta(minutes=10)
             if fate == "d":
-                created = _between(rng, start, now - timedelta(days=1))
+                created = between(rng, start, now - timedelta(days=1))
                 due = created + timedelta(hours=rng.uniform(2, 24 * 60))
                 done = min(
                     now,
@@ -1119,11 +723,11 @@ class Generator:
                 task.version = 2
                 task.updated_at = done
             elif fate == "o":
-                created = _between(rng, start, now - timedelta(minutes=30))
+                created = between(rng, start, now - timedelta(minutes=30))
                 due = now - timedelta(minutes=rng.uniform(5, 60 * 24 * 30))
                 task = self._task(owner, assignee, creator, created, due, rng)
             else:
-                created = _between(rng, start, now - timedelta(minutes=30))
+                created = between(rng, start, now - timedelta(minutes=30))
                 due = now + timedelta(minutes=rng.uniform(30, 60 * 24 * 180))
                 task = self._task(owner, assignee, creator, created, due, rng)
             tasks.append(task)
@@ -1139,7 +743,7 @@ class Generator:
         rng: random.Random,
     ) -> TaskPlan:
         return TaskPlan(
-            id=_uuid(rng),
+            id=random_uuid(rng),
             title=rng.choice(TASK_TITLES[owner.kind]),
             owner=owner.pk,
             original_owner=owner.pk,
@@ -1147,7 +751,7 @@ class Generator:
             created_by=creator.pk,
             created_at=created,
             due_at=due,
-            priority=_weighted(rng, PRIORITIES),
+            priority=weighted(rng, PRIORITIES),
         )
 
     def _write_task(self, case_id: uuid.UUID, task: TaskPlan) -> None:
@@ -1225,14 +829,14 @@ class Generator:
                 start = max(task.created_at, now - window + timedelta(minutes=30))
                 if start >= now:
                     continue
-                created = _between(rng, start, now - timedelta(minutes=1))
+                created = between(rng, start, now - timedelta(minutes=1))
                 responded = None
             else:
                 span = window + self.handoff_grace if status == HandoffStatus.EXPIRED else window / 2
                 latest = end - span - timedelta(minutes=10)
                 if latest <= task.created_at:
                     continue
-                created = _between(rng, task.created_at, latest)
+                created = between(rng, task.created_at, latest)
                 if status == HandoffStatus.EXPIRED:
                     responded = created + window + self.handoff_grace
                 else:
@@ -1284,164 +888,153 @@ class Generator:
     ) -> None:
         """`invites`: the receiver does not take part in the case, so (the generator writing no
         handoff awaiting approval) one of the lead agency's liaisons proposed it."""
-        rng, case_id = self.rng, plan.id
-        handoff_id = _uuid(rng)
-        respond_by = created + window
+        handoff_id = random_uuid(self.rng)
+        creator = self._handoff_creator(task, sender, status, responded, invites)
+        handoff = HandoffPlan(
+            id=handoff_id,
+            task=task,
+            sender=sender,
+            receiver=receiver,
+            status=status,
+            urgent=urgent,
+            created=created,
+            respond_by=created + window,
+            responded=responded,
+            creator=creator,
+            responder=self._handoff_responder(receiver, status, creator),
+        )
+        self._handoff_row(plan, handoff)
+        self._handoff_proposed(plan, handoff)
+        if status == HandoffStatus.PENDING:
+            self._handoff_reminders(
+                plan, task, handoff_id, receiver, urgent, created, handoff.respond_by, until=self.now
+            )
+        else:
+            self._handoff_answered(plan, handoff)
+
+    def _handoff_creator(
+        self, task: TaskPlan, sender: AgencyInfo, status: str, responded: datetime | None, invites: bool
+    ) -> Member:
+        """Who proposed it. An accepted handoff moved the task to the receiver, so the task was
+        created by the sender's proposer."""
         if status == HandoffStatus.ACCEPTED:
-            creator = rng.choice(sender.people(Role.CASEWORKER, Role.LIAISON))
+            creator = self.rng.choice(sender.people(Role.CASEWORKER, Role.LIAISON))
             task.original_owner = sender.pk
             task.created_by = creator.pk
             task.handed_off = True
             task.version += 1
             assert responded is not None
             task.updated_at = max(task.updated_at or responded, responded)
-        elif task.assignee and not invites:
-            creator = self.members[task.assignee]
-        else:
-            creator = rng.choice(sender.people(Role.LIAISON))
-        responder: Member | None = None
-        note = ""
+            return creator
+        if task.assignee and not invites:
+            return self.members[task.assignee]
+        return self.rng.choice(sender.people(Role.LIAISON))
+
+    def _handoff_responder(self, receiver: AgencyInfo, status: str, creator: Member) -> Member | None:
         if status in (HandoffStatus.ACCEPTED, HandoffStatus.DECLINED):
-            responder = rng.choice(receiver.people(Role.LIAISON, Role.SUPERVISOR))
-        elif status == HandoffStatus.WITHDRAWN:
-            responder = creator
-        if status == HandoffStatus.DECLINED:
-            note = "We do not have capacity for this right now."
+            return self.rng.choice(receiver.people(Role.LIAISON, Role.SUPERVISOR))
+        if status == HandoffStatus.WITHDRAWN:
+            return creator
+        return None
+
+    def _handoff_row(self, plan: CasePlan, handoff: HandoffPlan) -> None:
+        responder = handoff.responder
         self.tables["handoff"].add(
-            handoff_id,
+            handoff.id,
             HandoffKind.TASK,
-            case_id,
-            task.id,
-            sender.pk,
-            receiver.pk,
-            status,
-            urgent,
+            plan.id,
+            handoff.task.id,
+            handoff.sender.pk,
+            handoff.receiver.pk,
+            handoff.status,
+            handoff.urgent,
             "",
-            respond_by,
-            creator.pk,
-            created,
+            handoff.respond_by,
+            handoff.creator.pk,
+            handoff.created,
             responder.pk if responder else None,
-            responded,
-            note,
+            handoff.responded,
+            "We do not have capacity for this right now." if handoff.status == HandoffStatus.DECLINED else "",
             False,
         )
-        pair = [sender.pk, receiver.pk]
-        base = {"handoff": str(handoff_id), "task": str(task.id)}
+
+    def _handoff_proposed(self, plan: CasePlan, handoff: HandoffPlan) -> None:
+        """`handoff_create`: the timeline line and the receiving agency asked."""
+        number, task = plan.number, handoff.task
         self.timeline(
-            case_id,
-            created,
+            plan.id,
+            handoff.created,
             "handoff_proposed",
-            f"Handoff of task {task.title} to {receiver.name} proposed.",
-            creator,
-            agencies=pair,
-            data={"handoff": base["handoff"], "status": HandoffStatus.PENDING, "task": base["task"]},
+            f"Handoff of task {task.title} to {handoff.receiver.name} proposed.",
+            handoff.creator,
+            agencies=handoff.pair,
+            data=handoff.data(HandoffStatus.PENDING),
         )
-        number = plan.number
-        urgency = " (urgent)" if urgent else ""
+        urgency = " (urgent)" if handoff.urgent else ""
         self._notify(
-            self._answerers(receiver),
+            self._answerers(handoff.receiver),
             "handoff_created",
-            case_id,
+            plan.id,
             number,
-            created,
-            f"Case {number}: {sender.name} asks your agency to take over a task{urgency}. "
-            f"Please answer by {format_when(respond_by)}.",
+            handoff.created,
+            f"Case {number}: {handoff.sender.name} asks your agency to take over a task{urgency}. "
+            f"Please answer by {format_when(handoff.respond_by)}.",
             task=task.id,
-            handoff=handoff_id,
+            handoff=handoff.id,
         )
-        if status == HandoffStatus.PENDING:
-            self._handoff_reminders(
-                plan, task, handoff_id, receiver, urgent, created, respond_by, until=self.now
-            )
-            return
+
+    def _handoff_answered(self, plan: CasePlan, handoff: HandoffPlan) -> None:
+        """How an answered (or expired) handoff ended: its timeline line and who was told."""
+        responded, task, status = handoff.responded, handoff.task, handoff.status
         assert responded is not None
-        data = {"handoff": base["handoff"], "status": status, "task": base["task"]}
-        senders_people = self._sender_recipients(sender, creator)
-        if status == HandoffStatus.ACCEPTED:
-            self.timeline(
-                case_id,
-                responded,
-                "handoff_accepted",
-                f"{receiver.name} took over task {task.title}.",
-                responder,
-                agencies=pair,
-                data=data,
-            )
-            self._notify(
-                senders_people,
-                "handoff_accepted",
-                case_id,
-                number,
-                responded,
-                f"Case {number}: {receiver.name} accepted a task your agency handed off.",
-                task=task.id,
-                handoff=handoff_id,
-            )
-        elif status == HandoffStatus.DECLINED:
-            self.timeline(
-                case_id,
-                responded,
-                "handoff_declined",
-                f"{receiver.name} declined to take over a task.",
-                responder,
-                agencies=pair,
-                data=data,
-            )
-            self._notify(
-                senders_people,
-                "handoff_declined",
-                case_id,
-                number,
-                responded,
-                f"Case {number}: {receiver.name} declined a task your agency handed off; "
-                "it stays with your agency.",
-                task=task.id,
-                handoff=handoff_id,
-            )
-        elif status == HandoffStatus.WITHDRAWN:
-            self.timeline(
-                case_id,
-                responded,
-                "handoff_withdrawn",
-                "Handoff of a task withdrawn.",
-                responder,
-                agencies=pair,
-                data=data,
-            )
-            self._notify(
-                self._receiving_liaisons(receiver),
-                "handoff_withdrawn",
-                case_id,
-                number,
-                responded,
-                f"Case {number}: {sender.name} withdrew its handoff of a task.",
-                task=task.id,
-                handoff=handoff_id,
-            )
-        else:
+        number, sender, receiver = plan.number, handoff.sender.name, handoff.receiver.name
+        if status == HandoffStatus.EXPIRED:
             self._handoff_reminders(
-                plan, task, handoff_id, receiver, urgent, created, respond_by, until=responded
+                plan,
+                task,
+                handoff.id,
+                handoff.receiver,
+                handoff.urgent,
+                handoff.created,
+                handoff.respond_by,
+                until=responded,
             )
-            self.timeline(
-                case_id,
-                responded,
-                "handoff_expired",
-                f"Handoff of a task to {receiver.name} expired unanswered.",
-                None,
-                agencies=pair,
-                data=data,
-            )
-            self._notify(
+        senders_people = self._sender_recipients(handoff.sender, handoff.creator)
+        summary, recipients, message = {
+            HandoffStatus.ACCEPTED: (
+                f"{receiver} took over task {task.title}.",
                 senders_people,
-                "handoff_expired",
-                case_id,
-                number,
-                responded,
-                f"Case {number}: {receiver.name} did not answer your agency's handoff of a task "
+                f"Case {number}: {receiver} accepted a task your agency handed off.",
+            ),
+            HandoffStatus.DECLINED: (
+                f"{receiver} declined to take over a task.",
+                senders_people,
+                f"Case {number}: {receiver} declined a task your agency handed off; "
+                "it stays with your agency.",
+            ),
+            HandoffStatus.WITHDRAWN: (
+                "Handoff of a task withdrawn.",
+                self._receiving_liaisons(handoff.receiver),
+                f"Case {number}: {sender} withdrew its handoff of a task.",
+            ),
+            HandoffStatus.EXPIRED: (
+                f"Handoff of a task to {receiver} expired unanswered.",
+                senders_people,
+                f"Case {number}: {receiver} did not answer your agency's handoff of a task "
                 "in time; it stays with your agency.",
-                task=task.id,
-                handoff=handoff_id,
-            )
+            ),
+        }[HandoffStatus(status)]
+        kind = f"handoff_{status}"
+        self.timeline(
+            plan.id,
+            responded,
+            kind,
+            summary,
+            handoff.responder,
+            agencies=handoff.pair,
+            data=handoff.data(status),
+        )
+        self._notify(recipients, kind, plan.id, number, responded, message, task=task.id, handoff=handoff.id)
 
     def _handoff_reminders(
         self,
@@ -1545,7 +1138,7 @@ class Generator:
         task: uuid.UUID | None = None,
         handoff: uuid.UUID | None = None,
     ) -> None:
-        reminder_id = _uuid(self.rng)
+        reminder_id = random_uuid(self.rng)
         self.tables["reminder"].add(
             reminder_id, kind, step, case_id, None if handoff else task, handoff, due_at, fire_at, fire_at
         )
@@ -1611,7 +1204,7 @@ class Generator:
         )
         sent = at + timedelta(seconds=self.rng.randint(2, 90))
         for person in sorted({m.pk: m for m in recipients}.values(), key=lambda m: m.pk):
-            notification_id = _uuid(self.rng)
+            notification_id = random_uuid(self.rng)
             # People read most of what is more than a day old.
             read_at = None
             if at < self.now - timedelta(days=1) and self.rng.random() < 0.8:
@@ -1620,7 +1213,7 @@ class Generator:
                 notification_id, person.pk, kind, case_id, task, handoff, reminder, message, at, read_at
             )
             self.tables["email"].add(
-                _uuid(self.rng),
+                random_uuid(self.rng),
                 person.pk,
                 DeliveryKind.IMMEDIATE,
                 notification_id,
@@ -1634,7 +1227,7 @@ class Generator:
                 sent,
             )
 
-    # ---- recipients, as notifications.recipients and casework.selectors choose them ----
+    # ---- recipients, as casework.audience chooses them ----
 
     def _answerers(self, agency: AgencyInfo) -> list[Member]:
         return agency.people(Role.LIAISON, Role.SUPERVISOR)
@@ -1667,8 +1260,8 @@ class Generator:
             author = rng.choice(agency.people(Role.CASEWORKER, Role.LIAISON))
             readable = sorted(default_sections_for(agency_kind=agency.kind))
             section = Section.CORE if rng.random() < 0.7 or not readable else rng.choice(readable)
-            at = _between(rng, participation.joined_at, self.now)
-            note_id = _uuid(rng)
+            at = between(rng, participation.joined_at, self.now)
+            note_id = random_uuid(rng)
             self.tables["note"].add(
                 note_id, plan.id, section, rng.choice(NOTE_BODIES), author.pk, agency.pk, at
             )
@@ -1687,7 +1280,7 @@ class Generator:
     def write_slice(self, plans: list[CasePlan], *, worker: int, started: float) -> dict[str, int]:
         """Write these cases in one transaction of this process's connection."""
         # Rows below the case plans are drawn from a stream of their own per writer.
-        self.rng = random.Random(self.sizes.seed * 1000 + worker + 1)  # noqa: S311
+        self.rng = random.Random(self.sizes.seed * 1000 + worker + 1)
         self.carried_handoffs = []
         self.open_tables()
         with transaction.atomic(), connection.cursor() as cursor:
@@ -1744,7 +1337,7 @@ class Generator:
                 child_table, column = table.model._meta.db_table, model_field.column
                 # Identifiers come from model metadata, never from input.
                 cursor.execute(
-                    f'SELECT count(*) FROM "{child_table}" AS child WHERE child."{column}" IS NOT NULL '  # noqa: S608
+                    f'SELECT count(*) FROM "{child_table}" AS child WHERE child."{column}" IS NOT NULL '
                     f'AND NOT EXISTS (SELECT 1 FROM "{target.model._meta.db_table}" AS parent '
                     f'WHERE parent."{target.column}" = child."{column}")'
                 )
@@ -1862,7 +1455,7 @@ class Generator:
 
 
 def _remaining(*, until: datetime, now: datetime) -> str:
-    """How reminder messages say the time left (as `notifications.reminders` does)."""
+    """How reminder messages say the time left (as `casework.sweep` does)."""
     minutes = max(1, round((until - now).total_seconds() / 60))
     if minutes < 90:
         return f"{minutes} minute{'s' if minutes != 1 else ''}"

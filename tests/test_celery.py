@@ -1,0 +1,25 @@
+"""Beat sends tasks by name: a name no worker registers would be dropped on every tick."""
+
+from django.conf import settings
+
+from casework.tasks import FIRE_TASK_REMINDERS
+from config.celery import app
+
+
+def test_every_beat_entry_names_a_task_the_workers_register():
+    app.loader.import_default_modules()
+
+    scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+
+    assert scheduled == {
+        "casework.tasks.sweep",
+        "notifications.tasks.relay_outbox",
+        "audit.tasks.seal",
+    }
+    assert scheduled <= set(app.tasks)
+
+
+def test_the_sweep_hands_batches_to_a_registered_task():
+    app.loader.import_default_modules()
+
+    assert FIRE_TASK_REMINDERS in app.tasks
