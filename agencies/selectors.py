@@ -9,7 +9,7 @@ def agency_members(*, agency: Agency) -> QuerySet[User]:
 
 def agency_supervisors(*, agency: Agency) -> QuerySet[User]:
     """Who hears about the agency's own accounts (a member given a case role). Who is told about
-    a case is the case policy's answer (`casework.audience`), which this layer may not import."""
+    a case is the case policy's answer (`casework.access.audience`), which this layer may not import."""
     return agency_members(agency=agency).filter(role=Role.SUPERVISOR)
 
 

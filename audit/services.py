@@ -13,7 +13,6 @@ from agencies.models import User
 from audit.chain import GENESIS_HASH, chain_hash
 from audit.context import current_client_address, current_component
 from audit.models import AuditRecord, AuditSeal, Outcome, UnsealedRecord
-from casework.access import task_shows_detail
 from casework.models import Case, Task
 from casework.sections import Section
 
@@ -123,16 +122,16 @@ def audit_case_read(*, access: "CaseAccess", sections: Iterable[str], view: str)
     AuditRecord.objects.bulk_create(records)
 
 
-def audit_task_read(*, user: User, tasks: Iterable[Task], view: str) -> None:
+def audit_task_read(*, user: User, tasks_shown_whole: Iterable[Task], view: str) -> None:
     """Record that `user` was shown tasks derived from restricted sections: one `section.read` per
-    case and section among the tasks shown whole (`casework.access.task_shows_detail`). A core task,
-    or one shown by its title and due time only, discloses nothing of a section. Each task's case
-    must be loaded (its number goes in the record)."""
+    case and section among the tasks the caller showed whole (the case policy says which:
+    `casework.access.task_shows_detail`). A core task discloses nothing of a section. Each task's
+    case must be loaded (its number goes in the record)."""
     shown = sorted(
         {
             (str(task.case_id), task.case.number, task.section)
-            for task in tasks
-            if task.section != Section.CORE and task_shows_detail(task)
+            for task in tasks_shown_whole
+            if task.section != Section.CORE
         }
     )
     AuditRecord.objects.bulk_create(

@@ -1,5 +1,5 @@
 """The deadline sweep: one beat tick scans the database for reminders that have come due, ends
-what has expired (handoffs, grants) and tells the people `casework.audience` names, through
+what has expired (handoffs, grants) and tells the people `casework.access.audience` names, through
 `notifications.notify`.
 
 Nothing is scheduled ahead of time. Each tick works out, from a subject's deadline and the
@@ -32,7 +32,7 @@ from django.utils import timezone
 
 from agencies.models import User
 from casework.access import owner_sees_task
-from casework.audience import (
+from casework.access.audience import (
     AgencyDirectory,
     consent_reminder_recipients,
     handoff_escalation_recipients,

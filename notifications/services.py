@@ -3,7 +3,7 @@
 `notify` is what other apps call. It writes inbox rows and outbox rows in the caller's
 transaction and publishes the outbox rows to the broker only after commit, so a rolled-back
 change tells nobody and a broker outage loses nothing: the outbox relay republishes later.
-Notifications decide nothing about cases: the caller names the recipients (`casework.audience`),
+Notifications decide nothing about cases: the caller names the recipients (`casework.access.audience`),
 and the two questions the worker asks before sending are answered by casework
 (`notifications.policy`). The deadline sweep (`casework.sweep`) sends through `notify_many`.
 """

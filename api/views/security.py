@@ -17,8 +17,7 @@ from api.serializers.security import (
     DisclosureSerializer,
 )
 from audit.models import AuditRecord
-from audit.selectors import case_access_log
-from casework.access import disclosure_history
+from casework.access import case_access_log, disclosure_history
 from casework.models import BreakGlass
 from casework.services.breakglass import break_glass_open
 

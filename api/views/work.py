@@ -28,7 +28,13 @@ from api.serializers.work import (
     TaskUpdateSerializer,
 )
 from audit.services import audit_task_read
-from casework.access import get_case_access, get_task_for_user, handoffs_visible_to, tasks_visible_to
+from casework.access import (
+    get_case_access,
+    get_task_for_user,
+    handoffs_visible_to,
+    task_shows_detail,
+    tasks_visible_to,
+)
 from casework.models import DeadlineTemplate, Handoff, HandoffStatus, Task
 from casework.selectors import HANDOFF_DIRECTIONS, deadline_templates_list, handoff_list
 from casework.services.handoffs import (
@@ -78,7 +84,8 @@ class TaskListCreateView(BridgeAPIView):
 
     def page_context(self, page: list[Any]) -> dict[str, Any]:
         # Tasks carry their section: showing one of a restricted section is a read of it.
-        audit_task_read(user=self.actor, tasks=page, view="tasks")
+        shown_whole = [task for task in page if task_shows_detail(task)]
+        audit_task_read(user=self.actor, tasks_shown_whole=shown_whole, view="tasks")
         return {}
 
     @extend_schema(responses={200: TaskSerializer(many=True)})
@@ -108,7 +115,9 @@ class TaskDetailView(BridgeAPIView):
     @extend_schema(responses={200: TaskSerializer}, parameters=[ETAG_HEADER])
     def get(self, request: Request, task_id: uuid.UUID) -> Response:
         task = self.get_object()
-        audit_task_read(user=self.actor, tasks=[task], view="task")
+        audit_task_read(
+            user=self.actor, tasks_shown_whole=[task] if task_shows_detail(task) else [], view="task"
+        )
         return task_response(task)
 
     @extend_schema(

@@ -1227,7 +1227,7 @@ class Generator:
                 sent,
             )
 
-    # ---- recipients, as casework.audience chooses them ----
+    # ---- recipients, as casework.access.audience chooses them ----
 
     def _answerers(self, agency: AgencyInfo) -> list[Member]:
         return agency.people(Role.LIAISON, Role.SUPERVISOR)

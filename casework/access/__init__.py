@@ -18,13 +18,14 @@ exist, so nobody can probe for a child's existence; what a caller sees but may n
 * `policy`: which cases a user sees, and `CaseAccess`, the policy object for one user on one
   case ("may I", "which sections", `Action`);
 * `records`: what the user sees of the things on a case, and may do with tasks and handoffs;
-* `people`: the reverse direction, which people may or must act (the case team, who answers,
-  who is reminded, who is told);
+* `audience`: the reverse direction, which people are on a case or must act (the case team,
+  who answers, who is reminded, who is told);
+* `disclosures`: the access log and the disclosure history (who had access, when, and why);
 * `sql`: the same rules written out as SQL once, spliced into queries over many rows.
 """
 
-from casework.access.disclosures import Disclosure, DisclosureBasis, disclosure_history
-from casework.access.people import case_team
+from casework.access.audience import case_team
+from casework.access.disclosures import Disclosure, DisclosureBasis, case_access_log, disclosure_history
 from casework.access.policy import (
     BREAK_GLASS_READS_ONLY,
     CASE_ROLES,
@@ -113,6 +114,7 @@ __all__ = [
     "agency_reads_section_filter",
     "agency_stewards",
     "agency_takes_part",
+    "case_access_log",
     "case_events_visible",
     "case_team",
     "case_visibility_filter",

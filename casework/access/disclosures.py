@@ -1,14 +1,42 @@
-"""The disclosure history of a case: every agency's access to each data section, from when to
-when and on what basis (a grant: default, steward or consent; or a supervisor's break-glass
-opening), for the lead agency's supervisors (`Action.VIEW_ACCESS_LOG`)."""
+"""What the lead agency's supervisors see of who had access to a case (`Action.VIEW_ACCESS_LOG`):
+the access log (who read or changed what, when: the audit trail) and the disclosure history
+(every agency's access to each data section, from when to when, and on what basis: a grant by
+default, by a steward or on consent, or a supervisor's break-glass opening)."""
 
 from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
+from django.db.models import QuerySet
+
 from agencies.models import Agency, User
+from audit.models import AuditRecord
 from casework.access.policy import Action, CaseAccess
 from casework.models import BreakGlass, Consent, SectionGrant
+
+
+def case_access_log(
+    *,
+    access: CaseAccess,
+    event_type: str = "",
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> QuerySet[AuditRecord]:
+    """The audit records about the case, newest first: reads, changes, denied attempts (from any
+    agency, since probing for a child is worth knowing about) and break-glass openings.
+    `event_type` matches exactly, or as a prefix when it ends with a dot (`section.`)."""
+    access.require(Action.VIEW_ACCESS_LOG)
+    records = AuditRecord.objects.filter(case_id=access.case.pk).select_related("user", "agency")
+    if event_type:
+        if event_type.endswith("."):
+            records = records.filter(event_type__startswith=event_type)
+        else:
+            records = records.filter(event_type=event_type)
+    if since is not None:
+        records = records.filter(occurred_at__gte=since)
+    if until is not None:
+        records = records.filter(occurred_at__lt=until)
+    return records.order_by("-id")
 
 
 class DisclosureBasis:

@@ -18,7 +18,7 @@ from casework.access import (
     agency_stewards,
     get_case_access,
 )
-from casework.audience import break_glass_recipients
+from casework.access.audience import break_glass_recipients
 from casework.models import BreakGlass, Case
 from casework.sections import DATA_SECTIONS, Section
 from casework.timeline import timeline_record

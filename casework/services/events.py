@@ -53,7 +53,7 @@ from casework.access import (
     get_case_access,
     get_case_event,
 )
-from casework.audience import liaisons_of
+from casework.access.audience import liaisons_of
 from casework.deadlines import compute_due, effective_templates, next_repeat_due
 from casework.models import (
     Case,

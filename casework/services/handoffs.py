@@ -38,7 +38,7 @@ from casework.access import (
     may_hand_off_task,
     may_withdraw_handoff,
 )
-from casework.audience import (
+from casework.access.audience import (
     approving_liaisons,
     handoff_answerers,
     handoff_sender_recipients,

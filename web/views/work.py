@@ -74,7 +74,9 @@ def _task_page(
 ) -> HttpResponse:
     """The task page; a form posted from it and refused comes back bound, its errors by its fields."""
     item = task_for_page(user=request.user, task_id=task_id)
-    audit_task_read(user=request.user, tasks=[item.task], view="task")
+    audit_task_read(
+        user=request.user, tasks_shown_whole=[item.task] if item.shows_detail else [], view="task"
+    )
     if item.may_reassign and assign_form is None:
         assign_form = AssignForm(
             members=colleagues(user=request.user),

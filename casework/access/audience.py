@@ -1,7 +1,7 @@
-"""Who is told, and who must act: every rule that picks the people a notification, reminder or
-escalation about a case goes to. Part of the case policy beside `casework.access` (which decides
-who may see and do what); services and the deadline sweep ask here and pass the list to
-`notifications.notify`, which decides nothing about cases.
+"""The case policy's reverse direction, "who": who is on a case's team, who is told and who must
+act (every rule that picks the people a notification, reminder or escalation about a case goes
+to). Services and the deadline sweep ask here and pass the list to `notifications.notify`, which
+decides nothing about cases.
 
 Every list holds active members of one agency, in a fixed order (by id), so the same event
 tells the same people in the same order however it is reached."""
@@ -11,7 +11,9 @@ from collections.abc import Callable, Iterable
 from functools import partial
 
 from agencies.models import Agency, Role, User
-from casework.models import Case, Consent, Handoff, HandoffStatus, Task
+from casework.access.policy import CaseAccess
+from casework.access.sql import WORK_ON_CASE
+from casework.models import Case, CaseUserObjectPermission, Consent, Handoff, HandoffStatus, Task
 
 ANSWERING_ROLES = (Role.LIAISON, Role.SUPERVISOR)
 
@@ -168,3 +170,17 @@ def break_glass_recipients(*, case: Case, stewards: Iterable[Agency], actor: Use
     steward_people = User.objects.filter(agency__in=list(stewards), role__in=ANSWERING_ROLES, is_active=True)
     people = (lead_supervisors | steward_people).distinct().order_by("pk")
     return [person for person in people if person.pk != actor.pk]
+
+
+def case_team(*, access: CaseAccess) -> list[User]:
+    """The reader's colleagues on this case's team (each agency builds its own team), active ones."""
+    on_team = CaseUserObjectPermission.objects.filter(
+        content_object=access.case,
+        permission__codename=WORK_ON_CASE,
+        permission__content_type__app_label=access.case._meta.app_label,
+    ).values("user_id")
+    return list(
+        User.objects.filter(pk__in=on_team, agency_id=access.user.agency_id, is_active=True).order_by(
+            "last_name", "first_name", "username"
+        )
+    )
