@@ -17,7 +17,6 @@ from casework.access import (
     handoffs_visible_to,
 )
 from casework.models import (
-    HANDOFF_OPEN_STATUSES,
     Case,
     CaseEvent,
     CaseEventType,
@@ -102,20 +101,6 @@ def deadline_templates_list(*, include_inactive: bool = False) -> QuerySet[Deadl
     if not include_inactive:
         queryset = queryset.filter(active=True)
     return queryset.order_by("trigger", "jurisdiction", "key")
-
-
-# --- for the deadline sweep (casework.sweep) ---------------------------------------------------
-
-
-def handoffs_past_respond_by(*, now: datetime) -> QuerySet[Handoff]:
-    """Handoffs still open (pending, or awaiting the lead agency's approval) whose response window
-    has closed, oldest deadline first. Unscoped: for the sweep, which locks rows with
-    `select_for_update(skip_locked=True)` as it takes them."""
-    return (
-        Handoff.objects.filter(status__in=HANDOFF_OPEN_STATUSES, respond_by__lte=now)
-        .select_related("case", "task", "from_agency", "to_agency", "created_by")
-        .order_by("respond_by", "pk")
-    )
 
 
 # --- case search ------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from casework.access import (
     timeline_visible,
 )
 from casework.models import CaseParticipant, Handoff, HandoffStatus, ParticipationVia, SectionGrant, Task
-from casework.selectors import handoff_list, handoffs_past_respond_by
+from casework.selectors import handoff_list
 from casework.services.handoffs import (
     handoff_accept,
     handoff_approve,
@@ -380,13 +380,6 @@ def test_withdrawn_handoff_cannot_be_withdrawn_again(handoff, lead):
 
 
 # --- expiring ------------------------------------------------------------------------------------
-
-
-def test_past_respond_by_selector_lists_only_pending_handoffs_past_their_window(handoff, task, lead, partner):
-    assert list(handoffs_past_respond_by(now=NOW + timedelta(hours=23))) == []
-    assert list(handoffs_past_respond_by(now=NOW + timedelta(hours=24))) == [handoff]
-    handoff_withdraw(actor=lead.caseworker, handoff=handoff)
-    assert list(handoffs_past_respond_by(now=NOW + timedelta(hours=48))) == []
 
 
 def test_expire_closes_an_unanswered_handoff_and_tells_the_sender(handoff, task, lead):
