@@ -40,7 +40,7 @@ from django.db.models import (
 from django.db.models.sql.compiler import SQLCompiler
 from django.utils import timezone
 
-from agencies.models import Agency, Role, User
+from agencies.models import Agency, AgencyKind, Role, User
 from casework.models import (
     BreakGlass,
     Case,
@@ -364,6 +364,18 @@ class CaseAccess:
             return False
         only_kinds = RULES[section].only_kinds
         return only_kinds is None or self.agency.kind in only_kinds
+
+    @property
+    def may_record_exploitation_profile(self) -> bool:
+        """The exploitation profile lives in `investigation`: its stewards write it, and child
+        welfare records it too, but only while it already reads the section by a grant (never by
+        break-glass), so recording never widens what child welfare reads."""
+        section = Section.INVESTIGATION
+        return self.may_write(section) or (
+            self.agency.kind == AgencyKind.CHILD_WELFARE
+            and section in self.readable
+            and section not in self.break_glass
+        )
 
     def may_correct_event(self, event: CaseEvent) -> bool:
         """Correct or void a recorded event: its recording agency, through a liaison or supervisor

@@ -25,6 +25,7 @@ from casework.models import (
     GrantEndReason,
     ParticipationVia,
     SectionGrant,
+    SignerCapacity,
 )
 from casework.sections import (
     CONSENT_SECTIONS,
@@ -38,6 +39,7 @@ from casework.services.events import waiting_tasks_give
 from casework.timeline import timeline_record
 from common.errors import Conflict, PermissionDenied, ValidationFailed
 from common.times import format_day
+from exploitation.selectors import consent_capacities_ruled_out
 
 
 def participant_join(*, case: Case, agency: Agency, via: str, actor: User | None) -> CaseParticipant:
@@ -159,6 +161,16 @@ def grant_create(
             raise ValidationFailed(
                 "The consent has expired or was revoked.", fields={"consent": ["Not active."]}
             )
+        if consent.signer_capacity in consent_capacities_ruled_out(case=case):
+            raise ValidationFailed(
+                "This consent cannot be the basis of a grant: it was signed in a capacity that may be"
+                " held by someone suspected of exploiting the child.",
+                fields={
+                    "consent": [
+                        "Record a consent signed by the child, a guardian ad litem or the court instead."
+                    ]
+                },
+            )
         basis = GrantBasis.CONSENT
         consent_end = _end_of_day(consent.expires_on)
         expires_at = consent_end if expires_at is None else min(expires_at, consent_end)
@@ -214,6 +226,24 @@ def grant_revoke(*, actor: User, grant: SectionGrant) -> SectionGrant:
     return grant
 
 
+def grants_end_for_signer_capacities(*, case: Case, capacities: frozenset[str], actor: User) -> int:
+    """End the active grants on the case that rest on consents signed in these capacities (see
+    `exploitation.selectors.consent_capacities_ruled_out`). Call inside the caller's transaction."""
+    if not capacities:
+        return 0
+    grants = (
+        SectionGrant.objects.select_for_update()
+        .select_related("case", "agency")
+        .filter(case=case, ended_at__isnull=True, consent__signer_capacity__in=capacities)
+        .order_by("created_at", "pk")
+    )
+    ended = 0
+    for grant in grants:
+        _end_grant(grant=grant, actor=actor, reason=GrantEndReason.SIGNER_SUSPECTED)
+        ended += 1
+    return ended
+
+
 def _end_grant(*, grant: SectionGrant, actor: User | None, reason: str) -> None:
     grant.ended_at = timezone.now()
     grant.ended_by = actor
@@ -243,6 +273,7 @@ def consent_record(
     signed_by: str,
     signed_on: date,
     expires_on: date | None = None,
+    signer_capacity: str = SignerCapacity.NOT_RECORDED,
 ) -> Consent:
     access = case_access(user=actor, case=case)
     errors: dict[str, list[str]] = {}
@@ -256,6 +287,9 @@ def consent_record(
         errors["purpose"] = ["State the purpose of the disclosure."]
     if not signed_by.strip():
         errors["signed_by"] = ["Name who signed."]
+    if signer_capacity not in SignerCapacity.values:
+        capacities = ", ".join(value for value in SignerCapacity.values if value)
+        errors["signer_capacity"] = [f"Choose from: {capacities}."]
     today = timezone.localdate()
     max_days = settings.BRIDGE_CONSENT_MAX_DAYS
     if signed_on > today:
@@ -281,6 +315,7 @@ def consent_record(
         sections=sections,
         purpose=purpose.strip(),
         signed_by=signed_by.strip(),
+        signer_capacity=signer_capacity,
         signed_on=signed_on,
         expires_on=expires_on,
         recorded_by=actor,

@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "common",
     "agencies",
     "casework",
+    "exploitation",
+    "links",
     "notifications",
     "api",
     "web",
