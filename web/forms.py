@@ -22,6 +22,7 @@ from casework.models import (
     CaseEventType,
     CaseStatus,
     Consent,
+    SignerCapacity,
     TaskPriority,
     section_fields,
 )
@@ -565,6 +566,10 @@ class ConsentForm(BridgeForm):
     purpose = forms.CharField(label="Purpose", max_length=2_000, widget=forms.Textarea(attrs={"rows": 2}))
     signed_by = forms.CharField(
         label="Signed by", max_length=200, help_text="The child, and the guardian where one must sign."
+    )
+    signer_capacity = forms.ChoiceField(
+        label="Signed as",
+        choices=[("", "Choose a capacity"), *(choice for choice in SignerCapacity.choices if choice[0])],
     )
     signed_on = forms.DateField(label="Signed on", widget=DateInput())
     expires_on = forms.DateField(

@@ -11,7 +11,7 @@ from api.fields import (
     StrictPrimaryKeyRelatedField,
     StrictUUIDField,
 )
-from casework.models import CaseParticipant, Consent, GrantEndReason, SectionGrant
+from casework.models import CaseParticipant, Consent, GrantEndReason, SectionGrant, SignerCapacity
 from casework.sections import CONSENT_SECTIONS, DATA_SECTIONS, Section
 
 
@@ -63,9 +63,26 @@ class GrantCreateSerializer(serializers.Serializer):
     expires_at = OffsetDateTimeField(required=False, allow_null=True)
 
 
+# Serializer context: the signer capacities whose consents cannot ground a grant on the case
+# (`exploitation.selectors.consent_capacities_ruled_out`), computed once per response.
+CAPACITIES_RULED_OUT = "capacities_ruled_out"
+
+
 class ConsentSerializer(StrictModelSerializer):
     recipient_agency = serializers.IntegerField(source="recipient_agency_id", read_only=True)
     sections = serializers.ListField(child=serializers.ChoiceField(choices=Section.choices), read_only=True)
+    signer_capacity = serializers.ChoiceField(
+        choices=SignerCapacity.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text="Empty on consents recorded before Bridge asked.",
+    )
+    signer_may_not_consent = serializers.SerializerMethodField(
+        help_text=(
+            "True when the consent was signed in a capacity that may be held by someone suspected of"
+            " exploiting the child: it cannot be the basis of a grant, and grants resting on it ended."
+        )
+    )
 
     class Meta:
         model = Consent
@@ -75,12 +92,17 @@ class ConsentSerializer(StrictModelSerializer):
             "sections",
             "purpose",
             "signed_by",
+            "signer_capacity",
+            "signer_may_not_consent",
             "signed_on",
             "expires_on",
             "created_at",
             "revoked_at",
         )
         read_only_fields = fields
+
+    def get_signer_may_not_consent(self, consent: Consent) -> bool:
+        return consent.signer_capacity in self.context[CAPACITIES_RULED_OUT]
 
 
 class ConsentCreateSerializer(serializers.Serializer):
@@ -94,6 +116,12 @@ class ConsentCreateSerializer(serializers.Serializer):
     )
     purpose = StrictCharField(max_length=2000)
     signed_by = StrictCharField(max_length=200, help_text="The child, and the guardian where one must sign.")
+    signer_capacity = serializers.ChoiceField(
+        choices=[(value, label) for value, label in SignerCapacity.choices if value],
+        required=False,
+        help_text="In what capacity the signer signed. Without it, the consent counts as signed in an"
+        " unknown capacity.",
+    )
     signed_on = BoundedDateField()
     expires_on = BoundedDateField(
         required=False, allow_null=True, help_text="At most a year after signing; defaults to the maximum."

@@ -34,6 +34,7 @@ from casework.services.sharing import (
 )
 from common.errors import NotFound, ValidationFailed
 from common.times import format_when
+from exploitation.selectors import consent_capacities_ruled_out
 from web.forms import BreakGlassForm, BridgeForm, ConsentForm, GrantForm, InviteForm, TeamMemberForm
 from web.http import WebRequest, case_work
 from web.selectors import case_team, colleagues, other_agencies
@@ -88,6 +89,10 @@ def _sharing_page(
         context["consents"] = consents
         context["revocable_consents"] = {
             consent.pk for consent in consents if access.may_revoke_consent(consent)
+        }
+        ruled_out = consent_capacities_ruled_out(case=access.case)
+        context["consents_ruled_out"] = {
+            consent.pk for consent in consents if consent.signer_capacity in ruled_out
         }
         context["consent_form"] = bound.get("consent") or ConsentForm(
             agencies=directory, sections=access.consent_sections
@@ -220,6 +225,7 @@ def consent_add(request: WebRequest, case_id: uuid.UUID) -> HttpResponse:
                 sections=data["sections"],
                 purpose=data["purpose"],
                 signed_by=data["signed_by"],
+                signer_capacity=data["signer_capacity"],
                 signed_on=data["signed_on"],
                 expires_on=data["expires_on"],
             )
