@@ -61,10 +61,9 @@ def case_link_create(*, actor: User, case: Case, other_case_id: object, kind: st
 
 @transaction.atomic
 def case_link_delete(*, actor: User, case: Case, link: CaseLink) -> None:
-    """Remove a link the actor sees (`links.selectors.get_case_link`); the lead agency of either
-    case may."""
+    """Remove a link of `case` that the actor sees (`links.selectors.get_case_link`). The lead
+    agency of either case may, each from its own case."""
     access = case_access(user=actor, case=case)
-    other = get_case_access(user=actor, case_id=link.other_case_id(case.pk))
-    access.require(access.is_lead or other.is_lead, "Only the lead agency of a linked case removes the link.")
+    access.require(access.is_lead, "Only the lead agency removes its case's links.")
     _audit(event_type="case_link.deleted", actor=actor, link=link)
     link.delete()

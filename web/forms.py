@@ -30,6 +30,14 @@ from casework.sections import Section, section_names
 from casework.services.tasks import OUTCOME_MAX_LENGTH, REASON_MAX_LENGTH, STATUTORY_OUTCOME_REQUIRED
 from common.errors import ValidationFailed
 from common.times import format_day
+from exploitation.models import (
+    ForcedLabourIndustry,
+    MethodOfControl,
+    MethodOfRecruitment,
+    RecruiterRelationship,
+    TypeOfExploitation,
+)
+from links.models import LinkKind
 from web.selectors import UNASSIGNED
 
 LOCAL_DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
@@ -626,3 +634,52 @@ class BreakGlassForm(BridgeForm):
     def __init__(self, *args: Any, sections: Iterable[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         set_choices(self, "section", [(s, Section(s).label) for s in sections])
+
+
+class ExploitationProfileForm(BridgeForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    type_of_exploitation = forms.MultipleChoiceField(
+        label="Type of exploitation",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=TypeOfExploitation.choices,
+    )
+    industry = forms.ChoiceField(
+        label="Industry or setting", required=False, choices=ForcedLabourIndustry.choices
+    )
+    method_of_recruitment = forms.MultipleChoiceField(
+        label="How the child was recruited",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=MethodOfRecruitment.choices,
+    )
+    method_of_control = forms.MultipleChoiceField(
+        label="Means of control",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=MethodOfControl.choices,
+    )
+    recruiter_relationship = forms.ChoiceField(
+        label="The exploiter is the child's",
+        required=False,
+        choices=RecruiterRelationship.choices,
+        help_text=(
+            "A parent, guardian or relative here means consents they may have signed cannot ground a grant."
+        ),
+    )
+    exploitation_began_on = forms.DateField(label="Exploitation began on", required=False, widget=DateInput())
+    exploitation_ended_on = forms.DateField(label="Exploitation ended on", required=False, widget=DateInput())
+    state = forms.CharField(label="State", required=False, max_length=2, help_text="Two letters, e.g. TX.")
+    county = forms.CharField(
+        label="County", required=False, max_length=100, help_text="Never a street or a venue."
+    )
+    exploiter_may_have_access = forms.BooleanField(
+        label="The exploiter may still have access to the child", required=False
+    )
+
+
+class CaseLinkForm(BridgeForm):
+    other_case = forms.CharField(
+        label="Other case number", max_length=32, help_text="For example BR-2026-000123."
+    )
+    kind = forms.ChoiceField(label="Link", choices=LinkKind.choices)
