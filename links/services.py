@@ -38,7 +38,7 @@ def case_link_create(*, actor: User, case: Case, other_case_id: object, kind: st
     try:
         other = get_case_access(user=actor, case_id=other_case_id).case
     except NotFound as error:
-        raise ValidationFailed("Unknown case.", fields={"other_case": ["No case with this id."]}) from error
+        raise ValidationFailed("Unknown case.", fields={"other_case": ["No such case."]}) from error
     if other.pk == case.pk:
         raise ValidationFailed(
             "A case is not linked to itself.", fields={"other_case": ["Choose another case."]}
