@@ -2,6 +2,8 @@
 overview."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from agencies.models import AgencyKind
@@ -152,3 +154,24 @@ def test_the_sharing_page_flags_a_consent_a_suspected_parent_may_have_signed(
 
     assert "by A. Rivera (parent) Cannot ground a grant" in page
     assert Consent.objects.count() == 1
+
+
+def _overview_queries(browser, case):
+    with CaptureQueriesContext(connection) as queries:
+        response = browser.get(f"/cases/{case.pk}/")
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_the_overview_costs_the_same_queries_with_one_link_or_many(browser_as, lead, case):
+    browser = browser_as(lead.liaison)
+    first = open_case(actor=lead.liaison, pseudonym="S.0")
+    case_link_create(actor=lead.liaison, case=case, other_case_id=first.pk, kind="sibling")
+    with_one = _overview_queries(browser, case)
+    for number in range(1, 6):
+        other = open_case(actor=lead.liaison, pseudonym=f"S.{number}")
+        case_link_create(actor=lead.liaison, case=other, other_case_id=case.pk, kind="same_household")
+
+    with_six = _overview_queries(browser, case)
+
+    assert with_six == with_one
