@@ -6,7 +6,7 @@ from django.db import IntegrityError, transaction
 
 from agencies.models import User
 from audit.services import audit_record
-from casework.access import case_access, get_case_access
+from casework.access import Action, case_access, get_case_access
 from casework.models import Case
 from common.errors import Conflict, NotFound, ValidationFailed
 from links.models import CaseLink, LinkKind
@@ -30,7 +30,7 @@ def case_link_create(*, actor: User, case: Case, other_case_id: object, kind: st
     """Link `case` to another case. The actor's agency leads `case`, and the actor sees the other
     case; one they do not see is answered exactly like one that does not exist."""
     access = case_access(user=actor, case=case)
-    access.require(access.is_lead, "Only the lead agency links its case to others.")
+    access.require(Action.LINK_CASES)
     if kind not in LinkKind.values:
         raise ValidationFailed(
             "Unknown kind of link.", fields={"kind": [f"Choose from: {', '.join(LinkKind.values)}."]}
@@ -64,6 +64,6 @@ def case_link_delete(*, actor: User, case: Case, link: CaseLink) -> None:
     """Remove a link of `case` that the actor sees (`links.selectors.get_case_link`). The lead
     agency of either case may, each from its own case."""
     access = case_access(user=actor, case=case)
-    access.require(access.is_lead, "Only the lead agency removes its case's links.")
+    access.require(Action.LINK_CASES)
     _audit(event_type="case_link.deleted", actor=actor, link=link)
     link.delete()

@@ -8,7 +8,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
-from casework.access import cases_visible_to, get_case_access
+from casework.access import Action, cases_visible_to, get_case_access
 from casework.sections import Section
 from common.errors import ValidationFailed
 from links.selectors import get_case_link
@@ -22,7 +22,7 @@ from web.views.cases import section_page
 @require_POST
 def link_add(request: WebRequest, case_id: uuid.UUID) -> HttpResponse:
     access = get_case_access(user=request.user, case_id=case_id)
-    access.require(access.is_lead, "Only the lead agency links its case to others.")
+    access.require(Action.LINK_CASES)
     form = CaseLinkForm(request.POST)
     if form.is_valid():
         number = form.cleaned_data["other_case"].strip().upper()

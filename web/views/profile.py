@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from audit.services import audit_case_read
-from casework.access import CaseAccess, get_case_access
+from casework.access import Action, CaseAccess, get_case_access
 from casework.sections import Section
 from common.errors import StaleVersion, ValidationFailed
 from exploitation.selectors import exploitation_profile_for
@@ -44,9 +44,7 @@ def _current_form(access: CaseAccess) -> ExploitationProfileForm:
 def exploitation_profile_edit(request: WebRequest, case_id: uuid.UUID) -> HttpResponse:
     access = get_case_access(user=request.user, case_id=case_id)
     exploitation_profile_for(access=access)
-    access.require(
-        access.may_record_exploitation_profile, "Your agency may not record the exploitation profile."
-    )
+    access.require(Action.RECORD_EXPLOITATION_PROFILE)
     if request.method == "GET":
         return _edit_page(request, access, _current_form(access))
     form = ExploitationProfileForm(request.POST)
