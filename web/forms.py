@@ -52,6 +52,7 @@ from exploitation.models import (
     RecruiterRelationship,
     TypeOfExploitation,
 )
+from exploitation.services import COUNTY_MAX_LENGTH, STATE_CODE_LENGTH
 from links.models import LinkKind
 from web.selectors import UNASSIGNED
 
@@ -702,9 +703,11 @@ class ExploitationProfileForm(BridgeForm):
     )
     exploitation_began_on = forms.DateField(label="Exploitation began on", required=False, widget=DateInput())
     exploitation_ended_on = forms.DateField(label="Exploitation ended on", required=False, widget=DateInput())
-    state = forms.CharField(label="State", required=False, max_length=2, help_text="Two letters, e.g. TX.")
+    state = forms.CharField(
+        label="State", required=False, max_length=STATE_CODE_LENGTH, help_text="Two letters, e.g. TX."
+    )
     county = forms.CharField(
-        label="County", required=False, max_length=100, help_text="Never a street or a venue."
+        label="County", required=False, max_length=COUNTY_MAX_LENGTH, help_text="Never a street or a venue."
     )
     exploiter_may_have_access = forms.BooleanField(
         label="The exploiter may still have access to the child", required=False
