@@ -1,7 +1,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from api.views import accounts, cases, dashboard, security, work
+from api.views import accounts, cases, dashboard, exploitation, links, security, work
 
 app_name = "api"
 
@@ -34,6 +34,13 @@ urlpatterns = [
         name="case-event-void",
     ),
     path("cases/<uuid:case_id>/timeline/", cases.TimelineView.as_view(), name="case-timeline"),
+    path(
+        "cases/<uuid:case_id>/exploitation-profile/",
+        exploitation.ExploitationProfileView.as_view(),
+        name="case-exploitation-profile",
+    ),
+    path("cases/<uuid:case_id>/links/", links.CaseLinksView.as_view(), name="case-links"),
+    path("cases/<uuid:case_id>/links/<uuid:link_id>/", links.CaseLinkDetailView.as_view(), name="case-link"),
     path("cases/<uuid:case_id>/break-glass/", security.BreakGlassView.as_view(), name="case-break-glass"),
     path("cases/<uuid:case_id>/access-log/", security.AccessLogView.as_view(), name="case-access-log"),
     path(

@@ -45,6 +45,8 @@ from casework.models import (
     ServicesSection,
     Task,
 )
+from exploitation.models import ExploitationProfile
+from links.models import CaseLink
 
 
 class Outcome(models.TextChoices):
@@ -258,6 +260,11 @@ TaskHistory = _track(Task, object_type="task", case_column="case_id")
 NoteHistory = _track(Note, object_type="note", case_column="case_id")
 HandoffHistory = _track(Handoff, object_type="handoff", case_column="case_id")
 BreakGlassHistory = _track(BreakGlass, object_type="break_glass", case_column="case_id")
+ExploitationProfileHistory = _track(
+    ExploitationProfile, object_type="section", case_column="case_id", section="investigation"
+)
+# Recorded against the first case of the pair; `links.services` records the second's side.
+CaseLinkHistory = _track(CaseLink, object_type="case_link", case_column="case_a_id", section="core")
 # Passwords and sign-in times are not history: a hash must not be copied around, and every
 # sign-in would be an "update". Role, agency and the platform flags are.
 UserHistory = _track(User, object_type="user", case_column=None, exclude=("password", "last_login"))

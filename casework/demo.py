@@ -11,7 +11,7 @@ from django.utils import timezone
 from agencies.models import Agency, AgencyKind, Role, User
 from agencies.services import agency_create, user_create
 from casework.access import get_case_access
-from casework.models import Case
+from casework.models import Case, SignerCapacity
 from casework.sections import RULES
 from casework.services.cases import case_open, case_update
 from casework.services.events import case_event_record
@@ -19,6 +19,9 @@ from casework.services.handoffs import handoff_create
 from casework.services.notes import note_add
 from casework.services.sharing import consent_record, grant_create, participant_invite
 from casework.services.tasks import task_create
+from exploitation.services import exploitation_profile_save
+from links.models import LinkKind
+from links.services import case_link_create
 
 DEMO_AGENCIES: dict[str, tuple[str, str, str]] = {
     # key: (name, kind, jurisdiction)
@@ -367,8 +370,8 @@ def demo_load(*, password: str) -> bool:
                 enrolment_email=False,
             )
             _demo_password_set(people[key, role], password)
-    for demo in DEMO_CASES:
-        _load_case(demo=demo, agencies=agencies, people=people)
+    cases = {demo.pseudonym: _load_case(demo=demo, agencies=agencies, people=people) for demo in DEMO_CASES}
+    _load_profiles_and_links(cases=cases, people=people)
     return True
 
 
@@ -398,6 +401,7 @@ def _load_case(*, demo: DemoCase, agencies: dict[str, Agency], people: dict[tupl
             sections=list(sections),
             purpose="Coordinate shelter and school safety planning.",
             signed_by="Child and guardian ad litem",
+            signer_capacity=SignerCapacity.GUARDIAN_AD_LITEM,
             signed_on=timezone.localdate() - timedelta(days=20),
         )
         for section in sections:
@@ -435,3 +439,50 @@ def _load_case(*, demo: DemoCase, agencies: dict[str, Agency], people: dict[tupl
             urgent=urgent,
         )
     return case
+
+
+# Exploitation profiles (recorded by the investigation's stewards on the case) and case links.
+DEMO_PROFILES: tuple[tuple[str, str, dict[str, Any]], ...] = (
+    (
+        "R.P.",
+        "hsi",
+        {
+            "type_of_exploitation": ["labour"],
+            "industry": "agriculture",
+            "method_of_recruitment": ["false_job_offer"],
+            "method_of_control": ["debt_bondage", "withholds_documents", "restricts_movement"],
+            "recruiter_relationship": "employer",
+            "state": "TX",
+            "county": "Lakeview County",
+            "exploiter_may_have_access": False,
+        },
+    ),
+    (
+        # Her mother is among the traffickers: consents a parent signed cannot ground a grant here
+        # (the demo's consent was signed by her guardian ad litem, so it still does).
+        "A.N.",
+        "pd",
+        {
+            "type_of_exploitation": ["sexual"],
+            "industry": "commercial_sex",
+            "method_of_recruitment": ["family"],
+            "method_of_control": ["threats", "psychological_abuse"],
+            "recruiter_relationship": "parent",
+            "state": "TX",
+            "county": "Lakeview County",
+            "exploiter_may_have_access": True,
+        },
+    ),
+)
+# (the lead agency linking, case, other case, kind).
+DEMO_LINKS: tuple[tuple[str, str, str, str], ...] = (("cps", "A.N.", "M.H.", LinkKind.SIBLING),)
+
+
+def _load_profiles_and_links(*, cases: dict[str, Case], people: dict[tuple[str, str], User]) -> None:
+    for pseudonym, recorder, values in DEMO_PROFILES:
+        exploitation_profile_save(
+            actor=people[recorder, Role.LIAISON], case=cases[pseudonym], expected_version=0, values=values
+        )
+    for linker, pseudonym, other, kind in DEMO_LINKS:
+        actor = people[linker, Role.LIAISON]
+        case_link_create(actor=actor, case=cases[pseudonym], other_case_id=cases[other].pk, kind=kind)

@@ -175,6 +175,23 @@ class GrantEndReason(models.TextChoices):
     REVOKED = "revoked", "Revoked"
     EXPIRED = "expired", "Expired"
     CONSENT_REVOKED = "consent_revoked", "Consent revoked"
+    # The consent was signed in a capacity the case's exploitation profile rules out (a parent or
+    # guardian suspected of exploiting the child): it never could ground the grant. The label is
+    # read by the section's readers, who may not read `investigation`, so it says no more.
+    SIGNER_SUSPECTED = "signer_suspected", "Consent signer may not consent for this child"
+
+
+class SignerCapacity(models.TextChoices):
+    """In what capacity the person named in `Consent.signed_by` signed. Empty on consents recorded
+    before Bridge asked, which counts as "not known" wherever the capacity matters."""
+
+    NOT_RECORDED = "", "Not recorded"
+    CHILD = "child", "The child"
+    PARENT = "parent", "Parent"
+    LEGAL_GUARDIAN = "legal_guardian", "Legal guardian"
+    GUARDIAN_AD_LITEM = "guardian_ad_litem", "Guardian ad litem"
+    COURT = "court", "Court"
+    OTHER = "other", "Other"
 
 
 class Consent(models.Model):
@@ -185,6 +202,9 @@ class Consent(models.Model):
     purpose = models.TextField()
     signed_by = models.CharField(
         max_length=CONSENT_SIGNED_BY_MAX_LENGTH, help_text="The child, and the guardian where one must sign."
+    )
+    signer_capacity = models.CharField(
+        max_length=20, choices=SignerCapacity.choices, blank=True, default=SignerCapacity.NOT_RECORDED
     )
     signed_on = models.DateField()
     expires_on = models.DateField()

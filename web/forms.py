@@ -34,7 +34,7 @@ from casework.services.events import EVENT_TYPE_CHOICES
 from casework.services.events import REASON_MAX_LENGTH as EVENT_REASON_MAX_LENGTH
 from casework.services.handoffs import NOTE_MAX_LENGTH as HANDOFF_NOTE_MAX_LENGTH
 from casework.services.notes import NOTE_MAX_LENGTH
-from casework.services.sharing import CONSENT_PURPOSE_MAX_LENGTH
+from casework.services.sharing import CONSENT_PURPOSE_MAX_LENGTH, SIGNER_CAPACITY_CHOICES
 from casework.services.tasks import (
     OUTCOME_MAX_LENGTH,
     REASON_MAX_LENGTH,
@@ -45,6 +45,15 @@ from casework.services.tasks import (
 from common.errors import ValidationFailed
 from common.inputs import TOO_LONG
 from common.times import format_day
+from exploitation.models import (
+    ForcedLabourIndustry,
+    MethodOfControl,
+    MethodOfRecruitment,
+    RecruiterRelationship,
+    TypeOfExploitation,
+)
+from exploitation.services import COUNTY_MAX_LENGTH, STATE_CODE_LENGTH
+from links.models import LinkKind
 from web.selectors import UNASSIGNED
 
 LOCAL_DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
@@ -600,6 +609,10 @@ class ConsentForm(BridgeForm):
         max_length=CONSENT_SIGNED_BY_MAX_LENGTH,
         help_text="The child, and the guardian where one must sign.",
     )
+    signer_capacity = forms.ChoiceField(
+        label="Signed as",
+        choices=[("", "Choose a capacity"), *SIGNER_CAPACITY_CHOICES],
+    )
     signed_on = forms.DateField(label="Signed on", widget=DateInput())
     expires_on = forms.DateField(
         label="Expires on",
@@ -655,3 +668,54 @@ class BreakGlassForm(BridgeForm):
     def __init__(self, *args: Any, sections: Iterable[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         set_choices(self, "section", [(s, Section(s).label) for s in sections])
+
+
+class ExploitationProfileForm(BridgeForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    type_of_exploitation = forms.MultipleChoiceField(
+        label="Type of exploitation",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=TypeOfExploitation.choices,
+    )
+    industry = forms.ChoiceField(
+        label="Industry or setting", required=False, choices=ForcedLabourIndustry.choices
+    )
+    method_of_recruitment = forms.MultipleChoiceField(
+        label="How the child was recruited",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=MethodOfRecruitment.choices,
+    )
+    method_of_control = forms.MultipleChoiceField(
+        label="Means of control",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=MethodOfControl.choices,
+    )
+    recruiter_relationship = forms.ChoiceField(
+        label="The exploiter is the child's",
+        required=False,
+        choices=RecruiterRelationship.choices,
+        help_text=(
+            "A parent, guardian or relative here means consents they may have signed cannot ground a grant."
+        ),
+    )
+    exploitation_began_on = forms.DateField(label="Exploitation began on", required=False, widget=DateInput())
+    exploitation_ended_on = forms.DateField(label="Exploitation ended on", required=False, widget=DateInput())
+    state = forms.CharField(
+        label="State", required=False, max_length=STATE_CODE_LENGTH, help_text="Two letters, e.g. TX."
+    )
+    county = forms.CharField(
+        label="County", required=False, max_length=COUNTY_MAX_LENGTH, help_text="Never a street or a venue."
+    )
+    exploiter_may_have_access = forms.BooleanField(
+        label="The exploiter may still have access to the child", required=False
+    )
+
+
+class CaseLinkForm(BridgeForm):
+    other_case = forms.CharField(
+        label="Other case number", max_length=32, help_text="For example BR-2026-000123."
+    )
+    kind = forms.ChoiceField(label="Link", choices=LinkKind.choices)

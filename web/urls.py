@@ -3,7 +3,7 @@
 
 from django.urls import path
 
-from web.views import cases, dashboard, handoffs, members, notifications, sharing, work
+from web.views import cases, dashboard, handoffs, links, members, notifications, profile, sharing, work
 
 app_name = "web"
 
@@ -40,6 +40,13 @@ urlpatterns = [
         name="case-event-void",
     ),
     path("cases/<uuid:case_id>/timeline/", cases.case_timeline_view, name="case-timeline"),
+    path(
+        "cases/<uuid:case_id>/exploitation-profile/",
+        profile.exploitation_profile_edit,
+        name="case-exploitation-profile-edit",
+    ),
+    path("cases/<uuid:case_id>/links/", links.link_add, name="case-link-add"),
+    path("cases/<uuid:case_id>/links/<uuid:link_id>/remove/", links.link_remove, name="case-link-remove"),
     path("cases/<uuid:case_id>/sharing/", sharing.sharing, name="case-sharing"),
     path("cases/<uuid:case_id>/sharing/invite/", sharing.invite, name="case-invite"),
     path("cases/<uuid:case_id>/sharing/team/", sharing.team_add, name="case-team-add"),

@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "common",
     "agencies",
     "casework",
+    "exploitation",
+    "links",
     "notifications",
     "api",
     "web",
@@ -185,6 +187,7 @@ SPECTACULAR_SETTINGS = {
         "TaskStatusEnum": "casework.models.TaskStatus",
         "HandoffStatusEnum": "casework.models.HandoffStatus",
         "CaseEventTypeEnum": "casework.models.CaseEventType",
+        "LinkKindEnum": "links.models.LinkKind",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

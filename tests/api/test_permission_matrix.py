@@ -7,10 +7,12 @@ every caseworker is on the case team, and an unrelated child-welfare agency has 
 Law enforcement has proposed handing its task to an outside immigration agency that is not on the
 case, which it may not invite: that handoff awaits the lead agency's approval, and the outside
 agency must see nothing of it.
-Every section of case A holds a distinctive marker, as does a note in every section, every task
-title and the consent's purpose. Each caller runs every request (writes inside a savepoint that is
-rolled back, so each request sees the same world); the test asserts the status and greps the raw
-response body for every marker the caller may not see.
+The lead agency also leads case B, a sibling of A's child, and linked the two; no partner takes part
+in B, so for them the link does not exist. Law enforcement recorded A's exploitation profile (in
+`investigation`). Every section of case A holds a distinctive marker (the profile too), as does a
+note in every section, every task title and the consent's purpose. Each caller runs every request
+(writes inside a savepoint that is rolled back, so each request sees the same world); the test
+asserts the status and greps the raw response body for every marker the caller may not see.
 
 Expectations come from the tables below, written from DOMAIN.md, never from `casework.access`:
 a test that asked the access layer what to expect could not catch the access layer being wrong.
@@ -30,6 +32,9 @@ from casework.services.handoffs import handoff_create
 from casework.services.notes import note_add
 from casework.services.sharing import consent_record, grant_create, participant_invite, team_member_add
 from casework.services.tasks import task_create
+from exploitation.services import exploitation_profile_save
+from links.models import CaseLink
+from links.services import case_link_create
 from tests.api.conftest import Api
 from tests.conftest import Staff, make_staff
 from tests.factories import PlatformAdminFactory, in_hours, open_case
@@ -103,6 +108,8 @@ CORE_MARKER = "MKCORE"  # case A's pseudonym
 UNRELATED_MARKER = "MKUNRELATED"  # the unrelated agency's case: pseudonym, note and identity
 LEAD_TASK, PARTNER_TASK, OFFERED_TASK = "MKTASKLEAD", "MKTASKPARTNER", "MKTASKOFFERED"
 CONSENT_MARKER = "MKCONSENTPURPOSE"
+PROFILE_MARKER = "MKPROFILECOUNTY"  # the county in case A's exploitation profile (investigation)
+SIBLING_MARKER = "MKSIBLING"  # case B's pseudonym, shown only through the link
 
 
 @dataclass
@@ -119,6 +126,8 @@ class World:
     consent: Consent
     revocable_grant: SectionGrant
     spare_agency: Agency
+    sibling_case: Case
+    link: CaseLink
     extra: dict[str, object] = field(default_factory=dict)
 
 
@@ -175,6 +184,18 @@ def build_world() -> World:
     revocable_grant = grant_create(
         actor=staff["le"].liaison, case=case, agency=staff["vs"].agency, section="investigation"
     )
+    exploitation_profile_save(
+        actor=staff["le"].liaison,
+        case=case,
+        expected_version=0,
+        values={
+            "type_of_exploitation": ["labour"],
+            "recruiter_relationship": "employer",
+            "county": PROFILE_MARKER,
+        },
+    )
+    sibling_case = open_case(actor=lead.caseworker, pseudonym=SIBLING_MARKER)
+    link = case_link_create(actor=lead.liaison, case=case, other_case_id=sibling_case.pk, kind="sibling")
 
     unrelated = staff["unrelated"]
     unrelated_case = open_case(
@@ -198,6 +219,8 @@ def build_world() -> World:
         consent=consent,
         revocable_grant=revocable_grant,
         spare_agency=make_staff(kind=IMM, name="Spare Agency").agency,
+        sibling_case=sibling_case,
+        link=link,
     )
 
 
@@ -281,6 +304,10 @@ class Caller:
             forbidden.add(OFFERED_TASK)
         if not (self.views_case and self.kind == CW):
             forbidden.add(CONSENT_MARKER)
+        if "investigation" not in readable:
+            forbidden.add(PROFILE_MARKER)
+        if not lead_member:
+            forbidden.add(SIBLING_MARKER)
         return forbidden
 
 
@@ -490,6 +517,55 @@ def requests_for(world: World, caller: Caller):
             expected_case_status(caller, section in readable, 201),
             set(),
         )
+    reads_investigation = "investigation" in readable
+    yield (
+        "exploitation profile",
+        "get",
+        f"cases/{case_id}/exploitation-profile/",
+        None,
+        {},
+        200 if reads_investigation else 404,
+        {PROFILE_MARKER} if reads_investigation else set(),
+    )
+    # Its stewards write it; victim services reads it by a steward's grant and writes nothing.
+    profile_edit_status = (200 if caller.stewards("investigation") else 403) if reads_investigation else 404
+    yield (
+        "exploitation profile edit",
+        "patch",
+        f"cases/{case_id}/exploitation-profile/",
+        {"industry": "agriculture"},
+        {"If-Match": '"1"'},
+        profile_edit_status,
+        set(),
+    )
+    lead_member = caller.is_lead and caller.works_on_cases
+    yield (
+        "links",
+        "get",
+        f"cases/{case_id}/links/",
+        None,
+        {},
+        expected_case_status(caller, True),
+        {SIBLING_MARKER} if lead_member else set(),
+    )
+    yield (
+        "link create",
+        "post",
+        f"cases/{case_id}/links/",
+        {"other_case": str(world.sibling_case.pk), "kind": "same_household"},
+        {},
+        expected_case_status(caller, caller.is_lead, 201),
+        set(),
+    )
+    yield (
+        "link delete",
+        "delete",
+        f"cases/{case_id}/links/{world.link.pk}/",
+        None,
+        {},
+        204 if lead_member else 404,
+        set(),
+    )
     yield "timeline", "get", f"cases/{case_id}/timeline/", None, {}, expected_case_status(caller, True), set()
     yield "events", "get", f"cases/{case_id}/events/", None, {}, expected_case_status(caller, True), set()
     yield (
@@ -502,7 +578,6 @@ def requests_for(world: World, caller: Caller):
         set(),
     )
 
-    lead_member = caller.is_lead and caller.works_on_cases
     le_member = caller.slot == "le" and caller.works_on_cases
     task_markers = set()
     if lead_member:
@@ -659,6 +734,9 @@ def test_every_endpoint_answers_as_domain_md_says_and_leaks_nothing(slot, role):
     forbidden = caller.forbidden_markers()
     if not caller.hears_of_awaiting_handoff:
         forbidden.add(str(world.awaiting_handoff.pk))
+    if not (caller.is_lead and caller.works_on_cases):
+        # The link, and the case at its other end, do not exist for anyone who does not see both.
+        forbidden |= {str(world.link.pk), str(world.sibling_case.pk)}
 
     problems = []
     for label, method, path, payload, headers, expected, required in requests_for(world, caller):

@@ -15,6 +15,7 @@ from casework.services.handoffs import handoff_create
 from casework.services.notes import note_add
 from casework.services.sharing import consent_record, participant_invite
 from casework.services.tasks import task_create
+from links.services import case_link_create
 from tests.api.conftest import body
 from tests.factories import AgencyFactory, UserFactory, in_hours, open_case
 
@@ -58,6 +59,14 @@ def add_consents(world, count):
 def add_notes(world, count):
     for number in range(count):
         note_add(actor=world["lead"].liaison, case=world["case"], section="location", body=f"Note {number}")
+
+
+def add_links(world, count):
+    for number in range(count):
+        sibling = open_case(actor=world["lead"].liaison, pseudonym=f"S.{number}")
+        case_link_create(
+            actor=world["lead"].liaison, case=world["case"], other_case_id=sibling.pk, kind="sibling"
+        )
 
 
 def add_events(world, count):
@@ -111,7 +120,9 @@ LIST_ENDPOINTS = {
     "cases": ("cases/", add_cases, "lead.liaison", 3),
     "participants": ("cases/{case}/participants/", add_participants, "lead.liaison", 4),
     "grants": ("cases/{case}/grants/", add_participants, "lead.liaison", 4),
-    "consents": ("cases/{case}/consents/", add_consents, "lead.liaison", 4),
+    # One more for the signer capacities the case's exploitation profile rules out, once per page.
+    "consents": ("cases/{case}/consents/", add_consents, "lead.liaison", 5),
+    "links": ("cases/{case}/links/", add_links, "lead.liaison", 4),
     # Reads of a case's notes, timeline and events write one audit insert for the page (docs/security.md).
     "notes": ("cases/{case}/notes/", add_notes, "lead.liaison", 5),
     "timeline": ("cases/{case}/timeline/", add_notes, "lead.liaison", 5),

@@ -35,6 +35,12 @@ API_MD_OPERATIONS = {
     ("post", "/api/v1/cases/{case_id}/events/{event_id}/correct/"),
     ("post", "/api/v1/cases/{case_id}/events/{event_id}/void/"),
     ("get", "/api/v1/cases/{case_id}/timeline/"),
+    # Extensions of API.md (issue 15): the exploitation profile and links between cases.
+    ("get", "/api/v1/cases/{case_id}/exploitation-profile/"),
+    ("patch", "/api/v1/cases/{case_id}/exploitation-profile/"),
+    ("get", "/api/v1/cases/{case_id}/links/"),
+    ("post", "/api/v1/cases/{case_id}/links/"),
+    ("delete", "/api/v1/cases/{case_id}/links/{link_id}/"),
     ("get", "/api/v1/cases/{case_id}/access-log/"),
     # Extensions of API.md (docs/security.md): the disclosure history and break-glass.
     ("get", "/api/v1/cases/{case_id}/access-log/disclosures/"),

@@ -1,8 +1,8 @@
 """Every page a demo user can reach works, and shows nothing of a section their agency may not read.
 
 On the demo county (`load_demo`), with a marker string planted in every section and every
-section's notes of every case, each of the twenty demo users (five agency kinds, four roles) and
-the platform administrator signs
+section's notes of every case (and in every case's exploitation profile, part of `investigation`),
+each of the twenty demo users (five agency kinds, four roles) and the platform administrator signs
 in and follows every link and opens every GET form reachable from the home page, as a person
 clicking through would (no sign-out, no POST). Each page must answer without a server error or a
 debug page, and every marker it shows must belong to a section that user's agency may read on that
@@ -28,6 +28,7 @@ from casework.demo import DEMO_AGENCIES, DEMO_PEOPLE, PLATFORM_ADMIN_USERNAME, d
 from casework.models import SECTION_MODELS, Case, Note
 from casework.sections import DATA_SECTIONS, Section
 from common.errors import NotFound
+from exploitation.models import ExploitationProfile
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
@@ -118,6 +119,10 @@ def plant_markers() -> Planted:
             model.objects.filter(case=case).update(**{TEXT_FIELDS[section]: marker(section, index)})
         Case.objects.filter(pk=case.pk).update(pseudonym=f"P{index:03d}")
         author = User.objects.filter(agency=case.lead_agency, role="caseworker").first()
+        # The exploitation profile is part of `investigation`.
+        ExploitationProfile.objects.update_or_create(
+            case=case, defaults={"county": marker(Section.INVESTIGATION, index), "updated_by": author}
+        )
         for section in Section.values:
             Note.objects.create(
                 case=case,

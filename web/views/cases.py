@@ -43,6 +43,7 @@ from web.forms import (
     LOCAL_DATETIME_FORMAT,
     CaseEventForm,
     CaseFilterForm,
+    CaseLinkForm,
     CaseOpenForm,
     CoreEditForm,
     EventCorrectForm,
@@ -63,6 +64,8 @@ from web.selectors import (
     case_tasks,
     colleagues,
     display_values,
+    exploitation_profile_values,
+    linked_cases,
     section_values,
 )
 from web.selectors import case_list as case_list_rows
@@ -293,15 +296,24 @@ def section_title(section: str) -> str:
     return "Case details" if section == Section.CORE else str(Section(section).label)
 
 
-def _section_page(
+def section_page(
     request: WebRequest,
     access: CaseAccess,
     section: str,
     *,
     note_form: NoteForm | None = None,
+    link_form: CaseLinkForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     shown, _ = section_values(access=access, section=section)
+    profile_fields = None
+    if section == Section.INVESTIGATION:
+        profile_fields, _profile = exploitation_profile_values(access=access)
+    linked = None
+    if section == Section.CORE:
+        linked = linked_cases(access=access)
+        if access.may(Action.LINK_CASES):
+            link_form = link_form or CaseLinkForm()
     notes = notes_visible(access=access).filter(section=section).select_related("author", "agency")
     hearings = court_hearings_upcoming(access=access, now=timezone.now()) if section == Section.CORE else []
     audit_case_read(access=access, sections={section, *(event.section for event in hearings)}, view="detail")
@@ -319,6 +331,10 @@ def _section_page(
         note_readers=agencies_reading_section(access=access, section=section) if note_form else [],
         note_readers_id=NOTE_READERS_ID,
         may_write=access.may_write(section),
+        profile_fields=profile_fields,
+        may_record_profile=access.may(Action.RECORD_EXPLOITATION_PROFILE),
+        linked=linked,
+        link_form=link_form,
     )
     return render(request, "web/case_section.html", context, status=status)
 
@@ -327,7 +343,7 @@ def _section_page(
 @require_GET
 def case_overview(request: WebRequest, case_id: uuid.UUID) -> HttpResponse:
     access = get_case_access(user=request.user, case_id=case_id)
-    return _section_page(request, access, Section.CORE)
+    return section_page(request, access, Section.CORE)
 
 
 @case_work
@@ -336,7 +352,7 @@ def case_section(request: WebRequest, case_id: uuid.UUID, section: str) -> HttpR
     access = get_case_access(user=request.user, case_id=case_id)
     if section == Section.CORE:
         return redirect("web:case", case_id=case_id)
-    return _section_page(request, access, section)
+    return section_page(request, access, section)
 
 
 @case_work
@@ -363,7 +379,7 @@ def case_note_add(request: WebRequest, case_id: uuid.UUID) -> HttpResponse:
         else:
             messages.success(request, "Note added.")
             return redirect(_section_url(access.case, form.cleaned_data["section"]))
-    return _section_page(request, access, section, note_form=form, status=400)
+    return section_page(request, access, section, note_form=form, status=400)
 
 
 def _section_url(case: Case, section: str) -> str:
