@@ -6,7 +6,7 @@ from django.db import IntegrityError, transaction
 
 from agencies.models import User
 from audit.services import audit_record
-from casework.access import Action, case_access, get_case_access
+from casework.access import Action, get_case_access
 from casework.models import Case
 from common.errors import Conflict, NotFound, ValidationFailed
 from links.models import CaseLink, LinkKind
@@ -29,7 +29,7 @@ def _audit(*, event_type: str, actor: User, link: CaseLink) -> None:
 def case_link_create(*, actor: User, case: Case, other_case_id: object, kind: str) -> CaseLink:
     """Link `case` to another case. The actor's agency leads `case`, and the actor sees the other
     case; one they do not see is answered exactly like one that does not exist."""
-    access = case_access(user=actor, case=case)
+    access = get_case_access(user=actor, case_id=case.pk)
     access.require(Action.LINK_CASES)
     if kind not in LinkKind.values:
         raise ValidationFailed(
@@ -63,7 +63,7 @@ def case_link_create(*, actor: User, case: Case, other_case_id: object, kind: st
 def case_link_delete(*, actor: User, case: Case, link: CaseLink) -> None:
     """Remove a link of `case` that the actor sees (`links.selectors.get_case_link`). The lead
     agency of either case may, each from its own case."""
-    access = case_access(user=actor, case=case)
+    access = get_case_access(user=actor, case_id=case.pk)
     access.require(Action.LINK_CASES)
     _audit(event_type="case_link.deleted", actor=actor, link=link)
     link.delete()
