@@ -45,6 +45,7 @@ from casework.models import (
     ServicesSection,
     Task,
 )
+from screening.models import Screening, TraffickingStatusChange
 
 
 class Outcome(models.TextChoices):
@@ -258,6 +259,10 @@ TaskHistory = _track(Task, object_type="task", case_column="case_id")
 NoteHistory = _track(Note, object_type="note", case_column="case_id")
 HandoffHistory = _track(Handoff, object_type="handoff", case_column="case_id")
 BreakGlassHistory = _track(BreakGlass, object_type="break_glass", case_column="case_id")
+ScreeningHistory = _track(Screening, object_type="screening", case_column="case_id")
+TraffickingStatusChangeHistory = _track(
+    TraffickingStatusChange, object_type="trafficking_status_change", case_column="case_id"
+)
 # Passwords and sign-in times are not history: a hash must not be copied around, and every
 # sign-in would be an "update". Role, agency and the platform flags are.
 UserHistory = _track(User, object_type="user", case_column=None, exclude=("password", "last_login"))

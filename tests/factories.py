@@ -97,3 +97,6 @@ def federal_deadline_templates() -> None:
     # The court hearing reminders (issue 13), created by their migration's own function.
     court = importlib.import_module("casework.migrations.0012_event_corrections")
     court.create_court_hearing_templates(apps, None)
+    # The labor-trafficking report and the screening reminders (issue 15).
+    screening = importlib.import_module("casework.migrations.0017_labor_trafficking_and_screening_templates")
+    screening.create_templates(apps, None)
