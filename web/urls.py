@@ -3,7 +3,7 @@
 
 from django.urls import path
 
-from web.views import cases, dashboard, handoffs, members, notifications, sharing, work
+from web.views import cases, dashboard, handoffs, members, notifications, screening, sharing, work
 
 app_name = "web"
 
@@ -40,6 +40,13 @@ urlpatterns = [
         name="case-event-void",
     ),
     path("cases/<uuid:case_id>/timeline/", cases.case_timeline_view, name="case-timeline"),
+    path("cases/<uuid:case_id>/screening/", screening.case_screening, name="case-screening"),
+    path("cases/<uuid:case_id>/screening/status/", screening.case_status_change, name="case-status-change"),
+    path(
+        "cases/<uuid:case_id>/screening/new/<int:instrument_id>/",
+        screening.case_screening_new,
+        name="case-screening-new",
+    ),
     path("cases/<uuid:case_id>/sharing/", sharing.sharing, name="case-sharing"),
     path("cases/<uuid:case_id>/sharing/invite/", sharing.invite, name="case-invite"),
     path("cases/<uuid:case_id>/sharing/team/", sharing.team_add, name="case-team-add"),

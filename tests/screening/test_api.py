@@ -16,6 +16,7 @@ pytestmark = pytest.mark.django_db
 def api_as():
     return Api
 
+
 REASON_MARKER = "MKSTATUSREASON"
 
 
