@@ -16,9 +16,11 @@ Expectations come from the tables below, written from DOMAIN.md, never from `cas
 a test that asked the access layer what to expect could not catch the access layer being wrong.
 """
 
+import importlib
 from dataclasses import dataclass, field
 
 import pytest
+from django.apps import apps
 from django.db import transaction
 from django.utils import timezone
 
@@ -30,6 +32,8 @@ from casework.services.handoffs import handoff_create
 from casework.services.notes import note_add
 from casework.services.sharing import consent_record, grant_create, participant_invite, team_member_add
 from casework.services.tasks import task_create
+from screening.models import Instrument, Screening
+from screening.services import screening_record
 from tests.api.conftest import Api
 from tests.conftest import Staff, make_staff
 from tests.factories import PlatformAdminFactory, in_hours, open_case
@@ -103,6 +107,20 @@ CORE_MARKER = "MKCORE"  # case A's pseudonym
 UNRELATED_MARKER = "MKUNRELATED"  # the unrelated agency's case: pseudonym, note and identity
 LEAD_TASK, PARTNER_TASK, OFFERED_TASK = "MKTASKLEAD", "MKTASKPARTNER", "MKTASKOFFERED"
 CONSENT_MARKER = "MKCONSENTPURPOSE"
+# A screening's free-text answer and the reason for the status it set: health data (issue 15).
+SCREENING_ANSWER_MARKER, SCREENING_REASON_MARKER = "MKSCREENANSWER", "MKSCREENREASON"
+SCREENING_MARKERS = {SCREENING_ANSWER_MARKER, SCREENING_REASON_MARKER}
+NO_INDICATORS = {
+    "runaway": False,
+    "older_partner": False,
+    "unexplained_money": False,
+    "controlled_id": False,
+    "work_debt": False,
+    "sex_for_needs": False,
+    "threats": False,
+    "branding": False,
+    "hours_working": "never",
+}
 
 
 @dataclass
@@ -119,6 +137,8 @@ class World:
     consent: Consent
     revocable_grant: SectionGrant
     spare_agency: Agency
+    instrument: Instrument
+    screening: Screening
     extra: dict[str, object] = field(default_factory=dict)
 
 
@@ -176,6 +196,18 @@ def build_world() -> World:
         actor=staff["le"].liaison, case=case, agency=staff["vs"].agency, section="investigation"
     )
 
+    importlib.import_module("screening.migrations.0002_sample_instrument").create_instrument(apps, None)
+    instrument = Instrument.objects.get(key="bridge-sample-indicators", version=1)
+    screening = screening_record(
+        actor=lead.caseworker,
+        case=case,
+        instrument_id=instrument.pk,
+        screened_on=timezone.localdate(),
+        answers={**NO_INDICATORS, "notes": SCREENING_ANSWER_MARKER},
+        decided_status="suspected",
+        reason=SCREENING_REASON_MARKER,
+    ).screening
+
     unrelated = staff["unrelated"]
     unrelated_case = open_case(
         actor=unrelated.caseworker,
@@ -198,6 +230,8 @@ def build_world() -> World:
         consent=consent,
         revocable_grant=revocable_grant,
         spare_agency=make_staff(kind=IMM, name="Spare Agency").agency,
+        instrument=instrument,
+        screening=screening,
     )
 
 
@@ -281,6 +315,8 @@ class Caller:
             forbidden.add(OFFERED_TASK)
         if not (self.views_case and self.kind == CW):
             forbidden.add(CONSENT_MARKER)
+        if "health" not in readable:
+            forbidden |= SCREENING_MARKERS
         return forbidden
 
 
@@ -502,6 +538,61 @@ def requests_for(world: World, caller: Caller):
         set(),
     )
 
+    # Screening (issue 15): the status is core, answers and reasons are health data.
+    reads_health = "health" in readable
+    yield "screening instruments", "get", "screening-instruments/", None, {}, 200, set()
+    yield (
+        "screenings",
+        "get",
+        f"cases/{case_id}/screenings/",
+        None,
+        {},
+        expected_case_status(caller, True),
+        SCREENING_MARKERS - {SCREENING_REASON_MARKER} if reads_health else set(),
+    )
+    yield (
+        "screening detail",
+        "get",
+        f"cases/{case_id}/screenings/{world.screening.pk}/",
+        None,
+        {},
+        200 if reads_health else 404,
+        {SCREENING_ANSWER_MARKER} if reads_health else set(),
+    )
+    yield (
+        "screening record",
+        "post",
+        f"cases/{case_id}/screenings/",
+        {
+            "instrument": world.instrument.pk,
+            "screened_on": timezone.localdate().isoformat(),
+            "answers": NO_INDICATORS,
+            "decided_status": "screened_no_indicators",
+            "reason": "Nothing found.",
+        },
+        {},
+        expected_case_status(caller, caller.stewards("health"), 201),
+        set(),
+    )
+    yield (
+        "trafficking status history",
+        "get",
+        f"cases/{case_id}/trafficking-status/",
+        None,
+        {},
+        expected_case_status(caller, True),
+        {SCREENING_REASON_MARKER} if reads_health else set(),
+    )
+    yield (
+        "trafficking status change",
+        "post",
+        f"cases/{case_id}/trafficking-status/",
+        {"status": "confirmed_sex", "reason": "Disclosed in interview."},
+        {},
+        expected_case_status(caller, caller.stewards("health"), 201),
+        set(),
+    )
+
     lead_member = caller.is_lead and caller.works_on_cases
     le_member = caller.slot == "le" and caller.works_on_cases
     task_markers = set()
@@ -625,7 +716,7 @@ def requests_for(world: World, caller: Caller):
 
     unrelated_id = world.unrelated_case.pk
     sees_unrelated = caller.views_unrelated_case
-    for suffix in ("", "notes/", "timeline/", "participants/"):
+    for suffix in ("", "notes/", "timeline/", "participants/", "screenings/", "trafficking-status/"):
         yield (
             f"unrelated case {suffix or 'detail'}",
             "get",
