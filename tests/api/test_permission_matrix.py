@@ -16,11 +16,9 @@ Expectations come from the tables below, written from DOMAIN.md, never from `cas
 a test that asked the access layer what to expect could not catch the access layer being wrong.
 """
 
-import importlib
 from dataclasses import dataclass, field
 
 import pytest
-from django.apps import apps
 from django.db import transaction
 from django.utils import timezone
 
@@ -196,7 +194,6 @@ def build_world() -> World:
         actor=staff["le"].liaison, case=case, agency=staff["vs"].agency, section="investigation"
     )
 
-    importlib.import_module("screening.migrations.0002_sample_instrument").create_instrument(apps, None)
     instrument = Instrument.objects.get(key="bridge-sample-indicators", version=1)
     screening = screening_record(
         actor=lead.caseworker,

@@ -3,11 +3,9 @@
 The counts include authentication (the token lookup) and are exact, so a new per-row query or a
 new per-request one both fail here."""
 
-import importlib
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from django.apps import apps
 from django.utils import timezone
 
 from agencies.models import AgencyKind, Role
@@ -109,7 +107,6 @@ def add_templates(world, count):
 
 
 def _sample_instrument():
-    importlib.import_module("screening.migrations.0002_sample_instrument").create_instrument(apps, None)
     return Instrument.objects.get(key="bridge-sample-indicators", version=1)
 
 

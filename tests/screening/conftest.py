@@ -1,7 +1,4 @@
-import importlib
-
 import pytest
-from django.apps import apps
 
 from screening.models import Instrument
 
@@ -22,8 +19,5 @@ SUSPECT_ANSWERS = {**CLEAR_ANSWERS, "runaway": True, "sex_for_needs": True, "hou
 
 @pytest.fixture
 def instrument(db) -> Instrument:
-    """The sample instrument exactly as its data migration ships it (transactional tests flush
-    data-migration rows, so it is put back here)."""
-    migration = importlib.import_module("screening.migrations.0002_sample_instrument")
-    migration.create_instrument(apps, None)
-    return Instrument.objects.get(key=migration.KEY, version=1)
+    """The sample instrument exactly as its data migration ships it."""
+    return Instrument.objects.get(key="bridge-sample-indicators", version=1)
