@@ -5,9 +5,10 @@ import pytest
 from django.utils import timezone
 
 from casework.models import Task
+from casework.services.events import case_event_record
 from casework.services.sharing import participant_invite
 from screening.models import Screening
-from screening.services import screening_record
+from screening.services import screening_record, trafficking_status_change
 from tests.factories import open_case
 from tests.screening.conftest import SUSPECT_ANSWERS
 from tests.web.conftest import Browser, text
@@ -127,3 +128,27 @@ def test_changing_the_status_without_a_reason_is_a_400_with_the_form(case, lead)
 
     assert response.status_code == 400
     assert "Please correct the fields marked below." in text(response)
+
+
+def test_the_case_list_filters_on_trafficking_status(lead):
+    at_risk = open_case(actor=lead.caseworker, pseudonym="R.K.")
+    open_case(actor=lead.caseworker, pseudonym="N.S.")
+    trafficking_status_change(actor=lead.caseworker, case=at_risk, status="at_risk", reason="Older partner.")
+
+    page = text(Browser(lead.liaison).get("/cases/", {"trafficking": "at_risk"}))
+
+    assert "R.K." in page
+    assert "N.S." not in page
+
+
+def test_the_case_list_finds_children_in_care_never_screened(lead):
+    in_care = open_case(actor=lead.caseworker, pseudonym="R.K.")
+    open_case(actor=lead.caseworker, pseudonym="N.S.")
+    case_event_record(
+        actor=lead.caseworker, case=in_care, event_type="removed_from_home", occurred_at=timezone.now()
+    )
+
+    page = text(Browser(lead.supervisor).get("/cases/", {"unscreened": "on"}))
+
+    assert "R.K." in page
+    assert "N.S." not in page

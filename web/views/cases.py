@@ -139,7 +139,7 @@ def case_context(access: CaseAccess, *, tab: str, **extra: Any) -> dict[str, Any
 SEARCHES_SESSION_KEY = "case_searches"
 SEARCHES_KEPT = 20
 SEARCH_PARAMETER = "search"
-FILTER_PARAMETERS = ("status", "lead", "assignee", "overdue", "mine")
+FILTER_PARAMETERS = ("status", "trafficking", "unscreened", "lead", "assignee", "overdue", "mine")
 LIST_PARAMETERS = (*FILTER_PARAMETERS, "sort", SEARCH_PARAMETER)
 
 
@@ -226,6 +226,8 @@ def case_list(request: WebRequest) -> HttpResponse:
     query = CaseListQuery(
         search=term,
         status=chosen.get("status") or "",
+        trafficking_status=chosen.get("trafficking") or "",
+        in_care_never_screened=bool(chosen.get("unscreened")),
         lead_agency_id=chosen.get("lead"),
         overdue_only=bool(chosen.get("overdue")),
         mine_only=bool(chosen.get("mine")),
