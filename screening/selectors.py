@@ -1,10 +1,12 @@
 """Reads of screening data, scoped by `casework.access`: a screening, and the reason for a status
 change, reach only callers who may read their section."""
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from agencies.models import User
-from casework.access import CaseAccess, agency_reads_section_filter
+from casework.access import CaseAccess, agency_reads_section_filter, cases_visible_to
 from casework.models import CaseEvent, CaseEventType, CaseStatus, TraffickingStatus
 from casework.sections import Section
 from screening.models import Instrument, InstrumentQuestion, Screening, TraffickingStatusChange
@@ -45,4 +47,43 @@ def in_care_never_screened_filter(*, user: User) -> Q:
         Q(status=CaseStatus.OPEN, trafficking_status=TraffickingStatus.NOT_SCREENED)
         & Q(Exists(entered_care))
         & agency_reads_section_filter(user=user, section=Section.LOCATION)
+    )
+
+
+@dataclass(frozen=True)
+class StatusCount:
+    status: str
+    label: str
+    count: int
+
+
+@dataclass(frozen=True)
+class ScreeningOverview:
+    by_status: list[StatusCount]
+    in_care_never_screened: int
+
+
+NEVER_SCREENED_IN_CARE = "in_care_never_screened"
+
+
+def screening_overview(*, user: User) -> ScreeningOverview:
+    """The open cases the user sees, counted by trafficking status, and those of children in care
+    never screened (`in_care_never_screened_filter`), in one query (the supervisor's dashboard)."""
+    counts = (
+        cases_visible_to(user=user)
+        .filter(status=CaseStatus.OPEN)
+        .aggregate(
+            **{
+                status: Count("pk", filter=Q(trafficking_status=status))
+                for status in TraffickingStatus.values
+            },
+            **{NEVER_SCREENED_IN_CARE: Count("pk", filter=in_care_never_screened_filter(user=user))},
+        )
+    )
+    return ScreeningOverview(
+        by_status=[
+            StatusCount(status=status, label=str(label), count=counts[status])
+            for status, label in TraffickingStatus.choices
+        ],
+        in_care_never_screened=counts[NEVER_SCREENED_IN_CARE],
     )

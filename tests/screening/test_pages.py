@@ -11,7 +11,7 @@ from screening.models import Screening
 from screening.services import screening_record, trafficking_status_change
 from tests.factories import open_case
 from tests.screening.conftest import SUSPECT_ANSWERS
-from tests.web.conftest import Browser, text
+from tests.web.conftest import Browser, html_text, text
 
 pytestmark = pytest.mark.django_db
 
@@ -152,3 +152,19 @@ def test_the_case_list_finds_children_in_care_never_screened(lead):
 
     assert "R.K." in page
     assert "N.S." not in page
+
+
+def test_the_supervisor_dashboard_counts_statuses_and_children_in_care_never_screened(lead):
+    in_care = open_case(actor=lead.caseworker, pseudonym="R.K.")
+    at_risk = open_case(actor=lead.caseworker, pseudonym="N.S.")
+    case_event_record(
+        actor=lead.caseworker, case=in_care, event_type="removed_from_home", occurred_at=timezone.now()
+    )
+    trafficking_status_change(actor=lead.caseworker, case=at_risk, status="at_risk", reason="Older partner.")
+
+    response = Browser(lead.supervisor).get("/dashboard/")
+
+    panel = response.content.decode().split('id="screening-panel"', 1)[1].split("</section>", 1)[0]
+    assert "1 child in care never screened" in html_text(panel)
+    assert "Not screened 1" in html_text(panel)
+    assert "At risk 1" in html_text(panel)
