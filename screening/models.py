@@ -21,6 +21,7 @@ SCREENING_SECTION = Section.HEALTH
 
 # Statuses a decision or a threshold may name: "not screened" is only where every case starts.
 DECIDABLE_STATUSES = tuple(s for s in TraffickingStatus.values if s != TraffickingStatus.NOT_SCREENED)
+DECIDABLE_STATUS_CHOICES = [(s, TraffickingStatus(s).label) for s in DECIDABLE_STATUSES]
 
 
 class AnswerType(models.TextChoices):
@@ -99,9 +100,7 @@ class InstrumentThreshold(models.Model):
 
     instrument = models.ForeignKey(Instrument, on_delete=models.CASCADE, related_name="thresholds")
     min_score = models.IntegerField()
-    suggests = models.CharField(
-        max_length=24, choices=[(s, TraffickingStatus(s).label) for s in DECIDABLE_STATUSES]
-    )
+    suggests = models.CharField(max_length=24, choices=DECIDABLE_STATUS_CHOICES)
 
     class Meta:
         ordering = ["instrument", "min_score"]

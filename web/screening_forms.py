@@ -7,13 +7,12 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from casework.models import TraffickingStatus
-from screening.models import DECIDABLE_STATUSES, AnswerType, Instrument, InstrumentQuestion
+from screening.models import DECIDABLE_STATUS_CHOICES, AnswerType, Instrument, InstrumentQuestion
 from screening.scoring import TEXT_ANSWER_MAX_LENGTH
 from screening.services import REASON_MAX_LENGTH
 from web.forms import BridgeForm, DateInput
 
-STATUS_CHOICES = [(status, TraffickingStatus(status).label) for status in DECIDABLE_STATUSES]
+STATUS_CHOICES = DECIDABLE_STATUS_CHOICES
 ANSWER_PREFIX = "answer_"
 YES, NO = "yes", "no"
 

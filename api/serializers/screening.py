@@ -18,7 +18,7 @@ from api.fields import (
 from api.serializers.cases import READABLE_SECTIONS
 from api.serializers.work import display_name
 from screening.models import (
-    DECIDABLE_STATUSES,
+    DECIDABLE_STATUS_CHOICES,
     Instrument,
     InstrumentQuestion,
     InstrumentThreshold,
@@ -99,7 +99,7 @@ class ScreeningCreateSerializer(serializers.Serializer):
         help_text="Answers by question key: true/false, a choice's value, a number, text."
     )
     decided_status = serializers.ChoiceField(
-        choices=DECIDABLE_STATUSES,
+        choices=DECIDABLE_STATUS_CHOICES,
         help_text=(
             "Your decision; a status other than the suggested one, or lower than the case's, needs a reason."
         ),
@@ -146,5 +146,5 @@ class TraffickingStatusChangeSerializer(StrictModelSerializer):
 
 
 class TraffickingStatusChangeCreateSerializer(serializers.Serializer):
-    status = serializers.ChoiceField(choices=DECIDABLE_STATUSES)
+    status = serializers.ChoiceField(choices=DECIDABLE_STATUS_CHOICES)
     reason = StrictCharField(max_length=REASON_MAX_LENGTH)

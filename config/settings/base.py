@@ -186,6 +186,8 @@ SPECTACULAR_SETTINGS = {
         "TaskStatusEnum": "casework.models.TaskStatus",
         "HandoffStatusEnum": "casework.models.HandoffStatus",
         "CaseEventTypeEnum": "casework.models.CaseEventType",
+        "TraffickingStatusEnum": "casework.models.TraffickingStatus",
+        "DecidableTraffickingStatusEnum": "screening.models.DECIDABLE_STATUS_CHOICES",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
