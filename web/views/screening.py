@@ -17,7 +17,7 @@ from common.errors import NotFound, ValidationFailed
 from screening.models import SCREENING_SECTION, Instrument, Screening, TraffickingStatusChange
 from screening.scoring import is_higher
 from screening.selectors import instruments_active, screenings_visible, status_changes_for
-from screening.services import screening_preview, screening_record, trafficking_status_change
+from screening.services import WRITE_DENIED, screening_preview, screening_record, trafficking_status_change
 from web.http import WebRequest, case_work
 from web.screening_forms import ScreeningForm, StatusChangeForm, screening_form_initial
 from web.views.cases import case_context
@@ -156,10 +156,7 @@ def case_screening_new(request: WebRequest, case_id: uuid.UUID, instrument_id: i
     """Two steps: the answers are scored and the suggested status shown; the worker then confirms a
     decision (and a reason where one is needed), and the screening is recorded."""
     access = get_case_access(user=request.user, case_id=case_id)
-    access.require(
-        access.may_write(SCREENING_SECTION),
-        "Only an agency that writes this case's health section records screenings.",
-    )
+    access.require(access.may_write(SCREENING_SECTION), WRITE_DENIED)
     instrument = _instrument(instrument_id)
     confirming = request.method == "POST" and "confirm" in request.POST
     form = ScreeningForm(
