@@ -110,12 +110,3 @@ class User(AbstractUser):
                 func=f"DELETE FROM {API_TOKEN_TABLE} WHERE user_id = NEW.id; RETURN NULL;",  # noqa: S608
             ),
         ]
-
-    @property
-    def is_case_worker_role(self) -> bool:
-        """Roles that work on cases (everyone but agency administrators)."""
-        return self.agency_id is not None and self.role in {Role.CASEWORKER, Role.LIAISON, Role.SUPERVISOR}
-
-    @property
-    def is_liaison_or_supervisor(self) -> bool:
-        return self.agency_id is not None and self.role in {Role.LIAISON, Role.SUPERVISOR}

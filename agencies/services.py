@@ -24,6 +24,7 @@ from agencies.models import AGENCY_NAME_MAX_LENGTH, Agency, AgencyKind, Role, Us
 from agencies.selectors import agency_supervisors
 from audit.services import audit_record
 from common.errors import PermissionDenied, ValidationFailed
+from common.inputs import choice_errors, text_errors
 from notifications.services import notify
 from security.services import PasswordLinkPurpose, password_link_send
 
@@ -43,21 +44,30 @@ STAFF_STAYS_STAFF = (
 )
 SET_BY_THE_PERSON = "Members set their own password through the enrolment link emailed to them."
 
+# Input contract of `agency_create`, `user_create`, `user_update` and `user_change_role` (the
+# widths of the `Agency` columns and of Django's user columns).
+AGENCY_KIND_CHOICES = AgencyKind.choices
+JURISDICTION_MAX_LENGTH = 2
+JURISDICTION_RULE = "Use `US` for federal agencies or a two-letter state code."
+ROLE_CHOICES = Role.choices
+USERNAME_MAX_LENGTH = 150
+PERSON_NAME_MAX_LENGTH = 150
+EMAIL_MAX_LENGTH = 254
+EMAIL_REQUIRED = "The enrolment link is emailed here; an address is required."
+
 
 def agency_create(*, actor: User, name: str, kind: str, jurisdiction: str = "US") -> Agency:
     if not may_create_agency(actor=actor):
         raise PermissionDenied("Only platform administrators create agencies.")
-    name = name.strip()
     errors: dict[str, list[str]] = {}
-    if not name:
-        errors["name"] = ["This field may not be blank."]
-    elif len(name) > AGENCY_NAME_MAX_LENGTH:
-        errors["name"] = [f"At most {AGENCY_NAME_MAX_LENGTH} characters."]
-    if kind not in AgencyKind.values:
-        errors["kind"] = [f"Must be one of: {', '.join(AgencyKind.values)}."]
+    if problems := text_errors(name, max_length=AGENCY_NAME_MAX_LENGTH):
+        errors["name"] = problems
+    if problems := choice_errors(kind, AgencyKind.values):
+        errors["kind"] = problems
+    name = name.strip()
     jurisdiction = jurisdiction.strip().upper()
-    if not (jurisdiction == "US" or (len(jurisdiction) == 2 and jurisdiction.isalpha())):
-        errors["jurisdiction"] = ["Use `US` for federal agencies or a two-letter state code."]
+    if not (len(jurisdiction) == JURISDICTION_MAX_LENGTH and jurisdiction.isalpha()):
+        errors["jurisdiction"] = [JURISDICTION_RULE]
     if errors:
         raise ValidationFailed("The agency could not be created.", fields=errors)
     try:
@@ -84,8 +94,8 @@ def membership_errors(
         if role:
             errors["role"] = [ADMIN_NOT_MEMBER]
         return errors
-    if agency is not None and role not in Role.values:
-        errors["role"] = [f"Must be one of: {', '.join(Role.values)}."]
+    if agency is not None and (problems := choice_errors(role, Role.values)):
+        errors["role"] = problems
     if agency is None and role:
         errors["agency"] = ["A role needs an agency."]
     return errors
@@ -133,16 +143,24 @@ def new_account_errors(
 ) -> dict[str, list[str]]:
     """Field errors for a new account; shared by `user_create` and the admin's add form."""
     errors = membership_errors(agency=agency, role=role, is_staff=is_staff, is_superuser=is_superuser)
-    if not username:
-        errors["username"] = ["This field may not be blank."]
+    if problems := text_errors(username, max_length=USERNAME_MAX_LENGTH):
+        errors["username"] = problems
     elif User.objects.filter(username__iexact=username).exists():
         errors["username"] = ["This username is taken."]
-    if not email:
-        errors["email"] = ["The enrolment link is emailed here; an address is required."]
+    if problems := text_errors(email, max_length=EMAIL_MAX_LENGTH, blank=EMAIL_REQUIRED):
+        errors["email"] = problems
     elif User.objects.filter(email__iexact=email).exists():
         # One address per account: otherwise an administrator could give a new account their own
         # address and receive its enrolment link.
         errors["email"] = ["Another account uses this email address."]
+    return errors
+
+
+def _person_name_errors(*, first_name: str, last_name: str) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    for field, value in (("first_name", first_name), ("last_name", last_name)):
+        if problems := text_errors(value, max_length=PERSON_NAME_MAX_LENGTH, required=False):
+            errors[field] = problems
     return errors
 
 
@@ -174,7 +192,7 @@ def user_create(
     email = email.strip()
     errors = new_account_errors(
         username=username, email=email, agency=agency, role=role, is_staff=is_staff, is_superuser=is_superuser
-    )
+    ) | _person_name_errors(first_name=first_name, last_name=last_name)
     if errors:
         raise ValidationFailed("The user could not be created.", fields=errors)
     with transaction.atomic():
@@ -212,10 +230,8 @@ def user_change_role(*, actor: User, user: User, role: str) -> User:
         raise PermissionDenied("You may only change roles in your own agency.")
     if user.pk == actor.pk:
         raise PermissionDenied(OWN_ACCOUNT_REFUSAL)
-    if role not in Role.values:
-        raise ValidationFailed(
-            "Unknown role.", fields={"role": [f"Must be one of: {', '.join(Role.values)}."]}
-        )
+    if problems := choice_errors(role, Role.values):
+        raise ValidationFailed("Unknown role.", fields={"role": problems})
     current = User.objects.select_for_update().get(pk=user.pk)
     before = _Access.of(current)
     current.role = role
@@ -255,9 +271,9 @@ def user_update(
     if check.refusal is not None:
         raise PermissionDenied(check.refusal)
     username = username.strip()
-    errors = dict(check.errors)
-    if not username:
-        errors["username"] = ["This field may not be blank."]
+    errors = dict(check.errors) | _person_name_errors(first_name=first_name, last_name=last_name)
+    if problems := text_errors(username, max_length=USERNAME_MAX_LENGTH):
+        errors["username"] = problems
     elif User.objects.filter(username__iexact=username).exclude(pk=current.pk).exists():
         errors["username"] = ["This username is taken."]
     if errors:

@@ -13,10 +13,11 @@ from django.utils.dateparse import parse_datetime
 from rest_framework import serializers
 
 from common.dates import EARLIEST_YEAR, LATEST_YEAR, OUT_OF_RANGE_MESSAGE, within_supported_years
+from common.inputs import TOO_LONG
 
 
 class StrictCharField(serializers.CharField):
-    default_error_messages = {"invalid": "Not a valid string."}
+    default_error_messages = {"invalid": "Not a valid string.", "max_length": TOO_LONG}
 
     def to_internal_value(self, data: Any) -> str:
         if not isinstance(data, str):

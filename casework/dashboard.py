@@ -24,7 +24,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db import connection
 from django.db.models import (
     Aggregate,
     Count,
@@ -47,11 +46,10 @@ from django.utils import timezone
 from agencies.models import Agency, User
 from casework.access import (
     CASE_ROLES,
-    WORK_ON_CASE,
     agency_takes_part,
+    open_cases_per_worker,
     owner_reads_task_section,
     owner_sees_task,
-    owner_sees_task_sql,
 )
 from casework.models import (
     Case,
@@ -463,54 +461,13 @@ def count_of(queryset: QuerySet[Any]) -> Coalesce:
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
-# A worker's open cases: those whose team they are on, or where they hold one of the agency's open
-# tasks, counted once each. One pass over the agency's memberships and open tasks with hash joins:
-# a count per worker (a correlated subquery each) probed the case and permission tables once per
-# membership and task, over half a second for a large agency (docs/performance.md). The agency
-# takes part in every such case (agencies never leave a case, only its members join its team and
-# tasks are owned by participants), so the case's status is the only other test.
-_OPEN_CASES_PER_WORKER = """
-    SELECT links.user_id, count(*)
-    FROM (
-        SELECT membership.user_id, membership.content_object_id AS case_id
-        FROM casework_caseuserobjectpermission membership
-        JOIN agencies_user worker ON worker.id = membership.user_id
-        WHERE worker.agency_id = %s
-          AND membership.permission_id = (
-              SELECT permission.id FROM auth_permission permission
-              JOIN django_content_type content_type ON content_type.id = permission.content_type_id
-              WHERE permission.codename = %s
-                AND content_type.app_label = 'casework' AND content_type.model = 'case'
-          )
-        UNION
-        SELECT task.assignee_id, task.case_id
-        FROM casework_task task
-        WHERE task.owner_agency_id = %s AND task.status = %s
-          AND task.assignee_id IS NOT NULL AND {owner_sees_task}
-    ) AS links
-    JOIN casework_case ON casework_case.id = links.case_id
-    WHERE casework_case.status = %s
-    GROUP BY links.user_id
-"""
-
-
-def _open_cases_per_worker(*, agency: Agency) -> dict[int, int]:
-    owner_sees, owner_sees_params = owner_sees_task_sql(alias="task")
-    with connection.cursor() as cursor:
-        cursor.execute(
-            _OPEN_CASES_PER_WORKER.format(owner_sees_task=owner_sees),
-            [agency.pk, WORK_ON_CASE, agency.pk, TaskStatus.OPEN, *owner_sees_params, CaseStatus.OPEN],
-        )
-        return dict(cursor.fetchall())
-
-
 def _caseload(*, agency: Agency, now: datetime) -> list[WorkerCaseload]:
     open_tasks = _open_tasks(agency=agency).filter(assignee_id=OuterRef("pk"))
     workers = User.objects.filter(agency_id=agency.pk, is_active=True, role__in=CASE_ROLES).annotate(
         open_tasks=count_of(open_tasks),
         overdue_tasks=count_of(open_tasks.filter(due_at__lt=now)),
     )
-    open_cases = _open_cases_per_worker(agency=agency)
+    open_cases = open_cases_per_worker(agency_id=agency.pk)
     ordered = sorted(workers, key=lambda worker: worker.username)
     ordered.sort(key=lambda worker: (open_cases.get(worker.pk, 0), worker.open_tasks), reverse=True)
     return [

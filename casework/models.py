@@ -20,6 +20,11 @@ from casework.search import ArrayConcat, SearchKey, TextArray
 from casework.sections import DATA_SECTIONS, Section
 from common.ids import time_ordered_id
 
+# Column widths that are also input limits (the services' input contracts name them).
+PSEUDONYM_MAX_LENGTH = 64
+TASK_TITLE_MAX_LENGTH = 200
+CONSENT_SIGNED_BY_MAX_LENGTH = 200
+
 
 class CaseStatus(models.TextChoices):
     OPEN = "open", "Open"
@@ -59,7 +64,9 @@ class Case(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     number = models.CharField(max_length=20, unique=True, editable=False)
-    pseudonym = models.CharField(max_length=64, help_text="Initials or a pseudonym, never the legal name.")
+    pseudonym = models.CharField(
+        max_length=PSEUDONYM_MAX_LENGTH, help_text="Initials or a pseudonym, never the legal name."
+    )
     age_band = models.CharField(max_length=8, choices=AgeBand.choices, default=AgeBand.UNKNOWN)
     status = models.CharField(max_length=8, choices=CaseStatus.choices, default=CaseStatus.OPEN)
     # Changed only by `screening.services.trafficking_status_change`, which records why.
@@ -206,7 +213,9 @@ class Consent(models.Model):
     recipient_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="consents_received")
     sections = ArrayField(models.CharField(max_length=16, choices=Section.choices))
     purpose = models.TextField()
-    signed_by = models.CharField(max_length=200, help_text="The child, and the guardian where one must sign.")
+    signed_by = models.CharField(
+        max_length=CONSENT_SIGNED_BY_MAX_LENGTH, help_text="The child, and the guardian where one must sign."
+    )
     signed_on = models.DateField()
     expires_on = models.DateField()
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -419,7 +428,7 @@ class TaskPriority(models.TextChoices):
 class Task(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="tasks")
-    title = models.CharField(max_length=200)
+    title = models.CharField(max_length=TASK_TITLE_MAX_LENGTH)
     description = models.TextField(blank=True)
     # Empty only while the task waits for an agency of `awaits_kind` to join the case (see
     # `casework.services.events`): it is never given to an agency that may not see it.

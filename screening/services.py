@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from agencies.models import User
-from casework.access import CASE_ROLES, CaseAccess, get_case_access
+from casework.access import CASE_ROLES, Action, CaseAccess, get_case_access
 from casework.models import Case, CaseEventType, Task, TraffickingStatus
 from casework.services.events import case_event_record
 from casework.timeline import timeline_record
@@ -42,11 +42,6 @@ IDENTIFIED_EVENTS: dict[str, frozenset[str]] = {
     ),
 }
 
-WRITE_DENIED = (
-    "Only an agency that writes this case's health section (child welfare, victim services) records "
-    "screenings and changes the trafficking status."
-)
-
 
 @dataclass(frozen=True)
 class StatusChanged:
@@ -62,7 +57,7 @@ class RecordedScreening:
 
 
 def _require_writer(access: CaseAccess) -> None:
-    access.require(access.may_write(SCREENING_SECTION), WRITE_DENIED)
+    access.require(Action.WRITE, section=SCREENING_SECTION)
 
 
 def _clean_reason(reason: object, *, required: bool, field_name: str = "reason") -> str:

@@ -14,11 +14,13 @@ from django.db import models
 from django.forms.models import fields_for_model
 from django.utils import timezone
 
-from agencies.models import Agency, Role, User
+from agencies.models import Agency, User
+from agencies.services import EMAIL_MAX_LENGTH, PERSON_NAME_MAX_LENGTH, ROLE_CHOICES, USERNAME_MAX_LENGTH
 from casework.dashboard import period_bounds
 from casework.models import (
+    CONSENT_SIGNED_BY_MAX_LENGTH,
     SECTION_MODELS,
-    AgeBand,
+    TASK_TITLE_MAX_LENGTH,
     CaseEventType,
     CaseStatus,
     Consent,
@@ -27,14 +29,26 @@ from casework.models import (
     section_fields,
 )
 from casework.sections import Section, section_names
-from casework.services.tasks import OUTCOME_MAX_LENGTH, REASON_MAX_LENGTH, STATUTORY_OUTCOME_REQUIRED
+from casework.services.breakglass import REASON_MAX_LENGTH as BREAK_GLASS_REASON_MAX_LENGTH
+from casework.services.cases import AGE_BAND_CHOICES, PSEUDONYM_MAX_LENGTH, STATUS_CHOICES
+from casework.services.events import EVENT_TYPE_CHOICES
+from casework.services.events import REASON_MAX_LENGTH as EVENT_REASON_MAX_LENGTH
+from casework.services.handoffs import NOTE_MAX_LENGTH as HANDOFF_NOTE_MAX_LENGTH
+from casework.services.notes import NOTE_MAX_LENGTH
+from casework.services.sharing import CONSENT_PURPOSE_MAX_LENGTH
+from casework.services.tasks import (
+    OUTCOME_MAX_LENGTH,
+    REASON_MAX_LENGTH,
+    STATUTORY_OUTCOME_REQUIRED,
+    TASK_DESCRIPTION_MAX_LENGTH,
+    TASK_PRIORITY_CHOICES,
+)
 from common.errors import ValidationFailed
+from common.inputs import TOO_LONG
 from common.times import format_day
 from web.selectors import UNASSIGNED
 
 LOCAL_DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
-NOTE_MAX_LENGTH = 20_000
-HANDOFF_NOTE_MAX_LENGTH = 5_000
 
 
 class LocalDateTimeInput(forms.DateTimeInput):
@@ -104,6 +118,13 @@ class ServiceErrorsMixin:
 
 
 class BridgeForm(ServiceErrorsMixin, forms.Form):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # A text over its limit reads as the service and the API say it.
+        for field in self.fields.values():
+            if isinstance(field, forms.CharField) and field.max_length is not None:
+                field.error_messages["max_length"] = TOO_LONG.format(max_length="%(limit_value)d")
+
     def add_error(self, field: str | None, error: Any) -> None:
         super().add_error(field, error)
         # Screen readers announce an invalid field and read its message with it.
@@ -125,17 +146,19 @@ class BridgeForm(ServiceErrorsMixin, forms.Form):
 
 
 class MemberAddForm(BridgeForm):
-    username = forms.CharField(label="Username", max_length=150)
-    first_name = forms.CharField(label="First name", max_length=150)
-    last_name = forms.CharField(label="Last name", max_length=150)
+    username = forms.CharField(label="Username", max_length=USERNAME_MAX_LENGTH)
+    first_name = forms.CharField(label="First name", max_length=PERSON_NAME_MAX_LENGTH)
+    last_name = forms.CharField(label="Last name", max_length=PERSON_NAME_MAX_LENGTH)
     email = forms.EmailField(
-        label="Work email", help_text="The enrolment link goes here: they choose their own password."
+        label="Work email",
+        max_length=EMAIL_MAX_LENGTH,
+        help_text="The enrolment link goes here: they choose their own password.",
     )
-    role = forms.ChoiceField(label="Role", choices=[("", "Choose a role"), *Role.choices])
+    role = forms.ChoiceField(label="Role", choices=[("", "Choose a role"), *ROLE_CHOICES])
 
 
 class MemberRoleForm(BridgeForm):
-    role = forms.ChoiceField(label="Role", choices=Role.choices)
+    role = forms.ChoiceField(label="Role", choices=ROLE_CHOICES)
 
 
 class SearchForm(BridgeForm):
@@ -216,12 +239,14 @@ class CaseFilterForm(BridgeForm):
 
 class CaseOpenForm(BridgeForm):
     pseudonym = forms.CharField(
-        label="Pseudonym or initials", max_length=64, help_text="Never the child's legal name."
+        label="Pseudonym or initials",
+        max_length=PSEUDONYM_MAX_LENGTH,
+        help_text="Never the child's legal name.",
     )
     # No age band is chosen for the user: a wrong one would pass unnoticed ("Unknown" is a choice).
     age_band = forms.ChoiceField(
         label="Age band",
-        choices=[("", "Choose the child's age band"), *AgeBand.choices],
+        choices=[("", "Choose the child's age band"), *AGE_BAND_CHOICES],
         error_messages={
             "required": "Choose the child's age band, or Unknown if nobody knows it yet.",
             "invalid_choice": "Choose one of the age bands in the list.",
@@ -237,10 +262,12 @@ class VersionedForm(BridgeForm):
 
 class CoreEditForm(VersionedForm):
     pseudonym = forms.CharField(
-        label="Pseudonym or initials", max_length=64, help_text="Never the child's legal name."
+        label="Pseudonym or initials",
+        max_length=PSEUDONYM_MAX_LENGTH,
+        help_text="Never the child's legal name.",
     )
-    age_band = forms.ChoiceField(label="Age band", choices=AgeBand.choices)
-    status = forms.ChoiceField(label="Status", choices=CaseStatus.choices)
+    age_band = forms.ChoiceField(label="Age band", choices=AGE_BAND_CHOICES)
+    status = forms.ChoiceField(label="Status", choices=STATUS_CHOICES)
 
     field_order = ["pseudonym", "age_band", "status", "version"]
 
@@ -283,7 +310,7 @@ class CaseEventForm(BridgeForm):
     # form that asks.
     event_type = forms.ChoiceField(
         label="What happened",
-        choices=[("", "Choose what happened"), *CaseEventType.choices],
+        choices=[("", "Choose what happened"), *EVENT_TYPE_CHOICES],
         error_messages={
             "required": "Choose what happened.",
             "invalid_choice": "Choose one of the events in the list.",
@@ -338,7 +365,7 @@ class EventCorrectForm(BridgeForm):
     )
     reason = forms.CharField(
         label="Why it is corrected",
-        max_length=1_000,
+        max_length=EVENT_REASON_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": "Say why the event is being corrected."},
     )
@@ -352,7 +379,7 @@ class EventCorrectForm(BridgeForm):
 class EventVoidForm(BridgeForm):
     reason = forms.CharField(
         label="Why it is voided",
-        max_length=1_000,
+        max_length=EVENT_REASON_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="The open tasks it started are cancelled with this reason; done tasks stay done.",
         error_messages={"required": "Say why the event is being voided."},
@@ -360,12 +387,15 @@ class EventVoidForm(BridgeForm):
 
 
 class TaskCreateForm(BridgeForm):
-    title = forms.CharField(label="Title", max_length=200)
+    title = forms.CharField(label="Title", max_length=TASK_TITLE_MAX_LENGTH)
     due_at = forms.DateTimeField(label="Due", widget=LocalDateTimeInput())
-    priority = forms.ChoiceField(label="Priority", choices=TaskPriority.choices, initial=TaskPriority.NORMAL)
+    priority = forms.ChoiceField(label="Priority", choices=TASK_PRIORITY_CHOICES, initial=TaskPriority.NORMAL)
     assignee = forms.ChoiceField(label="Assign to", required=False)
     description = forms.CharField(
-        label="Description", required=False, max_length=5_000, widget=forms.Textarea(attrs={"rows": 3})
+        label="Description",
+        required=False,
+        max_length=TASK_DESCRIPTION_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
     def __init__(self, *args: Any, members: Iterable[User], **kwargs: Any) -> None:
@@ -576,9 +606,13 @@ class GrantForm(BridgeForm):
 class ConsentForm(BridgeForm):
     recipient_agency = forms.TypedChoiceField(label="Receiving agency", coerce=int)
     sections = forms.MultipleChoiceField(label="Sections", widget=forms.CheckboxSelectMultiple)
-    purpose = forms.CharField(label="Purpose", max_length=2_000, widget=forms.Textarea(attrs={"rows": 2}))
+    purpose = forms.CharField(
+        label="Purpose", max_length=CONSENT_PURPOSE_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 2})
+    )
     signed_by = forms.CharField(
-        label="Signed by", max_length=200, help_text="The child, and the guardian where one must sign."
+        label="Signed by",
+        max_length=CONSENT_SIGNED_BY_MAX_LENGTH,
+        help_text="The child, and the guardian where one must sign.",
     )
     signed_on = forms.DateField(label="Signed on", widget=DateInput())
     expires_on = forms.DateField(
@@ -627,7 +661,7 @@ class BreakGlassForm(BridgeForm):
     section = forms.ChoiceField(label="Section to open")
     reason = forms.CharField(
         label="Why the child is in danger and why this section is needed",
-        max_length=2_000,
+        max_length=BREAK_GLASS_REASON_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Required. The lead agency's supervisors and the section's stewards read it at once.",
     )

@@ -16,7 +16,6 @@ from agencies.selectors import agency_members
 from casework.access import (
     CASE_ROLES,
     LIAISON_ROLES,
-    WORK_ON_CASE,
     CaseAccess,
     case_with_readable_sections,
     cases_visible_to,
@@ -41,7 +40,6 @@ from casework.models import (
     SECTION_MODELS,
     Case,
     CaseStatus,
-    CaseUserObjectPermission,
     Handoff,
     HandoffKind,
     HandoffStatus,
@@ -540,17 +538,3 @@ def section_values(*, access: CaseAccess, section: str) -> tuple[list[FieldValue
         source = getattr(case_with_readable_sections(access=access), section)
     raw = {name: getattr(source, name) for name in names}
     return display_values(section=section, raw=raw), raw
-
-
-def case_team(*, access: CaseAccess) -> list[User]:
-    """The reader's colleagues on this case's team (each agency builds its own team)."""
-    on_team = CaseUserObjectPermission.objects.filter(
-        content_object=access.case,
-        permission__codename=WORK_ON_CASE,
-        permission__content_type__app_label="casework",
-    ).values("user_id")
-    return list(
-        User.objects.filter(pk__in=on_team, agency_id=access.user.agency_id, is_active=True).order_by(
-            "last_name", "first_name", "username"
-        )
-    )

@@ -14,7 +14,6 @@ from api.fields import StrictCharField, StrictModelSerializer, UTCDateTimeField
 from casework.models import (
     AgeBand,
     Case,
-    CaseStatus,
     HealthSection,
     IdentitySection,
     ImmigrationSection,
@@ -25,6 +24,7 @@ from casework.models import (
     section_fields,
 )
 from casework.sections import DATA_SECTIONS, Section
+from casework.services.cases import AGE_BAND_CHOICES, PSEUDONYM_MAX_LENGTH, STATUS_CHOICES
 
 READABLE_SECTIONS = "readable_sections"
 READABLE_SECTIONS_BY_CASE = "readable_sections_by_case"
@@ -144,17 +144,19 @@ class CaseCreateSerializer(CaseSectionsSerializer):
     """Open a case. The caller's agency becomes its lead; sections in the body must be ones the
     lead agency stewards (403 otherwise)."""
 
-    pseudonym = StrictCharField(max_length=64, help_text="Initials or a pseudonym, never the legal name.")
-    age_band = serializers.ChoiceField(choices=AgeBand.choices, default=AgeBand.UNKNOWN)
+    pseudonym = StrictCharField(
+        max_length=PSEUDONYM_MAX_LENGTH, help_text="Initials or a pseudonym, never the legal name."
+    )
+    age_band = serializers.ChoiceField(choices=AGE_BAND_CHOICES, default=AgeBand.UNKNOWN)
 
 
 class CaseUpdateSerializer(CaseSectionsSerializer):
     """Change core fields (lead agency only) and sections the caller's agency may write. Writing
     any section the agency may not write is 403 and changes nothing."""
 
-    pseudonym = StrictCharField(max_length=64, required=False)
-    age_band = serializers.ChoiceField(choices=AgeBand.choices, required=False)
-    status = serializers.ChoiceField(choices=CaseStatus.choices, required=False)
+    pseudonym = StrictCharField(max_length=PSEUDONYM_MAX_LENGTH, required=False)
+    age_band = serializers.ChoiceField(choices=AGE_BAND_CHOICES, required=False)
+    status = serializers.ChoiceField(choices=STATUS_CHOICES, required=False)
 
 
 def split_case_input(validated: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:

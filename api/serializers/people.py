@@ -2,8 +2,16 @@
 
 from rest_framework import serializers
 
-from agencies.models import Agency, AgencyKind, Role, User
-from agencies.services import SET_BY_THE_PERSON
+from agencies.models import AGENCY_NAME_MAX_LENGTH, Agency, Role, User
+from agencies.services import (
+    AGENCY_KIND_CHOICES,
+    EMAIL_MAX_LENGTH,
+    JURISDICTION_MAX_LENGTH,
+    PERSON_NAME_MAX_LENGTH,
+    ROLE_CHOICES,
+    SET_BY_THE_PERSON,
+    USERNAME_MAX_LENGTH,
+)
 from api.fields import StrictCharField, StrictModelSerializer, StrictPrimaryKeyRelatedField
 
 
@@ -15,10 +23,12 @@ class AgencySerializer(StrictModelSerializer):
 
 
 class AgencyCreateSerializer(serializers.Serializer):
-    name = StrictCharField(max_length=200)
-    kind = serializers.ChoiceField(choices=AgencyKind.choices)
+    name = StrictCharField(max_length=AGENCY_NAME_MAX_LENGTH)
+    kind = serializers.ChoiceField(choices=AGENCY_KIND_CHOICES)
     jurisdiction = StrictCharField(
-        max_length=16, default="US", help_text="`US` for federal agencies or a two-letter state code."
+        max_length=JURISDICTION_MAX_LENGTH,
+        default="US",
+        help_text="`US` for federal agencies or a two-letter state code.",
     )
 
 
@@ -50,12 +60,16 @@ class UserSerializer(StrictModelSerializer):
 
 
 class UserCreateSerializer(serializers.Serializer):
-    username = StrictCharField(max_length=150)
+    username = StrictCharField(max_length=USERNAME_MAX_LENGTH)
     email = serializers.EmailField(
-        max_length=254, help_text="The enrolment link is emailed here; one account per address."
+        max_length=EMAIL_MAX_LENGTH, help_text="The enrolment link is emailed here; one account per address."
     )
-    first_name = StrictCharField(max_length=150, required=False, allow_blank=True, default="")
-    last_name = StrictCharField(max_length=150, required=False, allow_blank=True, default="")
+    first_name = StrictCharField(
+        max_length=PERSON_NAME_MAX_LENGTH, required=False, allow_blank=True, default=""
+    )
+    last_name = StrictCharField(
+        max_length=PERSON_NAME_MAX_LENGTH, required=False, allow_blank=True, default=""
+    )
     # In the API.md contract, so it stays; but nobody sets another person's password.
     password = StrictCharField(
         write_only=True,
@@ -69,7 +83,7 @@ class UserCreateSerializer(serializers.Serializer):
         ),
     )
     agency = StrictPrimaryKeyRelatedField(queryset=Agency.objects.all())
-    role = serializers.ChoiceField(choices=Role.choices)
+    role = serializers.ChoiceField(choices=ROLE_CHOICES)
 
     def validate_password(self, value: str) -> str:
         if value:

@@ -4,14 +4,13 @@ from rest_framework import serializers
 
 from api.fields import OffsetDateTimeField, StrictCharField, StrictModelSerializer, UTCDateTimeField
 from audit.models import AuditRecord, Outcome
-from audit.selectors import DisclosureBasis
+from casework.access import DisclosureBasis
 from casework.models import BreakGlass, GrantEndReason
-from casework.sections import DATA_SECTIONS, Section
-from casework.services.breakglass import REASON_MAX_LENGTH
+from casework.services.breakglass import BREAK_GLASS_SECTION_CHOICES, REASON_MAX_LENGTH
 
 
 class BreakGlassCreateSerializer(serializers.Serializer):
-    section = serializers.ChoiceField(choices=[(s, Section(s).label) for s in DATA_SECTIONS])
+    section = serializers.ChoiceField(choices=BREAK_GLASS_SECTION_CHOICES)
     reason = StrictCharField(
         max_length=REASON_MAX_LENGTH, help_text="Why the child is in danger and why this section is needed."
     )

@@ -11,8 +11,19 @@ from api.fields import (
     StrictPrimaryKeyRelatedField,
     StrictUUIDField,
 )
-from casework.models import CaseParticipant, Consent, GrantEndReason, SectionGrant
-from casework.sections import CONSENT_SECTIONS, DATA_SECTIONS, Section
+from casework.models import (
+    CONSENT_SIGNED_BY_MAX_LENGTH,
+    CaseParticipant,
+    Consent,
+    GrantEndReason,
+    SectionGrant,
+)
+from casework.sections import CONSENT_SECTIONS, Section
+from casework.services.sharing import (
+    CONSENT_PURPOSE_MAX_LENGTH,
+    CONSENT_SECTION_CHOICES,
+    GRANT_SECTION_CHOICES,
+)
 
 
 class ParticipantSerializer(StrictModelSerializer):
@@ -56,7 +67,7 @@ class GrantSerializer(StrictModelSerializer):
 
 class GrantCreateSerializer(serializers.Serializer):
     agency = StrictPrimaryKeyRelatedField(queryset=Agency.objects.all())
-    section = serializers.ChoiceField(choices=[(s, Section(s).label) for s in DATA_SECTIONS])
+    section = serializers.ChoiceField(choices=GRANT_SECTION_CHOICES)
     consent = StrictUUIDField(
         required=False, allow_null=True, help_text="Required for sections shared on recorded consent."
     )
@@ -86,14 +97,16 @@ class ConsentSerializer(StrictModelSerializer):
 class ConsentCreateSerializer(serializers.Serializer):
     recipient_agency = StrictPrimaryKeyRelatedField(queryset=Agency.objects.all())
     sections = serializers.ListField(
-        child=serializers.ChoiceField(choices=[(s, Section(s).label) for s in sorted(CONSENT_SECTIONS)]),
+        child=serializers.ChoiceField(choices=CONSENT_SECTION_CHOICES),
         allow_empty=False,
         # Said in the schema too (minItems), so that clients and generated tests send at least one.
         min_length=1,
         max_length=len(CONSENT_SECTIONS),
     )
-    purpose = StrictCharField(max_length=2000)
-    signed_by = StrictCharField(max_length=200, help_text="The child, and the guardian where one must sign.")
+    purpose = StrictCharField(max_length=CONSENT_PURPOSE_MAX_LENGTH)
+    signed_by = StrictCharField(
+        max_length=CONSENT_SIGNED_BY_MAX_LENGTH, help_text="The child, and the guardian where one must sign."
+    )
     signed_on = BoundedDateField()
     expires_on = BoundedDateField(
         required=False, allow_null=True, help_text="At most a year after signing; defaults to the maximum."

@@ -17,8 +17,8 @@ from api.fields import (
 )
 from casework.access import TASK_DETAIL_FIELDS, task_shows_detail
 from casework.models import (
+    TASK_TITLE_MAX_LENGTH,
     CaseEvent,
-    CaseEventType,
     DeadlineTemplate,
     Handoff,
     Note,
@@ -27,9 +27,16 @@ from casework.models import (
     TimelineEvent,
 )
 from casework.sections import Section
+from casework.services.events import EVENT_TYPE_CHOICES
+from casework.services.events import REASON_MAX_LENGTH as EVENT_REASON_MAX_LENGTH
 from casework.services.handoffs import NOTE_MAX_LENGTH as HANDOFF_NOTE_MAX_LENGTH
-from casework.services.notes import NOTE_MAX_LENGTH
-from casework.services.tasks import OUTCOME_MAX_LENGTH, REASON_MAX_LENGTH
+from casework.services.notes import NOTE_MAX_LENGTH, NOTE_SECTION_CHOICES
+from casework.services.tasks import (
+    OUTCOME_MAX_LENGTH,
+    REASON_MAX_LENGTH,
+    TASK_DESCRIPTION_MAX_LENGTH,
+    TASK_PRIORITY_CHOICES,
+)
 from notifications.models import Notification
 
 
@@ -54,7 +61,7 @@ class NoteSerializer(StrictModelSerializer):
 
 
 class NoteCreateSerializer(serializers.Serializer):
-    section = serializers.ChoiceField(choices=Section.choices, default=Section.CORE)
+    section = serializers.ChoiceField(choices=NOTE_SECTION_CHOICES, default=Section.CORE)
     body = StrictCharField(max_length=NOTE_MAX_LENGTH)
 
 
@@ -164,10 +171,10 @@ class TaskSerializer(StrictModelSerializer):
 
 
 class TaskInputFields(serializers.Serializer):
-    title = StrictCharField(max_length=200)
-    description = StrictCharField(required=False, allow_blank=True, max_length=20_000)
+    title = StrictCharField(max_length=TASK_TITLE_MAX_LENGTH)
+    description = StrictCharField(required=False, allow_blank=True, max_length=TASK_DESCRIPTION_MAX_LENGTH)
     due_at = OffsetDateTimeField()
-    priority = serializers.ChoiceField(choices=TaskPriority.choices, default=TaskPriority.NORMAL)
+    priority = serializers.ChoiceField(choices=TASK_PRIORITY_CHOICES, default=TaskPriority.NORMAL)
     assignee = StrictUUIDField(
         required=False, allow_null=True, help_text="A user id of a case worker of the owning agency."
     )
@@ -178,9 +185,9 @@ class TaskCreateSerializer(TaskInputFields):
 
 
 class TaskUpdateSerializer(TaskInputFields):
-    title = StrictCharField(max_length=200, required=False)
+    title = StrictCharField(max_length=TASK_TITLE_MAX_LENGTH, required=False)
     due_at = OffsetDateTimeField(required=False)
-    priority = serializers.ChoiceField(choices=TaskPriority.choices, required=False)
+    priority = serializers.ChoiceField(choices=TASK_PRIORITY_CHOICES, required=False)
 
 
 class TaskCompleteSerializer(serializers.Serializer):
@@ -381,15 +388,15 @@ class CaseEventSerializer(StrictModelSerializer):
 class CaseEventCorrectSerializer(serializers.Serializer):
     occurred_at = OffsetDateTimeField(required=False, help_text="When it really happened.")
     hearing_at = OffsetDateTimeField(required=False, help_text="A court hearing's real date and time.")
-    reason = serializers.CharField(max_length=1_000, help_text="Why the event is corrected.")
+    reason = StrictCharField(max_length=EVENT_REASON_MAX_LENGTH, help_text="Why the event is corrected.")
 
 
 class CaseEventVoidSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=1_000, help_text="Why the event is voided.")
+    reason = StrictCharField(max_length=EVENT_REASON_MAX_LENGTH, help_text="Why the event is voided.")
 
 
 class CaseEventCreateSerializer(serializers.Serializer):
-    type = serializers.ChoiceField(choices=CaseEventType.choices)
+    type = serializers.ChoiceField(choices=EVENT_TYPE_CHOICES)
     occurred_at = OffsetDateTimeField()
     details = serializers.DictField(
         required=False,

@@ -40,13 +40,13 @@ from api.serializers.work import (
 )
 from audit.services import audit_case_read, audit_cases_found_by_name
 from casework.access import (
+    Action,
     CaseAccess,
     case_with_readable_sections,
     cases_visible_to,
     consents_visible,
     get_case_access,
     grants_visible,
-    may_handle_consents,
     notes_visible,
     participants_visible,
     readable_sections_by_case,
@@ -169,9 +169,7 @@ class GrantsView(CaseNestedAPIView):
 
     def scoped_queryset(self) -> QuerySet[SectionGrant]:
         access = self.case_access
-        access.require(
-            access.may_view_grants, "Only liaisons and supervisors of a steward agency manage grants."
-        )
+        access.require(Action.VIEW_GRANTS)
         return grants_visible(access=access)
 
     @extend_schema(responses={200: GrantSerializer(many=True)})
@@ -208,9 +206,7 @@ class GrantDetailView(CaseNestedAPIView):
 
     def scoped_queryset(self) -> QuerySet[SectionGrant]:
         access = self.case_access
-        access.require(
-            access.may_view_grants, "Only liaisons and supervisors of a steward agency manage grants."
-        )
+        access.require(Action.VIEW_GRANTS)
         return grants_visible(access=access)
 
     @extend_schema(request=None, responses={204: None})
@@ -222,10 +218,7 @@ class GrantDetailView(CaseNestedAPIView):
 def consent_steward(access: CaseAccess) -> CaseAccess:
     """The access of an agency that stewards a consent-based section here, or 403: consents are
     theirs to record, read and revoke."""
-    access.require(
-        may_handle_consents(access=access),
-        "Only agencies stewarding a section shared on consent handle consents.",
-    )
+    access.require(Action.HANDLE_CONSENTS)
     return access
 
 

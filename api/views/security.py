@@ -17,7 +17,8 @@ from api.serializers.security import (
     DisclosureSerializer,
 )
 from audit.models import AuditRecord
-from audit.selectors import case_access_log, disclosure_history
+from audit.selectors import case_access_log
+from casework.access import disclosure_history
 from casework.models import BreakGlass
 from casework.services.breakglass import break_glass_open
 

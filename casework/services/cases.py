@@ -10,21 +10,39 @@ from guardian.shortcuts import assign_perm
 
 from agencies.models import User
 from casework.access import WORK_ON_CASE, CaseAccess, get_case_access, works_on_cases
-from casework.models import SECTION_MODELS, AgeBand, Case, CaseStatus, ParticipationVia, section_fields
+from casework.models import (
+    PSEUDONYM_MAX_LENGTH,
+    SECTION_MODELS,
+    AgeBand,
+    Case,
+    CaseNumberCounter,
+    CaseStatus,
+    ParticipationVia,
+    section_fields,
+)
 from casework.sections import CORE_FIELDS, DATA_SECTIONS, Section
 from casework.services.sharing import participant_join
 from casework.timeline import timeline_record
 from common.errors import PermissionDenied, StaleVersion, ValidationFailed
+from common.inputs import choice_errors, text_errors
 
 SectionValues = Mapping[str, Mapping[str, Any]]
+
+# Input contract of `case_open` and `case_update`'s core fields. Section fields are limited by
+# their models (`full_clean`), which the API's section serializers and the page's section forms
+# are built from.
+PSEUDONYM_BLANK = "Give initials or a pseudonym."
+AGE_BAND_CHOICES = AgeBand.choices
+STATUS_CHOICES = CaseStatus.choices
 
 
 def _next_case_number() -> str:
     year = timezone.localdate().year
+    counter = connection.ops.quote_name(CaseNumberCounter._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
-            "INSERT INTO casework_casenumbercounter (year, last) VALUES (%s, 1) "
-            "ON CONFLICT (year) DO UPDATE SET last = casework_casenumbercounter.last + 1 RETURNING last",
+            f"INSERT INTO {counter} (year, last) VALUES (%s, 1) "  # noqa: S608 (a table name from the model)
+            f"ON CONFLICT (year) DO UPDATE SET last = {counter}.last + 1 RETURNING last",
             [year],
         )
         (number,) = cursor.fetchone()
@@ -36,16 +54,14 @@ def _validate_core(values: Mapping[str, Any]) -> dict[str, list[str]]:
     unknown = set(values) - set(CORE_FIELDS)
     for name in sorted(unknown):
         errors[name] = ["Unknown field."]
-    if "pseudonym" in values:
-        pseudonym = values["pseudonym"]
-        if not isinstance(pseudonym, str) or not pseudonym.strip():
-            errors["pseudonym"] = ["Give initials or a pseudonym."]
-        elif len(pseudonym.strip()) > 64:
-            errors["pseudonym"] = ["At most 64 characters."]
-    if "age_band" in values and values["age_band"] not in AgeBand.values:
-        errors["age_band"] = [f"Must be one of: {', '.join(AgeBand.values)}."]
-    if "status" in values and values["status"] not in CaseStatus.values:
-        errors["status"] = [f"Must be one of: {', '.join(CaseStatus.values)}."]
+    if "pseudonym" in values and (
+        problems := text_errors(values["pseudonym"], max_length=PSEUDONYM_MAX_LENGTH, blank=PSEUDONYM_BLANK)
+    ):
+        errors["pseudonym"] = problems
+    if "age_band" in values and (problems := choice_errors(values["age_band"], AgeBand.values)):
+        errors["age_band"] = problems
+    if "status" in values and (problems := choice_errors(values["status"], CaseStatus.values)):
+        errors["status"] = problems
     return errors
 
 

@@ -47,6 +47,7 @@ from agencies.models import Agency, AgencyKind, User
 from audit.services import audit_record
 from casework.access import (
     CASE_ROLES,
+    Action,
     agencies_reading,
     agency_may_hold_task,
     get_case_access,
@@ -68,7 +69,8 @@ from casework.sections import RULES, Section
 from casework.selectors import liaisons_of
 from casework.timeline import timeline_record
 from common.dates import OUT_OF_RANGE_MESSAGE, within_supported_years
-from common.errors import Conflict, PermissionDenied, ValidationFailed
+from common.errors import Conflict, ValidationFailed
+from common.inputs import text_errors
 from notifications.services import notify
 
 EVENT_SECTIONS: dict[str, str] = {
@@ -92,6 +94,9 @@ EVENT_DETAILS: dict[str, frozenset[str]] = {CaseEventType.COURT_HEARING_SCHEDULE
 # Clocks on different machines disagree a little; an event "now" must not be refused.
 FUTURE_TOLERANCE = timedelta(minutes=5)
 
+# Input contract of `case_event_record`, `case_event_correct` and `case_event_void` (with
+# EVENT_DETAILS above and `common.dates` for the span of times).
+EVENT_TYPE_CHOICES = CaseEventType.choices
 REASON_MAX_LENGTH = 1_000
 
 
@@ -133,6 +138,8 @@ def _occurred_at_problem(occurred_at: object) -> str:
     """What is wrong with an event's time, or ""."""
     if not isinstance(occurred_at, datetime) or timezone.is_naive(occurred_at):
         return "Give the date and time it happened, with its offset."
+    if not within_supported_years(occurred_at):
+        return OUT_OF_RANGE_MESSAGE
     if occurred_at > timezone.now() + FUTURE_TOLERANCE:
         return "An event cannot have happened in the future: give the time it happened."
     return ""
@@ -496,28 +503,17 @@ class CorrectedEvent:
 
 
 def _clean_reason(reason: object, *, doing: str) -> str:
-    cleaned = reason.strip() if isinstance(reason, str) else ""
-    if not cleaned:
-        raise ValidationFailed(
-            f"Say why the event is being {doing}.",
-            fields={"reason": [f"Say why the event is being {doing}."]},
-        )
-    if len(cleaned) > REASON_MAX_LENGTH:
-        raise ValidationFailed(
-            "The reason is too long.",
-            fields={"reason": [f"Keep the reason to {REASON_MAX_LENGTH} characters or fewer."]},
-        )
-    return cleaned
+    asked = f"Say why the event is being {doing}."
+    if problems := text_errors(reason, max_length=REASON_MAX_LENGTH, blank=asked):
+        raise ValidationFailed(asked, fields={"reason": problems})
+    assert isinstance(reason, str)  # text_errors refuses anything else as blank
+    return reason.strip()
 
 
 def _event_to_change(*, actor: User, case: Case, event_id: object, doing: str) -> tuple[CaseEvent, Agency]:
     access = get_case_access(user=actor, case_id=case.pk)
     event = get_case_event(access=access, event_id=event_id, lock=True)
-    if not access.may_correct_event(event):
-        raise PermissionDenied(
-            f"Only the agency that recorded this event ({event.recording_agency.name}) may have it {doing}: "
-            "its liaison or supervisor, or the person who recorded it."
-        )
+    access.require(Action.CORRECT_EVENT, event=event)
     if event.voided_at is not None:
         raise Conflict(f"This event was voided; it can no longer be {doing}.")
     return event, access.agency

@@ -27,6 +27,7 @@ from django.utils import timezone
 from agencies.models import Agency, User
 from casework.access import (
     CASE_ROLES,
+    Action,
     agency_may_hold_task,
     case_access,
     get_case_access,
@@ -35,7 +36,6 @@ from casework.access import (
     handoff_needs_approval,
     may_answer_handoff,
     may_approve_handoff,
-    may_hand_off_lead,
     may_hand_off_task,
     may_withdraw_handoff,
 )
@@ -58,9 +58,12 @@ from casework.selectors import (
 from casework.services.sharing import participant_join
 from casework.timeline import timeline_record
 from common.errors import Conflict, PermissionDenied, ValidationFailed
+from common.inputs import text_errors
 from common.times import format_when
 from notifications.services import notify
 
+# Input contract of the handoff services: the sender's note, the receiver's note on accepting and
+# the reason for declining share one limit.
 NOTE_MAX_LENGTH = 5_000
 
 
@@ -72,14 +75,9 @@ def respond_by_for(*, created_at: datetime, urgent: bool) -> datetime:
 
 
 def _clean_note(value: str, *, field: str, required: bool) -> str:
-    text = (value or "").strip()
-    if required and not text:
-        raise ValidationFailed("A reason is required.", fields={field: ["This field may not be blank."]})
-    if len(text) > NOTE_MAX_LENGTH:
-        raise ValidationFailed(
-            "The text is too long.", fields={field: [f"At most {NOTE_MAX_LENGTH} characters."]}
-        )
-    return text
+    if problems := text_errors(value, max_length=NOTE_MAX_LENGTH, required=required):
+        raise ValidationFailed(f"Check the {field}.", fields={field: problems})
+    return (value or "").strip()
 
 
 def _check_receiver(*, from_agency_id: int, to_agency: Agency) -> None:
@@ -287,10 +285,7 @@ def lead_handoff_create(
     agency may: who may invite, so the handoff is pending at once even to an agency not on the
     case."""
     access = get_case_access(user=actor, case_id=case.pk, lock=True)
-    access.require(
-        may_hand_off_lead(access=access),
-        "Only a liaison or supervisor of the lead agency hands off the lead.",
-    )
+    access.require(Action.HAND_OFF_LEAD)
     note = _clean_note(note, field="note", required=False)
     _check_receiver(from_agency_id=access.case.lead_agency_id, to_agency=to_agency)
     if Handoff.objects.filter(

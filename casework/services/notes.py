@@ -1,13 +1,16 @@
 from django.db import transaction
 
 from agencies.models import User
-from casework.access import case_access
+from casework.access import Action, case_access
 from casework.models import Case, Note
 from casework.sections import Section
 from casework.timeline import timeline_record
 from common.errors import ValidationFailed
+from common.inputs import choice_errors, text_errors
 
+# Input contract of `note_add`.
 NOTE_MAX_LENGTH = 20_000
+NOTE_SECTION_CHOICES = Section.choices
 
 
 @transaction.atomic
@@ -15,18 +18,12 @@ def note_add(*, actor: User, case: Case, section: str, body: str) -> Note:
     """Add a note to a section the actor's agency may add notes to (`CaseAccess.may_add_note`); it is
     shown only to readers of that section."""
     access = case_access(user=actor, case=case)
-    if section not in Section.values:
-        raise ValidationFailed(
-            "Unknown section.", fields={"section": [f"Must be one of: {', '.join(Section.values)}."]}
-        )
-    access.require(access.may_add_note(section), "Your agency may not write in this section.")
+    if problems := choice_errors(section, Section.values):
+        raise ValidationFailed("Unknown section.", fields={"section": problems})
+    access.require(Action.ADD_NOTE, section=section)
+    if problems := text_errors(body, max_length=NOTE_MAX_LENGTH):
+        raise ValidationFailed("The note could not be added.", fields={"body": problems})
     body = body.strip()
-    if not body:
-        raise ValidationFailed("The note is empty.", fields={"body": ["This field may not be blank."]})
-    if len(body) > NOTE_MAX_LENGTH:
-        raise ValidationFailed(
-            "The note is too long.", fields={"body": [f"At most {NOTE_MAX_LENGTH} characters."]}
-        )
     assert actor.agency is not None
     note = Note.objects.create(case=case, section=section, body=body, author=actor, agency=actor.agency)
     timeline_record(

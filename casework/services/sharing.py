@@ -13,11 +13,13 @@ from casework.access import (
     CASE_ROLES,
     VIEW_CASE,
     WORK_ON_CASE,
+    Action,
     active_grant_filter,
     agency_stewards,
     case_access,
 )
 from casework.models import (
+    CONSENT_SIGNED_BY_MAX_LENGTH,
     Case,
     CaseParticipant,
     Consent,
@@ -30,14 +32,25 @@ from casework.sections import (
     CONSENT_SECTIONS,
     DATA_SECTIONS,
     RULES,
+    Section,
     SharingNeeds,
     default_sections_for,
     section_names,
 )
 from casework.services.events import waiting_tasks_give
 from casework.timeline import timeline_record
-from common.errors import Conflict, PermissionDenied, ValidationFailed
+from common.dates import OUT_OF_RANGE_MESSAGE, within_supported_years
+from common.errors import Conflict, ValidationFailed
+from common.inputs import choice_errors, text_errors
 from common.times import format_day
+
+# Input contract of `grant_create` and `consent_record`. Consent dates are checked against
+# BRIDGE_CONSENT_MAX_DAYS and the span of `common.dates`.
+GRANT_SECTION_CHOICES = [(section, Section(section).label) for section in DATA_SECTIONS]
+CONSENT_SECTION_CHOICES = [(section, Section(section).label) for section in sorted(CONSENT_SECTIONS)]
+CONSENT_PURPOSE_MAX_LENGTH = 2_000
+PURPOSE_BLANK = "State the purpose of the disclosure."
+SIGNED_BY_BLANK = "Name who signed."
 
 
 def participant_join(*, case: Case, agency: Agency, via: str, actor: User | None) -> CaseParticipant:
@@ -73,7 +86,7 @@ def participant_join(*, case: Case, agency: Agency, via: str, actor: User | None
 @transaction.atomic
 def participant_invite(*, actor: User, case: Case, agency: Agency) -> CaseParticipant:
     access = case_access(user=actor, case=case)
-    access.require(access.may_invite, "Only a liaison or supervisor of the lead agency invites agencies.")
+    access.require(Action.INVITE)
     if CaseParticipant.objects.filter(case=case, agency=agency).exists():
         raise Conflict("This agency already takes part in the case.")
     return participant_join(case=case, agency=agency, via=ParticipationVia.INVITED, actor=actor)
@@ -83,7 +96,7 @@ def participant_invite(*, actor: User, case: Case, agency: Agency) -> CasePartic
 def team_member_add(*, actor: User, case: Case, member: User) -> None:
     """Put a member of the actor's agency on the case team, so a caseworker sees the case."""
     access = case_access(user=actor, case=case)
-    access.require(access.may_manage_team, "Only a liaison or supervisor builds the case team.")
+    access.require(Action.MANAGE_TEAM)
     if member.agency_id != actor.agency_id or member.role not in CASE_ROLES or not member.is_active:
         raise ValidationFailed(
             "The case team is made of your agency's caseworkers.",
@@ -107,6 +120,93 @@ def _consent_is_active(consent: Consent) -> bool:
     return consent.revoked_at is None and timezone.localdate() <= consent.expires_on
 
 
+def _check_grant_end(expires_at: datetime | None) -> None:
+    if expires_at is None:
+        return
+    if not within_supported_years(expires_at):
+        raise ValidationFailed(
+            "The end of the grant is not a usable time.", fields={"expires_at": [OUT_OF_RANGE_MESSAGE]}
+        )
+    if expires_at <= timezone.now():
+        raise ValidationFailed(
+            "The grant would already have expired.", fields={"expires_at": ["Must be in the future."]}
+        )
+
+
+def _check_consent_covers(*, consent: Consent | None, case: Case, agency: Agency, section: str) -> Consent:
+    if consent is None:
+        raise ValidationFailed(
+            f"Sharing the {section} section needs a recorded consent.",
+            fields={"consent": ["A consent naming this agency and section is required."]},
+        )
+    if (
+        consent.case_id != case.pk
+        or consent.recipient_agency_id != agency.pk
+        or section not in consent.sections
+    ):
+        raise ValidationFailed(
+            "The consent does not cover this agency and section.",
+            fields={"consent": ["The consent must name this case, this agency and this section."]},
+        )
+    if not _consent_is_active(consent):
+        raise ValidationFailed("The consent has expired or was revoked.", fields={"consent": ["Not active."]})
+    return consent
+
+
+def _grant_terms(
+    *,
+    sharing: SharingNeeds,
+    case: Case,
+    agency: Agency,
+    section: str,
+    consent: Consent | None,
+    expires_at: datetime | None,
+) -> tuple[str, datetime | None]:
+    """The basis of a new grant and when it ends: a grant resting on a consent ends with it."""
+    if sharing is SharingNeeds.CONSENT:
+        covering = _check_consent_covers(consent=consent, case=case, agency=agency, section=section)
+        consent_end = _end_of_day(covering.expires_on)
+        return GrantBasis.CONSENT, consent_end if expires_at is None else min(expires_at, consent_end)
+    if consent is not None:
+        raise ValidationFailed(
+            "This section is shared by a steward's grant, not a consent.",
+            fields={"consent": ["Not used for this section."]},
+        )
+    return GrantBasis.STEWARD, expires_at
+
+
+def _grant_insert(
+    *,
+    actor: User,
+    case: Case,
+    agency: Agency,
+    section: str,
+    basis: str,
+    consent: Consent | None,
+    expires_at: datetime | None,
+) -> SectionGrant:
+    """The one active grant of `section` to `agency` (409 when it already holds one)."""
+    if SectionGrant.objects.filter(active_grant_filter(), case=case, agency=agency, section=section).exists():
+        raise Conflict("This agency already holds an active grant for this section.")
+    # An expired grant not yet swept still occupies the one-active-grant slot; close it first.
+    SectionGrant.objects.filter(case=case, agency=agency, section=section, ended_at__isnull=True).update(
+        ended_at=timezone.now(), end_reason=GrantEndReason.EXPIRED
+    )
+    try:
+        with transaction.atomic():
+            return SectionGrant.objects.create(
+                case=case,
+                agency=agency,
+                section=section,
+                basis=basis,
+                consent=consent,
+                granted_by=actor,
+                expires_at=expires_at,
+            )
+    except IntegrityError as error:
+        raise Conflict("This agency already holds an active grant for this section.") from error
+
+
 @transaction.atomic
 def grant_create(
     *,
@@ -118,75 +218,33 @@ def grant_create(
     expires_at: datetime | None = None,
 ) -> SectionGrant:
     access = case_access(user=actor, case=case)
-    if section not in DATA_SECTIONS:
-        raise ValidationFailed(
-            "Unknown section.", fields={"section": [f"Must be one of: {', '.join(DATA_SECTIONS)}."]}
-        )
-    access.require(
-        access.may_grant(section), "Only a liaison or supervisor of the section's steward agency grants it."
-    )
+    if problems := choice_errors(section, DATA_SECTIONS):
+        raise ValidationFailed("Unknown section.", fields={"section": problems})
+    access.require(Action.GRANT, section=section)
     if not CaseParticipant.objects.filter(case=case, agency=agency).exists():
         raise ValidationFailed(
             "Invite the agency to the case first.", fields={"agency": ["Not a participant of this case."]}
         )
+    access.require(Action.GRANT, section=section, to_agency=agency)
     rule = RULES[section]
-    if rule.only_kinds is not None and agency.kind not in rule.only_kinds:
-        raise PermissionDenied(
-            f"The {section} section is never shared outside {', '.join(sorted(rule.only_kinds))} agencies."
-        )
-    if expires_at is not None and expires_at <= timezone.now():
-        raise ValidationFailed(
-            "The grant would already have expired.", fields={"expires_at": ["Must be in the future."]}
-        )
-
-    basis = GrantBasis.STEWARD
-    if rule.sharing is SharingNeeds.CONSENT:
-        if consent is None:
-            raise ValidationFailed(
-                f"Sharing the {section} section needs a recorded consent.",
-                fields={"consent": ["A consent naming this agency and section is required."]},
-            )
-        if (
-            consent.case_id != case.pk
-            or consent.recipient_agency_id != agency.pk
-            or section not in consent.sections
-        ):
-            raise ValidationFailed(
-                "The consent does not cover this agency and section.",
-                fields={"consent": ["The consent must name this case, this agency and this section."]},
-            )
-        if not _consent_is_active(consent):
-            raise ValidationFailed(
-                "The consent has expired or was revoked.", fields={"consent": ["Not active."]}
-            )
-        basis = GrantBasis.CONSENT
-        consent_end = _end_of_day(consent.expires_on)
-        expires_at = consent_end if expires_at is None else min(expires_at, consent_end)
-    elif consent is not None:
-        raise ValidationFailed(
-            "This section is shared by a steward's grant, not a consent.",
-            fields={"consent": ["Not used for this section."]},
-        )
-
-    if SectionGrant.objects.filter(active_grant_filter(), case=case, agency=agency, section=section).exists():
-        raise Conflict("This agency already holds an active grant for this section.")
-    # An expired grant not yet swept still occupies the one-active-grant slot; close it first.
-    SectionGrant.objects.filter(case=case, agency=agency, section=section, ended_at__isnull=True).update(
-        ended_at=timezone.now(), end_reason=GrantEndReason.EXPIRED
+    _check_grant_end(expires_at)
+    basis, expires_at = _grant_terms(
+        sharing=rule.sharing,
+        case=case,
+        agency=agency,
+        section=section,
+        consent=consent,
+        expires_at=expires_at,
     )
-    try:
-        with transaction.atomic():
-            grant = SectionGrant.objects.create(
-                case=case,
-                agency=agency,
-                section=section,
-                basis=basis,
-                consent=consent,
-                granted_by=actor,
-                expires_at=expires_at,
-            )
-    except IntegrityError as error:
-        raise Conflict("This agency already holds an active grant for this section.") from error
+    grant = _grant_insert(
+        actor=actor,
+        case=case,
+        agency=agency,
+        section=section,
+        basis=basis,
+        consent=consent,
+        expires_at=expires_at,
+    )
     timeline_record(
         case=case,
         kind="grant_created",
@@ -202,13 +260,10 @@ def grant_create(
 def grant_revoke(*, actor: User, grant: SectionGrant) -> SectionGrant:
     grant = SectionGrant.objects.select_for_update().select_related("case", "agency").get(pk=grant.pk)
     access = case_access(user=actor, case=grant.case)
-    access.require(
-        access.may_grant(grant.section),
-        "Only a liaison or supervisor of the section's steward agency revokes it.",
-    )
+    access.require(Action.GRANT, section=grant.section)
     if grant.ended_at is not None:
         raise Conflict("This grant has already ended.")
-    if not access.may_revoke_grant(grant):
+    if not access.may(Action.REVOKE_GRANT, grant=grant):
         raise Conflict("A steward agency's own access to its section cannot be revoked.")
     _end_grant(grant=grant, actor=actor, reason=GrantEndReason.REVOKED)
     return grant
@@ -232,6 +287,50 @@ def _end_grant(*, grant: SectionGrant, actor: User | None, reason: str) -> None:
     )
 
 
+def _longest_consent(signed_on: date) -> date:
+    return signed_on + timedelta(days=settings.BRIDGE_CONSENT_MAX_DAYS)
+
+
+def _consent_text_errors(
+    *, actor: User, recipient_agency: Agency, sections: list[str], purpose: str, signed_by: str
+) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    if not sections:
+        errors["sections"] = ["Name at least one section."]
+    elif any(section not in CONSENT_SECTIONS for section in sections):
+        errors["sections"] = [f"Consent applies only to: {', '.join(sorted(CONSENT_SECTIONS))}."]
+    if problems := text_errors(purpose, max_length=CONSENT_PURPOSE_MAX_LENGTH, blank=PURPOSE_BLANK):
+        errors["purpose"] = problems
+    if problems := text_errors(signed_by, max_length=CONSENT_SIGNED_BY_MAX_LENGTH, blank=SIGNED_BY_BLANK):
+        errors["signed_by"] = problems
+    if recipient_agency.pk == actor.agency_id:
+        errors["recipient_agency"] = ["Your agency already holds what it stewards."]
+    return errors
+
+
+def _consent_date_errors(*, signed_on: date, expires_on: date | None) -> dict[str, list[str]]:
+    """What is wrong with the signing and expiry dates; no expiry means the longest allowed."""
+    errors = {
+        name: [OUT_OF_RANGE_MESSAGE]
+        for name, day in (("signed_on", signed_on), ("expires_on", expires_on))
+        if day is not None and not within_supported_years(day)
+    }
+    if errors:
+        return errors
+    today = timezone.localdate()
+    max_days = settings.BRIDGE_CONSENT_MAX_DAYS
+    ends = expires_on or _longest_consent(signed_on)
+    if signed_on > today:
+        errors["signed_on"] = ["Cannot be in the future."]
+    if ends <= signed_on:
+        errors["expires_on"] = ["Must be after the signing date."]
+    elif (ends - signed_on).days > max_days:
+        errors["expires_on"] = [f"A consent lasts at most {max_days} days."]
+    elif ends < today:
+        errors["expires_on"] = ["This consent has already expired."]
+    return errors
+
+
 @transaction.atomic
 def consent_record(
     *,
@@ -245,36 +344,17 @@ def consent_record(
     expires_on: date | None = None,
 ) -> Consent:
     access = case_access(user=actor, case=case)
-    errors: dict[str, list[str]] = {}
     sections = sorted(set(sections))
-    unknown = [section for section in sections if section not in CONSENT_SECTIONS]
-    if not sections:
-        errors["sections"] = ["Name at least one section."]
-    elif unknown:
-        errors["sections"] = [f"Consent applies only to: {', '.join(sorted(CONSENT_SECTIONS))}."]
-    if not purpose.strip():
-        errors["purpose"] = ["State the purpose of the disclosure."]
-    if not signed_by.strip():
-        errors["signed_by"] = ["Name who signed."]
-    today = timezone.localdate()
-    max_days = settings.BRIDGE_CONSENT_MAX_DAYS
-    if signed_on > today:
-        errors["signed_on"] = ["Cannot be in the future."]
-    if expires_on is None:
-        expires_on = signed_on + timedelta(days=max_days)
-    if expires_on <= signed_on:
-        errors["expires_on"] = ["Must be after the signing date."]
-    elif (expires_on - signed_on).days > max_days:
-        errors["expires_on"] = [f"A consent lasts at most {max_days} days."]
-    elif expires_on < today:
-        errors["expires_on"] = ["This consent has already expired."]
-    if recipient_agency.pk == actor.agency_id:
-        errors["recipient_agency"] = ["Your agency already holds what it stewards."]
+    errors = _consent_text_errors(
+        actor=actor,
+        recipient_agency=recipient_agency,
+        sections=sections,
+        purpose=purpose,
+        signed_by=signed_by,
+    ) | _consent_date_errors(signed_on=signed_on, expires_on=expires_on)
     if errors:
         raise ValidationFailed("The consent could not be recorded.", fields=errors)
-    access.require(
-        access.may_record_consent(sections), "Only a steward of every section named records this consent."
-    )
+    access.require(Action.RECORD_CONSENT, sections=sections)
     consent = Consent.objects.create(
         case=case,
         recipient_agency=recipient_agency,
@@ -282,7 +362,7 @@ def consent_record(
         purpose=purpose.strip(),
         signed_by=signed_by.strip(),
         signed_on=signed_on,
-        expires_on=expires_on,
+        expires_on=expires_on or _longest_consent(signed_on),
         recorded_by=actor,
         recorded_by_agency=access.agency,
     )
@@ -291,7 +371,7 @@ def consent_record(
         kind="consent_recorded",
         summary=(
             f"Consent recorded for {recipient_agency.name} ({section_names(sections)})"
-            f" until {format_day(expires_on)}."
+            f" until {format_day(consent.expires_on)}."
         ),
         actor=actor,
         agencies=_steward_agency_ids(case=case, sections=sections) | {recipient_agency.pk},
@@ -315,16 +395,10 @@ def consent_revoke(*, actor: User, consent: Consent) -> Consent:
         Consent.objects.select_for_update().select_related("case", "recipient_agency").get(pk=consent.pk)
     )
     access = case_access(user=actor, case=consent.case)
-    access.require(
-        access.may_record_consent(consent.sections),
-        "Only a steward of every section named revokes this consent.",
-    )
+    access.require(Action.RECORD_CONSENT, sections=consent.sections)
     if consent.revoked_at is not None:
         raise Conflict("This consent was already revoked.")
-    access.require(
-        access.may_revoke_consent(consent),
-        "Only a liaison or supervisor of the agency that recorded this consent revokes it.",
-    )
+    access.require(Action.REVOKE_CONSENT, consent=consent)
     consent.revoked_at = timezone.now()
     consent.revoked_by = actor
     consent.save(update_fields=["revoked_at", "revoked_by"])

@@ -6,31 +6,49 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from agencies.models import Role, User
+from agencies.models import User
 from audit.services import audit_record
-from casework.access import CASE_ROLES, case_access, get_task_for_user, task_shows_detail
-from casework.models import Case, Task, TaskPriority, TaskStatus
+from casework.access import (
+    CASE_ROLES,
+    case_access,
+    get_task_for_user,
+    may_assign_task,
+    may_edit_task_detail,
+)
+from casework.models import TASK_TITLE_MAX_LENGTH, Case, Task, TaskPriority, TaskStatus
 from casework.services.events import task_repeat_schedule
 from casework.timeline import timeline_record
+from common.dates import OUT_OF_RANGE_MESSAGE, within_supported_years
 from common.errors import Conflict, PermissionDenied, StaleVersion, ValidationFailed
+from common.inputs import choice_errors, text_errors, too_long
+
+# Input contract of `task_create`, `task_update`, `task_complete` and `task_reopen`. A
+# description is what a colleague needs to do the work; longer records belong in a note.
+TASK_DESCRIPTION_MAX_LENGTH = 5_000
+TASK_PRIORITY_CHOICES = TaskPriority.choices
+OUTCOME_MAX_LENGTH = 4_000
+STATUTORY_OUTCOME_REQUIRED = "Required for a deadline set by law: what was reported, to whom, the reference."
+REASON_MAX_LENGTH = 1_000
 
 EDITABLE_FIELDS = ("title", "description", "due_at", "priority", "assignee")
 
 
 def _validate(values: dict[str, Any], *, owner_agency_id: int) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
-    if "title" in values:
-        title = values["title"]
-        if not isinstance(title, str) or not title.strip():
-            errors["title"] = ["This field may not be blank."]
-        elif len(title.strip()) > 200:
-            errors["title"] = ["At most 200 characters."]
-    if "due_at" in values and (
-        not isinstance(values["due_at"], datetime) or timezone.is_naive(values["due_at"])
+    if "title" in values and (problems := text_errors(values["title"], max_length=TASK_TITLE_MAX_LENGTH)):
+        errors["title"] = problems
+    if "description" in values and (
+        problems := text_errors(values["description"], max_length=TASK_DESCRIPTION_MAX_LENGTH, required=False)
     ):
-        errors["due_at"] = ["Give a date and time with its offset."]
-    if "priority" in values and values["priority"] not in TaskPriority.values:
-        errors["priority"] = [f"Must be one of: {', '.join(TaskPriority.values)}."]
+        errors["description"] = problems
+    if "due_at" in values:
+        due_at = values["due_at"]
+        if not isinstance(due_at, datetime) or timezone.is_naive(due_at):
+            errors["due_at"] = ["Give a date and time with its offset."]
+        elif not within_supported_years(due_at):
+            errors["due_at"] = [OUT_OF_RANGE_MESSAGE]
+    if "priority" in values and (problems := choice_errors(values["priority"], TaskPriority.values)):
+        errors["priority"] = problems
     assignee = values.get("assignee")
     if assignee is not None and (
         assignee.agency_id != owner_agency_id or assignee.role not in CASE_ROLES or not assignee.is_active
@@ -53,7 +71,13 @@ def task_create(
     """A task owned by the actor's agency on a case the actor may see."""
     case_access(user=actor, case=case)
     assert actor.agency_id is not None
-    values = {"title": title, "due_at": due_at, "priority": priority, "assignee": assignee}
+    values = {
+        "title": title,
+        "description": description,
+        "due_at": due_at,
+        "priority": priority,
+        "assignee": assignee,
+    }
     errors = _validate(values, owner_agency_id=actor.agency_id)
     if errors:
         raise ValidationFailed("The task could not be created.", fields=errors)
@@ -78,16 +102,6 @@ def task_create(
     return task
 
 
-def _may_assign(*, actor: User, task: Task, assignee: User | None) -> bool:
-    """Supervisors reassign work inside their agency; anyone else may only claim an unassigned
-    task for themselves or hand their own back."""
-    if actor.role == Role.SUPERVISOR:
-        return True
-    claiming = task.assignee_id is None and assignee is not None and assignee.pk == actor.pk
-    releasing = task.assignee_id == actor.pk and assignee is None
-    return claiming or releasing
-
-
 @transaction.atomic
 def task_update(*, actor: User, task: Task, expected_version: int, **changes: Any) -> Task:
     unknown = sorted(set(changes) - set(EDITABLE_FIELDS))
@@ -99,7 +113,7 @@ def task_update(*, actor: User, task: Task, expected_version: int, **changes: An
     if task.status != TaskStatus.OPEN:
         raise Conflict(f"A {task.get_status_display().lower()} task cannot be edited.")
     assert task.owner_agency_id is not None  # the lock above takes only the actor's agency's tasks
-    if "description" in changes and not task_shows_detail(task):
+    if "description" in changes and not may_edit_task_detail(user=actor, task=task):
         # Reading the title never implies writing what the reader may not read.
         raise PermissionDenied(
             "Your agency may not read this task's section, so it cannot edit its description."
@@ -108,7 +122,7 @@ def task_update(*, actor: User, task: Task, expected_version: int, **changes: An
     if errors:
         raise ValidationFailed("The task could not be saved.", fields=errors)
     reassigning = "assignee" in changes and changes["assignee"] != task.assignee
-    if reassigning and not _may_assign(actor=actor, task=task, assignee=changes["assignee"]):
+    if reassigning and not may_assign_task(user=actor, task=task, assignee=changes["assignee"]):
         raise PermissionDenied("Only a supervisor reassigns work.")
     changed = []
     for name, value in changes.items():
@@ -136,11 +150,6 @@ def task_update(*, actor: User, task: Task, expected_version: int, **changes: An
     return task
 
 
-OUTCOME_MAX_LENGTH = 4000
-STATUTORY_OUTCOME_REQUIRED = "Required for a deadline set by law: what was reported, to whom, the reference."
-REASON_MAX_LENGTH = 1000
-
-
 @transaction.atomic
 def task_complete(*, actor: User, task: Task, outcome: str = "") -> Task:
     """Mark the task done with what was done. A deadline template's task is a statutory duty, so
@@ -158,9 +167,7 @@ def task_complete(*, actor: User, task: Task, outcome: str = "") -> Task:
             fields={"outcome": [STATUTORY_OUTCOME_REQUIRED]},
         )
     if len(outcome) > OUTCOME_MAX_LENGTH:
-        raise ValidationFailed(
-            "The outcome is too long.", fields={"outcome": [f"At most {OUTCOME_MAX_LENGTH} characters."]}
-        )
+        raise ValidationFailed("The outcome is too long.", fields={"outcome": [too_long(OUTCOME_MAX_LENGTH)]})
     task.status = TaskStatus.DONE
     task.completed_at = timezone.now()
     task.completed_by = actor
@@ -213,15 +220,9 @@ def task_reopen(*, actor: User, task: Task, reason: str) -> Task:
     assert task.owner_agency_id is not None  # the lock takes only the actor's agency's tasks
     if task.status != TaskStatus.DONE:
         raise Conflict("This task is open already.")
+    if problems := text_errors(reason, max_length=REASON_MAX_LENGTH):
+        raise ValidationFailed("Say why the task is reopened.", fields={"reason": problems})
     reason = reason.strip()
-    if not reason:
-        raise ValidationFailed(
-            "Say why the task is reopened.", fields={"reason": ["This field may not be blank."]}
-        )
-    if len(reason) > REASON_MAX_LENGTH:
-        raise ValidationFailed(
-            "The reason is too long.", fields={"reason": [f"At most {REASON_MAX_LENGTH} characters."]}
-        )
     following = _next_in_series(task)
     if following is not None:
         untouched = (

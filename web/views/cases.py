@@ -20,11 +20,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from audit.services import audit_case_read, audit_cases_found_by_name
 from casework.access import (
+    Action,
     CaseAccess,
     agencies_reading_section,
     get_case_access,
     get_case_event,
-    may_see_sharing,
     notes_visible,
     participants_visible,
     sees_every_agency_case,
@@ -101,7 +101,7 @@ def case_tabs(access: CaseAccess) -> list[Tab]:
         Tab("screening", "Screening", reverse("web:case-screening", args=[case_id])),
         Tab("timeline", "Timeline", reverse("web:case-timeline", args=[case_id])),
     ]
-    if may_see_sharing(access=access):
+    if access.may_see_sharing:
         tabs.append(Tab("sharing", "Sharing", reverse("web:case-sharing", args=[case_id])))
     if access.may_view_access_log:
         tabs.append(Tab("disclosures", "Disclosures", reverse("web:case-disclosures", args=[case_id])))
@@ -112,7 +112,8 @@ def case_tabs(access: CaseAccess) -> list[Tab]:
 
 def emergency_sections(access: CaseAccess) -> list[str]:
     """The sections this reader may open by break-glass (supervisors; none they already read)."""
-    return [section for section in Section.values if access.may_break_glass(section)]
+    openable = access.sections(Action.BREAK_GLASS)
+    return [section for section in Section.values if section in openable]
 
 
 def case_context(access: CaseAccess, *, tab: str, **extra: Any) -> dict[str, Any]:
@@ -349,7 +350,7 @@ def case_note_add(request: WebRequest, case_id: uuid.UUID) -> HttpResponse:
     if section not in access.readable:
         # A section the reader may not read does not exist for them.
         raise NotFound()
-    access.require(access.may_add_note(section), "Your agency may not write in this section.")
+    access.require(Action.ADD_NOTE, section=section)
     form = _note_form(access, section, request.POST)
     assert form is not None
     if form.is_valid():
@@ -385,7 +386,7 @@ def case_section_edit(request: WebRequest, case_id: uuid.UUID, section: str) -> 
     nothing is overwritten: the conflict page shows their values next to the editor's."""
     access = get_case_access(user=request.user, case_id=case_id)
     _, current = section_values(access=access, section=section)
-    access.require(access.may_write(section), "Your agency may not change this section.")
+    access.require(Action.WRITE, section=section)
     form_class = _edit_form_class(section)
     if request.method == "GET":
         form = form_class(initial={**current, "version": access.version})

@@ -11,13 +11,13 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from audit.services import audit_case_read
-from casework.access import CaseAccess, get_case_access
+from casework.access import Action, CaseAccess, get_case_access
 from casework.models import TraffickingStatus
 from common.errors import NotFound, ValidationFailed
 from screening.models import SCREENING_SECTION, Instrument, Screening, TraffickingStatusChange
 from screening.scoring import is_higher
 from screening.selectors import instruments_active, screenings_visible, status_changes_for
-from screening.services import WRITE_DENIED, screening_preview, screening_record, trafficking_status_change
+from screening.services import screening_preview, screening_record, trafficking_status_change
 from web.http import WebRequest, case_work
 from web.screening_forms import ScreeningForm, StatusChangeForm, screening_form_initial
 from web.views.cases import case_context
@@ -71,7 +71,7 @@ def _screening_page(
     screenings = _screening_rows(access) if reads else []
     shown = {SCREENING_SECTION} if screenings or any(row.reason is not None for row in changes) else set()
     audit_case_read(access=access, sections=shown, view="screening")
-    writes = access.may_write(SCREENING_SECTION)
+    writes = access.may(Action.WRITE, section=SCREENING_SECTION)
     page = case_context(
         access,
         tab="screening",
@@ -156,7 +156,7 @@ def case_screening_new(request: WebRequest, case_id: uuid.UUID, instrument_id: i
     """Two steps: the answers are scored and the suggested status shown; the worker then confirms a
     decision (and a reason where one is needed), and the screening is recorded."""
     access = get_case_access(user=request.user, case_id=case_id)
-    access.require(access.may_write(SCREENING_SECTION), WRITE_DENIED)
+    access.require(Action.WRITE, section=SCREENING_SECTION)
     instrument = _instrument(instrument_id)
     confirming = request.method == "POST" and "confirm" in request.POST
     form = ScreeningForm(

@@ -11,14 +11,15 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from agencies.models import Agency, AgencyKind
-from audit.selectors import DisclosureBasis, disclosure_history
 from casework.access import (
+    Action,
     CaseAccess,
+    DisclosureBasis,
+    case_team,
     consents_visible,
+    disclosure_history,
     get_case_access,
     grants_visible,
-    may_handle_consents,
-    may_see_sharing,
     participants_visible,
     tasks_waiting_for,
 )
@@ -36,7 +37,7 @@ from common.errors import NotFound, ValidationFailed
 from common.times import format_when
 from web.forms import BreakGlassForm, BridgeForm, ConsentForm, GrantForm, InviteForm, TeamMemberForm
 from web.http import WebRequest, case_work
-from web.selectors import case_team, colleagues, other_agencies
+from web.selectors import colleagues, other_agencies
 from web.views.cases import case_context, emergency_sections
 
 GRANTS_SHOWN = 200
@@ -45,7 +46,7 @@ END_LABELS = dict(GrantEndReason.choices)
 
 
 def _require_sharing(access: CaseAccess) -> None:
-    access.require(may_see_sharing(access=access), "Only liaisons and supervisors manage sharing.")
+    access.require(Action.SEE_SHARING)
 
 
 def _active_consents(consents: list[Consent]) -> list[Consent]:
@@ -79,7 +80,7 @@ def _sharing_page(
             members=[member for member in colleagues(user=user) if member.pk not in on_team]
         )
     consents: list[Consent] = []
-    if may_handle_consents(access=access):
+    if access.may_handle_consents:
         consents = list(
             consents_visible(access=access)
             .select_related("recipient_agency", "recorded_by")
@@ -124,7 +125,7 @@ def _done(request: WebRequest, access: CaseAccess, message: str) -> HttpResponse
 @require_POST
 def invite(request: WebRequest, case_id: uuid.UUID) -> HttpResponse:
     access = get_case_access(user=request.user, case_id=case_id)
-    access.require(access.may_invite, "Only a liaison or supervisor of the lead agency invites agencies.")
+    access.require(Action.INVITE)
     form = InviteForm(request.POST, agencies=other_agencies(user=request.user))
     if form.is_valid():
         try:
@@ -140,7 +141,7 @@ def invite(request: WebRequest, case_id: uuid.UUID) -> HttpResponse:
 @require_POST
 def team_add(request: WebRequest, case_id: uuid.UUID) -> HttpResponse:
     access = get_case_access(user=request.user, case_id=case_id)
-    access.require(access.may_manage_team, "Only a liaison or supervisor builds the case team.")
+    access.require(Action.MANAGE_TEAM)
     form = TeamMemberForm(request.POST, members=colleagues(user=request.user))
     if form.is_valid():
         try:
@@ -156,7 +157,7 @@ def team_add(request: WebRequest, case_id: uuid.UUID) -> HttpResponse:
 @require_POST
 def grant_add(request: WebRequest, case_id: uuid.UUID) -> HttpResponse:
     access = get_case_access(user=request.user, case_id=case_id)
-    access.require(access.may_view_grants, "Only liaisons and supervisors of a steward agency manage grants.")
+    access.require(Action.VIEW_GRANTS)
     partners = [
         p.agency
         for p in participants_visible(access=access).select_related("agency")
@@ -191,7 +192,7 @@ def grant_add(request: WebRequest, case_id: uuid.UUID) -> HttpResponse:
 @require_POST
 def grant_end(request: WebRequest, case_id: uuid.UUID, grant_id: uuid.UUID) -> HttpResponse:
     access = get_case_access(user=request.user, case_id=case_id)
-    access.require(access.may_view_grants, "Only liaisons and supervisors of a steward agency manage grants.")
+    access.require(Action.VIEW_GRANTS)
     grant = grants_visible(access=access).filter(pk=grant_id).first()
     if grant is None:
         raise NotFound()
@@ -203,10 +204,7 @@ def grant_end(request: WebRequest, case_id: uuid.UUID, grant_id: uuid.UUID) -> H
 @require_POST
 def consent_add(request: WebRequest, case_id: uuid.UUID) -> HttpResponse:
     access = get_case_access(user=request.user, case_id=case_id)
-    access.require(
-        may_handle_consents(access=access),
-        "Only agencies stewarding a section shared on consent handle consents.",
-    )
+    access.require(Action.HANDLE_CONSENTS)
     form = ConsentForm(
         request.POST, agencies=other_agencies(user=request.user), sections=access.consent_sections
     )
@@ -234,10 +232,7 @@ def consent_add(request: WebRequest, case_id: uuid.UUID) -> HttpResponse:
 @require_POST
 def consent_end(request: WebRequest, case_id: uuid.UUID, consent_id: uuid.UUID) -> HttpResponse:
     access = get_case_access(user=request.user, case_id=case_id)
-    access.require(
-        may_handle_consents(access=access),
-        "Only agencies stewarding a section shared on consent handle consents.",
-    )
+    access.require(Action.HANDLE_CONSENTS)
     consent = consents_visible(access=access).filter(pk=consent_id).first()
     if consent is None:
         raise NotFound()
@@ -270,7 +265,7 @@ def break_glass(request: WebRequest, case_id: uuid.UUID) -> HttpResponse:
     names the reader may not read appear on this page only, never on the case's other pages."""
     access = get_case_access(user=request.user, case_id=case_id)
     sections = emergency_sections(access)
-    access.require(bool(sections), "Only a supervisor may use break-glass access.")
+    access.require(Action.BREAK_GLASS)
     form = BreakGlassForm(request.POST or None, sections=sections)
     if request.method == "POST" and form.is_valid():
         try:

@@ -15,15 +15,15 @@ from audit.services import audit_task_read
 from casework.access import (
     agencies_reached_without_approval,
     case_access,
-    cases_visible_to,
     get_task_for_user,
+    sees_case,
     works_on_cases,
 )
 from casework.models import HandoffStatus, TaskStatus
 from casework.services.handoffs import handoff_create
 from casework.services.tasks import task_complete, task_reopen, task_update
 from common.errors import Conflict, PermissionDenied, ValidationFailed
-from web.forms import AssignForm, TaskCompleteForm, TaskHandoffForm, TaskReopenForm, form_errors
+from web.forms import AssignForm, TaskCompleteForm, TaskHandoffForm, TaskReopenForm
 from web.http import WebRequest, case_work, next_url, redirect_after, signed_in
 from web.selectors import colleagues, my_desk, other_agencies, task_for_page
 
@@ -61,24 +61,38 @@ def _task_row(
 @case_work
 @require_GET
 def task_page(request: WebRequest, task_id: uuid.UUID) -> HttpResponse:
+    return _task_page(request, task_id)
+
+
+def _task_page(
+    request: WebRequest,
+    task_id: uuid.UUID,
+    *,
+    assign_form: AssignForm | None = None,
+    reopen_form: TaskReopenForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The task page; a form posted from it and refused comes back bound, its errors by its fields."""
     item = task_for_page(user=request.user, task_id=task_id)
     audit_task_read(user=request.user, tasks=[item.task], view="task")
-    context = {
-        "item": item,
-        # A task offered to the reader's agency is visible before the agency takes part in its case.
-        "case_visible": cases_visible_to(user=request.user).filter(pk=item.task.case_id).exists(),
-        "assign_form": AssignForm(
+    if item.may_reassign and assign_form is None:
+        assign_form = AssignForm(
             members=colleagues(user=request.user),
             initial={
                 "assignee": str(item.task.assignee.public_id) if item.task.assignee else "",
                 "version": item.task.version,
             },
         )
-        if item.may_reassign
-        else None,
-        "reopen_form": TaskReopenForm(auto_id="reopen-%s") if item.may_reopen else None,
+    if item.may_reopen and reopen_form is None:
+        reopen_form = TaskReopenForm(auto_id="reopen-%s")
+    context = {
+        "item": item,
+        # A task offered to the reader's agency is visible before the agency takes part in its case.
+        "case_visible": sees_case(user=request.user, case_id=item.task.case_id),
+        "assign_form": assign_form if item.may_reassign else None,
+        "reopen_form": reopen_form if item.may_reopen else None,
     }
-    return render(request, "web/task.html", context)
+    return render(request, "web/task.html", context, status=status)
 
 
 @case_work
@@ -123,12 +137,16 @@ def task_complete_view(request: WebRequest, task_id: uuid.UUID) -> HttpResponse:
 @require_POST
 def task_reopen_view(request: WebRequest, task_id: uuid.UUID) -> HttpResponse:
     task = get_task_for_user(user=request.user, task_id=task_id)
-    form = TaskReopenForm(request.POST)
-    if not form.is_valid():
-        raise ValidationFailed("Say why the task is reopened.", fields=form_errors(form))
-    task_reopen(actor=request.user, task=task, reason=form.cleaned_data["reason"])
-    messages.success(request, f"Reopened: {task.title}.")
-    return redirect("web:task", task_id=task_id)
+    form = TaskReopenForm(request.POST, auto_id="reopen-%s")
+    if form.is_valid():
+        try:
+            task_reopen(actor=request.user, task=task, reason=form.cleaned_data["reason"])
+        except ValidationFailed as error:
+            form.add_service_errors(error.message, error.fields)
+        else:
+            messages.success(request, f"Reopened: {task.title}.")
+            return redirect("web:task", task_id=task_id)
+    return _task_page(request, task_id, reopen_form=form, status=400)
 
 
 @case_work
@@ -148,16 +166,20 @@ def task_claim(request: WebRequest, task_id: uuid.UUID) -> HttpResponse:
 def task_assign(request: WebRequest, task_id: uuid.UUID) -> HttpResponse:
     task = get_task_for_user(user=request.user, task_id=task_id)
     form = AssignForm(request.POST, members=colleagues(user=request.user))
-    if not form.is_valid():
-        raise ValidationFailed("Choose a colleague.", fields=form_errors(form))
-    task_update(
-        actor=request.user,
-        task=task,
-        expected_version=form.cleaned_data["version"],
-        assignee=form.chosen_assignee(),
-    )
-    messages.success(request, "Assignment saved.")
-    return redirect("web:task", task_id=task_id)
+    if form.is_valid():
+        try:
+            task_update(
+                actor=request.user,
+                task=task,
+                expected_version=form.cleaned_data["version"],
+                assignee=form.chosen_assignee(),
+            )
+        except ValidationFailed as error:
+            form.add_service_errors(error.message, error.fields)
+        else:
+            messages.success(request, "Assignment saved.")
+            return redirect("web:task", task_id=task_id)
+    return _task_page(request, task_id, assign_form=form, status=400)
 
 
 def _posted_version(request: WebRequest) -> int:

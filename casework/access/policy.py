@@ -1,0 +1,509 @@
+"""Which cases a user sees, and `CaseAccess`: everything one user may do on one case."""
+
+import enum
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db.models import (
+    Exists,
+    OuterRef,
+    Q,
+    QuerySet,
+)
+from django.utils import timezone
+
+from agencies.models import Agency, Role, User
+from casework.access.sql import (
+    CaseVisible,
+    readable_rows,
+    readable_sections,
+)
+from casework.models import (
+    Case,
+    CaseEvent,
+    CaseParticipant,
+    Consent,
+    SectionGrant,
+)
+from casework.sections import CONSENT_SECTIONS, DATA_SECTIONS, RULES, Section
+from common.errors import NotFound, PermissionDenied
+
+CASE_ROLES = frozenset({Role.CASEWORKER, Role.LIAISON, Role.SUPERVISOR})
+LIAISON_ROLES = frozenset({Role.LIAISON, Role.SUPERVISOR})
+
+
+def works_on_cases(user: User) -> bool:
+    """Agency members in a case role; agency administrators and platform staff see no case content."""
+    return bool(user.is_authenticated and user.is_active and user.agency_id and user.role in CASE_ROLES)
+
+
+def active_grant_filter(*, prefix: str = "") -> Q:
+    now = timezone.now()
+    return Q(**{f"{prefix}ended_at__isnull": True}) & (
+        Q(**{f"{prefix}expires_at__isnull": True}) | Q(**{f"{prefix}expires_at__gt": now})
+    )
+
+
+def worker_id_for(user: User) -> int | None:
+    """Whose own work limits the cases a user sees: a caseworker's. Liaisons and supervisors see
+    every case their agency takes part in."""
+    return None if user.role in LIAISON_ROLES else user.pk
+
+
+def sees_every_agency_case(*, user: User) -> bool:
+    """Whether the user sees every case their agency takes part in (liaisons and supervisors), not
+    only those they work on (caseworkers)."""
+    return works_on_cases(user) and worker_id_for(user) is None
+
+
+def agency_takes_part(*, agency_id: int, case_ref: str = "pk") -> CaseVisible:
+    return CaseVisible(case_ref, agency_id=agency_id)
+
+
+def case_visibility_filter(*, user: User, case_ref: str = "pk") -> Q:
+    """A filter over any queryset with a reference to a case (`case_ref`) that keeps the rows on
+    cases this user may see. One indexed `EXISTS` per rule, whatever the data size."""
+    if not works_on_cases(user):
+        return Q(pk__in=[])
+    assert user.agency_id is not None
+    return Q(CaseVisible(case_ref, agency_id=user.agency_id, worker_id=worker_id_for(user)))
+
+
+def cases_visible_to(*, user: User) -> QuerySet[Case]:
+    return Case.objects.filter(case_visibility_filter(user=user))
+
+
+def sees_case(*, user: User, case_id: uuid.UUID) -> bool:
+    """Whether the user may see the case (NotFound's question, answered without raising)."""
+    return cases_visible_to(user=user).filter(pk=case_id).exists()
+
+
+def parse_id(value: object) -> uuid.UUID:
+    try:
+        return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+    except (TypeError, ValueError, AttributeError) as error:
+        raise NotFound() from error
+
+
+class Action(enum.StrEnum):
+    """What a user may ask to do on a case. Those about a section take `section=`; consents
+    `sections=`; those about one record take it (`grant=`, `consent=`, `event=`)."""
+
+    READ = "read"
+    WRITE = "write"
+    ADD_NOTE = "add_note"
+    SEE_SECTION_READERS = "see_section_readers"
+    GRANT = "grant"
+    VIEW_GRANTS = "view_grants"
+    REVOKE_GRANT = "revoke_grant"
+    HANDLE_CONSENTS = "handle_consents"
+    RECORD_CONSENT = "record_consent"
+    REVOKE_CONSENT = "revoke_consent"
+    INVITE = "invite"
+    MANAGE_TEAM = "manage_team"
+    SEE_SHARING = "see_sharing"
+    VIEW_ACCESS_LOG = "view_access_log"
+    BREAK_GLASS = "break_glass"
+    CORRECT_EVENT = "correct_event"
+    HAND_OFF_LEAD = "hand_off_lead"
+
+
+BREAK_GLASS_READS_ONLY = (
+    "Your agency reads this only through a break-glass opening, which lets you read, never write."
+)
+
+# What `CaseAccess.require` says when an action is refused: the rule, in the words DOMAIN.md uses.
+DENIALS: dict[Action, str] = {
+    Action.READ: "Your agency may not read this section.",
+    Action.WRITE: "Your agency may not change this section.",
+    Action.ADD_NOTE: "Your agency may not write in this section.",
+    Action.SEE_SECTION_READERS: "Only the section's steward agencies see who reads it.",
+    Action.GRANT: "Only a liaison or supervisor of the section's steward agency grants it.",
+    Action.VIEW_GRANTS: "Only liaisons and supervisors of a steward agency manage grants.",
+    Action.REVOKE_GRANT: (
+        "Only a liaison or supervisor of the section's steward agency ends a grant, never a steward's own."
+    ),
+    Action.HANDLE_CONSENTS: "Only agencies stewarding a section shared on consent handle consents.",
+    Action.RECORD_CONSENT: "Only a steward of every section named records this consent.",
+    Action.REVOKE_CONSENT: (
+        "Only a liaison or supervisor of the agency that recorded this consent revokes it."
+    ),
+    Action.INVITE: "Only a liaison or supervisor of the lead agency invites agencies.",
+    Action.MANAGE_TEAM: "Only a liaison or supervisor builds the case team.",
+    Action.SEE_SHARING: "Only liaisons and supervisors manage sharing.",
+    Action.VIEW_ACCESS_LOG: "Only supervisors of the lead agency see the access log.",
+    Action.BREAK_GLASS: "Only a supervisor may use break-glass access.",
+    Action.CORRECT_EVENT: (
+        "Only the agency that recorded an event corrects or voids it, through a liaison, a supervisor"
+        " or the person who recorded it."
+    ),
+    Action.HAND_OFF_LEAD: "Only a liaison or supervisor of the lead agency hands off the lead.",
+}
+
+
+def section_may_reach(*, section: str, agency_kind: str) -> bool:
+    """Whether the section may ever be read by an agency of this kind: a section that never leaves
+    its kind of agency (`legal` outside legal advocates) is never granted or opened elsewhere."""
+    only_kinds = RULES[section].only_kinds
+    return only_kinds is None or agency_kind in only_kinds
+
+
+def _never_leaves(section: str, verb: str) -> str:
+    only_kinds = RULES[section].only_kinds
+    assert only_kinds is not None
+    return f"The {section} section is never {verb} outside {', '.join(sorted(only_kinds))} agencies."
+
+
+@dataclass(frozen=True)
+class CaseAccess:
+    """The case policy for one user on one case: "may I" (`may`, `require`), "which ones"
+    (`sections`, `readable`, `writable`) and the records on the case this user sees (the
+    `*_visible` functions take it). Build it with `case_access` or `get_case_access`."""
+
+    user: User
+    case: Case
+    readable: frozenset[str]
+    # The readable sections the user reads only through an active break-glass opening: read-only,
+    # and marked as such in the audit log.
+    break_glass: frozenset[str] = frozenset()
+
+    @property
+    def agency(self) -> Agency:
+        assert self.user.agency is not None
+        return self.user.agency
+
+    @property
+    def version(self) -> int:
+        """The version of what this user may read of the case (its ETag)."""
+        return self.case.version_for(self.readable)
+
+    @property
+    def is_lead(self) -> bool:
+        return self.case.lead_agency_id == self.user.agency_id
+
+    def stewards(self, section: str) -> bool:
+        return agency_stewards(agency=self.agency, case=self.case, section=section)
+
+    def may_read(self, section: str) -> bool:
+        return section in self.readable
+
+    def may_write(self, section: str) -> bool:
+        return section in self.readable and section not in self.break_glass and self.stewards(section)
+
+    def may_add_note(self, section: str) -> bool:
+        """A note is a write: general notes (`core`) by every agency on the case, a data section's
+        notes only by an agency that may write that section. Reading a section, by grant, consent
+        or break-glass, never lets anyone write in it."""
+        return section == Section.CORE or self.may_write(section)
+
+    @property
+    def note_sections(self) -> frozenset[str]:
+        return frozenset(section for section in self.readable if self.may_add_note(section))
+
+    @property
+    def writable(self) -> frozenset[str]:
+        return frozenset(section for section in self.readable if self.may_write(section))
+
+    @property
+    def is_liaison_or_supervisor(self) -> bool:
+        return self.user.role in LIAISON_ROLES
+
+    @property
+    def may_invite(self) -> bool:
+        return self.is_lead and self.is_liaison_or_supervisor
+
+    def may_grant(self, section: str) -> bool:
+        return section != Section.CORE and self.is_liaison_or_supervisor and self.stewards(section)
+
+    @property
+    def grantable_sections(self) -> frozenset[str]:
+        return frozenset(section for section in RULES if self.may_grant(section))
+
+    @property
+    def may_view_grants(self) -> bool:
+        return bool(self.grantable_sections)
+
+    def may_record_consent(self, sections: list[str] | frozenset[str]) -> bool:
+        return bool(sections) and all(self.stewards(section) for section in sections)
+
+    def may_revoke_grant(self, grant: SectionGrant) -> bool:
+        """End another agency's grant of a section this agency stewards; a steward's own access to
+        its section never ends this way."""
+        return (
+            grant.ended_at is None
+            and self.may_grant(grant.section)
+            and not agency_stewards(agency=grant.agency, case=self.case, section=grant.section)
+        )
+
+    def may_revoke_consent(self, consent: Consent) -> bool:
+        """Revoking a consent ends the grants resting on it, so it takes what ending a grant takes:
+        a liaison or supervisor of the steward agency that recorded it."""
+        return (
+            consent.revoked_at is None
+            and self.is_liaison_or_supervisor
+            and consent.recorded_by_agency_id == self.user.agency_id
+            and self.may_record_consent(consent.sections)
+        )
+
+    @property
+    def consent_sections(self) -> frozenset[str]:
+        """The consent-based sections this agency stewards, so may record consents for."""
+        return frozenset(section for section in CONSENT_SECTIONS if self.stewards(section))
+
+    @property
+    def may_view_access_log(self) -> bool:
+        return self.is_lead and self.user.role == Role.SUPERVISOR
+
+    @property
+    def may_manage_team(self) -> bool:
+        return self.is_liaison_or_supervisor
+
+    @property
+    def may_handle_consents(self) -> bool:
+        """Consents are recorded, read and revoked by the agencies that steward a section shared on
+        consent here; the others never see them (a consent names its purpose)."""
+        return bool(self.consent_sections)
+
+    @property
+    def may_see_sharing(self) -> bool:
+        """Whether the case's sharing page has anything this user may do or read beyond the list
+        of participants every viewer sees."""
+        return self.may_invite or self.may_view_grants or self.may_handle_consents or self.may_manage_team
+
+    def may_break_glass(self, section: str) -> bool:
+        """A supervisor may open a data section their agency holds no grant for, in an emergency;
+        never a section that may not leave its kind of agency (`legal` outside legal advocates)."""
+        if self.user.role != Role.SUPERVISOR or section not in DATA_SECTIONS or section in self.readable:
+            return False
+        return section_may_reach(section=section, agency_kind=self.agency.kind)
+
+    def may_correct_event(self, event: CaseEvent) -> bool:
+        """Correct or void a recorded event: its recording agency, through a liaison or supervisor
+        or the person who recorded it, while the agency reads (not by break-glass) its section."""
+        return (
+            event.recording_agency_id == self.user.agency_id
+            and (self.is_liaison_or_supervisor or event.recorded_by_id == self.user.pk)
+            and event.section in self.readable
+            and event.section not in self.break_glass
+        )
+
+    def may(
+        self,
+        action: Action,
+        *,
+        section: str = "",
+        sections: Iterable[str] = (),
+        to_agency: Agency | None = None,
+        grant: SectionGrant | None = None,
+        consent: Consent | None = None,
+        event: CaseEvent | None = None,
+    ) -> bool:
+        """Whether the user may do `action` here (with what it is about: see `Action`)."""
+        match action:
+            case Action.READ:
+                return self.may_read(section)
+            case Action.WRITE:
+                return self.may_write(section)
+            case Action.ADD_NOTE:
+                return self.may_add_note(section)
+            case Action.SEE_SECTION_READERS:
+                return self.may_read(section) and (section == Section.CORE or self.stewards(section))
+            case Action.GRANT:
+                reaches = to_agency is None or section_may_reach(section=section, agency_kind=to_agency.kind)
+                return self.may_grant(section) and reaches
+            case Action.VIEW_GRANTS:
+                return self.may_view_grants
+            case Action.REVOKE_GRANT:
+                assert grant is not None
+                return self.may_revoke_grant(grant)
+            case Action.HANDLE_CONSENTS:
+                return self.may_handle_consents
+            case Action.RECORD_CONSENT:
+                return self.may_record_consent(frozenset(sections))
+            case Action.REVOKE_CONSENT:
+                assert consent is not None
+                return self.may_revoke_consent(consent)
+            case Action.INVITE:
+                return self.may_invite
+            case Action.MANAGE_TEAM:
+                return self.may_manage_team
+            case Action.SEE_SHARING:
+                return self.may_see_sharing
+            case Action.VIEW_ACCESS_LOG:
+                return self.may_view_access_log
+            case Action.BREAK_GLASS:
+                # Without a section: whether there is any section the user may open.
+                return self.may_break_glass(section) if section else bool(self.sections(Action.BREAK_GLASS))
+            case Action.CORRECT_EVENT:
+                assert event is not None
+                return self.may_correct_event(event)
+            case Action.HAND_OFF_LEAD:
+                return self.is_lead and self.is_liaison_or_supervisor
+
+    def require(
+        self,
+        action: Action,
+        *,
+        section: str = "",
+        sections: Iterable[str] = (),
+        to_agency: Agency | None = None,
+        grant: SectionGrant | None = None,
+        consent: Consent | None = None,
+        event: CaseEvent | None = None,
+    ) -> None:
+        """`PermissionDenied`, saying which rule refuses, unless the user may do `action`."""
+        allowed = self.may(
+            action,
+            section=section,
+            sections=sections,
+            to_agency=to_agency,
+            grant=grant,
+            consent=consent,
+            event=event,
+        )
+        if allowed:
+            return
+        if action is Action.GRANT and to_agency is not None and self.may_grant(section):
+            raise PermissionDenied(_never_leaves(section, "shared"))
+        if (
+            action is Action.BREAK_GLASS
+            and section
+            and not section_may_reach(section=section, agency_kind=self.agency.kind)
+        ):
+            raise PermissionDenied(_never_leaves(section, "opened"))
+        if action is Action.CORRECT_EVENT and event is not None:
+            recorder = event.recording_agency.name
+            raise PermissionDenied(f"{DENIALS[action]} This one was recorded by {recorder}.")
+        raise PermissionDenied(DENIALS[action])
+
+    def sections(self, action: Action) -> frozenset[str]:
+        """Which sections of the case the user may do `action` on (read, write, add notes to,
+        grant, record consent for, open by break-glass)."""
+        match action:
+            case Action.READ:
+                return self.readable
+            case Action.WRITE:
+                return self.writable
+            case Action.ADD_NOTE:
+                return self.note_sections
+            case Action.GRANT:
+                return self.grantable_sections
+            case Action.RECORD_CONSENT:
+                return self.consent_sections
+            case Action.BREAK_GLASS:
+                return frozenset(section for section in DATA_SECTIONS if self.may_break_glass(section))
+        raise ValueError(f"{action} is not about sections.")
+
+
+def agency_stewards(*, agency: Agency, case: Case, section: str) -> bool:
+    rule = RULES[section]
+    if rule.steward_kinds is None:
+        return case.lead_agency_id == agency.pk
+    return agency.kind in rule.steward_kinds
+
+
+def active_break_glass_filter(*, user: User) -> Q:
+    """Break-glass openings by this user, for their current agency, that have not yet expired."""
+    return Q(opened_by_id=user.pk, agency_id=user.agency_id, expires_at__gt=timezone.now())
+
+
+# Every section readable on the cases through an active grant (`active_grant_filter`) or the user's
+
+
+def _access(*, user: User, case: Case) -> CaseAccess:
+    readable, break_glass = readable_sections(user=user, case=case)
+    return CaseAccess(user=user, case=case, readable=readable, break_glass=break_glass)
+
+
+def get_case_access(*, user: User, case_id: object, lock: bool = False) -> CaseAccess:
+    """The case with this id as this user may see it, or `NotFound`. With `lock`, the case row is
+    locked for the rest of the caller's transaction."""
+    # One filter call and `get` (which drops the cases' default ordering): on a page that reads
+    # one case, building and compiling the query costs more than the database takes to run it.
+    queryset = Case.objects.select_related("lead_agency").filter(
+        case_visibility_filter(user=user), pk=parse_id(case_id)
+    )
+    if lock:
+        queryset = queryset.select_for_update(of=("self",))
+    try:
+        case = queryset.get()
+    except Case.DoesNotExist as error:
+        raise NotFound() from error
+    return _access(user=user, case=case)
+
+
+def case_access(*, user: User, case: Case) -> CaseAccess:
+    """Access for a case object the caller already holds; re-checks visibility."""
+    if not sees_case(user=user, case_id=case.pk):
+        raise NotFound()
+    return _access(user=user, case=case)
+
+
+def readable_sections_by_case(*, user: User, case_ids: list[uuid.UUID]) -> dict[uuid.UUID, frozenset[str]]:
+    """Readable sections for many visible cases in one query (list pages)."""
+    by_case: dict[uuid.UUID, set[str]] = defaultdict(lambda: {Section.CORE.value})
+    for case_id, section, _ in readable_rows(user=user, case_ids=case_ids):
+        by_case[case_id].add(section)
+    return {case_id: frozenset(by_case[case_id]) for case_id in case_ids}
+
+
+# --- case lists: search by name and what a row may show ---------------------------------------
+
+
+def agency_reads_section_filter(*, user: User, section: str, case_ref: str = "pk") -> Q:
+    """Rows whose case (`case_ref`) the user's agency holds an active grant of `section` on: the
+    cases whose `identity` a search may match by the child's name. Break-glass openings do not
+    count: one supervisor's emergency read of one case is not a way to search across cases."""
+    if not works_on_cases(user):
+        return Q(pk__in=[])
+    assert user.agency_id is not None
+    grants = SectionGrant.objects.filter(
+        active_grant_filter(), case_id=OuterRef(case_ref), agency_id=user.agency_id, section=section
+    )
+    return Q(Exists(grants))
+
+
+# When what the reader may read of a case last changed, as `Case.updated_at_for(readable)` answers
+# it on a case page, for every row of a list at once, so a list can sort by it: core's time and the
+# edit time (`section_changes`) of each section the reader reads, by grant or their own break-glass
+# opening. Edits of other sections move nothing the reader sees (issue 12, finding 11).
+
+
+# --- reads for the API ------------------------------------------------------------------------
+
+
+def case_with_readable_sections(*, access: CaseAccess) -> Case:
+    """The case re-read with the data sections the caller may read joined in, and no others, so
+    an unreadable section is never even loaded. One query."""
+    readable_data = [
+        section for section in Section.values if section != Section.CORE and access.may_read(section)
+    ]
+    return Case.objects.select_related("lead_agency", *readable_data).get(pk=access.case.pk)
+
+
+def participants_visible(*, access: CaseAccess) -> QuerySet[CaseParticipant]:
+    """The agencies taking part: who works on a case is core, so every viewer of the case sees it."""
+    return CaseParticipant.objects.filter(case=access.case)
+
+
+# --- for the browser pages (web/) ------------------------------------------------------------
+
+
+def worked_on_filter(*, user: User) -> Q:
+    """The cases on the user's own desk: those whose case team they are on or on which they hold a
+    task of their agency. A subset of the cases they see, for every role."""
+    if not works_on_cases(user):
+        return Q(pk__in=[])
+    assert user.agency_id is not None
+    return Q(CaseVisible(agency_id=user.agency_id, worker_id=user.pk))
+
+
+def cases_worked_on_by(*, user: User) -> QuerySet[Case]:
+    return Case.objects.filter(worked_on_filter(user=user))
+
+
+def may_view_dashboard(*, user: User) -> bool:
+    """The agency dashboard (its aggregates name workers and partner agencies) is for supervisors."""
+    return works_on_cases(user) and user.role == Role.SUPERVISOR

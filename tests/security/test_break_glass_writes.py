@@ -1,0 +1,156 @@
+"""Break-glass lets one supervisor read a section in an emergency, never write in it: no write
+path, API or page, accepts a section (or a record derived from one) that the writer reads only
+through a break-glass opening (issue 14). Notes and section edits are covered in
+test_break_glass.py; these are the remaining writers."""
+
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from casework.models import Consent, SectionGrant, Task, TaskStatus
+from tests.api.conftest import Api
+from tests.security.test_break_glass import open_location
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def opened(shared_case, partner):
+    """The partner agency's supervisor has opened the lead agency's location section."""
+    assert open_location(shared_case, partner.supervisor).status_code == 201
+    return shared_case
+
+
+@pytest.fixture
+def location_task(opened, partner):
+    """A task in the location section held by the partner agency, which no longer reads the
+    section: only the supervisor's opening shows it whole."""
+    return Task.objects.create(
+        case=opened,
+        title="Check the placement",
+        description="Placement visit notes",
+        owner_agency=partner.agency,
+        assignee=partner.supervisor,
+        due_at=timezone.now() + timedelta(days=2),
+        section="location",
+    )
+
+
+def browser_for(user):
+    browser = Client()
+    browser.force_login(user)
+    return browser
+
+
+def test_the_opener_sees_the_location_task_whole(location_task, partner):
+    response = Api(partner.supervisor).get(f"tasks/{location_task.pk}/")
+
+    assert response.status_code == 200
+    assert response.json()["description"] == "Placement visit notes"
+
+
+def test_no_grant_of_an_opened_section_through_the_api(opened, partner, unrelated, lead):
+    response = Api(partner.supervisor).post(
+        f"cases/{opened.pk}/grants/", {"agency": lead.agency.pk, "section": "location"}
+    )
+
+    assert response.status_code == 403
+    assert not SectionGrant.objects.filter(section="location", granted_by=partner.supervisor).exists()
+
+
+def test_no_grant_of_an_opened_section_through_the_page(opened, partner, lead):
+    """The partner stewards `investigation`, so it has a grant form; `location` is not among its
+    choices."""
+    response = browser_for(partner.supervisor).post(
+        reverse("web:case-grant-add", args=[opened.pk]), {"agency": lead.agency.pk, "section": "location"}
+    )
+
+    assert response.status_code == 400
+    assert not SectionGrant.objects.filter(section="location", granted_by=partner.supervisor).exists()
+
+
+def test_no_consent_for_an_opened_section_through_the_api(opened, partner, lead):
+    response = Api(partner.supervisor).post(
+        f"cases/{opened.pk}/consents/",
+        {
+            "recipient_agency": lead.agency.pk,
+            "sections": ["location"],
+            "purpose": "Welfare check",
+            "signed_by": "The child",
+            "signed_on": timezone.localdate().isoformat(),
+        },
+    )
+
+    assert response.status_code == 403
+    assert not Consent.objects.exists()
+
+
+def test_no_consent_for_an_opened_section_through_the_page(opened, partner, lead):
+    response = browser_for(partner.supervisor).post(
+        reverse("web:case-consent-add", args=[opened.pk]),
+        {
+            "recipient_agency": lead.agency.public_id,
+            "sections": ["location"],
+            "purpose": "Welfare check",
+            "signed_by": "The child",
+            "signed_on": timezone.localdate().isoformat(),
+        },
+    )
+
+    assert response.status_code == 403
+    assert not Consent.objects.exists()
+
+
+def test_no_edit_of_a_task_description_read_through_break_glass(location_task, partner):
+    response = Api(partner.supervisor).patch(
+        f"tasks/{location_task.pk}/", {"description": "Moved to 3 Oak Road"}, **{"If-Match": '"1"'}
+    )
+
+    assert response.status_code == 403
+    location_task.refresh_from_db()
+    assert location_task.description == "Placement visit notes"
+
+
+def test_no_completion_of_a_task_seen_only_through_break_glass_by_the_api(location_task, partner):
+    response = Api(partner.supervisor).post(
+        f"tasks/{location_task.pk}/complete/", {"outcome": "Visited 12 Elm Street"}
+    )
+
+    assert response.status_code == 403
+    location_task.refresh_from_db()
+    assert (location_task.status, location_task.outcome) == (TaskStatus.OPEN, "")
+
+
+def test_no_completion_of_a_task_seen_only_through_break_glass_by_the_page(location_task, partner):
+    response = browser_for(partner.supervisor).post(
+        reverse("web:task-complete", args=[location_task.pk]), {"outcome": "Visited 12 Elm Street"}
+    )
+
+    assert response.status_code == 403
+    location_task.refresh_from_db()
+    assert location_task.status == TaskStatus.OPEN
+
+
+def test_no_handoff_of_a_task_seen_only_through_break_glass(location_task, partner, lead):
+    response = Api(partner.supervisor).post(
+        "handoffs/", {"task": str(location_task.pk), "to_agency": lead.agency.pk, "note": "Yours"}
+    )
+
+    assert response.status_code == 403
+    assert not location_task.handoffs.exists()
+
+
+def test_a_core_task_of_the_same_agency_is_still_worked_on(opened, partner):
+    task = Task.objects.create(
+        case=opened,
+        title="Call the school",
+        owner_agency=partner.agency,
+        due_at=timezone.now() + timedelta(days=2),
+    )
+
+    response = Api(partner.supervisor).post(f"tasks/{task.pk}/complete/", {"outcome": "Called"})
+
+    assert response.status_code == 200
