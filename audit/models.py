@@ -45,7 +45,6 @@ from casework.models import (
     ServicesSection,
     Task,
 )
-from screening.models import Screening, TraffickingStatusChange
 
 
 class Outcome(models.TextChoices):
@@ -199,6 +198,7 @@ def _track(
     case_column: str | None,
     section: str = "",
     exclude: tuple[str, ...] = (),
+    app_label: str = "audit",
 ) -> type[models.Model]:
     section_sql = f"'{section}'" if section else ("NEW.section" if hasattr(model, "section") else "''")
     return pghistory.create_event_model(
@@ -210,7 +210,7 @@ def _track(
         obj_field=pghistory.ObjForeignKey(related_name="+"),
         context_field=pghistory.ContextJSONField(),
         append_only=True,
-        app_label="audit",
+        app_label=app_label,
         model_name=f"{model.__name__}History",
         abstract=False,
         meta={
@@ -221,6 +221,13 @@ def _track(
             ]
         },
     )
+
+
+def track_case_record(model: type[models.Model], *, object_type: str, app_label: str) -> type[models.Model]:
+    """Change history, mirrored into the audit log, for a record on a case (`case_id`, and a
+    `section` field) of an app built on casework: the app calls this in its own models module, so
+    the history table is its own and audit never imports it."""
+    return _track(model, object_type=object_type, case_column="case_id", app_label=app_label)
 
 
 # Search keys are not kept: PostgreSQL derives them from the values kept (`casework.search`).
@@ -259,10 +266,6 @@ TaskHistory = _track(Task, object_type="task", case_column="case_id")
 NoteHistory = _track(Note, object_type="note", case_column="case_id")
 HandoffHistory = _track(Handoff, object_type="handoff", case_column="case_id")
 BreakGlassHistory = _track(BreakGlass, object_type="break_glass", case_column="case_id")
-ScreeningHistory = _track(Screening, object_type="screening", case_column="case_id")
-TraffickingStatusChangeHistory = _track(
-    TraffickingStatusChange, object_type="trafficking_status_change", case_column="case_id"
-)
 # Passwords and sign-in times are not history: a hash must not be copied around, and every
 # sign-in would be an "update". Role, agency and the platform flags are.
 UserHistory = _track(User, object_type="user", case_column=None, exclude=("password", "last_login"))

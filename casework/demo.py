@@ -5,8 +5,10 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from agencies.models import Agency, AgencyKind, Role, User
 from agencies.services import agency_create, user_create
@@ -19,8 +21,6 @@ from casework.services.handoffs import handoff_create
 from casework.services.notes import note_add
 from casework.services.sharing import consent_record, grant_create, participant_invite
 from casework.services.tasks import task_create
-from screening.models import Instrument
-from screening.services import screening_record, trafficking_status_change
 
 DEMO_AGENCIES: dict[str, tuple[str, str, str]] = {
     # key: (name, kind, jurisdiction)
@@ -371,7 +371,10 @@ def demo_load(*, password: str) -> bool:
             _demo_password_set(people[key, role], password)
     for demo in DEMO_CASES:
         _load_case(demo=demo, agencies=agencies, people=people)
-    _load_screening(people=people)
+    # Apps built on casework add their own demo data (settings.BRIDGE_DEMO_EXTENSIONS), through
+    # their own services: casework never imports them.
+    for loader in settings.BRIDGE_DEMO_EXTENSIONS:
+        import_string(loader)(people=people)
     return True
 
 
@@ -438,56 +441,3 @@ def _load_case(*, demo: DemoCase, agencies: dict[str, Agency], people: dict[tupl
             urgent=urgent,
         )
     return case
-
-
-# --- trafficking screening (issue 15) ---------------------------------------------------------
-
-# (pseudonym, screening agency, days ago, answers "yes", how often the child works, decision, reason)
-DEMO_SCREENINGS: tuple[tuple[str, str, int, tuple[str, ...], str, str, str], ...] = (
-    ("J.T.", "cps", 2, ("runaway", "unexplained_money", "sex_for_needs"), "sometimes", "suspected", ""),
-    # The at-risk child: a younger sibling with warning signs, screened and followed.
-    ("M.H.", "cps", 10, ("older_partner", "unexplained_money"), "never", "at_risk", ""),
-    (
-        "T.B.",
-        "center",
-        1,
-        ("runaway", "older_partner", "sex_for_needs", "threats"),
-        "never",
-        "confirmed_sex",
-        "Demo: she disclosed being sold by the man she called her boyfriend.",
-    ),
-)
-SAMPLE_INSTRUMENT_KEY = "bridge-sample-indicators"
-
-
-def _load_screening(*, people: dict[tuple[str, str], User]) -> None:
-    """Screenings with the sample instrument, an at-risk child, a confirmed labor-trafficking
-    victim, and a child who entered care and was never screened (the supervisors' list)."""
-    instrument = Instrument.objects.get(key=SAMPLE_INSTRUMENT_KEY, version=1)
-    cases = {
-        case.pseudonym: case
-        for case in Case.objects.filter(pseudonym__in={"J.T.", "M.H.", "T.B.", "S.A.", "D.W."})
-    }
-    yes_no = [question.key for question in instrument.questions.all() if question.answer_type == "yes_no"]
-    for pseudonym, agency, days_ago, yes, working, decided, reason in DEMO_SCREENINGS:
-        screening_record(
-            actor=people[agency, Role.CASEWORKER],
-            case=cases[pseudonym],
-            instrument_id=instrument.pk,
-            screened_on=timezone.localdate() - timedelta(days=days_ago),
-            answers={**{key: key in yes for key in yes_no}, "hours_working": working},
-            decided_status=decided,
-            reason=reason,
-        )
-    trafficking_status_change(
-        actor=people["cps", Role.LIAISON],
-        case=cases["S.A."],
-        status="confirmed_labor",
-        reason="Demo: worked unpaid in the salon to repay a travel debt; her papers were kept from her.",
-    )
-    case_event_record(
-        actor=people["cps", Role.CASEWORKER],
-        case=cases["D.W."],
-        event_type="removed_from_home",
-        occurred_at=timezone.now() - timedelta(days=5),
-    )

@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from agencies.models import Agency
+from audit.models import track_case_record
 from casework.models import Case, TraffickingStatus
 from casework.sections import Section
 
@@ -193,3 +194,10 @@ class TraffickingStatusChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.previous_status} → {self.status}"
+
+
+# Every change of a screening or a status change, in the audit log with its section.
+ScreeningHistory = track_case_record(Screening, object_type="screening", app_label="screening")
+TraffickingStatusChangeHistory = track_case_record(
+    TraffickingStatusChange, object_type="trafficking_status_change", app_label="screening"
+)

@@ -195,6 +195,10 @@ SPECTACULAR_SETTINGS = {
     ],
 }
 
+# Demo data of apps built on casework, loaded after the demo county by `manage.py load_demo`: each
+# is called with the demo users (`people`, by agency key and role).
+BRIDGE_DEMO_EXTENSIONS = ["screening.demo.demo_load_screening"]
+
 EMAIL_BACKEND = env.str("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = env.str("DJANGO_EMAIL_HOST", default="localhost")
 EMAIL_PORT = env.int("DJANGO_EMAIL_PORT", default=25)

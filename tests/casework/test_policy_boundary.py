@@ -9,7 +9,18 @@ import pytest
 from django.apps import apps
 
 ROOT = Path(__file__).resolve().parents[2]
-APP_DIRS = ("agencies", "api", "audit", "casework", "common", "config", "notifications", "security", "web")
+APP_DIRS = (
+    "agencies",
+    "api",
+    "audit",
+    "casework",
+    "common",
+    "config",
+    "notifications",
+    "screening",
+    "security",
+    "web",
+)
 
 PROTECTED_MODELS = ("SectionGrant", "BreakGlass", "CaseUserObjectPermission", "CaseGroupObjectPermission")
 # guardian's writers: the services that change participation keep its rows in step.

@@ -1,6 +1,7 @@
 import pytest
 from django.utils import timezone
 
+from audit.models import AuditRecord
 from casework.models import CaseEvent, Task, TimelineEvent
 from casework.services.events import case_event_record
 from casework.services.sharing import consent_record, participant_invite
@@ -259,3 +260,16 @@ def test_a_child_who_enters_a_new_placement_gets_a_screening_task(case, lead):
     assert [(task.template.key, task.owner_agency) for task in recorded.tasks] == [
         ("screen-child-new-placement", lead.agency)
     ]
+
+
+def test_screenings_and_status_changes_are_in_the_audit_log_with_their_section(case, lead, instrument):
+    recorded = _screen(case, lead.caseworker, instrument, SUSPECT_ANSWERS, "suspected")
+
+    records = AuditRecord.objects.filter(
+        case_id=case.pk, object_type__in=["screening", "trafficking_status_change"]
+    )
+    assert sorted((record.event_type, record.section) for record in records) == [
+        ("screening.insert", "health"),
+        ("trafficking_status_change.insert", "health"),
+    ]
+    assert recorded.status_changed is not None
