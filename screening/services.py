@@ -21,6 +21,7 @@ from casework.services.events import case_event_record
 from casework.timeline import timeline_record
 from common.dates import OUT_OF_RANGE_MESSAGE, within_supported_years
 from common.errors import ValidationFailed
+from common.inputs import text_errors
 from screening.models import (
     DECIDABLE_STATUSES,
     SCREENING_SECTION,
@@ -31,6 +32,7 @@ from screening.models import (
 from screening.scoring import STATUS_RANK, score_answers
 
 REASON_MAX_LENGTH = 2_000
+REASON_MISSING = "Say why."
 
 # The identification events each status implies: moving into a status records those the
 # previous status did not already imply.
@@ -61,15 +63,10 @@ def _require_writer(access: CaseAccess) -> None:
 
 
 def _clean_reason(reason: object, *, required: bool, field_name: str = "reason") -> str:
-    cleaned = reason.strip() if isinstance(reason, str) else ""
-    if required and not cleaned:
-        raise ValidationFailed("Say why.", fields={field_name: ["Say why."]})
-    if len(cleaned) > REASON_MAX_LENGTH:
-        raise ValidationFailed(
-            "The reason is too long.",
-            fields={field_name: [f"Keep the reason to {REASON_MAX_LENGTH} characters or fewer."]},
-        )
-    return cleaned
+    errors = text_errors(reason, max_length=REASON_MAX_LENGTH, required=required, blank=REASON_MISSING)
+    if errors:
+        raise ValidationFailed(errors[0], fields={field_name: errors})
+    return reason.strip() if isinstance(reason, str) else ""
 
 
 def _check_status(status: object, *, field_name: str) -> str:

@@ -187,3 +187,28 @@ def test_in_care_never_screened_never_matches_for_an_agency_without_location(api
     rows = body(api_as(partner.supervisor).get("cases/", {"in_care_never_screened": "true"}))["results"]
 
     assert rows == []
+
+
+def test_break_glass_on_health_reads_the_screening_but_never_writes(
+    api_as, case, partner, screened, instrument
+):
+    client = api_as(partner.supervisor)
+    opened = client.post(
+        f"cases/{case.pk}/break-glass/", {"section": "health", "reason": "Child missing, need medical needs."}
+    )
+
+    listed = client.get(f"cases/{case.pk}/screenings/")
+    recorded = client.post(
+        f"cases/{case.pk}/screenings/",
+        {
+            "instrument": instrument.pk,
+            "screened_on": timezone.localdate().isoformat(),
+            "answers": SUSPECT_ANSWERS,
+            "decided_status": "suspected",
+        },
+    )
+    changed = client.post(f"cases/{case.pk}/trafficking-status/", {"status": "confirmed_sex", "reason": "x"})
+
+    assert opened.status_code == 201
+    assert [row["id"] for row in body(listed)["results"]] == [str(screened.pk)]
+    assert (recorded.status_code, changed.status_code) == (403, 403)
