@@ -1,7 +1,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from api.views import accounts, cases, dashboard, exploitation, links, security, work
+from api.views import accounts, cases, dashboard, exploitation, links, screening, security, work
 
 app_name = "api"
 
@@ -32,6 +32,17 @@ urlpatterns = [
         "cases/<uuid:case_id>/events/<uuid:event_id>/void/",
         cases.CaseEventVoidView.as_view(),
         name="case-event-void",
+    ),
+    path("cases/<uuid:case_id>/screenings/", screening.ScreeningsView.as_view(), name="case-screenings"),
+    path(
+        "cases/<uuid:case_id>/screenings/<uuid:screening_id>/",
+        screening.ScreeningDetailView.as_view(),
+        name="case-screening",
+    ),
+    path(
+        "cases/<uuid:case_id>/trafficking-status/",
+        screening.TraffickingStatusView.as_view(),
+        name="case-trafficking-status",
     ),
     path("cases/<uuid:case_id>/timeline/", cases.TimelineView.as_view(), name="case-timeline"),
     path(
@@ -65,6 +76,12 @@ urlpatterns = [
         name="notification-read",
     ),
     path("deadline-templates/", work.DeadlineTemplateListView.as_view(), name="deadline-templates"),
+    path("screening-instruments/", screening.InstrumentListView.as_view(), name="screening-instruments"),
+    path(
+        "screening-instruments/<int:instrument_id>/",
+        screening.InstrumentDetailView.as_view(),
+        name="screening-instrument",
+    ),
     path("dashboard/", dashboard.DashboardView.as_view(), name="dashboard"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves its script as a file, so the Content Security Policy needs no inline script.

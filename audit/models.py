@@ -45,8 +45,6 @@ from casework.models import (
     ServicesSection,
     Task,
 )
-from exploitation.models import ExploitationProfile
-from links.models import CaseLink
 
 
 class Outcome(models.TextChoices):
@@ -200,6 +198,7 @@ def _track(
     case_column: str | None,
     section: str = "",
     exclude: tuple[str, ...] = (),
+    app_label: str = "audit",
 ) -> type[models.Model]:
     section_sql = f"'{section}'" if section else ("NEW.section" if hasattr(model, "section") else "''")
     return pghistory.create_event_model(
@@ -211,7 +210,7 @@ def _track(
         obj_field=pghistory.ObjForeignKey(related_name="+"),
         context_field=pghistory.ContextJSONField(),
         append_only=True,
-        app_label="audit",
+        app_label=app_label,
         model_name=f"{model.__name__}History",
         abstract=False,
         meta={
@@ -221,6 +220,22 @@ def _track(
                 )
             ]
         },
+    )
+
+
+def track_case_record(
+    model: type[models.Model],
+    *,
+    object_type: str,
+    app_label: str,
+    case_column: str = "case_id",
+    section: str = "",
+) -> type[models.Model]:
+    """Change history, mirrored into the audit log, for a record on a case (`case_column`; its
+    `section` field, or the `section` given) of an app built on casework: the app calls this in its
+    own models module, so the history table is its own and audit never imports it."""
+    return _track(
+        model, object_type=object_type, case_column=case_column, section=section, app_label=app_label
     )
 
 
@@ -260,11 +275,6 @@ TaskHistory = _track(Task, object_type="task", case_column="case_id")
 NoteHistory = _track(Note, object_type="note", case_column="case_id")
 HandoffHistory = _track(Handoff, object_type="handoff", case_column="case_id")
 BreakGlassHistory = _track(BreakGlass, object_type="break_glass", case_column="case_id")
-ExploitationProfileHistory = _track(
-    ExploitationProfile, object_type="section", case_column="case_id", section="investigation"
-)
-# Recorded against the first case of the pair; `links.services` records the second's side.
-CaseLinkHistory = _track(CaseLink, object_type="case_link", case_column="case_a_id", section="core")
 # Passwords and sign-in times are not history: a hash must not be copied around, and every
 # sign-in would be an "update". Role, agency and the platform flags are.
 UserHistory = _track(User, object_type="user", case_column=None, exclude=("password", "last_login"))

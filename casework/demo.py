@@ -5,8 +5,10 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from agencies.models import Agency, AgencyKind, Role, User
 from agencies.services import agency_create, user_create
@@ -19,9 +21,6 @@ from casework.services.handoffs import handoff_create
 from casework.services.notes import note_add
 from casework.services.sharing import consent_record, grant_create, participant_invite
 from casework.services.tasks import task_create
-from exploitation.services import exploitation_profile_save
-from links.models import LinkKind
-from links.services import case_link_create
 
 DEMO_AGENCIES: dict[str, tuple[str, str, str]] = {
     # key: (name, kind, jurisdiction)
@@ -370,8 +369,12 @@ def demo_load(*, password: str) -> bool:
                 enrolment_email=False,
             )
             _demo_password_set(people[key, role], password)
-    cases = {demo.pseudonym: _load_case(demo=demo, agencies=agencies, people=people) for demo in DEMO_CASES}
-    _load_profiles_and_links(cases=cases, people=people)
+    for demo in DEMO_CASES:
+        _load_case(demo=demo, agencies=agencies, people=people)
+    # Apps built on casework add their own demo data (settings.BRIDGE_DEMO_EXTENSIONS), through
+    # their own services: casework never imports them.
+    for loader in settings.BRIDGE_DEMO_EXTENSIONS:
+        import_string(loader)(people=people)
     return True
 
 
@@ -439,50 +442,3 @@ def _load_case(*, demo: DemoCase, agencies: dict[str, Agency], people: dict[tupl
             urgent=urgent,
         )
     return case
-
-
-# Exploitation profiles (recorded by the investigation's stewards on the case) and case links.
-DEMO_PROFILES: tuple[tuple[str, str, dict[str, Any]], ...] = (
-    (
-        "R.P.",
-        "hsi",
-        {
-            "type_of_exploitation": ["labour"],
-            "industry": "agriculture",
-            "method_of_recruitment": ["false_job_offer"],
-            "method_of_control": ["debt_bondage", "withholds_documents", "restricts_movement"],
-            "recruiter_relationship": "employer",
-            "state": "TX",
-            "county": "Lakeview County",
-            "exploiter_may_have_access": False,
-        },
-    ),
-    (
-        # Her mother is among the traffickers: consents a parent signed cannot ground a grant here
-        # (the demo's consent was signed by her guardian ad litem, so it still does).
-        "A.N.",
-        "pd",
-        {
-            "type_of_exploitation": ["sexual"],
-            "industry": "commercial_sex",
-            "method_of_recruitment": ["family"],
-            "method_of_control": ["threats", "psychological_abuse"],
-            "recruiter_relationship": "parent",
-            "state": "TX",
-            "county": "Lakeview County",
-            "exploiter_may_have_access": True,
-        },
-    ),
-)
-# (the lead agency linking, case, other case, kind).
-DEMO_LINKS: tuple[tuple[str, str, str, str], ...] = (("cps", "A.N.", "M.H.", LinkKind.SIBLING),)
-
-
-def _load_profiles_and_links(*, cases: dict[str, Case], people: dict[tuple[str, str], User]) -> None:
-    for pseudonym, recorder, values in DEMO_PROFILES:
-        exploitation_profile_save(
-            actor=people[recorder, Role.LIAISON], case=cases[pseudonym], expected_version=0, values=values
-        )
-    for linker, pseudonym, other, kind in DEMO_LINKS:
-        actor = people[linker, Role.LIAISON]
-        case_link_create(actor=actor, case=cases[pseudonym], other_case_id=cases[other].pk, kind=kind)

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 
 from agencies.models import Agency
+from audit.models import track_case_record
 from casework.models import Case
 
 
@@ -42,3 +43,9 @@ class CaseLink(models.Model):
 
     def other_case_id(self, case_id: uuid.UUID) -> uuid.UUID:
         return self.case_b_id if self.case_a_id == case_id else self.case_a_id
+
+
+# Recorded against the first case of the pair; `links.services` records the second's side.
+CaseLinkHistory = track_case_record(
+    CaseLink, object_type="case_link", app_label="links", case_column="case_a_id", section="core"
+)

@@ -25,6 +25,7 @@ from casework.models import (
     CaseStatus,
     Consent,
     TaskPriority,
+    TraffickingStatus,
     section_fields,
 )
 from casework.sections import Section, section_names
@@ -198,6 +199,19 @@ class CaseFilterForm(BridgeForm):
 
     status = forms.ChoiceField(
         label="Status", choices=[("", "Any status"), *CaseStatus.choices], required=False
+    )
+    trafficking = forms.ChoiceField(
+        label="Trafficking status",
+        choices=[("", "Any trafficking status"), *TraffickingStatus.choices],
+        required=False,
+    )
+    unscreened = forms.BooleanField(
+        label="In care, never screened",
+        required=False,
+        help_text=(
+            "Children removed from home and not yet screened for trafficking (cases whose location "
+            "your agency reads)."
+        ),
     )
     lead = forms.TypedChoiceField(label="Lead agency", coerce=int, empty_value=None, required=False)
     assignee = forms.ChoiceField(label="Task assigned to", required=False)

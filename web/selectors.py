@@ -58,6 +58,7 @@ from links.models import CaseLink
 from links.selectors import case_links_visible
 from notifications.models import Notification
 from notifications.selectors import notifications_for
+from screening.selectors import in_care_never_screened_filter
 
 MY_TASKS_LIMIT = 200
 OVERDUE_LIMIT = 200
@@ -422,6 +423,8 @@ class CaseListQuery:
 
     search: str = ""
     status: str = ""
+    trafficking_status: str = ""
+    in_care_never_screened: bool = False
     lead_agency_id: int | None = None
     overdue_only: bool = False
     mine_only: bool = False
@@ -453,6 +456,10 @@ def case_list(*, user: User, query: CaseListQuery, now: datetime, limit: int) ->
         cases = cases.filter(matches)
     if query.status:
         cases = cases.filter(status=query.status)
+    if query.trafficking_status:
+        cases = cases.filter(trafficking_status=query.trafficking_status)
+    if query.in_care_never_screened:
+        cases = cases.filter(in_care_never_screened_filter(user=user))
     if query.lead_agency_id is not None:
         cases = cases.filter(lead_agency_id=query.lead_agency_id)
     if query.overdue_only:

@@ -3,7 +3,18 @@
 
 from django.urls import path
 
-from web.views import cases, dashboard, handoffs, links, members, notifications, profile, sharing, work
+from web.views import (
+    cases,
+    dashboard,
+    handoffs,
+    links,
+    members,
+    notifications,
+    profile,
+    screening,
+    sharing,
+    work,
+)
 
 app_name = "web"
 
@@ -47,6 +58,13 @@ urlpatterns = [
     ),
     path("cases/<uuid:case_id>/links/", links.link_add, name="case-link-add"),
     path("cases/<uuid:case_id>/links/<uuid:link_id>/remove/", links.link_remove, name="case-link-remove"),
+    path("cases/<uuid:case_id>/screening/", screening.case_screening, name="case-screening"),
+    path("cases/<uuid:case_id>/screening/status/", screening.case_status_change, name="case-status-change"),
+    path(
+        "cases/<uuid:case_id>/screening/new/<int:instrument_id>/",
+        screening.case_screening_new,
+        name="case-screening-new",
+    ),
     path("cases/<uuid:case_id>/sharing/", sharing.sharing, name="case-sharing"),
     path("cases/<uuid:case_id>/sharing/invite/", sharing.invite, name="case-invite"),
     path("cases/<uuid:case_id>/sharing/team/", sharing.team_add, name="case-team-add"),

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "casework",
     "exploitation",
     "links",
+    "screening",
     "notifications",
     "api",
     "web",
@@ -188,12 +189,22 @@ SPECTACULAR_SETTINGS = {
         "HandoffStatusEnum": "casework.models.HandoffStatus",
         "CaseEventTypeEnum": "casework.models.CaseEventType",
         "LinkKindEnum": "links.models.LinkKind",
+        "TraffickingStatusEnum": "casework.models.TraffickingStatus",
+        "DecidableTraffickingStatusEnum": "screening.models.DECIDABLE_STATUS_CHOICES",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "api.schema.add_error_responses",
     ],
 }
+
+# Demo data of apps built on casework, loaded after the demo county by `manage.py load_demo`: each
+# is called with the demo users (`people`, by agency key and role).
+BRIDGE_DEMO_EXTENSIONS = [
+    "exploitation.demo.demo_load_profiles",
+    "links.demo.demo_load_links",
+    "screening.demo.demo_load_screening",
+]
 
 EMAIL_BACKEND = env.str("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = env.str("DJANGO_EMAIL_HOST", default="localhost")

@@ -35,6 +35,8 @@ from casework.services.tasks import task_create
 from exploitation.services import exploitation_profile_save
 from links.models import CaseLink
 from links.services import case_link_create
+from screening.models import Instrument, Screening
+from screening.services import screening_record
 from tests.api.conftest import Api
 from tests.conftest import Staff, make_staff
 from tests.factories import PlatformAdminFactory, in_hours, open_case
@@ -110,6 +112,20 @@ LEAD_TASK, PARTNER_TASK, OFFERED_TASK = "MKTASKLEAD", "MKTASKPARTNER", "MKTASKOF
 CONSENT_MARKER = "MKCONSENTPURPOSE"
 PROFILE_MARKER = "MKPROFILECOUNTY"  # the county in case A's exploitation profile (investigation)
 SIBLING_MARKER = "MKSIBLING"  # case B's pseudonym, shown only through the link
+# A screening's free-text answer and the reason for the status it set: health data (issue 15).
+SCREENING_ANSWER_MARKER, SCREENING_REASON_MARKER = "MKSCREENANSWER", "MKSCREENREASON"
+SCREENING_MARKERS = {SCREENING_ANSWER_MARKER, SCREENING_REASON_MARKER}
+NO_INDICATORS = {
+    "runaway": False,
+    "older_partner": False,
+    "unexplained_money": False,
+    "controlled_id": False,
+    "work_debt": False,
+    "sex_for_needs": False,
+    "threats": False,
+    "branding": False,
+    "hours_working": "never",
+}
 
 
 @dataclass
@@ -128,6 +144,8 @@ class World:
     spare_agency: Agency
     sibling_case: Case
     link: CaseLink
+    instrument: Instrument
+    screening: Screening
     extra: dict[str, object] = field(default_factory=dict)
 
 
@@ -197,6 +215,17 @@ def build_world() -> World:
     sibling_case = open_case(actor=lead.caseworker, pseudonym=SIBLING_MARKER)
     link = case_link_create(actor=lead.liaison, case=case, other_case_id=sibling_case.pk, kind="sibling")
 
+    instrument = Instrument.objects.get(key="bridge-sample-indicators", version=1)
+    screening = screening_record(
+        actor=lead.caseworker,
+        case=case,
+        instrument_id=instrument.pk,
+        screened_on=timezone.localdate(),
+        answers={**NO_INDICATORS, "notes": SCREENING_ANSWER_MARKER},
+        decided_status="suspected",
+        reason=SCREENING_REASON_MARKER,
+    ).screening
+
     unrelated = staff["unrelated"]
     unrelated_case = open_case(
         actor=unrelated.caseworker,
@@ -221,6 +250,8 @@ def build_world() -> World:
         spare_agency=make_staff(kind=IMM, name="Spare Agency").agency,
         sibling_case=sibling_case,
         link=link,
+        instrument=instrument,
+        screening=screening,
     )
 
 
@@ -308,6 +339,8 @@ class Caller:
             forbidden.add(PROFILE_MARKER)
         if not lead_member:
             forbidden.add(SIBLING_MARKER)
+        if "health" not in readable:
+            forbidden |= SCREENING_MARKERS
         return forbidden
 
 
@@ -578,6 +611,62 @@ def requests_for(world: World, caller: Caller):
         set(),
     )
 
+    # Screening (issue 15): the status is core, answers and reasons are health data.
+    reads_health = "health" in readable
+    yield "screening instruments", "get", "screening-instruments/", None, {}, 200, set()
+    yield (
+        "screenings",
+        "get",
+        f"cases/{case_id}/screenings/",
+        None,
+        {},
+        expected_case_status(caller, True),
+        SCREENING_MARKERS - {SCREENING_REASON_MARKER} if reads_health else set(),
+    )
+    yield (
+        "screening detail",
+        "get",
+        f"cases/{case_id}/screenings/{world.screening.pk}/",
+        None,
+        {},
+        200 if reads_health else 404,
+        {SCREENING_ANSWER_MARKER} if reads_health else set(),
+    )
+    yield (
+        "screening record",
+        "post",
+        f"cases/{case_id}/screenings/",
+        {
+            "instrument": world.instrument.pk,
+            "screened_on": timezone.localdate().isoformat(),
+            "answers": NO_INDICATORS,
+            "decided_status": "screened_no_indicators",
+            "reason": "Nothing found.",
+        },
+        {},
+        expected_case_status(caller, caller.stewards("health"), 201),
+        set(),
+    )
+    yield (
+        "trafficking status history",
+        "get",
+        f"cases/{case_id}/trafficking-status/",
+        None,
+        {},
+        expected_case_status(caller, True),
+        {SCREENING_REASON_MARKER} if reads_health else set(),
+    )
+    yield (
+        "trafficking status change",
+        "post",
+        f"cases/{case_id}/trafficking-status/",
+        {"status": "confirmed_sex", "reason": "Disclosed in interview."},
+        {},
+        expected_case_status(caller, caller.stewards("health"), 201),
+        set(),
+    )
+
+    lead_member = caller.is_lead and caller.works_on_cases
     le_member = caller.slot == "le" and caller.works_on_cases
     task_markers = set()
     if lead_member:
@@ -700,7 +789,7 @@ def requests_for(world: World, caller: Caller):
 
     unrelated_id = world.unrelated_case.pk
     sees_unrelated = caller.views_unrelated_case
-    for suffix in ("", "notes/", "timeline/", "participants/"):
+    for suffix in ("", "notes/", "timeline/", "participants/", "screenings/", "trafficking-status/"):
         yield (
             f"unrelated case {suffix or 'detail'}",
             "get",

@@ -62,6 +62,14 @@ API_MD_OPERATIONS = {
     ("post", "/api/v1/notifications/read-all/"),
     ("get", "/api/v1/deadline-templates/"),
     ("get", "/api/v1/dashboard/"),
+    # Extensions of API.md (issue 15): screening instruments, screenings, trafficking status.
+    ("get", "/api/v1/screening-instruments/"),
+    ("get", "/api/v1/screening-instruments/{instrument_id}/"),
+    ("get", "/api/v1/cases/{case_id}/screenings/"),
+    ("post", "/api/v1/cases/{case_id}/screenings/"),
+    ("get", "/api/v1/cases/{case_id}/screenings/{screening_id}/"),
+    ("get", "/api/v1/cases/{case_id}/trafficking-status/"),
+    ("post", "/api/v1/cases/{case_id}/trafficking-status/"),
 }
 
 

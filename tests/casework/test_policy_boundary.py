@@ -10,7 +10,7 @@ from django.apps import apps
 
 ROOT = Path(__file__).resolve().parents[2]
 # Every Django app of the project, and the settings.
-APP_DIRS = sorted(path.parent.name for path in ROOT.glob("*/apps.py")) + ["config"]
+APP_DIRS = [*sorted(path.parent.name for path in ROOT.glob("*/apps.py")), "config"]
 
 PROTECTED_MODELS = ("SectionGrant", "BreakGlass", "CaseUserObjectPermission", "CaseGroupObjectPermission")
 # guardian's writers: the services that change participation keep its rows in step.

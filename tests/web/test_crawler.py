@@ -1,12 +1,13 @@
 """Every page a demo user can reach works, and shows nothing of a section their agency may not read.
 
 On the demo county (`load_demo`), with a marker string planted in every section and every
-section's notes of every case (and in every case's exploitation profile, part of `investigation`),
-each of the twenty demo users (five agency kinds, four roles) and the platform administrator signs
-in and follows every link and opens every GET form reachable from the home page, as a person
-clicking through would (no sign-out, no POST). Each page must answer without a server error or a
-debug page, and every marker it shows must belong to a section that user's agency may read on that
-case now (asked of the access layer, not restated here).
+section's notes of every case (and in every case's exploitation profile, part of `investigation`,
+in every screening's answers and reason and every trafficking status change's reason, which are
+health data), each of the twenty demo users (five agency kinds, four roles) and the platform
+administrator signs in and follows every link and opens every GET form reachable from the home
+page, as a person clicking through would (no sign-out, no POST). Each page must answer without a
+server error or a debug page, and every marker it shows must belong to a section that user's
+agency may read on that case now (asked of the access layer, not restated here).
 
 The walk is bounded: at most `SAME_SHAPE_LIMIT` pages of one URL shape (ids replaced) per user, so
 it covers every kind of page on several cases without visiting all of them.
@@ -29,6 +30,7 @@ from casework.models import SECTION_MODELS, Case, Note
 from casework.sections import DATA_SECTIONS, Section
 from common.errors import NotFound
 from exploitation.models import ExploitationProfile
+from screening.models import Screening, TraffickingStatusChange
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
@@ -118,6 +120,12 @@ def plant_markers() -> Planted:
             model = SECTION_MODELS[section]
             model.objects.filter(case=case).update(**{TEXT_FIELDS[section]: marker(section, index)})
         Case.objects.filter(pk=case.pk).update(pseudonym=f"P{index:03d}")
+        health = marker(Section.HEALTH, index)
+        for screening in Screening.objects.filter(case=case):
+            screening.answers = {**screening.answers, "notes": f"Said {health}"}
+            screening.decision_reason = f"Decided {health}"
+            screening.save(update_fields=["answers", "decision_reason"])
+        TraffickingStatusChange.objects.filter(case=case).update(reason=f"Because {health}")
         author = User.objects.filter(agency=case.lead_agency, role="caseworker").first()
         # The exploitation profile is part of `investigation`.
         ExploitationProfile.objects.update_or_create(

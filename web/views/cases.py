@@ -101,6 +101,7 @@ def case_tabs(access: CaseAccess) -> list[Tab]:
         Tab("tasks", "Tasks", reverse("web:case-tasks", args=[case_id])),
         Tab("handoffs", "Handoffs", reverse("web:case-handoffs", args=[case_id])),
         Tab("events", "Events", reverse("web:case-events", args=[case_id])),
+        Tab("screening", "Screening", reverse("web:case-screening", args=[case_id])),
         Tab("timeline", "Timeline", reverse("web:case-timeline", args=[case_id])),
     ]
     if access.may_see_sharing:
@@ -142,7 +143,7 @@ def case_context(access: CaseAccess, *, tab: str, **extra: Any) -> dict[str, Any
 SEARCHES_SESSION_KEY = "case_searches"
 SEARCHES_KEPT = 20
 SEARCH_PARAMETER = "search"
-FILTER_PARAMETERS = ("status", "lead", "assignee", "overdue", "mine")
+FILTER_PARAMETERS = ("status", "trafficking", "unscreened", "lead", "assignee", "overdue", "mine")
 LIST_PARAMETERS = (*FILTER_PARAMETERS, "sort", SEARCH_PARAMETER)
 
 
@@ -229,6 +230,8 @@ def case_list(request: WebRequest) -> HttpResponse:
     query = CaseListQuery(
         search=term,
         status=chosen.get("status") or "",
+        trafficking_status=chosen.get("trafficking") or "",
+        in_care_never_screened=bool(chosen.get("unscreened")),
         lead_agency_id=chosen.get("lead"),
         overdue_only=bool(chosen.get("overdue")),
         mine_only=bool(chosen.get("mine")),

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET
 from casework.access import may_view_dashboard
 from casework.dashboard import dashboard_summary, default_period, period_bounds
 from common.errors import PermissionDenied, ValidationFailed
+from screening.selectors import screening_overview
 from web.dashboard import TABLES, csv_file, dashboard_charts, period_presets, period_query
 from web.forms import DashboardPeriodForm, form_errors
 from web.http import WebRequest, case_work
@@ -38,6 +39,7 @@ def dashboard(request: WebRequest) -> HttpResponse:
         "until": until,
         "presets": period_presets(today=timezone.localdate(), shown=(since, until) if valid else None),
         "summary": summary,
+        "screening": screening_overview(user=request.user),
         "charts": dashboard_charts(summary),
         "period": period_query(since, until),
         "page": "dashboard",
