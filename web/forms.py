@@ -45,6 +45,7 @@ from casework.services.tasks import (
 from common.errors import ValidationFailed
 from common.inputs import TOO_LONG
 from common.times import format_day
+from notifications.models import NotificationPreference
 from web.selectors import UNASSIGNED
 
 LOCAL_DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
@@ -655,3 +656,41 @@ class BreakGlassForm(BridgeForm):
     def __init__(self, *args: Any, sections: Iterable[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         set_choices(self, "section", [(s, Section(s).label) for s in sections])
+
+
+class EmailSettingsForm(BridgeForm):
+    """How Bridge emails a person, as three plain choices over the two switches
+    `notification_preferences_update` takes (`email_enabled`, `email_digest`)."""
+
+    SWITCHES = {
+        "each": {"email_enabled": True, "email_digest": False},
+        "digest": {"email_enabled": True, "email_digest": True},
+        "none": {"email_enabled": False, "email_digest": False},
+    }
+    SAVED = {
+        "each": "Saved: Bridge will email you each notification.",
+        "digest": "Saved: Bridge will email you one daily digest.",
+        "none": "Saved: Bridge will not email you; notifications stay in your inbox.",
+    }
+
+    email = forms.ChoiceField(
+        label="When you get a notification",
+        choices=[
+            ("each", "Email me each notification"),
+            ("digest", "One daily digest"),
+            ("none", "No email (inbox only)"),
+        ],
+        widget=forms.RadioSelect,
+    )
+
+    @staticmethod
+    def choice_for(preference: NotificationPreference) -> str:
+        if not preference.email_enabled:
+            return "none"
+        return "digest" if preference.email_digest else "each"
+
+    def switches(self) -> dict[str, bool]:
+        return self.SWITCHES[self.cleaned_data["email"]]
+
+    def saved_message(self) -> str:
+        return self.SAVED[self.cleaned_data["email"]]
