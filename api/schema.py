@@ -56,6 +56,9 @@ ERRORS_BY_METHOD = {
     "delete": ("400", "401", "403", "404", "405", "406", "409", "429"),
 }
 
+# Only edits that take `If-Match` can answer these.
+IF_MATCH_ERRORS = ("412", "428")
+
 
 def add_error_responses(
     result: dict[str, Any], generator: SchemaGenerator, request: Request | None, public: bool
@@ -66,7 +69,13 @@ def add_error_responses(
     for operations in result.get("paths", {}).values():
         for method, operation in operations.items():
             responses = operation.setdefault("responses", {})
+            versioned = any(
+                parameter.get("name") == "If-Match" for parameter in operation.get("parameters", ())
+            )
             for code in ERRORS_BY_METHOD.get(method, ()):
+                if code in IF_MATCH_ERRORS and not versioned:
+                    # An edit of something without a version (the caller's own preferences).
+                    continue
                 responses.setdefault(
                     code,
                     {

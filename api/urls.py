@@ -8,6 +8,11 @@ app_name = "api"
 urlpatterns = [
     path("auth/token/", accounts.TokenView.as_view(), name="auth-token"),
     path("me/", accounts.MeView.as_view(), name="me"),
+    path(
+        "me/notification-preferences/",
+        work.NotificationPreferencesView.as_view(),
+        name="me-notification-preferences",
+    ),
     path("agencies/", accounts.AgencyListCreateView.as_view(), name="agencies"),
     path("users/", accounts.UserListCreateView.as_view(), name="users"),
     path("cases/", cases.CaseListCreateView.as_view(), name="cases"),

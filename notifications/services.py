@@ -26,6 +26,7 @@ from kombu.exceptions import KombuError
 from redis.exceptions import RedisError
 
 from agencies.models import User
+from audit.services import audit_record
 from casework.models import Case, Handoff, Task
 from common.copy import copy_insert
 from common.errors import NotFound, ValidationFailed
@@ -384,7 +385,8 @@ def notifications_mark_all_read(*, user: User) -> int:
 def notification_preferences_update(
     *, user: User, email_enabled: bool | None = None, email_digest: bool | None = None
 ) -> NotificationPreference:
-    """Change a user's own email choices. The in-app inbox cannot be turned off."""
+    """Change a user's own email choices. The in-app inbox cannot be turned off. A change is an
+    audit record (`notification_preferences.changed`, with the values that changed)."""
     errors: dict[str, list[str]] = {}
     changes: dict[str, bool] = {}
     for name, value in (("email_enabled", email_enabled), ("email_digest", email_digest)):
@@ -397,10 +399,18 @@ def notification_preferences_update(
     if errors:
         raise ValidationFailed("The preferences could not be saved.", fields=errors)
     preference, _ = NotificationPreference.objects.select_for_update().get_or_create(user=user)
-    for name, value in changes.items():
+    changed = {name: value for name, value in changes.items() if getattr(preference, name) != value}
+    for name, value in changed.items():
         setattr(preference, name, value)
-    if changes:
-        preference.save(update_fields=[*changes, "updated_at"])
+    if changed:
+        preference.save(update_fields=[*changed, "updated_at"])
+        audit_record(
+            event_type="notification_preferences.changed",
+            user=user,
+            object_type="user",
+            object_id=str(user.public_id),
+            detail=changed,
+        )
     return preference
 
 

@@ -55,6 +55,7 @@ from exploitation.models import (
 )
 from exploitation.services import COUNTY_MAX_LENGTH, STATE_CODE_LENGTH
 from links.models import LinkKind
+from notifications.models import NotificationPreference
 from web.selectors import UNASSIGNED
 
 LOCAL_DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
@@ -733,3 +734,41 @@ class CaseLinkForm(BridgeForm):
         label="Other case number", max_length=32, help_text="For example BR-2026-000123."
     )
     kind = forms.ChoiceField(label="Link", choices=LinkKind.choices)
+
+
+class EmailSettingsForm(BridgeForm):
+    """How Bridge emails a person, as three plain choices over the two switches
+    `notification_preferences_update` takes (`email_enabled`, `email_digest`)."""
+
+    SWITCHES = {
+        "each": {"email_enabled": True, "email_digest": False},
+        "digest": {"email_enabled": True, "email_digest": True},
+        "none": {"email_enabled": False, "email_digest": False},
+    }
+    SAVED = {
+        "each": "Saved: Bridge will email you each notification.",
+        "digest": "Saved: Bridge will email you one daily digest.",
+        "none": "Saved: Bridge will not email you; notifications stay in your inbox.",
+    }
+
+    email = forms.ChoiceField(
+        label="When you get a notification",
+        choices=[
+            ("each", "Email me each notification"),
+            ("digest", "One daily digest"),
+            ("none", "No email (inbox only)"),
+        ],
+        widget=forms.RadioSelect,
+    )
+
+    @staticmethod
+    def choice_for(preference: NotificationPreference) -> str:
+        if not preference.email_enabled:
+            return "none"
+        return "digest" if preference.email_digest else "each"
+
+    def switches(self) -> dict[str, bool]:
+        return self.SWITCHES[self.cleaned_data["email"]]
+
+    def saved_message(self) -> str:
+        return self.SAVED[self.cleaned_data["email"]]

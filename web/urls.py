@@ -98,5 +98,6 @@ urlpatterns = [
     path("notifications/", notifications.inbox, name="inbox"),
     path("notifications/badge/", notifications.badge, name="inbox-badge"),
     path("notifications/read-all/", notifications.read_all, name="inbox-read-all"),
+    path("notifications/email/", notifications.email_settings, name="email-settings"),
     path("notifications/<uuid:notification_id>/read/", notifications.read, name="notification-read"),
 ]

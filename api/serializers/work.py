@@ -37,7 +37,7 @@ from casework.services.tasks import (
     TASK_DESCRIPTION_MAX_LENGTH,
     TASK_PRIORITY_CHOICES,
 )
-from notifications.models import Notification
+from notifications.models import Notification, NotificationPreference
 
 
 def display_name(user: User | None) -> str:
@@ -419,6 +419,28 @@ class NotificationSerializer(StrictModelSerializer):
         model = Notification
         fields = ("id", "kind", "case", "case_number", "task", "handoff", "message", "created_at", "read_at")
         read_only_fields = fields
+
+
+EMAIL_ENABLED_HELP = "false: no email at all, the inbox only (`email_digest` is then ignored)."
+EMAIL_DIGEST_HELP = "true: one email a day listing what is still unread, instead of one per notification."
+
+
+class NotificationPreferencesSerializer(StrictModelSerializer):
+    """The caller's email choices. Every notification is in the inbox whatever they are."""
+
+    class Meta:
+        model = NotificationPreference
+        fields = ("email_enabled", "email_digest")
+        read_only_fields = fields
+        extra_kwargs = {
+            "email_enabled": {"help_text": EMAIL_ENABLED_HELP},
+            "email_digest": {"help_text": EMAIL_DIGEST_HELP},
+        }
+
+
+class NotificationPreferencesUpdateSerializer(serializers.Serializer):
+    email_enabled = StrictBooleanField(required=False, help_text=EMAIL_ENABLED_HELP)
+    email_digest = StrictBooleanField(required=False, help_text=EMAIL_DIGEST_HELP)
 
 
 class DeadlineTemplateSerializer(StrictModelSerializer):

@@ -20,6 +20,8 @@ from api.serializers.work import (
     HandoffCreateSerializer,
     HandoffDeclineSerializer,
     HandoffSerializer,
+    NotificationPreferencesSerializer,
+    NotificationPreferencesUpdateSerializer,
     NotificationSerializer,
     TaskCompleteSerializer,
     TaskCreateSerializer,
@@ -48,8 +50,12 @@ from casework.services.handoffs import (
 from casework.services.tasks import task_complete, task_create, task_reopen, task_update
 from common.errors import ValidationFailed
 from notifications.models import Notification
-from notifications.selectors import notifications_for
-from notifications.services import notification_mark_read, notifications_mark_all_read
+from notifications.selectors import notification_preferences_for, notifications_for
+from notifications.services import (
+    notification_mark_read,
+    notification_preferences_update,
+    notifications_mark_all_read,
+)
 
 TASK_RELATED = ("case", "assignee", "template")
 
@@ -343,6 +349,29 @@ class NotificationReadAllView(BridgeAPIView):
     def post(self, request: Request) -> Response:
         notifications_mark_all_read(user=self.actor)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class NotificationPreferencesView(BridgeAPIView):
+    """The caller's own email choices, for every signed-in user. The path names no one: nobody
+    reads or changes another person's choices. Two booleans that only their owner writes, so an
+    edit needs no `If-Match` (like `/me/`, this resource has no version)."""
+
+    pagination_class = None
+    filter_backends = ()
+
+    @extend_schema(responses={200: NotificationPreferencesSerializer})
+    def get(self, request: Request) -> Response:
+        preference = notification_preferences_for(user=self.actor)
+        return Response(NotificationPreferencesSerializer(preference).data)
+
+    @extend_schema(
+        request=NotificationPreferencesUpdateSerializer, responses={200: NotificationPreferencesSerializer}
+    )
+    def patch(self, request: Request) -> Response:
+        serializer = NotificationPreferencesUpdateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        preference = notification_preferences_update(user=self.actor, **serializer.validated_data)
+        return Response(NotificationPreferencesSerializer(preference).data)
 
 
 class DeadlineTemplateListView(BridgeAPIView):

@@ -362,6 +362,17 @@ def requests_for(world: World, caller: Caller):
     if_match = {"If-Match": f'"{version}"'}
 
     yield "me", "get", "me/", None, {}, 200, set()
+    # Everyone's own email choices; the path names no one, so there is nobody else's to reach.
+    yield "my notification preferences", "get", "me/notification-preferences/", None, {}, 200, set()
+    yield (
+        "my notification preferences change",
+        "patch",
+        "me/notification-preferences/",
+        {"email_digest": True},
+        {},
+        200,
+        set(),
+    )
     yield "agencies list", "get", "agencies/", None, {}, 200, set()
     yield (
         "agency create",

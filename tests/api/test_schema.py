@@ -11,6 +11,9 @@ API_MD_OPERATIONS = {
     ("post", "/api/v1/auth/token/"),
     ("delete", "/api/v1/auth/token/"),
     ("get", "/api/v1/me/"),
+    # Extension of API.md: the caller's own email choices ("per user preference", DOMAIN.md).
+    ("get", "/api/v1/me/notification-preferences/"),
+    ("patch", "/api/v1/me/notification-preferences/"),
     ("get", "/api/v1/agencies/"),
     ("post", "/api/v1/agencies/"),
     ("get", "/api/v1/users/"),
@@ -111,6 +114,14 @@ def test_patch_operations_require_if_match_and_document_412_and_428(document):
         (if_match,) = [p for p in patch["parameters"] if p["name"] == "If-Match"]
         assert (if_match["in"], if_match["required"]) == ("header", True)
         assert {"412", "428"} <= set(patch["responses"])
+
+
+def test_an_edit_without_a_version_documents_no_if_match_answers(document):
+    patch = document["paths"]["/api/v1/me/notification-preferences/"]["patch"]
+
+    assert [p for p in patch.get("parameters", []) if p["name"] == "If-Match"] == []
+    assert {"412", "428"}.isdisjoint(patch["responses"])
+    assert {"400", "401"} <= set(patch["responses"])
 
 
 def test_the_case_search_parameter_says_what_it_matches_and_for_whom(document):

@@ -1,19 +1,27 @@
-"""The inbox, and the small fragment the navigation polls for the unread count."""
+"""The inbox, the small fragment the navigation polls for the unread count, and the email
+settings page."""
 
 import uuid
 
+from django.conf import settings
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from casework.access import works_on_cases
-from common.errors import NotFound
+from common.errors import NotFound, ValidationFailed
 from notifications.models import Notification
-from notifications.selectors import notifications_for
-from notifications.services import notification_mark_read, notifications_mark_all_read
-from web.http import WebRequest, case_work
+from notifications.selectors import notification_preferences_for, notifications_for
+from notifications.services import (
+    notification_mark_read,
+    notification_preferences_update,
+    notifications_mark_all_read,
+)
+from web.forms import EmailSettingsForm, form_errors
+from web.http import WebRequest, case_work, signed_in
 from web.links import notification_url
 
 PAGE_SIZE = 50
@@ -82,3 +90,25 @@ def read(request: WebRequest, notification_id: uuid.UUID) -> HttpResponse:
 def read_all(request: WebRequest) -> HttpResponse:
     notifications_mark_all_read(user=request.user)
     return redirect("web:inbox")
+
+
+@signed_in
+@require_http_methods(["GET", "POST"])
+def email_settings(request: WebRequest) -> HttpResponse:
+    """The signed-in person's own email choice; every signed-in user has one, as in the API."""
+    if request.method == "POST":
+        form = EmailSettingsForm(request.POST)
+        # The choices are radio buttons: anything else was not sent by this page.
+        if not form.is_valid():
+            raise ValidationFailed("Choose how Bridge emails you.", fields=form_errors(form))
+        notification_preferences_update(user=request.user, **form.switches())
+        messages.success(request, form.saved_message())
+        return redirect("web:email-settings")
+    preference = notification_preferences_for(user=request.user)
+    context = {
+        "form": EmailSettingsForm(initial={"email": EmailSettingsForm.choice_for(preference)}),
+        "has_inbox": works_on_cases(request.user),
+        "digest_hour": settings.BRIDGE_DIGEST_HOUR,
+        "page": "email-settings",
+    }
+    return render(request, "web/email_settings.html", context)
