@@ -198,6 +198,7 @@ def _track(
     case_column: str | None,
     section: str = "",
     exclude: tuple[str, ...] = (),
+    app_label: str = "audit",
 ) -> type[models.Model]:
     section_sql = f"'{section}'" if section else ("NEW.section" if hasattr(model, "section") else "''")
     return pghistory.create_event_model(
@@ -209,7 +210,7 @@ def _track(
         obj_field=pghistory.ObjForeignKey(related_name="+"),
         context_field=pghistory.ContextJSONField(),
         append_only=True,
-        app_label="audit",
+        app_label=app_label,
         model_name=f"{model.__name__}History",
         abstract=False,
         meta={
@@ -220,6 +221,15 @@ def _track(
             ]
         },
     )
+
+
+def track_case_record(
+    model: type[models.Model], *, object_type: str, section: str, app_label: str
+) -> type[models.Model]:
+    """The change history of a feature app's case record (a model with `case_id`), kept like
+    casework's and mirrored into the audit log. The history model lives in the calling app, whose
+    migrations create its table, because audit may not import the apps above casework."""
+    return _track(model, object_type=object_type, case_column="case_id", section=section, app_label=app_label)
 
 
 # Search keys are not kept: PostgreSQL derives them from the values kept (`casework.search`).

@@ -1,6 +1,7 @@
 """The demo county: one agency of each kind, a user for every role, and a dozen cases drawn from
 the situations Bridge was built for. Every name and place is invented."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -37,6 +38,15 @@ DEMO_PEOPLE: dict[str, tuple[str, str]] = {
 }
 
 PLATFORM_ADMIN_USERNAME = "platform-admin"
+
+# Feature apps above casework (which casework may not import) add their part of the demo here from
+# their `AppConfig.ready`; `demo_load` runs each after the cases are loaded, in the same transaction.
+DEMO_EXTENSIONS: list[Callable[[], None]] = []
+
+
+def demo_extension_register(load: Callable[[], None]) -> None:
+    if load not in DEMO_EXTENSIONS:
+        DEMO_EXTENSIONS.append(load)
 
 
 def demo_username(agency_key: str, role: str) -> str:
@@ -96,11 +106,7 @@ DEMO_CASES: tuple[DemoCase, ...] = (
                 "address": "Demo foster home, 400 Birch Lane, Lakeview",
                 "school": "Lakeview North High",
             },
-            "immigration": {
-                "nationality": "Demoland",
-                "immigration_status": "Undocumented",
-                "sijs_candidate": True,
-            },
+            "immigration": {"nationality": "Demoland"},
         },
         tasks=(
             DemoTask("Arrange emergency shelter bed and transport", 3, priority="urgent"),
@@ -194,11 +200,7 @@ DEMO_CASES: tuple[DemoCase, ...] = (
                 "date_of_birth": _born(17, 330),
                 "languages": ["es", "mam"],
             },
-            "immigration": {
-                "nationality": "Demoland",
-                "immigration_status": "Continued Presence granted",
-                "t_visa_status": "Preparing",
-            },
+            "immigration": {"nationality": "Demoland"},
         },
         tasks=(DemoTask("Arrange a medical check-up", 24 * 2),),
         events=(("foreign_national_minor_identified", 30), ("continued_presence_granted", 24 * 10)),
@@ -254,7 +256,8 @@ DEMO_CASES: tuple[DemoCase, ...] = (
         sections={
             "identity": {
                 "legal_name": "Elena Garcia-Demo",
-                "date_of_birth": _born(19, 60),
+                # Turns 21 within the supervisors' relief watch, her SIJ petition not yet filed.
+                "date_of_birth": _born(20, 250),
                 "languages": ["es"],
             }
         },
@@ -369,6 +372,8 @@ def demo_load(*, password: str) -> bool:
             _demo_password_set(people[key, role], password)
     for demo in DEMO_CASES:
         _load_case(demo=demo, agencies=agencies, people=people)
+    for load in DEMO_EXTENSIONS:
+        load()
     return True
 
 

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "common",
     "agencies",
     "casework",
+    "relief",
     "notifications",
     "api",
     "web",

@@ -39,7 +39,7 @@ MARKER = re.compile(r"MK(?P<section>[A-Z]+)(?P<case>\d{3})X")
 TEXT_FIELDS = {
     Section.IDENTITY: "legal_name",
     Section.LOCATION: "address",
-    Section.IMMIGRATION: "immigration_status",
+    Section.IMMIGRATION: "nationality",
     Section.INVESTIGATION: "summary",
     Section.HEALTH: "summary",
     Section.SERVICES: "safety_plan",
