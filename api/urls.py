@@ -1,7 +1,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from api.views import accounts, cases, dashboard, security, work
+from api.views import accounts, cases, dashboard, relief, security, work
 
 app_name = "api"
 
@@ -32,6 +32,17 @@ urlpatterns = [
         "cases/<uuid:case_id>/events/<uuid:event_id>/void/",
         cases.CaseEventVoidView.as_view(),
         name="case-event-void",
+    ),
+    path("cases/<uuid:case_id>/relief/", relief.ReliefRecordsView.as_view(), name="case-relief"),
+    path(
+        "cases/<uuid:case_id>/relief/<uuid:record_id>/",
+        relief.ReliefRecordDetailView.as_view(),
+        name="case-relief-record",
+    ),
+    path(
+        "cases/<uuid:case_id>/relief/<uuid:record_id>/request/",
+        relief.ReliefRequestView.as_view(),
+        name="case-relief-request",
     ),
     path("cases/<uuid:case_id>/timeline/", cases.TimelineView.as_view(), name="case-timeline"),
     path("cases/<uuid:case_id>/break-glass/", security.BreakGlassView.as_view(), name="case-break-glass"),

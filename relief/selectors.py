@@ -8,12 +8,12 @@ from uuid import UUID
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from agencies.models import User
+from agencies.models import Agency, User
 from casework.access import CaseAccess, agency_reads_section_filter, may_view_dashboard
 from casework.deadlines import add_months, birthday
 from casework.models import CaseStatus
 from casework.sections import Section
-from relief.models import RELIEF_UNFILED_STATUSES, ReliefKind, ReliefRecord, ReliefStatus
+from relief.models import ASKED_OF_KINDS, RELIEF_UNFILED_STATUSES, ReliefKind, ReliefRecord, ReliefStatus
 
 # The supervisor's birthday watch: relief not yet filed when one of these birthdays is this close.
 WATCH_DAYS = 180
@@ -91,7 +91,14 @@ def relief_birthday_watch(*, user: User, today: date | None = None) -> list[Reli
             days_left=(day - today).days,
         )
         for record_id, case_id, number, kind, status, date_of_birth in records
+        if date_of_birth is not None
         for age, day in _birthdays_soon(date_of_birth, today=today)
     ]
     rows.sort(key=lambda row: (row.birthday, row.case_number, row.kind))
     return rows[:WATCH_LIST_LIMIT]
+
+
+def agencies_to_ask(*, kind: str) -> QuerySet[Agency]:
+    """The agencies that can give a step asked of another agency (a declaration, a certification,
+    a Continued Presence request), by name; none for other steps."""
+    return Agency.objects.filter(kind__in=ASKED_OF_KINDS.get(kind, ())).order_by("name")

@@ -3,7 +3,7 @@
 
 from django.urls import path
 
-from web.views import cases, dashboard, handoffs, members, notifications, sharing, work
+from web.views import cases, dashboard, handoffs, members, notifications, relief, sharing, work
 
 app_name = "web"
 
@@ -38,6 +38,17 @@ urlpatterns = [
         "cases/<uuid:case_id>/events/<uuid:event_id>/void/",
         cases.case_event_void_view,
         name="case-event-void",
+    ),
+    path("cases/<uuid:case_id>/relief/", relief.case_relief, name="case-relief"),
+    path(
+        "cases/<uuid:case_id>/relief/<uuid:record_id>/",
+        relief.case_relief_update,
+        name="case-relief-update",
+    ),
+    path(
+        "cases/<uuid:case_id>/relief/<uuid:record_id>/request/",
+        relief.case_relief_request,
+        name="case-relief-request",
     ),
     path("cases/<uuid:case_id>/timeline/", cases.case_timeline_view, name="case-timeline"),
     path("cases/<uuid:case_id>/sharing/", sharing.sharing, name="case-sharing"),
