@@ -30,6 +30,8 @@ from casework.services.handoffs import handoff_create
 from casework.services.notes import note_add
 from casework.services.sharing import consent_record, grant_create, participant_invite, team_member_add
 from casework.services.tasks import task_create
+from relief.models import ReliefKind, ReliefRecord
+from relief.services import relief_record_add
 from tests.api.conftest import Api
 from tests.conftest import Staff, make_staff
 from tests.factories import PlatformAdminFactory, in_hours, open_case
@@ -103,6 +105,7 @@ CORE_MARKER = "MKCORE"  # case A's pseudonym
 UNRELATED_MARKER = "MKUNRELATED"  # the unrelated agency's case: pseudonym, note and identity
 LEAD_TASK, PARTNER_TASK, OFFERED_TASK = "MKTASKLEAD", "MKTASKPARTNER", "MKTASKOFFERED"
 CONSENT_MARKER = "MKCONSENTPURPOSE"
+RELIEF_MARKER = "MKRELIEFDETAILS"  # a relief record's details and receipt number (immigration)
 
 
 @dataclass
@@ -119,6 +122,7 @@ class World:
     consent: Consent
     revocable_grant: SectionGrant
     spare_agency: Agency
+    relief: ReliefRecord
     extra: dict[str, object] = field(default_factory=dict)
 
 
@@ -176,6 +180,14 @@ def build_world() -> World:
         actor=staff["le"].liaison, case=case, agency=staff["vs"].agency, section="investigation"
     )
 
+    relief = relief_record_add(
+        actor=staff["legal"].liaison,
+        case=case,
+        kind=ReliefKind.T_VISA_DECLARATION,
+        receipt_number="MKRELIEFDETAILS",
+        details=RELIEF_MARKER,
+    )
+
     unrelated = staff["unrelated"]
     unrelated_case = open_case(
         actor=unrelated.caseworker,
@@ -198,6 +210,7 @@ def build_world() -> World:
         consent=consent,
         revocable_grant=revocable_grant,
         spare_agency=make_staff(kind=IMM, name="Spare Agency").agency,
+        relief=relief,
     )
 
 
@@ -281,6 +294,8 @@ class Caller:
             forbidden.add(OFFERED_TASK)
         if not (self.views_case and self.kind == CW):
             forbidden.add(CONSENT_MARKER)
+        if "immigration" not in readable:
+            forbidden.add(RELIEF_MARKER)
         return forbidden
 
 
@@ -618,6 +633,61 @@ def requests_for(world: World, caller: Caller):
     )
     yield "awaiting handoff accept", "post", f"{awaiting_path}/accept/", {}, {}, accept_status, set()
     yield "awaiting handoff withdraw", "post", f"{awaiting_path}/withdraw/", None, {}, withdraw_status, set()
+
+    # Relief records are immigration's (8 U.S.C. 1367): a case reader without it gets an empty list
+    # and 404 for a record; legal advocates, its stewards, write them.
+    reads_immigration = "immigration" in readable
+    relief_path = f"cases/{case_id}/relief/{world.relief.pk}/"
+    if not views or not reads_immigration:
+        relief_read_status = relief_write_status = 404
+    else:
+        relief_read_status = 200
+        relief_write_status = 200 if caller.stewards("immigration") else 403
+    yield (
+        "relief list",
+        "get",
+        f"cases/{case_id}/relief/",
+        None,
+        {},
+        expected_case_status(caller, True),
+        {RELIEF_MARKER} if reads_immigration else set(),
+    )
+    yield (
+        "relief detail",
+        "get",
+        relief_path,
+        None,
+        {},
+        relief_read_status,
+        {RELIEF_MARKER} if reads_immigration else set(),
+    )
+    yield (
+        "relief add",
+        "post",
+        f"cases/{case_id}/relief/",
+        {"kind": "u_visa"},
+        {},
+        201 if relief_write_status == 200 else relief_write_status,
+        set(),
+    )
+    yield (
+        "relief update",
+        "patch",
+        relief_path,
+        {"receipt_number": "EAC2612345678"},
+        {"If-Match": '"1"'},
+        relief_write_status,
+        set(),
+    )
+    yield (
+        "relief request declaration",
+        "post",
+        f"{relief_path}request/",
+        {"to_agency": world.staff["le"].agency.pk},
+        {},
+        relief_write_status,
+        set(),
+    )
 
     yield "notifications", "get", "notifications/", None, {}, 200, set()
     yield "notifications read all", "post", "notifications/read-all/", None, {}, 204, set()
