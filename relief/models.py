@@ -50,8 +50,9 @@ RELIEF_DECIDED_STATUSES = (ReliefStatus.GRANTED, ReliefStatus.DENIED)
 
 # Steps that are asked of another agency (a signature or a request it makes itself), and the kinds
 # of agency that can give them: a declaration or certification is signed by law enforcement or a
-# federal investigating agency (8 CFR 214.11(a), 214.14(a)(2)); Continued Presence is requested by
-# federal law enforcement (28 CFR 1100.35).
+# federal investigating agency (8 CFR 214.11(a) and 214.14(a)(2), citations not verified here);
+# Continued Presence is requested by federal law enforcement (22 U.S.C. 7105(c)(3), checked against
+# DHS's Continued Presence page; 28 CFR 1100.35 not verified).
 ASKED_OF_KINDS: dict[str, tuple[str, ...]] = {
     ReliefKind.T_VISA_DECLARATION: (AgencyKind.LAW_ENFORCEMENT, AgencyKind.IMMIGRATION),
     ReliefKind.U_VISA_CERTIFICATION: (AgencyKind.LAW_ENFORCEMENT, AgencyKind.IMMIGRATION),

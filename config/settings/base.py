@@ -186,6 +186,8 @@ SPECTACULAR_SETTINGS = {
         "TaskStatusEnum": "casework.models.TaskStatus",
         "HandoffStatusEnum": "casework.models.HandoffStatus",
         "CaseEventTypeEnum": "casework.models.CaseEventType",
+        "ReliefKindEnum": "relief.models.ReliefKind",
+        "ReliefStatusEnum": "relief.models.ReliefStatus",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

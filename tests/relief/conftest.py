@@ -24,7 +24,9 @@ def born_turning(age: int, *, in_days: int) -> date:
     return add_months(timezone.localdate() + timedelta(days=in_days), -12 * age)
 
 
-def relief_case_for(*, lead: Staff, advocate: Staff, partner: Staff, born: date, pseudonym: str = "R.C.") -> Case:
+def relief_case_for(
+    *, lead: Staff, advocate: Staff, partner: Staff, born: date, pseudonym: str = "R.C."
+) -> Case:
     case = open_case(
         actor=lead.caseworker,
         pseudonym=pseudonym,

@@ -20,7 +20,10 @@ def test_legal_advocate_tracks_a_step_with_a_timeline_line_in_immigration(relief
 
     assert (record.kind, record.status, record.receipt_number) == ("t_visa", "considering", "EAC2612345678")
     line = TimelineEvent.objects.get(case=relief_case, kind="relief_changed")
-    assert (line.section, line.summary) == ("immigration", "Relief tracked: T visa (Form I-914) (considering).")
+    assert (line.section, line.summary) == (
+        "immigration",
+        "Relief tracked: T visa (Form I-914) (considering).",
+    )
 
 
 def test_tracking_a_step_moves_the_immigration_version_only(relief_case, advocate, partner):

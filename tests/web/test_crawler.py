@@ -28,6 +28,7 @@ from casework.demo import DEMO_AGENCIES, DEMO_PEOPLE, PLATFORM_ADMIN_USERNAME, d
 from casework.models import SECTION_MODELS, Case, Note
 from casework.sections import DATA_SECTIONS, Section
 from common.errors import NotFound
+from relief.models import ReliefRecord
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
@@ -116,6 +117,10 @@ def plant_markers() -> Planted:
         for section in DATA_SECTIONS:
             model = SECTION_MODELS[section]
             model.objects.filter(case=case).update(**{TEXT_FIELDS[section]: marker(section, index)})
+        # Relief records are the immigration section's (the demo has them in several states).
+        ReliefRecord.objects.filter(case=case).update(
+            details=marker(Section.IMMIGRATION, index), receipt_number=marker(Section.IMMIGRATION, index)
+        )
         Case.objects.filter(pk=case.pk).update(pseudonym=f"P{index:03d}")
         author = User.objects.filter(agency=case.lead_agency, role="caseworker").first()
         for section in Section.values:
