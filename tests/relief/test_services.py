@@ -46,7 +46,7 @@ def test_law_enforcement_without_immigration_is_told_relief_does_not_exist(relie
 def test_child_welfare_reads_relief_but_may_not_write_it(relief_case, lead, advocate):
     relief_record_add(actor=advocate.liaison, case=relief_case, kind=ReliefKind.T_VISA)
 
-    with pytest.raises(PermissionDenied, match="Your agency may not change this section."):
+    with pytest.raises(PermissionDenied, match=r"Your agency may not change this section\."):
         relief_record_add(actor=lead.supervisor, case=relief_case, kind=ReliefKind.U_VISA)
 
     access = get_case_access(user=lead.caseworker, case_id=relief_case.pk)
