@@ -104,3 +104,12 @@ def test_nothing_is_written_when_law_enforcement_tries(relief_case, partner):
 
     assert response.status_code == 404
     assert ReliefRecord.objects.count() == 0
+
+
+def test_a_receipt_number_over_its_limit_is_a_400_on_its_field(relief_case, advocate):
+    response = Api(advocate.liaison).post(
+        relief_url(relief_case), {"kind": "t_visa", "receipt_number": "X" * 21}
+    )
+
+    assert response.status_code == 400
+    assert error_of(response)["fields"] == {"receipt_number": ["At most 20 characters."]}

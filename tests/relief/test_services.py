@@ -194,3 +194,36 @@ def test_a_petition_is_not_asked_of_another_agency(relief_case, advocate, partne
         relief_request_signature(actor=advocate.liaison, record=record, to_agency=partner.agency)
 
     assert list(refused.value.fields) == ["kind"]
+
+
+def test_break_glass_reads_relief_but_never_writes_it(relief_case, advocate, partner):
+    from casework.services.breakglass import break_glass_open
+
+    record = relief_record_add(actor=advocate.liaison, case=relief_case, kind=ReliefKind.T_VISA)
+    break_glass_open(
+        actor=partner.supervisor,
+        case=relief_case,
+        section="immigration",
+        reason="Child missing, status needed",
+    )
+    access = get_case_access(user=partner.supervisor, case_id=relief_case.pk)
+
+    assert list(relief_records_for(access=access)) == [record]
+    with pytest.raises(PermissionDenied):
+        relief_record_update(actor=partner.supervisor, record=record, expected_version=1, status="filed")
+    with pytest.raises(PermissionDenied):
+        relief_record_add(actor=partner.supervisor, case=relief_case, kind=ReliefKind.U_VISA)
+
+
+@pytest.mark.parametrize(("field", "limit"), [("details", 2_000), ("receipt_number", 20)])
+def test_free_text_over_its_limit_is_refused_on_its_field(relief_case, advocate, field, limit):
+    relief_record_add(
+        actor=advocate.liaison, case=relief_case, kind=ReliefKind.T_VISA, **{field: "x" * limit}
+    )
+
+    with pytest.raises(ValidationFailed) as refused:
+        relief_record_add(
+            actor=advocate.liaison, case=relief_case, kind=ReliefKind.U_VISA, **{field: "x" * (limit + 1)}
+        )
+
+    assert refused.value.fields == {field: [f"At most {limit} characters."]}
