@@ -31,7 +31,15 @@ from django.utils import timezone
 
 from agencies.models import Agency, User
 from casework.access import Action, CaseAccess, get_case_access
-from casework.models import Case, CaseEvent, CaseEventType, Task
+from casework.models import (
+    HANDOFF_OPEN_STATUSES,
+    Case,
+    CaseEvent,
+    CaseEventType,
+    Handoff,
+    Task,
+    TaskStatus,
+)
 from casework.sections import Section
 from casework.services.events import case_event_record
 from casework.services.handoffs import handoff_create
@@ -305,6 +313,24 @@ def relief_record_update(
     return record
 
 
+def _request_task(*, actor: User, record: ReliefRecord) -> Task:
+    """The task to hand off: the earlier request's, when it came back to the asking agency open
+    (declined or expired), so one request stays one task; else a new one."""
+    earlier = record.request_task
+    if earlier is not None and earlier.status == TaskStatus.OPEN:
+        if Handoff.objects.filter(task=earlier, status__in=HANDOFF_OPEN_STATUSES).exists():
+            raise Conflict("This step was already asked for and the agency has not answered yet.")
+        if earlier.owner_agency_id != actor.agency_id:
+            raise Conflict("The agency asked holds the request; it is still open.")
+        return earlier
+    return task_create(
+        actor=actor,
+        case=record.case,
+        title=REQUEST_TITLES[record.kind].format(number=record.case.number),
+        due_at=timezone.now() + timedelta(days=REQUEST_ANSWER_DAYS),
+    )
+
+
 @transaction.atomic
 def relief_request_signature(*, actor: User, record: ReliefRecord, to_agency: Agency) -> ReliefRecord:
     """Ask `to_agency` for the step (a declaration, a certification, a Continued Presence request):
@@ -326,17 +352,7 @@ def relief_request_signature(*, actor: User, record: ReliefRecord, to_agency: Ag
         )
     if record.status not in (ReliefStatus.CONSIDERING, ReliefStatus.REQUESTED):
         raise Conflict("Only a step not yet filed or decided is requested.")
-    if (
-        record.request_task_id is not None
-        and Task.objects.filter(pk=record.request_task_id, status="open").exists()
-    ):
-        raise Conflict("This step was already requested and the request is still open.")
-    task = task_create(
-        actor=actor,
-        case=record.case,
-        title=REQUEST_TITLES[record.kind].format(number=record.case.number),
-        due_at=timezone.now() + timedelta(days=REQUEST_ANSWER_DAYS),
-    )
+    task = _request_task(actor=actor, record=record)
     handoff_create(actor=actor, task=task, to_agency=to_agency)
     previous_status = record.status
     record.status = ReliefStatus.REQUESTED

@@ -227,3 +227,28 @@ def test_free_text_over_its_limit_is_refused_on_its_field(relief_case, advocate,
         )
 
     assert refused.value.fields == {field: [f"At most {limit} characters."]}
+
+
+def test_a_declined_request_is_asked_again_with_the_same_task(relief_case, advocate, partner):
+    from casework.services.handoffs import handoff_decline
+
+    record = relief_record_add(actor=advocate.liaison, case=relief_case, kind=ReliefKind.T_VISA_DECLARATION)
+    record = relief_request_signature(actor=advocate.liaison, record=record, to_agency=partner.agency)
+    handoff_decline(
+        actor=partner.liaison, handoff=Handoff.objects.get(task=record.request_task), reason="Not ours"
+    )
+
+    again = relief_request_signature(actor=advocate.liaison, record=record, to_agency=partner.agency)
+
+    assert again.request_task_id == record.request_task_id
+    assert Handoff.objects.filter(task=record.request_task, status=HandoffStatus.PENDING).count() == 1
+
+
+def test_a_request_still_unanswered_is_not_sent_twice(relief_case, advocate, partner):
+    record = relief_record_add(actor=advocate.liaison, case=relief_case, kind=ReliefKind.T_VISA_DECLARATION)
+    relief_request_signature(actor=advocate.liaison, record=record, to_agency=partner.agency)
+
+    with pytest.raises(Conflict):
+        relief_request_signature(actor=advocate.liaison, record=record, to_agency=partner.agency)
+
+    assert Handoff.objects.count() == 1
