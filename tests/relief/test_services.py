@@ -252,3 +252,11 @@ def test_a_request_still_unanswered_is_not_sent_twice(relief_case, advocate, par
         relief_request_signature(actor=advocate.liaison, record=record, to_agency=partner.agency)
 
     assert Handoff.objects.count() == 1
+
+
+def test_relief_fields_are_cut_from_log_lines():
+    from security.logging import REDACTED, scrub
+
+    assert scrub("{'receipt_number': 'EAC2612345678', 'details': 'T visa filed'}") == (
+        f"{{'receipt_number': {REDACTED}, 'details': {REDACTED}}}"
+    )
