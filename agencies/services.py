@@ -188,7 +188,8 @@ def user_create(
                 raise PermissionDenied("Only platform administrators create platform administrators.")
         elif not may_manage_members(actor=actor, agency=agency):
             raise PermissionDenied("You may only add members to your own agency.")
-    username = username.strip()
+    # As `create_user` will store it (Unicode NFKC), so the uniqueness check sees the stored name.
+    username = User.normalize_username(username.strip())
     email = email.strip()
     errors = new_account_errors(
         username=username, email=email, agency=agency, role=role, is_staff=is_staff, is_superuser=is_superuser

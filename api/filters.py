@@ -9,9 +9,10 @@ from django.utils import timezone
 from rest_framework.exceptions import ValidationError
 
 from agencies.models import Agency, AgencyKind, Role, User
-from casework.models import Case, CaseStatus, Note, Task, TaskStatus
+from casework.models import Case, CaseStatus, Note, Task, TaskStatus, TraffickingStatus
 from casework.sections import Section
 from casework.selectors import case_search_filter, with_found_by_name
+from screening.selectors import in_care_never_screened_filter
 
 ME = "me"
 
@@ -34,6 +35,17 @@ class UserFilter(django_filters.FilterSet):
 
 class CaseFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=CaseStatus.choices)
+    trafficking_status = django_filters.MultipleChoiceFilter(
+        choices=TraffickingStatus.choices,
+        help_text="One or more trafficking statuses (repeat the parameter).",
+    )
+    in_care_never_screened = django_filters.BooleanFilter(
+        method="filter_in_care_never_screened",
+        help_text=(
+            "`true`: open cases of children in care (removed from home) never screened for trafficking, "
+            "among the cases whose `location` your agency may read."
+        ),
+    )
     q = django_filters.CharFilter(
         method="search",
         max_length=200,
@@ -47,7 +59,7 @@ class CaseFilter(django_filters.FilterSet):
 
     class Meta:
         model = Case
-        fields = ("status", "q")
+        fields = ("status", "trafficking_status", "in_care_never_screened", "q")
 
     def search(self, queryset: QuerySet[Case], name: str, value: str) -> QuerySet[Case]:
         user = self.request.user
@@ -56,6 +68,14 @@ class CaseFilter(django_filters.FilterSet):
         if matches is None:
             return queryset
         return with_found_by_name(queryset.filter(matches), term=value)
+
+    def filter_in_care_never_screened(
+        self, queryset: QuerySet[Case], name: str, value: bool
+    ) -> QuerySet[Case]:
+        user = self.request.user
+        assert isinstance(user, User), "the API's base view signs every caller in"
+        matches = in_care_never_screened_filter(user=user)
+        return queryset.filter(matches) if value else queryset.exclude(matches)
 
 
 class NoteFilter(django_filters.FilterSet):

@@ -1,7 +1,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from api.views import accounts, cases, dashboard, relief, security, work
+from api.views import accounts, cases, dashboard, exploitation, links, relief, screening, security, work
 
 app_name = "api"
 
@@ -33,6 +33,17 @@ urlpatterns = [
         cases.CaseEventVoidView.as_view(),
         name="case-event-void",
     ),
+    path("cases/<uuid:case_id>/screenings/", screening.ScreeningsView.as_view(), name="case-screenings"),
+    path(
+        "cases/<uuid:case_id>/screenings/<uuid:screening_id>/",
+        screening.ScreeningDetailView.as_view(),
+        name="case-screening",
+    ),
+    path(
+        "cases/<uuid:case_id>/trafficking-status/",
+        screening.TraffickingStatusView.as_view(),
+        name="case-trafficking-status",
+    ),
     path("cases/<uuid:case_id>/relief/", relief.ReliefRecordsView.as_view(), name="case-relief"),
     path(
         "cases/<uuid:case_id>/relief/<uuid:record_id>/",
@@ -45,6 +56,13 @@ urlpatterns = [
         name="case-relief-request",
     ),
     path("cases/<uuid:case_id>/timeline/", cases.TimelineView.as_view(), name="case-timeline"),
+    path(
+        "cases/<uuid:case_id>/exploitation-profile/",
+        exploitation.ExploitationProfileView.as_view(),
+        name="case-exploitation-profile",
+    ),
+    path("cases/<uuid:case_id>/links/", links.CaseLinksView.as_view(), name="case-links"),
+    path("cases/<uuid:case_id>/links/<uuid:link_id>/", links.CaseLinkDetailView.as_view(), name="case-link"),
     path("cases/<uuid:case_id>/break-glass/", security.BreakGlassView.as_view(), name="case-break-glass"),
     path("cases/<uuid:case_id>/access-log/", security.AccessLogView.as_view(), name="case-access-log"),
     path(
@@ -69,6 +87,12 @@ urlpatterns = [
         name="notification-read",
     ),
     path("deadline-templates/", work.DeadlineTemplateListView.as_view(), name="deadline-templates"),
+    path("screening-instruments/", screening.InstrumentListView.as_view(), name="screening-instruments"),
+    path(
+        "screening-instruments/<int:instrument_id>/",
+        screening.InstrumentDetailView.as_view(),
+        name="screening-instrument",
+    ),
     path("dashboard/", dashboard.DashboardView.as_view(), name="dashboard"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves its script as a file, so the Content Security Policy needs no inline script.

@@ -224,12 +224,19 @@ def _track(
 
 
 def track_case_record(
-    model: type[models.Model], *, object_type: str, section: str, app_label: str
+    model: type[models.Model],
+    *,
+    object_type: str,
+    app_label: str,
+    case_column: str = "case_id",
+    section: str = "",
 ) -> type[models.Model]:
-    """The change history of a feature app's case record (a model with `case_id`), kept like
-    casework's and mirrored into the audit log. The history model lives in the calling app, whose
-    migrations create its table, because audit may not import the apps above casework."""
-    return _track(model, object_type=object_type, case_column="case_id", section=section, app_label=app_label)
+    """Change history, mirrored into the audit log, for a record on a case (`case_column`; its
+    `section` field, or the `section` given) of an app built on casework: the app calls this in its
+    own models module, so the history table is its own and audit never imports it."""
+    return _track(
+        model, object_type=object_type, case_column=case_column, section=section, app_label=app_label
+    )
 
 
 # Search keys are not kept: PostgreSQL derives them from the values kept (`casework.search`).

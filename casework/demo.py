@@ -1,18 +1,19 @@
 """The demo county: one agency of each kind, a user for every role, and a dozen cases drawn from
 the situations Bridge was built for. Every name and place is invented."""
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from agencies.models import Agency, AgencyKind, Role, User
 from agencies.services import agency_create, user_create
 from casework.access import get_case_access
-from casework.models import Case
+from casework.models import Case, SignerCapacity
 from casework.sections import RULES
 from casework.services.cases import case_open, case_update
 from casework.services.events import case_event_record
@@ -38,15 +39,6 @@ DEMO_PEOPLE: dict[str, tuple[str, str]] = {
 }
 
 PLATFORM_ADMIN_USERNAME = "platform-admin"
-
-# Feature apps above casework (which casework may not import) add their part of the demo here from
-# their `AppConfig.ready`; `demo_load` runs each after the cases are loaded, in the same transaction.
-DEMO_EXTENSIONS: list[Callable[[], None]] = []
-
-
-def demo_extension_register(load: Callable[[], None]) -> None:
-    if load not in DEMO_EXTENSIONS:
-        DEMO_EXTENSIONS.append(load)
 
 
 def demo_username(agency_key: str, role: str) -> str:
@@ -372,8 +364,10 @@ def demo_load(*, password: str) -> bool:
             _demo_password_set(people[key, role], password)
     for demo in DEMO_CASES:
         _load_case(demo=demo, agencies=agencies, people=people)
-    for load in DEMO_EXTENSIONS:
-        load()
+    # Apps built on casework add their own demo data (settings.BRIDGE_DEMO_EXTENSIONS), through
+    # their own services: casework never imports them.
+    for loader in settings.BRIDGE_DEMO_EXTENSIONS:
+        import_string(loader)(people=people)
     return True
 
 
@@ -403,6 +397,7 @@ def _load_case(*, demo: DemoCase, agencies: dict[str, Agency], people: dict[tupl
             sections=list(sections),
             purpose="Coordinate shelter and school safety planning.",
             signed_by="Child and guardian ad litem",
+            signer_capacity=SignerCapacity.GUARDIAN_AD_LITEM,
             signed_on=timezone.localdate() - timedelta(days=20),
         )
         for section in sections:

@@ -31,6 +31,19 @@ class CaseStatus(models.TextChoices):
     CLOSED = "closed", "Closed"
 
 
+class TraffickingStatus(models.TextChoices):
+    """What is known of whether the child is a trafficking victim (a `core` fact: every agency on
+    the case acts on it). Why it was set belongs to the screening's section (`screening` app)."""
+
+    NOT_SCREENED = "not_screened", "Not screened"
+    SCREENED_NO_INDICATORS = "screened_no_indicators", "Screened, no indicators"
+    AT_RISK = "at_risk", "At risk"
+    SUSPECTED = "suspected", "Suspected victim"
+    CONFIRMED_SEX = "confirmed_sex", "Confirmed sex-trafficking victim"
+    CONFIRMED_LABOR = "confirmed_labor", "Confirmed labor-trafficking victim"
+    CONFIRMED_BOTH = "confirmed_both", "Confirmed sex- and labor-trafficking victim"
+
+
 class AgeBand(models.TextChoices):
     UNDER_6 = "0-5", "0 to 5"
     SIX_TO_11 = "6-11", "6 to 11"
@@ -56,6 +69,14 @@ class Case(models.Model):
     )
     age_band = models.CharField(max_length=8, choices=AgeBand.choices, default=AgeBand.UNKNOWN)
     status = models.CharField(max_length=8, choices=CaseStatus.choices, default=CaseStatus.OPEN)
+    # Changed only by `screening.services.trafficking_status_change`, which records why.
+    trafficking_status = models.CharField(
+        max_length=24, choices=TraffickingStatus.choices, default=TraffickingStatus.NOT_SCREENED
+    )
+    trafficking_status_changed_at = models.DateTimeField(null=True, blank=True)
+    trafficking_status_changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
     lead_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="led_cases")
     version = models.PositiveIntegerField(default=1)
     created_by = models.ForeignKey(
@@ -84,6 +105,15 @@ class Case(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(status__in=CaseStatus.values), name="case_status_is_known"),
             models.CheckConstraint(condition=Q(age_band__in=AgeBand.values), name="case_age_band_is_known"),
+            models.CheckConstraint(
+                condition=Q(trafficking_status__in=TraffickingStatus.values),
+                name="case_trafficking_status_is_known",
+            ),
+            models.CheckConstraint(
+                condition=Q(trafficking_status=TraffickingStatus.NOT_SCREENED)
+                | Q(trafficking_status_changed_at__isnull=False),
+                name="case_trafficking_status_change_dated",
+            ),
             models.CheckConstraint(condition=~Q(pseudonym=""), name="case_pseudonym_not_blank"),
         ]
 
@@ -175,6 +205,23 @@ class GrantEndReason(models.TextChoices):
     REVOKED = "revoked", "Revoked"
     EXPIRED = "expired", "Expired"
     CONSENT_REVOKED = "consent_revoked", "Consent revoked"
+    # The consent was signed in a capacity the case's exploitation profile rules out (a parent or
+    # guardian suspected of exploiting the child): it never could ground the grant. The label is
+    # read by the section's readers, who may not read `investigation`, so it says no more.
+    SIGNER_SUSPECTED = "signer_suspected", "Consent signer may not consent for this child"
+
+
+class SignerCapacity(models.TextChoices):
+    """In what capacity the person named in `Consent.signed_by` signed. Empty on consents recorded
+    before Bridge asked, which counts as "not known" wherever the capacity matters."""
+
+    NOT_RECORDED = "", "Not recorded"
+    CHILD = "child", "The child"
+    PARENT = "parent", "Parent"
+    LEGAL_GUARDIAN = "legal_guardian", "Legal guardian"
+    GUARDIAN_AD_LITEM = "guardian_ad_litem", "Guardian ad litem"
+    COURT = "court", "Court"
+    OTHER = "other", "Other"
 
 
 class Consent(models.Model):
@@ -185,6 +232,9 @@ class Consent(models.Model):
     purpose = models.TextField()
     signed_by = models.CharField(
         max_length=CONSENT_SIGNED_BY_MAX_LENGTH, help_text="The child, and the guardian where one must sign."
+    )
+    signer_capacity = models.CharField(
+        max_length=20, choices=SignerCapacity.choices, blank=True, default=SignerCapacity.NOT_RECORDED
     )
     signed_on = models.DateField()
     expires_on = models.DateField()
@@ -582,6 +632,7 @@ class TimelineEvent(models.Model):
 
 class CaseEventType(models.TextChoices):
     SEX_TRAFFICKING_IDENTIFIED = "sex_trafficking_identified", "Identified as a sex-trafficking victim"
+    LABOR_TRAFFICKING_IDENTIFIED = "labor_trafficking_identified", "Identified as a labor-trafficking victim"
     MISSING_REPORTED = "missing_reported", "Reported missing"
     MISSING_LOCATED = "missing_located", "Missing child located"
     FOREIGN_NATIONAL_MINOR_IDENTIFIED = (
@@ -593,6 +644,7 @@ class CaseEventType(models.TextChoices):
     U_VISA_CERTIFIED = "u_visa_certified", "U-visa certification (I-918 Supplement B) signed"
     CONTINUED_PRESENCE_GRANTED = "continued_presence_granted", "Continued Presence granted"
     REMOVED_FROM_HOME = "removed_from_home", "Removed from home (entered foster care)"
+    PLACEMENT_CHANGED = "placement_changed", "Moved to a new placement"
     COURT_HEARING_SCHEDULED = "court_hearing_scheduled", "Court hearing scheduled"
 
 

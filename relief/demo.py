@@ -1,19 +1,15 @@
 """The demo county's relief pathways, in several states, loaded through the real services after
-casework's demo cases (`casework.demo.demo_extension_register`, from `ReliefConfig.ready`)."""
+casework's demo cases (`settings.BRIDGE_DEMO_EXTENSIONS`)."""
 
 from datetime import timedelta
 
 from django.utils import timezone
 
 from agencies.models import Agency, Role, User
-from casework.demo import DEMO_AGENCIES, demo_username
+from casework.demo import DEMO_AGENCIES
 from casework.models import Case
 from relief.models import ReliefKind, ReliefStatus
 from relief.services import relief_record_add, relief_request_signature
-
-
-def _legal() -> User:
-    return User.objects.get(username=demo_username("legal", Role.LIAISON))
 
 
 def _case(pseudonym: str) -> Case:
@@ -22,8 +18,8 @@ def _case(pseudonym: str) -> Case:
     )
 
 
-def relief_demo_load() -> None:
-    legal = _legal()
+def relief_demo_load(*, people: dict[tuple[str, str], User]) -> None:
+    legal = people["legal", Role.LIAISON]
     today = timezone.localdate()
     hsi = Agency.objects.get(name=DEMO_AGENCIES["hsi"][0])
 

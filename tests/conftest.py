@@ -8,19 +8,22 @@ import pytest
 from agencies.models import Agency, AgencyKind, Role, User
 from casework.models import Case, DeadlineTemplate
 from casework.services.sharing import participant_invite
+from screening.models import Instrument
 from tests.factories import (
     AgencyFactory,
     PlatformAdminFactory,
     UserFactory,
     federal_deadline_templates,
     open_case,
+    sample_screening_instrument,
 )
 
 
 @pytest.fixture(autouse=True)
 def _shipped_deadline_templates(request: pytest.FixtureRequest) -> None:
-    """Transactional tests flush every table, the data migration's templates included; put them
-    back so each database test starts from what a migrated deployment has."""
+    """Transactional tests flush every table, the data migrations' templates and sample screening
+    instrument included; put them back so each database test starts from what a migrated
+    deployment has."""
     marker = request.node.get_closest_marker("django_db")
     if marker is None:
         return
@@ -28,6 +31,8 @@ def _shipped_deadline_templates(request: pytest.FixtureRequest) -> None:
     request.getfixturevalue("transactional_db" if transactional else "db")
     if not DeadlineTemplate.objects.filter(jurisdiction="US").exists():
         federal_deadline_templates()
+    if not Instrument.objects.exists():
+        sample_screening_instrument()
 
 
 @dataclass

@@ -97,3 +97,13 @@ def federal_deadline_templates() -> None:
     # The court hearing reminders (issue 13), created by their migration's own function.
     court = importlib.import_module("casework.migrations.0012_event_corrections")
     court.create_court_hearing_templates(apps, None)
+    # The labor-trafficking report and the screening reminders (issue 15).
+    screening = importlib.import_module("casework.migrations.0018_labor_trafficking_and_screening_templates")
+    screening.create_templates(apps, None)
+
+
+def sample_screening_instrument() -> None:
+    """(Re)create the sample screening instrument its data migration ships (issue 15), for tests
+    after a transactional test flushed it."""
+    migration = importlib.import_module("screening.migrations.0002_sample_instrument")
+    migration.create_instrument(apps, None)

@@ -25,6 +25,7 @@ from casework.models import (
     CaseStatus,
     Consent,
     TaskPriority,
+    TraffickingStatus,
     section_fields,
 )
 from casework.sections import Section, section_names
@@ -34,7 +35,7 @@ from casework.services.events import EVENT_TYPE_CHOICES
 from casework.services.events import REASON_MAX_LENGTH as EVENT_REASON_MAX_LENGTH
 from casework.services.handoffs import NOTE_MAX_LENGTH as HANDOFF_NOTE_MAX_LENGTH
 from casework.services.notes import NOTE_MAX_LENGTH
-from casework.services.sharing import CONSENT_PURPOSE_MAX_LENGTH
+from casework.services.sharing import CONSENT_PURPOSE_MAX_LENGTH, SIGNER_CAPACITY_CHOICES
 from casework.services.tasks import (
     OUTCOME_MAX_LENGTH,
     REASON_MAX_LENGTH,
@@ -45,6 +46,15 @@ from casework.services.tasks import (
 from common.errors import ValidationFailed
 from common.inputs import TOO_LONG
 from common.times import format_day
+from exploitation.models import (
+    ForcedLabourIndustry,
+    MethodOfControl,
+    MethodOfRecruitment,
+    RecruiterRelationship,
+    TypeOfExploitation,
+)
+from exploitation.services import COUNTY_MAX_LENGTH, STATE_CODE_LENGTH
+from links.models import LinkKind
 from relief.models import DETAILS_MAX_LENGTH as RELIEF_DETAILS_MAX_LENGTH
 from relief.models import RECEIPT_NUMBER_MAX_LENGTH, ReliefStatus
 from relief.services import RELIEF_KIND_CHOICES, RELIEF_STATUS_CHOICES
@@ -192,6 +202,19 @@ class CaseFilterForm(BridgeForm):
 
     status = forms.ChoiceField(
         label="Status", choices=[("", "Any status"), *CaseStatus.choices], required=False
+    )
+    trafficking = forms.ChoiceField(
+        label="Trafficking status",
+        choices=[("", "Any trafficking status"), *TraffickingStatus.choices],
+        required=False,
+    )
+    unscreened = forms.BooleanField(
+        label="In care, never screened",
+        required=False,
+        help_text=(
+            "Children removed from home and not yet screened for trafficking (cases whose location "
+            "your agency reads)."
+        ),
     )
     lead = forms.TypedChoiceField(label="Lead agency", coerce=int, empty_value=None, required=False)
     assignee = forms.ChoiceField(label="Task assigned to", required=False)
@@ -603,6 +626,10 @@ class ConsentForm(BridgeForm):
         max_length=CONSENT_SIGNED_BY_MAX_LENGTH,
         help_text="The child, and the guardian where one must sign.",
     )
+    signer_capacity = forms.ChoiceField(
+        label="Signed as",
+        choices=[("", "Choose a capacity"), *SIGNER_CAPACITY_CHOICES],
+    )
     signed_on = forms.DateField(label="Signed on", widget=DateInput())
     expires_on = forms.DateField(
         label="Expires on",
@@ -658,6 +685,57 @@ class BreakGlassForm(BridgeForm):
     def __init__(self, *args: Any, sections: Iterable[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         set_choices(self, "section", [(s, Section(s).label) for s in sections])
+
+
+class ExploitationProfileForm(BridgeForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    type_of_exploitation = forms.MultipleChoiceField(
+        label="Type of exploitation",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=TypeOfExploitation.choices,
+    )
+    industry = forms.ChoiceField(
+        label="Industry or setting", required=False, choices=ForcedLabourIndustry.choices
+    )
+    method_of_recruitment = forms.MultipleChoiceField(
+        label="How the child was recruited",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=MethodOfRecruitment.choices,
+    )
+    method_of_control = forms.MultipleChoiceField(
+        label="Means of control",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=MethodOfControl.choices,
+    )
+    recruiter_relationship = forms.ChoiceField(
+        label="The exploiter is the child's",
+        required=False,
+        choices=RecruiterRelationship.choices,
+        help_text=(
+            "A parent, guardian or relative here means consents they may have signed cannot ground a grant."
+        ),
+    )
+    exploitation_began_on = forms.DateField(label="Exploitation began on", required=False, widget=DateInput())
+    exploitation_ended_on = forms.DateField(label="Exploitation ended on", required=False, widget=DateInput())
+    state = forms.CharField(
+        label="State", required=False, max_length=STATE_CODE_LENGTH, help_text="Two letters, e.g. TX."
+    )
+    county = forms.CharField(
+        label="County", required=False, max_length=COUNTY_MAX_LENGTH, help_text="Never a street or a venue."
+    )
+    exploiter_may_have_access = forms.BooleanField(
+        label="The exploiter may still have access to the child", required=False
+    )
+
+
+class CaseLinkForm(BridgeForm):
+    other_case = forms.CharField(
+        label="Other case number", max_length=32, help_text="For example BR-2026-000123."
+    )
+    kind = forms.ChoiceField(label="Link", choices=LinkKind.choices)
 
 
 class ReliefFieldsForm(BridgeForm):

@@ -51,8 +51,14 @@ from casework.sections import CORE_FIELDS, Section
 from casework.selectors import case_search_filter, handoff_list, with_found_by_name
 from common.errors import NotFound
 from common.times import format_day, format_when
+from exploitation.models import ExploitationProfile
+from exploitation.selectors import exploitation_profile_for
+from exploitation.services import PROFILE_FIELDS
+from links.models import CaseLink
+from links.selectors import case_links_visible
 from notifications.models import Notification
 from notifications.selectors import notifications_for
+from screening.selectors import in_care_never_screened_filter
 
 MY_TASKS_LIMIT = 200
 OVERDUE_LIMIT = 200
@@ -417,6 +423,8 @@ class CaseListQuery:
 
     search: str = ""
     status: str = ""
+    trafficking_status: str = ""
+    in_care_never_screened: bool = False
     lead_agency_id: int | None = None
     overdue_only: bool = False
     mine_only: bool = False
@@ -448,6 +456,10 @@ def case_list(*, user: User, query: CaseListQuery, now: datetime, limit: int) ->
         cases = cases.filter(matches)
     if query.status:
         cases = cases.filter(status=query.status)
+    if query.trafficking_status:
+        cases = cases.filter(trafficking_status=query.trafficking_status)
+    if query.in_care_never_screened:
+        cases = cases.filter(in_care_never_screened_filter(user=user))
     if query.lead_agency_id is not None:
         cases = cases.filter(lead_agency_id=query.lead_agency_id)
     if query.overdue_only:
@@ -531,3 +543,37 @@ def section_values(*, access: CaseAccess, section: str) -> tuple[list[FieldValue
         source = getattr(case_with_readable_sections(access=access), section)
     raw = {name: getattr(source, name) for name in names}
     return display_values(section=section, raw=raw), raw
+
+
+def exploitation_profile_values(*, access: CaseAccess) -> tuple[list[FieldValue], ExploitationProfile | None]:
+    """The exploitation profile as people read it, and the profile (None before anyone recorded
+    it). `NotFound` to anyone who does not read `investigation`."""
+    profile = exploitation_profile_for(access=access)
+    shown = []
+    for name in PROFILE_FIELDS:
+        model_field = ExploitationProfile._meta.get_field(name)
+        label = capfirst(str(getattr(model_field, "verbose_name", name)))
+        value = getattr(profile, name) if profile is not None else None
+        base = getattr(model_field, "base_field", None)
+        if base is not None:
+            labels = dict(base.choices or [])
+            text = ", ".join(str(labels.get(item, item)) for item in value or [])
+        else:
+            text = _display(value, choices=list(getattr(model_field, "choices", None) or []) or None)
+        shown.append(FieldValue(name, label, text))
+    return shown, profile
+
+
+@dataclass(frozen=True)
+class LinkedCase:
+    link: CaseLink
+    case: Case
+
+
+def linked_cases(*, access: CaseAccess) -> list[LinkedCase]:
+    """The case's links the reader sees (both cases visible to them), each with its other case."""
+    case_id = access.case.pk
+    return [
+        LinkedCase(link=link, case=link.case_b if link.case_a_id == case_id else link.case_a)
+        for link in case_links_visible(access=access)
+    ]

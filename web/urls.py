@@ -3,7 +3,19 @@
 
 from django.urls import path
 
-from web.views import cases, dashboard, handoffs, members, notifications, relief, sharing, work
+from web.views import (
+    cases,
+    dashboard,
+    handoffs,
+    links,
+    members,
+    notifications,
+    profile,
+    relief,
+    screening,
+    sharing,
+    work,
+)
 
 app_name = "web"
 
@@ -51,6 +63,20 @@ urlpatterns = [
         name="case-relief-request",
     ),
     path("cases/<uuid:case_id>/timeline/", cases.case_timeline_view, name="case-timeline"),
+    path(
+        "cases/<uuid:case_id>/exploitation-profile/",
+        profile.exploitation_profile_edit,
+        name="case-exploitation-profile-edit",
+    ),
+    path("cases/<uuid:case_id>/links/", links.link_add, name="case-link-add"),
+    path("cases/<uuid:case_id>/links/<uuid:link_id>/remove/", links.link_remove, name="case-link-remove"),
+    path("cases/<uuid:case_id>/screening/", screening.case_screening, name="case-screening"),
+    path("cases/<uuid:case_id>/screening/status/", screening.case_status_change, name="case-status-change"),
+    path(
+        "cases/<uuid:case_id>/screening/new/<int:instrument_id>/",
+        screening.case_screening_new,
+        name="case-screening-new",
+    ),
     path("cases/<uuid:case_id>/sharing/", sharing.sharing, name="case-sharing"),
     path("cases/<uuid:case_id>/sharing/invite/", sharing.invite, name="case-invite"),
     path("cases/<uuid:case_id>/sharing/team/", sharing.team_add, name="case-team-add"),

@@ -78,6 +78,8 @@ class CaseSummarySerializer(StrictModelSerializer):
             "number",
             "pseudonym",
             "status",
+            "trafficking_status",
+            "trafficking_status_changed_at",
             "age_band",
             "lead_agency",
             "version",

@@ -17,12 +17,14 @@ from casework.models import (
     Consent,
     GrantEndReason,
     SectionGrant,
+    SignerCapacity,
 )
 from casework.sections import CONSENT_SECTIONS, Section
 from casework.services.sharing import (
     CONSENT_PURPOSE_MAX_LENGTH,
     CONSENT_SECTION_CHOICES,
     GRANT_SECTION_CHOICES,
+    SIGNER_CAPACITY_CHOICES,
 )
 
 
@@ -74,9 +76,26 @@ class GrantCreateSerializer(serializers.Serializer):
     expires_at = OffsetDateTimeField(required=False, allow_null=True)
 
 
+# Serializer context: the signer capacities whose consents cannot ground a grant on the case
+# (`casework.access.consent_capacities_ruled_out`), computed once per response.
+CAPACITIES_RULED_OUT = "capacities_ruled_out"
+
+
 class ConsentSerializer(StrictModelSerializer):
     recipient_agency = serializers.IntegerField(source="recipient_agency_id", read_only=True)
     sections = serializers.ListField(child=serializers.ChoiceField(choices=Section.choices), read_only=True)
+    signer_capacity = serializers.ChoiceField(
+        choices=SignerCapacity.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text="Empty on consents recorded before Bridge asked.",
+    )
+    signer_may_not_consent = serializers.SerializerMethodField(
+        help_text=(
+            "True when the consent was signed in a capacity that may be held by someone suspected of"
+            " exploiting the child: it cannot be the basis of a grant, and grants resting on it ended."
+        )
+    )
 
     class Meta:
         model = Consent
@@ -86,12 +105,17 @@ class ConsentSerializer(StrictModelSerializer):
             "sections",
             "purpose",
             "signed_by",
+            "signer_capacity",
+            "signer_may_not_consent",
             "signed_on",
             "expires_on",
             "created_at",
             "revoked_at",
         )
         read_only_fields = fields
+
+    def get_signer_may_not_consent(self, consent: Consent) -> bool:
+        return consent.signer_capacity in self.context[CAPACITIES_RULED_OUT]
 
 
 class ConsentCreateSerializer(serializers.Serializer):
@@ -106,6 +130,12 @@ class ConsentCreateSerializer(serializers.Serializer):
     purpose = StrictCharField(max_length=CONSENT_PURPOSE_MAX_LENGTH)
     signed_by = StrictCharField(
         max_length=CONSENT_SIGNED_BY_MAX_LENGTH, help_text="The child, and the guardian where one must sign."
+    )
+    signer_capacity = serializers.ChoiceField(
+        choices=SIGNER_CAPACITY_CHOICES,
+        required=False,
+        help_text="In what capacity the signer signed. Without it, the consent counts as signed in an"
+        " unknown capacity.",
     )
     signed_on = BoundedDateField()
     expires_on = BoundedDateField(

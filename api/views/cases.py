@@ -22,6 +22,7 @@ from api.serializers.cases import (
     split_case_input,
 )
 from api.serializers.sharing import (
+    CAPACITIES_RULED_OUT,
     ConsentCreateSerializer,
     ConsentSerializer,
     GrantCreateSerializer,
@@ -44,6 +45,7 @@ from casework.access import (
     CaseAccess,
     case_with_readable_sections,
     cases_visible_to,
+    consent_capacities_ruled_out,
     consents_visible,
     get_case_access,
     grants_visible,
@@ -222,14 +224,23 @@ def consent_steward(access: CaseAccess) -> CaseAccess:
     return access
 
 
+def consent_context(access: CaseAccess) -> dict[str, Any]:
+    return {CAPACITIES_RULED_OUT: consent_capacities_ruled_out(case=access.case)}
+
+
 class ConsentsView(CaseNestedAPIView):
-    """Recorded consents, for agencies that steward a consent-based section on the case."""
+    """Recorded consents, for agencies that steward a consent-based section on the case. A consent
+    signed in a capacity that may be held by a suspected exploiter is flagged
+    (`signer_may_not_consent`) and cannot ground a grant."""
 
     model = Consent
     ordering = ("-created_at", "-id")
 
     def scoped_queryset(self) -> QuerySet[Consent]:
         return consents_visible(access=consent_steward(self.case_access))
+
+    def page_context(self, page: list[Any]) -> dict[str, Any]:
+        return consent_context(self.case_access)
 
     @extend_schema(responses={200: ConsentSerializer(many=True)})
     def get(self, request: Request, case_id: UUID) -> Response:
@@ -241,7 +252,9 @@ class ConsentsView(CaseNestedAPIView):
         serializer = ConsentCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         consent = consent_record(actor=self.actor, case=access.case, **serializer.validated_data)
-        return Response(ConsentSerializer(consent).data, status=status.HTTP_201_CREATED)
+        return Response(
+            ConsentSerializer(consent, context=consent_context(access)).data, status=status.HTTP_201_CREATED
+        )
 
 
 class ConsentRevokeView(CaseNestedAPIView):
@@ -256,7 +269,7 @@ class ConsentRevokeView(CaseNestedAPIView):
     @extend_schema(request=None, responses={200: ConsentSerializer})
     def post(self, request: Request, case_id: UUID, consent_id: UUID) -> Response:
         consent = consent_revoke(actor=self.actor, consent=self.get_object())
-        return Response(ConsentSerializer(consent).data)
+        return Response(ConsentSerializer(consent, context=consent_context(self.case_access)).data)
 
 
 class NotesView(CaseNestedAPIView):

@@ -20,6 +20,7 @@ exist, so nobody can probe for a child's existence; what a caller sees but may n
 * `records`: what the user sees of the things on a case, and may do with tasks and handoffs;
 * `audience`: the reverse direction, which people are on a case or must act (the case team,
   who answers, who is reminded, who is told);
+* `signers`: whose signature on a consent may ground a grant;
 * `disclosures`: the access log and the disclosure history (who had access, when, and why);
 * `sql`: the same rules written out as SQL once, spliced into queries over many rows.
 """
@@ -82,6 +83,7 @@ from casework.access.records import (
     tasks_waiting_for,
     timeline_visible,
 )
+from casework.access.signers import consent_capacities_ruled_out, signer_capacities_source_register
 from casework.access.sql import (
     TASK_DETAIL_FIELDS,
     VIEW_CASE,
@@ -121,6 +123,7 @@ __all__ = [
     "case_with_readable_sections",
     "cases_visible_to",
     "cases_worked_on_by",
+    "consent_capacities_ruled_out",
     "consents_visible",
     "disclosure_history",
     "event_tasks_visible",
@@ -153,6 +156,7 @@ __all__ = [
     "section_may_reach",
     "sees_case",
     "sees_every_agency_case",
+    "signer_capacities_source_register",
     "task_shows_detail",
     "tasks_visible_to",
     "tasks_waiting_for",

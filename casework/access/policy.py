@@ -14,7 +14,7 @@ from django.db.models import (
 )
 from django.utils import timezone
 
-from agencies.models import Agency, Role, User
+from agencies.models import Agency, AgencyKind, Role, User
 from casework.access.sql import (
     CaseVisible,
     readable_rows,
@@ -108,6 +108,8 @@ class Action(enum.StrEnum):
     BREAK_GLASS = "break_glass"
     CORRECT_EVENT = "correct_event"
     HAND_OFF_LEAD = "hand_off_lead"
+    RECORD_EXPLOITATION_PROFILE = "record_exploitation_profile"
+    LINK_CASES = "link_cases"
 
 
 BREAK_GLASS_READS_ONLY = (
@@ -140,6 +142,11 @@ DENIALS: dict[Action, str] = {
         " or the person who recorded it."
     ),
     Action.HAND_OFF_LEAD: "Only a liaison or supervisor of the lead agency hands off the lead.",
+    Action.RECORD_EXPLOITATION_PROFILE: (
+        "Only law enforcement, immigration, or child welfare holding the investigation section records"
+        " the exploitation profile."
+    ),
+    Action.LINK_CASES: "Only the lead agency links its case to others or removes its links.",
 }
 
 
@@ -279,6 +286,18 @@ class CaseAccess:
             return False
         return section_may_reach(section=section, agency_kind=self.agency.kind)
 
+    @property
+    def may_record_exploitation_profile(self) -> bool:
+        """The exploitation profile lives in `investigation`: its stewards write it, and child
+        welfare records it too, but only while it already reads the section by a grant (never by
+        break-glass), so recording never widens what child welfare reads."""
+        section = Section.INVESTIGATION
+        return self.may_write(section) or (
+            self.agency.kind == AgencyKind.CHILD_WELFARE
+            and section in self.readable
+            and section not in self.break_glass
+        )
+
     def may_correct_event(self, event: CaseEvent) -> bool:
         """Correct or void a recorded event: its recording agency, through a liaison or supervisor
         or the person who recorded it, while the agency reads (not by break-glass) its section."""
@@ -341,6 +360,12 @@ class CaseAccess:
                 return self.may_correct_event(event)
             case Action.HAND_OFF_LEAD:
                 return self.is_lead and self.is_liaison_or_supervisor
+            case Action.RECORD_EXPLOITATION_PROFILE:
+                return self.may_record_exploitation_profile
+            case Action.LINK_CASES:
+                # Either end's lead agency, each from its own case; the other end must be a case
+                # the user sees (`links.services`), so a link never tells anyone of a case.
+                return self.is_lead
 
     def require(
         self,

@@ -315,8 +315,8 @@ def may_reopen_task(*, user: User, task: Task) -> bool:
 
 
 def may_claim_task(*, user: User, task: Task) -> bool:
-    """Anyone who may work on an unassigned task may take it on themselves."""
-    return may_work_on_task(user=user, task=task) and task.assignee_id is None
+    """Take an unassigned task on oneself (`may_assign_task`'s rule)."""
+    return task.assignee_id is None and may_assign_task(user=user, task=task, assignee=user)
 
 
 def may_assign_task(*, user: User, task: Task, assignee: User | None) -> bool:

@@ -44,10 +44,10 @@ WORK_ON_CASE = "work_on_case"
 
 # --- which cases: SQL written once ------------------------------------------------------------
 #
-# Visibility used to be built from `Exists(...)` querysets on every call. The database answers in
-# well under a millisecond, but building and compiling those nested querysets cost several times
-# that on each request (docs/performance.md), so the same SQL is written out here once, with table
-# and column names taken from the models, and spliced into any query by `CaseVisible`.
+# The rules are SQL text written once, with table and column names taken from the models, and
+# spliced into any query by `CaseVisible`: the database answers them in well under a millisecond,
+# and building the same nested querysets per request would cost several times that (measured in
+# docs/performance.md).
 
 
 def table_of(model: type[Model]) -> str:
@@ -71,12 +71,11 @@ class _VisibilitySql:
     works_on: str
 
 
-# The group and permission are uncorrelated subqueries, which PostgreSQL evaluates once per query
-# (InitPlan) and compares by equality in the permission table's own index. Joining the group,
-# agency, permission and content-type tables instead hid from the planner how many cases an
-# agency takes part in, so it read every one of a large agency's cases and sorted them to return
-# the newest 50 (docs/performance.md). Their ids are looked up by the database on every query,
-# never cached here: a flushed or reloaded database gives them new ids. Only table and column names
+# The group and permission are uncorrelated subqueries, so PostgreSQL evaluates them once per query
+# (InitPlan) and compares by equality in the permission table's own index; joined instead, they
+# hide from the planner how many cases an agency takes part in (docs/performance.md). Their ids are
+# looked up by the database on every query, never cached here: a flushed or reloaded database
+# gives them new ids. Only table and column names
 # from the models are spliced into the text (hence the noqa: S608); every value is a parameter.
 @cache
 def _permission_id_sql() -> str:
@@ -191,9 +190,9 @@ class CaseVisible(_RowCondition):
 
 
 # Every section readable on the cases through an active grant (`active_grant_filter`) or the user's
-# active break-glass openings (`active_break_glass_filter`), in one statement written out once: the
-# ORM's `.union()` of two querysets cost several times the query itself to build and compile. One
-# case (a case page) is matched with `=`, which PostgreSQL plans faster than `= ANY(array)`.
+# active break-glass openings (`active_break_glass_filter`), in one statement written out once (an
+# ORM `.union()` costs more to build than to run). One case (a case page) is matched with `=`,
+# which PostgreSQL plans faster than `= ANY(array)`.
 @cache
 def _readable_sections_sql(*, many: bool) -> str:
     grant, opening = SectionGrant, BreakGlass
@@ -402,8 +401,7 @@ class TaskVisible(_RowCondition):
     section the agency may read or whose template asks something of the agency's kind, for tasks
     on those cases the agency handed off to another agency (it keeps sight of work it passed on)
     and, with `offered`, for tasks another agency offers it in a pending handoff. One expression
-    rather than several filters: building and compiling each filter cost more than the database
-    took."""
+    rather than several filters, which would each cost more to build than the database takes."""
 
     def __init__(self, *, agency_id: int, user_id: int, worker_id: int | None, offered: bool) -> None:
         super().__init__(**_TASK_REFS)

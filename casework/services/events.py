@@ -75,6 +75,7 @@ from notifications.services import notify
 
 EVENT_SECTIONS: dict[str, str] = {
     CaseEventType.SEX_TRAFFICKING_IDENTIFIED: Section.CORE,
+    CaseEventType.LABOR_TRAFFICKING_IDENTIFIED: Section.CORE,
     CaseEventType.MISSING_REPORTED: Section.CORE,
     CaseEventType.MISSING_LOCATED: Section.CORE,
     CaseEventType.FOREIGN_NATIONAL_MINOR_IDENTIFIED: Section.IMMIGRATION,
@@ -83,6 +84,7 @@ EVENT_SECTIONS: dict[str, str] = {
     CaseEventType.U_VISA_CERTIFIED: Section.IMMIGRATION,
     CaseEventType.CONTINUED_PRESENCE_GRANTED: Section.IMMIGRATION,
     CaseEventType.REMOVED_FROM_HOME: Section.LOCATION,
+    CaseEventType.PLACEMENT_CHANGED: Section.LOCATION,
     CaseEventType.COURT_HEARING_SCHEDULED: Section.LOCATION,
 }
 

@@ -16,6 +16,7 @@ from casework.access import (
     Action,
     active_grant_filter,
     agency_stewards,
+    consent_capacities_ruled_out,
     get_case_access,
 )
 from casework.models import (
@@ -27,6 +28,7 @@ from casework.models import (
     GrantEndReason,
     ParticipationVia,
     SectionGrant,
+    SignerCapacity,
 )
 from casework.sections import (
     CONSENT_SECTIONS,
@@ -51,6 +53,7 @@ CONSENT_SECTION_CHOICES = [(section, Section(section).label) for section in sort
 CONSENT_PURPOSE_MAX_LENGTH = 2_000
 PURPOSE_BLANK = "State the purpose of the disclosure."
 SIGNED_BY_BLANK = "Name who signed."
+SIGNER_CAPACITY_CHOICES = [(value, label) for value, label in SignerCapacity.choices if value]
 
 
 def participant_join(*, case: Case, agency: Agency, via: str, actor: User | None) -> CaseParticipant:
@@ -150,6 +153,14 @@ def _check_consent_covers(*, consent: Consent | None, case: Case, agency: Agency
         )
     if not _consent_is_active(consent):
         raise ValidationFailed("The consent has expired or was revoked.", fields={"consent": ["Not active."]})
+    if consent.signer_capacity in consent_capacities_ruled_out(case=case):
+        raise ValidationFailed(
+            "This consent cannot be the basis of a grant: it was signed in a capacity that may be"
+            " held by someone suspected of exploiting the child.",
+            fields={
+                "consent": ["Record a consent signed by the child, a guardian ad litem or the court instead."]
+            },
+        )
     return consent
 
 
@@ -269,6 +280,24 @@ def grant_revoke(*, actor: User, grant: SectionGrant) -> SectionGrant:
     return grant
 
 
+def grants_end_for_signer_capacities(*, case: Case, capacities: frozenset[str], actor: User) -> int:
+    """End the active grants on the case that rest on consents signed in these capacities (see
+    `casework.access.consent_capacities_ruled_out`). Call inside the caller's transaction."""
+    if not capacities:
+        return 0
+    grants = (
+        SectionGrant.objects.select_for_update()
+        .select_related("case", "agency")
+        .filter(case=case, ended_at__isnull=True, consent__signer_capacity__in=capacities)
+        .order_by("created_at", "pk")
+    )
+    ended = 0
+    for grant in grants:
+        _end_grant(grant=grant, actor=actor, reason=GrantEndReason.SIGNER_SUSPECTED)
+        ended += 1
+    return ended
+
+
 def _end_grant(*, grant: SectionGrant, actor: User | None, reason: str) -> None:
     grant.ended_at = timezone.now()
     grant.ended_by = actor
@@ -342,7 +371,10 @@ def consent_record(
     signed_by: str,
     signed_on: date,
     expires_on: date | None = None,
+    signer_capacity: str = SignerCapacity.NOT_RECORDED,
 ) -> Consent:
+    """`signer_capacity` left out is recorded as not known, which counts wherever the capacity
+    matters (`casework.access.consent_capacities_ruled_out`)."""
     access = get_case_access(user=actor, case_id=case.pk)
     sections = sorted(set(sections))
     errors = _consent_text_errors(
@@ -352,6 +384,8 @@ def consent_record(
         purpose=purpose,
         signed_by=signed_by,
     ) | _consent_date_errors(signed_on=signed_on, expires_on=expires_on)
+    if problems := choice_errors(signer_capacity, SignerCapacity.values):
+        errors["signer_capacity"] = problems
     if errors:
         raise ValidationFailed("The consent could not be recorded.", fields=errors)
     access.require(Action.RECORD_CONSENT, sections=sections)
@@ -361,6 +395,7 @@ def consent_record(
         sections=sections,
         purpose=purpose.strip(),
         signed_by=signed_by.strip(),
+        signer_capacity=signer_capacity,
         signed_on=signed_on,
         expires_on=expires_on or _longest_consent(signed_on),
         recorded_by=actor,

@@ -38,6 +38,9 @@ INSTALLED_APPS = [
     "common",
     "agencies",
     "casework",
+    "exploitation",
+    "links",
+    "screening",
     "relief",
     "notifications",
     "api",
@@ -186,6 +189,9 @@ SPECTACULAR_SETTINGS = {
         "TaskStatusEnum": "casework.models.TaskStatus",
         "HandoffStatusEnum": "casework.models.HandoffStatus",
         "CaseEventTypeEnum": "casework.models.CaseEventType",
+        "LinkKindEnum": "links.models.LinkKind",
+        "TraffickingStatusEnum": "casework.models.TraffickingStatus",
+        "DecidableTraffickingStatusEnum": "screening.models.DECIDABLE_STATUS_CHOICES",
         "ReliefKindEnum": "relief.models.ReliefKind",
         "ReliefStatusEnum": "relief.models.ReliefStatus",
     },
@@ -194,6 +200,15 @@ SPECTACULAR_SETTINGS = {
         "api.schema.add_error_responses",
     ],
 }
+
+# Demo data of apps built on casework, loaded after the demo county by `manage.py load_demo`: each
+# is called with the demo users (`people`, by agency key and role).
+BRIDGE_DEMO_EXTENSIONS = [
+    "exploitation.demo.demo_load_profiles",
+    "links.demo.demo_load_links",
+    "screening.demo.demo_load_screening",
+    "relief.demo.relief_demo_load",
+]
 
 EMAIL_BACKEND = env.str("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = env.str("DJANGO_EMAIL_HOST", default="localhost")

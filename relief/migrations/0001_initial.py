@@ -15,7 +15,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('agencies', '0005_agency_kind_is_fixed'),
-        ('casework', '0015_labels_as_people_write_them'),
+        ('casework', '0018_labor_trafficking_and_screening_templates'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -1,4 +1,4 @@
-"""Move the immigration section's free-text relief fields into relief records before casework 0016
+"""Move the immigration section's free-text relief fields into relief records before casework 0019
 drops them, so nothing is lost:
 
 * `sijs_candidate` set: an SIJS petition step, considering;
@@ -104,7 +104,7 @@ def backwards(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("relief", "0001_initial"),
-        ("casework", "0015_labels_as_people_write_them"),
+        ("casework", "0018_labor_trafficking_and_screening_templates"),
     ]
 
     operations = [migrations.RunPython(forwards, backwards)]

@@ -136,6 +136,22 @@ def test_taken_usernames_and_email_addresses_are_refused(lead):
     }
 
 
+def test_a_username_taken_once_unicode_normalises_it_is_refused(lead):
+    """Full-width letters are stored as their plain forms; found only by the database, it was a 500."""
+    UserFactory(username="fiona", agency=lead.agency)
+
+    with pytest.raises(ValidationFailed) as error:
+        user_create(
+            actor=lead.admin,
+            username="\uff46\uff49\uff4f\uff4e\uff41",
+            email="f2@example.org",
+            agency=lead.agency,
+            role=Role.CASEWORKER,
+        )
+
+    assert error.value.fields == {"username": ["This username is taken."]}
+
+
 def test_an_agency_admin_cannot_give_a_new_account_their_own_email_address(lead):
     with pytest.raises(ValidationFailed) as error:
         user_create(

@@ -55,6 +55,8 @@ def test_case_list_is_lean_and_names_the_readable_sections(api_as, shared_case, 
         "number",
         "pseudonym",
         "status",
+        "trafficking_status",
+        "trafficking_status_changed_at",
         "age_band",
         "lead_agency",
         "version",
@@ -62,6 +64,7 @@ def test_case_list_is_lean_and_names_the_readable_sections(api_as, shared_case, 
         "created_at",
         "updated_at",
     }
+    assert (row["trafficking_status"], row["trafficking_status_changed_at"]) == ("not_screened", None)
     assert row["visible_sections"] == ["core", "identity", "investigation"]
     assert b"Maria Rivera" not in response.content
 

@@ -7,10 +7,12 @@ every caseworker is on the case team, and an unrelated child-welfare agency has 
 Law enforcement has proposed handing its task to an outside immigration agency that is not on the
 case, which it may not invite: that handoff awaits the lead agency's approval, and the outside
 agency must see nothing of it.
-Every section of case A holds a distinctive marker, as does a note in every section, every task
-title and the consent's purpose. Each caller runs every request (writes inside a savepoint that is
-rolled back, so each request sees the same world); the test asserts the status and greps the raw
-response body for every marker the caller may not see.
+The lead agency also leads case B, a sibling of A's child, and linked the two; no partner takes part
+in B, so for them the link does not exist. Law enforcement recorded A's exploitation profile (in
+`investigation`). Every section of case A holds a distinctive marker (the profile too), as does a
+note in every section, every task title and the consent's purpose. Each caller runs every request
+(writes inside a savepoint that is rolled back, so each request sees the same world); the test
+asserts the status and greps the raw response body for every marker the caller may not see.
 
 Expectations come from the tables below, written from DOMAIN.md, never from `casework.access`:
 a test that asked the access layer what to expect could not catch the access layer being wrong.
@@ -30,8 +32,13 @@ from casework.services.handoffs import handoff_create
 from casework.services.notes import note_add
 from casework.services.sharing import consent_record, grant_create, participant_invite, team_member_add
 from casework.services.tasks import task_create
+from exploitation.services import exploitation_profile_save
+from links.models import CaseLink
+from links.services import case_link_create
 from relief.models import ReliefKind, ReliefRecord
 from relief.services import relief_record_add
+from screening.models import Instrument, Screening
+from screening.services import screening_record
 from tests.api.conftest import Api
 from tests.conftest import Staff, make_staff
 from tests.factories import PlatformAdminFactory, in_hours, open_case
@@ -105,6 +112,22 @@ CORE_MARKER = "MKCORE"  # case A's pseudonym
 UNRELATED_MARKER = "MKUNRELATED"  # the unrelated agency's case: pseudonym, note and identity
 LEAD_TASK, PARTNER_TASK, OFFERED_TASK = "MKTASKLEAD", "MKTASKPARTNER", "MKTASKOFFERED"
 CONSENT_MARKER = "MKCONSENTPURPOSE"
+PROFILE_MARKER = "MKPROFILECOUNTY"  # the county in case A's exploitation profile (investigation)
+SIBLING_MARKER = "MKSIBLING"  # case B's pseudonym, shown only through the link
+# A screening's free-text answer and the reason for the status it set: health data (issue 15).
+SCREENING_ANSWER_MARKER, SCREENING_REASON_MARKER = "MKSCREENANSWER", "MKSCREENREASON"
+SCREENING_MARKERS = {SCREENING_ANSWER_MARKER, SCREENING_REASON_MARKER}
+NO_INDICATORS = {
+    "runaway": False,
+    "older_partner": False,
+    "unexplained_money": False,
+    "controlled_id": False,
+    "work_debt": False,
+    "sex_for_needs": False,
+    "threats": False,
+    "branding": False,
+    "hours_working": "never",
+}
 RELIEF_MARKER = "MKRELIEFDETAILS"  # a relief record's details and receipt number (immigration)
 
 
@@ -122,6 +145,10 @@ class World:
     consent: Consent
     revocable_grant: SectionGrant
     spare_agency: Agency
+    sibling_case: Case
+    link: CaseLink
+    instrument: Instrument
+    screening: Screening
     relief: ReliefRecord
     extra: dict[str, object] = field(default_factory=dict)
 
@@ -179,6 +206,29 @@ def build_world() -> World:
     revocable_grant = grant_create(
         actor=staff["le"].liaison, case=case, agency=staff["vs"].agency, section="investigation"
     )
+    exploitation_profile_save(
+        actor=staff["le"].liaison,
+        case=case,
+        expected_version=0,
+        values={
+            "type_of_exploitation": ["labour"],
+            "recruiter_relationship": "employer",
+            "county": PROFILE_MARKER,
+        },
+    )
+    sibling_case = open_case(actor=lead.caseworker, pseudonym=SIBLING_MARKER)
+    link = case_link_create(actor=lead.liaison, case=case, other_case_id=sibling_case.pk, kind="sibling")
+
+    instrument = Instrument.objects.get(key="bridge-sample-indicators", version=1)
+    screening = screening_record(
+        actor=lead.caseworker,
+        case=case,
+        instrument_id=instrument.pk,
+        screened_on=timezone.localdate(),
+        answers={**NO_INDICATORS, "notes": SCREENING_ANSWER_MARKER},
+        decided_status="suspected",
+        reason=SCREENING_REASON_MARKER,
+    ).screening
 
     relief = relief_record_add(
         actor=staff["legal"].liaison,
@@ -210,6 +260,10 @@ def build_world() -> World:
         consent=consent,
         revocable_grant=revocable_grant,
         spare_agency=make_staff(kind=IMM, name="Spare Agency").agency,
+        sibling_case=sibling_case,
+        link=link,
+        instrument=instrument,
+        screening=screening,
         relief=relief,
     )
 
@@ -294,6 +348,12 @@ class Caller:
             forbidden.add(OFFERED_TASK)
         if not (self.views_case and self.kind == CW):
             forbidden.add(CONSENT_MARKER)
+        if "investigation" not in readable:
+            forbidden.add(PROFILE_MARKER)
+        if not lead_member:
+            forbidden.add(SIBLING_MARKER)
+        if "health" not in readable:
+            forbidden |= SCREENING_MARKERS
         if "immigration" not in readable:
             forbidden.add(RELIEF_MARKER)
         return forbidden
@@ -505,6 +565,55 @@ def requests_for(world: World, caller: Caller):
             expected_case_status(caller, section in readable, 201),
             set(),
         )
+    reads_investigation = "investigation" in readable
+    yield (
+        "exploitation profile",
+        "get",
+        f"cases/{case_id}/exploitation-profile/",
+        None,
+        {},
+        200 if reads_investigation else 404,
+        {PROFILE_MARKER} if reads_investigation else set(),
+    )
+    # Its stewards write it; victim services reads it by a steward's grant and writes nothing.
+    profile_edit_status = (200 if caller.stewards("investigation") else 403) if reads_investigation else 404
+    yield (
+        "exploitation profile edit",
+        "patch",
+        f"cases/{case_id}/exploitation-profile/",
+        {"industry": "agriculture"},
+        {"If-Match": '"1"'},
+        profile_edit_status,
+        set(),
+    )
+    lead_member = caller.is_lead and caller.works_on_cases
+    yield (
+        "links",
+        "get",
+        f"cases/{case_id}/links/",
+        None,
+        {},
+        expected_case_status(caller, True),
+        {SIBLING_MARKER} if lead_member else set(),
+    )
+    yield (
+        "link create",
+        "post",
+        f"cases/{case_id}/links/",
+        {"other_case": str(world.sibling_case.pk), "kind": "same_household"},
+        {},
+        expected_case_status(caller, caller.is_lead, 201),
+        set(),
+    )
+    yield (
+        "link delete",
+        "delete",
+        f"cases/{case_id}/links/{world.link.pk}/",
+        None,
+        {},
+        204 if lead_member else 404,
+        set(),
+    )
     yield "timeline", "get", f"cases/{case_id}/timeline/", None, {}, expected_case_status(caller, True), set()
     yield "events", "get", f"cases/{case_id}/events/", None, {}, expected_case_status(caller, True), set()
     yield (
@@ -514,6 +623,61 @@ def requests_for(world: World, caller: Caller):
         {"type": "missing_reported", "occurred_at": timezone.now().isoformat()},
         {},
         expected_case_status(caller, True, 201),
+        set(),
+    )
+
+    # Screening (issue 15): the status is core, answers and reasons are health data.
+    reads_health = "health" in readable
+    yield "screening instruments", "get", "screening-instruments/", None, {}, 200, set()
+    yield (
+        "screenings",
+        "get",
+        f"cases/{case_id}/screenings/",
+        None,
+        {},
+        expected_case_status(caller, True),
+        SCREENING_MARKERS - {SCREENING_REASON_MARKER} if reads_health else set(),
+    )
+    yield (
+        "screening detail",
+        "get",
+        f"cases/{case_id}/screenings/{world.screening.pk}/",
+        None,
+        {},
+        200 if reads_health else 404,
+        {SCREENING_ANSWER_MARKER} if reads_health else set(),
+    )
+    yield (
+        "screening record",
+        "post",
+        f"cases/{case_id}/screenings/",
+        {
+            "instrument": world.instrument.pk,
+            "screened_on": timezone.localdate().isoformat(),
+            "answers": NO_INDICATORS,
+            "decided_status": "screened_no_indicators",
+            "reason": "Nothing found.",
+        },
+        {},
+        expected_case_status(caller, caller.stewards("health"), 201),
+        set(),
+    )
+    yield (
+        "trafficking status history",
+        "get",
+        f"cases/{case_id}/trafficking-status/",
+        None,
+        {},
+        expected_case_status(caller, True),
+        {SCREENING_REASON_MARKER} if reads_health else set(),
+    )
+    yield (
+        "trafficking status change",
+        "post",
+        f"cases/{case_id}/trafficking-status/",
+        {"status": "confirmed_sex", "reason": "Disclosed in interview."},
+        {},
+        expected_case_status(caller, caller.stewards("health"), 201),
         set(),
     )
 
@@ -695,7 +859,7 @@ def requests_for(world: World, caller: Caller):
 
     unrelated_id = world.unrelated_case.pk
     sees_unrelated = caller.views_unrelated_case
-    for suffix in ("", "notes/", "timeline/", "participants/"):
+    for suffix in ("", "notes/", "timeline/", "participants/", "screenings/", "trafficking-status/"):
         yield (
             f"unrelated case {suffix or 'detail'}",
             "get",
@@ -729,6 +893,9 @@ def test_every_endpoint_answers_as_domain_md_says_and_leaks_nothing(slot, role):
     forbidden = caller.forbidden_markers()
     if not caller.hears_of_awaiting_handoff:
         forbidden.add(str(world.awaiting_handoff.pk))
+    if not (caller.is_lead and caller.works_on_cases):
+        # The link, and the case at its other end, do not exist for anyone who does not see both.
+        forbidden |= {str(world.link.pk), str(world.sibling_case.pk)}
 
     problems = []
     for label, method, path, payload, headers, expected, required in requests_for(world, caller):

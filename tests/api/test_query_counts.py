@@ -15,7 +15,10 @@ from casework.services.handoffs import handoff_create
 from casework.services.notes import note_add
 from casework.services.sharing import consent_record, participant_invite
 from casework.services.tasks import task_create
+from links.services import case_link_create
 from relief.services import relief_record_add
+from screening.models import Instrument
+from screening.services import screening_record, trafficking_status_change
 from tests.api.conftest import body
 from tests.conftest import make_staff
 from tests.factories import AgencyFactory, UserFactory, in_hours, open_case
@@ -60,6 +63,14 @@ def add_consents(world, count):
 def add_notes(world, count):
     for number in range(count):
         note_add(actor=world["lead"].liaison, case=world["case"], section="location", body=f"Note {number}")
+
+
+def add_links(world, count):
+    for number in range(count):
+        sibling = open_case(actor=world["lead"].liaison, pseudonym=f"S.{number}")
+        case_link_create(
+            actor=world["lead"].liaison, case=world["case"], other_case_id=sibling.pk, kind="sibling"
+        )
 
 
 def add_events(world, count):
@@ -116,6 +127,45 @@ def add_templates(world, count):
         )
 
 
+def _sample_instrument():
+    return Instrument.objects.get(key="bridge-sample-indicators", version=1)
+
+
+def add_instruments(world, count):
+    sample = _sample_instrument()
+    for number in range(count):
+        instrument = Instrument.objects.create(key=f"state-tool-{number}", name=f"State tool {number}")
+        for question in sample.questions.all()[:3]:
+            instrument.questions.create(
+                position=question.position, key=question.key, text=question.text, answer_type="yes_no"
+            )
+        instrument.thresholds.create(min_score=1, suggests="at_risk")
+
+
+def add_screenings(world, count):
+    instrument = _sample_instrument()
+    for _ in range(count):
+        screening_record(
+            actor=world["lead"].liaison,
+            case=world["case"],
+            instrument_id=instrument.pk,
+            screened_on=timezone.localdate(),
+            answers={question.key: False for question in instrument.questions.filter(answer_type="yes_no")}
+            | {"hours_working": "never"},
+            decided_status="screened_no_indicators",
+        )
+
+
+def add_status_changes(world, count):
+    for number in range(count):
+        trafficking_status_change(
+            actor=world["lead"].liaison,
+            case=world["case"],
+            status=("at_risk", "suspected")[number % 2],
+            reason=f"Change {number}",
+        )
+
+
 # (path, builder, caller role in world, expected queries)
 LIST_ENDPOINTS = {
     "agencies": ("agencies/", add_agencies, "lead.liaison", 2),
@@ -123,7 +173,9 @@ LIST_ENDPOINTS = {
     "cases": ("cases/", add_cases, "lead.liaison", 3),
     "participants": ("cases/{case}/participants/", add_participants, "lead.liaison", 4),
     "grants": ("cases/{case}/grants/", add_participants, "lead.liaison", 4),
-    "consents": ("cases/{case}/consents/", add_consents, "lead.liaison", 4),
+    # One more for the signer capacities the case's exploitation profile rules out, once per page.
+    "consents": ("cases/{case}/consents/", add_consents, "lead.liaison", 5),
+    "links": ("cases/{case}/links/", add_links, "lead.liaison", 4),
     # Reads of a case's notes, timeline and events write one audit insert for the page (docs/security.md).
     "notes": ("cases/{case}/notes/", add_notes, "lead.liaison", 5),
     "timeline": ("cases/{case}/timeline/", add_notes, "lead.liaison", 5),
@@ -133,6 +185,10 @@ LIST_ENDPOINTS = {
     "handoffs": ("handoffs/", add_handoffs, "lead.liaison", 2),
     "notifications": ("notifications/", add_handoffs, "partner.liaison", 2),
     "deadline-templates": ("deadline-templates/", add_templates, "lead.liaison", 2),
+    "screening-instruments": ("screening-instruments/", add_instruments, "lead.liaison", 4),
+    # Screenings prefetch their instrument's questions (the page shows each answer's question).
+    "screenings": ("cases/{case}/screenings/", add_screenings, "lead.liaison", 6),
+    "trafficking-status": ("cases/{case}/trafficking-status/", add_status_changes, "lead.liaison", 5),
 }
 
 

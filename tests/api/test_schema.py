@@ -40,6 +40,12 @@ API_MD_OPERATIONS = {
     ("patch", "/api/v1/cases/{case_id}/relief/{record_id}/"),
     ("post", "/api/v1/cases/{case_id}/relief/{record_id}/request/"),
     ("get", "/api/v1/cases/{case_id}/timeline/"),
+    # Extensions of API.md (issue 15): the exploitation profile and links between cases.
+    ("get", "/api/v1/cases/{case_id}/exploitation-profile/"),
+    ("patch", "/api/v1/cases/{case_id}/exploitation-profile/"),
+    ("get", "/api/v1/cases/{case_id}/links/"),
+    ("post", "/api/v1/cases/{case_id}/links/"),
+    ("delete", "/api/v1/cases/{case_id}/links/{link_id}/"),
     ("get", "/api/v1/cases/{case_id}/access-log/"),
     # Extensions of API.md (docs/security.md): the disclosure history and break-glass.
     ("get", "/api/v1/cases/{case_id}/access-log/disclosures/"),
@@ -61,6 +67,14 @@ API_MD_OPERATIONS = {
     ("post", "/api/v1/notifications/read-all/"),
     ("get", "/api/v1/deadline-templates/"),
     ("get", "/api/v1/dashboard/"),
+    # Extensions of API.md (issue 15): screening instruments, screenings, trafficking status.
+    ("get", "/api/v1/screening-instruments/"),
+    ("get", "/api/v1/screening-instruments/{instrument_id}/"),
+    ("get", "/api/v1/cases/{case_id}/screenings/"),
+    ("post", "/api/v1/cases/{case_id}/screenings/"),
+    ("get", "/api/v1/cases/{case_id}/screenings/{screening_id}/"),
+    ("get", "/api/v1/cases/{case_id}/trafficking-status/"),
+    ("post", "/api/v1/cases/{case_id}/trafficking-status/"),
 }
 
 

@@ -286,6 +286,32 @@ COURT_HEARING_REMINDERS = [
     )
     for kind in ("child_welfare", "legal_advocate")
 ]
+# Issue 15: the labor-trafficking report and the screening reminders; their sources say they are
+# unverified or agency policy.
+SCREENING_AND_LABOR_TEMPLATES = [
+    (
+        "report-labor-trafficking-victim",
+        "labor_trafficking_identified",
+        "PT24H",
+        "child_welfare",
+        "* Unverified: agency policy extending the 24-hour report of 42 U.S.C. 671(a)(34)(A), which "
+        "names sex trafficking only, to labor trafficking (22 U.S.C. 7102(11)(B)); check state law.",
+    ),
+    *(
+        (
+            key,
+            trigger,
+            "PT72H",
+            "child_welfare",
+            "* Unverified: 42 U.S.C. 671(a)(9)(C)(i) (identify and document children at risk); "
+            "the 72-hour window is agency policy.",
+        )
+        for key, trigger in (
+            ("screen-child-entering-care", "removed_from_home"),
+            ("screen-child-new-placement", "placement_changed"),
+        )
+    ),
+]
 
 
 @pytest.fixture
@@ -298,7 +324,7 @@ def test_data_migration_ships_exactly_the_federal_floor(templates):
         (t.key, t.trigger, t.offset, t.owner_kind, t.legal_source)
         for t in DeadlineTemplate.objects.filter(jurisdiction="US", active=True)
     }
-    assert shipped == set(FEDERAL_FLOOR) | set(COURT_HEARING_REMINDERS)
+    assert shipped == set(FEDERAL_FLOOR) | set(COURT_HEARING_REMINDERS) | set(SCREENING_AND_LABOR_TEMPLATES)
 
 
 @pytest.mark.parametrize(
@@ -383,6 +409,9 @@ def test_shipped_templates_name_the_section_their_subject_belongs_to(templates):
         "screen-returned-child": "core",
         "court-hearing-child-welfare": "core",
         "court-hearing-legal-advocate": "core",
+        "report-labor-trafficking-victim": "core",
+        "screen-child-entering-care": "core",
+        "screen-child-new-placement": "core",
     }
 
 

@@ -5,7 +5,9 @@ import pytest
 from django.core.management import call_command
 
 from agencies.models import Agency, AgencyKind, Role, User
-from casework.models import Case, Note, Task, TimelineEvent
+from casework.models import Case, Note, SectionGrant, Task, TimelineEvent
+from exploitation.models import ExploitationProfile
+from links.models import CaseLink
 
 pytestmark = pytest.mark.django_db
 
@@ -89,3 +91,21 @@ def test_demo_keeps_its_immigration_facts_in_immigration_notes():
 
     notes = Note.objects.filter(section="immigration").values_list("body", flat=True)
     assert len([body for body in notes if IMMIGRATION_FACTS.search(body)]) == 4
+
+
+def test_demo_has_a_labour_trafficking_profile_and_a_sibling_pair():
+    call_command("load_demo", stdout=StringIO())
+
+    labour = ExploitationProfile.objects.get(type_of_exploitation=["labour"])
+    assert (labour.case.pseudonym, labour.industry) == ("R.P.", "agriculture")
+    link = CaseLink.objects.get()
+    assert (link.kind, {link.case_a.pseudonym, link.case_b.pseudonym}) == ("sibling", {"A.N.", "M.H."})
+
+
+def test_the_demo_consent_signed_by_a_guardian_ad_litem_still_shares_with_the_center():
+    call_command("load_demo", stdout=StringIO())
+
+    grant = SectionGrant.objects.get(
+        case__pseudonym="A.N.", agency__kind="victim_services", section="location"
+    )
+    assert grant.ended_at is None

@@ -658,6 +658,9 @@ EVERY_TEMPLATE = {
     "periodic-case-review": ("removed_from_home", "lead", "core", "whole"),
     "permanency-hearing": ("removed_from_home", "lead", "core", "whole"),
     "screen-returned-child": ("missing_located", "lead", "core", "whole"),
+    "report-labor-trafficking-victim": ("labor_trafficking_identified", "lead", "core", "whole"),
+    "screen-child-entering-care": ("removed_from_home", "lead", "core", "whole"),
+    "screen-child-new-placement": ("placement_changed", "lead", "core", "whole"),
 }
 SLOTS = {
     "lead": AgencyKind.CHILD_WELFARE,

@@ -143,6 +143,8 @@ def test_statutory_template_fires_from_its_event_with_due_time_and_owner(
     ("event_type", "keys"),
     [
         ("sex_trafficking_identified", {"report-sex-trafficking-victim"}),
+        ("labor_trafficking_identified", {"report-labor-trafficking-victim"}),
+        ("placement_changed", {"screen-child-new-placement"}),
         ("missing_reported", {"report-missing-child", "enter-missing-child-ncic"}),
         ("missing_located", {"screen-returned-child"}),
         (
@@ -155,7 +157,12 @@ def test_statutory_template_fires_from_its_event_with_due_time_and_owner(
         ("continued_presence_granted", {"renew-continued-presence"}),
         (
             "removed_from_home",
-            {"court-finding-reasonable-efforts", "periodic-case-review", "permanency-hearing"},
+            {
+                "court-finding-reasonable-efforts",
+                "periodic-case-review",
+                "permanency-hearing",
+                "screen-child-entering-care",
+            },
         ),
     ],
 )

@@ -35,6 +35,7 @@ def test_the_lead_caseworker_gets_a_tab_for_each_section_their_agency_reads(brow
         "Tasks",
         "Handoffs",
         "Events",
+        "Screening",
         "Timeline",
         "Sharing",
     ]
@@ -58,6 +59,7 @@ def test_a_partner_gets_tabs_only_for_the_sections_it_reads(browser_as, partner,
         "Tasks",
         "Handoffs",
         "Events",
+        "Screening",
         "Timeline",
         "Sharing",
     ]

@@ -1,12 +1,13 @@
 """Every page a demo user can reach works, and shows nothing of a section their agency may not read.
 
 On the demo county (`load_demo`), with a marker string planted in every section and every
-section's notes of every case, each of the twenty demo users (five agency kinds, four roles) and
-the platform administrator signs
-in and follows every link and opens every GET form reachable from the home page, as a person
-clicking through would (no sign-out, no POST). Each page must answer without a server error or a
-debug page, and every marker it shows must belong to a section that user's agency may read on that
-case now (asked of the access layer, not restated here).
+section's notes of every case (and in every case's exploitation profile, part of `investigation`,
+in every screening's answers and reason and every trafficking status change's reason, which are
+health data), each of the twenty demo users (five agency kinds, four roles) and the platform
+administrator signs in and follows every link and opens every GET form reachable from the home
+page, as a person clicking through would (no sign-out, no POST). Each page must answer without a
+server error or a debug page, and every marker it shows must belong to a section that user's
+agency may read on that case now (asked of the access layer, not restated here).
 
 The walk is bounded: at most `SAME_SHAPE_LIMIT` pages of one URL shape (ids replaced) per user, so
 it covers every kind of page on several cases without visiting all of them.
@@ -28,7 +29,9 @@ from casework.demo import DEMO_AGENCIES, DEMO_PEOPLE, PLATFORM_ADMIN_USERNAME, d
 from casework.models import SECTION_MODELS, Case, Note
 from casework.sections import DATA_SECTIONS, Section
 from common.errors import NotFound
+from exploitation.models import ExploitationProfile
 from relief.models import ReliefRecord
+from screening.models import Screening, TraffickingStatusChange
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
@@ -122,7 +125,17 @@ def plant_markers() -> Planted:
             details=marker(Section.IMMIGRATION, index), receipt_number=marker(Section.IMMIGRATION, index)
         )
         Case.objects.filter(pk=case.pk).update(pseudonym=f"P{index:03d}")
+        health = marker(Section.HEALTH, index)
+        for screening in Screening.objects.filter(case=case):
+            screening.answers = {**screening.answers, "notes": f"Said {health}"}
+            screening.decision_reason = f"Decided {health}"
+            screening.save(update_fields=["answers", "decision_reason"])
+        TraffickingStatusChange.objects.filter(case=case).update(reason=f"Because {health}")
         author = User.objects.filter(agency=case.lead_agency, role="caseworker").first()
+        # The exploitation profile is part of `investigation`.
+        ExploitationProfile.objects.update_or_create(
+            case=case, defaults={"county": marker(Section.INVESTIGATION, index), "updated_by": author}
+        )
         for section in Section.values:
             Note.objects.create(
                 case=case,

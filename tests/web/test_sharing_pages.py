@@ -81,6 +81,7 @@ def test_a_recorded_consent_lets_the_steward_grant_the_section(browser_as, lead,
             "sections": ["location"],
             "purpose": "Safety planning",
             "signed_by": "Child and guardian",
+            "signer_capacity": "legal_guardian",
             "signed_on": today,
         },
     )

@@ -43,6 +43,7 @@ from web.forms import (
     LOCAL_DATETIME_FORMAT,
     CaseEventForm,
     CaseFilterForm,
+    CaseLinkForm,
     CaseOpenForm,
     CoreEditForm,
     EventCorrectForm,
@@ -63,6 +64,8 @@ from web.selectors import (
     case_tasks,
     colleagues,
     display_values,
+    exploitation_profile_values,
+    linked_cases,
     section_values,
 )
 from web.selectors import case_list as case_list_rows
@@ -100,6 +103,7 @@ def case_tabs(access: CaseAccess) -> list[Tab]:
         Tab("tasks", "Tasks", reverse("web:case-tasks", args=[case_id])),
         Tab("handoffs", "Handoffs", reverse("web:case-handoffs", args=[case_id])),
         Tab("events", "Events", reverse("web:case-events", args=[case_id])),
+        Tab("screening", "Screening", reverse("web:case-screening", args=[case_id])),
         Tab("timeline", "Timeline", reverse("web:case-timeline", args=[case_id])),
     ]
     if access.may_see_sharing:
@@ -141,7 +145,7 @@ def case_context(access: CaseAccess, *, tab: str, **extra: Any) -> dict[str, Any
 SEARCHES_SESSION_KEY = "case_searches"
 SEARCHES_KEPT = 20
 SEARCH_PARAMETER = "search"
-FILTER_PARAMETERS = ("status", "lead", "assignee", "overdue", "mine")
+FILTER_PARAMETERS = ("status", "trafficking", "unscreened", "lead", "assignee", "overdue", "mine")
 LIST_PARAMETERS = (*FILTER_PARAMETERS, "sort", SEARCH_PARAMETER)
 
 
@@ -228,6 +232,8 @@ def case_list(request: WebRequest) -> HttpResponse:
     query = CaseListQuery(
         search=term,
         status=chosen.get("status") or "",
+        trafficking_status=chosen.get("trafficking") or "",
+        in_care_never_screened=bool(chosen.get("unscreened")),
         lead_agency_id=chosen.get("lead"),
         overdue_only=bool(chosen.get("overdue")),
         mine_only=bool(chosen.get("mine")),
@@ -295,15 +301,24 @@ def section_title(section: str) -> str:
     return "Case details" if section == Section.CORE else str(Section(section).label)
 
 
-def _section_page(
+def section_page(
     request: WebRequest,
     access: CaseAccess,
     section: str,
     *,
     note_form: NoteForm | None = None,
+    link_form: CaseLinkForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     shown, _ = section_values(access=access, section=section)
+    profile_fields = None
+    if section == Section.INVESTIGATION:
+        profile_fields, _profile = exploitation_profile_values(access=access)
+    linked = None
+    if section == Section.CORE:
+        linked = linked_cases(access=access)
+        if access.may(Action.LINK_CASES):
+            link_form = link_form or CaseLinkForm()
     notes = notes_visible(access=access).filter(section=section).select_related("author", "agency")
     hearings = court_hearings_upcoming(access=access, now=timezone.now()) if section == Section.CORE else []
     audit_case_read(access=access, sections={section, *(event.section for event in hearings)}, view="detail")
@@ -321,6 +336,10 @@ def _section_page(
         note_readers=agencies_reading_section(access=access, section=section) if note_form else [],
         note_readers_id=NOTE_READERS_ID,
         may_write=access.may_write(section),
+        profile_fields=profile_fields,
+        may_record_profile=access.may(Action.RECORD_EXPLOITATION_PROFILE),
+        linked=linked,
+        link_form=link_form,
     )
     return render(request, "web/case_section.html", context, status=status)
 
@@ -329,7 +348,7 @@ def _section_page(
 @require_GET
 def case_overview(request: WebRequest, case_id: uuid.UUID) -> HttpResponse:
     access = get_case_access(user=request.user, case_id=case_id)
-    return _section_page(request, access, Section.CORE)
+    return section_page(request, access, Section.CORE)
 
 
 @case_work
@@ -338,7 +357,7 @@ def case_section(request: WebRequest, case_id: uuid.UUID, section: str) -> HttpR
     access = get_case_access(user=request.user, case_id=case_id)
     if section == Section.CORE:
         return redirect("web:case", case_id=case_id)
-    return _section_page(request, access, section)
+    return section_page(request, access, section)
 
 
 @case_work
@@ -365,7 +384,7 @@ def case_note_add(request: WebRequest, case_id: uuid.UUID) -> HttpResponse:
         else:
             messages.success(request, "Note added.")
             return redirect(_section_url(access.case, form.cleaned_data["section"]))
-    return _section_page(request, access, section, note_form=form, status=400)
+    return section_page(request, access, section, note_form=form, status=400)
 
 
 def _section_url(case: Case, section: str) -> str:

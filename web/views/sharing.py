@@ -16,6 +16,7 @@ from casework.access import (
     CaseAccess,
     DisclosureBasis,
     case_team,
+    consent_capacities_ruled_out,
     consents_visible,
     disclosure_history,
     get_case_access,
@@ -89,6 +90,10 @@ def _sharing_page(
         context["consents"] = consents
         context["revocable_consents"] = {
             consent.pk for consent in consents if access.may_revoke_consent(consent)
+        }
+        ruled_out = consent_capacities_ruled_out(case=access.case)
+        context["consents_ruled_out"] = {
+            consent.pk for consent in consents if consent.signer_capacity in ruled_out
         }
         context["consent_form"] = bound.get("consent") or ConsentForm(
             agencies=directory, sections=access.consent_sections
@@ -218,6 +223,7 @@ def consent_add(request: WebRequest, case_id: uuid.UUID) -> HttpResponse:
                 sections=data["sections"],
                 purpose=data["purpose"],
                 signed_by=data["signed_by"],
+                signer_capacity=data["signer_capacity"],
                 signed_on=data["signed_on"],
                 expires_on=data["expires_on"],
             )

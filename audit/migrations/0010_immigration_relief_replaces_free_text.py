@@ -6,8 +6,8 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('audit', '0007_labels_as_people_write_them'),
-        ('casework', '0016_immigration_relief_replaces_free_text'),
+        ('audit', '0009_consent_signer_capacity_history'),
+        ('casework', '0019_immigration_relief_replaces_free_text'),
     ]
 
     operations = [

@@ -9,7 +9,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('casework', '0015_labels_as_people_write_them'),
+        ('casework', '0018_labor_trafficking_and_screening_templates'),
         ('relief', '0002_move_free_text_statuses'),
     ]
 

@@ -1,0 +1,89 @@
+"""Reads of screening data, scoped by `casework.access`: a screening, and the reason for a status
+change, reach only callers who may read their section."""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+
+from agencies.models import User
+from casework.access import CaseAccess, agency_reads_section_filter, cases_visible_to
+from casework.models import CaseEvent, CaseEventType, CaseStatus, TraffickingStatus
+from casework.sections import Section
+from screening.models import Instrument, InstrumentQuestion, Screening, TraffickingStatusChange
+
+
+def instruments_active() -> QuerySet[Instrument]:
+    """The instruments offered for new screenings, with their questions and thresholds."""
+    return Instrument.objects.filter(active=True).prefetch_related(
+        Prefetch("questions", queryset=InstrumentQuestion.objects.order_by("position")), "thresholds"
+    )
+
+
+def screenings_visible(*, access: CaseAccess) -> QuerySet[Screening]:
+    """The case's screenings in sections the caller reads; none for anyone else."""
+    return (
+        Screening.objects.filter(case=access.case, section__in=access.readable)
+        .select_related("instrument", "screened_by", "agency")
+        .prefetch_related(
+            Prefetch("instrument__questions", queryset=InstrumentQuestion.objects.order_by("position"))
+        )
+    )
+
+
+def status_changes_for(*, access: CaseAccess) -> QuerySet[TraffickingStatusChange]:
+    """Every status change on the case (the status is core); whether the caller sees each
+    change's reason and screening is `access.may_read(change.section)`."""
+    return TraffickingStatusChange.objects.filter(case=access.case).select_related("changed_by", "agency")
+
+
+def in_care_never_screened_filter(*, user: User) -> Q:
+    """Open cases of children in care (removed from home, an event not voided) never screened.
+    Entering care is `location` data, so only cases whose `location` the user's agency reads
+    (an active grant) can match: the filter never tells anyone where a child is."""
+    entered_care = CaseEvent.objects.filter(
+        case_id=OuterRef("pk"), type=CaseEventType.REMOVED_FROM_HOME, voided_at__isnull=True
+    )
+    return (
+        Q(status=CaseStatus.OPEN, trafficking_status=TraffickingStatus.NOT_SCREENED)
+        & Q(Exists(entered_care))
+        & agency_reads_section_filter(user=user, section=Section.LOCATION)
+    )
+
+
+@dataclass(frozen=True)
+class StatusCount:
+    status: str
+    label: str
+    count: int
+
+
+@dataclass(frozen=True)
+class ScreeningOverview:
+    by_status: list[StatusCount]
+    in_care_never_screened: int
+
+
+NEVER_SCREENED_IN_CARE = "in_care_never_screened"
+
+
+def screening_overview(*, user: User) -> ScreeningOverview:
+    """The open cases the user sees, counted by trafficking status, and those of children in care
+    never screened (`in_care_never_screened_filter`), in one query (the supervisor's dashboard)."""
+    counts = (
+        cases_visible_to(user=user)
+        .filter(status=CaseStatus.OPEN)
+        .aggregate(
+            **{
+                status: Count("pk", filter=Q(trafficking_status=status))
+                for status in TraffickingStatus.values
+            },
+            **{NEVER_SCREENED_IN_CARE: Count("pk", filter=in_care_never_screened_filter(user=user))},
+        )
+    )
+    return ScreeningOverview(
+        by_status=[
+            StatusCount(status=status, label=str(label), count=counts[status])
+            for status, label in TraffickingStatus.choices
+        ],
+        in_care_never_screened=counts[NEVER_SCREENED_IN_CARE],
+    )
