@@ -1,7 +1,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from api.views import accounts, cases, dashboard, exploitation, links, screening, security, work
+from api.views import accounts, cases, dashboard, exploitation, links, relief, screening, security, work
 
 app_name = "api"
 
@@ -48,6 +48,17 @@ urlpatterns = [
         "cases/<uuid:case_id>/trafficking-status/",
         screening.TraffickingStatusView.as_view(),
         name="case-trafficking-status",
+    ),
+    path("cases/<uuid:case_id>/relief/", relief.ReliefRecordsView.as_view(), name="case-relief"),
+    path(
+        "cases/<uuid:case_id>/relief/<uuid:record_id>/",
+        relief.ReliefRecordDetailView.as_view(),
+        name="case-relief-record",
+    ),
+    path(
+        "cases/<uuid:case_id>/relief/<uuid:record_id>/request/",
+        relief.ReliefRequestView.as_view(),
+        name="case-relief-request",
     ),
     path("cases/<uuid:case_id>/timeline/", cases.TimelineView.as_view(), name="case-timeline"),
     path(

@@ -98,11 +98,7 @@ DEMO_CASES: tuple[DemoCase, ...] = (
                 "address": "Demo foster home, 400 Birch Lane, Lakeview",
                 "school": "Lakeview North High",
             },
-            "immigration": {
-                "nationality": "Demoland",
-                "immigration_status": "Undocumented",
-                "sijs_candidate": True,
-            },
+            "immigration": {"nationality": "Demoland"},
         },
         tasks=(
             DemoTask("Arrange emergency shelter bed and transport", 3, priority="urgent"),
@@ -196,11 +192,7 @@ DEMO_CASES: tuple[DemoCase, ...] = (
                 "date_of_birth": _born(17, 330),
                 "languages": ["es", "mam"],
             },
-            "immigration": {
-                "nationality": "Demoland",
-                "immigration_status": "Continued Presence granted",
-                "t_visa_status": "Preparing",
-            },
+            "immigration": {"nationality": "Demoland"},
         },
         tasks=(DemoTask("Arrange a medical check-up", 24 * 2),),
         events=(("foreign_national_minor_identified", 30), ("continued_presence_granted", 24 * 10)),
@@ -256,7 +248,8 @@ DEMO_CASES: tuple[DemoCase, ...] = (
         sections={
             "identity": {
                 "legal_name": "Elena Garcia-Demo",
-                "date_of_birth": _born(19, 60),
+                # Turns 21 within the supervisors' relief watch, her SIJ petition not yet filed.
+                "date_of_birth": _born(20, 250),
                 "languages": ["es"],
             }
         },

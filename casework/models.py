@@ -378,11 +378,8 @@ class LocationSection(SectionData):
 class ImmigrationSection(SectionData):
     case = models.OneToOneField(Case, on_delete=models.CASCADE, primary_key=True, related_name="immigration")
     nationality = models.CharField(max_length=100, blank=True)
-    immigration_status = models.CharField(max_length=200, blank=True)
-    sijs_candidate = models.BooleanField("SIJS candidate", default=False)
-    t_visa_status = models.CharField(max_length=100, blank=True)
-    u_visa_status = models.CharField(max_length=100, blank=True)
-    continued_presence_until = models.DateField("Continued Presence until", null=True, blank=True)
+    # Relief pathways (SIJS, T and U visas, Continued Presence, the HHS letter) are tracked as
+    # records in the `relief` app, in this section.
 
 
 class InvestigationSection(SectionData):

@@ -32,6 +32,16 @@ _DATABASE_ROW_PATTERNS = (
 )
 
 
+# Fields of section records kept by apps above casework (relief records' receipt numbers and
+# details), which this module may not import: they name them here from their `AppConfig.ready`.
+_REGISTERED_FIELDS: set[str] = set()
+
+
+def personal_data_fields_register(*names: str) -> None:
+    _REGISTERED_FIELDS.update(names)
+    _field_pattern.cache_clear()
+
+
 @cache
 def _field_pattern() -> re.Pattern[str] | None:
     """`name: 'value'`, `"name": "value"` and `name=value` for every section field; built once
@@ -41,7 +51,9 @@ def _field_pattern() -> re.Pattern[str] | None:
     from casework.models import SECTION_MODELS, section_fields
 
     names = sorted(
-        {name for section in SECTION_MODELS for name in section_fields(section)}, key=len, reverse=True
+        {name for section in SECTION_MODELS for name in section_fields(section)} | _REGISTERED_FIELDS,
+        key=len,
+        reverse=True,
     )
     alternatives = "|".join(re.escape(name) for name in names)
     return re.compile(

@@ -56,6 +56,9 @@ from exploitation.models import (
 from exploitation.services import COUNTY_MAX_LENGTH, STATE_CODE_LENGTH
 from links.models import LinkKind
 from notifications.models import NotificationPreference
+from relief.models import DETAILS_MAX_LENGTH as RELIEF_DETAILS_MAX_LENGTH
+from relief.models import RECEIPT_NUMBER_MAX_LENGTH, ReliefStatus
+from relief.services import RELIEF_KIND_CHOICES, RELIEF_STATUS_CHOICES
 from web.selectors import UNASSIGNED
 
 LOCAL_DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
@@ -772,3 +775,47 @@ class EmailSettingsForm(BridgeForm):
 
     def saved_message(self) -> str:
         return self.SAVED[self.cleaned_data["email"]]
+
+
+class ReliefFieldsForm(BridgeForm):
+    requested_on = forms.DateField(label="Requested on", required=False, widget=DateInput())
+    filed_on = forms.DateField(label="Filed on", required=False, widget=DateInput())
+    decided_on = forms.DateField(label="Decided on", required=False, widget=DateInput())
+    expires_on = forms.DateField(label="Expires on", required=False, widget=DateInput())
+    receipt_number = forms.CharField(
+        label="Receipt number", required=False, max_length=RECEIPT_NUMBER_MAX_LENGTH
+    )
+    details = forms.CharField(
+        label="Details",
+        required=False,
+        max_length=RELIEF_DETAILS_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class ReliefAddForm(ReliefFieldsForm):
+    kind = forms.ChoiceField(label="Step", choices=RELIEF_KIND_CHOICES)
+    status = forms.ChoiceField(
+        label="Status", choices=RELIEF_STATUS_CHOICES, initial=ReliefStatus.CONSIDERING
+    )
+
+    field_order = ["kind", "status"]
+
+
+class ReliefUpdateForm(ReliefFieldsForm):
+    status = forms.ChoiceField(label="Status", choices=RELIEF_STATUS_CHOICES)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    field_order = ["status"]
+
+
+class ReliefRequestForm(BridgeForm):
+    to_agency = forms.TypedChoiceField(label="Ask", coerce=int)
+
+    def __init__(self, *args: Any, agencies: Iterable[Agency], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.agencies = {agency.pk: agency for agency in agencies}
+        set_choices(self, "to_agency", [("", "Choose an agency"), *agency_choices(self.agencies.values())])
+
+    def chosen_agency(self) -> Agency:
+        return self.agencies[self.cleaned_data["to_agency"]]

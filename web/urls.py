@@ -11,6 +11,7 @@ from web.views import (
     members,
     notifications,
     profile,
+    relief,
     screening,
     sharing,
     work,
@@ -49,6 +50,17 @@ urlpatterns = [
         "cases/<uuid:case_id>/events/<uuid:event_id>/void/",
         cases.case_event_void_view,
         name="case-event-void",
+    ),
+    path("cases/<uuid:case_id>/relief/", relief.case_relief, name="case-relief"),
+    path(
+        "cases/<uuid:case_id>/relief/<uuid:record_id>/",
+        relief.case_relief_update,
+        name="case-relief-update",
+    ),
+    path(
+        "cases/<uuid:case_id>/relief/<uuid:record_id>/request/",
+        relief.case_relief_request,
+        name="case-relief-request",
     ),
     path("cases/<uuid:case_id>/timeline/", cases.case_timeline_view, name="case-timeline"),
     path(

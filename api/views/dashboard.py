@@ -3,7 +3,7 @@
 
 from typing import Any
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -13,6 +13,7 @@ from api.fields import BoundedDateField, UTCDateTimeField
 from casework.access import may_view_dashboard
 from casework.dashboard import dashboard_summary, default_period, period_bounds
 from common.errors import PermissionDenied
+from relief.selectors import WATCH_DAYS, relief_birthday_watch
 
 
 class PeriodSerializer(serializers.Serializer):
@@ -105,6 +106,21 @@ class WorkerCaseloadSerializer(serializers.Serializer):
     overdue_tasks = serializers.IntegerField()
 
 
+RELIEF_BIRTHDAYS = "relief_birthdays"
+
+
+class ReliefBirthdaySerializer(serializers.Serializer):
+    relief_record = serializers.UUIDField(source="record_id")
+    case = serializers.UUIDField(source="case_id")
+    case_number = serializers.CharField()
+    kind = serializers.CharField()
+    kind_label = serializers.CharField()
+    status = serializers.CharField()
+    age = serializers.IntegerField(help_text="The birthday that is near: 18 or 21.")
+    birthday = serializers.DateField()
+    days_left = serializers.IntegerField()
+
+
 class DashboardSerializer(serializers.Serializer):
     agency = serializers.IntegerField(source="agency_id")
     since = UTCDateTimeField(help_text="Start of the period (local midnight), included.")
@@ -121,6 +137,17 @@ class DashboardSerializer(serializers.Serializer):
     compliance = TemplateComplianceSerializer(many=True)
     compliance_share_met = serializers.FloatField(allow_null=True)
     caseload = WorkerCaseloadSerializer(many=True)
+    relief_birthdays = serializers.SerializerMethodField(
+        help_text=(
+            f"Relief steps not yet filed (considering or requested) on children who turn 18 or 21 within "
+            f"{WATCH_DAYS} days, on cases where the agency reads immigration and identity."
+        ),
+    )
+
+    @extend_schema_field(ReliefBirthdaySerializer(many=True))
+    def get_relief_birthdays(self, summary: Any) -> Any:
+        # The watch reads relief records (an app above casework's summary): the view hands it in.
+        return ReliefBirthdaySerializer(self.context[RELIEF_BIRTHDAYS], many=True).data
 
 
 class DashboardView(BridgeAPIView):
@@ -151,4 +178,5 @@ class DashboardView(BridgeAPIView):
         )
         assert actor.agency is not None
         summary = dashboard_summary(agency=actor.agency, since=start, until=end)
-        return Response(DashboardSerializer(summary).data)
+        context = {RELIEF_BIRTHDAYS: relief_birthday_watch(user=actor)}
+        return Response(DashboardSerializer(summary, context=context).data)

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "exploitation",
     "links",
     "screening",
+    "relief",
     "notifications",
     "api",
     "web",
@@ -191,6 +192,8 @@ SPECTACULAR_SETTINGS = {
         "LinkKindEnum": "links.models.LinkKind",
         "TraffickingStatusEnum": "casework.models.TraffickingStatus",
         "DecidableTraffickingStatusEnum": "screening.models.DECIDABLE_STATUS_CHOICES",
+        "ReliefKindEnum": "relief.models.ReliefKind",
+        "ReliefStatusEnum": "relief.models.ReliefStatus",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
@@ -204,6 +207,7 @@ BRIDGE_DEMO_EXTENSIONS = [
     "exploitation.demo.demo_load_profiles",
     "links.demo.demo_load_links",
     "screening.demo.demo_load_screening",
+    "relief.demo.relief_demo_load",
 ]
 
 EMAIL_BACKEND = env.str("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")

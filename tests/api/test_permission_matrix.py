@@ -35,6 +35,8 @@ from casework.services.tasks import task_create
 from exploitation.services import exploitation_profile_save
 from links.models import CaseLink
 from links.services import case_link_create
+from relief.models import ReliefKind, ReliefRecord
+from relief.services import relief_record_add
 from screening.models import Instrument, Screening
 from screening.services import screening_record
 from tests.api.conftest import Api
@@ -126,6 +128,7 @@ NO_INDICATORS = {
     "branding": False,
     "hours_working": "never",
 }
+RELIEF_MARKER = "MKRELIEFDETAILS"  # a relief record's details and receipt number (immigration)
 
 
 @dataclass
@@ -146,6 +149,7 @@ class World:
     link: CaseLink
     instrument: Instrument
     screening: Screening
+    relief: ReliefRecord
     extra: dict[str, object] = field(default_factory=dict)
 
 
@@ -226,6 +230,14 @@ def build_world() -> World:
         reason=SCREENING_REASON_MARKER,
     ).screening
 
+    relief = relief_record_add(
+        actor=staff["legal"].liaison,
+        case=case,
+        kind=ReliefKind.T_VISA_DECLARATION,
+        receipt_number="MKRELIEFDETAILS",
+        details=RELIEF_MARKER,
+    )
+
     unrelated = staff["unrelated"]
     unrelated_case = open_case(
         actor=unrelated.caseworker,
@@ -252,6 +264,7 @@ def build_world() -> World:
         link=link,
         instrument=instrument,
         screening=screening,
+        relief=relief,
     )
 
 
@@ -341,6 +354,8 @@ class Caller:
             forbidden.add(SIBLING_MARKER)
         if "health" not in readable:
             forbidden |= SCREENING_MARKERS
+        if "immigration" not in readable:
+            forbidden.add(RELIEF_MARKER)
         return forbidden
 
 
@@ -793,6 +808,61 @@ def requests_for(world: World, caller: Caller):
     )
     yield "awaiting handoff accept", "post", f"{awaiting_path}/accept/", {}, {}, accept_status, set()
     yield "awaiting handoff withdraw", "post", f"{awaiting_path}/withdraw/", None, {}, withdraw_status, set()
+
+    # Relief records are immigration's (8 U.S.C. 1367): a case reader without it gets an empty list
+    # and 404 for a record; legal advocates, its stewards, write them.
+    reads_immigration = "immigration" in readable
+    relief_path = f"cases/{case_id}/relief/{world.relief.pk}/"
+    if not views or not reads_immigration:
+        relief_read_status = relief_write_status = 404
+    else:
+        relief_read_status = 200
+        relief_write_status = 200 if caller.stewards("immigration") else 403
+    yield (
+        "relief list",
+        "get",
+        f"cases/{case_id}/relief/",
+        None,
+        {},
+        expected_case_status(caller, True),
+        {RELIEF_MARKER} if reads_immigration else set(),
+    )
+    yield (
+        "relief detail",
+        "get",
+        relief_path,
+        None,
+        {},
+        relief_read_status,
+        {RELIEF_MARKER} if reads_immigration else set(),
+    )
+    yield (
+        "relief add",
+        "post",
+        f"cases/{case_id}/relief/",
+        {"kind": "u_visa"},
+        {},
+        201 if relief_write_status == 200 else relief_write_status,
+        set(),
+    )
+    yield (
+        "relief update",
+        "patch",
+        relief_path,
+        {"receipt_number": "EAC2612345678"},
+        {"If-Match": '"1"'},
+        relief_write_status,
+        set(),
+    )
+    yield (
+        "relief request declaration",
+        "post",
+        f"{relief_path}request/",
+        {"to_agency": world.staff["le"].agency.pk},
+        {},
+        relief_write_status,
+        set(),
+    )
 
     yield "notifications", "get", "notifications/", None, {}, 200, set()
     yield "notifications read all", "post", "notifications/read-all/", None, {}, 204, set()

@@ -16,9 +16,11 @@ from casework.services.notes import note_add
 from casework.services.sharing import consent_record, participant_invite
 from casework.services.tasks import task_create
 from links.services import case_link_create
+from relief.services import relief_record_add
 from screening.models import Instrument
 from screening.services import screening_record, trafficking_status_change
 from tests.api.conftest import body
+from tests.conftest import make_staff
 from tests.factories import AgencyFactory, UserFactory, in_hours, open_case
 
 pytestmark = pytest.mark.django_db
@@ -101,6 +103,16 @@ def add_handoffs(world, count):
         handoff_create(actor=world["lead"].liaison, task=task, to_agency=world["partner"].agency)
 
 
+def add_relief(world, count):
+    legal = make_staff(kind=AgencyKind.LEGAL_ADVOCATE, name="Legal Aid")
+    participant_invite(actor=world["lead"].liaison, case=world["case"], agency=legal.agency)
+    for number in range(count):
+        # Decided steps: only one open step of a kind may be tracked at a time.
+        relief_record_add(
+            actor=legal.liaison, case=world["case"], kind="u_visa", status="denied", details=f"Try {number}"
+        )
+
+
 def add_templates(world, count):
     for number in range(count):
         DeadlineTemplate.objects.create(
@@ -168,6 +180,7 @@ LIST_ENDPOINTS = {
     "notes": ("cases/{case}/notes/", add_notes, "lead.liaison", 5),
     "timeline": ("cases/{case}/timeline/", add_notes, "lead.liaison", 5),
     "events": ("cases/{case}/events/", add_events, "lead.liaison", 6),
+    "relief": ("cases/{case}/relief/", add_relief, "lead.liaison", 5),
     "tasks": ("tasks/", add_tasks, "lead.liaison", 2),
     "handoffs": ("handoffs/", add_handoffs, "lead.liaison", 2),
     "notifications": ("notifications/", add_handoffs, "partner.liaison", 2),

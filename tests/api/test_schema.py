@@ -37,6 +37,11 @@ API_MD_OPERATIONS = {
     # Extensions of API.md (issue 13): correcting and voiding a wrongly recorded event.
     ("post", "/api/v1/cases/{case_id}/events/{event_id}/correct/"),
     ("post", "/api/v1/cases/{case_id}/events/{event_id}/void/"),
+    ("get", "/api/v1/cases/{case_id}/relief/"),
+    ("post", "/api/v1/cases/{case_id}/relief/"),
+    ("get", "/api/v1/cases/{case_id}/relief/{record_id}/"),
+    ("patch", "/api/v1/cases/{case_id}/relief/{record_id}/"),
+    ("post", "/api/v1/cases/{case_id}/relief/{record_id}/request/"),
     ("get", "/api/v1/cases/{case_id}/timeline/"),
     # Extensions of API.md (issue 15): the exploitation profile and links between cases.
     ("get", "/api/v1/cases/{case_id}/exploitation-profile/"),

@@ -37,7 +37,8 @@ PAGES = {
         2,
     ),
     "notifications": ("notifications/", {}, (Role.CASEWORKER, Role.LIAISON, Role.SUPERVISOR), 2),
-    "dashboard": ("dashboard/", {}, (Role.SUPERVISOR,), 11),
+    # The figures, and the relief birthday watch (one query).
+    "dashboard": ("dashboard/", {}, (Role.SUPERVISOR,), 12),
 }
 
 

@@ -46,7 +46,8 @@ def test_demo_has_pending_handoffs_one_awaiting_approval_and_statutory_tasks_fro
 
     call_command("load_demo", stdout=StringIO())
 
-    assert Handoff.objects.filter(status="pending").count() == 2
+    # Two task handoffs, and the T-visa declaration asked of HSI on R.P.'s relief pathway.
+    assert Handoff.objects.filter(status="pending").count() == 3
     [awaiting] = Handoff.objects.filter(status="awaiting_approval").select_related(
         "case__lead_agency", "created_by", "to_agency"
     )

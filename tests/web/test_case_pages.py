@@ -31,6 +31,7 @@ def test_the_lead_caseworker_gets_a_tab_for_each_section_their_agency_reads(brow
         "Location",
         "Immigration",
         "Health",
+        "Immigration relief",
         "Tasks",
         "Handoffs",
         "Events",

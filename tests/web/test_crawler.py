@@ -30,6 +30,7 @@ from casework.models import SECTION_MODELS, Case, Note
 from casework.sections import DATA_SECTIONS, Section
 from common.errors import NotFound
 from exploitation.models import ExploitationProfile
+from relief.models import ReliefRecord
 from screening.models import Screening, TraffickingStatusChange
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
@@ -42,7 +43,7 @@ MARKER = re.compile(r"MK(?P<section>[A-Z]+)(?P<case>\d{3})X")
 TEXT_FIELDS = {
     Section.IDENTITY: "legal_name",
     Section.LOCATION: "address",
-    Section.IMMIGRATION: "immigration_status",
+    Section.IMMIGRATION: "nationality",
     Section.INVESTIGATION: "summary",
     Section.HEALTH: "summary",
     Section.SERVICES: "safety_plan",
@@ -119,6 +120,10 @@ def plant_markers() -> Planted:
         for section in DATA_SECTIONS:
             model = SECTION_MODELS[section]
             model.objects.filter(case=case).update(**{TEXT_FIELDS[section]: marker(section, index)})
+        # Relief records are the immigration section's (the demo has them in several states).
+        ReliefRecord.objects.filter(case=case).update(
+            details=marker(Section.IMMIGRATION, index), receipt_number=marker(Section.IMMIGRATION, index)
+        )
         Case.objects.filter(pk=case.pk).update(pseudonym=f"P{index:03d}")
         health = marker(Section.HEALTH, index)
         for screening in Screening.objects.filter(case=case):

@@ -38,6 +38,7 @@ def test_a_supervisor_gets_the_figures_of_their_agency(api_as, lead, shared_case
         "compliance",
         "compliance_share_met",
         "caseload",
+        "relief_birthdays",
     }
 
 

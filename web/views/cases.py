@@ -97,6 +97,8 @@ def case_tabs(access: CaseAccess) -> list[Tab]:
         for section in Section.values
         if section != Section.CORE and access.may_read(section)
     ]
+    if access.may_read(Section.IMMIGRATION):
+        tabs.append(Tab("relief", "Immigration relief", reverse("web:case-relief", args=[case_id])))
     tabs += [
         Tab("tasks", "Tasks", reverse("web:case-tasks", args=[case_id])),
         Tab("handoffs", "Handoffs", reverse("web:case-handoffs", args=[case_id])),

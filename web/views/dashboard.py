@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET
 from casework.access import may_view_dashboard
 from casework.dashboard import dashboard_summary, default_period, period_bounds
 from common.errors import PermissionDenied, ValidationFailed
+from relief.selectors import WATCH_DAYS, relief_birthday_watch
 from screening.selectors import screening_overview
 from web.dashboard import TABLES, csv_file, dashboard_charts, period_presets, period_query
 from web.forms import DashboardPeriodForm, form_errors
@@ -41,6 +42,8 @@ def dashboard(request: WebRequest) -> HttpResponse:
         "summary": summary,
         "screening": screening_overview(user=request.user),
         "charts": dashboard_charts(summary),
+        "relief_birthdays": relief_birthday_watch(user=request.user),
+        "relief_watch_days": WATCH_DAYS,
         "period": period_query(since, until),
         "page": "dashboard",
     }
