@@ -44,6 +44,17 @@ class TraffickingStatus(models.TextChoices):
     CONFIRMED_BOTH = "confirmed_both", "Confirmed sex- and labor-trafficking victim"
 
 
+# A suspected or confirmed victim: whose exploitation (how, by whom, where) is recorded.
+VICTIM_STATUSES = frozenset(
+    {
+        TraffickingStatus.SUSPECTED,
+        TraffickingStatus.CONFIRMED_SEX,
+        TraffickingStatus.CONFIRMED_LABOR,
+        TraffickingStatus.CONFIRMED_BOTH,
+    }
+)
+
+
 class AgeBand(models.TextChoices):
     UNDER_6 = "0-5", "0 to 5"
     SIX_TO_11 = "6-11", "6 to 11"

@@ -27,6 +27,17 @@ DEMO_SCREENINGS: tuple[tuple[str, str, int, tuple[str, ...], str, str, str], ...
         "Demo: she disclosed being sold by the man she called her boyfriend.",
     ),
 )
+# Statuses set without a screening of the sample instrument (the demo's exploitation profiles, on
+# R.P. and A.N., are recorded for these confirmed victims).
+DEMO_STATUSES: tuple[tuple[str, str, str], ...] = (
+    (
+        "S.A.",
+        "confirmed_labor",
+        "Demo: worked unpaid in the salon to repay a travel debt; her papers were kept from her.",
+    ),
+    ("R.P.", "confirmed_labor", "Demo: found working the harvest for a crew boss who held his wages."),
+    ("A.N.", "confirmed_sex", "Demo: forensic interview; her mother arranged the buyers."),
+)
 SAMPLE_INSTRUMENT_KEY = "bridge-sample-indicators"
 
 
@@ -36,7 +47,9 @@ def demo_load_screening(*, people: dict[tuple[str, str], User]) -> None:
     instrument = Instrument.objects.get(key=SAMPLE_INSTRUMENT_KEY, version=1)
     cases = {
         case.pseudonym: case
-        for case in Case.objects.filter(pseudonym__in={"J.T.", "M.H.", "T.B.", "S.A.", "D.W."})
+        for case in Case.objects.filter(
+            pseudonym__in={"J.T.", "M.H.", "T.B.", "S.A.", "D.W.", "R.P.", "A.N."}
+        )
     }
     yes_no = [question.key for question in instrument.questions.all() if question.answer_type == "yes_no"]
     for pseudonym, agency, days_ago, yes, working, decided, reason in DEMO_SCREENINGS:
@@ -49,12 +62,10 @@ def demo_load_screening(*, people: dict[tuple[str, str], User]) -> None:
             decided_status=decided,
             reason=reason,
         )
-    trafficking_status_change(
-        actor=people["cps", Role.LIAISON],
-        case=cases["S.A."],
-        status="confirmed_labor",
-        reason="Demo: worked unpaid in the salon to repay a travel debt; her papers were kept from her.",
-    )
+    for pseudonym, status, reason in DEMO_STATUSES:
+        trafficking_status_change(
+            actor=people["cps", Role.LIAISON], case=cases[pseudonym], status=status, reason=reason
+        )
     case_event_record(
         actor=people["cps", Role.CASEWORKER],
         case=cases["D.W."],

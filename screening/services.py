@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from agencies.models import User
-from casework.access import CASE_ROLES, Action, CaseAccess, get_case_access
+from casework.access import CASE_ROLES, Action, CaseAccess, case_events_visible, get_case_access
 from casework.models import Case, CaseEventType, Task, TraffickingStatus
 from casework.services.events import case_event_record
 from casework.timeline import timeline_record
@@ -125,7 +125,14 @@ def _apply_status(
     )
     tasks: list[Task] = []
     new_events = IDENTIFIED_EVENTS.get(status, frozenset()) - IDENTIFIED_EVENTS.get(previous, frozenset())
-    for event_type in sorted(new_events):
+    # An identification already recorded as an event (the clocks it started still run) is not
+    # recorded twice: that would start the same reporting deadlines again.
+    recorded_before = set(
+        case_events_visible(access=access)
+        .filter(type__in=new_events, voided_at__isnull=True)
+        .values_list("type", flat=True)
+    )
+    for event_type in sorted(new_events - recorded_before):
         recorded = case_event_record(actor=actor, case=case, event_type=event_type, occurred_at=now)
         tasks.extend(recorded.tasks)
     return StatusChanged(change=change, tasks=tasks)

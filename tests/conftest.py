@@ -4,9 +4,10 @@ shared the case with, and an unrelated agency that must get not-found everywhere
 from dataclasses import dataclass
 
 import pytest
+from django.utils import timezone
 
 from agencies.models import Agency, AgencyKind, Role, User
-from casework.models import Case, DeadlineTemplate
+from casework.models import Case, DeadlineTemplate, TraffickingStatus
 from casework.services.sharing import participant_invite
 from screening.models import Instrument
 from tests.factories import (
@@ -81,6 +82,16 @@ def unrelated() -> Staff:
 @pytest.fixture
 def platform_admin() -> User:
     return PlatformAdminFactory()
+
+
+@pytest.fixture
+def suspected_victim(case: Case) -> Case:
+    """The case, its child a suspected victim: whose exploitation profile may be recorded."""
+    Case.objects.filter(pk=case.pk).update(
+        trafficking_status=TraffickingStatus.SUSPECTED, trafficking_status_changed_at=timezone.now()
+    )
+    case.refresh_from_db()
+    return case
 
 
 @pytest.fixture

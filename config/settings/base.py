@@ -203,10 +203,11 @@ SPECTACULAR_SETTINGS = {
 
 # Demo data of apps built on casework, loaded after the demo county by `manage.py load_demo`: each
 # is called with the demo users (`people`, by agency key and role).
+# In this order: screening sets the trafficking statuses the exploitation profiles need.
 BRIDGE_DEMO_EXTENSIONS = [
+    "screening.demo.demo_load_screening",
     "exploitation.demo.demo_load_profiles",
     "links.demo.demo_load_links",
-    "screening.demo.demo_load_screening",
     "relief.demo.relief_demo_load",
 ]
 

@@ -26,7 +26,7 @@ from django.utils import timezone
 
 from agencies.models import Agency, AgencyKind, User
 from casework.access import get_case_access
-from casework.models import Case, Consent, Handoff, SectionGrant, Task
+from casework.models import Case, Consent, Handoff, SectionGrant, Task, TraffickingStatus
 from casework.services.cases import case_update
 from casework.services.handoffs import handoff_create
 from casework.services.notes import note_add
@@ -205,6 +205,9 @@ def build_world() -> World:
     )
     revocable_grant = grant_create(
         actor=staff["le"].liaison, case=case, agency=staff["vs"].agency, section="investigation"
+    )
+    Case.objects.filter(pk=case.pk).update(
+        trafficking_status=TraffickingStatus.SUSPECTED, trafficking_status_changed_at=timezone.now()
     )
     exploitation_profile_save(
         actor=staff["le"].liaison,

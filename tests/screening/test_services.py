@@ -63,6 +63,20 @@ def test_moving_from_confirmed_sex_to_both_starts_only_the_labor_clock(case, lea
     assert _events(case) == ["labor_trafficking_identified", "sex_trafficking_identified"]
 
 
+def test_an_identification_already_recorded_as_an_event_does_not_start_its_clocks_again(case, lead):
+    case_event_record(
+        actor=lead.caseworker, case=case, event_type="sex_trafficking_identified", occurred_at=timezone.now()
+    )
+
+    changed = trafficking_status_change(
+        actor=lead.caseworker, case=case, status="confirmed_sex", reason="Forensic interview."
+    )
+
+    assert changed.tasks == []
+    assert _events(case) == ["sex_trafficking_identified"]
+    assert _task_templates(case) == ["report-sex-trafficking-victim"]
+
+
 def test_status_change_records_who_when_and_why_and_bumps_the_case_version(case, lead):
     version = case.version
     changed = trafficking_status_change(

@@ -17,7 +17,7 @@ from tests.conftest import make_staff
 from tests.factories import open_case
 from tests.web.conftest import text
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("suspected_victim")]
 
 
 @pytest.fixture

@@ -38,6 +38,7 @@ from casework.services.events import case_event_correct, case_event_record, case
 from casework.services.notes import note_add
 from casework.services.tasks import task_create
 from common.errors import NotFound, StaleVersion, ValidationFailed
+from exploitation.selectors import profile_may_start
 from web.forms import (
     CASE_SORT_LABELS,
     LOCAL_DATETIME_FORMAT,
@@ -311,9 +312,9 @@ def section_page(
     status: int = 200,
 ) -> HttpResponse:
     shown, _ = section_values(access=access, section=section)
-    profile_fields = None
+    profile_fields, profile = None, None
     if section == Section.INVESTIGATION:
-        profile_fields, _profile = exploitation_profile_values(access=access)
+        profile_fields, profile = exploitation_profile_values(access=access)
     linked = None
     if section == Section.CORE:
         linked = linked_cases(access=access)
@@ -337,7 +338,10 @@ def section_page(
         note_readers_id=NOTE_READERS_ID,
         may_write=access.may_write(section),
         profile_fields=profile_fields,
-        may_record_profile=access.may(Action.RECORD_EXPLOITATION_PROFILE),
+        may_record_profile=access.may(Action.RECORD_EXPLOITATION_PROFILE)
+        and profile_may_start(case=access.case, profile=profile),
+        profile_waits_for_status=profile_fields is not None
+        and not profile_may_start(case=access.case, profile=profile),
         linked=linked,
         link_form=link_form,
     )

@@ -10,8 +10,8 @@ from django.views.decorators.http import require_http_methods
 from audit.services import audit_case_read
 from casework.access import Action, CaseAccess, get_case_access
 from casework.sections import Section
-from common.errors import StaleVersion, ValidationFailed
-from exploitation.selectors import exploitation_profile_for
+from common.errors import Conflict, StaleVersion, ValidationFailed
+from exploitation.selectors import NOT_A_VICTIM_YET, exploitation_profile_for, profile_may_start
 from exploitation.services import PROFILE_FIELDS, exploitation_profile_save
 from web.forms import ExploitationProfileForm
 from web.http import WebRequest, case_work
@@ -43,8 +43,10 @@ def _current_form(access: CaseAccess) -> ExploitationProfileForm:
 @require_http_methods(["GET", "POST"])
 def exploitation_profile_edit(request: WebRequest, case_id: uuid.UUID) -> HttpResponse:
     access = get_case_access(user=request.user, case_id=case_id)
-    exploitation_profile_for(access=access)
+    profile = exploitation_profile_for(access=access)
     access.require(Action.RECORD_EXPLOITATION_PROFILE)
+    if not profile_may_start(case=access.case, profile=profile):
+        raise Conflict(NOT_A_VICTIM_YET)
     if request.method == "GET":
         return _edit_page(request, access, _current_form(access))
     form = ExploitationProfileForm(request.POST)
