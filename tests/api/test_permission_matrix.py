@@ -26,7 +26,7 @@ from django.utils import timezone
 
 from agencies.models import Agency, AgencyKind, User
 from casework.access import get_case_access
-from casework.models import Case, Consent, Handoff, SectionGrant, Task, TraffickingStatus
+from casework.models import Case, Consent, Handoff, SectionGrant, Task
 from casework.services.cases import case_update
 from casework.services.handoffs import handoff_create
 from casework.services.notes import note_add
@@ -206,19 +206,6 @@ def build_world() -> World:
     revocable_grant = grant_create(
         actor=staff["le"].liaison, case=case, agency=staff["vs"].agency, section="investigation"
     )
-    Case.objects.filter(pk=case.pk).update(
-        trafficking_status=TraffickingStatus.SUSPECTED, trafficking_status_changed_at=timezone.now()
-    )
-    exploitation_profile_save(
-        actor=staff["le"].liaison,
-        case=case,
-        expected_version=0,
-        values={
-            "type_of_exploitation": ["labour"],
-            "recruiter_relationship": "employer",
-            "county": PROFILE_MARKER,
-        },
-    )
     sibling_case = open_case(actor=lead.caseworker, pseudonym=SIBLING_MARKER)
     link = case_link_create(actor=lead.liaison, case=case, other_case_id=sibling_case.pk, kind="sibling")
 
@@ -232,6 +219,17 @@ def build_world() -> World:
         decided_status="suspected",
         reason=SCREENING_REASON_MARKER,
     ).screening
+    # The screening made the child a suspected victim, whose exploitation profile is recorded.
+    exploitation_profile_save(
+        actor=staff["le"].liaison,
+        case=case,
+        expected_version=0,
+        values={
+            "type_of_exploitation": ["labour"],
+            "recruiter_relationship": "employer",
+            "county": PROFILE_MARKER,
+        },
+    )
 
     relief = relief_record_add(
         actor=staff["legal"].liaison,
