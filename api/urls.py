@@ -67,6 +67,9 @@ urlpatterns = [
         name="case-exploitation-profile",
     ),
     path("cases/<uuid:case_id>/links/", links.CaseLinksView.as_view(), name="case-links"),
+    path(
+        "cases/<uuid:case_id>/sibling-group/", links.CaseSiblingGroupView.as_view(), name="case-sibling-group"
+    ),
     path("cases/<uuid:case_id>/links/<uuid:link_id>/", links.CaseLinkDetailView.as_view(), name="case-link"),
     path("cases/<uuid:case_id>/break-glass/", security.BreakGlassView.as_view(), name="case-break-glass"),
     path("cases/<uuid:case_id>/access-log/", security.AccessLogView.as_view(), name="case-access-log"),

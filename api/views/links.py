@@ -10,9 +10,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api.base import CaseNestedAPIView
-from api.serializers.links import CaseLinkCreateSerializer, CaseLinkSerializer
+from api.serializers.links import CaseLinkCreateSerializer, CaseLinkSerializer, LinkedCaseSerializer
+from casework.models import Case
 from links.models import CaseLink
-from links.selectors import case_links_visible, get_case_link
+from links.selectors import case_links_visible, get_case_link, sibling_group
 from links.services import case_link_create, case_link_delete
 
 
@@ -48,6 +49,21 @@ class CaseLinksView(CaseNestedAPIView):
         return Response(
             CaseLinkSerializer(link, context={"case_id": access.case.pk}).data, status=status.HTTP_201_CREATED
         )
+
+
+class CaseSiblingGroupView(CaseNestedAPIView):
+    """The case's sibling group: every case reached through sibling links the caller sees, however
+    many links away (a sibling reached only through a case the caller cannot see is left out)."""
+
+    model = Case
+    ordering = ("created_at", "id")
+
+    def scoped_queryset(self) -> QuerySet[Case]:
+        return sibling_group(access=self.case_access)
+
+    @extend_schema(responses={200: LinkedCaseSerializer(many=True)})
+    def get(self, request: Request, case_id: UUID) -> Response:
+        return self.list_response(self.get_queryset(), LinkedCaseSerializer)
 
 
 class CaseLinkDetailView(CaseNestedAPIView):

@@ -600,6 +600,15 @@ def requests_for(world: World, caller: Caller):
     )
     lead_member = caller.is_lead and caller.works_on_cases
     yield (
+        "sibling group",
+        "get",
+        f"cases/{case_id}/sibling-group/",
+        None,
+        {},
+        expected_case_status(caller, True),
+        {SIBLING_MARKER} if lead_member else set(),
+    )
+    yield (
         "links",
         "get",
         f"cases/{case_id}/links/",

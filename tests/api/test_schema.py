@@ -49,6 +49,7 @@ API_MD_OPERATIONS = {
     ("get", "/api/v1/cases/{case_id}/links/"),
     ("post", "/api/v1/cases/{case_id}/links/"),
     ("delete", "/api/v1/cases/{case_id}/links/{link_id}/"),
+    ("get", "/api/v1/cases/{case_id}/sibling-group/"),
     ("get", "/api/v1/cases/{case_id}/access-log/"),
     # Extensions of API.md (docs/security.md): the disclosure history and break-glass.
     ("get", "/api/v1/cases/{case_id}/access-log/disclosures/"),

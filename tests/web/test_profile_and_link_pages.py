@@ -175,3 +175,14 @@ def test_the_overview_costs_the_same_queries_with_one_link_or_many(browser_as, l
     with_six = _overview_queries(browser, case)
 
     assert with_six == with_one
+
+
+def test_the_overview_shows_the_sibling_group_with_siblings_of_siblings(browser_as, lead, case, sibling):
+    youngest = open_case(actor=lead.liaison, pseudonym="L.R.")
+    case_link_create(actor=lead.liaison, case=case, other_case_id=sibling.pk, kind="sibling")
+    case_link_create(actor=lead.liaison, case=sibling, other_case_id=youngest.pk, kind="sibling")
+
+    page = text(browser_as(lead.liaison).get(f"/cases/{case.pk}/"))
+
+    assert "Sibling group 2" in page
+    assert f"{youngest.number} (L.R.)" in page

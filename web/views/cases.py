@@ -39,6 +39,7 @@ from casework.services.notes import note_add
 from casework.services.tasks import task_create
 from common.errors import NotFound, StaleVersion, ValidationFailed
 from exploitation.selectors import profile_may_start
+from links.selectors import sibling_group
 from web.forms import (
     CASE_SORT_LABELS,
     LOCAL_DATETIME_FORMAT,
@@ -315,9 +316,10 @@ def section_page(
     profile_fields, profile = None, None
     if section == Section.INVESTIGATION:
         profile_fields, profile = exploitation_profile_values(access=access)
-    linked = None
+    linked, siblings = None, None
     if section == Section.CORE:
         linked = linked_cases(access=access)
+        siblings = list(sibling_group(access=access))
         if access.may(Action.LINK_CASES):
             link_form = link_form or CaseLinkForm()
     notes = notes_visible(access=access).filter(section=section).select_related("author", "agency")
@@ -343,6 +345,7 @@ def section_page(
         profile_waits_for_status=profile_fields is not None
         and not profile_may_start(case=access.case, profile=profile),
         linked=linked,
+        siblings=siblings,
         link_form=link_form,
     )
     return render(request, "web/case_section.html", context, status=status)
