@@ -28,6 +28,43 @@ def relief_records_for(*, access: CaseAccess) -> QuerySet[ReliefRecord]:
     return ReliefRecord.objects.filter(case_id=access.case.pk).select_related("requested_of")
 
 
+# API.md's free-text relief fields of the `immigration` section, now told by the relief records
+# (read-only; the records are written through /relief/).
+LEGACY_IMMIGRATION_FIELDS = (
+    "immigration_status",
+    "sijs_candidate",
+    "t_visa_status",
+    "u_visa_status",
+    "continued_presence_until",
+)
+_CLOSED = (ReliefStatus.DENIED, ReliefStatus.EXPIRED)
+
+
+def legacy_immigration_fields(*, access: CaseAccess) -> dict[str, object]:
+    """The five immigration fields API.md names, as the case's relief records tell them today: a
+    one-line summary of each pathway's latest step, whether an SIJS step is open or granted, the
+    latest T and U visa step's status, and when a granted Continued Presence ends. One query;
+    empty values for a reader who does not read immigration."""
+    latest: dict[str, ReliefRecord] = {}
+    for record in relief_records_for(access=access).order_by("created_at", "pk"):
+        latest[record.kind] = record
+    continued = latest.get(ReliefKind.CONTINUED_PRESENCE)
+    sijs = [
+        latest[kind] for kind in (ReliefKind.SIJS_PREDICATE_ORDER, ReliefKind.SIJS_PETITION) if kind in latest
+    ]
+    return {
+        "immigration_status": "; ".join(
+            f"{record.get_kind_display()}: {record.get_status_display()}" for record in latest.values()
+        ),
+        "sijs_candidate": any(record.status not in _CLOSED for record in sijs),
+        "t_visa_status": latest[ReliefKind.T_VISA].status if ReliefKind.T_VISA in latest else "",
+        "u_visa_status": latest[ReliefKind.U_VISA].status if ReliefKind.U_VISA in latest else "",
+        "continued_presence_until": continued.expires_on
+        if continued is not None and continued.status == ReliefStatus.GRANTED
+        else None,
+    }
+
+
 @dataclass(frozen=True)
 class ReliefBirthday:
     """A relief step not yet filed on a child whose 18th or 21st birthday is near."""

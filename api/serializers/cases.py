@@ -25,9 +25,13 @@ from casework.models import (
 )
 from casework.sections import DATA_SECTIONS, Section
 from casework.services.cases import AGE_BAND_CHOICES, PSEUDONYM_MAX_LENGTH, STATUS_CHOICES
+from relief.selectors import LEGACY_IMMIGRATION_FIELDS
 
 READABLE_SECTIONS = "readable_sections"
 READABLE_SECTIONS_BY_CASE = "readable_sections_by_case"
+# API.md's relief fields of `immigration`, as `relief.selectors.legacy_immigration_fields` tells them.
+LEGACY_IMMIGRATION = "legacy_immigration"
+LEGACY_IMMIGRATION_WRITE = "Relief is recorded as relief records now: use /api/v1/cases/{id}/relief/."
 
 
 def _section_serializer(model: type[Any], section: str) -> type[StrictModelSerializer]:
@@ -43,10 +47,61 @@ def _section_serializer(model: type[Any], section: str) -> type[StrictModelSeria
     )
 
 
+class ImmigrationSectionSerializer(StrictModelSerializer):
+    """The `immigration` section. The relief fields API.md names are read-only now, told by the
+    case's relief records (`/api/v1/cases/{id}/relief/`), which replaced their free text."""
+
+    immigration_status = serializers.SerializerMethodField(
+        help_text="Each relief pathway's latest step and its status, in one line."
+    )
+    sijs_candidate = serializers.SerializerMethodField(help_text="An SIJS step is open or granted.")
+    t_visa_status = serializers.SerializerMethodField(help_text="The latest T visa step's status, or empty.")
+    u_visa_status = serializers.SerializerMethodField(help_text="The latest U visa step's status, or empty.")
+    continued_presence_until = serializers.SerializerMethodField(
+        help_text="When a granted Continued Presence ends, or null."
+    )
+
+    class Meta:
+        model = ImmigrationSection
+        fields = (*section_fields(Section.IMMIGRATION), *LEGACY_IMMIGRATION_FIELDS)
+        extra_kwargs = {name: {"required": False} for name in section_fields(Section.IMMIGRATION)}
+
+    def _told(self, name: str) -> Any:
+        return self.context[LEGACY_IMMIGRATION][name]
+
+    @extend_schema_field(serializers.CharField())
+    def get_immigration_status(self, section: ImmigrationSection) -> str:
+        return str(self._told("immigration_status"))
+
+    @extend_schema_field(serializers.BooleanField())
+    def get_sijs_candidate(self, section: ImmigrationSection) -> bool:
+        return bool(self._told("sijs_candidate"))
+
+    @extend_schema_field(serializers.CharField())
+    def get_t_visa_status(self, section: ImmigrationSection) -> str:
+        return str(self._told("t_visa_status"))
+
+    @extend_schema_field(serializers.CharField())
+    def get_u_visa_status(self, section: ImmigrationSection) -> str:
+        return str(self._told("u_visa_status"))
+
+    @extend_schema_field(serializers.DateField(allow_null=True))
+    def get_continued_presence_until(self, section: ImmigrationSection) -> str | None:
+        until = self._told("continued_presence_until")
+        return until.isoformat() if until is not None else None
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, dict):
+            written = sorted(set(data) & set(LEGACY_IMMIGRATION_FIELDS))
+            if written:
+                raise serializers.ValidationError({name: [LEGACY_IMMIGRATION_WRITE] for name in written})
+        return super().to_internal_value(data)
+
+
 SECTION_SERIALIZERS: dict[str, type[StrictModelSerializer]] = {
     Section.IDENTITY: _section_serializer(IdentitySection, Section.IDENTITY),
     Section.LOCATION: _section_serializer(LocationSection, Section.LOCATION),
-    Section.IMMIGRATION: _section_serializer(ImmigrationSection, Section.IMMIGRATION),
+    Section.IMMIGRATION: ImmigrationSectionSerializer,
     Section.INVESTIGATION: _section_serializer(InvestigationSection, Section.INVESTIGATION),
     Section.HEALTH: _section_serializer(HealthSection, Section.HEALTH),
     Section.SERVICES: _section_serializer(ServicesSection, Section.SERVICES),

@@ -13,6 +13,7 @@ from api.base import BridgeAPIView, CaseNestedAPIView
 from api.concurrency import ETAG_HEADER, IF_MATCH_HEADER, etag_for, expected_version
 from api.filters import CaseFilter, NoteFilter
 from api.serializers.cases import (
+    LEGACY_IMMIGRATION,
     READABLE_SECTIONS,
     READABLE_SECTIONS_BY_CASE,
     CaseCreateSerializer,
@@ -55,6 +56,7 @@ from casework.access import (
     timeline_visible,
 )
 from casework.models import Case, CaseEvent, CaseParticipant, Consent, Note, SectionGrant, TimelineEvent
+from casework.sections import Section
 from casework.selectors import case_events_for, event_tasks_prefetch
 from casework.services.cases import case_open, case_update
 from casework.services.events import case_event_correct, case_event_record, case_event_void
@@ -67,11 +69,15 @@ from casework.services.sharing import (
     participant_invite,
 )
 from common.errors import ValidationFailed
+from relief.selectors import legacy_immigration_fields
 
 
 def case_detail_response(access: CaseAccess, *, status_code: int = status.HTTP_200_OK) -> Response:
     case = case_with_readable_sections(access=access)
-    data = CaseDetailSerializer(case, context={READABLE_SECTIONS: access.readable}).data
+    context: dict[str, Any] = {READABLE_SECTIONS: access.readable}
+    if access.may_read(Section.IMMIGRATION):
+        context[LEGACY_IMMIGRATION] = legacy_immigration_fields(access=access)
+    data = CaseDetailSerializer(case, context=context).data
     audit_case_read(access=access, sections=access.readable, view="detail")
     return Response(data, status=status_code, headers={"ETag": etag_for(case.version_for(access.readable))})
 
