@@ -29,6 +29,7 @@ from agencies.models import Agency, User
 from casework.models import (
     BreakGlass,
     Case,
+    CaseClosure,
     CaseGroupObjectPermission,
     CaseParticipant,
     CaseUserObjectPermission,
@@ -275,6 +276,7 @@ TaskHistory = _track(Task, object_type="task", case_column="case_id")
 NoteHistory = _track(Note, object_type="note", case_column="case_id")
 HandoffHistory = _track(Handoff, object_type="handoff", case_column="case_id")
 BreakGlassHistory = _track(BreakGlass, object_type="break_glass", case_column="case_id")
+CaseClosureHistory = _track(CaseClosure, object_type="closure", case_column="case_id", section="core")
 # Passwords and sign-in times are not history: a hash must not be copied around, and every
 # sign-in would be an "update". Role, agency and the platform flags are.
 UserHistory = _track(User, object_type="user", case_column=None, exclude=("password", "last_login"))

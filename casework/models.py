@@ -1064,3 +1064,115 @@ class BreakGlass(models.Model):
 
     def __str__(self) -> str:
         return f"Break-glass on {self.section}"
+
+
+# --- closing and reopening a case ------------------------------------------------------------------
+
+
+class ClosureReason(models.TextChoices):
+    REUNIFIED = "reunified", "Reunified with family"
+    PERMANENCY = "permanency", "Permanency achieved (adoption or guardianship)"
+    AGED_OUT = "aged_out", "Aged out"
+    TRANSFERRED = "transferred", "Transferred to another agency or jurisdiction"
+    MOVED_AWAY = "moved_away", "Moved out of the jurisdiction"
+    REPATRIATED = "repatriated", "Returned to the country of origin"
+    NO_LONGER_NEEDED = "no_longer_needed", "Services no longer needed"
+    OTHER = "other", "Other (see the summary)"
+
+
+class ClosureStatus(models.TextChoices):
+    AWAITING_APPROVAL = "awaiting_approval", "Awaiting a supervisor's approval"
+    APPROVED = "approved", "Approved: the case closed"
+    RETURNED = "returned", "Returned with comments"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+CLOSURE_SUMMARY_MAX_LENGTH = 10_000
+
+
+class CaseClosure(models.Model):
+    """A request to close a case, its supervisor's decision and, once approved, the reopening that
+    ends it. Nothing here is deleted: a case closed twice has two rows, each with its reopening."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="closures")
+    reason = models.CharField(max_length=20, choices=ClosureReason.choices)
+    summary = models.TextField(help_text="The closing summary: what was done and where the child is left.")
+    # The open deadline tasks set by law (by id) and the blockers of feature apps (by key) the
+    # requester justified closing with, in their words.
+    task_justifications = models.JSONField(default=dict, blank=True)
+    blocker_justifications = models.JSONField(default=dict, blank=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(default=timezone.now)
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The supervisor of the lead agency asked to approve it.",
+    )
+    # The supervisor's task of deciding: the sweep reminds and escalates it like any other.
+    review_task = models.ForeignKey(Task, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(
+        max_length=20, choices=ClosureStatus.choices, default=ClosureStatus.AWAITING_APPROVAL
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_comments = models.TextField(blank=True, default="")
+    reopened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reopened_at = models.DateTimeField(null=True, blank=True)
+    reopen_reason = models.TextField(blank=True, default="")
+
+    class Meta:
+        ordering = ["-requested_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(reason__in=ClosureReason.values), name="closure_reason_is_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=ClosureStatus.values), name="closure_status_is_known"
+            ),
+            models.CheckConstraint(condition=~Q(summary=""), name="closure_has_summary"),
+            models.CheckConstraint(
+                condition=Q(
+                    status=ClosureStatus.AWAITING_APPROVAL, decided_at__isnull=True, decided_by__isnull=True
+                )
+                | Q(
+                    status__in=[ClosureStatus.APPROVED, ClosureStatus.RETURNED, ClosureStatus.WITHDRAWN],
+                    decided_at__isnull=False,
+                    decided_by__isnull=False,
+                ),
+                name="closure_decision_matches_status",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=ClosureStatus.RETURNED) | ~Q(decision_comments=""),
+                name="closure_return_has_comments",
+            ),
+            # Nobody approves their own request (DOMAIN: a supervisor's approval is a second person's).
+            models.CheckConstraint(
+                condition=~Q(status=ClosureStatus.APPROVED) | ~Q(decided_by=models.F("requested_by")),
+                name="closure_not_self_approved",
+            ),
+            models.CheckConstraint(
+                condition=Q(reopened_at__isnull=True, reopened_by__isnull=True, reopen_reason="")
+                | Q(status=ClosureStatus.APPROVED, reopened_at__isnull=False, reopened_by__isnull=False)
+                & ~Q(reopen_reason=""),
+                name="closure_reopening_has_reason",
+            ),
+            models.UniqueConstraint(
+                fields=["case"],
+                condition=Q(status=ClosureStatus.AWAITING_APPROVAL),
+                name="closure_one_request_at_a_time",
+            ),
+            models.UniqueConstraint(
+                fields=["case"],
+                condition=Q(status=ClosureStatus.APPROVED, reopened_at__isnull=True),
+                name="closure_one_standing_closing",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Closing ({self.get_reason_display()}), {self.get_status_display().lower()}"

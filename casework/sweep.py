@@ -43,6 +43,7 @@ from casework.access.audience import (
 from casework.models import (
     HANDOFF_OPEN_STATUSES,
     Case,
+    CaseStatus,
     Consent,
     Handoff,
     HandoffStatus,
@@ -460,8 +461,12 @@ def _sweep_consents(*, now: datetime) -> int:
     already = Reminder.objects.filter(
         consent=OuterRef("pk"), kind=NotificationKind.CONSENT_EXPIRING, step=days
     )
+    # A closed case's consents are not reminded: nothing is shared anew on it until it reopens.
     candidates = Consent.objects.filter(
-        revoked_at__isnull=True, expires_on__gte=today, expires_on__lte=today + timedelta(days=days)
+        revoked_at__isnull=True,
+        expires_on__gte=today,
+        expires_on__lte=today + timedelta(days=days),
+        case__status=CaseStatus.OPEN,
     ).filter(~Exists(already))
     return sum(
         _fire_consent(consent_id=consent_id, now=now)

@@ -30,7 +30,7 @@ from casework.models import (
 )
 from casework.sections import Section, section_names
 from casework.services.breakglass import REASON_MAX_LENGTH as BREAK_GLASS_REASON_MAX_LENGTH
-from casework.services.cases import AGE_BAND_CHOICES, PSEUDONYM_MAX_LENGTH, STATUS_CHOICES
+from casework.services.cases import AGE_BAND_CHOICES, PSEUDONYM_MAX_LENGTH
 from casework.services.events import EVENT_TYPE_CHOICES
 from casework.services.events import REASON_MAX_LENGTH as EVENT_REASON_MAX_LENGTH
 from casework.services.handoffs import NOTE_MAX_LENGTH as HANDOFF_NOTE_MAX_LENGTH
@@ -280,9 +280,8 @@ class CoreEditForm(VersionedForm):
         help_text="Never the child's legal name.",
     )
     age_band = forms.ChoiceField(label="Age band", choices=AGE_BAND_CHOICES)
-    status = forms.ChoiceField(label="Status", choices=STATUS_CHOICES)
 
-    field_order = ["pseudonym", "age_band", "status", "version"]
+    field_order = ["pseudonym", "age_band", "version"]
 
 
 def _section_widgets(section: str) -> dict[str, type[forms.Widget] | forms.Widget]:

@@ -29,7 +29,9 @@ from casework.access.audience import case_team
 from casework.access.disclosures import Disclosure, DisclosureBasis, case_access_log, disclosure_history
 from casework.access.policy import (
     BREAK_GLASS_READS_ONLY,
+    CASE_IS_CLOSED,
     CASE_ROLES,
+    DENIALS,
     LIAISON_ROLES,
     Action,
     CaseAccess,
@@ -44,6 +46,7 @@ from casework.access.policy import (
     cases_worked_on_by,
     get_case_access,
     may_view_dashboard,
+    parse_id,
     participants_visible,
     readable_sections_by_case,
     section_may_reach,
@@ -97,7 +100,9 @@ from casework.access.sql import (
 
 __all__ = [
     "BREAK_GLASS_READS_ONLY",
+    "CASE_IS_CLOSED",
     "CASE_ROLES",
+    "DENIALS",
     "LIAISON_ROLES",
     "TASK_DETAIL_FIELDS",
     "VIEW_CASE",
@@ -150,6 +155,7 @@ __all__ = [
     "open_cases_per_worker",
     "owner_reads_task_section",
     "owner_sees_task",
+    "parse_id",
     "participants_visible",
     "readable_changed_at",
     "readable_sections_by_case",

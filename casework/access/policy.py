@@ -24,11 +24,12 @@ from casework.models import (
     Case,
     CaseEvent,
     CaseParticipant,
+    CaseStatus,
     Consent,
     SectionGrant,
 )
 from casework.sections import CONSENT_SECTIONS, DATA_SECTIONS, RULES, Section
-from common.errors import NotFound, PermissionDenied
+from common.errors import Conflict, NotFound, PermissionDenied
 
 CASE_ROLES = frozenset({Role.CASEWORKER, Role.LIAISON, Role.SUPERVISOR})
 LIAISON_ROLES = frozenset({Role.LIAISON, Role.SUPERVISOR})
@@ -110,6 +111,9 @@ class Action(enum.StrEnum):
     HAND_OFF_LEAD = "hand_off_lead"
     RECORD_EXPLOITATION_PROFILE = "record_exploitation_profile"
     LINK_CASES = "link_cases"
+    REQUEST_CLOSURE = "request_closure"
+    DECIDE_CLOSURE = "decide_closure"
+    REOPEN = "reopen"
 
 
 BREAK_GLASS_READS_ONLY = (
@@ -147,7 +151,33 @@ DENIALS: dict[Action, str] = {
         " the exploitation profile."
     ),
     Action.LINK_CASES: "Only the lead agency links its case to others or removes its links.",
+    Action.REQUEST_CLOSURE: "Only the lead agency asks to close a case.",
+    Action.DECIDE_CLOSURE: (
+        "Only a supervisor of the lead agency approves or returns a closing, never the person who asked."
+    ),
+    Action.REOPEN: "Only a liaison or supervisor of the lead agency reopens a closed case.",
 }
+
+CASE_IS_CLOSED = "This case is closed: its lead agency reopens it before anything on it changes."
+
+# What a closed case refuses: every change to its record, its sharing and its team. Reading,
+# ending a grant and revoking a consent stay open (a child may always withdraw consent); a new
+# grant (`Action.GRANT` with `to_agency`) is refused too.
+CHANGES_THE_CASE = frozenset(
+    {
+        Action.WRITE,
+        Action.ADD_NOTE,
+        Action.RECORD_CONSENT,
+        Action.INVITE,
+        Action.MANAGE_TEAM,
+        Action.CORRECT_EVENT,
+        Action.HAND_OFF_LEAD,
+        Action.RECORD_EXPLOITATION_PROFILE,
+        Action.LINK_CASES,
+        Action.REQUEST_CLOSURE,
+        Action.DECIDE_CLOSURE,
+    }
+)
 
 
 def section_may_reach(*, section: str, agency_kind: str) -> bool:
@@ -190,6 +220,16 @@ class CaseAccess:
     def is_lead(self) -> bool:
         return self.case.lead_agency_id == self.user.agency_id
 
+    @property
+    def is_open(self) -> bool:
+        return self.case.status == CaseStatus.OPEN
+
+    def require_open(self) -> None:
+        """`Conflict` on a closed case: for changes that need only sight of the case (recording an
+        event, creating or handing off a task), which no other rule refuses."""
+        if not self.is_open:
+            raise Conflict(CASE_IS_CLOSED)
+
     def stewards(self, section: str) -> bool:
         return agency_stewards(agency=self.agency, case=self.case, section=section)
 
@@ -197,13 +237,18 @@ class CaseAccess:
         return section in self.readable
 
     def may_write(self, section: str) -> bool:
-        return section in self.readable and section not in self.break_glass and self.stewards(section)
+        return (
+            self.is_open
+            and section in self.readable
+            and section not in self.break_glass
+            and self.stewards(section)
+        )
 
     def may_add_note(self, section: str) -> bool:
         """A note is a write: general notes (`core`) by every agency on the case, a data section's
         notes only by an agency that may write that section. Reading a section, by grant, consent
         or break-glass, never lets anyone write in it."""
-        return section == Section.CORE or self.may_write(section)
+        return (section == Section.CORE and self.is_open) or self.may_write(section)
 
     @property
     def note_sections(self) -> frozenset[str]:
@@ -320,6 +365,8 @@ class CaseAccess:
         event: CaseEvent | None = None,
     ) -> bool:
         """Whether the user may do `action` here (with what it is about: see `Action`)."""
+        if action in CHANGES_THE_CASE and not self.is_open:
+            return False
         match action:
             case Action.READ:
                 return self.may_read(section)
@@ -330,8 +377,10 @@ class CaseAccess:
             case Action.SEE_SECTION_READERS:
                 return self.may_read(section) and (section == Section.CORE or self.stewards(section))
             case Action.GRANT:
-                reaches = to_agency is None or section_may_reach(section=section, agency_kind=to_agency.kind)
-                return self.may_grant(section) and reaches
+                if to_agency is None:
+                    return self.may_grant(section)
+                reaches = section_may_reach(section=section, agency_kind=to_agency.kind)
+                return self.may_grant(section) and reaches and self.is_open
             case Action.VIEW_GRANTS:
                 return self.may_view_grants
             case Action.REVOKE_GRANT:
@@ -366,6 +415,13 @@ class CaseAccess:
                 # Either end's lead agency, each from its own case; the other end must be a case
                 # the user sees (`links.services`), so a link never tells anyone of a case.
                 return self.is_lead
+            case Action.REQUEST_CLOSURE:
+                return self.is_lead
+            case Action.DECIDE_CLOSURE:
+                # The requester is refused by `closure_may_decide`, which knows the request.
+                return self.is_lead and self.user.role == Role.SUPERVISOR
+            case Action.REOPEN:
+                return self.is_lead and self.is_liaison_or_supervisor and not self.is_open
 
     def require(
         self,
@@ -390,6 +446,10 @@ class CaseAccess:
         )
         if allowed:
             return
+        if not self.is_open and (action in CHANGES_THE_CASE or (action is Action.GRANT and to_agency)):
+            raise Conflict(CASE_IS_CLOSED)
+        if action is Action.REOPEN and self.is_open and self.is_lead and self.is_liaison_or_supervisor:
+            raise Conflict("This case is open.")
         if action is Action.GRANT and to_agency is not None and self.may_grant(section):
             raise PermissionDenied(_never_leaves(section, "shared"))
         if (

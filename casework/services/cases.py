@@ -65,6 +65,12 @@ def _validate_core(values: Mapping[str, Any]) -> dict[str, list[str]]:
     return errors
 
 
+STATUS_CHANGES_THROUGH_CLOSURE = (
+    "A case is closed through a closing request its lead agency's supervisor approves, and reopened "
+    "by its lead agency with a reason; its status is not edited."
+)
+
+
 def _check_section_names(sections: SectionValues) -> None:
     unknown = sorted(set(sections) - set(DATA_SECTIONS))
     if unknown:
@@ -174,12 +180,15 @@ def case_update(
     core = core or {}
     sections = sections or {}
     access = get_case_access(user=actor, case_id=case.pk, lock=True)
+    access.require_open()
     case = access.case
     _check_section_names(sections)
     _require_writable(access, sections, core=bool(core))
     if access.version != expected_version:
         raise StaleVersion()
     errors = _validate_core(core)
+    if "status" in core and not errors.get("status") and core["status"] != case.status:
+        errors["status"] = [STATUS_CHANGES_THROUGH_CLOSURE]
     if errors:
         raise ValidationFailed("Some fields are not valid.", fields=errors)
     changed_core = [

@@ -406,6 +406,7 @@ def case_event_record(
     templates for it call for. Any case worker who sees the case may record any event: the
     person who learns that a child is missing must be able to start the clock."""
     access = get_case_access(user=actor, case_id=case.pk)
+    access.require_open()
     case = access.case
     errors: dict[str, list[str]] = {}
     if event_type not in CaseEventType.values:

@@ -258,9 +258,9 @@ def handoff_create(
     _check_receiver_may_see(task=task, to_agency=to_agency)
     if Handoff.objects.filter(task=task, status__in=HANDOFF_OPEN_STATUSES).exists():
         raise Conflict("A handoff of this task is already pending.")
-    needs_approval = handoff_needs_approval(
-        access=get_case_access(user=actor, case_id=task.case_id), to_agency_id=to_agency.pk
-    )
+    access = get_case_access(user=actor, case_id=task.case_id)
+    access.require_open()
+    needs_approval = handoff_needs_approval(access=access, to_agency_id=to_agency.pk)
     if needs_approval:
         _check_approvers(case=task.case, to_agency=to_agency)
     return _create(

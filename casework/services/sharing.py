@@ -430,7 +430,8 @@ def consent_revoke(*, actor: User, consent: Consent) -> Consent:
         Consent.objects.select_for_update().select_related("case", "recipient_agency").get(pk=consent.pk)
     )
     access = get_case_access(user=actor, case_id=consent.case_id)
-    access.require(Action.RECORD_CONSENT, sections=consent.sections)
+    # Not RECORD_CONSENT, which a closed case refuses: a consent is revocable whatever the case's state.
+    access.require(Action.HANDLE_CONSENTS)
     if consent.revoked_at is not None:
         raise Conflict("This consent was already revoked.")
     access.require(Action.REVOKE_CONSENT, consent=consent)

@@ -68,8 +68,8 @@ def task_create(
     priority: str = TaskPriority.NORMAL,
     assignee: User | None = None,
 ) -> Task:
-    """A task owned by the actor's agency on a case the actor may see."""
-    get_case_access(user=actor, case_id=case.pk)
+    """A task owned by the actor's agency on a case the actor may see, while it is open."""
+    get_case_access(user=actor, case_id=case.pk).require_open()
     assert actor.agency_id is not None
     values = {
         "title": title,

@@ -278,6 +278,9 @@ BRIDGE_HANDOFF_REMINDER_BEFORE_HOURS = env.int("BRIDGE_HANDOFF_REMINDER_BEFORE_H
 BRIDGE_REMINDER_TASK_BATCH = env.int("BRIDGE_REMINDER_TASK_BATCH", default=500)
 # An unanswered handoff escalates at its respond_by and goes back to the sender this much later.
 BRIDGE_HANDOFF_EXPIRY_GRACE_HOURS = env.int("BRIDGE_HANDOFF_EXPIRY_GRACE_HOURS", default=2)
+# How long a supervisor has to approve or return a request to close a case before the review task
+# is overdue and escalates like any other task.
+BRIDGE_CLOSURE_REVIEW_HOURS = env.int("BRIDGE_CLOSURE_REVIEW_HOURS", default=72)
 # Local hour after which the daily digest of the day is built for users who chose it.
 BRIDGE_DIGEST_HOUR = env.int("BRIDGE_DIGEST_HOUR", default=7)
 # The email outbox: a pending row nobody finished within this many seconds is published again.
