@@ -1,7 +1,18 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from api.views import accounts, cases, dashboard, exploitation, links, relief, screening, security, work
+from api.views import (
+    accounts,
+    cases,
+    closure,
+    dashboard,
+    exploitation,
+    links,
+    relief,
+    screening,
+    security,
+    work,
+)
 
 app_name = "api"
 
@@ -61,6 +72,28 @@ urlpatterns = [
         name="case-relief-request",
     ),
     path("cases/<uuid:case_id>/timeline/", cases.TimelineView.as_view(), name="case-timeline"),
+    path("cases/<uuid:case_id>/closures/", closure.CaseClosuresView.as_view(), name="case-closures"),
+    path(
+        "cases/<uuid:case_id>/closure-blockers/",
+        closure.CaseClosureBlockersView.as_view(),
+        name="case-closure-blockers",
+    ),
+    path(
+        "cases/<uuid:case_id>/closures/<uuid:closure_id>/approve/",
+        closure.CaseClosureApproveView.as_view(),
+        name="case-closure-approve",
+    ),
+    path(
+        "cases/<uuid:case_id>/closures/<uuid:closure_id>/return/",
+        closure.CaseClosureReturnView.as_view(),
+        name="case-closure-return",
+    ),
+    path(
+        "cases/<uuid:case_id>/closures/<uuid:closure_id>/withdraw/",
+        closure.CaseClosureWithdrawView.as_view(),
+        name="case-closure-withdraw",
+    ),
+    path("cases/<uuid:case_id>/reopen/", closure.CaseReopenView.as_view(), name="case-reopen"),
     path(
         "cases/<uuid:case_id>/exploitation-profile/",
         exploitation.ExploitationProfileView.as_view(),

@@ -18,6 +18,7 @@ from casework.access import (
 )
 from casework.models import (
     Case,
+    CaseClosure,
     CaseEvent,
     CaseEventType,
     DeadlineTemplate,
@@ -144,3 +145,12 @@ def with_found_by_name(cases: QuerySet[Case], *, term: str) -> QuerySet[Case]:
     if not has_search_key(term):
         return cases.annotate(found_by_name=Value(False))
     return cases.annotate(found_by_name=ExpressionWrapper(~_matches_core(term), output_field=BooleanField()))
+
+
+def closures_visible(*, access: CaseAccess) -> QuerySet[CaseClosure]:
+    """Every closing request of the case: whether and why a case closed is core, so every viewer
+    sees the reason and the dates; the summary, justifications and comments are the lead agency's
+    (the API and pages show them to its members only)."""
+    return CaseClosure.objects.filter(case=access.case).select_related(
+        "requested_by", "reviewer", "decided_by", "reopened_by"
+    )

@@ -194,6 +194,8 @@ SPECTACULAR_SETTINGS = {
         "DecidableTraffickingStatusEnum": "screening.models.DECIDABLE_STATUS_CHOICES",
         "ReliefKindEnum": "relief.models.ReliefKind",
         "ReliefStatusEnum": "relief.models.ReliefStatus",
+        "ClosureStatusEnum": "casework.models.ClosureStatus",
+        "ClosureReasonEnum": "casework.models.ClosureReason",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

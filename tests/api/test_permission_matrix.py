@@ -26,7 +26,16 @@ from django.utils import timezone
 
 from agencies.models import Agency, AgencyKind, User
 from casework.access import get_case_access
-from casework.models import Case, Consent, Handoff, SectionGrant, Task
+from casework.models import (
+    Case,
+    CaseClosure,
+    ClosureReason,
+    ClosureStatus,
+    Consent,
+    Handoff,
+    SectionGrant,
+    Task,
+)
 from casework.services.cases import case_update
 from casework.services.handoffs import handoff_create
 from casework.services.notes import note_add
@@ -129,6 +138,7 @@ NO_INDICATORS = {
     "hours_working": "never",
 }
 RELIEF_MARKER = "MKRELIEFDETAILS"  # a relief record's details and receipt number (immigration)
+CLOSURE_MARKER = "MKCLOSURESUMMARY"  # a closing's summary and comments (the lead agency's own)
 
 
 @dataclass
@@ -150,6 +160,7 @@ class World:
     instrument: Instrument
     screening: Screening
     relief: ReliefRecord
+    closure: CaseClosure
     extra: dict[str, object] = field(default_factory=dict)
 
 
@@ -239,6 +250,20 @@ def build_world() -> World:
         details=RELIEF_MARKER,
     )
 
+    # A closing asked for and returned: the case stays open, its summary is the lead agency's.
+    closure = CaseClosure.objects.create(
+        case=case,
+        reason=ClosureReason.REUNIFIED,
+        summary=CLOSURE_MARKER,
+        requested_by=lead.caseworker,
+        reviewer=lead.supervisor,
+        review_task=task_create(actor=lead.caseworker, case=case, title=LEAD_TASK, due_at=in_hours(72)),
+        status=ClosureStatus.RETURNED,
+        decided_by=lead.supervisor,
+        decided_at=timezone.now(),
+        decision_comments=CLOSURE_MARKER,
+    )
+
     unrelated = staff["unrelated"]
     unrelated_case = open_case(
         actor=unrelated.caseworker,
@@ -266,6 +291,7 @@ def build_world() -> World:
         instrument=instrument,
         screening=screening,
         relief=relief,
+        closure=closure,
     )
 
 
@@ -357,6 +383,8 @@ class Caller:
             forbidden |= SCREENING_MARKERS
         if "immigration" not in readable:
             forbidden.add(RELIEF_MARKER)
+        if not lead_member:
+            forbidden.add(CLOSURE_MARKER)
         return forbidden
 
 
@@ -873,6 +901,45 @@ def requests_for(world: World, caller: Caller):
         relief_write_status,
         set(),
     )
+
+    # Closing: every viewer sees why and when; the summary and decisions are the lead agency's.
+    lead_member = caller.is_lead and caller.works_on_cases
+    closure_path = f"cases/{case_id}/closures/{world.closure.pk}"
+    yield (
+        "closures",
+        "get",
+        f"cases/{case_id}/closures/",
+        None,
+        {},
+        expected_case_status(caller, True),
+        {CLOSURE_MARKER} if lead_member else set(),
+    )
+    yield (
+        "closure blockers",
+        "get",
+        f"cases/{case_id}/closure-blockers/",
+        None,
+        {},
+        expected_case_status(caller, caller.is_lead),
+        set(),
+    )
+    yield (
+        "closure request",
+        "post",
+        f"cases/{case_id}/closures/",
+        {},
+        {},
+        expected_case_status(caller, caller.is_lead, 400),
+        set(),
+    )
+    decided_status = 409 if lead_member else 404
+    yield "closure approve", "post", f"{closure_path}/approve/", {}, {}, decided_status, set()
+    yield "closure return", "post", f"{closure_path}/return/", {"comments": "No"}, {}, decided_status, set()
+    yield "closure withdraw", "post", f"{closure_path}/withdraw/", None, {}, decided_status, set()
+    reopen_status = (
+        (409 if caller.is_liaison else 403) if lead_member else expected_case_status(caller, False)
+    )
+    yield "reopen", "post", f"cases/{case_id}/reopen/", {"reason": "Back"}, {}, reopen_status, set()
 
     yield "notifications", "get", "notifications/", None, {}, 200, set()
     yield "notifications read all", "post", "notifications/read-all/", None, {}, 204, set()

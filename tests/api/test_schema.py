@@ -37,6 +37,13 @@ API_MD_OPERATIONS = {
     # Extensions of API.md (issue 13): correcting and voiding a wrongly recorded event.
     ("post", "/api/v1/cases/{case_id}/events/{event_id}/correct/"),
     ("post", "/api/v1/cases/{case_id}/events/{event_id}/void/"),
+    ("get", "/api/v1/cases/{case_id}/closures/"),
+    ("post", "/api/v1/cases/{case_id}/closures/"),
+    ("get", "/api/v1/cases/{case_id}/closure-blockers/"),
+    ("post", "/api/v1/cases/{case_id}/closures/{closure_id}/approve/"),
+    ("post", "/api/v1/cases/{case_id}/closures/{closure_id}/return/"),
+    ("post", "/api/v1/cases/{case_id}/closures/{closure_id}/withdraw/"),
+    ("post", "/api/v1/cases/{case_id}/reopen/"),
     ("get", "/api/v1/cases/{case_id}/relief/"),
     ("post", "/api/v1/cases/{case_id}/relief/"),
     ("get", "/api/v1/cases/{case_id}/relief/{record_id}/"),
