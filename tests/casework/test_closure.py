@@ -3,7 +3,7 @@ done or justified, and a second person's approval; it keeps every record and sto
 lead agency reopens it with a reason."""
 
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.utils import timezone
@@ -214,7 +214,7 @@ def test_a_consent_is_revocable_on_a_closed_case(case: Case, lead: Staff) -> Non
         sections=["location"],
         purpose="Shelter placement",
         signed_by="M.R. and her aunt",
-        signed_on=date.today(),
+        signed_on=timezone.localdate(),
     )
     grant_create(actor=lead.liaison, case=case, agency=provider.agency, section="location", consent=consent)
     closure = _request(case, lead)
@@ -260,7 +260,8 @@ def test_the_lead_agency_reopens_with_a_reason(closed_case: Case, lead: Staff) -
     closed_case.refresh_from_db()
     assert closed_case.status == CaseStatus.OPEN
     kinds = list(TimelineEvent.objects.filter(case=closed_case).values_list("kind", flat=True))
-    assert "case_closed" in kinds and "case_reopened" in kinds
+    assert "case_closed" in kinds
+    assert "case_reopened" in kinds
 
 
 def test_reopening_needs_a_reason_and_the_lead_agency(closed_case: Case, lead: Staff, partner: Staff) -> None:
