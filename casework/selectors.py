@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models import BooleanField, ExpressionWrapper, F, Prefetch, Q, QuerySet, Value
 from django.db.models.lookups import Contains
 
-from agencies.models import User
+from agencies.models import Role, User
 from casework.access import (
     CaseAccess,
     agency_reads_section_filter,
@@ -153,4 +153,14 @@ def closures_visible(*, access: CaseAccess) -> QuerySet[CaseClosure]:
     (the API and pages show them to its members only)."""
     return CaseClosure.objects.filter(case=access.case).select_related(
         "requested_by", "reviewer", "decided_by", "reopened_by"
+    )
+
+
+def closure_reviewers(*, access: CaseAccess) -> list[User]:
+    """Who may be asked to approve this user's closing request: the lead agency's active
+    supervisors other than the user."""
+    return list(
+        User.objects.filter(agency_id=access.case.lead_agency_id, role=Role.SUPERVISOR, is_active=True)
+        .exclude(pk=access.user.pk)
+        .order_by("last_name", "first_name", "username")
     )

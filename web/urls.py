@@ -5,6 +5,7 @@ from django.urls import path
 
 from web.views import (
     cases,
+    closure,
     dashboard,
     handoffs,
     links,
@@ -52,6 +53,23 @@ urlpatterns = [
         name="case-event-void",
     ),
     path("cases/<uuid:case_id>/relief/", relief.case_relief, name="case-relief"),
+    path("cases/<uuid:case_id>/closing/", closure.case_closing, name="case-closing"),
+    path(
+        "cases/<uuid:case_id>/closing/<uuid:closure_id>/approve/",
+        closure.case_closing_approve,
+        name="case-closing-approve",
+    ),
+    path(
+        "cases/<uuid:case_id>/closing/<uuid:closure_id>/return/",
+        closure.case_closing_return,
+        name="case-closing-return",
+    ),
+    path(
+        "cases/<uuid:case_id>/closing/<uuid:closure_id>/withdraw/",
+        closure.case_closing_withdraw,
+        name="case-closing-withdraw",
+    ),
+    path("cases/<uuid:case_id>/reopen/", closure.case_closing_reopen, name="case-reopen"),
     path(
         "cases/<uuid:case_id>/relief/<uuid:record_id>/",
         relief.case_relief_update,

@@ -108,6 +108,8 @@ def case_tabs(access: CaseAccess) -> list[Tab]:
         Tab("screening", "Screening", reverse("web:case-screening", args=[case_id])),
         Tab("timeline", "Timeline", reverse("web:case-timeline", args=[case_id])),
     ]
+    if access.is_lead:
+        tabs.append(Tab("closing", "Closing", reverse("web:case-closing", args=[case_id])))
     if access.may_see_sharing:
         tabs.append(Tab("sharing", "Sharing", reverse("web:case-sharing", args=[case_id])))
     if access.may_view_access_log:
