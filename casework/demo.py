@@ -16,6 +16,7 @@ from casework.access import get_case_access
 from casework.models import Case, SignerCapacity
 from casework.sections import RULES
 from casework.services.cases import case_open, case_update
+from casework.services.closure import case_closure_approve, case_closure_request, case_reopen
 from casework.services.events import case_event_record
 from casework.services.handoffs import handoff_create
 from casework.services.notes import note_add
@@ -69,6 +70,9 @@ class DemoCase:
     # (section, author agency, body): facts of a restricted section go in that section's notes,
     # never in the core story every participant reads.
     notes: tuple[tuple[str, str, str], ...] = ()
+    # (reason, summary, reopened because): closed by the lead agency (asked by its caseworker,
+    # approved by its supervisor), and reopened by its liaison when a reason is given.
+    closing: tuple[str, str, str] | None = None
 
 
 def _born(years_ago: int, days: int = 0) -> str:
@@ -308,6 +312,36 @@ DEMO_CASES: tuple[DemoCase, ...] = (
         },
         tasks=(DemoTask("School enrollment records request", 24 * 7 + 3),),
     ),
+    DemoCase(
+        pseudonym="T.W.",
+        age_band="12-14",
+        lead="cps",
+        partners=("center",),
+        story="Exploited by an older boyfriend; placed with her grandmother after a year in care.",
+        sections={"identity": {"legal_name": "Tia Walker-Demo", "date_of_birth": _born(13, 120)}},
+        closing=(
+            "reunified",
+            "Placed permanently with her grandmother, who holds guardianship since the October "
+            "hearing. Counselling continues at the community center; school attendance is steady. "
+            "No contact from the former boyfriend in six months.",
+            "",
+        ),
+    ),
+    DemoCase(
+        pseudonym="D.S.",
+        age_band="15-17",
+        lead="cps",
+        partners=("pd",),
+        story="Moved with his father to another state; came back alone and was found at the bus station.",
+        sections={"identity": {"legal_name": "Diego Soto-Demo", "date_of_birth": _born(16, 200)}},
+        closing=(
+            "moved_away",
+            "Family moved out of state; the receiving county's child welfare agency has the file and "
+            "the transfer summary.",
+            "He came back to Lakeview alone and was found at the bus station by police; new safety "
+            "concerns about his father's employer.",
+        ),
+    ),
 )
 
 DEMO_CHILD_NAMES: tuple[str, ...] = tuple(case.sections["identity"]["legal_name"] for case in DEMO_CASES)
@@ -434,4 +468,21 @@ def _load_case(*, demo: DemoCase, agencies: dict[str, Agency], people: dict[tupl
             note="Can your team take this on?",
             urgent=urgent,
         )
+    if demo.closing is not None:
+        _close(case=case, demo=demo, people=people)
     return case
+
+
+def _close(*, case: Case, demo: DemoCase, people: dict[tuple[str, str], User]) -> None:
+    assert demo.closing is not None
+    reason, summary, reopened_because = demo.closing
+    closure = case_closure_request(
+        actor=people[demo.lead, Role.CASEWORKER],
+        case_id=case.pk,
+        reason=reason,
+        summary=summary,
+        reviewer=people[demo.lead, Role.SUPERVISOR],
+    )
+    case_closure_approve(actor=people[demo.lead, Role.SUPERVISOR], closure_id=closure.pk, comments="Agreed.")
+    if reopened_because:
+        case_reopen(actor=people[demo.lead, Role.LIAISON], case_id=case.pk, reason=reopened_because)

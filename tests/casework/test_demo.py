@@ -23,13 +23,13 @@ def test_demo_has_an_agency_of_each_kind_and_a_user_for_every_role(capsys):
     assert "cps-caseworker" in capsys.readouterr().out
 
 
-def test_demo_has_a_dozen_cases_with_overdue_and_upcoming_tasks():
+def test_demo_has_fourteen_cases_with_overdue_and_upcoming_tasks():
     from django.utils import timezone
 
     call_command("load_demo", stdout=StringIO())
 
     now = timezone.now()
-    assert Case.objects.count() == 12
+    assert Case.objects.count() == 14
     assert Task.objects.filter(due_at__lt=now).count() >= 3
     assert Task.objects.filter(due_at__gt=now + timezone.timedelta(days=5)).count() >= 3
 
@@ -38,7 +38,7 @@ def test_loading_the_demo_twice_changes_nothing():
     call_command("load_demo", stdout=StringIO())
     call_command("load_demo", stdout=StringIO())
 
-    assert Case.objects.count() == 12
+    assert Case.objects.count() == 14
 
 
 def test_demo_has_pending_handoffs_one_awaiting_approval_and_statutory_tasks_from_recorded_events():
@@ -109,3 +109,13 @@ def test_the_demo_consent_signed_by_a_guardian_ad_litem_still_shares_with_the_ce
         case__pseudonym="A.N.", agency__kind="victim_services", section="location"
     )
     assert grant.ended_at is None
+
+
+def test_demo_has_a_closed_case_and_a_reopened_one():
+    call_command("load_demo", stdout=StringIO())
+
+    closed = Case.objects.get(pseudonym="T.W.")
+    reopened = Case.objects.get(pseudonym="D.S.")
+    assert closed.status == "closed"
+    assert reopened.status == "open"
+    assert reopened.closures.get().reopen_reason.startswith("He came back")
