@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from agencies.models import AgencyKind, Role
 from casework.models import DeadlineTemplate
+from casework.services.closure import case_closure_request, case_closure_return
 from casework.services.events import case_event_record
 from casework.services.handoffs import handoff_create
 from casework.services.notes import note_add
@@ -113,6 +114,18 @@ def add_relief(world, count):
         )
 
 
+def add_closures(world, count):
+    for _ in range(count):
+        closure = case_closure_request(
+            actor=world["lead"].caseworker,
+            case_id=world["case"].pk,
+            reason="reunified",
+            summary="Home again.",
+            reviewer=world["lead"].supervisor,
+        )
+        case_closure_return(actor=world["lead"].supervisor, closure_id=closure.pk, comments="Not yet.")
+
+
 def add_templates(world, count):
     for number in range(count):
         DeadlineTemplate.objects.create(
@@ -181,6 +194,7 @@ LIST_ENDPOINTS = {
     "timeline": ("cases/{case}/timeline/", add_notes, "lead.liaison", 5),
     "events": ("cases/{case}/events/", add_events, "lead.liaison", 6),
     "relief": ("cases/{case}/relief/", add_relief, "lead.liaison", 5),
+    "closures": ("cases/{case}/closures/", add_closures, "lead.liaison", 4),
     "tasks": ("tasks/", add_tasks, "lead.liaison", 2),
     "handoffs": ("handoffs/", add_handoffs, "lead.liaison", 2),
     "notifications": ("notifications/", add_handoffs, "partner.liaison", 2),
