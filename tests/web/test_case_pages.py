@@ -37,6 +37,7 @@ def test_the_lead_caseworker_gets_a_tab_for_each_section_their_agency_reads(brow
         "Events",
         "Screening",
         "Timeline",
+        "Closing",
         "Sharing",
     ]
 
