@@ -110,6 +110,7 @@ class Action(enum.StrEnum):
     HAND_OFF_LEAD = "hand_off_lead"
     RECORD_EXPLOITATION_PROFILE = "record_exploitation_profile"
     LINK_CASES = "link_cases"
+    REFER = "refer"
 
 
 BREAK_GLASS_READS_ONLY = (
@@ -147,6 +148,7 @@ DENIALS: dict[Action, str] = {
         " the exploitation profile."
     ),
     Action.LINK_CASES: "Only the lead agency links its case to others or removes its links.",
+    Action.REFER: "Only an agency taking part in the case refers the child to a service.",
 }
 
 
@@ -260,6 +262,16 @@ class CaseAccess:
         return frozenset(section for section in CONSENT_SECTIONS if self.stewards(section))
 
     @property
+    def may_refer(self) -> bool:
+        """Ask a provider for a service for the child: a case worker of an agency taking part in
+        the case (who asks is the sending agency; the handoff's rules decide whether the provider
+        must first be approved onto the case)."""
+        return (
+            self.user.role in CASE_ROLES
+            and CaseParticipant.objects.filter(case=self.case, agency_id=self.user.agency_id).exists()
+        )
+
+    @property
     def may_view_access_log(self) -> bool:
         return self.is_lead and self.user.role == Role.SUPERVISOR
 
@@ -366,6 +378,8 @@ class CaseAccess:
                 # Either end's lead agency, each from its own case; the other end must be a case
                 # the user sees (`links.services`), so a link never tells anyone of a case.
                 return self.is_lead
+            case Action.REFER:
+                return self.may_refer
 
     def require(
         self,

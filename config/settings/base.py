@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "links",
     "screening",
     "relief",
+    "referrals",
     "notifications",
     "api",
     "web",
@@ -194,6 +195,7 @@ SPECTACULAR_SETTINGS = {
         "DecidableTraffickingStatusEnum": "screening.models.DECIDABLE_STATUS_CHOICES",
         "ReliefKindEnum": "relief.models.ReliefKind",
         "ReliefStatusEnum": "relief.models.ReliefStatus",
+        "ReferralOutcomeEnum": "referrals.models.ReferralOutcome",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
@@ -209,6 +211,7 @@ BRIDGE_DEMO_EXTENSIONS = [
     "exploitation.demo.demo_load_profiles",
     "links.demo.demo_load_links",
     "relief.demo.relief_demo_load",
+    "referrals.demo.referrals_demo_load",
 ]
 
 EMAIL_BACKEND = env.str("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
