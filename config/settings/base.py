@@ -196,6 +196,8 @@ SPECTACULAR_SETTINGS = {
         "ReliefKindEnum": "relief.models.ReliefKind",
         "ReliefStatusEnum": "relief.models.ReliefStatus",
         "ReferralOutcomeEnum": "referrals.models.ReferralOutcome",
+        "ReferralSessionKindEnum": "referrals.models.SessionKind",
+        "ConsentSectionEnum": "casework.services.sharing.CONSENT_SECTION_CHOICES",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -203,14 +203,11 @@ def test_only_the_provider_records_sessions(case, lead, provider):
 
 def test_the_first_session_sets_the_first_service_time(case, lead, provider):
     referral = accepted_shelter(case=case, lead=lead, provider=provider)
-    type(referral.handoff).objects.filter(pk=referral.handoff_id).update(
-        responded_at=timezone.now() - timedelta(hours=2)
-    )
-    at = timezone.now() - timedelta(minutes=5)
+    at = referral.handoff.responded_at
 
-    referral_session_record(actor=provider.liaison, referral=referral, occurred_at=timezone.now(), kind="attempt")
-    referral_session_record(actor=provider.liaison, referral=referral, occurred_at=at, kind="session", note="Intake")
     referral_session_record(actor=provider.liaison, referral=referral, occurred_at=timezone.now(), kind="session")
+    referral_session_record(actor=provider.liaison, referral=referral, occurred_at=at, kind="attempt")
+    referral_session_record(actor=provider.liaison, referral=referral, occurred_at=at, kind="session", note="Intake")
 
     referral.refresh_from_db()
     assert referral.first_service_at == at
