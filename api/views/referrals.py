@@ -93,7 +93,7 @@ class ReferralListMixin:
         return {"readable": readable_details_by_case(user=user, case_ids=sorted({r.case_id for r in page}))}
 
 
-class CaseReferralsView(ReferralListMixin, CaseNestedAPIView):
+class CaseReferralsView(CaseNestedAPIView):
     """The referrals on a case the caller's agency sent, provides, or (as lead agency) oversees."""
 
     model = Referral
@@ -102,6 +102,12 @@ class CaseReferralsView(ReferralListMixin, CaseNestedAPIView):
 
     def scoped_queryset(self) -> QuerySet[Referral]:
         return referrals_on_case(access=self.case_access)
+
+    def page_context(self, page: list[Any]) -> dict[str, Any]:
+        access = self.case_access
+        shown = {referral.section for referral in page} & access.readable
+        audit_case_read(access=access, sections=shown, view="referrals")
+        return {"readable": {access.case.pk: access.readable}}
 
     @extend_schema(responses={200: ReferralSerializer(many=True)})
     def get(self, request: Request, case_id: uuid.UUID) -> Response:
