@@ -1,0 +1,114 @@
+import pytest
+from django.utils import timezone
+
+from casework.services.sharing import participant_invite
+from tests.api.conftest import Api, body, error_of
+from tests.referrals.conftest import consent_for
+
+pytestmark = pytest.mark.django_db
+
+
+def send(case, user, provider, **extra):
+    return Api(user).post(
+        f"cases/{case.pk}/referrals/", {"service_type": "shelter", "provider": provider.agency.pk, **extra}
+    )
+
+
+def test_sending_without_consent_is_a_400_naming_the_provider_and_section(case, lead, provider):
+    response = send(case, lead.liaison, provider)
+
+    assert response.status_code == 400
+    assert error_of(response)["fields"] == {
+        "sections_needed": ["No active consent names Houston Area Safe House for Location; record one first."]
+    }
+
+
+def test_a_referral_sent_with_consent_is_pending_for_the_provider(case, lead, provider):
+    consent_for(lead=lead, case=case, provider=provider, sections=["location"])
+
+    response = send(case, lead.liaison, provider)
+
+    assert response.status_code == 201
+    data = body(response)
+    assert (data["state"], data["service_type"], data["sections_needed"], data["provider"]) == (
+        "pending",
+        "shelter",
+        ["location"],
+        provider.agency.pk,
+    )
+    desk = body(Api(provider.liaison).get("referrals/", {"direction": "incoming", "state": "pending"}))
+    assert [row["id"] for row in desk["results"]] == [data["id"]]
+
+
+def test_the_provider_sees_only_the_consented_sections_once_it_accepts(case, lead, provider):
+    consent_for(lead=lead, case=case, provider=provider, sections=["location"])
+    referral_id = body(send(case, lead.liaison, provider))["id"]
+    api = Api(provider.liaison)
+
+    assert api.post(f"referrals/{referral_id}/accept/", {}).status_code == 200
+
+    detail = body(api.get(f"cases/{case.pk}/"))
+    assert detail["location"]["address"] == "12 Elm Street"
+    assert {"immigration", "investigation", "legal"}.isdisjoint(detail)
+
+
+def test_an_agency_on_the_case_but_not_involved_gets_404(case, lead, provider, partner):
+    participant_invite(actor=lead.liaison, case=case, agency=partner.agency)
+    consent_for(lead=lead, case=case, provider=provider, sections=["location"])
+    referral_id = body(send(case, lead.liaison, provider))["id"]
+
+    assert Api(partner.liaison).get(f"referrals/{referral_id}/").status_code == 404
+    assert body(Api(partner.liaison).get(f"cases/{case.pk}/referrals/"))["results"] == []
+
+
+def test_a_reader_without_the_section_sees_the_headline_only(case, lead, provider, partner):
+    consent_for(lead=lead, case=case, provider=provider, sections=["location"])
+    participant_invite(actor=lead.liaison, case=case, agency=partner.agency)
+    # Law enforcement sends a shelter referral: it does not read location, the details' section.
+    response = send(case, partner.liaison, provider)
+    referral_id, handoff_id = body(response)["id"], body(response)["handoff"]
+    assert Api(lead.liaison).post(f"handoffs/{handoff_id}/approve/").status_code == 200
+    Api(provider.liaison).post(f"referrals/{referral_id}/accept/", {})
+    provider_api = Api(provider.liaison)
+    provider_api.post(
+        f"referrals/{referral_id}/sessions/",
+        {"occurred_at": timezone.now().isoformat(), "kind": "session", "note": "Placed in room 4"},
+    )
+    provider_api.post(f"referrals/{referral_id}/outcome/", {"outcome": "lost_contact", "reason": "Ran from shelter"})
+
+    sender = Api(partner.liaison)
+    detail = body(sender.get(f"referrals/{referral_id}/"))
+    assert (detail["state"], detail["outcome_reason"]) == ("lost_contact", None)
+    assert body(sender.get(f"referrals/{referral_id}/sessions/"))["results"] == []
+    assert body(provider_api.get(f"referrals/{referral_id}/"))["outcome_reason"] == "Ran from shelter"
+
+
+def test_an_outcome_without_a_reason_is_a_400(case, lead, provider):
+    consent_for(lead=lead, case=case, provider=provider, sections=["location"])
+    referral_id = body(send(case, lead.liaison, provider))["id"]
+    api = Api(provider.liaison)
+    api.post(f"referrals/{referral_id}/accept/", {})
+
+    response = api.post(f"referrals/{referral_id}/outcome/", {"outcome": "completed", "reason": ""})
+
+    assert response.status_code == 400
+    assert list(error_of(response)["fields"]) == ["reason"]
+
+
+@pytest.mark.parametrize(
+    ("params", "field"), [({"direction": "sideways"}, "direction"), ({"state": "x" * 5000}, "state")]
+)
+def test_bad_desk_filters_are_a_400(lead, params, field):
+    response = Api(lead.liaison).get("referrals/", params)
+
+    assert response.status_code == 400
+    assert list(error_of(response)["fields"]) == [field]
+
+
+def test_an_unknown_service_type_is_a_400(case, lead, provider):
+    response = Api(lead.liaison).post(
+        f"cases/{case.pk}/referrals/", {"service_type": "astrology", "provider": provider.agency.pk}
+    )
+
+    assert response.status_code == 400
+    assert list(error_of(response)["fields"]) == ["service_type"]
