@@ -73,6 +73,10 @@ REFERRAL_STATES: tuple[str, ...] = (
     *(status for status in HandoffStatus.values if status != HandoffStatus.ACCEPTED),
     *ReferralOutcome.values,
 )
+REFERRAL_STATE_CHOICES: list[tuple[str, str]] = [
+    *((value, str(label)) for value, label in HandoffStatus.choices if value != HandoffStatus.ACCEPTED),
+    *((value, str(label)) for value, label in ReferralOutcome.choices),
+]
 
 
 class Referral(models.Model):
@@ -135,6 +139,10 @@ class Referral(models.Model):
     def state(self) -> str:
         """The handoff's status until it is accepted, then the outcome."""
         return self.outcome if self.accepted else self.handoff.status
+
+    @property
+    def state_label(self) -> str:
+        return str(ReferralOutcome(self.outcome).label if self.accepted else HandoffStatus(self.handoff.status).label)
 
     @property
     def accepted_at(self) -> object:

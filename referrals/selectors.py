@@ -35,7 +35,6 @@ from casework.access import (
     readable_sections_by_case,
 )
 from casework.models import HANDOFF_OPEN_STATUSES, HandoffStatus
-from casework.sections import Section
 from common.errors import NotFound
 from referrals.models import ENDED_UNSERVED_OUTCOMES, REFERRAL_STATES, Referral, ReferralSession, ServiceType
 
@@ -222,6 +221,7 @@ def referral_dashboard(*, user: User, agency: Agency) -> ReferralFigures:
     )
 
 
-def section_label(section: str) -> str:
-    return str(Section(section).label)
+def providers_for(*, agency_id: int | None) -> QuerySet[Agency]:
+    """The agencies a referral may go to: any other agency (one not on the case is invited)."""
+    return Agency.objects.exclude(pk=agency_id).order_by("name")
 
