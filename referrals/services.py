@@ -220,6 +220,8 @@ def referral_session_record(
     """A session, contact or attempt by the provider. The first session sets `first_service_at`."""
     referral = _locked(actor=actor, referral=referral)
     _provider_access(actor=actor, referral=referral)
+    # Pages give times to the minute: a session in the minute the referral was accepted counts.
+    accepted_at = referral.handoff.responded_at
     errors: dict[str, list[str]] = {}
     if problems := choice_errors(kind, SessionKind.values):
         errors["kind"] = problems
@@ -227,7 +229,7 @@ def referral_session_record(
         errors["occurred_at"] = [OUT_OF_RANGE_MESSAGE]
     elif occurred_at > timezone.now():
         errors["occurred_at"] = ["Record what happened, not what is planned."]
-    elif referral.accepted_at is not None and occurred_at < referral.accepted_at:
+    elif accepted_at is not None and occurred_at < accepted_at.replace(second=0, microsecond=0):
         errors["occurred_at"] = ["The provider accepted the referral after this time."]
     if problems := text_errors(note, max_length=SESSION_NOTE_MAX_LENGTH, required=False):
         errors["note"] = problems
