@@ -13,6 +13,7 @@ from screening.selectors import screening_overview
 from web.dashboard import TABLES, csv_file, dashboard_charts, period_presets, period_query
 from web.forms import DashboardPeriodForm, form_errors
 from web.http import WebRequest, case_work
+from referrals.selectors import referral_dashboard
 
 
 def _period_form(request: WebRequest) -> DashboardPeriodForm:
@@ -44,6 +45,7 @@ def dashboard(request: WebRequest) -> HttpResponse:
         "charts": dashboard_charts(summary),
         "relief_birthdays": relief_birthday_watch(user=request.user),
         "relief_watch_days": WATCH_DAYS,
+        "referrals": referral_dashboard(user=request.user, agency=request.user.agency),
         "period": period_query(since, until),
         "page": "dashboard",
     }
