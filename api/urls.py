@@ -1,7 +1,18 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from api.views import accounts, cases, dashboard, exploitation, links, referrals, relief, screening, security, work
+from api.views import (
+    accounts,
+    cases,
+    dashboard,
+    exploitation,
+    links,
+    referrals,
+    relief,
+    screening,
+    security,
+    work,
+)
 
 app_name = "api"
 
@@ -110,13 +121,27 @@ urlpatterns = [
     path("cases/<uuid:case_id>/referrals/", referrals.CaseReferralsView.as_view(), name="case-referrals"),
     path("referrals/", referrals.ReferralListView.as_view(), name="referrals"),
     path("referrals/<uuid:referral_id>/", referrals.ReferralDetailView.as_view(), name="referral"),
-    path("referrals/<uuid:referral_id>/accept/", referrals.ReferralAcceptView.as_view(), name="referral-accept"),
-    path("referrals/<uuid:referral_id>/decline/", referrals.ReferralDeclineView.as_view(), name="referral-decline"),
     path(
-        "referrals/<uuid:referral_id>/withdraw/", referrals.ReferralWithdrawView.as_view(), name="referral-withdraw"
+        "referrals/<uuid:referral_id>/accept/", referrals.ReferralAcceptView.as_view(), name="referral-accept"
     ),
-    path("referrals/<uuid:referral_id>/outcome/", referrals.ReferralOutcomeView.as_view(), name="referral-outcome"),
     path(
-        "referrals/<uuid:referral_id>/sessions/", referrals.ReferralSessionsView.as_view(), name="referral-sessions"
+        "referrals/<uuid:referral_id>/decline/",
+        referrals.ReferralDeclineView.as_view(),
+        name="referral-decline",
+    ),
+    path(
+        "referrals/<uuid:referral_id>/withdraw/",
+        referrals.ReferralWithdrawView.as_view(),
+        name="referral-withdraw",
+    ),
+    path(
+        "referrals/<uuid:referral_id>/outcome/",
+        referrals.ReferralOutcomeView.as_view(),
+        name="referral-outcome",
+    ),
+    path(
+        "referrals/<uuid:referral_id>/sessions/",
+        referrals.ReferralSessionsView.as_view(),
+        name="referral-sessions",
     ),
 ]

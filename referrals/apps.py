@@ -8,7 +8,11 @@ class ReferralsConfig(AppConfig):
     def ready(self) -> None:
         from casework.closure import ClosureParticipant, closure_participant_register
         from casework.services.handoffs import handoff_accepted_hook_register
-        from referrals.services import referral_closure_blockers, referral_handoff_accepted, referrals_close_with_case
+        from referrals.services import (
+            referral_closure_blockers,
+            referral_handoff_accepted,
+            referrals_close_with_case,
+        )
         from security.logging import personal_data_fields_register
 
         # Session notes, outcome reasons and hand-over notes describe the child's care.

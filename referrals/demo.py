@@ -81,15 +81,21 @@ def referrals_demo_load(*, people: dict[tuple[str, str], User]) -> None:
     )
 
     # L.M.: a caseworker's referral to the center, not on the case: awaiting the lead's approval.
-    referral_send(actor=cps_worker, case=_case("L.M."), service_type=_service("mental_health"), provider=center_agency)
+    referral_send(
+        actor=cps_worker, case=_case("L.M."), service_type=_service("mental_health"), provider=center_agency
+    )
     # M.H.: sent by a liaison, so pending at once.
     referral_send(actor=cps, case=_case("M.H."), service_type=_service("medical"), provider=center_agency)
 
     # N.F.: one declined, one withdrawn, one that expired unanswered.
     nf = _case("N.F.")
-    interpreter = referral_send(actor=cps, case=nf, service_type=_service("interpreter"), provider=center_agency)
+    interpreter = referral_send(
+        actor=cps, case=nf, service_type=_service("interpreter"), provider=center_agency
+    )
     referral_decline(actor=center, referral=interpreter, reason="Demo: no interpreter for this language.")
-    tracing = referral_send(actor=cps, case=nf, service_type=_service("family_tracing"), provider=center_agency)
+    tracing = referral_send(
+        actor=cps, case=nf, service_type=_service("family_tracing"), provider=center_agency
+    )
     referral_withdraw(actor=cps, referral=tracing)
     assessment = referral_send(
         actor=cps, case=nf, service_type=_service("repatriation_assessment"), provider=center_agency

@@ -95,7 +95,9 @@ class Referral(models.Model):
     follows = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="successors"
     )
-    outcome = models.CharField(max_length=16, choices=ReferralOutcome.choices, default=ReferralOutcome.ONGOING)
+    outcome = models.CharField(
+        max_length=16, choices=ReferralOutcome.choices, default=ReferralOutcome.ONGOING
+    )
     outcome_reason = models.TextField(blank=True)
     outcome_at = models.DateTimeField(null=True, blank=True)
     # Kept exact with the sessions, in the transaction that records one (the dashboard's clock).
@@ -142,7 +144,9 @@ class Referral(models.Model):
 
     @property
     def state_label(self) -> str:
-        return str(ReferralOutcome(self.outcome).label if self.accepted else HandoffStatus(self.handoff.status).label)
+        return str(
+            ReferralOutcome(self.outcome).label if self.accepted else HandoffStatus(self.handoff.status).label
+        )
 
     @property
     def accepted_at(self) -> object:
@@ -172,7 +176,9 @@ class ReferralSession(models.Model):
     class Meta:
         ordering = ["occurred_at", "id"]
         constraints = [
-            models.CheckConstraint(condition=Q(kind__in=SessionKind.values), name="referral_session_kind_known"),
+            models.CheckConstraint(
+                condition=Q(kind__in=SessionKind.values), name="referral_session_kind_known"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -181,4 +187,6 @@ class ReferralSession(models.Model):
 
 # Each history row carries the section of the referral's details (its `section` column).
 ReferralHistory = track_case_record(Referral, object_type="referral", app_label="referrals")
-ReferralSessionHistory = track_case_record(ReferralSession, object_type="referral_session", app_label="referrals")
+ReferralSessionHistory = track_case_record(
+    ReferralSession, object_type="referral_session", app_label="referrals"
+)

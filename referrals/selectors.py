@@ -164,10 +164,12 @@ class ReferralFigures:
 ENDED_WITHOUT_SUCCESSOR_SHOWN = 50
 
 
-def _successor_exists() -> Exists:
+def _successor_exists() -> Q:
     later = Referral.objects.filter(case_id=OuterRef("case_id")).exclude(handoff__status__in=_NOT_SERVED)
-    return Exists(later.filter(follows_id=OuterRef("pk"))) | Exists(
-        later.filter(service_type_id=OuterRef("service_type_id"), created_at__gte=OuterRef("outcome_at"))
+    return Q(Exists(later.filter(follows_id=OuterRef("pk")))) | Q(
+        Exists(
+            later.filter(service_type_id=OuterRef("service_type_id"), created_at__gte=OuterRef("outcome_at"))
+        )
     )
 
 
@@ -181,10 +183,14 @@ def referral_dashboard(*, user: User, agency: Agency) -> ReferralFigures:
         sent=Count("pk", filter=Q(from_agency=agency)),
         received=Count("pk", filter=Q(provider=agency) & ~in_approval),
     )
-    hours = ExpressionWrapper(F("first_service_at") - F("handoff__responded_at"), output_field=DurationField())
+    hours = ExpressionWrapper(
+        F("first_service_at") - F("handoff__responded_at"), output_field=DurationField()
+    )
     involved = Q(from_agency=agency) | Q(provider=agency)
     delays = (
-        Referral.objects.filter(involved, handoff__status=HandoffStatus.ACCEPTED, first_service_at__isnull=False)
+        Referral.objects.filter(
+            involved, handoff__status=HandoffStatus.ACCEPTED, first_service_at__isnull=False
+        )
         .annotate(hours=Extract(hours, "epoch") / 3600.0)
         .values("service_type__name")
         .annotate(
@@ -223,5 +229,5 @@ def referral_dashboard(*, user: User, agency: Agency) -> ReferralFigures:
 
 def providers_for(*, agency_id: int | None) -> QuerySet[Agency]:
     """The agencies a referral may go to: any other agency (one not on the case is invited)."""
-    return Agency.objects.exclude(pk=agency_id).order_by("name")
-
+    agencies = Agency.objects.order_by("name")
+    return agencies if agency_id is None else agencies.exclude(pk=agency_id)

@@ -21,7 +21,13 @@ from casework.access import Action, CaseAccess, get_case_access
 from casework.closure import ClosureBlocker
 from casework.models import Case, Handoff, HandoffStatus, TaskStatus
 from casework.sections import CONSENT_SECTIONS, Section, default_sections_for
-from casework.services.handoffs import NOTE_MAX_LENGTH, handoff_accept, handoff_create, handoff_decline, handoff_withdraw
+from casework.services.handoffs import (
+    NOTE_MAX_LENGTH,
+    handoff_accept,
+    handoff_create,
+    handoff_decline,
+    handoff_withdraw,
+)
 from casework.services.sharing import consent_covering, grants_from_consent
 from casework.services.tasks import task_complete, task_create
 from casework.timeline import timeline_record
@@ -157,7 +163,10 @@ def referral_handoff_accepted(*, handoff: Handoff, actor: User) -> None:
     the case with its default grants) is given the consented sections on the referral's consent,
     which must still be active; else the acceptance is refused and nothing changes."""
     referral = (
-        Referral.objects.select_for_update(of=("self",)).filter(handoff=handoff).select_related("consent").first()
+        Referral.objects.select_for_update(of=("self",))
+        .filter(handoff=handoff)
+        .select_related("consent")
+        .first()
     )
     if referral is None or referral.consent is None:
         return
@@ -177,7 +186,9 @@ def referral_handoff_accepted(*, handoff: Handoff, actor: User) -> None:
 
 
 @transaction.atomic
-def referral_accept(*, actor: User, referral: Referral, assignee: User | None = None, note: str = "") -> Referral:
+def referral_accept(
+    *, actor: User, referral: Referral, assignee: User | None = None, note: str = ""
+) -> Referral:
     handoff_accept(actor=actor, handoff=referral.handoff, assignee=assignee, note=note)
     return get_referral_for_user(user=actor, referral_id=referral.pk)
 
@@ -278,7 +289,9 @@ def referral_outcome_record(*, actor: User, referral: Referral, outcome: str, re
     referral.save(update_fields=["outcome", "outcome_reason", "outcome_at", "version", "updated_at"])
     task = referral.handoff.task
     if task is not None and task.status == TaskStatus.OPEN and task.owner_agency_id == actor.agency_id:
-        task_complete(actor=actor, task=task, outcome=f"Referral ended: {referral.get_outcome_display().lower()}.")
+        task_complete(
+            actor=actor, task=task, outcome=f"Referral ended: {referral.get_outcome_display().lower()}."
+        )
     _timeline(
         actor=actor,
         referral=referral,
@@ -292,7 +305,9 @@ def referral_outcome_record(*, actor: User, referral: Referral, outcome: str, re
 
 
 @transaction.atomic
-def referral_handover_note_set(*, actor: User, referral: Referral, note: str, expected_version: int) -> Referral:
+def referral_handover_note_set(
+    *, actor: User, referral: Referral, note: str, expected_version: int
+) -> Referral:
     """Who takes the service over once Bridge's case closes: the provider, on an ongoing service."""
     referral = _locked(actor=actor, referral=referral)
     if referral.version != expected_version:
@@ -327,7 +342,8 @@ def referral_closure_blockers(*, case: Case) -> list[ClosureBlocker]:
         ClosureBlocker(
             key=f"referral:{referral.pk}",
             message=(
-                f"{referral.service_type.name} with {referral.provider.name} is ongoing without a hand-over note"
+                f"{referral.service_type.name} with {referral.provider.name} is ongoing"
+                " without a hand-over note"
             ),
             justifiable=True,
         )
@@ -350,4 +366,3 @@ def referrals_close_with_case(
         referral.closed_with_case_at = now
         referral.version += 1
         referral.save(update_fields=fields)
-

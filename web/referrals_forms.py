@@ -29,7 +29,9 @@ class ReferralSendForm(BridgeForm):
         widget=forms.CheckboxSelectMultiple,
         help_text="An active consent must name the provider and each of these.",
     )
-    note = forms.CharField(label="Note to the provider", max_length=NOTE_MAX_LENGTH, required=False, widget=forms.Textarea)
+    note = forms.CharField(
+        label="Note to the provider", max_length=NOTE_MAX_LENGTH, required=False, widget=forms.Textarea
+    )
 
     def __init__(
         self, *args: Any, service_types: Iterable[ServiceType], providers: Iterable[Agency], **kwargs: Any
@@ -55,7 +57,9 @@ class ReferralSendForm(BridgeForm):
 
 
 class ReferralDeclineForm(BridgeForm):
-    reason = forms.CharField(label="Why your agency declines", max_length=NOTE_MAX_LENGTH, widget=forms.Textarea)
+    reason = forms.CharField(
+        label="Why your agency declines", max_length=NOTE_MAX_LENGTH, widget=forms.Textarea
+    )
 
 
 class ReferralSessionForm(BridgeForm):
@@ -63,7 +67,9 @@ class ReferralSessionForm(BridgeForm):
         label="When", widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
     )
     kind = forms.ChoiceField(label="What", choices=SESSION_KIND_CHOICES)
-    note = forms.CharField(label="Note", max_length=SESSION_NOTE_MAX_LENGTH, required=False, widget=forms.Textarea)
+    note = forms.CharField(
+        label="Note", max_length=SESSION_NOTE_MAX_LENGTH, required=False, widget=forms.Textarea
+    )
 
 
 class ReferralOutcomeForm(BridgeForm):

@@ -8,8 +8,15 @@ from typing import Any
 from rest_framework import serializers
 
 from agencies.models import Agency
-from api.fields import OffsetDateTimeField, StrictCharField, StrictModelSerializer, StrictPrimaryKeyRelatedField, StrictUUIDField
+from api.fields import (
+    OffsetDateTimeField,
+    StrictCharField,
+    StrictModelSerializer,
+    StrictPrimaryKeyRelatedField,
+    StrictUUIDField,
+)
 from casework.models import HandoffStatus
+from casework.services.handoffs import NOTE_MAX_LENGTH
 from referrals.models import REFERRAL_STATES, Referral, ReferralSession, ServiceType
 from referrals.selectors import referral_shows_details
 from referrals.services import (
@@ -20,7 +27,6 @@ from referrals.services import (
     SESSION_KIND_CHOICES,
     SESSION_NOTE_MAX_LENGTH,
 )
-from casework.services.handoffs import NOTE_MAX_LENGTH
 
 REFERRAL_STATE_CHOICES = list(REFERRAL_STATES)
 
@@ -97,15 +103,22 @@ class ReferralSerializer(StrictModelSerializer):
 
 
 class ReferralCreateSerializer(serializers.Serializer):
-    service_type = serializers.SlugRelatedField(slug_field="key", queryset=ServiceType.objects.filter(active=True))
+    service_type = serializers.SlugRelatedField(
+        slug_field="key", queryset=ServiceType.objects.filter(active=True)
+    )
     provider = StrictPrimaryKeyRelatedField(
         queryset=Agency.objects.all(),
         help_text="The provider agency; one not on the case is invited by the referral's handoff.",
     )
     sections_needed = serializers.ListField(
-        child=serializers.ChoiceField(choices=SECTIONS_NEEDED_CHOICES), required=False, default=list, max_length=8
+        child=serializers.ChoiceField(choices=SECTIONS_NEEDED_CHOICES),
+        required=False,
+        default=list,
+        max_length=8,
     )
-    follows = StrictUUIDField(required=False, allow_null=True, help_text="A referral on this case it continues.")
+    follows = StrictUUIDField(
+        required=False, allow_null=True, help_text="A referral on this case it continues."
+    )
     note = StrictCharField(required=False, allow_blank=True, default="", max_length=NOTE_MAX_LENGTH)
 
 

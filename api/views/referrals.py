@@ -205,7 +205,9 @@ class ReferralDetailView(ReferralView):
         request=ReferralUpdateSerializer,
         responses={200: ReferralSerializer},
         parameters=[IF_MATCH_HEADER, ETAG_HEADER],
-        description="The provider's hand-over note on an ongoing service: who takes it over when the case closes.",
+        description=(
+            "The provider's hand-over note on an ongoing service: who takes it over when the case closes."
+        ),
     )
     def patch(self, request: Request, referral_id: uuid.UUID) -> Response:
         referral = self.referral()

@@ -268,7 +268,7 @@ class CaseAccess:
         must first be approved onto the case)."""
         return (
             self.user.role in CASE_ROLES
-            and CaseParticipant.objects.filter(case=self.case, agency_id=self.user.agency_id).exists()
+            and CaseParticipant.objects.filter(case=self.case, agency=self.agency).exists()
         )
 
     @property

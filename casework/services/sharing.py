@@ -321,7 +321,12 @@ def grants_from_consent(
             summary=f"{agency.name} was granted the {section} section (recorded consent).",
             actor=actor,
             section=section,
-            data={"agency": agency.pk, "section": section, "basis": GrantBasis.CONSENT, "grant": str(grant.pk)},
+            data={
+                "agency": agency.pk,
+                "section": section,
+                "basis": GrantBasis.CONSENT,
+                "grant": str(grant.pk),
+            },
         )
         created.append(grant)
     return created

@@ -36,7 +36,12 @@ from exploitation.services import exploitation_profile_save
 from links.models import CaseLink
 from links.services import case_link_create
 from referrals.models import ServiceType
-from referrals.services import referral_accept, referral_handover_note_set, referral_send, referral_session_record
+from referrals.services import (
+    referral_accept,
+    referral_handover_note_set,
+    referral_send,
+    referral_session_record,
+)
 from relief.models import ReliefKind, ReliefRecord
 from relief.services import relief_record_add
 from screening.models import Instrument, Screening
@@ -289,7 +294,11 @@ def add_referral(*, staff: dict[str, Staff], case: Case):
     )
     referral = referral_accept(actor=provider, referral=referral)
     referral_session_record(
-        actor=provider, referral=referral, occurred_at=timezone.now(), kind="session", note=REFERRAL_SESSION_MARKER
+        actor=provider,
+        referral=referral,
+        occurred_at=timezone.now(),
+        kind="session",
+        note=REFERRAL_SESSION_MARKER,
     )
     referral.refresh_from_db()
     return referral_handover_note_set(
@@ -938,7 +947,15 @@ def referral_requests(world: World, caller: Caller):
     provider_write = 404 if not involved else (200 if provider else 403)
     both = {REFERRAL_SESSION_MARKER, REFERRAL_HANDOVER_MARKER} if involved else set()
     yield "service types", "get", "service-types/", None, {}, 200, set()
-    yield "referral desk", "get", "referrals/", None, {}, 200, {REFERRAL_HANDOVER_MARKER} if involved else set()
+    yield (
+        "referral desk",
+        "get",
+        "referrals/",
+        None,
+        {},
+        200,
+        {REFERRAL_HANDOVER_MARKER} if involved else set(),
+    )
     yield (
         "case referrals",
         "get",
@@ -948,10 +965,24 @@ def referral_requests(world: World, caller: Caller):
         expected_case_status(caller, True),
         {REFERRAL_HANDOVER_MARKER} if involved else set(),
     )
-    yield "referral detail", "get", path, None, {}, 200 if involved else 404, {REFERRAL_HANDOVER_MARKER} & both
-    yield "referral sessions", "get", f"{path}sessions/", None, {}, 200 if involved else 404, {
-        REFERRAL_SESSION_MARKER
-    } & both
+    yield (
+        "referral detail",
+        "get",
+        path,
+        None,
+        {},
+        200 if involved else 404,
+        {REFERRAL_HANDOVER_MARKER} & both,
+    )
+    yield (
+        "referral sessions",
+        "get",
+        f"{path}sessions/",
+        None,
+        {},
+        200 if involved else 404,
+        {REFERRAL_SESSION_MARKER} & both,
+    )
     yield (
         "referral session add",
         "post",

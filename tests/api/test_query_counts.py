@@ -120,13 +120,18 @@ def add_referrals(world, count):
     mental_health = ServiceType.objects.get(key="mental_health")
     for _ in range(count):
         referral_send(
-            actor=world["lead"].liaison, case=world["case"], service_type=mental_health, provider=provider.agency
+            actor=world["lead"].liaison,
+            case=world["case"],
+            service_type=mental_health,
+            provider=provider.agency,
         )
 
 
 def add_service_types(world, count):
     for number in range(count):
-        ServiceType.objects.create(key=f"state-service-{number}", name=f"Service {number}", section="services")
+        ServiceType.objects.create(
+            key=f"state-service-{number}", name=f"Service {number}", section="services"
+        )
 
 
 def add_templates(world, count):

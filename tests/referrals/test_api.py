@@ -74,7 +74,9 @@ def test_a_reader_without_the_section_sees_the_headline_only(case, lead, provide
         f"referrals/{referral_id}/sessions/",
         {"occurred_at": timezone.now().isoformat(), "kind": "session", "note": "Placed in room 4"},
     )
-    provider_api.post(f"referrals/{referral_id}/outcome/", {"outcome": "lost_contact", "reason": "Ran from shelter"})
+    provider_api.post(
+        f"referrals/{referral_id}/outcome/", {"outcome": "lost_contact", "reason": "Ran from shelter"}
+    )
 
     sender = Api(partner.liaison)
     detail = body(sender.get(f"referrals/{referral_id}/"))

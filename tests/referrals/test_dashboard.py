@@ -26,7 +26,9 @@ def _accepted(*, case, lead, provider, key="mental_health", hours_before=0.0):
 
 
 def test_waiting_referrals_are_counted_for_sender_and_provider(case, lead, provider):
-    referral_send(actor=lead.liaison, case=case, service_type=service("mental_health"), provider=provider.agency)
+    referral_send(
+        actor=lead.liaison, case=case, service_type=service("mental_health"), provider=provider.agency
+    )
     referral_send(actor=lead.liaison, case=case, service_type=service("education"), provider=provider.agency)
 
     sender = referral_dashboard(user=lead.supervisor, agency=lead.agency)
@@ -52,20 +54,30 @@ def test_time_to_first_service_gives_median_and_90th_percentile_per_service_type
 
 def test_an_unserved_end_without_a_successor_is_listed_until_one_follows(case, lead, provider):
     ended = _accepted(case=case, lead=lead, provider=provider)
-    referral_outcome_record(actor=provider.liaison, referral=ended, outcome="lost_contact", reason="Moved away")
+    referral_outcome_record(
+        actor=provider.liaison, referral=ended, outcome="lost_contact", reason="Moved away"
+    )
     completed = _accepted(case=case, lead=lead, provider=provider, key="education")
-    referral_outcome_record(actor=provider.liaison, referral=completed, outcome="completed", reason="Enrolled")
+    referral_outcome_record(
+        actor=provider.liaison, referral=completed, outcome="completed", reason="Enrolled"
+    )
 
     listed = referral_dashboard(user=lead.supervisor, agency=lead.agency).ended_without_successor
     assert [(r.pk, r.case.number) for r in listed] == [(ended.pk, case.number)]
 
     referral_send(
-        actor=lead.liaison, case=case, service_type=service("mental_health"), provider=provider.agency, follows=ended
+        actor=lead.liaison,
+        case=case,
+        service_type=service("mental_health"),
+        provider=provider.agency,
+        follows=ended,
     )
     assert referral_dashboard(user=lead.supervisor, agency=lead.agency).ended_without_successor == []
 
 
-def test_the_dashboard_costs_the_same_queries_for_many_referrals(case, lead, provider, django_assert_num_queries):
+def test_the_dashboard_costs_the_same_queries_for_many_referrals(
+    case, lead, provider, django_assert_num_queries
+):
     for _ in range(5):
         _accepted(case=case, lead=lead, provider=provider)
     assert Referral.objects.count() == 5

@@ -37,7 +37,9 @@ def test_sending_with_consent_leads_to_the_referral_page(case, lead, provider):
 
 def test_the_provider_accepts_from_the_desk_and_records_a_session(case, lead, provider):
     consent_for(lead=lead, case=case, provider=provider, sections=["location"])
-    referral = referral_send(actor=lead.liaison, case=case, service_type=service("shelter"), provider=provider.agency)
+    referral = referral_send(
+        actor=lead.liaison, case=case, service_type=service("shelter"), provider=provider.agency
+    )
     browser = Browser(provider.liaison)
 
     desk = text(browser.get("/referrals/"))
@@ -45,7 +47,11 @@ def test_the_provider_accepts_from_the_desk_and_records_a_session(case, lead, pr
     assert browser.post(f"/referrals/{referral.pk}/accept/").status_code == 302
     response = browser.post(
         f"/referrals/{referral.pk}/session/",
-        {"occurred_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"), "kind": "contact", "note": "Moved in"},
+        {
+            "occurred_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+            "kind": "contact",
+            "note": "Moved in",
+        },
     )
 
     assert response.status_code == 302
@@ -61,7 +67,11 @@ def test_a_reader_without_the_section_sees_no_session_notes(case, lead, provider
     handoff_approve(actor=lead.liaison, handoff=referral.handoff)
     referral = referral_accept(actor=provider.liaison, referral=referral)
     referral_session_record(
-        actor=provider.liaison, referral=referral, occurred_at=timezone.now(), kind="session", note="MKROOMFOUR"
+        actor=provider.liaison,
+        referral=referral,
+        occurred_at=timezone.now(),
+        kind="session",
+        note="MKROOMFOUR",
     )
 
     page = Browser(partner.liaison).get(f"/referrals/{referral.pk}/")

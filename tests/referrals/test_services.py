@@ -4,7 +4,14 @@ import pytest
 from django.utils import timezone
 
 from casework.access import get_case_access
-from casework.models import CaseParticipant, GrantBasis, HandoffStatus, SectionGrant, TaskStatus, TimelineEvent
+from casework.models import (
+    CaseParticipant,
+    GrantBasis,
+    HandoffStatus,
+    SectionGrant,
+    TaskStatus,
+    TimelineEvent,
+)
 from casework.services.handoffs import handoff_accept, handoff_approve, handoff_expire
 from casework.services.sharing import consent_revoke, participant_invite
 from common.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
@@ -60,7 +67,9 @@ def test_a_consent_not_covering_every_section_needed_is_refused(case, lead, prov
         send_shelter(case=case, lead=lead, provider=provider, sections_needed=["immigration"])
 
     assert refused.value.fields == {
-        "sections_needed": ["No active consent names Houston Area Safe House for Immigration; record one first."]
+        "sections_needed": [
+            "No active consent names Houston Area Safe House for Immigration; record one first."
+        ]
     }
 
 
@@ -75,7 +84,8 @@ def test_a_revoked_consent_does_not_count(case, lead, provider):
 def test_an_expired_consent_does_not_count(case, lead, provider):
     consent = consent_for(lead=lead, case=case, provider=provider, sections=["location"])
     type(consent).objects.filter(pk=consent.pk).update(
-        signed_on=timezone.localdate() - timedelta(days=30), expires_on=timezone.localdate() - timedelta(days=1)
+        signed_on=timezone.localdate() - timedelta(days=30),
+        expires_on=timezone.localdate() - timedelta(days=1),
     )
 
     with pytest.raises(ValidationFailed):
@@ -100,7 +110,9 @@ def test_a_liaison_of_the_lead_agency_invites_the_provider_by_sending(case, lead
     assert referral.handoff.to_agency == provider.agency
 
 
-def test_a_caseworker_s_referral_to_an_agency_not_on_the_case_awaits_the_lead_s_approval(case, lead, provider):
+def test_a_caseworker_s_referral_to_an_agency_not_on_the_case_awaits_the_lead_s_approval(
+    case, lead, provider
+):
     consent_for(lead=lead, case=case, provider=provider, sections=["location"])
 
     referral = send_shelter(case=case, lead=lead, provider=provider, actor=lead.caseworker)
@@ -205,9 +217,13 @@ def test_the_first_session_sets_the_first_service_time(case, lead, provider):
     referral = accepted_shelter(case=case, lead=lead, provider=provider)
     at = referral.handoff.responded_at
 
-    referral_session_record(actor=provider.liaison, referral=referral, occurred_at=timezone.now(), kind="session")
+    referral_session_record(
+        actor=provider.liaison, referral=referral, occurred_at=timezone.now(), kind="session"
+    )
     referral_session_record(actor=provider.liaison, referral=referral, occurred_at=at, kind="attempt")
-    referral_session_record(actor=provider.liaison, referral=referral, occurred_at=at, kind="session", note="Intake")
+    referral_session_record(
+        actor=provider.liaison, referral=referral, occurred_at=at, kind="session", note="Intake"
+    )
 
     referral.refresh_from_db()
     assert referral.first_service_at == at
@@ -218,7 +234,10 @@ def test_a_session_before_the_acceptance_is_refused(case, lead, provider):
 
     with pytest.raises(ValidationFailed) as refused:
         referral_session_record(
-            actor=provider.liaison, referral=referral, occurred_at=timezone.now() - timedelta(days=1), kind="session"
+            actor=provider.liaison,
+            referral=referral,
+            occurred_at=timezone.now() - timedelta(days=1),
+            kind="session",
         )
 
     assert refused.value.fields == {"occurred_at": ["The provider accepted the referral after this time."]}
@@ -243,7 +262,9 @@ def test_an_ended_outcome_needs_a_reason(case, lead, provider):
     assert refused.value.fields == {"reason": ["Say why."]}
 
 
-def test_an_outcome_ends_the_service_completes_the_task_and_writes_a_line_in_its_section(case, lead, provider):
+def test_an_outcome_ends_the_service_completes_the_task_and_writes_a_line_in_its_section(
+    case, lead, provider
+):
     referral = accepted_shelter(case=case, lead=lead, provider=provider)
 
     referral = referral_outcome_record(
@@ -259,7 +280,9 @@ def test_an_outcome_ends_the_service_completes_the_task_and_writes_a_line_in_its
         "Shelter with Houston Area Safe House ended: child declined.",
     )
     with pytest.raises(Conflict):
-        referral_outcome_record(actor=provider.liaison, referral=referral, outcome="completed", reason="Done.")
+        referral_outcome_record(
+            actor=provider.liaison, referral=referral, outcome="completed", reason="Done."
+        )
 
 
 def test_an_agency_on_the_case_but_not_involved_does_not_see_the_referral(case, lead, provider, partner):
@@ -283,7 +306,10 @@ def test_an_ongoing_service_without_a_handover_note_blocks_closure_justifiably(c
         )
     ]
     referral_handover_note_set(
-        actor=provider.liaison, referral=referral, note="County shelter keeps her place.", expected_version=referral.version
+        actor=provider.liaison,
+        referral=referral,
+        note="County shelter keeps her place.",
+        expected_version=referral.version,
     )
     assert referral_closure_blockers(case=case) == []
 
@@ -293,7 +319,10 @@ def test_closing_keeps_the_service_ongoing_and_stores_the_justification(case, le
     now = timezone.now()
 
     referrals_close_with_case(
-        case=case, actor=lead.supervisor, now=now, reason="Child aged out",
+        case=case,
+        actor=lead.supervisor,
+        now=now,
+        reason="Child aged out",
         justifications={f"referral:{referral.pk}": "Shelter continues under county contract."},
     )
 

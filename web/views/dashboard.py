@@ -8,12 +8,12 @@ from django.views.decorators.http import require_GET
 from casework.access import may_view_dashboard
 from casework.dashboard import dashboard_summary, default_period, period_bounds
 from common.errors import PermissionDenied, ValidationFailed
+from referrals.selectors import referral_dashboard
 from relief.selectors import WATCH_DAYS, relief_birthday_watch
 from screening.selectors import screening_overview
 from web.dashboard import TABLES, csv_file, dashboard_charts, period_presets, period_query
 from web.forms import DashboardPeriodForm, form_errors
 from web.http import WebRequest, case_work
-from referrals.selectors import referral_dashboard
 
 
 def _period_form(request: WebRequest) -> DashboardPeriodForm:

@@ -69,8 +69,12 @@ def desk(request: WebRequest) -> HttpResponse:
     agency_id = request.user.agency_id
     context = {
         "page": "referrals",
-        "awaiting": [r for r in rows if r.provider_id == agency_id and r.handoff.status == HandoffStatus.PENDING],
-        "incoming": [r for r in rows if r.provider_id == agency_id and r.handoff.status != HandoffStatus.PENDING],
+        "awaiting": [
+            r for r in rows if r.provider_id == agency_id and r.handoff.status == HandoffStatus.PENDING
+        ],
+        "incoming": [
+            r for r in rows if r.provider_id == agency_id and r.handoff.status != HandoffStatus.PENDING
+        ],
         "sent": [r for r in rows if r.from_agency_id == agency_id],
         "others": [r for r in rows if agency_id not in (r.provider_id, r.from_agency_id)],
         "direction": direction,
@@ -89,7 +93,9 @@ def _send_form(request: WebRequest, data: Any = None) -> ReferralSendForm:
     )
 
 
-def _case_page(request: WebRequest, access: CaseAccess, *, form: ReferralSendForm | None, status: int = 200) -> HttpResponse:
+def _case_page(
+    request: WebRequest, access: CaseAccess, *, form: ReferralSendForm | None, status: int = 200
+) -> HttpResponse:
     referrals = list(referrals_on_case(access=access))
     context = case_context(
         access,
@@ -130,7 +136,10 @@ def _referral_page(
     handoff = referral.handoff
     provider_member = user.agency_id == referral.provider_id
     records_service = (
-        provider_member and referral.accepted and referral.outcome == ReferralOutcome.ONGOING and shows_details
+        provider_member
+        and referral.accepted
+        and referral.outcome == ReferralOutcome.ONGOING
+        and shows_details
     )
     forms: dict[str, Any] = {
         "decline_form": ReferralDeclineForm()
@@ -150,7 +159,8 @@ def _referral_page(
         "referral": referral,
         "shows_details": shows_details,
         "sessions": list(sessions_of(referral=referral)) if shows_details else [],
-        "may_withdraw": handoff.status in HANDOFF_OPEN_STATUSES and may_withdraw_handoff(user=user, handoff=handoff),
+        "may_withdraw": handoff.status in HANDOFF_OPEN_STATUSES
+        and may_withdraw_handoff(user=user, handoff=handoff),
         "case_visible": access is not None,
         **forms,
     }
