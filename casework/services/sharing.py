@@ -293,6 +293,9 @@ def grants_from_consent(
         raise ValidationFailed(
             "Invite the agency to the case first.", fields={"agency": ["Not a participant of this case."]}
         )
+    # Read afresh and locked: a revocation committing meanwhile either comes first and refuses
+    # these grants, or waits and ends them with the consent's other grants.
+    consent = Consent.objects.select_for_update().get(pk=consent.pk)
     held = set(
         SectionGrant.objects.filter(active_grant_filter(), case=case, agency=agency).values_list(
             "section", flat=True
