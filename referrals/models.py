@@ -11,6 +11,7 @@ core coordination data of the sending agency, the provider and the lead agency; 
 (session notes and the outcome reason) belong to the section its service type names."""
 
 import uuid
+from datetime import datetime
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
@@ -149,7 +150,7 @@ class Referral(models.Model):
         )
 
     @property
-    def accepted_at(self) -> object:
+    def accepted_at(self) -> datetime | None:
         return self.handoff.responded_at if self.accepted else None
 
 

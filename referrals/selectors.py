@@ -57,10 +57,8 @@ def _visible(*, user: User) -> Q:
 
 
 def referrals_visible_to(*, user: User) -> QuerySet[Referral]:
-    return (
-        Referral.objects.filter(_visible(user=user))
-        .select_related("case", "service_type", "from_agency", "provider", "handoff")
-        .annotate(session_count=Count("sessions"))
+    return Referral.objects.filter(_visible(user=user)).select_related(
+        "case", "service_type", "from_agency", "provider", "handoff"
     )
 
 

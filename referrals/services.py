@@ -232,7 +232,7 @@ def referral_session_record(
     referral = _locked(actor=actor, referral=referral)
     _provider_access(actor=actor, referral=referral)
     # Pages give times to the minute: a session in the minute the referral was accepted counts.
-    accepted_at = referral.handoff.responded_at
+    accepted_at = referral.accepted_at
     errors: dict[str, list[str]] = {}
     if problems := choice_errors(kind, SessionKind.values):
         errors["kind"] = problems

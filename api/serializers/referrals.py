@@ -3,8 +3,6 @@
 The headline is core; `outcome_reason` and `handover_note` belong to the referral's `section` and
 are null for a reader who may not read it (`readable` in the context: case id to sections)."""
 
-from typing import Any
-
 from rest_framework import serializers
 
 from agencies.models import Agency
@@ -15,7 +13,6 @@ from api.fields import (
     StrictPrimaryKeyRelatedField,
     StrictUUIDField,
 )
-from casework.models import HandoffStatus
 from casework.services.handoffs import NOTE_MAX_LENGTH
 from referrals.models import REFERRAL_STATES, Referral, ReferralSession, ServiceType
 from referrals.selectors import referral_shows_details
@@ -51,7 +48,7 @@ class ReferralSerializer(StrictModelSerializer):
     follows = serializers.UUIDField(source="follows_id", read_only=True, allow_null=True)
     state = serializers.ChoiceField(choices=REFERRAL_STATE_CHOICES, read_only=True)
     respond_by = serializers.DateTimeField(source="handoff.respond_by", read_only=True)
-    accepted_at = serializers.SerializerMethodField()
+    accepted_at = serializers.DateTimeField(read_only=True, allow_null=True)
     sections_needed = serializers.ListField(child=serializers.CharField(), read_only=True)
     outcome_reason = serializers.SerializerMethodField()
     handover_note = serializers.SerializerMethodField()
@@ -89,11 +86,6 @@ class ReferralSerializer(StrictModelSerializer):
     def _details(self, referral: Referral) -> bool:
         readable = self.context.get("readable", {}).get(referral.case_id, frozenset())
         return referral_shows_details(referral=referral, readable=readable)
-
-    def get_accepted_at(self, referral: Referral) -> Any:
-        if referral.handoff.status != HandoffStatus.ACCEPTED or referral.handoff.responded_at is None:
-            return None
-        return serializers.DateTimeField().to_representation(referral.handoff.responded_at)
 
     def get_outcome_reason(self, referral: Referral) -> str | None:
         return referral.outcome_reason if self._details(referral) else None

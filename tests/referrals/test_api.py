@@ -114,3 +114,38 @@ def test_an_unknown_service_type_is_a_400(case, lead, provider):
 
     assert response.status_code == 400
     assert list(error_of(response)["fields"]) == ["service_type"]
+
+
+@pytest.mark.parametrize("sessions", [1, 20])
+def test_the_sessions_list_costs_the_same_queries_for_many_rows(
+    case, lead, provider, sessions, django_assert_num_queries
+):
+    consent_for(lead=lead, case=case, provider=provider, sections=["location"])
+    referral_id = body(send(case, lead.liaison, provider))["id"]
+    api = Api(provider.liaison)
+    api.post(f"referrals/{referral_id}/accept/", {})
+    for number in range(sessions):
+        api.post(
+            f"referrals/{referral_id}/sessions/",
+            {"occurred_at": timezone.now().isoformat(), "kind": "session", "note": f"Session {number}"},
+        )
+
+    # The referral, the case and what the provider reads of it, the audit insert, the page.
+    with django_assert_num_queries(6):
+        response = api.get(f"referrals/{referral_id}/sessions/", {"page_size": 200})
+
+    assert len(body(response)["results"]) == sessions
+
+
+def test_the_lead_agency_declines_a_provider_it_was_asked_to_approve(case, lead, provider, partner):
+    participant_invite(actor=lead.liaison, case=case, agency=partner.agency)
+    consent_for(lead=lead, case=case, provider=provider, sections=["location"])
+    referral_id = body(send(case, partner.liaison, provider))["id"]
+
+    response = Api(lead.liaison).post(
+        f"referrals/{referral_id}/decline/", {"reason": "Use the county shelter"}
+    )
+
+    assert response.status_code == 200
+    assert body(response)["state"] == "declined"
+    assert Api(provider.liaison).get(f"referrals/{referral_id}/").status_code == 404

@@ -12,7 +12,14 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from audit.services import audit_case_read
-from casework.access import Action, CaseAccess, get_case_access, may_answer_handoff, may_withdraw_handoff
+from casework.access import (
+    Action,
+    CaseAccess,
+    get_case_access,
+    handoffs_visible_to,
+    may_answer_handoff,
+    may_withdraw_handoff,
+)
 from casework.models import HANDOFF_OPEN_STATUSES, HandoffStatus
 from casework.sections import Section
 from common.errors import NotFound, StaleVersion, ValidationFailed
@@ -162,6 +169,8 @@ def _referral_page(
         "may_withdraw": handoff.status in HANDOFF_OPEN_STATUSES
         and may_withdraw_handoff(user=user, handoff=handoff),
         "case_visible": access is not None,
+        # The lead agency's liaisons approve a provider not on the case from the handoff's page.
+        "handoff_visible": handoffs_visible_to(user=user).filter(pk=handoff.pk).exists(),
         **forms,
     }
     return render(request, "web/referral.html", context, status=status)
