@@ -12,8 +12,9 @@ from casework.models import (
     TaskStatus,
     TimelineEvent,
 )
-from casework.services.handoffs import handoff_accept, handoff_approve, handoff_expire
+from casework.services.handoffs import handoff_accept, handoff_approve
 from casework.services.sharing import consent_revoke, participant_invite
+from casework.sweep import deadlines_sweep, handoff_expires_at
 from common.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from referrals.models import Referral, ReferralOutcome, ReferralSession, SessionKind
 from referrals.selectors import get_referral_for_user
@@ -193,12 +194,13 @@ def test_a_withdrawn_referral_shows_withdrawn(case, lead, provider):
     assert referral_withdraw(actor=lead.caseworker, referral=referral).state == "withdrawn"
 
 
-def test_an_unanswered_referral_expires_with_its_handoff(case, lead, provider):
+def test_an_unanswered_referral_expires_in_the_sweep_with_its_handoff(case, lead, provider):
     consent_for(lead=lead, case=case, provider=provider, sections=["location"])
     referral = send_shelter(case=case, lead=lead, provider=provider)
 
-    handoff_expire(handoff=referral.handoff, now=referral.handoff.respond_by + timedelta(minutes=1))
+    result = deadlines_sweep(now=handoff_expires_at(referral.handoff) + timedelta(minutes=1))
 
+    assert result.handoffs_expired == 1
     assert get_referral_for_user(user=lead.liaison, referral_id=referral.pk).state == "expired"
 
 
