@@ -19,7 +19,7 @@ from django.utils import timezone
 from agencies.models import Agency, User
 from casework.access import Action, CaseAccess, get_case_access
 from casework.closure import ClosureBlocker
-from casework.models import Case, Handoff, HandoffStatus, TaskStatus
+from casework.models import Case, Consent, Handoff, HandoffStatus, TaskStatus
 from casework.sections import CONSENT_SECTIONS, Section, default_sections_for
 from casework.services.handoffs import (
     NOTE_MAX_LENGTH,
@@ -68,7 +68,7 @@ def sections_needed_for(*, service_type: ServiceType, provider: Agency, asked: S
     return sorted(needed)
 
 
-def _check_consent(*, case: Case, provider: Agency, sections: list[str]) -> Any:
+def _check_consent(*, case: Case, provider: Agency, sections: list[str]) -> Consent | None:
     if not sections:
         return None
     consent = consent_covering(case=case, agency=provider, sections=sections)

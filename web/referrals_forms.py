@@ -33,6 +33,8 @@ class ReferralSendForm(BridgeForm):
         label="Note to the provider", max_length=NOTE_MAX_LENGTH, required=False, widget=forms.Textarea
     )
 
+    urgent = forms.BooleanField(label="Urgent (a shorter time to answer)", required=False)
+
     def __init__(
         self, *args: Any, service_types: Iterable[ServiceType], providers: Iterable[Agency], **kwargs: Any
     ) -> None:
@@ -53,6 +55,7 @@ class ReferralSendForm(BridgeForm):
             "provider": self.providers[data["provider"]],
             "sections_needed": list(data["sections_needed"]),
             "note": data["note"] or "",
+            "urgent": bool(data["urgent"]),
         }
 
 

@@ -8,6 +8,7 @@ from rest_framework import serializers
 from agencies.models import Agency
 from api.fields import (
     OffsetDateTimeField,
+    StrictBooleanField,
     StrictCharField,
     StrictModelSerializer,
     StrictPrimaryKeyRelatedField,
@@ -112,6 +113,7 @@ class ReferralCreateSerializer(serializers.Serializer):
         required=False, allow_null=True, help_text="A referral on this case it continues."
     )
     note = StrictCharField(required=False, allow_blank=True, default="", max_length=NOTE_MAX_LENGTH)
+    urgent = StrictBooleanField(required=False, default=False, help_text="A shorter response window.")
 
 
 class ReferralAcceptSerializer(serializers.Serializer):

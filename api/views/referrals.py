@@ -133,6 +133,7 @@ class CaseReferralsView(CaseNestedAPIView):
             sections_needed=data["sections_needed"],
             follows=follows,
             note=data["note"],
+            urgent=data["urgent"],
         )
         found = get_referral_for_user(user=self.actor, referral_id=referral.pk)
         return referral_response(user=self.actor, referral=found, status_code=status.HTTP_201_CREATED)

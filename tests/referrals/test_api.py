@@ -2,6 +2,7 @@ import pytest
 from django.utils import timezone
 
 from casework.services.sharing import participant_invite
+from referrals.models import Referral
 from tests.api.conftest import Api, body, error_of
 from tests.referrals.conftest import consent_for
 
@@ -149,3 +150,14 @@ def test_the_lead_agency_declines_a_provider_it_was_asked_to_approve(case, lead,
     assert response.status_code == 200
     assert body(response)["state"] == "declined"
     assert Api(provider.liaison).get(f"referrals/{referral_id}/").status_code == 404
+
+
+def test_an_urgent_referral_gets_the_urgent_response_window(case, lead, provider, settings):
+    consent_for(lead=lead, case=case, provider=provider, sections=["location"])
+
+    data = body(send(case, lead.liaison, provider, urgent=True))
+
+    referral = Referral.objects.select_related("handoff").get(pk=data["id"])
+    window = referral.handoff.respond_by - referral.handoff.created_at
+    assert referral.handoff.urgent is True
+    assert window.total_seconds() == settings.BRIDGE_HANDOFF_URGENT_RESPONSE_HOURS * 3600
