@@ -161,3 +161,42 @@ def test_an_urgent_referral_gets_the_urgent_response_window(case, lead, provider
     window = referral.handoff.respond_by - referral.handoff.created_at
     assert referral.handoff.urgent is True
     assert window.total_seconds() == settings.BRIDGE_HANDOFF_URGENT_RESPONSE_HOURS * 3600
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {"service_type": 7, "provider": 1},
+        {"service_type": "shelter", "provider": 2**70},
+        {"service_type": "shelter", "provider": "1"},
+        {"service_type": "x" * 5000, "provider": 1},
+        {"service_type": "shelter", "provider": 1, "sections_needed": "location"},
+        {"service_type": "shelter", "provider": 1, "sections_needed": ["legal"]},
+        {"service_type": "shelter", "provider": 1, "follows": "not-a-uuid"},
+        {"service_type": "shelter", "provider": 1, "note": "\x00"},
+        {"service_type": "shelter", "provider": 1, "urgent": "yes"},
+    ],
+)
+def test_bad_input_when_sending_is_a_400(case, lead, payload):
+    response = Api(lead.liaison).post(f"cases/{case.pk}/referrals/", payload)
+
+    assert response.status_code == 400
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {"occurred_at": "2026-13-01T00:00:00Z", "kind": "session"},
+        {"occurred_at": "1200-01-01T00:00:00+00:00", "kind": "session"},
+        {"occurred_at": "2026-01-01T00:00:00", "kind": "session"},
+        {"occurred_at": "2026-01-01T00:00:00Z", "kind": "séance"},
+        {"occurred_at": 5, "kind": "session", "note": ["a"]},
+    ],
+)
+def test_bad_session_input_is_a_400(case, lead, provider, payload):
+    consent_for(lead=lead, case=case, provider=provider, sections=["location"])
+    referral_id = body(send(case, lead.liaison, provider))["id"]
+    api = Api(provider.liaison)
+    api.post(f"referrals/{referral_id}/accept/", {})
+
+    assert api.post(f"referrals/{referral_id}/sessions/", payload).status_code == 400
