@@ -8,6 +8,7 @@ from api.views import (
     dashboard,
     exploitation,
     links,
+    referrals,
     relief,
     screening,
     security,
@@ -138,4 +139,32 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves its script as a file, so the Content Security Policy needs no inline script.
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+    # Service referrals (issue 16, part 1).
+    path("service-types/", referrals.ServiceTypeListView.as_view(), name="service-types"),
+    path("cases/<uuid:case_id>/referrals/", referrals.CaseReferralsView.as_view(), name="case-referrals"),
+    path("referrals/", referrals.ReferralListView.as_view(), name="referrals"),
+    path("referrals/<uuid:referral_id>/", referrals.ReferralDetailView.as_view(), name="referral"),
+    path(
+        "referrals/<uuid:referral_id>/accept/", referrals.ReferralAcceptView.as_view(), name="referral-accept"
+    ),
+    path(
+        "referrals/<uuid:referral_id>/decline/",
+        referrals.ReferralDeclineView.as_view(),
+        name="referral-decline",
+    ),
+    path(
+        "referrals/<uuid:referral_id>/withdraw/",
+        referrals.ReferralWithdrawView.as_view(),
+        name="referral-withdraw",
+    ),
+    path(
+        "referrals/<uuid:referral_id>/outcome/",
+        referrals.ReferralOutcomeView.as_view(),
+        name="referral-outcome",
+    ),
+    path(
+        "referrals/<uuid:referral_id>/sessions/",
+        referrals.ReferralSessionsView.as_view(),
+        name="referral-sessions",
+    ),
 ]

@@ -12,6 +12,7 @@ from web.views import (
     members,
     notifications,
     profile,
+    referrals,
     relief,
     screening,
     sharing,
@@ -130,4 +131,9 @@ urlpatterns = [
     path("notifications/read-all/", notifications.read_all, name="inbox-read-all"),
     path("notifications/email/", notifications.email_settings, name="email-settings"),
     path("notifications/<uuid:notification_id>/read/", notifications.read, name="notification-read"),
+    # Service referrals (issue 16, part 1).
+    path("referrals/", referrals.desk, name="referrals"),
+    path("referrals/<uuid:referral_id>/", referrals.referral, name="referral"),
+    path("referrals/<uuid:referral_id>/<slug:action>/", referrals.referral_act, name="referral-act"),
+    path("cases/<uuid:case_id>/referrals/", referrals.case_referrals, name="case-referrals"),
 ]

@@ -114,6 +114,7 @@ class Action(enum.StrEnum):
     REQUEST_CLOSURE = "request_closure"
     DECIDE_CLOSURE = "decide_closure"
     REOPEN = "reopen"
+    REFER = "refer"
 
 
 BREAK_GLASS_READS_ONLY = (
@@ -156,6 +157,7 @@ DENIALS: dict[Action, str] = {
         "Only a supervisor of the lead agency approves or returns a closing, never the person who asked."
     ),
     Action.REOPEN: "Only a liaison or supervisor of the lead agency reopens a closed case.",
+    Action.REFER: "Only an agency taking part in the case refers the child to a service.",
 }
 
 CASE_IS_CLOSED = "This case is closed: its lead agency reopens it before anything on it changes."
@@ -305,6 +307,16 @@ class CaseAccess:
         return frozenset(section for section in CONSENT_SECTIONS if self.stewards(section))
 
     @property
+    def may_refer(self) -> bool:
+        """Ask a provider for a service for the child: a case worker of an agency taking part in
+        the case (who asks is the sending agency; the handoff's rules decide whether the provider
+        must first be approved onto the case)."""
+        return (
+            self.user.role in CASE_ROLES
+            and CaseParticipant.objects.filter(case=self.case, agency=self.agency).exists()
+        )
+
+    @property
     def may_view_access_log(self) -> bool:
         return self.is_lead and self.user.role == Role.SUPERVISOR
 
@@ -422,6 +434,8 @@ class CaseAccess:
                 return self.is_lead and self.user.role == Role.SUPERVISOR
             case Action.REOPEN:
                 return self.is_lead and self.is_liaison_or_supervisor and not self.is_open
+            case Action.REFER:
+                return self.may_refer
 
     def require(
         self,

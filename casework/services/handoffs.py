@@ -18,6 +18,7 @@ The task stays with the sending agency until the handoff is accepted: declining,
 expiring leaves it where it is and tells whoever must act on it.
 """
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -64,6 +65,19 @@ from notifications.services import notify
 # Input contract of the handoff services: the sender's note, the receiver's note on accepting and
 # the reason for declining share one limit.
 NOTE_MAX_LENGTH = 5_000
+
+
+HandoffAcceptedHook = Callable[..., None]
+
+_accepted_hooks: dict[str, HandoffAcceptedHook] = {}
+
+
+def handoff_accepted_hook_register(*, name: str, hook: HandoffAcceptedHook) -> None:
+    """Let a feature app above casework (service referrals) finish what an accepted handoff of its
+    task starts, whichever page or endpoint accepted it: `hook(handoff=..., actor=...)` runs inside
+    `handoff_accept`'s transaction once the receiving agency has joined, and may refuse (raise) to
+    undo the acceptance. Called from `AppConfig.ready`; the same name again replaces it."""
+    _accepted_hooks[name] = hook
 
 
 def respond_by_for(*, created_at: datetime, urgent: bool) -> datetime:
@@ -363,6 +377,8 @@ def handoff_accept(*, actor: User, handoff: Handoff, assignee: User | None = Non
         handoff.case = case
     participant_join(case=handoff.case, agency=to_agency, via=ParticipationVia.HANDOFF, actor=actor)
     _resolve(handoff, status=HandoffStatus.ACCEPTED, actor=actor, response_note=note)
+    for hook in _accepted_hooks.values():
+        hook(handoff=handoff, actor=actor)
     what = f"task {handoff.task.title}" if handoff.task is not None else "the lead of the case"
     _record(handoff, kind="handoff_accepted", summary=f"{to_agency.name} took over {what}.", actor=actor)
     notify(

@@ -267,6 +267,74 @@ def grant_create(
     return grant
 
 
+def consent_covering(*, case: Case, agency: Agency, sections: list[str]) -> Consent | None:
+    """The active consent on `case` naming `agency` and every one of `sections` whose signer may
+    ground a grant (`consent_capacities_ruled_out`), latest expiry first; None when there is none.
+    What a referral needs before it is sent."""
+    candidates = Consent.objects.filter(
+        case=case,
+        recipient_agency=agency,
+        revoked_at__isnull=True,
+        expires_on__gte=timezone.localdate(),
+        sections__contains=sorted(set(sections)),
+    ).exclude(signer_capacity__in=consent_capacities_ruled_out(case=case))
+    return candidates.order_by("-expires_on", "-created_at").first()
+
+
+def grants_from_consent(
+    *, case: Case, agency: Agency, consent: Consent, sections: list[str], actor: User
+) -> list[SectionGrant]:
+    """Give `agency`, a participant, the consented `sections` it does not already hold, resting on
+    `consent` and ending with it. For an agency the child agreed to share with by a consent that an
+    earlier step (a referral) checked when it was sent: the consent itself is the steward's word,
+    so no steward acts here; each section is checked against it again, now (`ValidationFailed`
+    when it lapsed, was revoked or no longer covers one). Call inside the caller's transaction."""
+    if not CaseParticipant.objects.filter(case=case, agency=agency).exists():
+        raise ValidationFailed(
+            "Invite the agency to the case first.", fields={"agency": ["Not a participant of this case."]}
+        )
+    # Read afresh and locked: a revocation committing meanwhile either comes first and refuses
+    # these grants, or waits and ends them with the consent's other grants.
+    consent = Consent.objects.select_for_update().get(pk=consent.pk)
+    held = set(
+        SectionGrant.objects.filter(active_grant_filter(), case=case, agency=agency).values_list(
+            "section", flat=True
+        )
+    )
+    created = []
+    for section in sorted(set(sections) - held):
+        if RULES[section].sharing is not SharingNeeds.CONSENT:
+            raise ValidationFailed(
+                "Only sections shared on consent rest on a consent.",
+                fields={"sections": [f"{Section(section).label} is not shared on consent."]},
+            )
+        covering = _check_consent_covers(consent=consent, case=case, agency=agency, section=section)
+        grant = _grant_insert(
+            actor=actor,
+            case=case,
+            agency=agency,
+            section=section,
+            basis=GrantBasis.CONSENT,
+            consent=covering,
+            expires_at=_end_of_day(covering.expires_on),
+        )
+        timeline_record(
+            case=case,
+            kind="grant_created",
+            summary=f"{agency.name} was granted the {section} section (recorded consent).",
+            actor=actor,
+            section=section,
+            data={
+                "agency": agency.pk,
+                "section": section,
+                "basis": GrantBasis.CONSENT,
+                "grant": str(grant.pk),
+            },
+        )
+        created.append(grant)
+    return created
+
+
 @transaction.atomic
 def grant_revoke(*, actor: User, grant: SectionGrant) -> SectionGrant:
     grant = SectionGrant.objects.select_for_update().select_related("case", "agency").get(pk=grant.pk)

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "links",
     "screening",
     "relief",
+    "referrals",
     "notifications",
     "api",
     "web",
@@ -196,6 +197,9 @@ SPECTACULAR_SETTINGS = {
         "ReliefStatusEnum": "relief.models.ReliefStatus",
         "ClosureStatusEnum": "casework.models.ClosureStatus",
         "ClosureReasonEnum": "casework.models.ClosureReason",
+        "ReferralOutcomeEnum": "referrals.models.ReferralOutcome",
+        "ReferralSessionKindEnum": "referrals.models.SessionKind",
+        "ConsentSectionEnum": "casework.services.sharing.CONSENT_SECTION_CHOICES",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
@@ -211,6 +215,7 @@ BRIDGE_DEMO_EXTENSIONS = [
     "exploitation.demo.demo_load_profiles",
     "links.demo.demo_load_links",
     "relief.demo.relief_demo_load",
+    "referrals.demo.referrals_demo_load",
 ]
 
 EMAIL_BACKEND = env.str("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")

@@ -44,6 +44,13 @@ from casework.services.tasks import task_create
 from exploitation.services import exploitation_profile_save
 from links.models import CaseLink
 from links.services import case_link_create
+from referrals.models import ServiceType
+from referrals.services import (
+    referral_accept,
+    referral_handover_note_set,
+    referral_send,
+    referral_session_record,
+)
 from relief.models import ReliefKind, ReliefRecord
 from relief.services import relief_record_add
 from screening.models import Instrument, Screening
@@ -139,6 +146,10 @@ NO_INDICATORS = {
 }
 RELIEF_MARKER = "MKRELIEFDETAILS"  # a relief record's details and receipt number (immigration)
 CLOSURE_MARKER = "MKCLOSURESUMMARY"  # a closing's summary and comments (the lead agency's own)
+# A mental health referral from the lead agency to victim services: a session note and the
+# hand-over note are health's, and the referral exists only for the two agencies (issue 16).
+REFERRAL_SESSION_MARKER, REFERRAL_HANDOVER_MARKER = "MKREFERRALSESSION", "MKREFERRALHANDOVER"
+REFERRAL_MARKERS = {REFERRAL_SESSION_MARKER, REFERRAL_HANDOVER_MARKER}
 
 
 @dataclass
@@ -272,8 +283,9 @@ def build_world() -> World:
     )
     note_add(actor=unrelated.caseworker, case=unrelated_case, section="core", body=UNRELATED_MARKER)
     task_create(actor=unrelated.caseworker, case=unrelated_case, title=UNRELATED_MARKER, due_at=in_hours(24))
+    referral = add_referral(staff=staff, case=case)
     case.refresh_from_db()
-    return World(
+    world = World(
         staff=staff,
         platform_admin=PlatformAdminFactory(),
         case=case,
@@ -292,6 +304,31 @@ def build_world() -> World:
         screening=screening,
         relief=relief,
         closure=closure,
+    )
+    world.extra["referral"] = referral
+    return world
+
+
+def add_referral(*, staff: dict[str, Staff], case: Case):
+    """Victim services reads health on joining, so this referral needs no consent."""
+    provider = staff["vs"].liaison
+    referral = referral_send(
+        actor=staff["lead"].liaison,
+        case=case,
+        service_type=ServiceType.objects.get(key="mental_health"),
+        provider=provider.agency,
+    )
+    referral = referral_accept(actor=provider, referral=referral)
+    referral_session_record(
+        actor=provider,
+        referral=referral,
+        occurred_at=timezone.now(),
+        kind="session",
+        note=REFERRAL_SESSION_MARKER,
+    )
+    referral.refresh_from_db()
+    return referral_handover_note_set(
+        actor=provider, referral=referral, note=REFERRAL_HANDOVER_MARKER, expected_version=referral.version
     )
 
 
@@ -385,7 +422,14 @@ class Caller:
             forbidden.add(RELIEF_MARKER)
         if not lead_member:
             forbidden.add(CLOSURE_MARKER)
+        if not self.in_referral:
+            forbidden |= REFERRAL_MARKERS
         return forbidden
+
+    @property
+    def in_referral(self):
+        """The referral's sending (and lead) agency and its provider, which both read health."""
+        return self.views_case and self.slot in {"lead", "vs"}
 
 
 def expected_case_status(caller, allowed, ok=200):
@@ -940,6 +984,7 @@ def requests_for(world: World, caller: Caller):
         (409 if caller.is_liaison else 403) if lead_member else expected_case_status(caller, False)
     )
     yield "reopen", "post", f"cases/{case_id}/reopen/", {"reason": "Back"}, {}, reopen_status, set()
+    yield from referral_requests(world, caller)
 
     yield "notifications", "get", "notifications/", None, {}, 200, set()
     yield "notifications read all", "post", "notifications/read-all/", None, {}, 204, set()
@@ -957,6 +1002,96 @@ def requests_for(world: World, caller: Caller):
             200 if sees_unrelated else 404,
             {UNRELATED_MARKER} if sees_unrelated and suffix in {"", "notes/"} else set(),
         )
+
+
+def referral_requests(world: World, caller: Caller):
+    referral = world.extra["referral"]
+    path = f"referrals/{referral.pk}/"
+    involved = caller.in_referral
+    provider = caller.slot == "vs"
+    # The provider writes what it did; the sender (the lead agency) reads it; anyone else: 404.
+    provider_write = 404 if not involved else (200 if provider else 403)
+    both = {REFERRAL_SESSION_MARKER, REFERRAL_HANDOVER_MARKER} if involved else set()
+    yield "service types", "get", "service-types/", None, {}, 200, set()
+    yield (
+        "referral desk",
+        "get",
+        "referrals/",
+        None,
+        {},
+        200,
+        {REFERRAL_HANDOVER_MARKER} if involved else set(),
+    )
+    yield (
+        "case referrals",
+        "get",
+        f"cases/{world.case.pk}/referrals/",
+        None,
+        {},
+        expected_case_status(caller, True),
+        {REFERRAL_HANDOVER_MARKER} if involved else set(),
+    )
+    yield (
+        "referral detail",
+        "get",
+        path,
+        None,
+        {},
+        200 if involved else 404,
+        {REFERRAL_HANDOVER_MARKER} & both,
+    )
+    yield (
+        "referral sessions",
+        "get",
+        f"{path}sessions/",
+        None,
+        {},
+        200 if involved else 404,
+        {REFERRAL_SESSION_MARKER} & both,
+    )
+    yield (
+        "referral session add",
+        "post",
+        f"{path}sessions/",
+        {"occurred_at": timezone.now().isoformat(), "kind": "contact", "note": "Called"},
+        {},
+        201 if provider_write == 200 else provider_write,
+        set(),
+    )
+    yield (
+        "referral hand-over note",
+        "patch",
+        path,
+        {"handover_note": "County clinic"},
+        {"If-Match": f'"{referral.version}"'},
+        provider_write,
+        set(),
+    )
+    yield (
+        "referral outcome",
+        "post",
+        f"{path}outcome/",
+        {"outcome": "completed", "reason": "Goals met"},
+        {},
+        provider_write,
+        set(),
+    )
+    # Answered already: the provider's liaisons are told so, anyone else that they may not answer.
+    accept_status = 404 if not involved else (409 if provider and caller.is_liaison else 403)
+    yield "referral accept", "post", f"{path}accept/", {}, {}, accept_status, set()
+    withdraw_status = 404 if not involved else (409 if caller.is_lead else 403)
+    yield "referral withdraw", "post", f"{path}withdraw/", None, {}, withdraw_status, set()
+    # Any agency on the case refers; victim services cannot refer to itself.
+    send_status = 404 if not caller.views_case else (400 if provider else 201)
+    yield (
+        "referral send",
+        "post",
+        f"cases/{world.case.pk}/referrals/",
+        {"service_type": "mental_health", "provider": world.staff["vs"].agency.pk},
+        {},
+        send_status,
+        set(),
+    )
 
 
 def call(api: Api, method, path, payload, headers):

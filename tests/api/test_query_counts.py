@@ -17,6 +17,8 @@ from casework.services.notes import note_add
 from casework.services.sharing import consent_record, participant_invite
 from casework.services.tasks import task_create
 from links.services import case_link_create
+from referrals.models import ServiceType
+from referrals.services import referral_send
 from relief.services import relief_record_add
 from screening.models import Instrument
 from screening.services import screening_record, trafficking_status_change
@@ -126,6 +128,25 @@ def add_closures(world, count):
         case_closure_return(actor=world["lead"].supervisor, closure_id=closure.pk, comments="Not yet.")
 
 
+def add_referrals(world, count):
+    provider = make_staff(kind=AgencyKind.VICTIM_SERVICES, name="Safe House")
+    mental_health = ServiceType.objects.get(key="mental_health")
+    for _ in range(count):
+        referral_send(
+            actor=world["lead"].liaison,
+            case=world["case"],
+            service_type=mental_health,
+            provider=provider.agency,
+        )
+
+
+def add_service_types(world, count):
+    for number in range(count):
+        ServiceType.objects.create(
+            key=f"state-service-{number}", name=f"Service {number}", section="services"
+        )
+
+
 def add_templates(world, count):
     for number in range(count):
         DeadlineTemplate.objects.create(
@@ -203,6 +224,11 @@ LIST_ENDPOINTS = {
     # Screenings prefetch their instrument's questions (the page shows each answer's question).
     "screenings": ("cases/{case}/screenings/", add_screenings, "lead.liaison", 6),
     "trafficking-status": ("cases/{case}/trafficking-status/", add_status_changes, "lead.liaison", 5),
+    "service-types": ("service-types/", add_service_types, "lead.liaison", 2),
+    # The desk: one more for the cases seen and one for the sections read on them, per page; a
+    # case's referrals write one audit insert for the page.
+    "referrals": ("referrals/", add_referrals, "lead.liaison", 4),
+    "case-referrals": ("cases/{case}/referrals/", add_referrals, "lead.liaison", 5),
 }
 
 

@@ -86,6 +86,19 @@ API_MD_OPERATIONS = {
     ("get", "/api/v1/cases/{case_id}/screenings/{screening_id}/"),
     ("get", "/api/v1/cases/{case_id}/trafficking-status/"),
     ("post", "/api/v1/cases/{case_id}/trafficking-status/"),
+    # Extensions of API.md (issue 16): service referrals and service types.
+    ("get", "/api/v1/service-types/"),
+    ("get", "/api/v1/cases/{case_id}/referrals/"),
+    ("post", "/api/v1/cases/{case_id}/referrals/"),
+    ("get", "/api/v1/referrals/"),
+    ("get", "/api/v1/referrals/{referral_id}/"),
+    ("patch", "/api/v1/referrals/{referral_id}/"),
+    ("post", "/api/v1/referrals/{referral_id}/accept/"),
+    ("post", "/api/v1/referrals/{referral_id}/decline/"),
+    ("post", "/api/v1/referrals/{referral_id}/withdraw/"),
+    ("post", "/api/v1/referrals/{referral_id}/outcome/"),
+    ("get", "/api/v1/referrals/{referral_id}/sessions/"),
+    ("post", "/api/v1/referrals/{referral_id}/sessions/"),
 }
 
 

@@ -154,3 +154,41 @@ def test_a_core_task_of_the_same_agency_is_still_worked_on(opened, partner):
     response = Api(partner.supervisor).post(f"tasks/{task.pk}/complete/", {"outcome": "Called"})
 
     assert response.status_code == 200
+
+
+def test_a_referral_provider_reading_the_service_section_by_break_glass_records_no_session(case, lead):
+    """Service referrals (issue 16): once the consent behind a shelter referral is revoked, the
+    provider's supervisor may open location in an emergency, but not write the service's notes."""
+    from agencies.models import AgencyKind
+    from casework.services.sharing import consent_record, consent_revoke
+    from referrals.models import ReferralSession, ServiceType
+    from referrals.services import referral_accept, referral_send
+    from tests.conftest import make_staff
+
+    provider = make_staff(kind=AgencyKind.VICTIM_SERVICES, name="Safe House")
+    consent = consent_record(
+        actor=lead.liaison,
+        case=case,
+        recipient_agency=provider.agency,
+        sections=["location"],
+        purpose="Shelter",
+        signed_by="The child",
+        signer_capacity="child",
+        signed_on=timezone.localdate(),
+    )
+    referral = referral_send(
+        actor=lead.liaison,
+        case=case,
+        service_type=ServiceType.objects.get(key="shelter"),
+        provider=provider.agency,
+    )
+    referral_accept(actor=provider.liaison, referral=referral)
+    consent_revoke(actor=lead.liaison, consent=consent)
+    assert open_location(case, provider.supervisor).status_code == 201
+
+    response = Api(provider.supervisor).post(
+        f"referrals/{referral.pk}/sessions/", {"occurred_at": timezone.now().isoformat(), "kind": "session"}
+    )
+
+    assert response.status_code == 403
+    assert not ReferralSession.objects.exists()

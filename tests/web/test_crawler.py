@@ -30,6 +30,7 @@ from casework.models import SECTION_MODELS, Case, Note
 from casework.sections import DATA_SECTIONS, Section
 from common.errors import NotFound
 from exploitation.models import ExploitationProfile
+from referrals.models import Referral, ReferralOutcome, ReferralSession
 from relief.models import ReliefRecord
 from screening.models import Screening, TraffickingStatusChange
 
@@ -124,6 +125,14 @@ def plant_markers() -> Planted:
         ReliefRecord.objects.filter(case=case).update(
             details=marker(Section.IMMIGRATION, index), receipt_number=marker(Section.IMMIGRATION, index)
         )
+        # A referral's session notes, outcome reason and hand-over note are its section's.
+        for referral in Referral.objects.filter(case=case).exclude(section=Section.CORE):
+            details = marker(referral.section, index)
+            ReferralSession.objects.filter(referral=referral).update(note=details)
+            Referral.objects.filter(pk=referral.pk).update(handover_note=details)
+            Referral.objects.filter(pk=referral.pk).exclude(outcome=ReferralOutcome.ONGOING).update(
+                outcome_reason=details
+            )
         Case.objects.filter(pk=case.pk).update(pseudonym=f"P{index:03d}")
         health = marker(Section.HEALTH, index)
         for screening in Screening.objects.filter(case=case):

@@ -119,6 +119,7 @@ def main_nav(context: template.Context) -> dict[str, Any]:
             ("my-work", "My work", reverse("web:my-work")),
             ("cases", "Cases", reverse("web:cases")),
             ("handoffs", "Handoffs", reverse("web:handoffs")),
+            ("referrals", "Referrals", reverse("web:referrals")),
         ]
         if may_view_dashboard(user=user):
             items.append(("dashboard", "Dashboard", reverse("web:dashboard")))
