@@ -720,6 +720,7 @@ class DeadlineOwner(models.TextChoices):
     IMMIGRATION = AgencyKind.IMMIGRATION.value, AgencyKind.IMMIGRATION.label
     LEGAL_ADVOCATE = AgencyKind.LEGAL_ADVOCATE.value, AgencyKind.LEGAL_ADVOCATE.label
     VICTIM_SERVICES = AgencyKind.VICTIM_SERVICES.value, AgencyKind.VICTIM_SERVICES.label
+    PROSECUTION = AgencyKind.PROSECUTION.value, AgencyKind.PROSECUTION.label
     RECORDING_AGENCY = "recording_agency", "The agency that recorded the event"
 
 

@@ -110,6 +110,7 @@ class Action(enum.StrEnum):
     HAND_OFF_LEAD = "hand_off_lead"
     RECORD_EXPLOITATION_PROFILE = "record_exploitation_profile"
     LINK_CASES = "link_cases"
+    WRITE_CRIMINAL_CASE = "write_criminal_case"
 
 
 BREAK_GLASS_READS_ONLY = (
@@ -147,6 +148,10 @@ DENIALS: dict[Action, str] = {
         " the exploitation profile."
     ),
     Action.LINK_CASES: "Only the lead agency links its case to others or removes its links.",
+    Action.WRITE_CRIMINAL_CASE: (
+        "Only law enforcement, immigration, or a prosecution agency holding the investigation section"
+        " records the criminal case."
+    ),
 }
 
 
@@ -298,6 +303,18 @@ class CaseAccess:
             and section not in self.break_glass
         )
 
+    @property
+    def may_write_criminal_case(self) -> bool:
+        """The criminal case (charges, proceedings, defendants, custody, restitution) lives in
+        `investigation`: its stewards write it, and a prosecution agency does too while it reads
+        the section (never by break-glass), without stewarding the rest of the section."""
+        section = Section.INVESTIGATION
+        return self.may_write(section) or (
+            self.agency.kind == AgencyKind.PROSECUTION
+            and section in self.readable
+            and section not in self.break_glass
+        )
+
     def may_correct_event(self, event: CaseEvent) -> bool:
         """Correct or void a recorded event: its recording agency, through a liaison or supervisor
         or the person who recorded it, while the agency reads (not by break-glass) its section."""
@@ -362,6 +379,8 @@ class CaseAccess:
                 return self.is_lead and self.is_liaison_or_supervisor
             case Action.RECORD_EXPLOITATION_PROFILE:
                 return self.may_record_exploitation_profile
+            case Action.WRITE_CRIMINAL_CASE:
+                return self.may_write_criminal_case
             case Action.LINK_CASES:
                 # Either end's lead agency, each from its own case; the other end must be a case
                 # the user sees (`links.services`), so a link never tells anyone of a case.
