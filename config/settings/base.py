@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "links",
     "screening",
     "relief",
+    "court",
     "notifications",
     "api",
     "web",
@@ -209,6 +210,7 @@ BRIDGE_DEMO_EXTENSIONS = [
     "exploitation.demo.demo_load_profiles",
     "links.demo.demo_load_links",
     "relief.demo.relief_demo_load",
+    "court.demo.court_demo_load",
 ]
 
 EMAIL_BACKEND = env.str("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
