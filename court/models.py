@@ -284,9 +284,7 @@ class RestitutionOrder(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
     defendant = models.ForeignKey(Defendant, on_delete=models.CASCADE, related_name="restitution_orders")
     amount = models.DecimalField(max_digits=MONEY_MAX_DIGITS, decimal_places=2)
-    monthly_amount = models.DecimalField(
-        max_digits=MONEY_MAX_DIGITS, decimal_places=2, null=True, blank=True
-    )
+    monthly_amount = models.DecimalField(max_digits=MONEY_MAX_DIGITS, decimal_places=2, null=True, blank=True)
     schedule = models.CharField(max_length=TEXT_MAX_LENGTH, blank=True)
     ordered_on = models.DateField()
     legal_basis = models.CharField(max_length=TEXT_MAX_LENGTH, default="18 U.S.C. 1593")

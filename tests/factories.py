@@ -100,6 +100,9 @@ def federal_deadline_templates() -> None:
     # The labor-trafficking report and the screening reminders (issue 15).
     screening = importlib.import_module("casework.migrations.0018_labor_trafficking_and_screening_templates")
     screening.create_templates(apps, None)
+    # The victims' rights notices of the criminal case (issue 16, court).
+    court_notices = importlib.import_module("casework.migrations.0021_court_victim_notice_templates")
+    court_notices.create_victim_notice_templates(apps, None)
 
 
 def sample_screening_instrument() -> None:
