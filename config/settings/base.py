@@ -195,6 +195,13 @@ SPECTACULAR_SETTINGS = {
         "DecidableTraffickingStatusEnum": "screening.models.DECIDABLE_STATUS_CHOICES",
         "ReliefKindEnum": "relief.models.ReliefKind",
         "ReliefStatusEnum": "relief.models.ReliefStatus",
+        "HearingTypeEnum": "court.models.HearingType",
+        "HearingOutcomeEnum": "court.models.HearingOutcome",
+        "CriminalCaseStatusEnum": "court.models.CriminalCaseStatus",
+        "ChargeDispositionEnum": "court.models.ChargeDisposition",
+        "ProceedingTypeEnum": "court.models.ProceedingType",
+        "CustodyStatusEnum": "court.models.CustodyStatus",
+        "CustodyEventKindEnum": "court.models.CustodyEventKind",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
