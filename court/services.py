@@ -182,7 +182,8 @@ def dependency_hearing_schedule(
     *, actor: User, case: Case, type: str, scheduled_at: datetime, court: str = ""
 ) -> DependencyHearing:
     """Schedule a dependency-court hearing: the case event whose templates remind the agencies
-    taking part, a timeline line every participant reads and a note to each agency's liaisons."""
+    taking part (for a hearing still to come), a timeline line every participant reads and a note
+    to each agency's liaisons."""
     access = _hearing_access(actor=actor, case_id=case.pk)
     errors: dict[str, list[str]] = {}
     hearing_type = _choice(errors, "type", type, HearingType.values)
@@ -190,19 +191,22 @@ def dependency_hearing_schedule(
     court_name = _text(errors, "court", court, max_length=TEXT_MAX_LENGTH, required=False)
     _invalid("The hearing could not be scheduled.", errors)
     assert moment is not None
-    recorded = case_event_record(
-        actor=actor,
-        case=access.case,
-        event_type=CaseEventType.COURT_HEARING_SCHEDULED,
-        occurred_at=timezone.now(),
-        details={"hearing_at": moment.isoformat()},
-    )
+    # A hearing recorded after it took place needs no reminder.
+    event = None
+    if moment > timezone.now():
+        event = case_event_record(
+            actor=actor,
+            case=access.case,
+            event_type=CaseEventType.COURT_HEARING_SCHEDULED,
+            occurred_at=timezone.now(),
+            details={"hearing_at": moment.isoformat()},
+        ).event
     hearing = DependencyHearing.objects.create(
         case=access.case,
         type=hearing_type,
         scheduled_at=moment,
         court=court_name,
-        event=recorded.event,
+        event=event,
         created_by=actor,
     )
     timeline_record(

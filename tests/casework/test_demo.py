@@ -109,3 +109,29 @@ def test_the_demo_consent_signed_by_a_guardian_ad_litem_still_shares_with_the_ce
         case__pseudonym="A.N.", agency__kind="victim_services", section="location"
     )
     assert grant.ended_at is None
+
+
+def test_demo_has_a_criminal_case_from_charges_to_sentencing_with_restitution_and_a_release():
+    from decimal import Decimal
+
+    from casework.access import get_case_access
+    from court.models import CriminalCase, CustodyEvent, DependencyHearing
+    from court.selectors import restitution_orders_for
+
+    call_command("load_demo", stdout=StringIO())
+
+    criminal = CriminalCase.objects.select_related("case", "prosecuting_agency").get()
+    assert (criminal.case.pseudonym, criminal.status, criminal.prosecuting_agency.name) == (
+        "A.N.",
+        "sentenced",
+        "Lakeview County District Attorney's Office",
+    )
+    assert sorted(DependencyHearing.objects.values_list("outcome", flat=True)) == ["held", "pending"]
+    coordinator = User.objects.get(username="da-liaison")
+    [order] = restitution_orders_for(access=get_case_access(user=coordinator, case_id=criminal.case_id))
+    assert (order.amount, order.balance) == (Decimal("18500.00"), Decimal("18125.00"))
+    assert CustodyEvent.objects.filter(kind="released").count() == 1
+    [notice] = Task.objects.filter(
+        template__key="notify-victim-defendant-released", status="open"
+    ).select_related("owner_agency")
+    assert notice.owner_agency.name == "Lakeview County District Attorney's Office"
