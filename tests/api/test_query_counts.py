@@ -227,12 +227,7 @@ LIST_ENDPOINTS = {
     "proceedings": ("cases/{case}/proceedings/", add_criminal_records, POLICE, 5),
     "custody-events": ("cases/{case}/custody-events/", add_criminal_records, POLICE, 5),
     "restitution-orders": ("cases/{case}/restitution-orders/", add_criminal_records, POLICE, 5),
-    "restitution-payments": (
-        "cases/{case}/restitution-payments/",
-        add_criminal_records,
-        "partner.liaison",
-        0,
-    ),
+    "restitution-payments": ("cases/{case}/restitution-payments/", add_criminal_records, POLICE, 5),
     "tasks": ("tasks/", add_tasks, "lead.liaison", 2),
     "handoffs": ("handoffs/", add_handoffs, "lead.liaison", 2),
     "notifications": ("notifications/", add_handoffs, "partner.liaison", 2),
