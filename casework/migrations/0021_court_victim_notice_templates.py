@@ -26,7 +26,8 @@ VICTIM_NOTICE_TEMPLATES = [
         "anchor": "event",
         "offset_hours": 24,
         "priority": "high",
-        "legal_source": "18 U.S.C. 3771(a)(2), (c)(1); within 24 hours is agency policy *",
+        "legal_source": "18 U.S.C. 3771(a)(2), (c)(1) (notice of release); * Unverified: the statute says "
+        "\"timely\" without hours; 24 hours is agency policy.",
     },
     {
         "key": "notify-victim-defendant-escaped",
@@ -37,7 +38,8 @@ VICTIM_NOTICE_TEMPLATES = [
         "anchor": "event",
         "offset_hours": 2,
         "priority": "urgent",
-        "legal_source": "18 U.S.C. 3771(a)(2), (c)(1); within 2 hours is agency policy *",
+        "legal_source": "18 U.S.C. 3771(a)(2), (c)(1) (notice of escape); * Unverified: the statute says "
+        "\"timely\" without hours; 2 hours is agency policy.",
     },
     {
         "key": "notify-victim-public-proceeding",
@@ -48,7 +50,8 @@ VICTIM_NOTICE_TEMPLATES = [
         "anchor": "hearing_at",
         "offset_days": -3,
         "priority": "high",
-        "legal_source": "18 U.S.C. 3771(a)(2), (a)(3), (a)(4), (c)(1); three days before is agency policy *",
+        "legal_source": "18 U.S.C. 3771(a)(2), (a)(3), (a)(4), (c)(1) (notice of public proceedings); "
+        "* Unverified: three days before is agency policy.",
     },
 ]
 
