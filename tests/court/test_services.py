@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from casework.access import Action, get_case_access
 from casework.models import CaseEvent, Task, TaskStatus, TimelineEvent
+from casework.services.cases import case_update
 from casework.services.events import case_event_record
 from common.errors import NotFound, PermissionDenied, ValidationFailed
 from court.models import CustodyStatus
@@ -231,3 +232,15 @@ def test_no_defendant_name_reaches_an_event_timeline_or_notification(defendant, 
     texts += [note.message for note in Notification.objects.all()]
     texts += list(Task.objects.values_list("title", flat=True))
     assert not [text for text in texts if DEFENDANT_NAME in text]
+
+
+def test_prosecution_may_not_write_the_investigation_sections_suspects_and_evidence(court_case, da):
+    version = get_case_access(user=da.liaison, case_id=court_case.pk).version
+
+    with pytest.raises(PermissionDenied):
+        case_update(
+            actor=da.liaison,
+            case=court_case,
+            expected_version=version,
+            sections={"investigation": {"summary": "Suspect interviewed"}},
+        )
