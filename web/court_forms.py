@@ -62,6 +62,11 @@ class CriminalCaseForm(BridgeForm):
     status = forms.ChoiceField(label="Status", choices=CRIMINAL_CASE_STATUS_CHOICES)
 
 
+class CriminalCaseStatusForm(BridgeForm):
+    status = forms.ChoiceField(label="Status", choices=CRIMINAL_CASE_STATUS_CHOICES)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
 class DefendantForm(_RecordChoiceForm):
     parent_field = "criminal_case"
     criminal_case = forms.ChoiceField(label="Criminal case")

@@ -59,6 +59,11 @@ urlpatterns = [
         court.case_hearing_update,
         name="case-hearing-update",
     ),
+    path(
+        "cases/<uuid:case_id>/court/criminal-cases/<uuid:criminal_case_id>/",
+        court.case_criminal_case_update,
+        name="case-criminal-case-update",
+    ),
     path("cases/<uuid:case_id>/court/<slug:record>/", court.case_criminal_add, name="case-criminal-add"),
     path("cases/<uuid:case_id>/relief/", relief.case_relief, name="case-relief"),
     path(

@@ -98,3 +98,16 @@ def test_the_lead_schedules_a_hearing_on_the_page(court_case, lead):
 
     assert response.status_code == 302
     assert Task.objects.filter(case=court_case, template__key="court-hearing-child-welfare").count() == 1
+
+
+def test_the_prosecutor_moves_the_criminal_case_to_sentenced_on_the_page(criminal_case, court_case, da):
+    prefix = f"criminal-{criminal_case.pk.hex[:12]}"
+
+    response = Browser(da.liaison).post(
+        f"/cases/{court_case.pk}/court/criminal-cases/{criminal_case.pk}/",
+        {f"{prefix}-status": "sentenced", f"{prefix}-version": "1"},
+    )
+
+    criminal_case.refresh_from_db()
+    assert response.status_code == 302
+    assert (criminal_case.status, criminal_case.version) == ("sentenced", 2)

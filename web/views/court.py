@@ -21,11 +21,13 @@ from court.services import (
     charge_add,
     criminal_access,
     criminal_case_open,
+    criminal_case_update,
     custody_event_record,
     defendant_add,
     defendant_sentence,
     dependency_hearing_schedule,
     dependency_hearing_update,
+    get_criminal_case,
     get_dependency_hearing,
     proceeding_schedule,
     restitution_order_add,
@@ -34,6 +36,7 @@ from court.services import (
 from web.court_forms import (
     ChargeForm,
     CriminalCaseForm,
+    CriminalCaseStatusForm,
     CustodyEventForm,
     DefendantForm,
     HearingScheduleForm,
@@ -128,7 +131,19 @@ def _page(
         audit_case_read(access=access, sections={Section.INVESTIGATION}, view="court")
     # (record, summary, form): only those with something to point at (a defendant needs a case).
     forms: list[tuple[str, str, BridgeForm]] = []
-    if reads_criminal and access.may(Action.WRITE_CRIMINAL_CASE):
+    writes_criminal = reads_criminal and access.may(Action.WRITE_CRIMINAL_CASE)
+    for record in criminal_cases:
+        record.status_form = None  # type: ignore[attr-defined]
+        if writes_criminal:
+            record.status_form = (  # type: ignore[attr-defined]
+                bound[1]
+                if bound is not None and bound[0] == f"criminal-{record.pk}"
+                else CriminalCaseStatusForm(
+                    prefix=f"criminal-{record.pk.hex[:12]}",
+                    initial={"status": record.status, "version": record.version},
+                )
+            )
+    if writes_criminal:
         parents = _parents(access, criminal_cases)
         for name, (form_class, _, parent_field) in CRIMINAL_FORMS.items():
             summary = FORM_WORDS[name][0]
@@ -221,3 +236,29 @@ def case_criminal_add(request: WebRequest, case_id: uuid.UUID, record: str) -> H
             messages.success(request, FORM_WORDS[record][1])
             return redirect("web:case-court", case_id=case_id)
     return _page(request, access, bound=(record, form), status=400)
+
+
+@case_work
+@require_POST
+def case_criminal_case_update(
+    request: WebRequest, case_id: uuid.UUID, criminal_case_id: uuid.UUID
+) -> HttpResponse:
+    access = criminal_access(actor=request.user, case_id=case_id, write=False)
+    record = get_criminal_case(access=access, criminal_case_id=criminal_case_id)
+    form = CriminalCaseStatusForm(request.POST, prefix=f"criminal-{record.pk.hex[:12]}")
+    if form.is_valid():
+        try:
+            criminal_case_update(
+                actor=request.user,
+                criminal_case=record,
+                expected_version=form.cleaned_data["version"],
+                status=form.cleaned_data["status"],
+            )
+        except ValidationFailed as error:
+            form.add_service_errors(error.message, error.fields)
+        except StaleVersion as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, "Criminal case updated.")
+            return redirect("web:case-court", case_id=case_id)
+    return _page(request, access, bound=(f"criminal-{record.pk}", form), status=400)
