@@ -11,6 +11,7 @@ class AgencyKind(models.TextChoices):
     IMMIGRATION = "immigration", "Immigration (ICE / HSI)"
     LEGAL_ADVOCATE = "legal_advocate", "Legal advocate"
     VICTIM_SERVICES = "victim_services", "Victim services"
+    PROSECUTION = "prosecution", "Prosecution"
 
 
 class Role(models.TextChoices):

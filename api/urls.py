@@ -5,6 +5,7 @@ from api.views import (
     accounts,
     cases,
     closure,
+    court,
     dashboard,
     exploitation,
     links,
@@ -71,6 +72,42 @@ urlpatterns = [
         "cases/<uuid:case_id>/relief/<uuid:record_id>/request/",
         relief.ReliefRequestView.as_view(),
         name="case-relief-request",
+    ),
+    # Court (issue 16): dependency hearings (core) and the criminal case (investigation).
+    path("cases/<uuid:case_id>/hearings/", court.DependencyHearingsView.as_view(), name="case-hearings"),
+    path(
+        "cases/<uuid:case_id>/hearings/<uuid:hearing_id>/",
+        court.DependencyHearingDetailView.as_view(),
+        name="case-hearing",
+    ),
+    path(
+        "cases/<uuid:case_id>/criminal-cases/", court.CriminalCasesView.as_view(), name="case-criminal-cases"
+    ),
+    path(
+        "cases/<uuid:case_id>/criminal-cases/<uuid:criminal_case_id>/",
+        court.CriminalCaseDetailView.as_view(),
+        name="case-criminal-case",
+    ),
+    path("cases/<uuid:case_id>/defendants/", court.DefendantsView.as_view(), name="case-defendants"),
+    path(
+        "cases/<uuid:case_id>/defendants/<uuid:defendant_id>/sentence/",
+        court.DefendantSentenceView.as_view(),
+        name="case-defendant-sentence",
+    ),
+    path("cases/<uuid:case_id>/charges/", court.ChargesView.as_view(), name="case-charges"),
+    path("cases/<uuid:case_id>/proceedings/", court.ProceedingsView.as_view(), name="case-proceedings"),
+    path(
+        "cases/<uuid:case_id>/custody-events/", court.CustodyEventsView.as_view(), name="case-custody-events"
+    ),
+    path(
+        "cases/<uuid:case_id>/restitution-orders/",
+        court.RestitutionOrdersView.as_view(),
+        name="case-restitution-orders",
+    ),
+    path(
+        "cases/<uuid:case_id>/restitution-payments/",
+        court.RestitutionPaymentsView.as_view(),
+        name="case-restitution-payments",
     ),
     path("cases/<uuid:case_id>/timeline/", cases.TimelineView.as_view(), name="case-timeline"),
     path("cases/<uuid:case_id>/closures/", closure.CaseClosuresView.as_view(), name="case-closures"),

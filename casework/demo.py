@@ -30,6 +30,7 @@ DEMO_AGENCIES: dict[str, tuple[str, str, str]] = {
     "hsi": ("HSI Lakeview Field Office", AgencyKind.IMMIGRATION, "US"),
     "legal": ("Lakeview Legal Aid", AgencyKind.LEGAL_ADVOCATE, "TX"),
     "center": ("Eastside Community Center", AgencyKind.VICTIM_SERVICES, "TX"),
+    "da": ("Lakeview County District Attorney's Office", AgencyKind.PROSECUTION, "TX"),
 }
 
 DEMO_PEOPLE: dict[str, tuple[str, str]] = {
@@ -85,7 +86,7 @@ DEMO_CASES: tuple[DemoCase, ...] = (
         pseudonym="A.N.",
         age_band="15-17",
         lead="cps",
-        partners=("pd", "hsi", "legal", "center"),
+        partners=("pd", "hsi", "legal", "center", "da"),
         story=(
             "A teen stopped coming to the community center; a social worker found she had been taken"
             " and trafficked, her mother among the traffickers."
@@ -265,7 +266,7 @@ DEMO_CASES: tuple[DemoCase, ...] = (
         pseudonym="S.A.",
         age_band="15-17",
         lead="cps",
-        partners=("pd", "legal"),
+        partners=("pd", "legal", "da"),
         story="Labor trafficking in a nail salon; police investigation ongoing.",
         sections={
             "identity": {"legal_name": "Sun Ahn-Demo", "date_of_birth": _born(16, 5), "languages": ["ko"]}

@@ -657,6 +657,14 @@ class CaseEventType(models.TextChoices):
     REMOVED_FROM_HOME = "removed_from_home", "Removed from home (entered foster care)"
     PLACEMENT_CHANGED = "placement_changed", "Moved to a new placement"
     COURT_HEARING_SCHEDULED = "court_hearing_scheduled", "Court hearing scheduled"
+    # The criminal case against the exploiter (recorded by `court.services`, section investigation).
+    CRIMINAL_PROCEEDING_SCHEDULED = "criminal_proceeding_scheduled", "Public criminal proceeding scheduled"
+    DEFENDANT_RELEASED = "defendant_released", "Defendant released from custody"
+    DEFENDANT_ESCAPED = "defendant_escaped", "Defendant escaped from custody"
+
+
+# Events that carry `details.hearing_at`, from which HEARING_AT-anchored templates count.
+HEARING_EVENT_TYPES = (CaseEventType.COURT_HEARING_SCHEDULED, CaseEventType.CRIMINAL_PROCEEDING_SCHEDULED)
 
 
 class CaseEvent(models.Model):
@@ -720,6 +728,7 @@ class DeadlineOwner(models.TextChoices):
     IMMIGRATION = AgencyKind.IMMIGRATION.value, AgencyKind.IMMIGRATION.label
     LEGAL_ADVOCATE = AgencyKind.LEGAL_ADVOCATE.value, AgencyKind.LEGAL_ADVOCATE.label
     VICTIM_SERVICES = AgencyKind.VICTIM_SERVICES.value, AgencyKind.VICTIM_SERVICES.label
+    PROSECUTION = AgencyKind.PROSECUTION.value, AgencyKind.PROSECUTION.label
     RECORDING_AGENCY = "recording_agency", "The agency that recorded the event"
 
 
@@ -812,8 +821,7 @@ class DeadlineTemplate(models.Model):
                 name="template_age_iff_birthday_anchor",
             ),
             models.CheckConstraint(
-                condition=~Q(anchor=DeadlineAnchor.HEARING_AT)
-                | Q(trigger=CaseEventType.COURT_HEARING_SCHEDULED),
+                condition=~Q(anchor=DeadlineAnchor.HEARING_AT) | Q(trigger__in=HEARING_EVENT_TYPES),
                 name="template_hearing_anchor_needs_hearing",
             ),
             models.CheckConstraint(

@@ -65,7 +65,10 @@ RULES: dict[str, SectionRule] = {
         SectionRule(
             Section.INVESTIGATION,
             frozenset({AgencyKind.LAW_ENFORCEMENT, AgencyKind.IMMIGRATION}),
-            frozenset({AgencyKind.LAW_ENFORCEMENT, AgencyKind.IMMIGRATION}),
+            # Prosecution reads investigation on joining and stewards only the criminal-case
+            # records in it (`Action.WRITE_CRIMINAL_CASE`): suspects, evidence and interviews stay
+            # law enforcement's and immigration's to write and to grant.
+            frozenset({AgencyKind.LAW_ENFORCEMENT, AgencyKind.IMMIGRATION, AgencyKind.PROSECUTION}),
             SharingNeeds.STEWARD_GRANT,
         ),
         SectionRule(

@@ -208,6 +208,7 @@ SUBJECTS = {
     "case_role_granted": "a member of your agency now works on cases",
     "task_waiting": "an agency to invite",
     "task_given": "work for your agency",
+    "court_hearing": "court hearing scheduled",
 }
 
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 from agencies.models import Agency, AgencyKind, Role, User
 from casework.models import Case, DeadlineTemplate, TraffickingStatus
 from casework.services.sharing import participant_invite
+from referrals.models import ServiceType
 from screening.models import Instrument
 from tests.factories import (
     AgencyFactory,
@@ -17,6 +18,7 @@ from tests.factories import (
     federal_deadline_templates,
     open_case,
     sample_screening_instrument,
+    shipped_service_types,
 )
 
 
@@ -34,6 +36,8 @@ def _shipped_deadline_templates(request: pytest.FixtureRequest) -> None:
         federal_deadline_templates()
     if not Instrument.objects.exists():
         sample_screening_instrument()
+    if not ServiceType.objects.exists():
+        shipped_service_types()
 
 
 @dataclass

@@ -100,6 +100,9 @@ def federal_deadline_templates() -> None:
     # The labor-trafficking report and the screening reminders (issue 15).
     screening = importlib.import_module("casework.migrations.0018_labor_trafficking_and_screening_templates")
     screening.create_templates(apps, None)
+    # The victims' rights notices of the criminal case (issue 16, court).
+    court_notices = importlib.import_module("casework.migrations.0022_court_victim_notice_templates")
+    court_notices.create_victim_notice_templates(apps, None)
 
 
 def sample_screening_instrument() -> None:
@@ -107,3 +110,10 @@ def sample_screening_instrument() -> None:
     after a transactional test flushed it."""
     migration = importlib.import_module("screening.migrations.0002_sample_instrument")
     migration.create_instrument(apps, None)
+
+
+def shipped_service_types() -> None:
+    """(Re)create the service types the referrals' data migration ships (issue 16), for tests after
+    a transactional test flushed them."""
+    seed = importlib.import_module("referrals.migrations.0002_service_types")
+    seed.add_service_types(apps, None)

@@ -19,9 +19,9 @@ from agencies.services import EMAIL_MAX_LENGTH, PERSON_NAME_MAX_LENGTH, ROLE_CHO
 from casework.dashboard import period_bounds
 from casework.models import (
     CONSENT_SIGNED_BY_MAX_LENGTH,
+    HEARING_EVENT_TYPES,
     SECTION_MODELS,
     TASK_TITLE_MAX_LENGTH,
-    CaseEventType,
     CaseStatus,
     Consent,
     TaskPriority,
@@ -348,14 +348,14 @@ class CaseEventForm(BridgeForm):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        hearing = cleaned.get("event_type") == CaseEventType.COURT_HEARING_SCHEDULED
+        hearing = cleaned.get("event_type") in HEARING_EVENT_TYPES
         if hearing and not cleaned.get("hearing_at") and "hearing_at" not in self.errors:
             self.add_error("hearing_at", "Enter the date and time of the court hearing.")
         return cleaned
 
     def details(self) -> dict[str, str]:
         hearing_at: datetime | None = self.cleaned_data.get("hearing_at")
-        if self.cleaned_data["event_type"] != CaseEventType.COURT_HEARING_SCHEDULED:
+        if self.cleaned_data["event_type"] not in HEARING_EVENT_TYPES:
             return {}
         return {"hearing_at": hearing_at.isoformat()} if hearing_at else {}
 

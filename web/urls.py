@@ -6,6 +6,7 @@ from django.urls import path
 from web.views import (
     cases,
     closure,
+    court,
     dashboard,
     handoffs,
     links,
@@ -53,6 +54,19 @@ urlpatterns = [
         cases.case_event_void_view,
         name="case-event-void",
     ),
+    path("cases/<uuid:case_id>/court/", court.case_court, name="case-court"),
+    path("cases/<uuid:case_id>/court/hearings/", court.case_hearing_schedule, name="case-hearing-schedule"),
+    path(
+        "cases/<uuid:case_id>/court/hearings/<uuid:hearing_id>/",
+        court.case_hearing_update,
+        name="case-hearing-update",
+    ),
+    path(
+        "cases/<uuid:case_id>/court/criminal-cases/<uuid:criminal_case_id>/",
+        court.case_criminal_case_update,
+        name="case-criminal-case-update",
+    ),
+    path("cases/<uuid:case_id>/court/<slug:record>/", court.case_criminal_add, name="case-criminal-add"),
     path("cases/<uuid:case_id>/relief/", relief.case_relief, name="case-relief"),
     path("cases/<uuid:case_id>/closing/", closure.case_closing, name="case-closing"),
     path(

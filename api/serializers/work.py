@@ -401,7 +401,9 @@ class CaseEventCreateSerializer(serializers.Serializer):
     details = serializers.DictField(
         required=False,
         default=dict,
-        help_text="`court_hearing_scheduled` takes `hearing_at`; others nothing.",
+        help_text=(
+            "`court_hearing_scheduled` and `criminal_proceeding_scheduled` take `hearing_at`; others nothing."
+        ),
     )
 
 

@@ -115,6 +115,7 @@ class Action(enum.StrEnum):
     DECIDE_CLOSURE = "decide_closure"
     REOPEN = "reopen"
     REFER = "refer"
+    WRITE_CRIMINAL_CASE = "write_criminal_case"
 
 
 BREAK_GLASS_READS_ONLY = (
@@ -158,6 +159,10 @@ DENIALS: dict[Action, str] = {
     ),
     Action.REOPEN: "Only a liaison or supervisor of the lead agency reopens a closed case.",
     Action.REFER: "Only an agency taking part in the case refers the child to a service.",
+    Action.WRITE_CRIMINAL_CASE: (
+        "Only law enforcement, immigration, or a prosecution agency holding the investigation section"
+        " records the criminal case."
+    ),
 }
 
 CASE_IS_CLOSED = "This case is closed: its lead agency reopens it before anything on it changes."
@@ -178,6 +183,8 @@ CHANGES_THE_CASE = frozenset(
         Action.LINK_CASES,
         Action.REQUEST_CLOSURE,
         Action.DECIDE_CLOSURE,
+        Action.REFER,
+        Action.WRITE_CRIMINAL_CASE,
     }
 )
 
@@ -355,6 +362,18 @@ class CaseAccess:
             and section not in self.break_glass
         )
 
+    @property
+    def may_write_criminal_case(self) -> bool:
+        """The criminal case (charges, proceedings, defendants, custody, restitution) lives in
+        `investigation`: its stewards write it, and a prosecution agency does too while it reads
+        the section (never by break-glass), without stewarding the rest of the section."""
+        section = Section.INVESTIGATION
+        return self.may_write(section) or (
+            self.agency.kind == AgencyKind.PROSECUTION
+            and section in self.readable
+            and section not in self.break_glass
+        )
+
     def may_correct_event(self, event: CaseEvent) -> bool:
         """Correct or void a recorded event: its recording agency, through a liaison or supervisor
         or the person who recorded it, while the agency reads (not by break-glass) its section."""
@@ -423,6 +442,8 @@ class CaseAccess:
                 return self.is_lead and self.is_liaison_or_supervisor
             case Action.RECORD_EXPLOITATION_PROFILE:
                 return self.may_record_exploitation_profile
+            case Action.WRITE_CRIMINAL_CASE:
+                return self.may_write_criminal_case
             case Action.LINK_CASES:
                 # Either end's lead agency, each from its own case; the other end must be a case
                 # the user sees (`links.services`), so a link never tells anyone of a case.

@@ -56,6 +56,7 @@ from casework.access import (
 from casework.access.audience import liaisons_of
 from casework.deadlines import compute_due, effective_templates, next_repeat_due
 from casework.models import (
+    HEARING_EVENT_TYPES,
     Case,
     CaseEvent,
     CaseEventType,
@@ -86,10 +87,16 @@ EVENT_SECTIONS: dict[str, str] = {
     CaseEventType.REMOVED_FROM_HOME: Section.LOCATION,
     CaseEventType.PLACEMENT_CHANGED: Section.LOCATION,
     CaseEventType.COURT_HEARING_SCHEDULED: Section.LOCATION,
+    # The criminal case is investigation content: a release or escape names a defendant's custody.
+    CaseEventType.CRIMINAL_PROCEEDING_SCHEDULED: Section.INVESTIGATION,
+    CaseEventType.DEFENDANT_RELEASED: Section.INVESTIGATION,
+    CaseEventType.DEFENDANT_ESCAPED: Section.INVESTIGATION,
 }
 
 # What each event type may carry in `details`, and which of those are required.
-EVENT_DETAILS: dict[str, frozenset[str]] = {CaseEventType.COURT_HEARING_SCHEDULED: frozenset({"hearing_at"})}
+EVENT_DETAILS: dict[str, frozenset[str]] = {
+    event_type: frozenset({"hearing_at"}) for event_type in HEARING_EVENT_TYPES
+}
 
 # Clocks on different machines disagree a little; an event "now" must not be refused.
 FUTURE_TOLERANCE = timedelta(minutes=5)
@@ -554,7 +561,7 @@ def case_event_correct(
         elif occurred_at != event.occurred_at:
             changes["occurred_at"] = occurred_at
     if hearing_at is not None:
-        if event.type != CaseEventType.COURT_HEARING_SCHEDULED:
+        if event.type not in HEARING_EVENT_TYPES:
             errors["hearing_at"] = ["Only a court hearing has a hearing time: leave it empty."]
         else:
             moment, problem = _parse_hearing_at(hearing_at)

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "screening",
     "relief",
     "referrals",
+    "court",
     "notifications",
     "api",
     "web",
@@ -200,6 +201,13 @@ SPECTACULAR_SETTINGS = {
         "ReferralOutcomeEnum": "referrals.models.ReferralOutcome",
         "ReferralSessionKindEnum": "referrals.models.SessionKind",
         "ConsentSectionEnum": "casework.services.sharing.CONSENT_SECTION_CHOICES",
+        "HearingTypeEnum": "court.models.HearingType",
+        "HearingOutcomeEnum": "court.models.HearingOutcome",
+        "CriminalCaseStatusEnum": "court.models.CriminalCaseStatus",
+        "ChargeDispositionEnum": "court.models.ChargeDisposition",
+        "ProceedingTypeEnum": "court.models.ProceedingType",
+        "CustodyStatusEnum": "court.models.CustodyStatus",
+        "CustodyEventKindEnum": "court.models.CustodyEventKind",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
@@ -216,6 +224,7 @@ BRIDGE_DEMO_EXTENSIONS = [
     "links.demo.demo_load_links",
     "relief.demo.relief_demo_load",
     "referrals.demo.referrals_demo_load",
+    "court.demo.court_demo_load",
 ]
 
 EMAIL_BACKEND = env.str("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")

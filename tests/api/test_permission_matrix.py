@@ -41,6 +41,8 @@ from casework.services.handoffs import handoff_create
 from casework.services.notes import note_add
 from casework.services.sharing import consent_record, grant_create, participant_invite, team_member_add
 from casework.services.tasks import task_create
+from court.models import CriminalCase, Defendant, DependencyHearing
+from court.services import criminal_case_open, defendant_add, dependency_hearing_schedule
 from exploitation.services import exploitation_profile_save
 from links.models import CaseLink
 from links.services import case_link_create
@@ -61,12 +63,13 @@ from tests.factories import PlatformAdminFactory, in_hours, open_case
 
 pytestmark = pytest.mark.django_db
 
-CW, LE, IMM, LEGAL, VS = (
+CW, LE, IMM, LEGAL, VS, PRO = (
     AgencyKind.CHILD_WELFARE,
     AgencyKind.LAW_ENFORCEMENT,
     AgencyKind.IMMIGRATION,
     AgencyKind.LEGAL_ADVOCATE,
     AgencyKind.VICTIM_SERVICES,
+    AgencyKind.PROSECUTION,
 )
 CASE_ROLES = ("caseworker", "liaison", "supervisor")
 LIAISON_ROLES = ("liaison", "supervisor")
@@ -80,6 +83,7 @@ DEFAULT_READABLE = {
     IMM: {"core", "identity", "investigation"},
     LEGAL: {"core", "identity", "immigration", "legal"},
     VS: {"core", "identity", "health", "services"},
+    PRO: {"core", "identity", "investigation"},
 }
 # Who writes each data section; `identity` is the lead agency's, whatever its kind.
 STEWARD_KINDS = {
@@ -102,7 +106,7 @@ MARKER_FIELDS = {
     "legal": "summary",
 }
 
-AGENCY_SLOTS = ("lead", "cw_partner", "le", "imm", "legal", "vs", "unrelated", "outside")
+AGENCY_SLOTS = ("lead", "cw_partner", "le", "imm", "legal", "vs", "da", "unrelated", "outside")
 SLOT_KIND = {
     "lead": CW,
     "cw_partner": CW,
@@ -110,6 +114,7 @@ SLOT_KIND = {
     "imm": IMM,
     "legal": LEGAL,
     "vs": VS,
+    "da": PRO,
     "unrelated": CW,
     "outside": IMM,
 }
@@ -150,6 +155,8 @@ CLOSURE_MARKER = "MKCLOSURESUMMARY"  # a closing's summary and comments (the lea
 # hand-over note are health's, and the referral exists only for the two agencies (issue 16).
 REFERRAL_SESSION_MARKER, REFERRAL_HANDOVER_MARKER = "MKREFERRALSESSION", "MKREFERRALHANDOVER"
 REFERRAL_MARKERS = {REFERRAL_SESSION_MARKER, REFERRAL_HANDOVER_MARKER}
+HEARING_MARKER = "MKHEARINGCOURT"  # a dependency hearing's court (core)
+DEFENDANT_MARKER = "MKDEFENDANTNAME"  # a defendant's name in the criminal case (investigation)
 
 
 @dataclass
@@ -172,6 +179,9 @@ class World:
     screening: Screening
     relief: ReliefRecord
     closure: CaseClosure
+    hearing: DependencyHearing
+    criminal_case: CriminalCase
+    defendant: Defendant
     extra: dict[str, object] = field(default_factory=dict)
 
 
@@ -190,9 +200,9 @@ def build_world() -> World:
             "health": {"summary": section_marker("health")},
         },
     )
-    for slot in ("cw_partner", "le", "imm", "legal", "vs"):
+    for slot in ("cw_partner", "le", "imm", "legal", "vs", "da"):
         participant_invite(actor=lead.liaison, case=case, agency=staff[slot].agency)
-    for slot in ("lead", "cw_partner", "le", "imm", "legal", "vs"):
+    for slot in ("lead", "cw_partner", "le", "imm", "legal", "vs", "da"):
         if slot != "lead":
             team_member_add(actor=staff[slot].liaison, case=case, member=staff[slot].caseworker)
     writers = {"immigration": "legal", "investigation": "le", "services": "vs", "legal": "legal"}
@@ -274,6 +284,15 @@ def build_world() -> World:
         decided_at=timezone.now(),
         decision_comments=CLOSURE_MARKER,
     )
+    hearing = dependency_hearing_schedule(
+        actor=lead.liaison, case=case, type="review", scheduled_at=in_hours(24 * 10), court=HEARING_MARKER
+    )
+    criminal_case = criminal_case_open(
+        actor=staff["da"].liaison, case=case, court="District Court", prosecuting_agency=staff["da"].agency
+    )
+    defendant = defendant_add(
+        actor=staff["da"].liaison, criminal_case=criminal_case, defendant_name=DEFENDANT_MARKER
+    )
 
     unrelated = staff["unrelated"]
     unrelated_case = open_case(
@@ -304,6 +323,9 @@ def build_world() -> World:
         screening=screening,
         relief=relief,
         closure=closure,
+        hearing=hearing,
+        criminal_case=criminal_case,
+        defendant=defendant,
     )
     world.extra["referral"] = referral
     return world
@@ -388,6 +410,10 @@ class Caller:
             sections.add("investigation")  # the revocable steward grant
         return sections
 
+    def writes_criminal_case(self):
+        """Action.WRITE_CRIMINAL_CASE: investigation's stewards, and prosecution reading it."""
+        return "investigation" in self.readable() and (self.stewards("investigation") or self.kind == PRO)
+
     def stewards(self, section):
         if section == "identity":
             return self.is_lead
@@ -424,6 +450,10 @@ class Caller:
             forbidden.add(CLOSURE_MARKER)
         if not self.in_referral:
             forbidden |= REFERRAL_MARKERS
+        if not self.views_case:
+            forbidden.add(HEARING_MARKER)
+        if "investigation" not in readable:
+            forbidden.add(DEFENDANT_MARKER)
         return forbidden
 
     @property
@@ -556,13 +586,15 @@ def requests_for(world: World, caller: Caller):
         expected_case_status(caller, caller.is_lead and caller.is_liaison, 201),
         set(),
     )
+    steward_of_any = any(caller.stewards(section) for section in SECTIONS)
     yield (
         "grants",
         "get",
         f"cases/{case_id}/grants/",
         None,
         {},
-        expected_case_status(caller, caller.is_liaison),
+        # Prosecution stewards no section (only the criminal-case records within investigation).
+        expected_case_status(caller, caller.is_liaison and steward_of_any),
         set(),
     )
     yield (
@@ -574,7 +606,7 @@ def requests_for(world: World, caller: Caller):
         expected_case_status(caller, caller.is_liaison and caller.stewards("investigation"), 201),
         set(),
     )
-    if not views or not caller.is_liaison:
+    if not views or not caller.is_liaison or not steward_of_any:
         revoke_status = 404 if not views else 403
     else:
         revoke_status = 204 if caller.stewards("investigation") else 404
@@ -985,6 +1017,116 @@ def requests_for(world: World, caller: Caller):
     )
     yield "reopen", "post", f"cases/{case_id}/reopen/", {"reason": "Back"}, {}, reopen_status, set()
     yield from referral_requests(world, caller)
+    # Court (issue 16): hearings are core, the lead agency writes them; the criminal case is
+    # investigation, written by its stewards and prosecution, 404 to anyone who does not read it.
+    in_case = 200 if views else 404
+    hearing_write = expected_case_status(caller, caller.is_lead)
+    yield (
+        "hearings list",
+        "get",
+        f"cases/{case_id}/hearings/",
+        None,
+        {},
+        in_case,
+        {HEARING_MARKER} if views else set(),
+    )
+    hearing_path = f"cases/{case_id}/hearings/{world.hearing.pk}/"
+    yield "hearing detail", "get", hearing_path, None, {}, in_case, {HEARING_MARKER} if views else set()
+    yield (
+        "hearing schedule",
+        "post",
+        f"cases/{case_id}/hearings/",
+        {"type": "permanency", "scheduled_at": in_hours(48).isoformat()},
+        {},
+        201 if hearing_write == 200 else hearing_write,
+        set(),
+    )
+    yield (
+        "hearing outcome",
+        "patch",
+        hearing_path,
+        {"outcome": "held"},
+        {"If-Match": '"1"'},
+        hearing_write,
+        set(),
+    )
+    reads_investigation = "investigation" in readable
+    criminal_read = 200 if reads_investigation else 404
+    criminal_write = (200 if caller.writes_criminal_case() else 403) if reads_investigation else 404
+    criminal_created = 201 if criminal_write == 200 else criminal_write
+    defendant_seen = {DEFENDANT_MARKER} if reads_investigation else set()
+    yield "criminal cases list", "get", f"cases/{case_id}/criminal-cases/", None, {}, in_case, set()
+    criminal_path = f"cases/{case_id}/criminal-cases/{world.criminal_case.pk}/"
+    yield "criminal case detail", "get", criminal_path, None, {}, criminal_read, set()
+    yield (
+        "criminal case open",
+        "post",
+        f"cases/{case_id}/criminal-cases/",
+        {"court": "Federal Court"},
+        {},
+        criminal_created,
+        set(),
+    )
+    yield (
+        "criminal case update",
+        "patch",
+        criminal_path,
+        {"status": "trial"},
+        {"If-Match": '"1"'},
+        criminal_write,
+        set(),
+    )
+    yield "defendants list", "get", f"cases/{case_id}/defendants/", None, {}, in_case, defendant_seen
+    defendant_id = str(world.defendant.pk)
+    for label, suffix, payload in (
+        (
+            "defendant add",
+            "defendants/",
+            {"criminal_case": str(world.criminal_case.pk), "defendant_name": "Y"},
+        ),
+        (
+            "charge add",
+            "charges/",
+            {"defendant": defendant_id, "statute": "18 U.S.C. 1591", "filed_on": "2026-10-01"},
+        ),
+        (
+            "proceeding add",
+            "proceedings/",
+            {
+                "criminal_case": str(world.criminal_case.pk),
+                "type": "trial",
+                "scheduled_at": in_hours(24 * 30).isoformat(),
+            },
+        ),
+        (
+            "custody event add",
+            "custody-events/",
+            {"defendant": defendant_id, "kind": "released", "occurred_at": in_hours(-1).isoformat()},
+        ),
+        (
+            "restitution order add",
+            "restitution-orders/",
+            {"defendant": defendant_id, "amount": "1000.00", "ordered_on": "2026-11-01"},
+        ),
+    ):
+        yield label, "post", f"cases/{case_id}/{suffix}", payload, {}, criminal_created, set()
+    yield (
+        "sentence",
+        "post",
+        f"cases/{case_id}/defendants/{defendant_id}/sentence/",
+        {"sentence": "10 years", "sentenced_on": "2026-11-20"},
+        {},
+        criminal_write,
+        set(),
+    )
+    for suffix in (
+        "charges/",
+        "proceedings/",
+        "custody-events/",
+        "restitution-orders/",
+        "restitution-payments/",
+    ):
+        yield f"{suffix} list", "get", f"cases/{case_id}/{suffix}", None, {}, in_case, set()
 
     yield "notifications", "get", "notifications/", None, {}, 200, set()
     yield "notifications read all", "post", "notifications/read-all/", None, {}, 204, set()

@@ -16,6 +16,16 @@ from casework.services.handoffs import handoff_create
 from casework.services.notes import note_add
 from casework.services.sharing import consent_record, participant_invite
 from casework.services.tasks import task_create
+from court.services import (
+    charge_add,
+    criminal_case_open,
+    custody_event_record,
+    defendant_add,
+    dependency_hearing_schedule,
+    proceeding_schedule,
+    restitution_order_add,
+    restitution_payment_add,
+)
 from links.services import case_link_create
 from referrals.models import ServiceType
 from referrals.services import referral_send
@@ -147,6 +157,33 @@ def add_service_types(world, count):
         )
 
 
+def add_hearings(world, count):
+    for number in range(count):
+        dependency_hearing_schedule(
+            actor=world["lead"].liaison, case=world["case"], type="review", scheduled_at=in_hours(24 + number)
+        )
+
+
+def add_criminal_records(world, count):
+    """`count` criminal cases, each with a defendant, a charge, a proceeding, a custody event and a
+    restitution order with a payment."""
+    police = world["partner"].liaison
+    for number in range(count):
+        criminal = criminal_case_open(actor=police, case=world["case"], court=f"Court {number}")
+        defendant = defendant_add(actor=police, criminal_case=criminal, defendant_name=f"D{number}")
+        charge_add(actor=police, defendant=defendant, statute="18 U.S.C. 1591", filed_on=timezone.localdate())
+        proceeding_schedule(
+            actor=police, criminal_case=criminal, type="plea", scheduled_at=in_hours(-2), held=True
+        )
+        custody_event_record(
+            actor=police, defendant=defendant, kind="taken_into_custody", occurred_at=in_hours(-1)
+        )
+        order = restitution_order_add(
+            actor=police, defendant=defendant, amount="100.00", ordered_on=timezone.localdate()
+        )
+        restitution_payment_add(actor=police, order=order, amount="10.00", paid_on=timezone.localdate())
+
+
 def add_templates(world, count):
     for number in range(count):
         DeadlineTemplate.objects.create(
@@ -201,6 +238,7 @@ def add_status_changes(world, count):
 
 
 # (path, builder, caller role in world, expected queries)
+POLICE = "partner.liaison"  # reads investigation, where the criminal case is
 LIST_ENDPOINTS = {
     "agencies": ("agencies/", add_agencies, "lead.liaison", 2),
     "users": ("users/", add_users, "lead.liaison", 2),
@@ -216,6 +254,15 @@ LIST_ENDPOINTS = {
     "events": ("cases/{case}/events/", add_events, "lead.liaison", 6),
     "relief": ("cases/{case}/relief/", add_relief, "lead.liaison", 5),
     "closures": ("cases/{case}/closures/", add_closures, "lead.liaison", 4),
+    "hearings": ("cases/{case}/hearings/", add_hearings, "lead.liaison", 4),
+    # Reads of the criminal case write one audit insert for the page.
+    "criminal-cases": ("cases/{case}/criminal-cases/", add_criminal_records, POLICE, 5),
+    "defendants": ("cases/{case}/defendants/", add_criminal_records, POLICE, 5),
+    "charges": ("cases/{case}/charges/", add_criminal_records, POLICE, 5),
+    "proceedings": ("cases/{case}/proceedings/", add_criminal_records, POLICE, 5),
+    "custody-events": ("cases/{case}/custody-events/", add_criminal_records, POLICE, 5),
+    "restitution-orders": ("cases/{case}/restitution-orders/", add_criminal_records, POLICE, 5),
+    "restitution-payments": ("cases/{case}/restitution-payments/", add_criminal_records, POLICE, 5),
     "tasks": ("tasks/", add_tasks, "lead.liaison", 2),
     "handoffs": ("handoffs/", add_handoffs, "lead.liaison", 2),
     "notifications": ("notifications/", add_handoffs, "partner.liaison", 2),

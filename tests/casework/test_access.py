@@ -19,6 +19,7 @@ SECTIONS_BY_KIND = {
     AgencyKind.IMMIGRATION: {"core", "identity", "investigation"},
     AgencyKind.LEGAL_ADVOCATE: {"core", "identity", "immigration", "legal"},
     AgencyKind.VICTIM_SERVICES: {"core", "identity", "health", "services"},
+    AgencyKind.PROSECUTION: {"core", "identity", "investigation"},
 }
 WRITABLE_BY_PARTNER_KIND = {
     AgencyKind.CHILD_WELFARE: {"location", "health"},
@@ -26,6 +27,8 @@ WRITABLE_BY_PARTNER_KIND = {
     AgencyKind.IMMIGRATION: {"investigation"},
     AgencyKind.LEGAL_ADVOCATE: {"immigration", "legal"},
     AgencyKind.VICTIM_SERVICES: {"health", "services"},
+    # Prosecution writes only the criminal-case records in investigation (Action.WRITE_CRIMINAL_CASE).
+    AgencyKind.PROSECUTION: set(),
 }
 
 

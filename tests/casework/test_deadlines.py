@@ -314,6 +314,36 @@ SCREENING_AND_LABOR_TEMPLATES = [
 ]
 
 
+# Victims' rights notices in the criminal case (issue 16), asked of the prosecution agency's
+# victim-witness coordinator.
+VICTIM_NOTICE_TEMPLATES = [
+    (
+        "notify-victim-defendant-released",
+        "defendant_released",
+        "PT24H",
+        "prosecution",
+        '18 U.S.C. 3771(a)(2), (c)(1) (notice of release); * Unverified: the statute says "timely" '
+        "without hours; 24 hours is agency policy.",
+    ),
+    (
+        "notify-victim-defendant-escaped",
+        "defendant_escaped",
+        "PT2H",
+        "prosecution",
+        '18 U.S.C. 3771(a)(2), (c)(1) (notice of escape); * Unverified: the statute says "timely" '
+        "without hours; 2 hours is agency policy.",
+    ),
+    (
+        "notify-victim-public-proceeding",
+        "criminal_proceeding_scheduled",
+        "-P3D",
+        "prosecution",
+        "18 U.S.C. 3771(a)(2), (a)(3), (a)(4), (c)(1) (notice of public proceedings); "
+        "* Unverified: three days before is agency policy.",
+    ),
+]
+
+
 @pytest.fixture
 def templates(db):
     federal_deadline_templates()
@@ -324,7 +354,12 @@ def test_data_migration_ships_exactly_the_federal_floor(templates):
         (t.key, t.trigger, t.offset, t.owner_kind, t.legal_source)
         for t in DeadlineTemplate.objects.filter(jurisdiction="US", active=True)
     }
-    assert shipped == set(FEDERAL_FLOOR) | set(COURT_HEARING_REMINDERS) | set(SCREENING_AND_LABOR_TEMPLATES)
+    assert shipped == (
+        set(FEDERAL_FLOOR)
+        | set(COURT_HEARING_REMINDERS)
+        | set(SCREENING_AND_LABOR_TEMPLATES)
+        | set(VICTIM_NOTICE_TEMPLATES)
+    )
 
 
 @pytest.mark.parametrize(
@@ -412,6 +447,9 @@ def test_shipped_templates_name_the_section_their_subject_belongs_to(templates):
         "report-labor-trafficking-victim": "core",
         "screen-child-entering-care": "core",
         "screen-child-new-placement": "core",
+        "notify-victim-defendant-released": "investigation",
+        "notify-victim-defendant-escaped": "investigation",
+        "notify-victim-public-proceeding": "investigation",
     }
 
 

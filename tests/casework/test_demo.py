@@ -120,3 +120,29 @@ def test_demo_has_a_closed_case_and_a_reopened_one():
     assert closed.status == "closed"
     assert reopened.status == "open"
     assert reopened.closures.get().reopen_reason.startswith("He came back")
+
+
+def test_demo_has_a_criminal_case_from_charges_to_sentencing_with_restitution_and_a_release():
+    from decimal import Decimal
+
+    from casework.access import get_case_access
+    from court.models import CriminalCase, CustodyEvent, DependencyHearing
+    from court.selectors import restitution_orders_for
+
+    call_command("load_demo", stdout=StringIO())
+
+    criminal = CriminalCase.objects.select_related("case", "prosecuting_agency").get()
+    assert (criminal.case.pseudonym, criminal.status, criminal.prosecuting_agency.name) == (
+        "A.N.",
+        "sentenced",
+        "Lakeview County District Attorney's Office",
+    )
+    assert sorted(DependencyHearing.objects.values_list("outcome", flat=True)) == ["held", "pending"]
+    coordinator = User.objects.get(username="da-liaison")
+    [order] = restitution_orders_for(access=get_case_access(user=coordinator, case_id=criminal.case_id))
+    assert (order.amount, order.balance) == (Decimal("18500.00"), Decimal("18125.00"))
+    assert CustodyEvent.objects.filter(kind="released").count() == 1
+    [notice] = Task.objects.filter(
+        template__key="notify-victim-defendant-released", status="open"
+    ).select_related("owner_agency")
+    assert notice.owner_agency.name == "Lakeview County District Attorney's Office"

@@ -20,7 +20,14 @@ from django.utils.dateparse import parse_datetime
 
 from agencies.models import AgencyKind, Role
 from audit.models import AuditRecord
-from casework.models import CaseEvent, DeadlineTemplate, SectionGrant, Task, TimelineEvent
+from casework.models import (
+    HEARING_EVENT_TYPES,
+    CaseEvent,
+    DeadlineTemplate,
+    SectionGrant,
+    Task,
+    TimelineEvent,
+)
 from casework.services.breakglass import break_glass_open
 from casework.services.events import case_event_record
 from casework.services.sharing import grant_revoke, participant_invite, team_member_add
@@ -65,8 +72,13 @@ def hsi() -> Staff:
 
 
 def record(actor, case, event_type):
+    hearing = {"hearing_at": (timezone.now() + timedelta(days=10)).isoformat()}
     return case_event_record(
-        actor=actor, case=case, event_type=event_type, occurred_at=timezone.now() - timedelta(hours=1)
+        actor=actor,
+        case=case,
+        event_type=event_type,
+        occurred_at=timezone.now() - timedelta(hours=1),
+        details=hearing if event_type in HEARING_EVENT_TYPES else None,
     )
 
 
@@ -658,6 +670,10 @@ EVERY_TEMPLATE = {
     "periodic-case-review": ("removed_from_home", "lead", "core", "whole"),
     "permanency-hearing": ("removed_from_home", "lead", "core", "whole"),
     "screen-returned-child": ("missing_located", "lead", "core", "whole"),
+    # Victims' rights notices (issue 16): the prosecution agency's victim-witness coordinator.
+    "notify-victim-defendant-released": ("defendant_released", "da", "investigation", "whole"),
+    "notify-victim-defendant-escaped": ("defendant_escaped", "da", "investigation", "whole"),
+    "notify-victim-public-proceeding": ("criminal_proceeding_scheduled", "da", "investigation", "whole"),
     "report-labor-trafficking-victim": ("labor_trafficking_identified", "lead", "core", "whole"),
     "screen-child-entering-care": ("removed_from_home", "lead", "core", "whole"),
     "screen-child-new-placement": ("placement_changed", "lead", "core", "whole"),
@@ -668,6 +684,7 @@ SLOTS = {
     "imm": AgencyKind.IMMIGRATION,
     "legal": AgencyKind.LEGAL_ADVOCATE,
     "vs": AgencyKind.VICTIM_SERVICES,
+    "da": AgencyKind.PROSECUTION,
     "unrelated": AgencyKind.CHILD_WELFARE,
 }
 CALLERS = [(slot, role) for slot in SLOTS for role in (Role.CASEWORKER, Role.LIAISON, Role.SUPERVISOR)]
@@ -681,7 +698,7 @@ def every_kind():
         pseudonym="E.K.",
         sections={"identity": {"date_of_birth": DATE_OF_BIRTH}},
     )
-    for slot in ("le", "imm", "legal", "vs"):
+    for slot in ("le", "imm", "legal", "vs", "da"):
         participant_invite(actor=staff["lead"].liaison, case=case, agency=staff[slot].agency)
         team_member_add(actor=staff[slot].liaison, case=case, member=staff[slot].caseworker)
     for event_type in sorted({event for event, _, _, _ in EVERY_TEMPLATE.values()}):
@@ -756,6 +773,10 @@ def test_the_migration_names_the_federal_templates_sections_and_overlays_follow_
         # Added by 0011 (issue 13), court work: core, which 0010 leaves as it found it.
         "court-hearing-child-welfare": "core",
         "court-hearing-legal-advocate": "core",
+        # Added by 0021 (issue 16), which 0010 leaves as it found them.
+        "notify-victim-defendant-released": "core",
+        "notify-victim-defendant-escaped": "core",
+        "notify-victim-public-proceeding": "core",
         overlay.key: "immigration",
     }
     assert list(DeadlineTemplate.objects.filter(asks_owner=True).values_list("key", flat=True)) == [

@@ -1,11 +1,9 @@
 """A case led by child welfare (Harris County CPS), law enforcement taking part, and a victim
 services agency, the usual provider, not yet on the case."""
 
-import importlib
 from datetime import timedelta
 
 import pytest
-from django.apps import apps
 from django.utils import timezone
 
 from agencies.models import AgencyKind
@@ -13,14 +11,6 @@ from casework.models import Case, Consent
 from casework.services.sharing import consent_record
 from referrals.models import ServiceType
 from tests.conftest import Staff, make_staff
-
-
-@pytest.fixture(autouse=True)
-def _service_types(db: None) -> None:
-    """Transactional tests flush the seeded service types; put them back."""
-    if not ServiceType.objects.exists():
-        seed = importlib.import_module("referrals.migrations.0002_service_types")
-        seed.add_service_types(apps, None)
 
 
 @pytest.fixture

@@ -11,6 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from casework.models import Consent, SectionGrant, Task, TaskStatus
+from court.models import CriminalCase, CustodyEvent, Defendant
+from court.services import criminal_case_open, defendant_add
 from tests.api.conftest import Api
 from tests.security.test_break_glass import open_location
 
@@ -192,3 +194,42 @@ def test_a_referral_provider_reading_the_service_section_by_break_glass_records_
 
     assert response.status_code == 403
     assert not ReferralSession.objects.exists()
+
+
+@pytest.fixture
+def criminal_opened(shared_case, partner, lead):
+    """Law enforcement records a criminal case; the lead agency's supervisor, who does not read
+    investigation, opens it by break-glass."""
+    criminal = criminal_case_open(actor=partner.liaison, case=shared_case, court="District Court")
+    defendant_add(actor=partner.liaison, criminal_case=criminal, defendant_name="Someone")
+    response = Api(lead.supervisor).post(
+        f"cases/{shared_case.pk}/break-glass/",
+        {"section": "investigation", "reason": "Child missing tonight"},
+    )
+    assert response.status_code == 201
+    return criminal
+
+
+def test_the_criminal_case_read_through_break_glass_is_not_written_through_the_api(criminal_opened, lead):
+    case_id = criminal_opened.case_id
+    api = Api(lead.supervisor)
+    defendant = Defendant.objects.get()
+
+    read = api.get(f"cases/{case_id}/criminal-cases/{criminal_opened.pk}/")
+    opened = api.post(f"cases/{case_id}/criminal-cases/", {"court": "Another"})
+    custody = api.post(
+        f"cases/{case_id}/custody-events/",
+        {"defendant": str(defendant.pk), "kind": "released", "occurred_at": timezone.now().isoformat()},
+    )
+
+    assert (read.status_code, opened.status_code, custody.status_code) == (200, 403, 403)
+    assert not CustodyEvent.objects.exists()
+
+
+def test_the_criminal_case_read_through_break_glass_is_not_written_through_the_page(criminal_opened, lead):
+    response = browser_for(lead.supervisor).post(
+        f"/cases/{criminal_opened.case_id}/court/criminal-case/", {"court": "Another", "status": "charged"}
+    )
+
+    assert response.status_code == 403
+    assert CriminalCase.objects.count() == 1

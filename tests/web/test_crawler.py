@@ -3,7 +3,7 @@
 On the demo county (`load_demo`), with a marker string planted in every section and every
 section's notes of every case (and in every case's exploitation profile, part of `investigation`,
 in every screening's answers and reason and every trafficking status change's reason, which are
-health data), each of the twenty demo users (five agency kinds, four roles) and the platform
+health data), each of the twenty-four demo users (six agency kinds, four roles) and the platform
 administrator signs in and follows every link and opens every GET form reachable from the home
 page, as a person clicking through would (no sign-out, no POST). Each page must answer without a
 server error or a debug page, and every marker it shows must belong to a section that user's
@@ -29,6 +29,15 @@ from casework.demo import DEMO_AGENCIES, DEMO_PEOPLE, PLATFORM_ADMIN_USERNAME, d
 from casework.models import SECTION_MODELS, Case, Note
 from casework.sections import DATA_SECTIONS, Section
 from common.errors import NotFound
+from court.models import (
+    Charge,
+    CriminalCase,
+    CriminalProceeding,
+    CustodyEvent,
+    Defendant,
+    DependencyHearing,
+    RestitutionPayment,
+)
 from exploitation.models import ExploitationProfile
 from referrals.models import Referral, ReferralOutcome, ReferralSession
 from relief.models import ReliefRecord
@@ -133,6 +142,15 @@ def plant_markers() -> Planted:
             Referral.objects.filter(pk=referral.pk).exclude(outcome=ReferralOutcome.ONGOING).update(
                 outcome_reason=details
             )
+        # Court (issue 16): hearings are core; the criminal case and all under it investigation.
+        DependencyHearing.objects.filter(case=case).update(court=marker(Section.CORE, index))
+        investigation = marker(Section.INVESTIGATION, index)
+        CriminalCase.objects.filter(case=case).update(docket_number=investigation)
+        Defendant.objects.filter(case=case).update(defendant_name=investigation, alias=investigation)
+        CustodyEvent.objects.filter(case=case).update(details=investigation)
+        Charge.objects.filter(case=case).update(description=investigation)
+        CriminalProceeding.objects.filter(case=case).update(outcome=investigation)
+        RestitutionPayment.objects.filter(case=case).update(reference=investigation)
         Case.objects.filter(pk=case.pk).update(pseudonym=f"P{index:03d}")
         health = marker(Section.HEALTH, index)
         for screening in Screening.objects.filter(case=case):
@@ -221,9 +239,9 @@ def demo() -> Planted:
 DEMO_USERS = [demo_username(agency, role) for agency in DEMO_AGENCIES for role in DEMO_PEOPLE]
 
 
-def test_the_demo_has_twenty_users_of_five_agency_kinds():
-    assert len(DEMO_USERS) == 20
-    assert len({kind for _name, kind, _state in DEMO_AGENCIES.values()}) == 5
+def test_the_demo_has_twenty_four_users_of_six_agency_kinds():
+    assert len(DEMO_USERS) == 24
+    assert len({kind for _name, kind, _state in DEMO_AGENCIES.values()}) == 6
 
 
 @pytest.mark.parametrize("username", [*DEMO_USERS, PLATFORM_ADMIN_USERNAME])

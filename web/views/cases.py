@@ -30,7 +30,7 @@ from casework.access import (
     sees_every_agency_case,
     timeline_visible,
 )
-from casework.models import Case, CaseEventType
+from casework.models import HEARING_EVENT_TYPES, Case
 from casework.sections import Section
 from casework.selectors import case_events_for, court_hearings_upcoming, event_tasks_prefetch
 from casework.services.cases import case_open, case_update
@@ -101,6 +101,7 @@ def case_tabs(access: CaseAccess) -> list[Tab]:
     ]
     if access.may_read(Section.IMMIGRATION):
         tabs.append(Tab("relief", "Immigration relief", reverse("web:case-relief", args=[case_id])))
+    tabs.append(Tab("court", "Court", reverse("web:case-court", args=[case_id])))
     tabs += [
         Tab("tasks", "Tasks", reverse("web:case-tasks", args=[case_id])),
         Tab("handoffs", "Handoffs", reverse("web:case-handoffs", args=[case_id])),
@@ -527,7 +528,7 @@ def _events(
         if not event.may_change:
             continue
         prefix = f"event-{event.pk.hex[:12]}"
-        hearing = event.type == CaseEventType.COURT_HEARING_SCHEDULED
+        hearing = event.type in HEARING_EVENT_TYPES
         hearing_at = event.hearing_at
         event.correct_form = EventCorrectForm(
             hearing=hearing,
@@ -608,7 +609,7 @@ def case_event_correct_view(request: WebRequest, case_id: uuid.UUID, event_id: u
     event = get_case_event(access=access, event_id=event_id)
     form = EventCorrectForm(
         request.POST,
-        hearing=event.type == CaseEventType.COURT_HEARING_SCHEDULED,
+        hearing=event.type in HEARING_EVENT_TYPES,
         prefix=f"event-{event.pk.hex[:12]}-correct",
     )
     if form.is_valid():
