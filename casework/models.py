@@ -657,6 +657,7 @@ class CaseEventType(models.TextChoices):
     REMOVED_FROM_HOME = "removed_from_home", "Removed from home (entered foster care)"
     PLACEMENT_CHANGED = "placement_changed", "Moved to a new placement"
     COURT_HEARING_SCHEDULED = "court_hearing_scheduled", "Court hearing scheduled"
+    CASE_PLAN_APPROVED = "case_plan_approved", "Case plan approved"
 
 
 class CaseEvent(models.Model):

@@ -100,6 +100,9 @@ def federal_deadline_templates() -> None:
     # The labor-trafficking report and the screening reminders (issue 15).
     screening = importlib.import_module("casework.migrations.0018_labor_trafficking_and_screening_templates")
     screening.create_templates(apps, None)
+    # The case plan review (issue 16).
+    plans = importlib.import_module("casework.migrations.0020_plans_case_plan_review")
+    plans.create_template(apps, None)
 
 
 def sample_screening_instrument() -> None:

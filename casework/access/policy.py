@@ -110,6 +110,8 @@ class Action(enum.StrEnum):
     HAND_OFF_LEAD = "hand_off_lead"
     RECORD_EXPLOITATION_PROFILE = "record_exploitation_profile"
     LINK_CASES = "link_cases"
+    EDIT_PLAN = "edit_plan"
+    APPROVE_PLAN = "approve_plan"
 
 
 BREAK_GLASS_READS_ONLY = (
@@ -147,7 +149,14 @@ DENIALS: dict[Action, str] = {
         " the exploitation profile."
     ),
     Action.LINK_CASES: "Only the lead agency links its case to others or removes its links.",
+    Action.EDIT_PLAN: (
+        "Only the lead agency's case team edits and submits the case plan, and only goals in sections"
+        " it reads (never by break-glass)."
+    ),
+    Action.APPROVE_PLAN: "Only a supervisor of the lead agency approves or returns the case plan.",
 }
+
+SELF_APPROVAL = "A supervisor never decides on a case plan they submitted: another supervisor must."
 
 
 def section_may_reach(*, section: str, agency_kind: str) -> bool:
@@ -298,6 +307,22 @@ class CaseAccess:
             and section not in self.break_glass
         )
 
+    def may_edit_plan(self, section: str = "") -> bool:
+        """The lead agency keeps the case plan: any of its people on the case edit the draft and
+        submit it, each goal only in a section they read other than by break-glass (a goal's
+        words belong to its section). Without a section: whether they edit the plan at all."""
+        if not self.is_lead:
+            return False
+        return not section or (section in self.readable and section not in self.break_glass)
+
+    def may_approve_plan(self, submitted_by_id: int | None = None) -> bool:
+        """A supervisor of the lead agency decides, never on their own submission."""
+        return (
+            self.is_lead
+            and self.user.role == Role.SUPERVISOR
+            and (submitted_by_id is None or submitted_by_id != self.user.pk)
+        )
+
     def may_correct_event(self, event: CaseEvent) -> bool:
         """Correct or void a recorded event: its recording agency, through a liaison or supervisor
         or the person who recorded it, while the agency reads (not by break-glass) its section."""
@@ -318,6 +343,7 @@ class CaseAccess:
         grant: SectionGrant | None = None,
         consent: Consent | None = None,
         event: CaseEvent | None = None,
+        submitted_by_id: int | None = None,
     ) -> bool:
         """Whether the user may do `action` here (with what it is about: see `Action`)."""
         match action:
@@ -366,6 +392,10 @@ class CaseAccess:
                 # Either end's lead agency, each from its own case; the other end must be a case
                 # the user sees (`links.services`), so a link never tells anyone of a case.
                 return self.is_lead
+            case Action.EDIT_PLAN:
+                return self.may_edit_plan(section)
+            case Action.APPROVE_PLAN:
+                return self.may_approve_plan(submitted_by_id)
 
     def require(
         self,
@@ -377,6 +407,7 @@ class CaseAccess:
         grant: SectionGrant | None = None,
         consent: Consent | None = None,
         event: CaseEvent | None = None,
+        submitted_by_id: int | None = None,
     ) -> None:
         """`PermissionDenied`, saying which rule refuses, unless the user may do `action`."""
         allowed = self.may(
@@ -387,6 +418,7 @@ class CaseAccess:
             grant=grant,
             consent=consent,
             event=event,
+            submitted_by_id=submitted_by_id,
         )
         if allowed:
             return
@@ -401,6 +433,8 @@ class CaseAccess:
         if action is Action.CORRECT_EVENT and event is not None:
             recorder = event.recording_agency.name
             raise PermissionDenied(f"{DENIALS[action]} This one was recorded by {recorder}.")
+        if action is Action.APPROVE_PLAN and self.may_approve_plan():
+            raise PermissionDenied(SELF_APPROVAL)
         raise PermissionDenied(DENIALS[action])
 
     def sections(self, action: Action) -> frozenset[str]:

@@ -86,6 +86,8 @@ EVENT_SECTIONS: dict[str, str] = {
     CaseEventType.REMOVED_FROM_HOME: Section.LOCATION,
     CaseEventType.PLACEMENT_CHANGED: Section.LOCATION,
     CaseEventType.COURT_HEARING_SCHEDULED: Section.LOCATION,
+    # Recorded by `plans` on each approval; says nothing of the plan's goals.
+    CaseEventType.CASE_PLAN_APPROVED: Section.CORE,
 }
 
 # What each event type may carry in `details`, and which of those are required.

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "links",
     "screening",
     "relief",
+    "plans",
     "notifications",
     "api",
     "web",
@@ -194,6 +195,10 @@ SPECTACULAR_SETTINGS = {
         "DecidableTraffickingStatusEnum": "screening.models.DECIDABLE_STATUS_CHOICES",
         "ReliefKindEnum": "relief.models.ReliefKind",
         "ReliefStatusEnum": "relief.models.ReliefStatus",
+        "PlanStatusEnum": "plans.models.PlanStatus",
+        "GoalStatusEnum": "plans.models.GoalStatus",
+        "PlanActionStatusEnum": "plans.models.ActionStatus",
+        "PlanDecisionEnum": "plans.models.Decision",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
@@ -209,6 +214,7 @@ BRIDGE_DEMO_EXTENSIONS = [
     "exploitation.demo.demo_load_profiles",
     "links.demo.demo_load_links",
     "relief.demo.relief_demo_load",
+    "plans.demo.plans_demo_load",
 ]
 
 EMAIL_BACKEND = env.str("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
@@ -277,6 +283,9 @@ BRIDGE_HANDOFF_REMINDER_BEFORE_HOURS = env.int("BRIDGE_HANDOFF_REMINDER_BEFORE_H
 # first to the Celery workers, so a large backlog runs on all of them (docs/performance.md).
 BRIDGE_REMINDER_TASK_BATCH = env.int("BRIDGE_REMINDER_TASK_BATCH", default=500)
 # An unanswered handoff escalates at its respond_by and goes back to the sender this much later.
+# How long a supervisor has to decide on a submitted case plan: the approval task's due time, from
+# which the task sweep reminds the supervisor and escalates.
+BRIDGE_PLAN_APPROVAL_DAYS = env.int("BRIDGE_PLAN_APPROVAL_DAYS", default=3)
 BRIDGE_HANDOFF_EXPIRY_GRACE_HOURS = env.int("BRIDGE_HANDOFF_EXPIRY_GRACE_HOURS", default=2)
 # Local hour after which the daily digest of the day is built for users who chose it.
 BRIDGE_DIGEST_HOUR = env.int("BRIDGE_DIGEST_HOUR", default=7)
