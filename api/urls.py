@@ -1,7 +1,18 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from api.views import accounts, cases, dashboard, exploitation, links, relief, screening, security, work
+from api.views import (
+    accounts,
+    cases,
+    dashboard,
+    exploitation,
+    links,
+    plans,
+    relief,
+    screening,
+    security,
+    work,
+)
 
 app_name = "api"
 
@@ -59,6 +70,40 @@ urlpatterns = [
         "cases/<uuid:case_id>/relief/<uuid:record_id>/request/",
         relief.ReliefRequestView.as_view(),
         name="case-relief-request",
+    ),
+    path("cases/<uuid:case_id>/plan/", plans.CasePlanView.as_view(), name="case-plan"),
+    path("cases/<uuid:case_id>/plan/goals/", plans.PlanGoalsView.as_view(), name="case-plan-goals"),
+    path(
+        "cases/<uuid:case_id>/plan/goals/<uuid:goal_id>/",
+        plans.PlanGoalDetailView.as_view(),
+        name="case-plan-goal",
+    ),
+    path(
+        "cases/<uuid:case_id>/plan/goals/<uuid:goal_id>/actions/",
+        plans.PlanGoalActionsView.as_view(),
+        name="case-plan-goal-actions",
+    ),
+    path(
+        "cases/<uuid:case_id>/plan/actions/<uuid:action_id>/",
+        plans.PlanActionDetailView.as_view(),
+        name="case-plan-action",
+    ),
+    path("cases/<uuid:case_id>/plan/submit/", plans.PlanSubmitView.as_view(), name="case-plan-submit"),
+    path(
+        "cases/<uuid:case_id>/plan/submissions/",
+        plans.PlanSubmissionsView.as_view(),
+        name="case-plan-submissions",
+    ),
+    path("plan-submissions/", plans.PlanSubmissionQueueView.as_view(), name="plan-submissions"),
+    path(
+        "plan-submissions/<uuid:submission_id>/approve/",
+        plans.PlanApproveView.as_view(),
+        name="plan-submission-approve",
+    ),
+    path(
+        "plan-submissions/<uuid:submission_id>/return/",
+        plans.PlanReturnView.as_view(),
+        name="plan-submission-return",
     ),
     path("cases/<uuid:case_id>/timeline/", cases.TimelineView.as_view(), name="case-timeline"),
     path(

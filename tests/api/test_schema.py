@@ -79,6 +79,17 @@ API_MD_OPERATIONS = {
     ("get", "/api/v1/cases/{case_id}/screenings/{screening_id}/"),
     ("get", "/api/v1/cases/{case_id}/trafficking-status/"),
     ("post", "/api/v1/cases/{case_id}/trafficking-status/"),
+    # Extensions of API.md (issue 16): the case plan and its approval.
+    ("get", "/api/v1/cases/{case_id}/plan/"),
+    ("post", "/api/v1/cases/{case_id}/plan/goals/"),
+    ("patch", "/api/v1/cases/{case_id}/plan/goals/{goal_id}/"),
+    ("post", "/api/v1/cases/{case_id}/plan/goals/{goal_id}/actions/"),
+    ("patch", "/api/v1/cases/{case_id}/plan/actions/{action_id}/"),
+    ("post", "/api/v1/cases/{case_id}/plan/submit/"),
+    ("get", "/api/v1/cases/{case_id}/plan/submissions/"),
+    ("get", "/api/v1/plan-submissions/"),
+    ("post", "/api/v1/plan-submissions/{submission_id}/approve/"),
+    ("post", "/api/v1/plan-submissions/{submission_id}/return/"),
 }
 
 
