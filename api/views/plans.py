@@ -105,7 +105,7 @@ class CasePlanView(CaseNestedAPIView):
             "status": plan.status if plan is not None else "none",
             "version": version,
             "approved_submission": approved.number if approved is not None else None,
-            "goals": PlanGoalSerializer(goals, many=True).data,
+            "goals": goals,
             "approved_goals": approved_goals,
         }
         headers = {"ETag": etag_for(version)} if version is not None else {}
