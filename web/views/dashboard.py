@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET
 from casework.access import may_view_dashboard
 from casework.dashboard import dashboard_summary, default_period, period_bounds
 from common.errors import PermissionDenied, ValidationFailed
+from plans.selectors import AWAITING_LIST_LIMIT, plan_submissions_awaiting
 from relief.selectors import WATCH_DAYS, relief_birthday_watch
 from screening.selectors import screening_overview
 from web.dashboard import TABLES, csv_file, dashboard_charts, period_presets, period_query
@@ -44,6 +45,7 @@ def dashboard(request: WebRequest) -> HttpResponse:
         "charts": dashboard_charts(summary),
         "relief_birthdays": relief_birthday_watch(user=request.user),
         "relief_watch_days": WATCH_DAYS,
+        "plans_awaiting": list(plan_submissions_awaiting(user=request.user)[:AWAITING_LIST_LIMIT]),
         "period": period_query(since, until),
         "page": "dashboard",
     }
