@@ -148,7 +148,7 @@ class PlanSubmissionSerializer(StrictModelSerializer):
     @extend_schema_field(SnapshotGoalSerializer(many=True))
     def get_goals(self, submission: PlanSubmission) -> list[dict[str, Any]]:
         goals = snapshot_goals(submission.snapshot, readable=self.context.get("readable", ()))
-        return SnapshotGoalSerializer(goals, many=True).data
+        return list(SnapshotGoalSerializer(goals, many=True).data)
 
 
 class PlanSubmissionQueueSerializer(StrictModelSerializer):
