@@ -109,3 +109,21 @@ def test_the_demo_consent_signed_by_a_guardian_ad_litem_still_shares_with_the_ce
         case__pseudonym="A.N.", agency__kind="victim_services", section="location"
     )
     assert grant.ended_at is None
+
+
+def test_the_demo_has_an_approved_plan_and_one_awaiting_the_cps_supervisor():
+    from plans.models import CasePlan, Decision, PlanAction, PlanSubmission
+
+    call_command("load_demo", stdout=StringIO())
+
+    approved = CasePlan.objects.get(case__pseudonym="J.T.")
+    assert approved.status == "approved"
+    assert sorted(PlanAction.objects.filter(goal__plan=approved).values_list("task__section", flat=True)) == [
+        "core",
+        "core",
+        "health",
+    ]
+    awaiting = PlanSubmission.objects.get(plan__case__pseudonym="A.N.", decision=Decision.PENDING)
+    assert awaiting.approver.username == "cps-supervisor"
+    returned = PlanSubmission.objects.get(plan__case__pseudonym="A.N.", decision=Decision.RETURNED)
+    assert returned.comments
