@@ -16,6 +16,8 @@ from casework.services.notes import note_add
 from casework.services.sharing import consent_record, participant_invite
 from casework.services.tasks import task_create
 from links.services import case_link_create
+from plans.models import CasePlan
+from plans.services import plan_goal_add, plan_goal_update, plan_submission_return, plan_submit
 from relief.services import relief_record_add
 from screening.models import Instrument
 from screening.services import screening_record, trafficking_status_change
@@ -166,6 +168,49 @@ def add_status_changes(world, count):
         )
 
 
+def _plan_version(case):
+    return CasePlan.objects.filter(case=case).values_list("version", flat=True).first() or 0
+
+
+def _plan_goal(world, case):
+    return plan_goal_add(
+        actor=world["lead"].liaison,
+        case=case,
+        expected_version=_plan_version(case),
+        domain="health",
+        description="Therapy",
+        review_on=timezone.localdate(),
+    )
+
+
+def add_plan_submissions(world, count):
+    """Submissions of one case: each returned, the draft changed and submitted again."""
+    case, lead = world["case"], world["lead"]
+    goal = _plan_goal(world, case)
+    for number in range(count):
+        submission = plan_submit(
+            actor=lead.liaison, case=case, expected_version=_plan_version(case), approver=lead.supervisor
+        )
+        plan_submission_return(actor=lead.supervisor, submission=submission, comments="Again")
+        plan_goal_update(
+            actor=lead.liaison,
+            goal=goal,
+            expected_version=_plan_version(case),
+            description=f"Therapy {number}",
+        )
+
+
+def add_plans_awaiting(world, count):
+    """Submissions awaiting the lead supervisor on as many cases."""
+    lead = world["lead"]
+    for number in range(count):
+        case = open_case(actor=lead.liaison, pseudonym=f"P.{number}")
+        _plan_goal(world, case)
+        plan_submit(
+            actor=lead.liaison, case=case, expected_version=_plan_version(case), approver=lead.supervisor
+        )
+
+
 # (path, builder, caller role in world, expected queries)
 LIST_ENDPOINTS = {
     "agencies": ("agencies/", add_agencies, "lead.liaison", 2),
@@ -189,6 +234,9 @@ LIST_ENDPOINTS = {
     # Screenings prefetch their instrument's questions (the page shows each answer's question).
     "screenings": ("cases/{case}/screenings/", add_screenings, "lead.liaison", 6),
     "trafficking-status": ("cases/{case}/trafficking-status/", add_status_changes, "lead.liaison", 5),
+    # One audit insert for the page, as for the other reads of a case.
+    "plan-submissions": ("cases/{case}/plan/submissions/", add_plan_submissions, "lead.liaison", 5),
+    "plan-submissions-awaiting": ("plan-submissions/", add_plans_awaiting, "lead.supervisor", 2),
 }
 
 
