@@ -11,7 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from casework.models import Consent, SectionGrant, Task, TaskStatus
+from plans.models import PlanGoal
 from tests.api.conftest import Api
+from tests.factories import open_case
 from tests.security.test_break_glass import open_location
 
 pytestmark = pytest.mark.django_db
@@ -154,3 +156,37 @@ def test_a_core_task_of_the_same_agency_is_still_worked_on(opened, partner):
     response = Api(partner.supervisor).post(f"tasks/{task.pk}/complete/", {"outcome": "Called"})
 
     assert response.status_code == 200
+
+
+@pytest.fixture
+def police_led_case(partner):
+    """A case law enforcement leads, whose supervisor opened location (placement goals' section)."""
+    case = open_case(actor=partner.caseworker, pseudonym="P.L.")
+    assert open_location(case, partner.supervisor).status_code == 201
+    return case
+
+
+def test_no_case_plan_goal_in_an_opened_section_through_the_api(police_led_case, partner):
+    response = Api(partner.supervisor).post(
+        f"cases/{police_led_case.pk}/plan/goals/",
+        {"domain": "placement_stability", "description": "Stay put", "review_on": "2027-01-01"},
+        **{"If-Match": '"0"'},
+    )
+
+    assert response.status_code == 403
+    assert not PlanGoal.objects.exists()
+
+
+def test_no_case_plan_goal_in_an_opened_section_through_the_page(police_led_case, partner):
+    response = browser_for(partner.supervisor).post(
+        reverse("web:case-plan", args=[police_led_case.pk]),
+        {
+            "domain": "placement_stability",
+            "description": "Stay put",
+            "review_on": "2027-01-01",
+            "version": "0",
+        },
+    )
+
+    assert response.status_code == 400  # not among the domains offered
+    assert not PlanGoal.objects.exists()
