@@ -175,6 +175,8 @@ class PlanGoalActionsView(CaseNestedAPIView):
     )
     def post(self, request: Request, case_id: uuid.UUID, goal_id: uuid.UUID) -> Response:
         goal = self.get_object()
+        # Before any person is looked up by id: only editors learn whether an id is a member.
+        self.case_access.require(Action.EDIT_PLAN, section=goal.section)
         version = expected_version(request)
         serializer = PlanActionInputFields(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -205,6 +207,7 @@ class PlanActionDetailView(CaseNestedAPIView):
     )
     def patch(self, request: Request, case_id: uuid.UUID, action_id: uuid.UUID) -> Response:
         action = self.get_object()
+        self.case_access.require(Action.EDIT_PLAN, section=action.section)
         version = expected_version(request)
         serializer = PlanActionUpdateSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
@@ -233,6 +236,7 @@ class PlanSubmitView(CaseNestedAPIView):
         parameters=[IF_MATCH_HEADER, ETAG_HEADER],
     )
     def post(self, request: Request, case_id: uuid.UUID) -> Response:
+        self.case_access.require(Action.EDIT_PLAN)
         version = expected_version(request)
         serializer = PlanSubmitSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)

@@ -32,7 +32,8 @@ def test_the_page_groups_goals_by_domain_with_their_actions(case, lead):
     html = page.content.decode()
     assert page.status_code == 200
     assert "<h3>Education</h3>" in html
-    assert "Enrol in Lee High" in html and "Meet the counselor" in html
+    assert "Enrol in Lee High" in html
+    assert "Meet the counselor" in html
     assert "Submit the plan for approval" in html
 
 
@@ -89,7 +90,8 @@ def test_the_supervisor_approves_from_the_submission_page_which_shows_the_diff(c
     decided = browser.post(plan_url(case, f"submissions/{submission.pk}/decide/"), {"decision": "approve"})
 
     assert "Safety: changed" in page
-    assert "Visit the new home" in page and ": new" in page
+    assert "Visit the new home" in page
+    assert ": new" in page
     assert decided.status_code == 302
     submission.refresh_from_db()
     assert submission.decision == Decision.APPROVED
