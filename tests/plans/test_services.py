@@ -308,3 +308,47 @@ def test_a_discontinued_goal_cancels_its_open_tasks_on_approval(case, lead, seco
 
     action.refresh_from_db()
     assert action.task.status == TaskStatus.CANCELLED
+
+
+def test_submission_and_decision_lines_are_core_and_carry_no_goal_words(case, lead):
+    add_goal(case, lead.caseworker, domain=GoalDomain.HEALTH, description="MKWORDS therapy")
+    submission = submit(case, lead.caseworker, approver=lead.supervisor)
+    plan_submission_approve(actor=lead.supervisor, submission=submission)
+
+    lines = TimelineEvent.objects.filter(case=case, kind__in=["plan_submitted", "plan_approved"])
+    notes = Notification.objects.filter(case=case, kind__in=["plan_submitted", "plan_decided"])
+    assert sorted((line.section, line.summary) for line in lines) == [
+        ("core", "Case plan approved (submission #1)."),
+        ("core", "Case plan submitted for approval (submission #1)."),
+    ]
+    assert not TimelineEvent.objects.filter(case=case, summary__contains="MKWORDS").exists()
+    assert sorted(note.message for note in notes) == [
+        f"Case {case.number}: case plan submission #1 awaits your approval.",
+        f"Case {case.number}: case plan submission #1 was approved.",
+    ]
+
+
+def test_a_cancelled_action_stays_cancelled(case, lead):
+    goal = add_goal(case, lead.caseworker)
+    action = add_action(goal, lead.caseworker, owner=lead.agency)
+    plan_action_update(
+        actor=lead.caseworker,
+        action=action,
+        expected_version=plan_version(case),
+        status=ActionStatus.CANCELLED,
+    )
+
+    with pytest.raises(Conflict, match="stays cancelled"):
+        plan_action_update(
+            actor=lead.caseworker, action=action, expected_version=plan_version(case), description="Again"
+        )
+
+
+def test_an_approved_plan_with_nothing_changed_is_not_submitted_again(case, lead):
+    add_goal(case, lead.caseworker)
+    plan_submission_approve(
+        actor=lead.supervisor, submission=submit(case, lead.caseworker, approver=lead.supervisor)
+    )
+
+    with pytest.raises(Conflict, match="Nothing changed"):
+        submit(case, lead.caseworker, approver=lead.supervisor)
