@@ -9,13 +9,14 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 
 from agencies.models import Role, User
-from casework.access import CaseAccess, case_visibility_filter, works_on_cases
+from casework.access import Action, CaseAccess, case_visibility_filter, works_on_cases
 from plans.models import (
     CasePlan,
     Decision,
     GoalDomain,
     PlanAction,
     PlanGoal,
+    PlanStatus,
     PlanSubmission,
 )
 
@@ -24,6 +25,24 @@ AWAITING_LIST_LIMIT = 50
 
 def plan_for(*, access: CaseAccess) -> CasePlan | None:
     return CasePlan.objects.filter(case_id=access.case.pk).select_related("approved_submission").first()
+
+
+def plan_status_shown(*, access: CaseAccess, plan: CasePlan | None) -> str:
+    """The plan's status as this reader may know it. The lead agency's case team, who edit the
+    draft, see it as it is; anyone else sees where the last submission stands (`submitted`,
+    `approved`, `returned`, or `none` before any), so an edit of a goal in a section they do not
+    read moves nothing they see."""
+    if plan is None:
+        return "none"
+    if plan.status != PlanStatus.DRAFT or access.may(Action.EDIT_PLAN):
+        return plan.status
+    latest = (
+        PlanSubmission.objects.filter(plan=plan)
+        .order_by("-number")
+        .values_list("decision", flat=True)
+        .first()
+    )
+    return "none" if latest is None else (latest or PlanStatus.SUBMITTED)
 
 
 def goals_visible(*, access: CaseAccess) -> QuerySet[PlanGoal]:

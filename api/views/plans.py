@@ -37,6 +37,7 @@ from plans.models import PlanAction, PlanGoal, PlanSubmission
 from plans.selectors import (
     goals_visible,
     plan_for,
+    plan_status_shown,
     plan_submissions_awaiting,
     snapshot_goals,
     submissions_visible,
@@ -102,7 +103,7 @@ class CasePlanView(CaseNestedAPIView):
         editor = access.may(Action.EDIT_PLAN)
         version = (plan.version if plan is not None else 0) if editor else None
         data = {
-            "status": plan.status if plan is not None else "none",
+            "status": plan_status_shown(access=access, plan=plan),
             "version": version,
             "approved_submission": approved.number if approved is not None else None,
             "goals": goals,

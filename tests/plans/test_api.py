@@ -4,6 +4,7 @@ import pytest
 from django.utils import timezone
 
 from plans.models import GoalDomain, PlanSubmission
+from plans.services import plan_goal_update, plan_submission_approve
 from tests.api.conftest import Api, body, error_of
 from tests.plans.conftest import add_action, add_goal, plan_version, submit
 
@@ -161,3 +162,25 @@ def test_an_unknown_awaiting_filter_is_a_400(lead):
     response = Api(lead.supervisor).get("plan-submissions/", {"awaiting": "everyone"})
 
     assert response.status_code == 400
+
+
+def test_a_partner_sees_where_the_last_submission_stands_not_the_draft(shared_case, lead, partner):
+    health = add_goal(shared_case, lead.caseworker, domain=GoalDomain.HEALTH, description="Therapy")
+    plan_submission_approve(
+        actor=lead.supervisor, submission=submit(shared_case, lead.caseworker, approver=lead.supervisor)
+    )
+    plan_goal_update(
+        actor=lead.caseworker,
+        goal=health,
+        expected_version=plan_version(shared_case),
+        description="More therapy",
+    )
+
+    assert body(Api(partner.liaison).get(plan_url(shared_case)))["status"] == "approved"
+    assert body(Api(lead.caseworker).get(plan_url(shared_case)))["status"] == "draft"
+
+
+def test_a_draft_never_submitted_is_no_plan_to_a_partner(shared_case, lead, partner):
+    add_goal(shared_case, lead.caseworker, domain=GoalDomain.HEALTH)
+
+    assert body(Api(partner.liaison).get(plan_url(shared_case)))["status"] == "none"

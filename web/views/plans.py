@@ -15,11 +15,12 @@ from agencies.selectors import agency_members
 from audit.services import audit_case_read
 from casework.access import Action, CaseAccess, agencies_reading, get_case_access
 from common.errors import NotFound, ValidationFailed
-from plans.models import DOMAIN_SECTIONS, ActionStatus, GoalDomain, PlanGoal
+from plans.models import DOMAIN_SECTIONS, ActionStatus, GoalDomain, PlanGoal, PlanStatus
 from plans.selectors import (
     approved_before,
     goals_visible,
     plan_for,
+    plan_status_shown,
     submission_diff,
     submissions_visible,
 )
@@ -110,6 +111,7 @@ def _page(
 ) -> HttpResponse:
     plan = plan_for(access=access)
     version = plan.version if plan is not None else 0
+    shown = plan_status_shown(access=access, plan=plan)
     goals = _goals(access, version=version, bound=bound)
     audit_case_read(access=access, sections={goal.section for goal in goals}, view="plan")
     editor = access.may(Action.EDIT_PLAN)
@@ -122,6 +124,7 @@ def _page(
         access,
         tab="plan",
         plan=plan,
+        plan_status="" if shown == "none" else PlanStatus(shown).label,
         by_domain=by_domain,
         submissions=list(submissions_visible(access=access)),
         editor=editor,
