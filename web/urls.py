@@ -71,6 +71,11 @@ urlpatterns = [
         name="case-plan-action-add",
     ),
     path(
+        "cases/<uuid:case_id>/plan/actions/<uuid:action_id>/",
+        plans.case_plan_action,
+        name="case-plan-action",
+    ),
+    path(
         "cases/<uuid:case_id>/plan/actions/<uuid:action_id>/cancel/",
         plans.case_plan_action_cancel,
         name="case-plan-action-cancel",

@@ -146,3 +146,24 @@ def test_a_stale_version_on_the_page_is_412(case, lead):
     )
 
     assert response.status_code == 412
+
+
+def test_a_caseworker_moves_an_actions_due_time_from_the_page(case, lead):
+    goal = add_goal(case, lead.caseworker)
+    action = add_action(goal, lead.caseworker, owner=lead.agency, description="Check in")
+    prefix = f"edit-{action.pk.hex[:12]}"
+
+    response = Browser(lead.caseworker).post(
+        plan_url(case, f"actions/{action.pk}/"),
+        {
+            f"{prefix}-description": "Check in twice",
+            f"{prefix}-owner_agency": str(lead.agency.pk),
+            f"{prefix}-due_at": "2027-03-01T10:00",
+            f"{prefix}-version": str(plan_version(case)),
+        },
+    )
+
+    assert response.status_code == 302
+    action.refresh_from_db()
+    assert action.description == "Check in twice"
+    assert timezone.localtime(action.due_at).strftime("%Y-%m-%d %H:%M") == "2027-03-01 10:00"

@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from agencies.models import Agency, Role
@@ -94,6 +95,22 @@ def _goals(access: CaseAccess, *, version: int, bound: tuple[uuid.UUID, Any] | N
         goal.action_form = PlanActionAddForm(
             prefix=f"action-{goal.pk.hex[:12]}", agencies=owners[goal.section], initial={"version": version}
         )
+        for action in goal.actions.all():
+            action.edit_form = None
+            if action.status != ActionStatus.ACTIVE:
+                continue
+            action.edit_form = PlanActionAddForm(
+                prefix=f"edit-{action.pk.hex[:12]}",
+                agencies=owners[goal.section],
+                initial={
+                    "description": action.description,
+                    "owner_agency": action.owner_agency_id,
+                    "due_at": timezone.localtime(action.due_at),
+                    "version": version,
+                },
+            )
+            if bound is not None and bound[0] == action.pk:
+                action.edit_form = bound[1]
         if bound is not None and bound[0] == goal.pk:
             name = "edit_form" if isinstance(bound[1], PlanGoalEditForm) else "action_form"
             setattr(goal, name, bound[1])
@@ -207,6 +224,34 @@ def case_plan_action_add(request: WebRequest, case_id: uuid.UUID, goal_id: uuid.
             messages.success(request, "Action added to the draft.")
             return redirect("web:case-plan", case_id=case_id)
     return _page(request, access, bound=(goal.pk, form), status=400)
+
+
+@case_work
+@require_POST
+def case_plan_action(request: WebRequest, case_id: uuid.UUID, action_id: uuid.UUID) -> HttpResponse:
+    """Change an action's words, agency or due time in the draft."""
+    access = get_case_access(user=request.user, case_id=case_id)
+    action = get_plan_action(access=access, action_id=action_id)
+    form = PlanActionAddForm(
+        request.POST, prefix=f"edit-{action.pk.hex[:12]}", agencies=_owners(access, action.section)
+    )
+    if form.is_valid():
+        values = form.cleaned_data
+        try:
+            plan_action_update(
+                actor=request.user,
+                action=action,
+                expected_version=values["version"],
+                description=values["description"],
+                owner_agency=form.chosen_agency(),
+                due_at=values["due_at"],
+            )
+        except ValidationFailed as error:
+            form.add_service_errors(error.message, error.fields)
+        else:
+            messages.success(request, "Action saved in the draft.")
+            return redirect("web:case-plan", case_id=case_id)
+    return _page(request, access, bound=(action.pk, form), status=400)
 
 
 @case_work
