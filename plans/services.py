@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from agencies.models import Agency, Role, User
 from casework.access import CASE_ROLES, Action, CaseAccess, agencies_reading, get_case_access
+from casework.closure import ClosureBlocker
 from casework.models import TASK_TITLE_MAX_LENGTH, Case, CaseEventType, Task, TaskStatus
 from casework.sections import Section
 from casework.services.events import case_event_record
@@ -690,3 +691,32 @@ def plan_submission_return(*, actor: User, submission: PlanSubmission, comments:
         ),
     )
     return submission
+
+
+# --- closing the case (`casework.closure`) ----------------------------------------------------
+
+
+def plan_closure_blockers(*, case: Case) -> list[ClosureBlocker]:
+    """A submission awaiting a decision keeps the case open: a supervisor approves or returns it
+    first, so no approval task is left behind on a closed case."""
+    return [
+        ClosureBlocker(
+            key=f"plan_submission:{submission.pk}",
+            message=(
+                f"Case plan submission #{submission.number} awaits a supervisor's decision: approve or "
+                "return it before closing the case."
+            ),
+        )
+        for submission in PlanSubmission.objects.filter(case=case, decision=Decision.PENDING)
+    ]
+
+
+def plan_close(
+    *, case: Case, actor: User, now: datetime, reason: str, justifications: Mapping[str, str]
+) -> None:
+    """A closed case's plan is no longer reviewed: its open review tasks are cancelled (their
+    template does not repeat on a closed case either)."""
+    for task in Task.objects.select_for_update(of=("self",)).filter(
+        case=case, status=TaskStatus.OPEN, event__type=CaseEventType.CASE_PLAN_APPROVED
+    ):
+        _cancel_task(actor=actor, task=task, reason="The case was closed.")

@@ -4,6 +4,7 @@ import pytest
 from django.utils import timezone
 
 from casework.access import get_case_access, tasks_visible_to
+from casework.closure import closure_blockers_from_participants, closure_participants_close
 from casework.models import CaseEvent, Task, TaskStatus, TimelineEvent
 from casework.sweep import deadlines_sweep
 from common.errors import Conflict, PermissionDenied, StaleVersion, ValidationFailed
@@ -352,3 +353,27 @@ def test_an_approved_plan_with_nothing_changed_is_not_submitted_again(case, lead
 
     with pytest.raises(Conflict, match="Nothing changed"):
         submit(case, lead.caseworker, approver=lead.supervisor)
+
+
+def test_a_pending_submission_keeps_the_case_from_closing(case, lead):
+    add_goal(case, lead.caseworker)
+    submission = submit(case, lead.caseworker, approver=lead.supervisor)
+
+    blockers = closure_blockers_from_participants(case=case)
+
+    assert [blocker.key for blocker in blockers] == [f"plan_submission:{submission.pk}"]
+
+
+def test_closing_the_case_cancels_the_plan_review(case, lead):
+    add_goal(case, lead.caseworker, days=200)
+    plan_submission_approve(
+        actor=lead.supervisor, submission=submit(case, lead.caseworker, approver=lead.supervisor)
+    )
+
+    assert closure_blockers_from_participants(case=case) == []
+    closure_participants_close(
+        case=case, actor=lead.supervisor, now=timezone.now(), reason="Reunified", justifications={}
+    )
+
+    review = Task.objects.get(event__type="case_plan_approved")
+    assert (review.status, review.cancel_reason) == (TaskStatus.CANCELLED, "The case was closed.")
