@@ -3,6 +3,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from audit.models import AuditRecord
 from plans.models import GoalDomain, PlanSubmission
 from plans.services import plan_goal_update, plan_submission_approve
 from tests.api.conftest import Api, body, error_of
@@ -184,3 +185,15 @@ def test_a_draft_never_submitted_is_no_plan_to_a_partner(shared_case, lead, part
     add_goal(shared_case, lead.caseworker, domain=GoalDomain.HEALTH)
 
     assert body(Api(partner.liaison).get(plan_url(shared_case)))["status"] == "none"
+
+
+def test_reading_a_health_goal_is_in_the_audit_log(case, lead):
+    add_goal(case, lead.caseworker, domain=GoalDomain.HEALTH)
+
+    Api(lead.caseworker).get(plan_url(case))
+
+    reads = AuditRecord.objects.filter(
+        event_type__in=["case.read", "section.read"], user=lead.caseworker, case=case
+    )
+    assert sorted(reads.values_list("section", flat=True)) == ["core", "health"]
+    assert {record.detail["view"] for record in reads} == {"plan"}
