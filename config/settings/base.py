@@ -195,7 +195,6 @@ SPECTACULAR_SETTINGS = {
         "DecidableTraffickingStatusEnum": "screening.models.DECIDABLE_STATUS_CHOICES",
         "ReliefKindEnum": "relief.models.ReliefKind",
         "ReliefStatusEnum": "relief.models.ReliefStatus",
-        "PlanStatusEnum": "plans.models.PlanStatus",
         "GoalStatusEnum": "plans.models.GoalStatus",
         "PlanActionStatusEnum": "plans.models.ActionStatus",
         "PlanDecisionEnum": "plans.models.Decision",
