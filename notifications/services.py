@@ -208,6 +208,8 @@ SUBJECTS = {
     "case_role_granted": "a member of your agency now works on cases",
     "task_waiting": "an agency to invite",
     "task_given": "work for your agency",
+    "plan_submitted": "case plan awaiting your approval",
+    "plan_decided": "case plan decision",
 }
 
 

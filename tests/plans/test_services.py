@@ -8,7 +8,7 @@ from casework.closure import closure_blockers_from_participants, closure_partici
 from casework.models import CaseEvent, Task, TaskStatus, TimelineEvent
 from casework.sweep import deadlines_sweep
 from common.errors import Conflict, PermissionDenied, StaleVersion, ValidationFailed
-from notifications.models import Notification
+from notifications.models import EmailDelivery, Notification
 from plans.models import ActionStatus, CasePlan, Decision, GoalDomain, GoalStatus, PlanStatus
 from plans.selectors import goals_visible, plan_submissions_awaiting, submission_diff
 from plans.services import (
@@ -377,3 +377,12 @@ def test_closing_the_case_cancels_the_plan_review(case, lead):
 
     review = Task.objects.get(event__type="case_plan_approved")
     assert (review.status, review.cancel_reason) == (TaskStatus.CANCELLED, "The case was closed.")
+
+
+def test_the_supervisor_is_emailed_that_a_plan_awaits_approval(case, lead):
+    add_goal(case, lead.caseworker)
+
+    submit(case, lead.caseworker, approver=lead.supervisor)
+
+    email = EmailDelivery.objects.get(recipient=lead.supervisor)
+    assert "case plan awaiting your approval" in email.subject
