@@ -51,12 +51,13 @@ ERROR_DESCRIPTIONS = {
 
 ERRORS_BY_METHOD = {
     "get": ("400", "401", "403", "404", "405", "406", "429"),
-    "post": ("400", "401", "403", "404", "405", "406", "409", "415", "429"),
+    "post": ("400", "401", "403", "404", "405", "406", "409", "412", "415", "428", "429"),
     "patch": ("400", "401", "403", "404", "405", "406", "409", "412", "415", "428", "429"),
     "delete": ("400", "401", "403", "404", "405", "406", "409", "429"),
 }
 
-# Only edits that take `If-Match` can answer these.
+# Only edits that take `If-Match` can answer these (a PATCH, or a POST that adds to a versioned
+# record such as the case plan's draft).
 IF_MATCH_ERRORS = ("412", "428")
 
 

@@ -231,12 +231,19 @@ def track_case_record(
     app_label: str,
     case_column: str = "case_id",
     section: str = "",
+    exclude: tuple[str, ...] = (),
 ) -> type[models.Model]:
     """Change history, mirrored into the audit log, for a record on a case (`case_column`; its
     `section` field, or the `section` given) of an app built on casework: the app calls this in its
-    own models module, so the history table is its own and audit never imports it."""
+    own models module, so the history table is its own and audit never imports it. `exclude` names
+    fields kept out of the history rows (a value holding several sections under one row)."""
     return _track(
-        model, object_type=object_type, case_column=case_column, section=section, app_label=app_label
+        model,
+        object_type=object_type,
+        case_column=case_column,
+        section=section,
+        exclude=exclude,
+        app_label=app_label,
     )
 
 

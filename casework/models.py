@@ -661,6 +661,7 @@ class CaseEventType(models.TextChoices):
     CRIMINAL_PROCEEDING_SCHEDULED = "criminal_proceeding_scheduled", "Public criminal proceeding scheduled"
     DEFENDANT_RELEASED = "defendant_released", "Defendant released from custody"
     DEFENDANT_ESCAPED = "defendant_escaped", "Defendant escaped from custody"
+    CASE_PLAN_APPROVED = "case_plan_approved", "Case plan approved"
 
 
 # Events that carry `details.hearing_at`, from which HEARING_AT-anchored templates count.

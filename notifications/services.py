@@ -209,6 +209,8 @@ SUBJECTS = {
     "task_waiting": "an agency to invite",
     "task_given": "work for your agency",
     "court_hearing": "court hearing scheduled",
+    "plan_submitted": "case plan awaiting your approval",
+    "plan_decided": "case plan decision",
 }
 
 

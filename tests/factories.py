@@ -103,6 +103,9 @@ def federal_deadline_templates() -> None:
     # The victims' rights notices of the criminal case (issue 16, court).
     court_notices = importlib.import_module("casework.migrations.0022_court_victim_notice_templates")
     court_notices.create_victim_notice_templates(apps, None)
+    # The case plan review (issue 16).
+    plans = importlib.import_module("casework.migrations.0024_plans_case_plan_review")
+    plans.create_template(apps, None)
 
 
 def sample_screening_instrument() -> None:

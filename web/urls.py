@@ -12,6 +12,7 @@ from web.views import (
     links,
     members,
     notifications,
+    plans,
     profile,
     referrals,
     relief,
@@ -94,6 +95,34 @@ urlpatterns = [
         "cases/<uuid:case_id>/relief/<uuid:record_id>/request/",
         relief.case_relief_request,
         name="case-relief-request",
+    ),
+    path("cases/<uuid:case_id>/plan/", plans.case_plan, name="case-plan"),
+    path("cases/<uuid:case_id>/plan/goals/<uuid:goal_id>/", plans.case_plan_goal, name="case-plan-goal"),
+    path(
+        "cases/<uuid:case_id>/plan/goals/<uuid:goal_id>/actions/",
+        plans.case_plan_action_add,
+        name="case-plan-action-add",
+    ),
+    path(
+        "cases/<uuid:case_id>/plan/actions/<uuid:action_id>/",
+        plans.case_plan_action,
+        name="case-plan-action",
+    ),
+    path(
+        "cases/<uuid:case_id>/plan/actions/<uuid:action_id>/cancel/",
+        plans.case_plan_action_cancel,
+        name="case-plan-action-cancel",
+    ),
+    path("cases/<uuid:case_id>/plan/submit/", plans.case_plan_submit, name="case-plan-submit"),
+    path(
+        "cases/<uuid:case_id>/plan/submissions/<uuid:submission_id>/",
+        plans.case_plan_submission,
+        name="case-plan-submission",
+    ),
+    path(
+        "cases/<uuid:case_id>/plan/submissions/<uuid:submission_id>/decide/",
+        plans.case_plan_decide,
+        name="case-plan-decide",
     ),
     path("cases/<uuid:case_id>/timeline/", cases.case_timeline_view, name="case-timeline"),
     path(

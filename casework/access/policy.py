@@ -116,6 +116,8 @@ class Action(enum.StrEnum):
     REOPEN = "reopen"
     REFER = "refer"
     WRITE_CRIMINAL_CASE = "write_criminal_case"
+    EDIT_PLAN = "edit_plan"
+    APPROVE_PLAN = "approve_plan"
 
 
 BREAK_GLASS_READS_ONLY = (
@@ -163,6 +165,11 @@ DENIALS: dict[Action, str] = {
         "Only law enforcement, immigration, or a prosecution agency holding the investigation section"
         " records the criminal case."
     ),
+    Action.EDIT_PLAN: (
+        "Only the lead agency's case team edits and submits the case plan, and only goals in sections"
+        " it reads (never by break-glass)."
+    ),
+    Action.APPROVE_PLAN: "Only a supervisor of the lead agency approves or returns the case plan.",
 }
 
 CASE_IS_CLOSED = "This case is closed: its lead agency reopens it before anything on it changes."
@@ -185,8 +192,12 @@ CHANGES_THE_CASE = frozenset(
         Action.DECIDE_CLOSURE,
         Action.REFER,
         Action.WRITE_CRIMINAL_CASE,
+        Action.EDIT_PLAN,
+        Action.APPROVE_PLAN,
     }
 )
+
+SELF_APPROVAL = "A supervisor never decides on a case plan they submitted: another supervisor must."
 
 
 def section_may_reach(*, section: str, agency_kind: str) -> bool:
@@ -374,6 +385,22 @@ class CaseAccess:
             and section not in self.break_glass
         )
 
+    def may_edit_plan(self, section: str = "") -> bool:
+        """The lead agency keeps the case plan: any of its people on the case edit the draft and
+        submit it, each goal only in a section they read other than by break-glass (a goal's
+        words belong to its section). Without a section: whether they edit the plan at all."""
+        if not self.is_lead:
+            return False
+        return not section or (section in self.readable and section not in self.break_glass)
+
+    def may_approve_plan(self, submitted_by_id: int | None = None) -> bool:
+        """A supervisor of the lead agency decides, never on their own submission."""
+        return (
+            self.is_lead
+            and self.user.role == Role.SUPERVISOR
+            and (submitted_by_id is None or submitted_by_id != self.user.pk)
+        )
+
     def may_correct_event(self, event: CaseEvent) -> bool:
         """Correct or void a recorded event: its recording agency, through a liaison or supervisor
         or the person who recorded it, while the agency reads (not by break-glass) its section."""
@@ -394,6 +421,7 @@ class CaseAccess:
         grant: SectionGrant | None = None,
         consent: Consent | None = None,
         event: CaseEvent | None = None,
+        submitted_by_id: int | None = None,
     ) -> bool:
         """Whether the user may do `action` here (with what it is about: see `Action`)."""
         if action in CHANGES_THE_CASE and not self.is_open:
@@ -451,12 +479,16 @@ class CaseAccess:
             case Action.REQUEST_CLOSURE:
                 return self.is_lead
             case Action.DECIDE_CLOSURE:
-                # The requester is refused by `closure_may_decide`, which knows the request.
+                # The requester is refused by `casework.services.closure`, which knows the request.
                 return self.is_lead and self.user.role == Role.SUPERVISOR
             case Action.REOPEN:
                 return self.is_lead and self.is_liaison_or_supervisor and not self.is_open
             case Action.REFER:
                 return self.may_refer
+            case Action.EDIT_PLAN:
+                return self.may_edit_plan(section)
+            case Action.APPROVE_PLAN:
+                return self.may_approve_plan(submitted_by_id)
 
     def require(
         self,
@@ -468,6 +500,7 @@ class CaseAccess:
         grant: SectionGrant | None = None,
         consent: Consent | None = None,
         event: CaseEvent | None = None,
+        submitted_by_id: int | None = None,
     ) -> None:
         """`PermissionDenied`, saying which rule refuses, unless the user may do `action`."""
         allowed = self.may(
@@ -478,6 +511,7 @@ class CaseAccess:
             grant=grant,
             consent=consent,
             event=event,
+            submitted_by_id=submitted_by_id,
         )
         if allowed:
             return
@@ -496,6 +530,8 @@ class CaseAccess:
         if action is Action.CORRECT_EVENT and event is not None:
             recorder = event.recording_agency.name
             raise PermissionDenied(f"{DENIALS[action]} This one was recorded by {recorder}.")
+        if action is Action.APPROVE_PLAN and self.may_approve_plan():
+            raise PermissionDenied(SELF_APPROVAL)
         raise PermissionDenied(DENIALS[action])
 
     def sections(self, action: Action) -> frozenset[str]:

@@ -91,6 +91,8 @@ EVENT_SECTIONS: dict[str, str] = {
     CaseEventType.CRIMINAL_PROCEEDING_SCHEDULED: Section.INVESTIGATION,
     CaseEventType.DEFENDANT_RELEASED: Section.INVESTIGATION,
     CaseEventType.DEFENDANT_ESCAPED: Section.INVESTIGATION,
+    # Recorded by `plans` on each approval; says nothing of the plan's goals.
+    CaseEventType.CASE_PLAN_APPROVED: Section.CORE,
 }
 
 # What each event type may carry in `details`, and which of those are required.

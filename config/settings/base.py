@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "relief",
     "referrals",
     "court",
+    "plans",
     "notifications",
     "api",
     "web",
@@ -208,6 +209,9 @@ SPECTACULAR_SETTINGS = {
         "ProceedingTypeEnum": "court.models.ProceedingType",
         "CustodyStatusEnum": "court.models.CustodyStatus",
         "CustodyEventKindEnum": "court.models.CustodyEventKind",
+        "GoalStatusEnum": "plans.models.GoalStatus",
+        "PlanActionStatusEnum": "plans.models.ActionStatus",
+        "PlanDecisionEnum": "plans.models.Decision",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
@@ -225,6 +229,7 @@ BRIDGE_DEMO_EXTENSIONS = [
     "relief.demo.relief_demo_load",
     "referrals.demo.referrals_demo_load",
     "court.demo.court_demo_load",
+    "plans.demo.plans_demo_load",
 ]
 
 EMAIL_BACKEND = env.str("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
@@ -293,6 +298,9 @@ BRIDGE_HANDOFF_REMINDER_BEFORE_HOURS = env.int("BRIDGE_HANDOFF_REMINDER_BEFORE_H
 # first to the Celery workers, so a large backlog runs on all of them (docs/performance.md).
 BRIDGE_REMINDER_TASK_BATCH = env.int("BRIDGE_REMINDER_TASK_BATCH", default=500)
 # An unanswered handoff escalates at its respond_by and goes back to the sender this much later.
+# How long a supervisor has to decide on a submitted case plan: the approval task's due time, from
+# which the task sweep reminds the supervisor and escalates.
+BRIDGE_PLAN_APPROVAL_DAYS = env.int("BRIDGE_PLAN_APPROVAL_DAYS", default=3)
 BRIDGE_HANDOFF_EXPIRY_GRACE_HOURS = env.int("BRIDGE_HANDOFF_EXPIRY_GRACE_HOURS", default=2)
 # How long a supervisor has to approve or return a request to close a case before the review task
 # is overdue and escalates like any other task.

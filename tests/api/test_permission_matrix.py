@@ -19,6 +19,7 @@ a test that asked the access layer what to expect could not catch the access lay
 """
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 import pytest
 from django.db import transaction
@@ -46,6 +47,8 @@ from court.services import criminal_case_open, defendant_add, dependency_hearing
 from exploitation.services import exploitation_profile_save
 from links.models import CaseLink
 from links.services import case_link_create
+from plans.models import CasePlan, GoalDomain
+from plans.services import plan_action_add, plan_goal_add, plan_submission_return, plan_submit
 from referrals.models import ServiceType
 from referrals.services import (
     referral_accept,
@@ -157,6 +160,8 @@ REFERRAL_SESSION_MARKER, REFERRAL_HANDOVER_MARKER = "MKREFERRALSESSION", "MKREFE
 REFERRAL_MARKERS = {REFERRAL_SESSION_MARKER, REFERRAL_HANDOVER_MARKER}
 HEARING_MARKER = "MKHEARINGCOURT"  # a dependency hearing's court (core)
 DEFENDANT_MARKER = "MKDEFENDANTNAME"  # a defendant's name in the criminal case (investigation)
+# Case plan goals (issue 16): a core goal every case reader sees, a health goal only health's readers.
+PLAN_CORE_MARKER, PLAN_HEALTH_MARKER = "MKPLANCORE", "MKPLANHEALTH"
 
 
 @dataclass
@@ -293,6 +298,7 @@ def build_world() -> World:
     defendant = defendant_add(
         actor=staff["da"].liaison, criminal_case=criminal_case, defendant_name=DEFENDANT_MARKER
     )
+    plan = _plan_world(lead=lead, case=case, sibling_case=sibling_case)
 
     unrelated = staff["unrelated"]
     unrelated_case = open_case(
@@ -326,6 +332,7 @@ def build_world() -> World:
         hearing=hearing,
         criminal_case=criminal_case,
         defendant=defendant,
+        extra=plan,
     )
     world.extra["referral"] = referral
     return world
@@ -352,6 +359,48 @@ def add_referral(*, staff: dict[str, Staff], case: Case):
     return referral_handover_note_set(
         actor=provider, referral=referral, note=REFERRAL_HANDOVER_MARKER, expected_version=referral.version
     )
+
+
+def _plan_world(*, lead: Staff, case: Case, sibling_case: Case) -> dict[str, object]:
+    """Case A's plan, returned once so its draft is editable, with a core and a health goal; the
+    sibling case (the lead agency's alone) with a submission awaiting the supervisor."""
+
+    def goal(on: Case, domain: str, description: str):
+        version = CasePlan.objects.filter(case=on).values_list("version", flat=True).first() or 0
+        return plan_goal_add(
+            actor=lead.caseworker,
+            case=on,
+            expected_version=version,
+            domain=domain,
+            description=description,
+            review_on=timezone.localdate() + timedelta(days=60),
+        )
+
+    core_goal = goal(case, GoalDomain.SAFETY, PLAN_CORE_MARKER)
+    health_goal = goal(case, GoalDomain.HEALTH, PLAN_HEALTH_MARKER)
+    core_action = plan_action_add(
+        actor=lead.caseworker,
+        goal=core_goal,
+        expected_version=CasePlan.objects.get(case=case).version,
+        description="Weekly check-in",
+        owner_agency=lead.agency,
+        due_at=in_hours(24 * 7),
+    )
+    returned = plan_submit(
+        actor=lead.caseworker,
+        case=case,
+        expected_version=CasePlan.objects.get(case=case).version,
+        approver=lead.supervisor,
+    )
+    plan_submission_return(actor=lead.supervisor, submission=returned, comments="Add a school goal.")
+    goal(sibling_case, GoalDomain.FAMILY, "Visits")
+    awaiting = plan_submit(
+        actor=lead.caseworker,
+        case=sibling_case,
+        expected_version=CasePlan.objects.get(case=sibling_case).version,
+        approver=lead.supervisor,
+    )
+    return {"plan_health_goal": health_goal, "plan_core_action": core_action, "plan_awaiting": awaiting}
 
 
 # --- the oracle -------------------------------------------------------------------------------
@@ -454,6 +503,10 @@ class Caller:
             forbidden.add(HEARING_MARKER)
         if "investigation" not in readable:
             forbidden.add(DEFENDANT_MARKER)
+        if not self.views_case:
+            forbidden.add(PLAN_CORE_MARKER)
+        if "health" not in readable:
+            forbidden.add(PLAN_HEALTH_MARKER)
         return forbidden
 
     @property
@@ -1127,6 +1180,7 @@ def requests_for(world: World, caller: Caller):
         "restitution-payments/",
     ):
         yield f"{suffix} list", "get", f"cases/{case_id}/{suffix}", None, {}, in_case, set()
+    yield from _plan_requests(world, caller)
 
     yield "notifications", "get", "notifications/", None, {}, 200, set()
     yield "notifications read all", "post", "notifications/read-all/", None, {}, 204, set()
@@ -1232,6 +1286,97 @@ def referral_requests(world: World, caller: Caller):
         {"service_type": "mental_health", "provider": world.staff["vs"].agency.pk},
         {},
         send_status,
+        set(),
+    )
+
+
+def _plan_requests(world: World, caller: Caller):
+    """The case plan (issue 16): every case reader reads the goals of the sections it reads; the
+    lead agency's case team edits and submits; a supervisor of the lead agency decides, never on
+    a submission of their own."""
+    case_id = world.case.pk
+    lead = world.staff["lead"]
+    readable = caller.readable()
+    reads_health = "health" in readable
+    lead_member = caller.is_lead and caller.works_on_cases
+    plan_match = {"If-Match": f'"{CasePlan.objects.get(case=world.case).version}"'}
+    markers = ({PLAN_CORE_MARKER} if caller.views_case else set()) | (
+        {PLAN_HEALTH_MARKER} if reads_health else set()
+    )
+    plan_path = f"cases/{case_id}/plan/"
+    yield "plan", "get", plan_path, None, {}, expected_case_status(caller, True), markers
+    yield (
+        "plan submissions",
+        "get",
+        f"{plan_path}submissions/",
+        None,
+        {},
+        expected_case_status(caller, True),
+        markers,
+    )
+    review_on = (timezone.localdate() + timedelta(days=30)).isoformat()
+    yield (
+        "plan goal add",
+        "post",
+        f"{plan_path}goals/",
+        {"domain": "education", "description": "Enrol in school", "review_on": review_on},
+        plan_match,
+        expected_case_status(caller, lead_member, ok=201),
+        set(),
+    )
+    health_goal = world.extra["plan_health_goal"]
+    health_status = expected_case_status(caller, lead_member) if reads_health else 404
+    yield (
+        "plan health goal update",
+        "patch",
+        f"{plan_path}goals/{health_goal.pk}/",
+        {"review_on": review_on},
+        plan_match,
+        health_status,
+        set(),
+    )
+    yield (
+        "plan health goal action add",
+        "post",
+        f"{plan_path}goals/{health_goal.pk}/actions/",
+        {"description": "Dentist", "owner_agency": lead.agency.pk, "due_at": in_hours(48).isoformat()},
+        plan_match,
+        201 if health_status == 200 else health_status,
+        set(),
+    )
+    yield (
+        "plan action update",
+        "patch",
+        f"{plan_path}actions/{world.extra['plan_core_action'].pk}/",
+        {"description": "Twice-weekly check-in"},
+        plan_match,
+        expected_case_status(caller, lead_member),
+        set(),
+    )
+    submit_status = expected_case_status(caller, lead_member, ok=201)
+    if lead_member and caller.role == "supervisor":
+        submit_status = 400  # the only supervisor named to decide on their own submission
+    yield (
+        "plan submit",
+        "post",
+        f"{plan_path}submit/",
+        {"approver": str(lead.supervisor.public_id)},
+        plan_match,
+        submit_status,
+        set(),
+    )
+    yield "plan submissions awaiting me", "get", "plan-submissions/?awaiting=me", None, {}, 200, set()
+    awaiting = world.extra["plan_awaiting"]
+    # The sibling case is the lead agency's alone: 404 for everyone else.
+    decide_status = (200 if caller.role == "supervisor" else 403) if lead_member else 404
+    yield "plan approve", "post", f"plan-submissions/{awaiting.pk}/approve/", {}, {}, decide_status, set()
+    yield (
+        "plan return",
+        "post",
+        f"plan-submissions/{awaiting.pk}/return/",
+        {"comments": "Add a health goal."},
+        {},
+        decide_status,
         set(),
     )
 

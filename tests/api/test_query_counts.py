@@ -27,6 +27,8 @@ from court.services import (
     restitution_payment_add,
 )
 from links.services import case_link_create
+from plans.models import CasePlan
+from plans.services import plan_goal_add, plan_goal_update, plan_submission_return, plan_submit
 from referrals.models import ServiceType
 from referrals.services import referral_send
 from relief.services import relief_record_add
@@ -237,6 +239,49 @@ def add_status_changes(world, count):
         )
 
 
+def _plan_version(case):
+    return CasePlan.objects.filter(case=case).values_list("version", flat=True).first() or 0
+
+
+def _plan_goal(world, case):
+    return plan_goal_add(
+        actor=world["lead"].liaison,
+        case=case,
+        expected_version=_plan_version(case),
+        domain="health",
+        description="Therapy",
+        review_on=timezone.localdate(),
+    )
+
+
+def add_plan_submissions(world, count):
+    """Submissions of one case: each returned, the draft changed and submitted again."""
+    case, lead = world["case"], world["lead"]
+    goal = _plan_goal(world, case)
+    for number in range(count):
+        submission = plan_submit(
+            actor=lead.liaison, case=case, expected_version=_plan_version(case), approver=lead.supervisor
+        )
+        plan_submission_return(actor=lead.supervisor, submission=submission, comments="Again")
+        plan_goal_update(
+            actor=lead.liaison,
+            goal=goal,
+            expected_version=_plan_version(case),
+            description=f"Therapy {number}",
+        )
+
+
+def add_plans_awaiting(world, count):
+    """Submissions awaiting the lead supervisor on as many cases."""
+    lead = world["lead"]
+    for number in range(count):
+        case = open_case(actor=lead.liaison, pseudonym=f"P.{number}")
+        _plan_goal(world, case)
+        plan_submit(
+            actor=lead.liaison, case=case, expected_version=_plan_version(case), approver=lead.supervisor
+        )
+
+
 # (path, builder, caller role in world, expected queries)
 POLICE = "partner.liaison"  # reads investigation, where the criminal case is
 LIST_ENDPOINTS = {
@@ -276,6 +321,9 @@ LIST_ENDPOINTS = {
     # case's referrals write one audit insert for the page.
     "referrals": ("referrals/", add_referrals, "lead.liaison", 4),
     "case-referrals": ("cases/{case}/referrals/", add_referrals, "lead.liaison", 5),
+    # One audit insert for the page, as for the other reads of a case.
+    "plan-submissions": ("cases/{case}/plan/submissions/", add_plan_submissions, "lead.liaison", 5),
+    "plan-submissions-awaiting": ("plan-submissions/", add_plans_awaiting, "lead.supervisor", 2),
 }
 
 

@@ -122,6 +122,17 @@ API_MD_OPERATIONS = {
     ("post", "/api/v1/referrals/{referral_id}/outcome/"),
     ("get", "/api/v1/referrals/{referral_id}/sessions/"),
     ("post", "/api/v1/referrals/{referral_id}/sessions/"),
+    # Extensions of API.md (issue 16): the case plan and its approval.
+    ("get", "/api/v1/cases/{case_id}/plan/"),
+    ("post", "/api/v1/cases/{case_id}/plan/goals/"),
+    ("patch", "/api/v1/cases/{case_id}/plan/goals/{goal_id}/"),
+    ("post", "/api/v1/cases/{case_id}/plan/goals/{goal_id}/actions/"),
+    ("patch", "/api/v1/cases/{case_id}/plan/actions/{action_id}/"),
+    ("post", "/api/v1/cases/{case_id}/plan/submit/"),
+    ("get", "/api/v1/cases/{case_id}/plan/submissions/"),
+    ("get", "/api/v1/plan-submissions/"),
+    ("post", "/api/v1/plan-submissions/{submission_id}/approve/"),
+    ("post", "/api/v1/plan-submissions/{submission_id}/return/"),
 }
 
 

@@ -45,6 +45,8 @@ from casework.services.notes import note_add
 from casework.services.sharing import consent_record, grant_create
 from casework.services.tasks import task_create
 from notifications.models import Notification
+from plans.models import CasePlan
+from plans.services import plan_action_add, plan_goal_add, plan_submission_return, plan_submit
 from tests.factories import in_hours
 
 pytestmark = pytest.mark.django_db
@@ -64,6 +66,14 @@ AGENCY_FIELDS = ("agency", "recipient_agency", "to_agency")
 ID_FIELDS = {"task": "task_id", "case": "case_id", "consent": "consent_id", "assignee": "member_id"}
 # Edits whose `If-Match` gets the current ETag, and how to read it for the caller.
 EDITABLE = {"/api/v1/cases/{case_id}/", "/api/v1/tasks/{task_id}/"}
+# Edits of the case plan's draft (POST and PATCH), all against the plan's version.
+PLAN_EDITS = {
+    "/api/v1/cases/{case_id}/plan/goals/",
+    "/api/v1/cases/{case_id}/plan/goals/{goal_id}/",
+    "/api/v1/cases/{case_id}/plan/goals/{goal_id}/actions/",
+    "/api/v1/cases/{case_id}/plan/actions/{action_id}/",
+    "/api/v1/cases/{case_id}/plan/submit/",
+}
 
 
 @pytest.fixture(autouse=True)
@@ -100,6 +110,30 @@ def world(shared_case, lead, partner, unrelated):
     )
     offered = task_create(actor=partner.liaison, case=shared_case, title="Interview", due_at=in_hours(24))
     handoff = handoff_create(actor=partner.liaison, task=offered, to_agency=lead.agency)
+    # A case plan returned once, so its draft is editable and its submission decided.
+    goal = plan_goal_add(
+        actor=lead.liaison,
+        case=shared_case,
+        expected_version=0,
+        domain="safety",
+        description="Safe placement",
+        review_on=timezone.localdate(),
+    )
+    action = plan_action_add(
+        actor=lead.liaison,
+        goal=goal,
+        expected_version=CasePlan.objects.get(case=shared_case).version,
+        description="Weekly visit",
+        owner_agency=lead.agency,
+        due_at=in_hours(72),
+    )
+    submission = plan_submit(
+        actor=lead.liaison,
+        case=shared_case,
+        expected_version=CasePlan.objects.get(case=shared_case).version,
+        approver=lead.supervisor,
+    )
+    plan_submission_return(actor=lead.supervisor, submission=submission, comments="Add a school goal.")
     # The handoff told the lead agency's liaisons and supervisors: each reads their own.
     notifications = Notification.objects.filter(handoff=handoff).values_list("recipient_id", "pk")
     return {
@@ -111,6 +145,9 @@ def world(shared_case, lead, partner, unrelated):
             "grant_id": str(grant.pk),
             "handoff_id": str(handoff.pk),
             "member_id": str(lead.caseworker.public_id),
+            "goal_id": str(goal.pk),
+            "action_id": str(action.pk),
+            "submission_id": str(submission.pk),
         },
         "notifications": {recipient: str(pk) for recipient, pk in notifications},
         "agencies": [lead.agency.pk, partner.agency.pk, unrelated.agency.pk],
@@ -155,6 +192,8 @@ def _with_real_references(body: object, world: dict[str, Any]) -> object:
 
 
 def _current_etag(path: str, *, user: User, world: dict[str, Any]) -> str:
+    if path in PLAN_EDITS:
+        return etag_for(CasePlan.objects.get(case_id=world["ids"]["case_id"]).version)
     if path == "/api/v1/cases/{case_id}/":
         access = get_case_access(user=user, case_id=world["ids"]["case_id"])
         return etag_for(access.case.version_for(access.readable))
@@ -169,7 +208,8 @@ def _call_and_validate(case: Any, *, user: User, world: dict[str, Any]) -> None:
     case.body = _with_real_references(case.body, world)
     path = case.operation.path
     # A missing If-Match stays missing (428); any other value is the ETag the caller last read.
-    if path in EDITABLE and case.method == "PATCH" and case.headers and IF_MATCH in case.headers:
+    edits = (path in EDITABLE and case.method == "PATCH") or path in PLAN_EDITS
+    if edits and case.headers and IF_MATCH in case.headers:
         case.headers[IF_MATCH] = _current_etag(path, user=user, world=world)
     token, _ = Token.objects.get_or_create(user=user)
     headers = {"Authorization": f"Token {token.key}"}

@@ -312,6 +312,15 @@ SCREENING_AND_LABOR_TEMPLATES = [
         )
     ),
 ]
+# The case plan's review (issue 16), due 90 days after each approval and every 90 days after.
+CASE_PLAN_REVIEW = (
+    "case-plan-review",
+    "case_plan_approved",
+    "P90D",
+    "recording_agency",
+    "* Unverified: case plan, 42 U.S.C. 675(1) and 45 CFR 1356.21(g); the 90-day review is agency "
+    "policy within the periodic review of at least every 6 months, 42 U.S.C. 675(5)(B).",
+)
 
 
 # Victims' rights notices in the criminal case (issue 16), asked of the prosecution agency's
@@ -359,6 +368,7 @@ def test_data_migration_ships_exactly_the_federal_floor(templates):
         | set(COURT_HEARING_REMINDERS)
         | set(SCREENING_AND_LABOR_TEMPLATES)
         | set(VICTIM_NOTICE_TEMPLATES)
+        | {CASE_PLAN_REVIEW}
     )
 
 
@@ -371,10 +381,11 @@ def test_age_based_templates_count_from_the_right_birthday(templates, key, age_y
     assert (template.anchor, template.age_years) == ("date_of_birth", age_years)
 
 
-def test_only_the_review_and_the_permanency_hearing_repeat(templates):
+def test_only_the_reviews_and_the_permanency_hearing_repeat(templates):
     assert set(DeadlineTemplate.objects.filter(repeats=True).values_list("key", flat=True)) == {
         "periodic-case-review",
         "permanency-hearing",
+        "case-plan-review",
     }
 
 
@@ -450,6 +461,7 @@ def test_shipped_templates_name_the_section_their_subject_belongs_to(templates):
         "notify-victim-defendant-released": "investigation",
         "notify-victim-defendant-escaped": "investigation",
         "notify-victim-public-proceeding": "investigation",
+        "case-plan-review": "core",
     }
 
 

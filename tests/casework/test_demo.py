@@ -146,3 +146,21 @@ def test_demo_has_a_criminal_case_from_charges_to_sentencing_with_restitution_an
         template__key="notify-victim-defendant-released", status="open"
     ).select_related("owner_agency")
     assert notice.owner_agency.name == "Lakeview County District Attorney's Office"
+
+
+def test_the_demo_has_an_approved_plan_and_one_awaiting_the_cps_supervisor():
+    from plans.models import CasePlan, Decision, PlanAction, PlanSubmission
+
+    call_command("load_demo", stdout=StringIO())
+
+    approved = CasePlan.objects.get(case__pseudonym="J.T.")
+    assert approved.status == "approved"
+    assert sorted(PlanAction.objects.filter(goal__plan=approved).values_list("task__section", flat=True)) == [
+        "core",
+        "core",
+        "health",
+    ]
+    awaiting = PlanSubmission.objects.get(plan__case__pseudonym="A.N.", decision=Decision.PENDING)
+    assert awaiting.approver.username == "cps-supervisor"
+    returned = PlanSubmission.objects.get(plan__case__pseudonym="A.N.", decision=Decision.RETURNED)
+    assert returned.comments

@@ -13,7 +13,9 @@ from django.utils import timezone
 from casework.models import Consent, SectionGrant, Task, TaskStatus
 from court.models import CriminalCase, CustodyEvent, Defendant
 from court.services import criminal_case_open, defendant_add
+from plans.models import PlanGoal
 from tests.api.conftest import Api
+from tests.factories import open_case
 from tests.security.test_break_glass import open_location
 
 pytestmark = pytest.mark.django_db
@@ -233,3 +235,37 @@ def test_the_criminal_case_read_through_break_glass_is_not_written_through_the_p
 
     assert response.status_code == 403
     assert CriminalCase.objects.count() == 1
+
+
+@pytest.fixture
+def police_led_case(partner):
+    """A case law enforcement leads, whose supervisor opened location (placement goals' section)."""
+    case = open_case(actor=partner.caseworker, pseudonym="P.L.")
+    assert open_location(case, partner.supervisor).status_code == 201
+    return case
+
+
+def test_no_case_plan_goal_in_an_opened_section_through_the_api(police_led_case, partner):
+    response = Api(partner.supervisor).post(
+        f"cases/{police_led_case.pk}/plan/goals/",
+        {"domain": "placement_stability", "description": "Stay put", "review_on": "2027-01-01"},
+        **{"If-Match": '"0"'},
+    )
+
+    assert response.status_code == 403
+    assert not PlanGoal.objects.exists()
+
+
+def test_no_case_plan_goal_in_an_opened_section_through_the_page(police_led_case, partner):
+    response = browser_for(partner.supervisor).post(
+        reverse("web:case-plan", args=[police_led_case.pk]),
+        {
+            "domain": "placement_stability",
+            "description": "Stay put",
+            "review_on": "2027-01-01",
+            "version": "0",
+        },
+    )
+
+    assert response.status_code == 400  # not among the domains offered
+    assert not PlanGoal.objects.exists()

@@ -26,7 +26,7 @@ from django.test import Client
 from agencies.models import User
 from casework.access import get_case_access
 from casework.demo import DEMO_AGENCIES, DEMO_PEOPLE, PLATFORM_ADMIN_USERNAME, demo_load, demo_username
-from casework.models import SECTION_MODELS, Case, Note
+from casework.models import SECTION_MODELS, Case, Note, Task
 from casework.sections import DATA_SECTIONS, Section
 from common.errors import NotFound
 from court.models import (
@@ -39,6 +39,7 @@ from court.models import (
     RestitutionPayment,
 )
 from exploitation.models import ExploitationProfile
+from plans.models import PlanAction, PlanGoal, PlanSubmission
 from referrals.models import Referral, ReferralOutcome, ReferralSession
 from relief.models import ReliefRecord
 from screening.models import Screening, TraffickingStatusChange
@@ -151,6 +152,20 @@ def plant_markers() -> Planted:
         Charge.objects.filter(case=case).update(description=investigation)
         CriminalProceeding.objects.filter(case=case).update(outcome=investigation)
         RestitutionPayment.objects.filter(case=case).update(reference=investigation)
+        # Case plan goals, their actions, the tasks made from them and the submissions' snapshots
+        # are their goal's section's (issue 16).
+        for section in Section.values:
+            PlanGoal.objects.filter(case=case, section=section).update(description=marker(section, index))
+            PlanAction.objects.filter(case=case, section=section).update(description=marker(section, index))
+            Task.objects.filter(
+                pk__in=PlanAction.objects.filter(case=case, section=section).values("task_id")
+            ).update(title=f"Case plan: {marker(section, index)}", description=marker(section, index))
+        for submission in PlanSubmission.objects.filter(case=case):
+            for goal in submission.snapshot["goals"]:
+                goal["description"] = marker(goal["section"], index)
+                for action in goal["actions"]:
+                    action["description"] = marker(goal["section"], index)
+            submission.save(update_fields=["snapshot"])
         Case.objects.filter(pk=case.pk).update(pseudonym=f"P{index:03d}")
         health = marker(Section.HEALTH, index)
         for screening in Screening.objects.filter(case=case):

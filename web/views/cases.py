@@ -107,6 +107,7 @@ def case_tabs(access: CaseAccess) -> list[Tab]:
         Tab("handoffs", "Handoffs", reverse("web:case-handoffs", args=[case_id])),
         Tab("referrals", "Referrals", reverse("web:case-referrals", args=[case_id])),
         Tab("events", "Events", reverse("web:case-events", args=[case_id])),
+        Tab("plan", "Plan", reverse("web:case-plan", args=[case_id])),
         Tab("screening", "Screening", reverse("web:case-screening", args=[case_id])),
         Tab("timeline", "Timeline", reverse("web:case-timeline", args=[case_id])),
     ]

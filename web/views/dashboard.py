@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET
 from casework.access import may_view_dashboard
 from casework.dashboard import dashboard_summary, default_period, period_bounds
 from common.errors import PermissionDenied, ValidationFailed
+from plans.selectors import AWAITING_LIST_LIMIT, plan_submissions_awaiting
 from referrals.selectors import referral_dashboard
 from relief.selectors import WATCH_DAYS, relief_birthday_watch
 from screening.selectors import screening_overview
@@ -46,6 +47,7 @@ def dashboard(request: WebRequest) -> HttpResponse:
         "relief_birthdays": relief_birthday_watch(user=request.user),
         "relief_watch_days": WATCH_DAYS,
         "referrals": referral_dashboard(user=request.user, agency=request.user.agency),
+        "plans_awaiting": list(plan_submissions_awaiting(user=request.user)[:AWAITING_LIST_LIMIT]),
         "period": period_query(since, until),
         "page": "dashboard",
     }
