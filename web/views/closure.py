@@ -3,6 +3,7 @@ justifications, the supervisor's decision, and reopening a closed case. Other ag
 see its status and the timeline's lines, not the summary."""
 
 import uuid
+from collections.abc import Callable
 
 from django.contrib import messages
 from django.http import HttpResponse
@@ -120,37 +121,53 @@ def _closure(access: CaseAccess, closure_id: uuid.UUID) -> CaseClosure:
 @require_POST
 def case_closing_approve(request: WebRequest, case_id: uuid.UUID, closure_id: uuid.UUID) -> HttpResponse:
     access = _lead_access(request, case_id)
-    closure = _closure(access, closure_id)
     form = ClosureApproveForm(request.POST)
-    if form.is_valid():
-        try:
-            case_closure_approve(
-                actor=request.user, closure_id=closure.pk, comments=form.cleaned_data["comments"]
-            )
-        except (ValidationFailed, Conflict) as error:
-            form.add_error(None, error.message)
-        else:
-            messages.success(request, "Approved: the case is closed.")
-            return redirect("web:case-closing", case_id=case_id)
-    return _page(request, access, approve_form=form, status=400)
+    return _decided(
+        request,
+        access,
+        closure_id,
+        form,
+        decide=case_closure_approve,
+        success="Approved: the case is closed.",
+    )
 
 
 @case_work
 @require_POST
 def case_closing_return(request: WebRequest, case_id: uuid.UUID, closure_id: uuid.UUID) -> HttpResponse:
     access = _lead_access(request, case_id)
-    closure = _closure(access, closure_id)
     form = ClosureReturnForm(request.POST)
+    return _decided(
+        request,
+        access,
+        closure_id,
+        form,
+        decide=case_closure_return,
+        success="Returned to the requester with your comments.",
+    )
+
+
+def _decided(
+    request: WebRequest,
+    access: CaseAccess,
+    closure_id: uuid.UUID,
+    form: ClosureApproveForm | ClosureReturnForm,
+    *,
+    decide: Callable[..., CaseClosure],
+    success: str,
+) -> HttpResponse:
+    """Approve or return a request from its form; a refusal is shown on the page with the form."""
+    closure = _closure(access, closure_id)
     if form.is_valid():
         try:
-            case_closure_return(
-                actor=request.user, closure_id=closure.pk, comments=form.cleaned_data["comments"]
-            )
+            decide(actor=request.user, closure_id=closure.pk, comments=form.cleaned_data["comments"])
         except (ValidationFailed, Conflict) as error:
             form.add_error(None, error.message)
         else:
-            messages.success(request, "Returned to the requester with your comments.")
-            return redirect("web:case-closing", case_id=case_id)
+            messages.success(request, success)
+            return redirect("web:case-closing", case_id=access.case.pk)
+    if isinstance(form, ClosureApproveForm):
+        return _page(request, access, approve_form=form, status=400)
     return _page(request, access, return_form=form, status=400)
 
 

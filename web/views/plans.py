@@ -3,6 +3,8 @@ their actions and tasks, the plan in force, the submissions; for the lead agency
 forms to edit and submit the draft, and for its supervisors the submission page's decision."""
 
 import uuid
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from django.contrib import messages
@@ -207,23 +209,10 @@ def case_plan_action_add(request: WebRequest, case_id: uuid.UUID, goal_id: uuid.
     form = PlanActionAddForm(
         request.POST, prefix=f"action-{goal.pk.hex[:12]}", agencies=_owners(access, goal.section)
     )
-    if form.is_valid():
-        values = form.cleaned_data
-        try:
-            plan_action_add(
-                actor=request.user,
-                goal=goal,
-                expected_version=values["version"],
-                description=values["description"],
-                owner_agency=form.chosen_agency(),
-                due_at=values["due_at"],
-            )
-        except ValidationFailed as error:
-            form.add_service_errors(error.message, error.fields)
-        else:
-            messages.success(request, "Action added to the draft.")
-            return redirect("web:case-plan", case_id=case_id)
-    return _page(request, access, bound=(goal.pk, form), status=400)
+    save = partial(plan_action_add, goal=goal)
+    return _action_saved(
+        request, access, form, save=save, bound_to=goal.pk, success="Action added to the draft."
+    )
 
 
 @case_work
@@ -235,12 +224,27 @@ def case_plan_action(request: WebRequest, case_id: uuid.UUID, action_id: uuid.UU
     form = PlanActionAddForm(
         request.POST, prefix=f"edit-{action.pk.hex[:12]}", agencies=_owners(access, action.section)
     )
+    save = partial(plan_action_update, action=action)
+    return _action_saved(
+        request, access, form, save=save, bound_to=action.pk, success="Action saved in the draft."
+    )
+
+
+def _action_saved(
+    request: WebRequest,
+    access: CaseAccess,
+    form: PlanActionAddForm,
+    *,
+    save: Callable[..., object],
+    bound_to: uuid.UUID,
+    success: str,
+) -> HttpResponse:
+    """Add or change an action from its form: the same fields either way."""
     if form.is_valid():
         values = form.cleaned_data
         try:
-            plan_action_update(
+            save(
                 actor=request.user,
-                action=action,
                 expected_version=values["version"],
                 description=values["description"],
                 owner_agency=form.chosen_agency(),
@@ -249,9 +253,9 @@ def case_plan_action(request: WebRequest, case_id: uuid.UUID, action_id: uuid.UU
         except ValidationFailed as error:
             form.add_service_errors(error.message, error.fields)
         else:
-            messages.success(request, "Action saved in the draft.")
-            return redirect("web:case-plan", case_id=case_id)
-    return _page(request, access, bound=(action.pk, form), status=400)
+            messages.success(request, success)
+            return redirect("web:case-plan", case_id=access.case.pk)
+    return _page(request, access, bound=(bound_to, form), status=400)
 
 
 @case_work
