@@ -137,7 +137,8 @@ class _InvestigationRecords(CaseNestedAPIView):
         return found
 
     def create(self, values: dict[str, Any]) -> Model:
-        raise NotImplementedError
+        """The service call that records one row from the validated input; each subclass names it."""
+        raise NotImplementedError(f"{type(self).__name__} must implement create().")
 
     def created(self, access: CaseAccess, record: Model) -> Model:
         """The new record as the list shows it."""
