@@ -241,9 +241,9 @@ def test_the_command_loads_the_sizes_given(settings):
     loadgen_main(
         [
             "--agencies",
-            "5",
+            "6",
             "--users",
-            "20",
+            "24",
             "--cases",
             "12",
             "--tasks",

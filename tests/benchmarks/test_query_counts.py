@@ -15,7 +15,7 @@ from tests.api.conftest import Api
 pytestmark = pytest.mark.django_db
 
 SIZES = {
-    "small": LoadSizes(agencies=5, users=30, cases=12, tasks=120, handoffs=6, notes=12, seed=3),
+    "small": LoadSizes(agencies=6, users=30, cases=12, tasks=120, handoffs=6, notes=12, seed=3),
     "larger": LoadSizes(agencies=6, users=60, cases=80, tasks=900, handoffs=40, notes=120, seed=4),
 }
 

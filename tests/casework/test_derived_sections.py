@@ -773,10 +773,11 @@ def test_the_migration_names_the_federal_templates_sections_and_overlays_follow_
         # Added by 0011 (issue 13), court work: core, which 0010 leaves as it found it.
         "court-hearing-child-welfare": "core",
         "court-hearing-legal-advocate": "core",
-        # Added by 0021 (issue 16), which 0010 leaves as it found them.
+        # Added by 0022 and 0024 (issue 16), which 0010 leaves as it found them.
         "notify-victim-defendant-released": "core",
         "notify-victim-defendant-escaped": "core",
         "notify-victim-public-proceeding": "core",
+        "case-plan-review": "core",
         overlay.key: "immigration",
     }
     assert list(DeadlineTemplate.objects.filter(asks_owner=True).values_list("key", flat=True)) == [
