@@ -18,6 +18,11 @@ ENV PYTHONUNBUFFERED=1 \
     DJANGO_SETTINGS_MODULE=config.settings.production \
     WEB_CONCURRENCY=3
 
+# Pango and a font for WeasyPrint, which prints case summaries as PDF.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core \
+    && rm -rf /var/lib/apt/lists/*
+
 RUN pip install --no-cache-dir "uv==${UV_VERSION}"
 
 WORKDIR /app

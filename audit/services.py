@@ -122,6 +122,52 @@ def audit_case_read(*, access: "CaseAccess", sections: Iterable[str], view: str)
     AuditRecord.objects.bulk_create(records)
 
 
+# Event types of the records that say a copy of case data left Bridge: a document downloaded,
+# a case summary printed, a case list exported. The disclosure history lists them.
+COPY_EVENT_PREFIX = "copy."
+
+
+def audit_copy_made(
+    *,
+    user: User,
+    kind: str,
+    cases: Iterable[Case],
+    sections: Iterable[str],
+    purpose: str,
+    object_type: str = "",
+    object_id: str = "",
+    detail: Mapping[str, Any] | None = None,
+) -> None:
+    """Record that `user` took a copy of case data out of Bridge: one `copy.<kind>` record per
+    case in it (so each case's disclosure history shows it), naming the sections it carried and
+    the purpose the user gave. `kind` is what was copied: `document_download`, `case_summary`,
+    `case_list`."""
+    carried = sorted(set(sections))
+    records = []
+    for case in cases:
+        record_detail: dict[str, Any] = {
+            **(detail or {}),
+            "case_number": case.number,
+            "sections": carried,
+            "purpose": purpose,
+        }
+        records.append(
+            _record(
+                event_type=f"{COPY_EVENT_PREFIX}{kind}",
+                outcome=Outcome.SUCCESS,
+                user=user,
+                username="",
+                object_type=object_type or kind,
+                object_id=object_id or str(case.pk),
+                case_id=case.pk,
+                section=carried[0] if len(carried) == 1 else "",
+                detail=record_detail,
+            )
+        )
+    if records:
+        AuditRecord.objects.bulk_create(records)
+
+
 def audit_task_read(*, user: User, tasks_shown_whole: Iterable[Task], view: str) -> None:
     """Record that `user` was shown tasks derived from restricted sections: one `section.read` per
     case and section among the tasks the caller showed whole (the case policy says which:
