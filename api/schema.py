@@ -47,13 +47,14 @@ ERROR_DESCRIPTIONS = {
     "415": "Send JSON.",
     "428": "If-Match is required.",
     "429": "Too many requests, or the account is locked after failed sign-ins; Retry-After says when.",
+    "503": "The database is briefly out of reach (a restart, a failover); Retry-After says when to retry.",
 }
 
 ERRORS_BY_METHOD = {
-    "get": ("400", "401", "403", "404", "405", "406", "429"),
-    "post": ("400", "401", "403", "404", "405", "406", "409", "412", "415", "428", "429"),
-    "patch": ("400", "401", "403", "404", "405", "406", "409", "412", "415", "428", "429"),
-    "delete": ("400", "401", "403", "404", "405", "406", "409", "429"),
+    "get": ("400", "401", "403", "404", "405", "406", "429", "503"),
+    "post": ("400", "401", "403", "404", "405", "406", "409", "412", "415", "428", "429", "503"),
+    "patch": ("400", "401", "403", "404", "405", "406", "409", "412", "415", "428", "429", "503"),
+    "delete": ("400", "401", "403", "404", "405", "406", "409", "429", "503"),
 }
 
 # Only edits that take `If-Match` can answer these (a PATCH, or a POST that adds to a versioned

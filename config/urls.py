@@ -1,6 +1,11 @@
+import sys
+
 from allauth.account.decorators import secure_admin_login
+from django.conf import settings
 from django.contrib import admin
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import include, path
 from django.views import defaults
@@ -52,8 +57,28 @@ def handler404(request: HttpRequest, exception: Exception) -> HttpResponse:
 
 
 def handler500(request: HttpRequest) -> HttpResponse:
+    # Django calls this while handling the exception, so it is still the one in flight.
+    if isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
+        return database_unavailable(request)
     if is_api_request(request):
         return api_error_response(
             status_code=500, code="server_error", message="Something went wrong on our side."
         )
     return defaults.server_error(request)
+
+
+def database_unavailable(request: HttpRequest) -> HttpResponse:
+    """The database went away (a restart, a failover, an upgrade): 503 with Retry-After, which
+    clients and proxies know to retry, instead of a 500 that says Bridge is broken. The page is
+    rendered without a context so that it needs nothing from the database."""
+    retry_after = str(settings.BRIDGE_DATABASE_RETRY_AFTER_SECONDS)
+    if is_api_request(request):
+        response: HttpResponse = api_error_response(
+            status_code=503,
+            code="service_unavailable",
+            message="Bridge cannot reach its database just now. Try again in a few seconds.",
+        )
+    else:
+        response = HttpResponse(render_to_string("503.html"), status=503)
+    response["Retry-After"] = retry_after
+    return response

@@ -359,6 +359,9 @@ BRIDGE_BREAK_GLASS_HOURS = env.int("BRIDGE_BREAK_GLASS_HOURS", default=4)
 # address in audit records (0: use the connection's address).
 BRIDGE_TRUSTED_PROXY_COUNT = env.int("BRIDGE_TRUSTED_PROXY_COUNT", default=0)
 BRIDGE_AUDIT_SEAL_SECONDS = env.int("BRIDGE_AUDIT_SEAL_SECONDS", default=10)
+# Retry-After of the 503 a request gets when the database went away under it (a restart, a
+# failover): about how long a PostgreSQL restart takes.
+BRIDGE_DATABASE_RETRY_AFTER_SECONDS = env.int("BRIDGE_DATABASE_RETRY_AFTER_SECONDS", default=5)
 CELERY_BEAT_SCHEDULE["audit-seal"] = {
     "task": "audit.tasks.seal",
     "schedule": float(BRIDGE_AUDIT_SEAL_SECONDS),

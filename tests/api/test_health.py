@@ -36,3 +36,39 @@ def test_unavailable_when_postgres_does_not_answer(monkeypatch):
     assert response.status_code == 503
     assert json.loads(response.content) == {"status": "unavailable"}
     assert b"10.0.0.5" not in response.content
+
+
+@pytest.fixture
+def database_gone(monkeypatch):
+    """The database goes away in the middle of a request (a restart or failover)."""
+    from api import filters
+    from web import selectors
+
+    def refuse(*args, **kwargs):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(filters, "case_search_filter", refuse)
+    monkeypatch.setattr(selectors, "case_search_filter", refuse)
+
+
+def test_an_api_request_whose_database_went_away_answers_503_with_retry_after(database_gone, lead):
+    client = Client(raise_request_exception=False)
+    client.force_login(lead.caseworker)
+
+    response = client.get("/api/v1/cases/?q=M")
+
+    assert response.status_code == 503
+    assert response["Retry-After"] == "5"
+    assert response.json()["error"]["code"] == "service_unavailable"
+    assert b"closed the connection" not in response.content
+
+
+def test_a_page_whose_database_went_away_answers_bridges_503_page(database_gone, lead):
+    client = Client(raise_request_exception=False)
+    client.force_login(lead.caseworker)
+
+    response = client.get("/cases/?search=M")
+
+    assert response.status_code == 503
+    assert response["Retry-After"] == "5"
+    assert b"Bridge cannot reach its database just now" in response.content
