@@ -77,6 +77,7 @@ class Point:
 
 @dataclass
 class SweepResult:
+    tasks_due: int = 0
     reminders: int = 0
     task_batches_dispatched: int = 0
     handoffs_expired: int = 0
@@ -97,6 +98,7 @@ def deadlines_sweep(*, now: datetime | None = None, dispatch: Dispatch | None = 
     now = now or timezone.now()
     result = SweepResult()
     batches = due_task_batches(now=now)
+    result.tasks_due = sum(len(batch) for batch in batches)
     kept = batches[:1]
     for batch in batches[1:]:
         if dispatch is not None and dispatch(batch, now):

@@ -8,10 +8,12 @@ from functools import partial
 
 from celery import current_app, shared_task
 from django.conf import settings
+from django.utils import timezone
 from kombu import Connection
 from kombu.exceptions import KombuError
 from redis.exceptions import RedisError
 
+from casework.heartbeat import sweep_heartbeat_record
 from casework.sweep import deadlines_sweep, task_reminders_fire
 
 logger = logging.getLogger(__name__)
@@ -24,6 +26,12 @@ FIRE_TASK_REMINDERS = "casework.tasks.fire_task_reminders"
 def sweep() -> dict[str, int]:
     with current_app.connection_for_write() as connection:
         result = deadlines_sweep(dispatch=partial(_send_to_workers, connection))
+    sweep_heartbeat_record(
+        finished_at=timezone.now(),
+        tasks_due=result.tasks_due,
+        reminders_fired=result.reminders,
+        task_batches_dispatched=result.task_batches_dispatched,
+    )
     return {
         "reminders": result.reminders,
         "task_batches_dispatched": result.task_batches_dispatched,

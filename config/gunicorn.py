@@ -19,3 +19,22 @@ accesslog = os.environ.get("BRIDGE_ACCESS_LOG", "-")
 # The path without its query string (%(U)s, not %(r)s): `?q=` carries what someone typed to find
 # a child, and access logs are kept and shipped far more widely than case data.
 access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(M)sms'
+
+
+# Prometheus: each worker writes its request figures to PROMETHEUS_MULTIPROC_DIR and /metrics adds
+# them up (config/metrics.py). Figures of an earlier run are stale, and a dead worker's gauges
+# must not be summed forever.
+def on_starting(server: object) -> None:
+    directory = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if directory:
+        os.makedirs(directory, exist_ok=True)
+        for name in os.listdir(directory):
+            if name.endswith(".db"):
+                os.remove(os.path.join(directory, name))
+
+
+def child_exit(server: object, worker: object) -> None:
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)  # type: ignore[attr-defined]

@@ -13,6 +13,7 @@ from django.views.decorators.cache import cache_control
 
 from api.views.health import healthz
 from common.http import api_error_response, is_api_request
+from config.metrics import metrics
 
 # The admin signs in through the one sign-in page (/accounts/login/), so the second factor,
 # the lockout and the system-use notice apply to it as to everything else.
@@ -32,6 +33,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("api.urls")),
     path("healthz", healthz, name="healthz"),
+    path("metrics", metrics, name="metrics"),
     path("", include("web.urls")),
 ]
 

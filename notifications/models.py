@@ -242,6 +242,10 @@ class EmailDelivery(models.Model):
                 condition=Q(status=DeliveryStatus.PENDING),
                 name="delivery_pending_due",
             ),
+            # The operators' "email failures" figure counts these without reading sent emails.
+            models.Index(
+                fields=["created_at"], condition=Q(status=DeliveryStatus.FAILED), name="delivery_failed"
+            ),
         ]
 
     def __str__(self) -> str:

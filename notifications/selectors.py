@@ -1,9 +1,12 @@
-"""Reads of a user's own notifications and preferences."""
+"""Reads of a user's own notifications and preferences, and the outbox figures operators watch."""
 
-from django.db.models import QuerySet
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Count, Min, QuerySet
 
 from agencies.models import User
-from notifications.models import Notification, NotificationPreference
+from notifications.models import DeliveryStatus, EmailDelivery, Notification, NotificationPreference
 
 
 def notifications_for(*, user: User, unread: bool | None = None) -> QuerySet[Notification]:
@@ -36,3 +39,26 @@ def notifications_for(*, user: User, unread: bool | None = None) -> QuerySet[Not
 def notification_preferences_for(*, user: User) -> NotificationPreference:
     """The user's email choices; defaults (immediate email) when never changed."""
     return NotificationPreference.objects.filter(user_id=user.pk).first() or NotificationPreference(user=user)
+
+
+@dataclass(frozen=True)
+class OutboxFigures:
+    pending: int
+    oldest_pending_seconds: float
+    failed: int
+
+
+def outbox_figures(*, now: datetime) -> OutboxFigures:
+    """How the email outbox stands, for the operators' metrics: emails waiting to be sent, how
+    long the oldest has waited, and emails given up on. Counts only."""
+    # Two queries, each on its partial index: sent emails, nearly every row, are never read.
+    pending = EmailDelivery.objects.filter(status=DeliveryStatus.PENDING).aggregate(
+        count=Count("pk"), oldest=Min("created_at")
+    )
+    failed = EmailDelivery.objects.filter(status=DeliveryStatus.FAILED).count()
+    oldest = pending["oldest"]
+    return OutboxFigures(
+        pending=pending["count"],
+        oldest_pending_seconds=max(0.0, (now - oldest).total_seconds()) if oldest is not None else 0.0,
+        failed=failed,
+    )

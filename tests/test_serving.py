@@ -1,6 +1,7 @@
 """The web server every documented way of running Bridge uses (`config/gunicorn.py`: scripts/run,
 the Docker image, docker-compose) holds a sustained load with a bounded number of database
-connections, and keeps what people typed in URLs out of its access log."""
+connections, keeps what people typed in URLs out of its access log, and adds up the Prometheus
+figures of all its workers."""
 
 import os
 import signal
@@ -22,6 +23,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKERS = 2
+METRICS_TOKEN = "serving-test-metrics-token"
 
 
 @pytest.fixture
@@ -36,6 +38,8 @@ def server(tmp_path):
         WEB_CONCURRENCY=str(WORKERS),
         BRIDGE_BIND=f"127.0.0.1:{port}",
         BRIDGE_ACCESS_LOG=str(access_log),
+        PROMETHEUS_MULTIPROC_DIR=str(tmp_path / "prometheus"),
+        BRIDGE_METRICS_TOKEN=METRICS_TOKEN,
     )
     gunicorn = Path(sys.executable).parent / "gunicorn"
     process = subprocess.Popen(  # noqa: S603 - our own server, fixed arguments
@@ -98,6 +102,31 @@ def test_the_access_log_has_no_query_strings(server, lead):
     logged = access_log.read_text()
     assert "GET /api/v1/cases/ HTTP/1.1" in logged
     assert "Maria" not in logged
+
+
+def _healthz_requests_counted(base: str) -> float:
+    request = urllib.request.Request(  # noqa: S310 - loopback
+        f"{base}/metrics", headers={"Authorization": f"Bearer {METRICS_TOKEN}"}
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - loopback
+        text = response.read().decode()
+    return sum(
+        float(line.rsplit(" ", 1)[1])
+        for line in text.splitlines()
+        if line.startswith("django_http_requests_total_by_view_transport_method_total{")
+        and 'view="healthz"' in line
+    )
+
+
+def test_metrics_add_up_the_requests_of_every_worker(server):
+    base, _ = server
+    before = _healthz_requests_counted(base)
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        list(pool.map(lambda _: urllib.request.urlopen(f"{base}/healthz", timeout=10).close(), range(40)))  # noqa: S310
+
+    # Whichever worker answers the scrape, it reports all forty, not only its own.
+    assert _healthz_requests_counted(base) - before == 40
 
 
 @pytest.mark.parametrize("path", ["scripts/run", "Dockerfile", "docker-compose.yml"])

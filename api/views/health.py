@@ -1,5 +1,7 @@
-"""Liveness for load balancers and orchestrators: 200 when PostgreSQL and Redis answer, 503
-otherwise. The body never says which one failed or why; the log does."""
+"""Readiness for load balancers and orchestrators: 200 when PostgreSQL and Redis answer, 503
+otherwise. The body names each part's state (and when the reminder sweep last finished) but never
+why a part failed; the log does. A late sweep does not make the web server unready: it still
+serves, and the "sweep late" alert (deploy/prometheus/alerts.yml) calls the operator."""
 
 import logging
 
@@ -7,8 +9,11 @@ import redis
 from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
+
+from casework.heartbeat import sweep_heartbeat
 
 logger = logging.getLogger(__name__)
 
@@ -41,7 +46,15 @@ def _redis_answers() -> bool:
 @never_cache
 @require_safe
 def healthz(request: HttpRequest) -> JsonResponse:
-    healthy = _postgres_answers() and _redis_answers()
-    if healthy:
-        return JsonResponse({"status": "ok"})
-    return JsonResponse({"status": "unavailable"}, status=503)
+    database = _postgres_answers()
+    redis_ok = _redis_answers()
+    heartbeat = sweep_heartbeat() if redis_ok else None
+    sweep = "unknown" if heartbeat is None else "late" if heartbeat.is_late(now=timezone.now()) else "ok"
+    body = {
+        "status": "ok" if database and redis_ok else "unavailable",
+        "database": "ok" if database else "unavailable",
+        "redis": "ok" if redis_ok else "unavailable",
+        "sweep": sweep,
+        "sweep_last_finished": heartbeat.finished_at.isoformat() if heartbeat is not None else None,
+    }
+    return JsonResponse(body, status=200 if database and redis_ok else 503)

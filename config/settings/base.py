@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "csp",
+    "django_prometheus",
     "common",
     "agencies",
     "casework",
@@ -53,6 +54,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First and last: counts every request and response, whatever answered it (config/metrics.py).
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Static files from gunicorn itself, in the demo as in deployments (no separate file server).
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -71,6 +74,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "security.middleware.MfaEnrolmentMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -246,6 +250,7 @@ BRIDGE_BASE_URL = env.str("BRIDGE_BASE_URL", default="http://localhost:8000")
 BRIDGE_REMINDER_SWEEP_SECONDS = env.int("BRIDGE_REMINDER_SWEEP_SECONDS", default=60)
 
 CELERY_BROKER_URL = REDIS_URL
+CELERY_TASK_DEFAULT_QUEUE = "celery"
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -362,6 +367,8 @@ BRIDGE_AUDIT_SEAL_SECONDS = env.int("BRIDGE_AUDIT_SEAL_SECONDS", default=10)
 # Retry-After of the 503 a request gets when the database went away under it (a restart, a
 # failover): about how long a PostgreSQL restart takes.
 BRIDGE_DATABASE_RETRY_AFTER_SECONDS = env.int("BRIDGE_DATABASE_RETRY_AFTER_SECONDS", default=5)
+# The bearer token Prometheus presents at /metrics; empty turns the endpoint off (404).
+BRIDGE_METRICS_TOKEN = env.str("BRIDGE_METRICS_TOKEN", default="")
 CELERY_BEAT_SCHEDULE["audit-seal"] = {
     "task": "audit.tasks.seal",
     "schedule": float(BRIDGE_AUDIT_SEAL_SECONDS),

@@ -5,9 +5,13 @@ from config.settings.base import env
 
 DEBUG = False
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
+# Names the stack's own services reach web by (Prometheus scrapes http://web:8000/metrics).
+ALLOWED_HOSTS += env.list("BRIDGE_INTERNAL_HOSTS", default=[])
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
+# Prometheus scrapes inside the stack's network, where there is no TLS; the bearer token guards it.
+SECURE_REDIRECT_EXEMPT = [r"^metrics$"]
 SECURE_HSTS_SECONDS = 31536000
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
