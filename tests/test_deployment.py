@@ -21,6 +21,7 @@ REQUIRED_ENV = {
     "DJANGO_ALLOWED_HOSTS": "bridge.example.org",
     "BRIDGE_BASE_URL": "https://bridge.example.org",
     "POSTGRES_PASSWORD": "dummypassword",
+    "BACKUP_PASSPHRASE": "dummy-backup-passphrase",
 }
 APP_SERVICES = ("web", "worker", "beat")
 
@@ -88,3 +89,17 @@ def test_compose_defines_the_stack_and_builds_app_services_from_one_dockerfile(t
     assert "/healthz" in " ".join(services["web"]["healthcheck"]["test"])
     assert "worker" in services["worker"]["command"]
     assert "beat" in services["beat"]["command"]
+
+
+def test_postgres_archives_every_wal_segment_to_an_encrypted_pgbackrest_repository(tmp_path: Path) -> None:
+    result = run_compose(tmp_path, REQUIRED_ENV, "config")
+    assert result.returncode == 0, result.stderr
+    postgres = yaml.safe_load(result.stdout)["services"]["postgres"]
+
+    settings = " ".join(postgres["command"])
+    assert "archive_mode=on" in settings
+    assert "archive_command=pgbackrest --stanza=bridge archive-push %p" in settings
+    assert postgres["environment"]["PGBACKREST_REPO1_CIPHER_PASS"] == REQUIRED_ENV["BACKUP_PASSPHRASE"]
+    assert "pgbackrest:/var/lib/pgbackrest:rw" in postgres["volumes"]
+    config = (ROOT / "deploy/postgres/pgbackrest.conf").read_text()
+    assert "repo1-cipher-type=aes-256-cbc" in config
