@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "referrals",
     "court",
     "plans",
+    "matching",
     "notifications",
     "api",
     "web",
@@ -386,3 +387,25 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# Finding the same child twice (matching/selectors.py; the reasoning behind each number is in
+# ARCHITECTURE.md, "Finding the same child twice", and the benchmark that tuned them in
+# docs/performance.md). A score is name_weight x the share of names in common, trigram_weight x
+# the trigram similarity of the whole names, and birth_weight x how the dates of birth agree.
+BRIDGE_MATCH_SCORING = {
+    "name_weight": 0.55,
+    "trigram_weight": 0.15,
+    "birth_weight": 0.30,
+    # One shared name (a common first name or surname) is weak evidence on its own.
+    "one_shared_name": 0.5,
+    # Names this long or longer still agree with one letter wrong.
+    "typo_min_length": 4,
+    "birth_missing": 0.5,
+    "birth_day_month_swapped": 0.9,
+    "birth_year_off_by_one": 0.75,
+    "birth_day_or_month_differs": 0.6,
+}
+BRIDGE_MATCH_HIGH = env.float("BRIDGE_MATCH_HIGH", default=0.85)
+BRIDGE_MATCH_MEDIUM = env.float("BRIDGE_MATCH_MEDIUM", default=0.65)
+# Possible matches shown for one case, strongest first.
+BRIDGE_MATCH_LIMIT = env.int("BRIDGE_MATCH_LIMIT", default=5)

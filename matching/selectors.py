@@ -1,0 +1,142 @@
+"""Which other cases may hold the same child as a case, and how strongly.
+
+One SQL statement (`_POSSIBLE_MATCHES`) over what `matching.services` stores: the blocking keys a
+case's record would share with another record of the same child are looked up through the index
+on `matching_blockingkey.key`, and only the cases found there are scored, so a check reads a few
+hundred rows whatever the number of cases. The scoring and its reasoning: ARCHITECTURE.md,
+"Finding the same child twice"; the weights and thresholds are settings (`BRIDGE_MATCH_*`).
+
+This answers for all cases, whoever asks; what a reader is told of a match is decided by the
+caller through the case policy.
+"""
+
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+from django.conf import settings
+from django.db import connection
+
+# Keys the checked case would share with another record of the same child: its own name-pair
+# keys, and each name sound with the month of birth, the same month a year earlier and later,
+# and day and month swapped (a day of 12 or less can be read as a month).
+_POSSIBLE_MATCHES = """
+WITH probe AS (
+    SELECT * FROM matching_identityprofile WHERE case_id = %(case_id)s
+),
+birth_months AS (
+    SELECT month FROM probe, unnest(ARRAY[
+        probe.date_of_birth,
+        (probe.date_of_birth - interval '1 year')::date,
+        (probe.date_of_birth + interval '1 year')::date,
+        CASE WHEN extract(day FROM probe.date_of_birth) <= 12 THEN make_date(
+            extract(year FROM probe.date_of_birth)::int,
+            extract(day FROM probe.date_of_birth)::int,
+            1
+        ) END
+    ]) AS month
+    WHERE month IS NOT NULL
+),
+probe_keys AS (
+    SELECT key FROM matching_blockingkey WHERE case_id = %(case_id)s AND key LIKE 'P:%%'
+    UNION
+    SELECT 'D:' || sound || ':' || to_char(month, 'YYYY-MM')
+    FROM probe, unnest(probe.sounds) AS sound, birth_months
+),
+candidates AS (
+    SELECT DISTINCT case_id FROM matching_blockingkey
+    WHERE key IN (SELECT key FROM probe_keys) AND case_id <> %(case_id)s
+),
+compared AS (
+    SELECT other.case_id,
+        (
+            SELECT count(*) FROM unnest(probe.tokens, probe.sounds) AS mine(token, sound)
+            WHERE EXISTS (
+                SELECT 1 FROM unnest(other.tokens, other.sounds) AS theirs(token, sound)
+                WHERE theirs.sound = mine.sound
+                   OR (least(length(mine.token), length(theirs.token)) >= %(typo_length)s
+                       AND levenshtein(mine.token, theirs.token) <= 1)
+            )
+        ) AS shared,
+        least(cardinality(probe.tokens), cardinality(other.tokens)) AS fewer,
+        similarity(probe.name_key, other.name_key) AS trigram,
+        CASE
+            WHEN probe.date_of_birth IS NULL OR other.date_of_birth IS NULL THEN %(birth_missing)s
+            WHEN probe.date_of_birth = other.date_of_birth THEN 1.0
+            WHEN extract(year FROM probe.date_of_birth) = extract(year FROM other.date_of_birth)
+             AND extract(month FROM probe.date_of_birth) = extract(day FROM other.date_of_birth)
+             AND extract(day FROM probe.date_of_birth) = extract(month FROM other.date_of_birth)
+                THEN %(birth_swapped)s
+            WHEN to_char(probe.date_of_birth, 'MM-DD') = to_char(other.date_of_birth, 'MM-DD')
+             AND abs(extract(year FROM probe.date_of_birth) - extract(year FROM other.date_of_birth)) = 1
+                THEN %(birth_year_off)s
+            WHEN extract(year FROM probe.date_of_birth) = extract(year FROM other.date_of_birth)
+             AND (extract(month FROM probe.date_of_birth) = extract(month FROM other.date_of_birth)
+                  OR extract(day FROM probe.date_of_birth) = extract(day FROM other.date_of_birth))
+                THEN %(birth_near)s
+            ELSE 0.0
+        END AS birth
+    FROM probe, candidates
+    JOIN matching_identityprofile AS other ON other.case_id = candidates.case_id
+),
+scored AS (
+    SELECT case_id,
+        %(name_weight)s * least(shared::float / greatest(fewer, 1), 1.0)
+            * CASE WHEN shared >= 2 THEN 1.0 ELSE %(one_token)s END
+        + %(trigram_weight)s * trigram
+        + %(birth_weight)s * birth AS score
+    FROM compared
+)
+SELECT scored.case_id, matched_case.lead_agency_id, scored.score
+FROM scored JOIN casework_case AS matched_case ON matched_case.id = scored.case_id
+WHERE scored.score >= %(medium)s
+ORDER BY scored.score DESC, scored.case_id
+LIMIT %(limit)s
+"""
+
+
+class Strength:
+    HIGH = "high"
+    MEDIUM = "medium"
+
+
+@dataclass(frozen=True)
+class PossibleMatch:
+    case_id: UUID
+    lead_agency_id: int
+    score: float
+    strength: str
+
+
+def _scoring_parameters() -> dict[str, Any]:
+    scoring = settings.BRIDGE_MATCH_SCORING
+    return {
+        "name_weight": scoring["name_weight"],
+        "trigram_weight": scoring["trigram_weight"],
+        "birth_weight": scoring["birth_weight"],
+        "one_token": scoring["one_shared_name"],
+        "typo_length": scoring["typo_min_length"],
+        "birth_missing": scoring["birth_missing"],
+        "birth_swapped": scoring["birth_day_month_swapped"],
+        "birth_year_off": scoring["birth_year_off_by_one"],
+        "birth_near": scoring["birth_day_or_month_differs"],
+        "medium": settings.BRIDGE_MATCH_MEDIUM,
+        "limit": settings.BRIDGE_MATCH_LIMIT,
+    }
+
+
+def possible_matches(*, case_id: UUID) -> list[PossibleMatch]:
+    """Other cases whose identity may be the same child's, strongest first, at most
+    `BRIDGE_MATCH_LIMIT`; none for a case whose identity has no name."""
+    with connection.cursor() as cursor:
+        cursor.execute(_POSSIBLE_MATCHES, {"case_id": case_id, **_scoring_parameters()})
+        rows = cursor.fetchall()
+    return [
+        PossibleMatch(
+            case_id=matched_case_id,
+            lead_agency_id=lead_agency_id,
+            score=float(score),
+            strength=Strength.HIGH if score >= settings.BRIDGE_MATCH_HIGH else Strength.MEDIUM,
+        )
+        for matched_case_id, lead_agency_id, score in rows
+    ]
