@@ -41,9 +41,9 @@ class IdentityProfile(models.Model):
 
 class BlockingKey(models.Model):
     """A key two records of the same child are likely to share: the sounds of two tokens of one
-    name (`P:<sound>.<sound>`), or a token's sound with the year and month of birth
-    (`D:<sound>:<yyyy-mm>`). A check reads only the cases sharing a key with the case checked,
-    through the index on `key`."""
+    name (`P:<sound>.<sound>`), and the same with the year of birth (`Y:<sound>.<sound>:<yyyy>`)
+    or, without a date of birth, marked so (`N:<sound>.<sound>`). A check reads only the cases
+    sharing a key with the case checked, through the index on `key`."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
     key = models.TextField()

@@ -17,31 +17,41 @@ from uuid import UUID
 from django.conf import settings
 from django.db import connection
 
-# Keys the checked case would share with another record of the same child: its own name-pair
-# keys, and each name sound with the month of birth, the same month a year earlier and later,
-# and day and month swapped (a day of 12 or less can be read as a month).
+# Keys the checked case would share with another record of the same child. Each of its name
+# pairs (`P:`, kept for every case) is looked up with the year of birth, the year before and the
+# year after (`Y:`, which also covers day and month swapped), and among cases without a date of
+# birth (`N:`); a case without a date of birth looks its pairs up among all cases. Each name alone
+# is looked up with the whole date of birth, the year before and after, and day and month swapped
+# (`B:`), for a short name whose other half was misspelled.
 _POSSIBLE_MATCHES = """
 WITH probe AS (
     SELECT * FROM matching_identityprofile WHERE case_id = %(case_id)s
 ),
-birth_months AS (
-    SELECT month FROM probe, unnest(ARRAY[
+pairs AS (
+    SELECT substr(key, 3) AS pair FROM matching_blockingkey
+    WHERE case_id = %(case_id)s AND key LIKE 'P:%%'
+),
+probe_keys AS (
+    SELECT 'Y:' || pairs.pair || ':' || (extract(year FROM probe.date_of_birth)::int + shift) AS key
+    FROM probe, pairs, unnest(ARRAY[-1, 0, 1]) AS shift
+    WHERE probe.date_of_birth IS NOT NULL
+    UNION ALL
+    SELECT 'N:' || pairs.pair FROM probe, pairs WHERE probe.date_of_birth IS NOT NULL
+    UNION ALL
+    SELECT 'P:' || pairs.pair FROM probe, pairs WHERE probe.date_of_birth IS NULL
+    UNION ALL
+    SELECT 'B:' || sound || ':' || born
+    FROM probe, unnest(probe.sounds) AS sound, unnest(ARRAY[
         probe.date_of_birth,
         (probe.date_of_birth - interval '1 year')::date,
         (probe.date_of_birth + interval '1 year')::date,
         CASE WHEN extract(day FROM probe.date_of_birth) <= 12 THEN make_date(
             extract(year FROM probe.date_of_birth)::int,
             extract(day FROM probe.date_of_birth)::int,
-            1
+            extract(month FROM probe.date_of_birth)::int
         ) END
-    ]) AS month
-    WHERE month IS NOT NULL
-),
-probe_keys AS (
-    SELECT key FROM matching_blockingkey WHERE case_id = %(case_id)s AND key LIKE 'P:%%'
-    UNION
-    SELECT 'D:' || sound || ':' || to_char(month, 'YYYY-MM')
-    FROM probe, unnest(probe.sounds) AS sound, birth_months
+    ]) AS born
+    WHERE born IS NOT NULL
 ),
 candidates AS (
     SELECT DISTINCT case_id FROM matching_blockingkey
@@ -53,12 +63,15 @@ compared AS (
             SELECT count(*) FROM unnest(probe.tokens, probe.sounds) AS mine(token, sound)
             WHERE EXISTS (
                 SELECT 1 FROM unnest(other.tokens, other.sounds) AS theirs(token, sound)
-                WHERE theirs.sound = mine.sound
-                   OR (least(length(mine.token), length(theirs.token)) >= %(typo_length)s
+                WHERE (least(length(mine.token), length(theirs.token)) >= %(typo_length)s
                        AND levenshtein(mine.token, theirs.token) <= 1)
+                   OR (theirs.sound = mine.sound
+                       AND (levenshtein(mine.token, theirs.token) <= 2
+                            OR least(length(mine.token), length(theirs.token)) >= %(long_name)s))
             )
         ) AS shared,
         least(cardinality(probe.tokens), cardinality(other.tokens)) AS fewer,
+        cardinality(probe.tokens) + cardinality(other.tokens) AS together,
         similarity(probe.name_key, other.name_key) AS trigram,
         CASE
             WHEN probe.date_of_birth IS NULL OR other.date_of_birth IS NULL THEN %(birth_missing)s
@@ -81,7 +94,7 @@ compared AS (
 ),
 scored AS (
     SELECT case_id,
-        %(name_weight)s * least(shared::float / greatest(fewer, 1), 1.0)
+        %(name_weight)s * least((shared::float / fewer + 2.0 * shared / together) / 2, 1.0)
             * CASE WHEN shared >= 2 THEN 1.0 ELSE %(one_token)s END
         + %(trigram_weight)s * trigram
         + %(birth_weight)s * birth AS score
@@ -116,6 +129,7 @@ def _scoring_parameters() -> dict[str, Any]:
         "birth_weight": scoring["birth_weight"],
         "one_token": scoring["one_shared_name"],
         "typo_length": scoring["typo_min_length"],
+        "long_name": scoring["sound_alone_min_length"],
         "birth_missing": scoring["birth_missing"],
         "birth_swapped": scoring["birth_day_month_swapped"],
         "birth_year_off": scoring["birth_year_off_by_one"],

@@ -47,18 +47,25 @@ _REFRESH_PROFILES = """
         WHERE identity.case_id = ANY(%(case_ids)s)
         GROUP BY identity.case_id, identity.date_of_birth
         RETURNING case_id, date_of_birth
+    ),
+    pairs AS (
+        SELECT DISTINCT first.case_id,
+               least(first.sound, second.sound) || '.' || greatest(first.sound, second.sound) AS pair
+        FROM tokens AS first
+        JOIN tokens AS second
+          ON second.case_id = first.case_id AND second.name_number = first.name_number
+         AND second.token > first.token
+        WHERE first.sound <> '' AND second.sound <> ''
     )
     INSERT INTO matching_blockingkey (case_id, key)
-    SELECT DISTINCT first.case_id,
-           'P:' || least(first.sound, second.sound) || '.' || greatest(first.sound, second.sound)
-    FROM tokens AS first
-    JOIN tokens AS second
-      ON second.case_id = first.case_id AND second.name_number = first.name_number
-     AND second.token > first.token
-    WHERE first.sound <> '' AND second.sound <> ''
+    SELECT pairs.case_id, 'P:' || pairs.pair FROM pairs
     UNION
-    SELECT distinct_tokens.case_id,
-           'D:' || distinct_tokens.sound || ':' || to_char(profiles.date_of_birth, 'YYYY-MM')
+    SELECT pairs.case_id,
+           CASE WHEN profiles.date_of_birth IS NULL THEN 'N:' || pairs.pair
+                ELSE 'Y:' || pairs.pair || ':' || extract(year FROM profiles.date_of_birth)::int END
+    FROM pairs JOIN profiles ON profiles.case_id = pairs.case_id
+    UNION
+    SELECT distinct_tokens.case_id, 'B:' || distinct_tokens.sound || ':' || profiles.date_of_birth
     FROM distinct_tokens JOIN profiles ON profiles.case_id = distinct_tokens.case_id
     WHERE profiles.date_of_birth IS NOT NULL
 """

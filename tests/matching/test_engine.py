@@ -58,12 +58,22 @@ def test_saving_identity_keeps_a_profile_with_nicknames_made_formal(lead: Staff)
     assert profile.name_key == "GARCIA GUADALUPE"
 
 
-def test_blocking_keys_pair_names_and_pair_each_name_with_the_month_of_birth(lead: Staff) -> None:
+def test_blocking_keys_pair_names_with_and_without_the_year_and_each_name_with_the_date(
+    lead: Staff,
+) -> None:
     case = open_identity(lead, "Ana Cruz", "2010-04-02")
 
     keys = set(BlockingKey.objects.filter(case=case).values_list("key", flat=True))
 
-    assert keys == {"P:AN.KRS", "D:AN:2010-04", "D:KRS:2010-04"}
+    assert keys == {"P:AN.KRS", "Y:AN.KRS:2010", "B:AN:2010-04-02", "B:KRS:2010-04-02"}
+
+
+def test_without_a_date_of_birth_the_pairs_are_marked_so(lead: Staff) -> None:
+    case = open_identity(lead, "Ana Cruz")
+
+    keys = set(BlockingKey.objects.filter(case=case).values_list("key", flat=True))
+
+    assert keys == {"P:AN.KRS", "N:AN.KRS"}
 
 
 def test_changing_identity_replaces_the_keys(lead: Staff) -> None:
@@ -89,13 +99,20 @@ def test_a_case_without_a_name_keeps_no_keys_and_matches_nothing(lead: Staff) ->
     assert possible_matches(case_id=case.pk) == []
 
 
-def test_the_same_name_and_birth_date_in_another_agency_is_a_high_match(
+def test_the_same_names_and_birth_date_in_another_agency_are_a_high_match(
     lead: Staff, unrelated: Staff
 ) -> None:
+    theirs = open_identity(unrelated, "Guadalupe Hernández-López", "2009-11-23")
+    mine = open_identity(lead, "Lupe Hernandez Lopez", "2009-11-23")
+
+    assert strengths(mine) == {theirs.pk: Strength.HIGH}
+
+
+def test_half_the_names_with_the_same_birth_date_are_a_medium_match(lead: Staff, unrelated: Staff) -> None:
     theirs = open_identity(unrelated, "María Guadalupe Hernández López", "2009-11-23")
     mine = open_identity(lead, "Lupe Hernandez", "2009-11-23")
 
-    assert strengths(mine) == {theirs.pk: Strength.HIGH}
+    assert strengths(mine) == {theirs.pk: Strength.MEDIUM}
 
 
 def test_a_spelling_variant_with_day_and_month_swapped_matches(lead: Staff, unrelated: Staff) -> None:
@@ -130,3 +147,24 @@ def test_the_case_itself_is_never_its_own_match(lead: Staff) -> None:
     mine = open_identity(lead, "Ana Cruz", "2010-04-02")
 
     assert strengths(mine) == {}
+
+
+def test_names_that_only_sound_alike_when_short_do_not_agree(lead: Staff, unrelated: Staff) -> None:
+    open_identity(unrelated, "José Hernández Ríos", "2008-03-19")
+    mine = open_identity(lead, "José Ruiz", "2008-03-19")
+
+    assert strengths(mine) == {}
+
+
+def test_a_misspelled_short_name_is_found_through_the_date_of_birth(lead: Staff, unrelated: Staff) -> None:
+    theirs = open_identity(unrelated, "Joshua García", "2007-11-15")
+    mine = open_identity(lead, "Johua Garcia", "2007-11-15")
+
+    assert theirs.pk in strengths(mine)
+
+
+def test_a_missing_date_of_birth_makes_at_most_a_medium_match(lead: Staff, unrelated: Staff) -> None:
+    theirs = open_identity(unrelated, "Carlos Wilson", "2016-01-15")
+    mine = open_identity(lead, "Carlos Wilson")
+
+    assert strengths(mine) == {theirs.pk: Strength.MEDIUM}
