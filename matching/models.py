@@ -41,7 +41,7 @@ class IdentityProfile(models.Model):
 
 class BlockingKey(models.Model):
     """A key two records of the same child are likely to share: the sounds of two tokens of one
-    name (`P:<sound>.<sound>`), and the same with the year of birth (`Y:<sound>.<sound>:<yyyy>`)
+    name (`P:<sound>.<sound>`), and the same with the month of birth (`Y:<sound>.<sound>:<yyyy-mm>`)
     or, without a date of birth, marked so (`N:<sound>.<sound>`). A check reads only the cases
     sharing a key with the case checked, through the index on `key`."""
 

@@ -18,8 +18,8 @@ from django.conf import settings
 from django.db import connection
 
 # Keys the checked case would share with another record of the same child. Each of its name
-# pairs (`P:`, kept for every case) is looked up with the year of birth, the year before and the
-# year after (`Y:`, which also covers day and month swapped), and among cases without a date of
+# pairs (`P:`, kept for every case) is looked up with the month of birth, the same month a year
+# before and after, and the day read as the month (`Y:`), and among cases without a date of
 # birth (`N:`); a case without a date of birth looks its pairs up among all cases. Each name alone
 # is looked up with the whole date of birth, the year before and after, and day and month swapped
 # (`B:`), for a short name whose other half was misspelled.
@@ -32,9 +32,16 @@ pairs AS (
     WHERE case_id = %(case_id)s AND key LIKE 'P:%%'
 ),
 probe_keys AS (
-    SELECT 'Y:' || pairs.pair || ':' || (extract(year FROM probe.date_of_birth)::int + shift) AS key
-    FROM probe, pairs, unnest(ARRAY[-1, 0, 1]) AS shift
-    WHERE probe.date_of_birth IS NOT NULL
+    SELECT 'Y:' || pairs.pair || ':' || to_char(born, 'YYYY-MM') AS key
+    FROM probe, pairs, unnest(ARRAY[
+        probe.date_of_birth,
+        (probe.date_of_birth - interval '1 year')::date,
+        (probe.date_of_birth + interval '1 year')::date,
+        CASE WHEN extract(day FROM probe.date_of_birth) <= 12 THEN make_date(
+            extract(year FROM probe.date_of_birth)::int, extract(day FROM probe.date_of_birth)::int, 1
+        ) END
+    ]) AS born
+    WHERE born IS NOT NULL
     UNION ALL
     SELECT 'N:' || pairs.pair FROM probe, pairs WHERE probe.date_of_birth IS NOT NULL
     UNION ALL

@@ -62,7 +62,7 @@ _REFRESH_PROFILES = """
     UNION
     SELECT pairs.case_id,
            CASE WHEN profiles.date_of_birth IS NULL THEN 'N:' || pairs.pair
-                ELSE 'Y:' || pairs.pair || ':' || extract(year FROM profiles.date_of_birth)::int END
+                ELSE 'Y:' || pairs.pair || ':' || to_char(profiles.date_of_birth, 'YYYY-MM') END
     FROM pairs JOIN profiles ON profiles.case_id = pairs.case_id
     UNION
     SELECT distinct_tokens.case_id, 'B:' || distinct_tokens.sound || ':' || profiles.date_of_birth

@@ -58,14 +58,14 @@ def test_saving_identity_keeps_a_profile_with_nicknames_made_formal(lead: Staff)
     assert profile.name_key == "GARCIA GUADALUPE"
 
 
-def test_blocking_keys_pair_names_with_and_without_the_year_and_each_name_with_the_date(
+def test_blocking_keys_pair_names_with_and_without_the_month_and_each_name_with_the_date(
     lead: Staff,
 ) -> None:
     case = open_identity(lead, "Ana Cruz", "2010-04-02")
 
     keys = set(BlockingKey.objects.filter(case=case).values_list("key", flat=True))
 
-    assert keys == {"P:AN.KRS", "Y:AN.KRS:2010", "B:AN:2010-04-02", "B:KRS:2010-04-02"}
+    assert keys == {"P:AN.KRS", "Y:AN.KRS:2010-04", "B:AN:2010-04-02", "B:KRS:2010-04-02"}
 
 
 def test_without_a_date_of_birth_the_pairs_are_marked_so(lead: Staff) -> None:
