@@ -64,19 +64,8 @@ candidates AS (
     SELECT DISTINCT case_id FROM matching_blockingkey
     WHERE key IN (SELECT key FROM probe_keys) AND case_id <> %(case_id)s
 ),
-compared AS (
-    SELECT other.case_id,
-        (
-            SELECT count(*) FROM unnest(probe.tokens, probe.sounds) AS mine(token, sound)
-            WHERE EXISTS (
-                SELECT 1 FROM unnest(other.tokens, other.sounds) AS theirs(token, sound)
-                WHERE (least(length(mine.token), length(theirs.token)) >= %(typo_length)s
-                       AND levenshtein(mine.token, theirs.token) <= 1)
-                   OR (theirs.sound = mine.sound
-                       AND (levenshtein(mine.token, theirs.token) <= 2
-                            OR least(length(mine.token), length(theirs.token)) >= %(long_name)s))
-            )
-        ) AS shared,
+compared AS MATERIALIZED (
+    SELECT other.case_id, agreement.shared,
         least(cardinality(probe.tokens), cardinality(other.tokens)) AS fewer,
         cardinality(probe.tokens) + cardinality(other.tokens) AS together,
         similarity(probe.name_key, other.name_key) AS trigram,
@@ -96,22 +85,39 @@ compared AS (
                 THEN %(birth_near)s
             ELSE 0.0
         END AS birth
-    FROM probe, candidates
-    JOIN matching_identityprofile AS other ON other.case_id = candidates.case_id
+    -- The candidates as an array read through the primary key: a join would let the planner
+    -- guess a share of the table and read all of it.
+    FROM probe, matching_identityprofile AS other
+    CROSS JOIN LATERAL (
+        SELECT count(*) AS shared FROM unnest(probe.tokens, probe.sounds) AS mine(token, sound)
+        WHERE EXISTS (
+            SELECT 1 FROM unnest(other.tokens, other.sounds) AS theirs(token, sound)
+            WHERE (least(length(mine.token), length(theirs.token)) >= %(typo_length)s
+                   AND levenshtein(mine.token, theirs.token) <= 1)
+               OR (theirs.sound = mine.sound
+                   AND (levenshtein(mine.token, theirs.token) <= 2
+                        OR least(length(mine.token), length(theirs.token)) >= %(long_name)s))
+        )
+    ) AS agreement
+    WHERE other.case_id = ANY(ARRAY(SELECT case_id FROM candidates))
 ),
-scored AS (
+scored AS MATERIALIZED (
     SELECT case_id,
         %(name_weight)s * least((shared::float / fewer + 2.0 * shared / together) / 2, 1.0)
             * CASE WHEN shared >= 2 THEN 1.0 ELSE %(one_token)s END
         + %(trigram_weight)s * trigram
         + %(birth_weight)s * birth AS score
     FROM compared
+),
+strongest AS (
+    SELECT case_id, score FROM scored
+    WHERE score >= %(medium)s
+    ORDER BY score DESC, case_id
+    LIMIT %(limit)s
 )
-SELECT scored.case_id, matched_case.lead_agency_id, scored.score
-FROM scored JOIN casework_case AS matched_case ON matched_case.id = scored.case_id
-WHERE scored.score >= %(medium)s
-ORDER BY scored.score DESC, scored.case_id
-LIMIT %(limit)s
+SELECT strongest.case_id, matched_case.lead_agency_id, strongest.score
+FROM strongest JOIN casework_case AS matched_case ON matched_case.id = strongest.case_id
+ORDER BY strongest.score DESC, strongest.case_id
 """
 
 
