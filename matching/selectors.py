@@ -2,8 +2,8 @@
 
 One SQL statement (`_POSSIBLE_MATCHES`) over what `matching.services` stores: the blocking keys a
 case's record would share with another record of the same child are looked up through the index
-on `matching_blockingkey.key`, and only the cases found there are scored, so a check reads a few
-hundred rows whatever the number of cases. The scoring and its reasoning: ARCHITECTURE.md,
+on `matching_blockingkey.key`, and only the cases found there are scored: at most a few hundred
+at 100,000 cases (docs/performance.md), never the whole table. The scoring and its reasoning: ARCHITECTURE.md,
 "Finding the same child twice"; the weights and thresholds are settings (`BRIDGE_MATCH_*`).
 
 This answers for all cases, whoever asks; what a reader is told of a match is decided by the
