@@ -120,3 +120,10 @@ def shipped_service_types() -> None:
     a transactional test flushed them."""
     seed = importlib.import_module("referrals.migrations.0002_service_types")
     seed.add_service_types(apps, None)
+
+
+def shipped_nicknames() -> None:
+    """(Re)load matching's nickname table as its migration does, after a transactional test
+    flushed it."""
+    seed = importlib.import_module("matching.migrations.0001_initial")
+    seed.load_nicknames(apps, None)

@@ -1,6 +1,6 @@
 """Opening and editing cases."""
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -34,6 +34,25 @@ SectionValues = Mapping[str, Mapping[str, Any]]
 PSEUDONYM_BLANK = "Give initials or a pseudonym."
 AGE_BAND_CHOICES = AgeBand.choices
 STATUS_CHOICES = CaseStatus.choices
+
+
+IdentitySavedHook = Callable[..., None]
+
+_identity_saved_hooks: dict[str, IdentitySavedHook] = {}
+
+
+def identity_saved_hook_register(*, name: str, hook: IdentitySavedHook) -> None:
+    """Let a feature app above casework (matching) follow a case's `identity` section, whichever
+    page or endpoint opened the case or changed it: `hook(case=..., actor=...)` runs inside
+    `case_open`'s or `case_update`'s transaction after the identity row is saved. Called from
+    `AppConfig.ready`; the same name again replaces it."""
+    _identity_saved_hooks[name] = hook
+
+
+def _identity_saved(*, case: Case, actor: User, changed_sections: Mapping[str, list[str]]) -> None:
+    if Section.IDENTITY in changed_sections:
+        for hook in _identity_saved_hooks.values():
+            hook(case=case, actor=actor)
 
 
 def _next_case_number() -> str:
@@ -155,7 +174,8 @@ def case_open(
     if sections:
         access = get_case_access(user=actor, case_id=case.pk)
         _require_writable(access, sections, core=False)
-        for name, fields in _apply_sections(case=case, sections=sections).items():
+        changed_sections = _apply_sections(case=case, sections=sections)
+        for name, fields in changed_sections.items():
             timeline_record(
                 case=case,
                 kind="section_updated",
@@ -163,6 +183,7 @@ def case_open(
                 actor=actor,
                 section=name,
             )
+        _identity_saved(case=case, actor=actor, changed_sections=changed_sections)
     return case
 
 
@@ -224,6 +245,7 @@ def case_update(
             section=name,
             data={"fields": fields},
         )
+    _identity_saved(case=case, actor=actor, changed_sections=changed_sections)
     return case
 
 

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "referrals",
     "court",
     "plans",
+    "matching",
     "notifications",
     "api",
     "web",
@@ -396,3 +397,29 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# Finding the same child twice (matching/selectors.py; the reasoning behind each number is in
+# ARCHITECTURE.md, "Finding the same child twice", and the benchmark that tuned them in
+# docs/performance.md). A score is name_weight x the share of names in common (the mean of shared /
+# the names of the shorter and 2 x shared / the names of both), trigram_weight x the trigram
+# similarity of the whole names, and birth_weight x how the dates of birth agree.
+BRIDGE_MATCH_SCORING = {
+    "name_weight": 0.45,
+    "trigram_weight": 0.15,
+    "birth_weight": 0.40,
+    # One shared name (a common first name or surname) is weak evidence on its own.
+    "one_shared_name": 0.5,
+    # Names this long or longer still agree with one letter wrong.
+    "typo_min_length": 4,
+    # Names sounding alike (Double Metaphone) agree when spelled within two letters, or whatever
+    # their spelling from this length on ("Aleksandr", "Alexander"); "Ruiz" and "Rios" do not.
+    "sound_alone_min_length": 7,
+    "birth_missing": 0.5,
+    "birth_day_month_swapped": 0.9,
+    "birth_year_off_by_one": 0.75,
+    "birth_day_or_month_differs": 0.7,
+}
+BRIDGE_MATCH_HIGH = env.float("BRIDGE_MATCH_HIGH", default=0.9)
+BRIDGE_MATCH_MEDIUM = env.float("BRIDGE_MATCH_MEDIUM", default=0.65)
+# Possible matches shown for one case, strongest first.
+BRIDGE_MATCH_LIMIT = env.int("BRIDGE_MATCH_LIMIT", default=5)

@@ -1,0 +1,56 @@
+"""What matching keeps of each case's `identity` section to find the same child in another case.
+
+`IdentityProfile` and `BlockingKey` are derived by PostgreSQL from `casework.IdentitySection`
+(`matching.services.match_profiles_refresh`) whenever the section is saved; they carry the
+identity section's protection and are never shown to anyone: matching answers only which cases
+may be the same child and how strongly (`matching.selectors.possible_matches`).
+"""
+
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+
+from casework.models import Case
+
+
+class Nickname(models.Model):
+    """A nickname folded the way `matching_tokens` folds names ("TONO"), and the formal name it
+    stands for ("ANTONIO"). Loaded from `matching.nicknames` by the migrations."""
+
+    name = models.CharField(max_length=40, primary_key=True)
+    formal = models.CharField(max_length=40)
+
+    def __str__(self) -> str:
+        return f"{self.name} = {self.formal}"
+
+
+class IdentityProfile(models.Model):
+    """One case's names (legal name and aliases) as folded name tokens, nicknames replaced by
+    formal names, particles left out, with each token's Double Metaphone code beside it
+    (`sounds[i]` is the code of `tokens[i]`) and the date of birth."""
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    tokens = ArrayField(models.TextField(), default=list)
+    sounds = ArrayField(models.TextField(), default=list)
+    # The tokens sorted and joined by spaces, which trigram similarity compares as a whole.
+    name_key = models.TextField()
+    date_of_birth = models.DateField(null=True)
+
+    def __str__(self) -> str:
+        return f"Matching profile of case {self.case_id}"
+
+
+class BlockingKey(models.Model):
+    """A key two records of the same child are likely to share: the sounds of two tokens of one
+    name (`P:<sound>.<sound>`), and the same with the month of birth (`Y:<sound>.<sound>:<yyyy-mm>`)
+    or, without a date of birth, marked so (`N:<sound>.<sound>`). A check reads only the cases
+    sharing a key with the case checked, through the index on `key`."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
+    key = models.TextField()
+
+    class Meta:
+        indexes = [models.Index(fields=["key"], name="matching_blocking_key")]
+        constraints = [models.UniqueConstraint(fields=["case", "key"], name="matching_blocking_key_once")]
+
+    def __str__(self) -> str:
+        return self.key
