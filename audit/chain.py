@@ -7,15 +7,16 @@ the object that was saved, so sealing and verifying see the same values.
 
 import hashlib
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC
 
-from audit.models import AuditRecord, AuditSeal
+from audit.models import ArchivedAuditRecord, ArchivedAuditSeal, AuditRecord, AuditSeal
 
 GENESIS_HASH = "0" * 64
 
 
-def canonical(record: AuditRecord) -> str:
+def canonical(record: AuditRecord | ArchivedAuditRecord) -> str:
     return json.dumps(
         {
             "id": record.pk,
@@ -39,7 +40,7 @@ def canonical(record: AuditRecord) -> str:
     )
 
 
-def chain_hash(prev_hash: str, record: AuditRecord) -> str:
+def chain_hash(prev_hash: str, record: AuditRecord | ArchivedAuditRecord) -> str:
     return hashlib.sha256((prev_hash + canonical(record)).encode()).hexdigest()
 
 
@@ -55,14 +56,21 @@ class ChainReport:
         return self.broken_record_id is None
 
 
+def _seals_in_order() -> Iterator[AuditSeal | ArchivedAuditSeal]:
+    """The archived seals, then the live ones: one chain across the archive's boundary."""
+    yield from (
+        ArchivedAuditSeal.objects.select_related("record").order_by("position").iterator(chunk_size=2000)
+    )
+    yield from AuditSeal.objects.select_related("record").order_by("position").iterator(chunk_size=2000)
+
+
 def verify_chain() -> ChainReport:
-    """Walk the seals in order and recompute every hash. Names the first record whose seal is
-    missing, out of order or does not match its content, and any record that was never sealed
-    and is not waiting to be (its queue entry was removed)."""
+    """Walk the seals in order, archived ones first, and recompute every hash. Names the first
+    record whose seal is missing, out of order or does not match its content, and any record that
+    was never sealed and is not waiting to be (its queue entry was removed)."""
     prev_hash = GENESIS_HASH
     expected_position = 1
-    seals = AuditSeal.objects.select_related("record").order_by("position").iterator(chunk_size=2000)
-    for seal in seals:
+    for seal in _seals_in_order():
         if seal.position != expected_position:
             return ChainReport(
                 sealed=expected_position - 1,

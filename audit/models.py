@@ -149,6 +149,75 @@ class AuditSeal(models.Model):
         return f"seal {self.position} of record #{self.record_id}"
 
 
+# --- the archive: records older than the retention period -----------------------------------------
+
+
+class ArchivedAuditRecord(models.Model):
+    """An audit record older than `BRIDGE_AUDIT_RETENTION_DAYS`, moved out of the live log together
+    with its seal (`audit.services.audit_archive`) so that the tables every page reads stay the size
+    of the retention period. Same columns, same canonical form: the hash chain runs on from the
+    archived seals into the live ones and `verify_chain` walks both. Never changed or removed."""
+
+    id = models.BigIntegerField(primary_key=True)
+    occurred_at = models.DateTimeField(db_index=True)
+    component = models.CharField(max_length=16)
+    event_type = models.CharField(max_length=64)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    username = models.CharField(max_length=150, blank=True)
+    agency = models.ForeignKey(
+        Agency, on_delete=models.DO_NOTHING, db_constraint=False, null=True, blank=True, related_name="+"
+    )
+    client_address = models.GenericIPAddressField(null=True, blank=True)
+    object_type = models.CharField(max_length=64, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    case = models.ForeignKey(
+        Case, on_delete=models.DO_NOTHING, db_constraint=False, null=True, blank=True, related_name="+"
+    )
+    section = models.CharField(max_length=16, blank=True)
+    outcome = models.CharField(max_length=8, choices=Outcome.choices)
+    detail = models.JSONField(default=dict, blank=True)
+    archived_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["id"]
+        triggers = [
+            pgtrigger.Protect(
+                name="audit_archive_append_only", operation=pgtrigger.Update | pgtrigger.Delete
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"archived #{self.pk} {self.event_type} ({self.outcome})"
+
+
+class ArchivedAuditSeal(models.Model):
+    """The seal of an archived record, moved with it: positions and hashes unchanged."""
+
+    position = models.PositiveBigIntegerField(primary_key=True)
+    record = models.OneToOneField(ArchivedAuditRecord, on_delete=models.PROTECT, related_name="seal")
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+    sealed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["position"]
+        triggers = [
+            pgtrigger.Protect(
+                name="audit_archived_seal_append_only", operation=pgtrigger.Update | pgtrigger.Delete
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"archived seal {self.position} of record #{self.record_id}"
+
+
 # --- change history ------------------------------------------------------------------------------
 
 

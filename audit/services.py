@@ -4,15 +4,24 @@ what only the application knows: reads, denied accesses, sign-ins and lockouts, 
 Records never carry section content or a child's name: ids, names of sections, event types."""
 
 from collections.abc import Iterable, Mapping
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
+import pgtrigger
 from django.db import connection, transaction
 
 from agencies.models import User
 from audit.chain import GENESIS_HASH, chain_hash
 from audit.context import current_client_address, current_component
-from audit.models import AuditRecord, AuditSeal, Outcome, UnsealedRecord
+from audit.models import (
+    ArchivedAuditRecord,
+    ArchivedAuditSeal,
+    AuditRecord,
+    AuditSeal,
+    Outcome,
+    UnsealedRecord,
+)
 from casework.models import Case, Task
 from casework.sections import Section
 
@@ -248,8 +257,7 @@ def audit_seal_pending(*, limit: int = 5000) -> int:
         )
         if not queued:
             return 0
-        last = AuditSeal.objects.order_by("-position").first()
-        position, prev_hash = (last.position, last.hash) if last is not None else (0, GENESIS_HASH)
+        position, prev_hash = _chain_head()
         seals = []
         for record in AuditRecord.objects.filter(pk__in=queued).order_by("pk"):
             position += 1
@@ -258,6 +266,68 @@ def audit_seal_pending(*, limit: int = 5000) -> int:
             prev_hash = digest
         AuditSeal.objects.bulk_create(seals)
         UnsealedRecord.objects.filter(record_id__in=queued).delete()
+    return len(seals)
+
+
+def _chain_head() -> tuple[int, str]:
+    """The last seal's position and hash, live or, when every sealed record has been archived,
+    archived; (0, genesis) for an empty log."""
+    last: AuditSeal | ArchivedAuditSeal | None = AuditSeal.objects.order_by("-position").first()
+    if last is None:
+        last = ArchivedAuditSeal.objects.order_by("-position").first()
+    return (last.position, last.hash) if last is not None else (0, GENESIS_HASH)
+
+
+def audit_archive(*, before: datetime, limit: int = 5000) -> int:
+    """Move the oldest sealed records that occurred before `before`, with their seals, into the
+    archive tables; returns how many moved. Only a prefix of the chain moves, so the archive and
+    the live log are each one unbroken stretch of it; records not yet sealed never move. Copy and
+    removal are one transaction under the sealers' lock: a record is in one place or the other,
+    never in neither. The append-only triggers are lifted for exactly these rows' removal."""
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [SEAL_LOCK_KEY])
+        seals = []
+        for seal in AuditSeal.objects.select_related("record").order_by("position")[:limit]:
+            if seal.record.occurred_at >= before:
+                break
+            seals.append(seal)
+        if not seals:
+            return 0
+        ArchivedAuditRecord.objects.bulk_create(
+            ArchivedAuditRecord(
+                id=seal.record.pk,
+                occurred_at=seal.record.occurred_at,
+                component=seal.record.component,
+                event_type=seal.record.event_type,
+                user_id=seal.record.user_id,
+                username=seal.record.username,
+                agency_id=seal.record.agency_id,
+                client_address=seal.record.client_address,
+                object_type=seal.record.object_type,
+                object_id=seal.record.object_id,
+                case_id=seal.record.case_id,
+                section=seal.record.section,
+                outcome=seal.record.outcome,
+                detail=seal.record.detail,
+            )
+            for seal in seals
+        )
+        ArchivedAuditSeal.objects.bulk_create(
+            ArchivedAuditSeal(
+                position=seal.position,
+                record_id=seal.record_id,
+                prev_hash=seal.prev_hash,
+                hash=seal.hash,
+                sealed_at=seal.sealed_at,
+            )
+            for seal in seals
+        )
+        with pgtrigger.ignore(
+            "audit.AuditSeal:audit_seal_append_only", "audit.AuditRecord:audit_append_only"
+        ):
+            AuditSeal.objects.filter(position__in=[seal.position for seal in seals]).delete()
+            AuditRecord.objects.filter(pk__in=[seal.record_id for seal in seals]).delete()
     return len(seals)
 
 

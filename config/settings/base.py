@@ -4,6 +4,7 @@ from pathlib import Path
 from typing import Any
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -374,6 +375,17 @@ CELERY_BEAT_SCHEDULE["audit-seal"] = {
     "task": "audit.tasks.seal",
     "schedule": float(BRIDGE_AUDIT_SEAL_SECONDS),
     "options": {"expires": float(BRIDGE_AUDIT_SEAL_SECONDS)},
+}
+# Audit records older than this move to the archive tables (audit.services.audit_archive), where
+# the hash chain still verifies; nothing is ever deleted. Child welfare records are kept for years:
+# never less than a year.
+BRIDGE_AUDIT_RETENTION_DAYS = env.int("BRIDGE_AUDIT_RETENTION_DAYS", default=2555)
+if BRIDGE_AUDIT_RETENTION_DAYS < 365:
+    raise ImproperlyConfigured("BRIDGE_AUDIT_RETENTION_DAYS must be at least 365.")
+CELERY_BEAT_SCHEDULE["audit-archive"] = {
+    "task": "audit.tasks.archive",
+    # Hourly: a cheap query when nothing has come of age, and a small batch when something has.
+    "schedule": 3600.0,
 }
 
 # Headers. Pages load scripts, styles, images and fonts from Bridge itself and nowhere else, run
