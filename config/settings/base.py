@@ -100,6 +100,9 @@ TEMPLATES: list[dict[str, Any]] = [
 DATABASES = {"default": env.db("DATABASE_URL")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
+# A kept connection is checked before a request uses it, so one broken by a PostgreSQL restart
+# or failover is replaced instead of failing the request.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # No JIT compilation: Bridge runs short queries, and PostgreSQL compiles any query whose estimate
 # passes `jit_above_cost`, which a case list sorted over twenty thousand cases does; compiling it
 # took two seconds where running it took a tenth of that (docs/performance.md).
