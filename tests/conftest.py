@@ -9,6 +9,7 @@ from django.utils import timezone
 from agencies.models import Agency, AgencyKind, Role, User
 from casework.models import Case, DeadlineTemplate, TraffickingStatus
 from casework.services.sharing import participant_invite
+from documents.models import DocumentType
 from referrals.models import ServiceType
 from screening.models import Instrument
 from tests.factories import (
@@ -18,6 +19,7 @@ from tests.factories import (
     federal_deadline_templates,
     open_case,
     sample_screening_instrument,
+    shipped_document_types,
     shipped_service_types,
 )
 
@@ -38,6 +40,8 @@ def _shipped_deadline_templates(request: pytest.FixtureRequest) -> None:
         sample_screening_instrument()
     if not ServiceType.objects.exists():
         shipped_service_types()
+    if not DocumentType.objects.exists():
+        shipped_document_types()
 
 
 @dataclass

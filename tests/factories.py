@@ -120,3 +120,10 @@ def shipped_service_types() -> None:
     a transactional test flushed them."""
     seed = importlib.import_module("referrals.migrations.0002_service_types")
     seed.add_service_types(apps, None)
+
+
+def shipped_document_types() -> None:
+    """(Re)create the document types the documents' data migration ships (issue 17), for tests
+    after a transactional test flushed them."""
+    seed = importlib.import_module("documents.migrations.0002_document_types")
+    seed.add_document_types(apps, None)

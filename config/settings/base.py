@@ -4,6 +4,7 @@ from pathlib import Path
 from typing import Any
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -45,6 +46,7 @@ INSTALLED_APPS = [
     "referrals",
     "court",
     "plans",
+    "documents",
     "notifications",
     "api",
     "web",
@@ -230,6 +232,7 @@ BRIDGE_DEMO_EXTENSIONS = [
     "referrals.demo.referrals_demo_load",
     "court.demo.court_demo_load",
     "plans.demo.plans_demo_load",
+    "documents.demo.documents_demo_load",
 ]
 
 EMAIL_BACKEND = env.str("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
@@ -386,3 +389,46 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# Documents (ARCHITECTURE.md, "Documents"). Keys: `key_id:base64 of 32 random bytes`, comma
+# separated; the first encrypts, all decrypt. Required: there is no default key.
+BRIDGE_DOCUMENT_KEYS = env.list("BRIDGE_DOCUMENT_KEYS")
+BRIDGE_DOCUMENT_MAX_BYTES = env.int("BRIDGE_DOCUMENT_MAX_BYTES", default=25 * 1024 * 1024)
+BRIDGE_DOCUMENT_TYPES = env.list(
+    "BRIDGE_DOCUMENT_TYPES", default=["application/pdf", "image/png", "image/jpeg"]
+)
+# Outside STATIC_ROOT and every URL: documents leave only through the download views.
+BRIDGE_DOCUMENT_ROOT = env.path("BRIDGE_DOCUMENT_ROOT", default=BASE_DIR / "var" / "documents")
+BRIDGE_DOCUMENT_STORAGE = env.str("BRIDGE_DOCUMENT_STORAGE", default="filesystem")
+if BRIDGE_DOCUMENT_STORAGE == "s3":
+    DOCUMENT_STORAGE: dict[str, Any] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env.str("BRIDGE_DOCUMENT_S3_BUCKET"),
+            "endpoint_url": env.str("BRIDGE_DOCUMENT_S3_ENDPOINT_URL", default=None),
+            "region_name": env.str("BRIDGE_DOCUMENT_S3_REGION", default=None),
+            "access_key": env.str("BRIDGE_DOCUMENT_S3_ACCESS_KEY_ID", default=None),
+            "secret_key": env.str("BRIDGE_DOCUMENT_S3_SECRET_ACCESS_KEY", default=None),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+elif BRIDGE_DOCUMENT_STORAGE == "filesystem":
+    DOCUMENT_STORAGE = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        # No base_url: nothing serves this directory.
+        "OPTIONS": {"location": str(BRIDGE_DOCUMENT_ROOT), "base_url": None, "file_permissions_mode": 0o600},
+    }
+else:
+    raise ImproperlyConfigured("BRIDGE_DOCUMENT_STORAGE is `filesystem` or `s3`.")
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "documents": DOCUMENT_STORAGE,
+}
+# Form fields other than files stay small; a file part above 2.5 MB is streamed to a temporary
+# file rather than held in memory, and the service refuses one above BRIDGE_DOCUMENT_MAX_BYTES.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_PERMISSIONS = 0o600
