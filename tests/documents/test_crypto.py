@@ -60,7 +60,8 @@ def test_a_missing_key_says_which_key_is_missing(location_document: Document, le
         document_version_download(actor=lead.caseworker, document=location_document)
 
     assert refused.value.message == (
-        "This document cannot be opened: it was encrypted with key demo-2026, which this server does not have."
+        "This document cannot be opened: it was encrypted with key demo-2026,"
+        " which this server does not have."
     )
 
 
