@@ -55,7 +55,9 @@ def test_ending_the_consent_ends_access_to_the_documents_it_shared(
     location_document: Document, shared_case: Case, lead: Staff, partner: Staff
 ) -> None:
     consent = share_location_on_consent(case=shared_case, lead=lead, partner=partner)
-    assert document_version_download(actor=partner.liaison, document=location_document).content == pdf_bytes("Elm")
+    assert document_version_download(actor=partner.liaison, document=location_document).content == pdf_bytes(
+        "Elm"
+    )
 
     consent_revoke(actor=lead.liaison, consent=consent)
 
@@ -86,7 +88,11 @@ def test_a_consent_form_takes_the_first_section_the_consent_names(
         consent=consent,
     )
 
-    assert (document.section, document.attached_kind, document.attached_id) == ("location", "consent", consent.pk)
+    assert (document.section, document.attached_kind, document.attached_id) == (
+        "location",
+        "consent",
+        consent.pk,
+    )
 
 
 def test_reading_a_section_never_lets_an_agency_upload_to_it(
@@ -109,7 +115,9 @@ def test_a_closed_case_refuses_uploads(shared_case: Case, lead: Staff) -> None:
 
 def test_a_file_named_pdf_that_is_not_one_is_refused_and_audited(shared_case: Case, lead: Staff) -> None:
     with pytest.raises(ValidationFailed) as refused:
-        upload(lead.caseworker, shared_case, b"MZ\x90\x00" + b"\x00" * 60 + b"PE\x00\x00", "Maria's order.pdf")
+        upload(
+            lead.caseworker, shared_case, b"MZ\x90\x00" + b"\x00" * 60 + b"PE\x00\x00", "Maria's order.pdf"
+        )
 
     assert refused.value.fields == {
         "file": ["This file is not a PDF or image (its content looks like application/x-msdownload (.exe))."]
