@@ -3,7 +3,6 @@ counted); uploads and new versions as multipart by writers of the section; downl
 decrypted file through Django, each one audited."""
 
 from typing import Any
-from urllib.parse import quote
 from uuid import UUID
 
 from django.db.models import QuerySet
@@ -26,11 +25,11 @@ from casework.access import CaseAccess, consents_visible
 from casework.sections import Section
 from common.errors import NotFound
 from court.selectors import dependency_hearings_for
+from documents.downloads import attachment_response
 from documents.models import AttachedKind, Document
 from documents.selectors import documents_with_versions
 from documents.services import (
     AttachedRecord,
-    OpenedVersion,
     document_upload,
     document_version_add,
     document_version_download,
@@ -54,23 +53,6 @@ def attached_record(*, access: CaseAccess, kind: str, record_id: UUID) -> Attach
             if referral is not None:
                 return AttachedRecord(kind=kind, record_id=record_id, section=referral.section)
     raise NotFound("No such record on this case.")
-
-
-def download_response(opened: OpenedVersion) -> HttpResponse:
-    version = opened.version
-    response = HttpResponse(opened.content, content_type=version.content_type)
-    # The name is display text already cleaned of quotes and control characters; the ASCII
-    # fallback keeps old clients safe and `filename*` carries the rest.
-    response.headers["Content-Disposition"] = _attachment(version.display_name)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "no-store"
-    response.headers["Content-Length"] = str(len(opened.content))
-    return response
-
-
-def _attachment(name: str) -> str:
-    ascii_name = name.encode("ascii", "replace").decode("ascii").replace("?", "_")
-    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"
 
 
 def _audit_documents_read(access: CaseAccess, documents: list[Document]) -> None:
@@ -192,7 +174,7 @@ class DocumentDownloadView(CaseNestedAPIView):
     @extend_schema(responses=BINARY_RESPONSE)
     def get(self, request: Request, case_id: UUID, document_id: UUID) -> HttpResponse:
         document = self.get_object()
-        return download_response(document_version_download(actor=self.actor, document=document))
+        return attachment_response(document_version_download(actor=self.actor, document=document))
 
 
 class DocumentVersionDownloadView(CaseNestedAPIView):
@@ -208,6 +190,6 @@ class DocumentVersionDownloadView(CaseNestedAPIView):
     @extend_schema(responses=BINARY_RESPONSE)
     def get(self, request: Request, case_id: UUID, document_id: UUID, number: int) -> HttpResponse:
         document = self.get_object()
-        return download_response(
+        return attachment_response(
             document_version_download(actor=self.actor, document=document, number=number)
         )
