@@ -21,6 +21,7 @@ REQUIRED_ENV = {
     "DJANGO_ALLOWED_HOSTS": "bridge.example.org",
     "BRIDGE_BASE_URL": "https://bridge.example.org",
     "POSTGRES_PASSWORD": "dummypassword",
+    "BRIDGE_DOCUMENT_KEYS": "dummy:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",
 }
 APP_SERVICES = ("web", "worker", "beat")
 

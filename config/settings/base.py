@@ -405,10 +405,11 @@ if BRIDGE_DOCUMENT_STORAGE == "s3":
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
             "bucket_name": env.str("BRIDGE_DOCUMENT_S3_BUCKET"),
-            "endpoint_url": env.str("BRIDGE_DOCUMENT_S3_ENDPOINT_URL", default=None),
-            "region_name": env.str("BRIDGE_DOCUMENT_S3_REGION", default=None),
-            "access_key": env.str("BRIDGE_DOCUMENT_S3_ACCESS_KEY_ID", default=None),
-            "secret_key": env.str("BRIDGE_DOCUMENT_S3_SECRET_ACCESS_KEY", default=None),
+            # Left empty, boto3 finds them itself (instance role, AWS_* variables).
+            "endpoint_url": env.str("BRIDGE_DOCUMENT_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("BRIDGE_DOCUMENT_S3_REGION", default="") or None,
+            "access_key": env.str("BRIDGE_DOCUMENT_S3_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env.str("BRIDGE_DOCUMENT_S3_SECRET_ACCESS_KEY", default="") or None,
             "default_acl": "private",
             "querystring_auth": True,
             "file_overwrite": False,

@@ -2,6 +2,7 @@
 
 from config.settings.base import *  # noqa: F403
 from config.settings.base import env
+from documents.crypto import parse_keys
 
 DEBUG = False
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
@@ -23,3 +24,5 @@ STORAGES = {
     **STORAGES,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# A server that cannot encrypt documents refuses to start, rather than failing at the first upload.
+parse_keys(BRIDGE_DOCUMENT_KEYS)
