@@ -5,6 +5,7 @@ decrypted file through Django, each one audited."""
 from typing import Any
 from uuid import UUID
 
+from django.conf import settings
 from django.db.models import QuerySet
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
@@ -153,11 +154,14 @@ class DocumentVersionsView(CaseNestedAPIView):
         return Response(DocumentSerializer(document).data, status=status.HTTP_201_CREATED)
 
 
+# One binary response per accepted content type: a download answers with the type sniffed from
+# the file when it was uploaded.
 BINARY_RESPONSE = {
-    (200, "application/octet-stream"): OpenApiResponse(
+    (200, content_type): OpenApiResponse(
         response=OpenApiTypes.BINARY,
-        description="The file, decrypted, as an attachment; its real type in Content-Type.",
+        description="The file, decrypted, as an attachment (Content-Disposition: attachment).",
     )
+    for content_type in settings.BRIDGE_DOCUMENT_TYPES
 }
 
 

@@ -6,9 +6,12 @@ from django.urls import reverse
 
 from audit.models import AuditRecord
 from casework.models import Case
+from court.models import HearingType
+from court.services import dependency_hearing_schedule
 from documents.models import Document
 from tests.conftest import Staff
 from tests.documents.conftest import KEY_2027, add_document, pdf_bytes, upload_file
+from tests.factories import in_hours
 
 pytestmark = pytest.mark.django_db
 
@@ -120,3 +123,34 @@ def test_a_document_under_a_missing_key_is_a_clear_page(shared_case: Case, lead:
 
     assert response.status_code == 503
     assert "which this server does not have" in response.content.decode()
+
+
+def test_a_hearing_lists_its_documents_and_links_to_add_one(shared_case: Case, lead: Staff) -> None:
+    hearing = dependency_hearing_schedule(
+        actor=lead.liaison, case=shared_case, type=HearingType.REVIEW, scheduled_at=in_hours(72)
+    )
+    browser = signed_in(lead.caseworker)
+    form_page = browser.get(
+        reverse("web:case-documents", args=[shared_case.pk]),
+        {"attached_kind": "hearing", "attached_id": str(hearing.pk)},
+    )
+    assert "belongs to the record you came from" in form_page.content.decode()
+
+    response = browser.post(
+        reverse("web:case-documents", args=[shared_case.pk]),
+        {
+            "document_type": "court_order",
+            "section": "",
+            "title": "Review hearing order",
+            "file": upload_file(pdf_bytes(), "order.pdf"),
+            "attached_kind": "hearing",
+            "attached_id": str(hearing.pk),
+        },
+    )
+
+    assert response.status_code == 302
+    document = Document.objects.get()
+    assert (document.section, document.attached_kind, document.attached_id) == ("core", "hearing", hearing.pk)
+    court = browser.get(reverse("web:case-court", args=[shared_case.pk])).content.decode()
+    assert "Review hearing order" in court
+    assert "attached_kind=hearing" in court

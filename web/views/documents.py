@@ -6,31 +6,45 @@ audited by the service."""
 import uuid
 from collections import defaultdict
 from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from audit.services import audit_case_read
-from casework.access import CaseAccess, get_case_access
+from casework.access import CaseAccess, consents_visible, get_case_access
+from casework.models import Consent
 from casework.sections import Section
-from common.errors import ValidationFailed
+from common.errors import NotFound, ValidationFailed
+from court.selectors import dependency_hearings_for
 from documents.downloads import attachment_response
-from documents.selectors import document_types_in_use, documents_with_versions, get_document
+from documents.models import AttachedKind, Document
+from documents.selectors import (
+    document_types_in_use,
+    documents_visible,
+    documents_with_versions,
+    get_document,
+)
 from documents.services import (
+    AttachedRecord,
     accepted_types_text,
     document_upload,
     document_version_add,
     document_version_download,
     megabytes,
 )
+from referrals.selectors import referrals_on_case
+from relief.selectors import relief_records_for
 from web.forms import DocumentUploadForm, DocumentVersionForm
 from web.http import WebRequest, case_work
 from web.views.cases import case_context
 
 RESTRICTED = frozenset(Section.values) - {Section.CORE}
+ATTACHMENT_FIELDS = ("attached_kind", "attached_id")
 
 
 def _upload_form(access: CaseAccess, *args: Any, **kwargs: Any) -> DocumentUploadForm | None:
@@ -38,6 +52,36 @@ def _upload_form(access: CaseAccess, *args: Any, **kwargs: Any) -> DocumentUploa
     if not sections:
         return None
     return DocumentUploadForm(*args, document_types=document_types_in_use(), sections=sections, **kwargs)
+
+
+def attached_record(*, access: CaseAccess, kind: str, record_id: uuid.UUID) -> AttachedRecord | Consent:
+    """The record a document is for, found through its own app's reads (one the reader does not
+    see is NotFound), with the section that protects it; a consent itself (the service decides
+    its section)."""
+    match kind:
+        case AttachedKind.CONSENT:
+            consent = consents_visible(access=access).filter(pk=record_id).first()
+            if consent is not None:
+                return consent
+        case AttachedKind.RELIEF_RECORD if relief_records_for(access=access).filter(pk=record_id).exists():
+            return AttachedRecord(kind=kind, record_id=record_id, section=Section.IMMIGRATION)
+        case AttachedKind.HEARING if dependency_hearings_for(access=access).filter(pk=record_id).exists():
+            return AttachedRecord(kind=kind, record_id=record_id, section=Section.CORE)
+        case AttachedKind.REFERRAL:
+            referral = referrals_on_case(access=access).filter(pk=record_id).first()
+            if referral is not None:
+                return AttachedRecord(kind=kind, record_id=record_id, section=referral.section)
+    raise NotFound("No such record on this case.")
+
+
+def attached_documents(*, access: CaseAccess, kind: str) -> dict[uuid.UUID, list[Document]]:
+    """The reader's documents of each record of one kind, for the record's own page (one query)."""
+    found: dict[uuid.UUID, list[Document]] = defaultdict(list)
+    documents = documents_visible(access=access).filter(attached_kind=kind).select_related("document_type")
+    for document in documents.order_by("-updated_at", "id"):
+        assert document.attached_id is not None
+        found[document.attached_id].append(document)
+    return found
 
 
 def _page(
@@ -75,6 +119,9 @@ def _page(
         groups=groups,
         document_count=len(documents),
         upload_form=form if form is not None else _upload_form(access),
+        attaching=bool(
+            form is not None and (form.initial.get("attached_kind") or form.data.get("attached_kind"))
+        ),
         accepted=accepted_types_text(),
         size_limit=megabytes(settings.BRIDGE_DOCUMENT_MAX_BYTES),
     )
@@ -86,19 +133,29 @@ def _page(
 def case_documents(request: WebRequest, case_id: uuid.UUID) -> HttpResponse:
     access = get_case_access(user=request.user, case_id=case_id)
     if request.method == "GET":
-        return _page(request, access)
+        initial = {
+            name: request.GET[name] for name in ("attached_kind", "attached_id") if name in request.GET
+        }
+        form = _upload_form(access, initial=initial) if initial else None
+        return _page(request, access, form=form)
     form = _upload_form(access, request.POST, request.FILES)
     if form is None:
         return _page(request, access, status=403)
     if form.is_valid():
         upload = form.cleaned_data["file"]
+        kind, record_id = form.cleaned_data["attached_kind"], form.cleaned_data["attached_id"]
+        record = (
+            attached_record(access=access, kind=kind, record_id=record_id) if kind and record_id else None
+        )
         try:
             document_upload(
                 actor=request.user,
                 case=access.case,
                 document_type=form.chosen_type(),
                 title=form.cleaned_data["title"],
-                section=form.cleaned_data["section"],
+                section=form.cleaned_data["section"] or None,
+                consent=record if isinstance(record, Consent) else None,
+                attached=record if isinstance(record, AttachedRecord) else None,
                 upload=upload,
                 uploaded_name=upload.name or "",
             )
@@ -139,3 +196,11 @@ def case_document_download(
     document = get_document(access=access, document_id=document_id)
     opened = document_version_download(actor=request.user, document=document, number=number)
     return attachment_response(opened)
+
+
+def add_document_url(*, access: CaseAccess, kind: str, record_id: uuid.UUID, section: str) -> str | None:
+    """The Documents tab with its upload form set for this record, for writers of its section."""
+    if not access.may_write(section):
+        return None
+    query = urlencode({"attached_kind": kind, "attached_id": str(record_id)})
+    return f"{reverse('web:case-documents', args=[access.case.pk])}?{query}#upload"
