@@ -348,8 +348,14 @@ def document_version_download(*, actor: User, document: Document, number: int | 
     version = document.versions.filter(number=number or document.latest_version).first()
     if version is None:
         raise NotFound("No such version of this document.")
-    with document_storage().open(version.object_name, "rb") as stored_file:
-        blob = stored_file.read()
+    try:
+        with document_storage().open(version.object_name, "rb") as stored_file:
+            blob = stored_file.read()
+    except OSError as error:
+        logger.error("document version %s: its stored object cannot be read: %s", version.pk, error)
+        raise crypto.DocumentUnreadable(
+            "This document cannot be opened: its stored copy is missing from the document storage."
+        ) from error
     content = crypto.decrypt(blob, version_id=str(version.pk))
     audit_copy_made(
         user=actor,

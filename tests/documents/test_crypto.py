@@ -152,3 +152,12 @@ def test_the_first_key_encrypts_and_every_key_decrypts() -> None:
     assert key_id == "k2026"
     assert crypto.encrypt(b"paper", version_id="v", keys=both)[0] == "k2027"
     assert crypto.decrypt(blob, version_id="v", keys=both) == b"paper"
+
+
+def test_a_missing_stored_copy_is_a_clear_error(
+    location_document: Document, lead: Staff, document_root: Path
+) -> None:
+    (document_root / location_document.versions.get().object_name).unlink()
+
+    with pytest.raises(crypto.DocumentUnreadable, match="its stored copy is missing"):
+        document_version_download(actor=lead.caseworker, document=location_document)
