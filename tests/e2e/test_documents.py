@@ -11,7 +11,9 @@ from tests.e2e.conftest import enrol_second_factor, sign_in, snap
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-def test_a_caseworker_uploads_a_document_and_sees_it_listed(page, lead, case):
+def test_a_caseworker_uploads_a_document_and_sees_it_listed(page, watch, lead, case):
+    # The refused upload is answered 400, which the browser logs.
+    watch.expect(r"status of 400")
     secret = enrol_second_factor(lead.caseworker)
     sign_in(page, lead.caseworker, second_factor=secret)
     page.goto(f"/cases/{case.pk}/documents/")
