@@ -3,6 +3,7 @@ and come out through the download endpoints only."""
 
 from typing import Any
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from api.fields import StrictCharField, StrictModelSerializer
@@ -25,6 +26,7 @@ class DocumentSerializer(StrictModelSerializer):
         slug_field="key", read_only=True
     )
     created_by = serializers.IntegerField(source="created_by_id", read_only=True, allow_null=True)
+    attached_kind = serializers.SerializerMethodField(help_text="The kind of record it belongs to, if any.")
     attached_id = serializers.UUIDField(read_only=True, allow_null=True)
     versions = DocumentVersionSerializer(many=True, read_only=True)
 
@@ -44,6 +46,10 @@ class DocumentSerializer(StrictModelSerializer):
             "updated_at",
         )
         read_only_fields = fields
+
+    @extend_schema_field(serializers.ChoiceField(choices=AttachedKind.choices, allow_null=True))
+    def get_attached_kind(self, document: Document) -> str | None:
+        return document.attached_kind or None
 
 
 class DocumentUploadSerializer(serializers.Serializer):
