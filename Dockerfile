@@ -40,11 +40,15 @@ RUN DJANGO_SECRET_KEY=collectstatic-at-build-time-only \
     DATABASE_URL=postgres://build@localhost/build \
     REDIS_URL=redis://localhost:6379/0 \
     DJANGO_ALLOWED_HOSTS=localhost \
+    BRIDGE_DOCUMENT_KEYS=build:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA= \
     python manage.py collectstatic --noinput -v 0
 
 # Run as an unprivileged user that owns nothing in /app: a compromised process cannot
 # rewrite the application. Celery beat keeps its schedule file in /tmp.
 RUN useradd --system --uid 10001 --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin bridge
+# The documents volume's mount point, owned by the app user (a new named volume takes this
+# directory's owner and mode); the files in it are encrypted, and no URL serves it.
+RUN mkdir -p /var/lib/bridge/documents && chown bridge:bridge /var/lib/bridge/documents && chmod 700 /var/lib/bridge/documents
 USER bridge
 
 EXPOSE 8000

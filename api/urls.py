@@ -7,6 +7,7 @@ from api.views import (
     closure,
     court,
     dashboard,
+    documents,
     exploitation,
     links,
     plans,
@@ -62,6 +63,28 @@ urlpatterns = [
         "cases/<uuid:case_id>/trafficking-status/",
         screening.TraffickingStatusView.as_view(),
         name="case-trafficking-status",
+    ),
+    # Documents (issue 17): encrypted files in the section that protects them.
+    path("cases/<uuid:case_id>/documents/", documents.DocumentsView.as_view(), name="case-documents"),
+    path(
+        "cases/<uuid:case_id>/documents/<uuid:document_id>/",
+        documents.DocumentDetailView.as_view(),
+        name="case-document",
+    ),
+    path(
+        "cases/<uuid:case_id>/documents/<uuid:document_id>/versions/",
+        documents.DocumentVersionsView.as_view(),
+        name="case-document-versions",
+    ),
+    path(
+        "cases/<uuid:case_id>/documents/<uuid:document_id>/download/",
+        documents.DocumentDownloadView.as_view(),
+        name="case-document-download",
+    ),
+    path(
+        "cases/<uuid:case_id>/documents/<uuid:document_id>/versions/<int:number>/download/",
+        documents.DocumentVersionDownloadView.as_view(),
+        name="case-document-version-download",
     ),
     path("cases/<uuid:case_id>/relief/", relief.ReliefRecordsView.as_view(), name="case-relief"),
     path(

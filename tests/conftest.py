@@ -9,6 +9,7 @@ from django.utils import timezone
 from agencies.models import Agency, AgencyKind, Role, User
 from casework.models import Case, DeadlineTemplate, TraffickingStatus
 from casework.services.sharing import participant_invite
+from documents.models import DocumentType
 from matching.models import Nickname
 from referrals.models import ServiceType
 from screening.models import Instrument
@@ -19,6 +20,7 @@ from tests.factories import (
     federal_deadline_templates,
     open_case,
     sample_screening_instrument,
+    shipped_document_types,
     shipped_nicknames,
     shipped_service_types,
 )
@@ -42,6 +44,8 @@ def _shipped_deadline_templates(request: pytest.FixtureRequest) -> None:
         shipped_service_types()
     if not Nickname.objects.exists():
         shipped_nicknames()
+    if not DocumentType.objects.exists():
+        shipped_document_types()
 
 
 @dataclass

@@ -127,3 +127,10 @@ def shipped_nicknames() -> None:
     flushed it."""
     seed = importlib.import_module("matching.migrations.0001_initial")
     seed.load_nicknames(apps, None)
+
+
+def shipped_document_types() -> None:
+    """(Re)create the document types the documents' data migration ships (issue 17), for tests
+    after a transactional test flushed them."""
+    seed = importlib.import_module("documents.migrations.0002_document_types")
+    seed.add_document_types(apps, None)

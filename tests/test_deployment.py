@@ -22,6 +22,7 @@ REQUIRED_ENV = {
     "BRIDGE_BASE_URL": "https://bridge.example.org",
     "POSTGRES_PASSWORD": "dummypassword",
     "BACKUP_PASSPHRASE": "dummy-backup-passphrase",
+    "BRIDGE_DOCUMENT_KEYS": "dummy:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",
 }
 APP_SERVICES = ("web", "worker", "beat")
 

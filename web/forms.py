@@ -46,6 +46,7 @@ from casework.services.tasks import (
 from common.errors import ValidationFailed
 from common.inputs import TOO_LONG
 from common.times import format_day
+from documents.models import DOCUMENT_TITLE_MAX_LENGTH, AttachedKind, DocumentType
 from exploitation.models import (
     ForcedLabourIndustry,
     MethodOfControl,
@@ -818,3 +819,40 @@ class ReliefRequestForm(BridgeForm):
 
     def chosen_agency(self) -> Agency:
         return self.agencies[self.cleaned_data["to_agency"]]
+
+
+class DocumentUploadForm(BridgeForm):
+    """A new document: its type, the section that protects it (those the reader's agency writes),
+    a title and the file. The service checks the file's content and size."""
+
+    document_type = forms.ChoiceField(label="Type")
+    section = forms.ChoiceField(
+        label="Section",
+        required=False,
+        help_text="Who may open it: the readers of this section. A document of a record takes the record's.",
+    )
+    title = forms.CharField(label="Title", max_length=DOCUMENT_TITLE_MAX_LENGTH)
+    file = forms.FileField(label="File", help_text="A PDF or image.")
+    attached_kind = forms.ChoiceField(
+        widget=forms.HiddenInput, required=False, choices=[("", ""), *AttachedKind.choices]
+    )
+    attached_id = forms.UUIDField(widget=forms.HiddenInput, required=False)
+
+    def __init__(
+        self, *args: Any, document_types: Iterable[DocumentType], sections: Iterable[str], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.document_types = {document_type.key: document_type for document_type in document_types}
+        set_choices(self, "document_type", [(key, str(value)) for key, value in self.document_types.items()])
+        set_choices(
+            self,
+            "section",
+            [("", "The record's section"), *[(section, Section(section).label) for section in sections]],
+        )
+
+    def chosen_type(self) -> DocumentType:
+        return self.document_types[self.cleaned_data["document_type"]]
+
+
+class DocumentVersionForm(BridgeForm):
+    file = forms.FileField(label="New version", help_text="A PDF or image; the earlier versions are kept.")

@@ -9,7 +9,9 @@ The wrapper maps `common.errors` the same way for every page:
 * `Conflict` → the reason, status 409;
 * `StaleVersion` → status 412 with "someone changed this" (edit views show the full conflict
   view themselves before this fallback is reached);
-* `ValidationFailed` that a view did not turn into form errors → the messages, status 400.
+* `ValidationFailed` that a view did not turn into form errors → the messages, status 400;
+* an error only an operator can put right (status 5xx, a document this server cannot open) →
+  its message with that status.
 
 Every response is marked `no-store`: pages carry children's data, and a shared tablet's cache or
 back button must not keep them.
@@ -95,6 +97,12 @@ def _handle(request: WebRequest, error: ApplicationError) -> HttpResponse:
     if isinstance(error, ValidationFailed):
         return render_problem(
             request, status=400, title="Please check your input", message=error.message, fields=error.fields
+        )
+    if error.status >= 500:
+        # Something only an operator can put right (a document under a key this server lacks):
+        # said plainly, never a traceback.
+        return render_problem(
+            request, status=error.status, title="This cannot be done now", message=error.message
         )
     raise error
 

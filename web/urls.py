@@ -8,6 +8,7 @@ from web.views import (
     closure,
     court,
     dashboard,
+    documents,
     handoffs,
     links,
     members,
@@ -68,6 +69,17 @@ urlpatterns = [
         name="case-criminal-case-update",
     ),
     path("cases/<uuid:case_id>/court/<slug:record>/", court.case_criminal_add, name="case-criminal-add"),
+    path("cases/<uuid:case_id>/documents/", documents.case_documents, name="case-documents"),
+    path(
+        "cases/<uuid:case_id>/documents/<uuid:document_id>/versions/",
+        documents.case_document_version,
+        name="case-document-version",
+    ),
+    path(
+        "cases/<uuid:case_id>/documents/<uuid:document_id>/versions/<int:number>/download/",
+        documents.case_document_download,
+        name="case-document-download",
+    ),
     path("cases/<uuid:case_id>/relief/", relief.case_relief, name="case-relief"),
     path("cases/<uuid:case_id>/closing/", closure.case_closing, name="case-closing"),
     path(

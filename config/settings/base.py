@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "court",
     "plans",
     "matching",
+    "documents",
     "notifications",
     "api",
     "web",
@@ -239,6 +240,7 @@ BRIDGE_DEMO_EXTENSIONS = [
     "referrals.demo.referrals_demo_load",
     "court.demo.court_demo_load",
     "plans.demo.plans_demo_load",
+    "documents.demo.documents_demo_load",
 ]
 
 EMAIL_BACKEND = env.str("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
@@ -438,3 +440,47 @@ BRIDGE_MATCH_HIGH = env.float("BRIDGE_MATCH_HIGH", default=0.9)
 BRIDGE_MATCH_MEDIUM = env.float("BRIDGE_MATCH_MEDIUM", default=0.65)
 # Possible matches shown for one case, strongest first.
 BRIDGE_MATCH_LIMIT = env.int("BRIDGE_MATCH_LIMIT", default=5)
+
+# Documents (ARCHITECTURE.md, "Documents"). Keys: `key_id:base64 of 32 random bytes`, comma
+# separated; the first encrypts, all decrypt. Required: there is no default key.
+BRIDGE_DOCUMENT_KEYS = env.list("BRIDGE_DOCUMENT_KEYS")
+BRIDGE_DOCUMENT_MAX_BYTES = env.int("BRIDGE_DOCUMENT_MAX_BYTES", default=25 * 1024 * 1024)
+BRIDGE_DOCUMENT_TYPES = env.list(
+    "BRIDGE_DOCUMENT_TYPES", default=["application/pdf", "image/png", "image/jpeg"]
+)
+# Outside STATIC_ROOT and every URL: documents leave only through the download views.
+BRIDGE_DOCUMENT_ROOT = env.path("BRIDGE_DOCUMENT_ROOT", default=BASE_DIR / "var" / "documents")
+BRIDGE_DOCUMENT_STORAGE = env.str("BRIDGE_DOCUMENT_STORAGE", default="filesystem")
+if BRIDGE_DOCUMENT_STORAGE == "s3":
+    DOCUMENT_STORAGE: dict[str, Any] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env.str("BRIDGE_DOCUMENT_S3_BUCKET"),
+            # Left empty, boto3 finds them itself (instance role, AWS_* variables).
+            "endpoint_url": env.str("BRIDGE_DOCUMENT_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("BRIDGE_DOCUMENT_S3_REGION", default="") or None,
+            "access_key": env.str("BRIDGE_DOCUMENT_S3_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env.str("BRIDGE_DOCUMENT_S3_SECRET_ACCESS_KEY", default="") or None,
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+elif BRIDGE_DOCUMENT_STORAGE == "filesystem":
+    DOCUMENT_STORAGE = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        # No base_url: nothing serves this directory.
+        "OPTIONS": {"location": str(BRIDGE_DOCUMENT_ROOT), "base_url": None, "file_permissions_mode": 0o600},
+    }
+else:
+    raise ImproperlyConfigured("BRIDGE_DOCUMENT_STORAGE is `filesystem` or `s3`.")
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "documents": DOCUMENT_STORAGE,
+}
+# Form fields other than files stay small; a file part above 2.5 MB is streamed to a temporary
+# file rather than held in memory, and the service refuses one above BRIDGE_DOCUMENT_MAX_BYTES.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_PERMISSIONS = 0o600

@@ -17,6 +17,12 @@ os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 os.environ.setdefault("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 # The demo signs in without an authenticator app; every other setting requires one.
 os.environ.setdefault("BRIDGE_MFA_REQUIRED", "false")
+# Fixed document keys: the demo's and the tests' documents are not secret. Deployments must set
+# their own (production refuses to start without BRIDGE_DOCUMENT_KEYS).
+os.environ.setdefault(
+    "BRIDGE_DOCUMENT_KEYS",
+    "demo-2026:ZGVtby1vbmx5LWRvY3VtZW50LWtleS0zMi1ieXRlcyE=",
+)
 
 from config.settings.base import *  # noqa: E402, F403
 

@@ -2,6 +2,7 @@
 
 from config.settings.base import *  # noqa: F403
 from config.settings.base import env
+from documents.crypto import parse_keys
 
 DEBUG = False
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
@@ -24,6 +25,8 @@ X_FRAME_OPTIONS = "DENY"
 BRIDGE_MFA_REQUIRED = True
 CONTENT_SECURITY_POLICY["DIRECTIVES"]["upgrade-insecure-requests"] = True
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    **STORAGES,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# A server that cannot encrypt documents refuses to start, rather than failing at the first upload.
+parse_keys(BRIDGE_DOCUMENT_KEYS)

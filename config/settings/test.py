@@ -18,6 +18,15 @@ os.environ.setdefault("BRIDGE_THROTTLE_ANON", "100000/min")
 os.environ.setdefault("BRIDGE_THROTTLE_USER", "100000/min")
 os.environ.setdefault("BRIDGE_THROTTLE_SIGN_IN", "100000/min")
 os.environ.setdefault("BRIDGE_THROTTLE_SIGN_IN_ADDRESS", "100000/min")
+# Fixed document keys: the demo's and the tests' documents are not secret. Deployments must set
+# their own (production refuses to start without BRIDGE_DOCUMENT_KEYS).
+os.environ.setdefault(
+    "BRIDGE_DOCUMENT_KEYS",
+    "demo-2026:ZGVtby1vbmx5LWRvY3VtZW50LWtleS0zMi1ieXRlcyE=",
+)
+os.environ.setdefault(
+    "BRIDGE_DOCUMENT_ROOT", str(Path(__file__).resolve().parents[2] / "var" / "test-documents")
+)
 
 from config.settings.base import *  # noqa: E402, F403
 from config.strict_templates import RaiseOnOwnTemplates  # noqa: E402

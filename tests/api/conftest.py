@@ -32,6 +32,10 @@ class Api:
     def post(self, path: str, body: Any = None, **headers: str) -> Any:
         return self.client.post(self._url(path), body, format="json", headers=headers)
 
+    def multipart(self, path: str, body: Any = None, **headers: str) -> Any:
+        """A POST of form fields and files (document uploads)."""
+        return self.client.post(self._url(path), body, format="multipart", headers=headers)
+
     def patch(self, path: str, body: Any = None, **headers: str) -> Any:
         return self.client.patch(self._url(path), body, format="json", headers=headers)
 

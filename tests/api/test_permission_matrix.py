@@ -62,6 +62,7 @@ from screening.models import Instrument, Screening
 from screening.services import screening_record
 from tests.api.conftest import Api
 from tests.conftest import Staff, make_staff
+from tests.documents.conftest import add_document, pdf_bytes, upload_file
 from tests.factories import PlatformAdminFactory, in_hours, open_case
 
 pytestmark = pytest.mark.django_db
@@ -162,6 +163,8 @@ HEARING_MARKER = "MKHEARINGCOURT"  # a dependency hearing's court (core)
 DEFENDANT_MARKER = "MKDEFENDANTNAME"  # a defendant's name in the criminal case (investigation)
 # Case plan goals (issue 16): a core goal every case reader sees, a health goal only health's readers.
 PLAN_CORE_MARKER, PLAN_HEALTH_MARKER = "MKPLANCORE", "MKPLANHEALTH"
+# A medical record in health (issue 17): its title, and the text inside the file itself.
+DOCUMENT_TITLE_MARKER, DOCUMENT_CONTENT_MARKER = "MKDOCHEALTHTITLE", "MKDOCHEALTHCONTENT"
 
 
 @dataclass
@@ -335,6 +338,13 @@ def build_world() -> World:
         extra=plan,
     )
     world.extra["referral"] = referral
+    world.extra["document"] = add_document(
+        actor=lead.caseworker,
+        case=case,
+        section="health",
+        title=DOCUMENT_TITLE_MARKER,
+        text=DOCUMENT_CONTENT_MARKER,
+    )
     return world
 
 
@@ -507,6 +517,8 @@ class Caller:
             forbidden.add(PLAN_CORE_MARKER)
         if "health" not in readable:
             forbidden.add(PLAN_HEALTH_MARKER)
+        if "health" not in readable:
+            forbidden |= {DOCUMENT_TITLE_MARKER, DOCUMENT_CONTENT_MARKER}
         return forbidden
 
     @property
@@ -1070,6 +1082,7 @@ def requests_for(world: World, caller: Caller):
     )
     yield "reopen", "post", f"cases/{case_id}/reopen/", {"reason": "Back"}, {}, reopen_status, set()
     yield from referral_requests(world, caller)
+    yield from document_requests(world, caller)
     # Court (issue 16): hearings are core, the lead agency writes them; the criminal case is
     # investigation, written by its stewards and prosecution, 404 to anyone who does not read it.
     in_case = 200 if views else 404
@@ -1198,6 +1211,47 @@ def requests_for(world: World, caller: Caller):
             200 if sees_unrelated else 404,
             {UNRELATED_MARKER} if sees_unrelated and suffix in {"", "notes/"} else set(),
         )
+
+
+def document_requests(world: World, caller: Caller):
+    """A health document: its readers list, open and download it (each download audited); its
+    stewards (child welfare, victim services) upload; a case reader without health gets 404."""
+    document = world.extra["document"]
+    path = f"cases/{world.case.pk}/documents/"
+    reads = caller.views_case and "health" in caller.readable()
+    read_status = 200 if reads else 404
+    write_status = (201 if caller.stewards("health") else 403) if reads else 404
+    title = {DOCUMENT_TITLE_MARKER} if reads else set()
+    yield "documents list", "get", path, None, {}, expected_case_status(caller, True), title
+    yield "document detail", "get", f"{path}{document.pk}/", None, {}, read_status, title
+    content = {DOCUMENT_CONTENT_MARKER} if reads else set()
+    yield "document download", "get", f"{path}{document.pk}/download/", None, {}, read_status, content
+    yield (
+        "document version download",
+        "get",
+        f"{path}{document.pk}/versions/1/download/",
+        None,
+        {},
+        read_status,
+        content,
+    )
+    upload = {
+        "file": upload_file(pdf_bytes("Discharge summary")),
+        "document_type": "medical_record",
+        "title": "Discharge summary",
+        "section": "health",
+    }
+    yield "document upload", "multipart", path, upload, {}, write_status, set()
+    new_version = {"file": upload_file(pdf_bytes("Discharge summary, signed"))}
+    yield (
+        "document new version",
+        "multipart",
+        f"{path}{document.pk}/versions/",
+        new_version,
+        {},
+        write_status,
+        set(),
+    )
 
 
 def referral_requests(world: World, caller: Caller):

@@ -26,6 +26,7 @@ from court.services import (
     restitution_order_add,
     restitution_payment_add,
 )
+from documents.services import document_version_add
 from links.services import case_link_create
 from plans.models import CasePlan
 from plans.services import plan_goal_add, plan_goal_update, plan_submission_return, plan_submit
@@ -36,6 +37,7 @@ from screening.models import Instrument
 from screening.services import screening_record, trafficking_status_change
 from tests.api.conftest import body
 from tests.conftest import make_staff
+from tests.documents.conftest import add_document, pdf_bytes, upload_file
 from tests.factories import AgencyFactory, UserFactory, in_hours, open_case
 
 pytestmark = pytest.mark.django_db
@@ -125,6 +127,24 @@ def add_relief(world, count):
         # Decided steps: only one open step of a kind may be tracked at a time.
         relief_record_add(
             actor=legal.liaison, case=world["case"], kind="u_visa", status="denied", details=f"Try {number}"
+        )
+
+
+def add_documents(world, count):
+    # Location and health documents with two versions each: the list reads both sections (one
+    # audit insert for the page) and every version in one prefetch.
+    for number in range(count):
+        document = add_document(
+            actor=world["lead"].caseworker,
+            case=world["case"],
+            section="location" if number % 2 else "health",
+            title=f"Paper {number}",
+        )
+        document_version_add(
+            actor=world["lead"].caseworker,
+            document=document,
+            upload=upload_file(pdf_bytes(f"v2 {number}")),
+            uploaded_name="v2.pdf",
         )
 
 
@@ -298,6 +318,8 @@ LIST_ENDPOINTS = {
     "timeline": ("cases/{case}/timeline/", add_notes, "lead.liaison", 5),
     "events": ("cases/{case}/events/", add_events, "lead.liaison", 6),
     "relief": ("cases/{case}/relief/", add_relief, "lead.liaison", 5),
+    # One audit insert for the page and one prefetch for every document's versions.
+    "documents": ("cases/{case}/documents/", add_documents, "lead.liaison", 6),
     "closures": ("cases/{case}/closures/", add_closures, "lead.liaison", 4),
     "hearings": ("cases/{case}/hearings/", add_hearings, "lead.liaison", 4),
     # Reads of the criminal case write one audit insert for the page.

@@ -44,6 +44,13 @@ API_MD_OPERATIONS = {
     ("post", "/api/v1/cases/{case_id}/closures/{closure_id}/return/"),
     ("post", "/api/v1/cases/{case_id}/closures/{closure_id}/withdraw/"),
     ("post", "/api/v1/cases/{case_id}/reopen/"),
+    # Documents (issue 17): files are multipart in and binary out.
+    ("get", "/api/v1/cases/{case_id}/documents/"),
+    ("post", "/api/v1/cases/{case_id}/documents/"),
+    ("get", "/api/v1/cases/{case_id}/documents/{document_id}/"),
+    ("post", "/api/v1/cases/{case_id}/documents/{document_id}/versions/"),
+    ("get", "/api/v1/cases/{case_id}/documents/{document_id}/download/"),
+    ("get", "/api/v1/cases/{case_id}/documents/{document_id}/versions/{number}/download/"),
     ("get", "/api/v1/cases/{case_id}/relief/"),
     ("post", "/api/v1/cases/{case_id}/relief/"),
     ("get", "/api/v1/cases/{case_id}/relief/{record_id}/"),

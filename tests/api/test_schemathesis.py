@@ -47,6 +47,7 @@ from casework.services.tasks import task_create
 from notifications.models import Notification
 from plans.models import CasePlan
 from plans.services import plan_action_add, plan_goal_add, plan_submission_return, plan_submit
+from tests.documents.conftest import add_document
 from tests.factories import in_hours
 
 pytestmark = pytest.mark.django_db
@@ -63,7 +64,13 @@ SIGN_IN = "/api/v1/auth/token/"
 ACCOUNTS = ("/api/v1/agencies/", "/api/v1/users/")
 # Body fields that name another row, and which real row a well-formed value is swapped for.
 AGENCY_FIELDS = ("agency", "recipient_agency", "to_agency")
-ID_FIELDS = {"task": "task_id", "case": "case_id", "consent": "consent_id", "assignee": "member_id"}
+ID_FIELDS = {
+    "task": "task_id",
+    "case": "case_id",
+    "consent": "consent_id",
+    "assignee": "member_id",
+    "attached_id": "consent_id",
+}
 # Edits whose `If-Match` gets the current ETag, and how to read it for the caller.
 EDITABLE = {"/api/v1/cases/{case_id}/", "/api/v1/tasks/{task_id}/"}
 # Edits of the case plan's draft (POST and PATCH), all against the plan's version.
@@ -134,6 +141,7 @@ def world(shared_case, lead, partner, unrelated):
         approver=lead.supervisor,
     )
     plan_submission_return(actor=lead.supervisor, submission=submission, comments="Add a school goal.")
+    document = add_document(actor=lead.liaison, case=shared_case)
     # The handoff told the lead agency's liaisons and supervisors: each reads their own.
     notifications = Notification.objects.filter(handoff=handoff).values_list("recipient_id", "pk")
     return {
@@ -148,6 +156,7 @@ def world(shared_case, lead, partner, unrelated):
             "goal_id": str(goal.pk),
             "action_id": str(action.pk),
             "submission_id": str(submission.pk),
+            "document_id": str(document.pk),
         },
         "notifications": {recipient: str(pk) for recipient, pk in notifications},
         "agencies": [lead.agency.pk, partner.agency.pk, unrelated.agency.pk],

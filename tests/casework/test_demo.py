@@ -164,3 +164,23 @@ def test_the_demo_has_an_approved_plan_and_one_awaiting_the_cps_supervisor():
     assert awaiting.approver.username == "cps-supervisor"
     returned = PlanSubmission.objects.get(plan__case__pseudonym="A.N.", decision=Decision.RETURNED)
     assert returned.comments
+
+
+def test_the_demo_documents_are_encrypted_pdfs_that_open_in_their_sections():
+    from documents.models import Document
+    from documents.services import document_version_download
+
+    call_command("load_demo", stdout=StringIO())
+
+    an = Case.objects.get(pseudonym="A.N.")
+    documents = Document.objects.filter(case=an)
+    assert sorted(documents.values_list("document_type__key", "section")) == [
+        ("consent_form", "location"),
+        ("identity_document", "identity"),
+        ("medical_record", "health"),
+        ("placement_agreement", "location"),
+        ("predicate_order", "immigration"),
+    ]
+    reader = User.objects.get(username="cps-supervisor")
+    for document in documents.exclude(section="immigration"):
+        assert document_version_download(actor=reader, document=document).content.startswith(b"%PDF-1.4")

@@ -36,7 +36,9 @@ from casework.services.sharing import CONSENT_PURPOSE_MAX_LENGTH, consent_record
 from casework.services.tasks import task_complete, task_create, task_reopen, task_update
 from common.dates import OUT_OF_RANGE_MESSAGE
 from common.errors import ValidationFailed
+from documents.services import TITLE_MAX_LENGTH
 from tests.conftest import Staff
+from tests.documents.conftest import add_document
 
 pytestmark = pytest.mark.django_db
 
@@ -220,6 +222,11 @@ WRITES: dict[str, tuple[str, int, Write]] = {
         lambda w, text: case_event_void(
             actor=w.lead.caseworker, case=w.case, event_id=_event(w).pk, reason=text
         ),
+    ),
+    "document_upload": (
+        "title",
+        TITLE_MAX_LENGTH,
+        lambda w, text: add_document(actor=w.lead.caseworker, case=w.case, section="core", title=text),
     ),
     "agency_create": (
         "name",

@@ -13,8 +13,10 @@ from django.utils import timezone
 from casework.models import Consent, SectionGrant, Task, TaskStatus
 from court.models import CriminalCase, CustodyEvent, Defendant
 from court.services import criminal_case_open, defendant_add
+from documents.models import Document
 from plans.models import PlanGoal
 from tests.api.conftest import Api
+from tests.documents.conftest import pdf_bytes, upload_file
 from tests.factories import open_case
 from tests.security.test_break_glass import open_location
 
@@ -269,3 +271,28 @@ def test_no_case_plan_goal_in_an_opened_section_through_the_page(police_led_case
 
     assert response.status_code == 400  # not among the domains offered
     assert not PlanGoal.objects.exists()
+
+
+def _document_upload(section: str = "location") -> dict[str, object]:
+    return {
+        "file": upload_file(pdf_bytes("Placement agreement")),
+        "document_type": "placement_agreement",
+        "title": "Placement agreement",
+        "section": section,
+    }
+
+
+def test_no_document_in_an_opened_section_through_the_api(opened, partner):
+    response = Api(partner.supervisor).multipart(f"cases/{opened.pk}/documents/", _document_upload())
+
+    assert response.status_code == 403
+    assert not Document.objects.exists()
+
+
+def test_no_document_in_an_opened_section_through_the_page(opened, partner):
+    response = browser_for(partner.supervisor).post(
+        reverse("web:case-documents", args=[opened.pk]), _document_upload()
+    )
+
+    assert response.status_code == 400  # location is not among the sections offered
+    assert not Document.objects.exists()

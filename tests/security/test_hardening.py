@@ -1,6 +1,7 @@
 """Headers, the Content Security Policy, cookies, throttling, the system-use notice and the
 production settings (`check --deploy`)."""
 
+import base64
 import os
 import secrets
 import subprocess
@@ -23,6 +24,7 @@ PRODUCTION_ENV = {
     "DJANGO_ALLOWED_HOSTS": "bridge.example.org",
     "DATABASE_URL": "postgres://bridge@db.invalid:5432/bridge",
     "REDIS_URL": "redis://redis.invalid:6379/0",
+    "BRIDGE_DOCUMENT_KEYS": "k1:" + base64.b64encode(secrets.token_bytes(32)).decode(),
 }
 
 
@@ -279,6 +281,23 @@ def test_production_settings_require_mfa_secure_cookies_and_hsts():
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["True", "True", "True", "31536000", "True", "False"]
+
+
+@pytest.mark.parametrize(("keys", "says"), [(None, "BRIDGE_DOCUMENT_KEYS"), ("k1:c2hvcnQ=", "not 32 bytes")])
+def test_production_refuses_to_start_without_usable_document_keys(keys: str | None, says: str) -> None:
+    env_backup = dict(PRODUCTION_ENV)
+    if keys is None:
+        del PRODUCTION_ENV["BRIDGE_DOCUMENT_KEYS"]
+    else:
+        PRODUCTION_ENV["BRIDGE_DOCUMENT_KEYS"] = keys
+    try:
+        result = production("check")
+    finally:
+        PRODUCTION_ENV.clear()
+        PRODUCTION_ENV.update(env_backup)
+
+    assert result.returncode != 0
+    assert says in result.stderr
 
 
 def test_production_ignores_an_attempt_to_switch_mfa_off():

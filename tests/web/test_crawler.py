@@ -38,6 +38,7 @@ from court.models import (
     DependencyHearing,
     RestitutionPayment,
 )
+from documents.models import Document
 from exploitation.models import ExploitationProfile
 from plans.models import PlanAction, PlanGoal, PlanSubmission
 from referrals.models import Referral, ReferralOutcome, ReferralSession
@@ -166,6 +167,11 @@ def plant_markers() -> Planted:
                 for action in goal["actions"]:
                     action["description"] = marker(goal["section"], index)
             submission.save(update_fields=["snapshot"])
+        # A document's title is its section's (issue 17).
+        for section in Section.values:
+            Document.objects.filter(case=case, section=section).update(
+                title=f"Paper {marker(section, index)}"
+            )
         Case.objects.filter(pk=case.pk).update(pseudonym=f"P{index:03d}")
         health = marker(Section.HEALTH, index)
         for screening in Screening.objects.filter(case=case):

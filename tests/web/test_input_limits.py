@@ -19,8 +19,10 @@ from casework.services.handoffs import handoff_create
 from casework.services.sharing import CONSENT_PURPOSE_MAX_LENGTH
 from casework.services.tasks import task_complete, task_create
 from common.dates import OUT_OF_RANGE_MESSAGE
+from documents.services import TITLE_MAX_LENGTH
 from tests.api.conftest import Api, error_of
 from tests.conftest import Staff
+from tests.documents.conftest import pdf_bytes, upload_file
 from tests.web.conftest import Browser, text
 from web.forms import LOCAL_DATETIME_FORMAT
 
@@ -230,6 +232,12 @@ CONTRACTS: dict[str, Contract] = {
         _void_page,
         page_name="event-[0-9a-f]{12}-void-reason",
     ),
+    "document_upload": Contract(
+        "title",
+        TITLE_MAX_LENGTH,
+        lambda f, t: f.api_as(f.lead.caseworker).multipart(f"cases/{f.case.pk}/documents/", _document(t)),
+        lambda f, t: f.browser_as(f.lead.caseworker).post(f"/cases/{f.case.pk}/documents/", _document(t)),
+    ),
     "user_create": Contract(
         "username",
         USERNAME_MAX_LENGTH,
@@ -249,6 +257,15 @@ CONTRACTS: dict[str, Contract] = {
         ),
     ),
 }
+
+
+def _document(title: str) -> dict[str, object]:
+    return {
+        "document_type": "court_order",
+        "section": "core",
+        "title": title,
+        "file": upload_file(pdf_bytes("Order"), "order.pdf"),
+    }
 
 
 def _field_tag(html: str, name: str) -> str:

@@ -102,6 +102,7 @@ def case_tabs(access: CaseAccess) -> list[Tab]:
     if access.may_read(Section.IMMIGRATION):
         tabs.append(Tab("relief", "Immigration relief", reverse("web:case-relief", args=[case_id])))
     tabs.append(Tab("court", "Court", reverse("web:case-court", args=[case_id])))
+    tabs.append(Tab("documents", "Documents", reverse("web:case-documents", args=[case_id])))
     tabs += [
         Tab("tasks", "Tasks", reverse("web:case-tasks", args=[case_id])),
         Tab("handoffs", "Handoffs", reverse("web:case-handoffs", args=[case_id])),

@@ -33,6 +33,7 @@ from court.services import (
     restitution_order_add,
     restitution_payment_add,
 )
+from documents.models import AttachedKind
 from web.court_forms import (
     ChargeForm,
     CriminalCaseForm,
@@ -49,6 +50,7 @@ from web.court_forms import (
 from web.forms import BridgeForm
 from web.http import WebRequest, case_work
 from web.views.cases import case_context
+from web.views.documents import add_document_url, attached_documents
 
 Adder = Callable[..., Any]
 
@@ -108,7 +110,12 @@ def _page(
 ) -> HttpResponse:
     hearings: list[Any] = list(selectors.dependency_hearings_for(access=access))
     may_schedule = access.may(Action.WRITE, section=Section.CORE)
+    documents = attached_documents(access=access, kind=AttachedKind.HEARING)
     for hearing in hearings:
+        hearing.documents = documents.get(hearing.pk, [])
+        hearing.add_document_url = add_document_url(
+            access=access, kind=AttachedKind.HEARING, record_id=hearing.pk, section=Section.CORE
+        )
         hearing.update_form = None
         if may_schedule:
             hearing.update_form = HearingUpdateForm(

@@ -14,6 +14,7 @@ from audit.services import audit_case_read
 from casework.access import CaseAccess, get_case_access
 from casework.sections import Section
 from common.errors import NotFound, StaleVersion, ValidationFailed
+from documents.models import AttachedKind
 from relief.models import ASKED_OF_KINDS, RELIEF_UNFILED_STATUSES, ReliefRecord
 from relief.selectors import agencies_to_ask, relief_records_for
 from relief.services import (
@@ -25,6 +26,7 @@ from relief.services import (
 from web.forms import ReliefAddForm, ReliefRequestForm, ReliefUpdateForm
 from web.http import WebRequest, case_work
 from web.views.cases import case_context
+from web.views.documents import add_document_url, attached_documents
 
 UPDATE_FIELDS = (
     "status",
@@ -55,7 +57,12 @@ def _records(
     with its errors in place of the blank one)."""
     records: list[Any] = list(relief_records_for(access=access))
     writable = access.may_write(Section.IMMIGRATION)
+    documents = attached_documents(access=access, kind=AttachedKind.RELIEF_RECORD)
     for record in records:
+        record.documents = documents.get(record.pk, [])
+        record.add_document_url = add_document_url(
+            access=access, kind=AttachedKind.RELIEF_RECORD, record_id=record.pk, section=Section.IMMIGRATION
+        )
         record.update_form = None
         record.request_form = None
         if not writable:
