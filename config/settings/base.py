@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "referrals",
     "court",
     "plans",
+    "exports",
     "notifications",
     "api",
     "web",
@@ -284,6 +285,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
 }
 BRIDGE_CONSENT_MAX_DAYS = env.int("BRIDGE_CONSENT_MAX_DAYS", default=365)
+
+# The most cases one case list export holds; a larger list is narrowed with its filters first.
+BRIDGE_EXPORT_MAX_ROWS = env.int("BRIDGE_EXPORT_MAX_ROWS", default=10_000)
 # How long an agency has to answer a handoff before it is reminded, escalated and finally expired.
 BRIDGE_HANDOFF_RESPONSE_HOURS = env.int("BRIDGE_HANDOFF_RESPONSE_HOURS", default=24)
 BRIDGE_HANDOFF_URGENT_RESPONSE_HOURS = env.int("BRIDGE_HANDOFF_URGENT_RESPONSE_HOURS", default=4)

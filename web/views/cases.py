@@ -32,7 +32,13 @@ from casework.access import (
 )
 from casework.models import HEARING_EVENT_TYPES, Case
 from casework.sections import Section
-from casework.selectors import case_events_for, court_hearings_upcoming, event_tasks_prefetch
+from casework.selectors import (
+    case_events_for,
+    court_hearings_upcoming,
+    display_values,
+    event_tasks_prefetch,
+    section_values,
+)
 from casework.services.cases import case_open, case_update
 from casework.services.events import case_event_correct, case_event_record, case_event_void
 from casework.services.notes import note_add
@@ -65,10 +71,8 @@ from web.selectors import (
     case_handoffs,
     case_tasks,
     colleagues,
-    display_values,
     exploitation_profile_values,
     linked_cases,
-    section_values,
 )
 from web.selectors import case_list as case_list_rows
 
