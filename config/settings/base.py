@@ -231,6 +231,7 @@ BRIDGE_DEMO_EXTENSIONS = [
     "referrals.demo.referrals_demo_load",
     "court.demo.court_demo_load",
     "plans.demo.plans_demo_load",
+    "exports.demo.exports_demo_load",
 ]
 
 EMAIL_BACKEND = env.str("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")

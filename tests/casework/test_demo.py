@@ -5,6 +5,7 @@ import pytest
 from django.core.management import call_command
 
 from agencies.models import Agency, AgencyKind, Role, User
+from audit.models import AuditRecord
 from casework.models import Case, Note, SectionGrant, Task, TimelineEvent
 from exploitation.models import ExploitationProfile
 from links.models import CaseLink
@@ -164,3 +165,12 @@ def test_the_demo_has_an_approved_plan_and_one_awaiting_the_cps_supervisor():
     assert awaiting.approver.username == "cps-supervisor"
     returned = PlanSubmission.objects.get(plan__case__pseudonym="A.N.", decision=Decision.RETURNED)
     assert returned.comments
+
+
+def test_the_demo_has_copies_taken_of_a_case_and_a_case_list():
+    call_command("load_demo", stdout=StringIO())
+
+    an = Case.objects.get(pseudonym="A.N.")
+    summaries = AuditRecord.objects.filter(case_id=an.pk, event_type="copy.case_summary")
+    assert sorted(record.detail["purpose"][:8] for record in summaries) == ["Permanen", "Planning"]
+    assert AuditRecord.objects.filter(event_type="copy.case_list").count() >= 5
