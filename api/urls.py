@@ -9,6 +9,7 @@ from api.views import (
     dashboard,
     documents,
     exploitation,
+    exports,
     links,
     plans,
     referrals,
@@ -31,6 +32,9 @@ urlpatterns = [
     path("agencies/", accounts.AgencyListCreateView.as_view(), name="agencies"),
     path("users/", accounts.UserListCreateView.as_view(), name="users"),
     path("cases/", cases.CaseListCreateView.as_view(), name="cases"),
+    # Before `cases/<uuid:case_id>/`, though a file name never parses as a case id.
+    path("cases/export.csv", exports.CaseListCsvView.as_view(), name="cases-export-csv"),
+    path("cases/export.xlsx", exports.CaseListXlsxView.as_view(), name="cases-export-xlsx"),
     path("cases/<uuid:case_id>/", cases.CaseDetailView.as_view(), name="case"),
     path("cases/<uuid:case_id>/participants/", cases.ParticipantsView.as_view(), name="case-participants"),
     path("cases/<uuid:case_id>/grants/", cases.GrantsView.as_view(), name="case-grants"),
@@ -202,6 +206,8 @@ urlpatterns = [
     path("cases/<uuid:case_id>/links/<uuid:link_id>/", links.CaseLinkDetailView.as_view(), name="case-link"),
     path("cases/<uuid:case_id>/break-glass/", security.BreakGlassView.as_view(), name="case-break-glass"),
     path("cases/<uuid:case_id>/access-log/", security.AccessLogView.as_view(), name="case-access-log"),
+    path("cases/<uuid:case_id>/copies/", exports.CopiesTakenView.as_view(), name="case-copies"),
+    path("cases/<uuid:case_id>/summary.pdf", exports.CaseSummaryView.as_view(), name="case-summary-pdf"),
     path(
         "cases/<uuid:case_id>/access-log/disclosures/",
         security.DisclosureHistoryView.as_view(),

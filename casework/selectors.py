@@ -1,22 +1,27 @@
 """Reads of casework data that need scoping or serve the background sweeps. Scoped reads start
 from `casework.access`; the sweep reads are unscoped and named for the job that calls them."""
 
-from datetime import datetime
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
-from django.db.models import BooleanField, ExpressionWrapper, F, Prefetch, Q, QuerySet, Value
+from django.db.models import BooleanField, ExpressionWrapper, F, Model, Prefetch, Q, QuerySet, Value
 from django.db.models.lookups import Contains
+from django.utils.text import capfirst
 
 from agencies.models import Role, User
 from casework.access import (
     CaseAccess,
     agency_reads_section_filter,
     case_events_visible,
+    case_with_readable_sections,
     event_tasks_visible,
     handoffs_to_approve_filter,
     handoffs_visible_to,
 )
 from casework.models import (
+    SECTION_MODELS,
     Case,
     CaseClosure,
     CaseEvent,
@@ -25,10 +30,12 @@ from casework.models import (
     Handoff,
     HandoffStatus,
     IdentitySection,
+    section_fields,
 )
 from casework.search import SearchKey, has_search_key
-from casework.sections import Section
-from common.errors import ValidationFailed
+from casework.sections import CORE_FIELDS, Section
+from common.errors import NotFound, ValidationFailed
+from common.times import format_day, format_when
 
 HANDOFF_DIRECTIONS = ("incoming", "outgoing")
 
@@ -164,3 +171,63 @@ def closure_reviewers(*, access: CaseAccess) -> list[User]:
         .exclude(pk=access.user.pk)
         .order_by("last_name", "first_name", "username")
     )
+
+
+# --- a section as people read it (case pages, case summaries) --------------------------------
+
+
+@dataclass(frozen=True)
+class FieldValue:
+    name: str
+    label: str
+    value: str
+
+
+def display_text(value: Any, *, choices: list[tuple[Any, str]] | None) -> str:
+    """A stored value as people read it: the label of a code, a list joined, a date or time as
+    every page writes it; empty for nothing recorded."""
+    if choices:
+        value = dict(choices).get(value, value)
+    if value is None or value in ("", []):
+        return ""
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value)
+    if isinstance(value, datetime):
+        return format_when(value)
+    if isinstance(value, date):
+        return format_day(value)
+    return str(value)
+
+
+def _section_model(section: str) -> tuple[type[Model], tuple[str, ...]]:
+    if section == Section.CORE:
+        return Case, CORE_FIELDS
+    return SECTION_MODELS[section], section_fields(section)
+
+
+def display_values(*, section: str, raw: Mapping[str, Any]) -> list[FieldValue]:
+    """Stored values of a section as people read them: labels for codes, lists joined, dates."""
+    model, names = _section_model(section)
+    shown = []
+    for name in names:
+        model_field = model._meta.get_field(name)
+        label = capfirst(str(getattr(model_field, "verbose_name", name)))
+        choices = list(getattr(model_field, "choices", None) or []) or None
+        shown.append(FieldValue(name, label, display_text(raw.get(name), choices=choices)))
+    return shown
+
+
+def section_values(*, access: CaseAccess, section: str) -> tuple[list[FieldValue], dict[str, Any]]:
+    """The fields of one section the reader may read, for display, and their raw values (an edit
+    form's initial data). `NotFound` if the reader may not read it, exactly as for a section that
+    does not exist. Only sections the reader may read are loaded."""
+    if section not in Section.values or not access.may_read(section):
+        raise NotFound()
+    _, names = _section_model(section)
+    source: Any = access.case
+    if section != Section.CORE:
+        source = getattr(case_with_readable_sections(access=access), section)
+    raw = {name: getattr(source, name) for name in names}
+    return display_values(section=section, raw=raw), raw

@@ -2,12 +2,11 @@
 notifications), and says what the reader may do with each row by asking the access layer, so
 templates only show what these answers allow."""
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
-from django.db.models import Count, Exists, F, FilteredRelation, Min, Model, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, FilteredRelation, Min, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.text import capfirst
 
@@ -17,7 +16,6 @@ from casework.access import (
     CASE_ROLES,
     LIAISON_ROLES,
     CaseAccess,
-    case_with_readable_sections,
     cases_visible_to,
     cases_worked_on_by,
     get_task_for_user,
@@ -37,7 +35,6 @@ from casework.access import (
 from casework.dashboard import count_of
 from casework.models import (
     HANDOFF_OPEN_STATUSES,
-    SECTION_MODELS,
     Case,
     CaseStatus,
     Handoff,
@@ -45,12 +42,8 @@ from casework.models import (
     HandoffStatus,
     Task,
     TaskStatus,
-    section_fields,
 )
-from casework.sections import CORE_FIELDS, Section
-from casework.selectors import case_search_filter, handoff_list, with_found_by_name
-from common.errors import NotFound
-from common.times import format_day, format_when
+from casework.selectors import FieldValue, case_search_filter, display_text, handoff_list, with_found_by_name
 from exploitation.models import ExploitationProfile
 from exploitation.selectors import exploitation_profile_for
 from exploitation.services import PROFILE_FIELDS
@@ -490,61 +483,6 @@ def case_list(*, user: User, query: CaseListQuery, now: datetime, limit: int) ->
     return shown.select_related("lead_agency").order_by(*ordering)
 
 
-@dataclass(frozen=True)
-class FieldValue:
-    name: str
-    label: str
-    value: str
-
-
-def _display(value: Any, *, choices: list[tuple[Any, str]] | None) -> str:
-    if choices:
-        value = dict(choices).get(value, value)
-    if value is None or value in ("", []):
-        return ""
-    if isinstance(value, bool):
-        return "Yes" if value else "No"
-    if isinstance(value, list):
-        return ", ".join(str(item) for item in value)
-    if isinstance(value, datetime):
-        return format_when(value)
-    if isinstance(value, date):
-        return format_day(value)
-    return str(value)
-
-
-def _section_model(section: str) -> tuple[type[Model], tuple[str, ...]]:
-    if section == Section.CORE:
-        return Case, CORE_FIELDS
-    return SECTION_MODELS[section], section_fields(section)
-
-
-def display_values(*, section: str, raw: Mapping[str, Any]) -> list[FieldValue]:
-    """Stored values of a section as people read them: labels for codes, lists joined, dates."""
-    model, names = _section_model(section)
-    shown = []
-    for name in names:
-        model_field = model._meta.get_field(name)
-        label = capfirst(str(getattr(model_field, "verbose_name", name)))
-        choices = list(getattr(model_field, "choices", None) or []) or None
-        shown.append(FieldValue(name, label, _display(raw.get(name), choices=choices)))
-    return shown
-
-
-def section_values(*, access: CaseAccess, section: str) -> tuple[list[FieldValue], dict[str, Any]]:
-    """The fields of one section the reader may read, for display, and their raw values (an edit
-    form's initial data). `NotFound` if the reader may not read it, exactly as for a section that
-    does not exist. Only sections the reader may read are loaded."""
-    if section not in Section.values or not access.may_read(section):
-        raise NotFound()
-    _, names = _section_model(section)
-    source: Any = access.case
-    if section != Section.CORE:
-        source = getattr(case_with_readable_sections(access=access), section)
-    raw = {name: getattr(source, name) for name in names}
-    return display_values(section=section, raw=raw), raw
-
-
 def exploitation_profile_values(*, access: CaseAccess) -> tuple[list[FieldValue], ExploitationProfile | None]:
     """The exploitation profile as people read it, and the profile (None before anyone recorded
     it). `NotFound` to anyone who does not read `investigation`."""
@@ -559,7 +497,7 @@ def exploitation_profile_values(*, access: CaseAccess) -> tuple[list[FieldValue]
             labels = dict(base.choices or [])
             text = ", ".join(str(labels.get(item, item)) for item in value or [])
         else:
-            text = _display(value, choices=list(getattr(model_field, "choices", None) or []) or None)
+            text = display_text(value, choices=list(getattr(model_field, "choices", None) or []) or None)
         shown.append(FieldValue(name, label, text))
     return shown, profile
 

@@ -26,7 +26,13 @@ exist, so nobody can probe for a child's existence; what a caller sees but may n
 """
 
 from casework.access.audience import case_team
-from casework.access.disclosures import Disclosure, DisclosureBasis, case_access_log, disclosure_history
+from casework.access.disclosures import (
+    Disclosure,
+    DisclosureBasis,
+    case_access_log,
+    copies_taken,
+    disclosure_history,
+)
 from casework.access.policy import (
     BREAK_GLASS_READS_ONLY,
     CASE_IS_CLOSED,
@@ -130,6 +136,7 @@ __all__ = [
     "cases_worked_on_by",
     "consent_capacities_ruled_out",
     "consents_visible",
+    "copies_taken",
     "disclosure_history",
     "event_tasks_visible",
     "get_case_access",

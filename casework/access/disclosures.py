@@ -1,7 +1,8 @@
 """What the lead agency's supervisors see of who had access to a case (`Action.VIEW_ACCESS_LOG`):
 the access log (who read or changed what, when: the audit trail) and the disclosure history
 (every agency's access to each data section, from when to when, and on what basis: a grant by
-default, by a steward or on consent, or a supervisor's break-glass opening)."""
+default, by a steward or on consent, or a supervisor's break-glass opening), and the copies
+taken of the case's data (downloads, summaries, exports)."""
 
 from dataclasses import dataclass
 from datetime import datetime
@@ -11,6 +12,7 @@ from django.db.models import QuerySet
 
 from agencies.models import Agency, User
 from audit.models import AuditRecord
+from audit.services import COPY_EVENT_PREFIX
 from casework.access.policy import Action, CaseAccess
 from casework.models import BreakGlass, Consent, SectionGrant
 
@@ -37,6 +39,18 @@ def case_access_log(
     if until is not None:
         records = records.filter(occurred_at__lt=until)
     return records.order_by("-id")
+
+
+def copies_taken(*, access: CaseAccess) -> QuerySet[AuditRecord]:
+    """The copies of the case's data taken out of Bridge, newest first: documents downloaded, case
+    summaries printed, case lists exported, each with who, the sections it carried and the purpose
+    they gave (`audit.services.audit_copy_made`)."""
+    access.require(Action.VIEW_ACCESS_LOG)
+    return (
+        AuditRecord.objects.filter(case_id=access.case.pk, event_type__startswith=COPY_EVENT_PREFIX)
+        .select_related("user", "agency")
+        .order_by("-id")
+    )
 
 
 class DisclosureBasis:

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "plans",
     "matching",
     "documents",
+    "exports",
     "notifications",
     "api",
     "web",
@@ -241,6 +242,7 @@ BRIDGE_DEMO_EXTENSIONS = [
     "court.demo.court_demo_load",
     "plans.demo.plans_demo_load",
     "documents.demo.documents_demo_load",
+    "exports.demo.exports_demo_load",
 ]
 
 EMAIL_BACKEND = env.str("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
@@ -294,8 +296,13 @@ LOGGING = {
         "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["no_personal_data"]}
     },
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
+    # WeasyPrint reports each step of every PDF it renders at INFO.
+    "loggers": {"weasyprint": {"level": "WARNING"}},
 }
 BRIDGE_CONSENT_MAX_DAYS = env.int("BRIDGE_CONSENT_MAX_DAYS", default=365)
+
+# The most cases one case list export holds; a larger list is narrowed with its filters first.
+BRIDGE_EXPORT_MAX_ROWS = env.int("BRIDGE_EXPORT_MAX_ROWS", default=10_000)
 # How long an agency has to answer a handoff before it is reminded, escalated and finally expired.
 BRIDGE_HANDOFF_RESPONSE_HOURS = env.int("BRIDGE_HANDOFF_RESPONSE_HOURS", default=24)
 BRIDGE_HANDOFF_URGENT_RESPONSE_HOURS = env.int("BRIDGE_HANDOFF_URGENT_RESPONSE_HOURS", default=4)

@@ -1433,6 +1433,38 @@ def _plan_requests(world: World, caller: Caller):
         decide_status,
         set(),
     )
+    # Issue 17: a summary is printed by whoever sees the case (the PDF's text is checked for
+    # markers in tests/exports); the case list export holds the caller's own cases only; the copies
+    # taken are the access log's, for the lead agency's supervisors.
+    yield (
+        "case summary",
+        "get",
+        f"cases/{case_id}/summary.pdf?purpose=Court",
+        None,
+        {},
+        200 if caller.views_case else 404,
+        set(),
+    )
+    yield (
+        "case summary without purpose",
+        "get",
+        f"cases/{case_id}/summary.pdf",
+        None,
+        {},
+        400 if caller.views_case else 404,
+        set(),
+    )
+    yield "case list csv", "get", "cases/export.csv?purpose=Review", None, {}, 200, set()
+    yield "case list xlsx", "get", "cases/export.xlsx?purpose=Review", None, {}, 200, set()
+    yield (
+        "copies taken",
+        "get",
+        f"cases/{case_id}/copies/",
+        None,
+        {},
+        expected_case_status(caller, caller.is_lead and caller.role == "supervisor"),
+        set(),
+    )
 
 
 def call(api: Api, method, path, payload, headers):
@@ -1464,7 +1496,8 @@ def test_every_endpoint_answers_as_domain_md_says_and_leaks_nothing(slot, role):
     problems = []
     for label, method, path, payload, headers, expected, required in requests_for(world, caller):
         response = call(api, method, path, payload, headers)
-        content = response.content.decode()
+        # A file (the summary PDF, a workbook) is bytes; its markers are checked in tests/exports.
+        content = response.content.decode(errors="replace")
         if response.status_code != expected:
             problems.append(
                 f"{label}: {method.upper()} {path} -> {response.status_code} not {expected}: {content[:200]}"

@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 
 from agencies.models import AgencyKind, Role
+from audit.services import audit_copy_made
 from casework.models import DeadlineTemplate
 from casework.services.closure import case_closure_request, case_closure_return
 from casework.services.events import case_event_record
@@ -302,6 +303,18 @@ def add_plans_awaiting(world, count):
         )
 
 
+def add_copies(world, count):
+    """Copies taken of the case: summaries printed by the lead's liaison."""
+    for number in range(count):
+        audit_copy_made(
+            user=world["lead"].liaison,
+            kind="case_summary",
+            cases=[world["case"]],
+            sections=["core", "identity"],
+            purpose=f"Court hearing {number}",
+        )
+
+
 # (path, builder, caller role in world, expected queries)
 POLICE = "partner.liaison"  # reads investigation, where the criminal case is
 LIST_ENDPOINTS = {
@@ -346,6 +359,7 @@ LIST_ENDPOINTS = {
     # One audit insert for the page, as for the other reads of a case.
     "plan-submissions": ("cases/{case}/plan/submissions/", add_plan_submissions, "lead.liaison", 5),
     "plan-submissions-awaiting": ("plan-submissions/", add_plans_awaiting, "lead.supervisor", 2),
+    "copies": ("cases/{case}/copies/", add_copies, "lead.supervisor", 4),
 }
 
 

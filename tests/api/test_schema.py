@@ -140,6 +140,11 @@ API_MD_OPERATIONS = {
     ("get", "/api/v1/plan-submissions/"),
     ("post", "/api/v1/plan-submissions/{submission_id}/approve/"),
     ("post", "/api/v1/plan-submissions/{submission_id}/return/"),
+    # Extensions of API.md (issue 17): the case summary PDF, case list exports, copies taken.
+    ("get", "/api/v1/cases/{case_id}/summary.pdf"),
+    ("get", "/api/v1/cases/export.csv"),
+    ("get", "/api/v1/cases/export.xlsx"),
+    ("get", "/api/v1/cases/{case_id}/copies/"),
 }
 
 

@@ -5,6 +5,7 @@ import pytest
 from django.core.management import call_command
 
 from agencies.models import Agency, AgencyKind, Role, User
+from audit.models import AuditRecord
 from casework.models import Case, Note, SectionGrant, Task, TimelineEvent
 from exploitation.models import ExploitationProfile
 from links.models import CaseLink
@@ -184,3 +185,12 @@ def test_the_demo_documents_are_encrypted_pdfs_that_open_in_their_sections():
     reader = User.objects.get(username="cps-supervisor")
     for document in documents.exclude(section="immigration"):
         assert document_version_download(actor=reader, document=document).content.startswith(b"%PDF-1.4")
+
+
+def test_the_demo_has_copies_taken_of_a_case_and_a_case_list():
+    call_command("load_demo", stdout=StringIO())
+
+    an = Case.objects.get(pseudonym="A.N.")
+    summaries = AuditRecord.objects.filter(case_id=an.pk, event_type="copy.case_summary")
+    assert sorted(record.detail["purpose"][:8] for record in summaries) == ["Permanen", "Planning"]
+    assert AuditRecord.objects.filter(event_type="copy.case_list").count() >= 5

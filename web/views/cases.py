@@ -32,7 +32,13 @@ from casework.access import (
 )
 from casework.models import HEARING_EVENT_TYPES, Case
 from casework.sections import Section
-from casework.selectors import case_events_for, court_hearings_upcoming, event_tasks_prefetch
+from casework.selectors import (
+    case_events_for,
+    court_hearings_upcoming,
+    display_values,
+    event_tasks_prefetch,
+    section_values,
+)
 from casework.services.cases import case_open, case_update
 from casework.services.events import case_event_correct, case_event_record, case_event_void
 from casework.services.notes import note_add
@@ -65,10 +71,8 @@ from web.selectors import (
     case_handoffs,
     case_tasks,
     colleagues,
-    display_values,
     exploitation_profile_values,
     linked_cases,
-    section_values,
 )
 from web.selectors import case_list as case_list_rows
 
@@ -213,29 +217,23 @@ def _filter_form(request: WebRequest, parameters: dict[str, str]) -> CaseFilterF
     )
 
 
-@case_work
-@require_http_methods(["GET", "POST"])
-def case_list(request: WebRequest) -> HttpResponse:
-    """The cases the reader may see, filtered, sorted and searched. A search posts its term (with
-    the filters in the address it was posted to) and is answered with the list's address carrying
-    the filters and the term's key; htmx swaps the results in place and pushes that address."""
-    parameters = {name: request.GET[name] for name in LIST_PARAMETERS if request.GET.get(name)}
-    valid = True
-    if request.method == "POST":
-        search_form = SearchForm(request.POST)
-        valid = search_form.is_valid()
-        term = search_form.cleaned_data["q"] if valid else ""
-        parameters[SEARCH_PARAMETER] = _remember_search(request, term) if term else ""
-        if valid and not request.htmx:
-            return redirect(_list_url(parameters))
-    else:
-        if any(not request.GET.get(name) for name in request.GET if name in LIST_PARAMETERS):
-            # The filter form sends its empty fields too; the address keeps only what was chosen.
-            return redirect(_list_url(parameters))
-        term = _recalled_search(request, parameters.get(SEARCH_PARAMETER, ""))
-        search_form = SearchForm(initial={"q": term})
+def list_parameters(request: WebRequest) -> dict[str, str]:
+    """The case list's filters, order and search key in the request's address."""
+    return {name: request.GET[name] for name in LIST_PARAMETERS if request.GET.get(name)}
+
+
+def recalled_search(request: WebRequest, parameters: dict[str, str]) -> str:
+    """The search term the address's key stands for (empty when there is none)."""
+    return _recalled_search(request, parameters.get(SEARCH_PARAMETER, ""))
+
+
+def case_list_query(
+    request: WebRequest, parameters: dict[str, str], term: str
+) -> tuple[CaseFilterForm, CaseListQuery]:
+    """The filter form over these parameters and the query it stands for (invalid choices are
+    left out, and the form says which)."""
     filters = _filter_form(request, parameters)
-    valid = filters.is_valid() and valid
+    filters.is_valid()
     chosen = filters.cleaned_data
     query = CaseListQuery(
         search=term,
@@ -248,6 +246,32 @@ def case_list(request: WebRequest) -> HttpResponse:
         assignee=chosen.get("assignee") or "",
         sort=chosen.get("sort") or "newest",
     )
+    return filters, query
+
+
+@case_work
+@require_http_methods(["GET", "POST"])
+def case_list(request: WebRequest) -> HttpResponse:
+    """The cases the reader may see, filtered, sorted and searched. A search posts its term (with
+    the filters in the address it was posted to) and is answered with the list's address carrying
+    the filters and the term's key; htmx swaps the results in place and pushes that address."""
+    parameters = list_parameters(request)
+    valid = True
+    if request.method == "POST":
+        search_form = SearchForm(request.POST)
+        valid = search_form.is_valid()
+        term = search_form.cleaned_data["q"] if valid else ""
+        parameters[SEARCH_PARAMETER] = _remember_search(request, term) if term else ""
+        if valid and not request.htmx:
+            return redirect(_list_url(parameters))
+    else:
+        if any(not request.GET.get(name) for name in request.GET if name in LIST_PARAMETERS):
+            # The filter form sends its empty fields too; the address keeps only what was chosen.
+            return redirect(_list_url(parameters))
+        term = recalled_search(request, parameters)
+        search_form = SearchForm(initial={"q": term})
+    filters, query = case_list_query(request, parameters, term)
+    valid = filters.is_valid() and valid
     rows = case_list_rows(user=request.user, query=query, now=timezone.now(), limit=CASE_LIST_LIMIT + 1)
     found = list(rows)
     shown = found[:CASE_LIST_LIMIT]
@@ -262,6 +286,10 @@ def case_list(request: WebRequest) -> HttpResponse:
         "filtered": any(parameters.get(name) for name in FILTER_PARAMETERS),
         "clear_url": _list_url({SEARCH_PARAMETER: parameters.get(SEARCH_PARAMETER, "")}),
         "list_url": _list_url(parameters),
+        "export_urls": {
+            label: reverse("web:cases-export") + "?" + urlencode({**parameters, "format": name})
+            for name, label in (("csv", "Export CSV"), ("xlsx", "Export XLSX"))
+        },
         "cases": shown,
         "more": len(found) > CASE_LIST_LIMIT,
         "page": "cases",

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from agencies.models import Agency, AgencyKind
+from audit.services import COPY_EVENT_PREFIX
 from casework.access import (
     Action,
     CaseAccess,
@@ -18,6 +19,7 @@ from casework.access import (
     case_team,
     consent_capacities_ruled_out,
     consents_visible,
+    copies_taken,
     disclosure_history,
     get_case_access,
     grants_visible,
@@ -246,11 +248,21 @@ def consent_end(request: WebRequest, case_id: uuid.UUID, consent_id: uuid.UUID) 
     return _done(request, access, "Consent revoked; the access it allowed has ended.")
 
 
+# What each kind of copy (`audit.services.audit_copy_made`) is called on the disclosure history.
+COPY_KINDS = {
+    "document_download": "Document download",
+    "case_summary": "Case summary (PDF)",
+    "case_list": "Case list export",
+}
+COPIES_SHOWN = 200
+
+
 @case_work
 @require_GET
 def disclosures(request: WebRequest, case_id: uuid.UUID) -> HttpResponse:
     """For the lead agency's supervisors: which agency was given which section, when, on what
-    basis (joining, a steward's grant, a consent, break-glass), and when that ended."""
+    basis (joining, a steward's grant, a consent, break-glass), and when that ended; and the
+    copies of the case's data people took out of Bridge, with their purpose."""
     access = get_case_access(user=request.user, case_id=case_id)
     history = [
         (
@@ -260,7 +272,13 @@ def disclosures(request: WebRequest, case_id: uuid.UUID) -> HttpResponse:
         )
         for disclosure in reversed(disclosure_history(access=access))
     ]
-    context = case_context(access, tab="disclosures", history=history)
+    copies = [
+        (record, COPY_KINDS.get(record.event_type.removeprefix(COPY_EVENT_PREFIX), record.event_type))
+        for record in copies_taken(access=access)[:COPIES_SHOWN]
+    ]
+    context = case_context(
+        access, tab="disclosures", history=history, copies=copies, copies_limit=COPIES_SHOWN
+    )
     return render(request, "web/case_disclosures.html", context)
 
 

@@ -1,0 +1,39 @@
+"""Forms that ask why a copy of case data is taken (the case summary, the case list export).
+Limits come from `exports.services`, which checks them again."""
+
+from django import forms
+
+from exports.services import EXPORT_FORMATS, PURPOSE_MAX_LENGTH
+from web.forms import BridgeForm
+
+FORMAT_LABELS = {"csv": "CSV (opens in any spreadsheet program)", "xlsx": "Excel workbook (XLSX)"}
+
+
+def _purpose_field() -> forms.CharField:
+    return forms.CharField(
+        label="Purpose",
+        max_length=PURPOSE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=(
+            "Required. Why you are taking this copy (for example: court hearing on 12 March). "
+            "It is printed on the copy and kept in the case's disclosure history."
+        ),
+    )
+
+
+class CaseSummaryForm(BridgeForm):
+    purpose = _purpose_field()
+    include_notes = forms.BooleanField(label="Include notes", required=False, initial=True)
+    include_timeline = forms.BooleanField(label="Include the timeline", required=False, initial=True)
+    mask_legal_name = forms.BooleanField(
+        label="Mask the legal name",
+        required=False,
+        help_text="The child's legal name and aliases are shortened to initials.",
+    )
+
+
+class CaseListExportForm(BridgeForm):
+    purpose = _purpose_field()
+    format = forms.ChoiceField(
+        label="File", choices=[(name, FORMAT_LABELS[name]) for name in EXPORT_FORMATS], initial="csv"
+    )
