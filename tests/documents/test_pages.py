@@ -3,14 +3,17 @@
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from audit.models import AuditRecord
 from casework.models import Case
+from casework.services.sharing import consent_record
 from court.models import HearingType
 from court.services import dependency_hearing_schedule
 from documents.models import Document
+from documents.services import document_upload
 from tests.conftest import Staff
-from tests.documents.conftest import KEY_2027, add_document, pdf_bytes, upload_file
+from tests.documents.conftest import KEY_2027, add_document, document_type, pdf_bytes, upload_file
 from tests.factories import in_hours
 
 pytestmark = pytest.mark.django_db
@@ -154,3 +157,31 @@ def test_a_hearing_lists_its_documents_and_links_to_add_one(shared_case: Case, l
     court = browser.get(reverse("web:case-court", args=[shared_case.pk])).content.decode()
     assert "Review hearing order" in court
     assert "attached_kind=hearing" in court
+
+
+def test_a_consent_lists_its_signed_form_and_links_to_add_one(
+    shared_case: Case, lead: Staff, partner: Staff
+) -> None:
+    consent = consent_record(
+        actor=lead.liaison,
+        case=shared_case,
+        recipient_agency=partner.agency,
+        sections=["location"],
+        purpose="Finding the child",
+        signed_by="The child",
+        signed_on=timezone.localdate(),
+    )
+    document_upload(
+        actor=lead.caseworker,
+        case=shared_case,
+        document_type=document_type("consent_form"),
+        title="Consent signed at intake",
+        upload=upload_file(pdf_bytes()),
+        uploaded_name="consent.pdf",
+        consent=consent,
+    )
+
+    sharing = signed_in(lead.liaison).get(reverse("web:case-sharing", args=[shared_case.pk])).content.decode()
+
+    assert "Consent signed at intake" in sharing
+    assert f"attached_kind=consent&amp;attached_id={consent.pk}" in sharing

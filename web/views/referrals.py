@@ -23,6 +23,7 @@ from casework.access import (
 from casework.models import HANDOFF_OPEN_STATUSES, HandoffStatus
 from casework.sections import Section
 from common.errors import NotFound, StaleVersion, ValidationFailed
+from documents.models import AttachedKind
 from referrals.models import REFERRAL_STATE_CHOICES, REFERRAL_STATES, Referral, ReferralOutcome
 from referrals.selectors import (
     filter_by_direction_and_state,
@@ -53,6 +54,7 @@ from web.referrals_forms import (
     ReferralSessionForm,
 )
 from web.views.cases import case_context
+from web.views.documents import add_document_url, attached_documents
 
 DESK_ROWS = 100
 DIRECTIONS = {"incoming": "To your agency", "sent": "Sent by your agency"}
@@ -166,6 +168,14 @@ def _referral_page(
         "referral": referral,
         "shows_details": shows_details,
         "sessions": list(sessions_of(referral=referral)) if shows_details else [],
+        "documents": attached_documents(access=access, kind=AttachedKind.REFERRAL).get(referral.pk, [])
+        if shows_details and access is not None
+        else [],
+        "add_document_url": add_document_url(
+            access=access, kind=AttachedKind.REFERRAL, record_id=referral.pk, section=referral.section
+        )
+        if shows_details and access is not None
+        else None,
         "may_withdraw": handoff.status in HANDOFF_OPEN_STATUSES
         and may_withdraw_handoff(user=user, handoff=handoff),
         "case_visible": access is not None,

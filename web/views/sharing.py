@@ -38,10 +38,13 @@ from casework.services.sharing import (
 )
 from common.errors import NotFound, ValidationFailed
 from common.times import format_when
+from documents.models import AttachedKind
+from documents.services import consent_document_section
 from web.forms import BreakGlassForm, BridgeForm, ConsentForm, GrantForm, InviteForm, TeamMemberForm
 from web.http import WebRequest, case_work
 from web.selectors import colleagues, other_agencies
 from web.views.cases import case_context, emergency_sections
+from web.views.documents import add_document_url, attached_documents
 
 GRANTS_SHOWN = 200
 BASIS_LABELS = {**dict(GrantBasis.choices), DisclosureBasis.BREAK_GLASS: "Break-glass (emergency)"}
@@ -89,6 +92,15 @@ def _sharing_page(
             .select_related("recipient_agency", "recorded_by")
             .order_by("-created_at", "pk")
         )
+        attached = attached_documents(access=access, kind=AttachedKind.CONSENT)
+        for consent in consents:
+            consent.signed_forms = attached.get(consent.pk, [])  # type: ignore[attr-defined]
+            consent.add_document_url = add_document_url(  # type: ignore[attr-defined]
+                access=access,
+                kind=AttachedKind.CONSENT,
+                record_id=consent.pk,
+                section=consent_document_section(consent),
+            )
         context["consents"] = consents
         context["revocable_consents"] = {
             consent.pk for consent in consents if access.may_revoke_consent(consent)
