@@ -9,6 +9,7 @@ from api.views import (
     dashboard,
     exploitation,
     links,
+    matching,
     plans,
     referrals,
     relief,
@@ -177,6 +178,16 @@ urlpatterns = [
         "cases/<uuid:case_id>/sibling-group/", links.CaseSiblingGroupView.as_view(), name="case-sibling-group"
     ),
     path("cases/<uuid:case_id>/links/<uuid:link_id>/", links.CaseLinkDetailView.as_view(), name="case-link"),
+    path(
+        "cases/<uuid:case_id>/possible-matches/",
+        matching.PossibleMatchesView.as_view(),
+        name="case-possible-matches",
+    ),
+    path(
+        "cases/<uuid:case_id>/possible-matches/ask/",
+        matching.ComparisonAskView.as_view(),
+        name="case-possible-matches-ask",
+    ),
     path("cases/<uuid:case_id>/break-glass/", security.BreakGlassView.as_view(), name="case-break-glass"),
     path("cases/<uuid:case_id>/access-log/", security.AccessLogView.as_view(), name="case-access-log"),
     path(

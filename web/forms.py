@@ -55,6 +55,7 @@ from exploitation.models import (
 )
 from exploitation.services import COUNTY_MAX_LENGTH, STATE_CODE_LENGTH
 from links.models import LinkKind
+from matching.services import MATCH_TOKEN_MAX_LENGTH
 from notifications.models import NotificationPreference
 from relief.models import DETAILS_MAX_LENGTH as RELIEF_DETAILS_MAX_LENGTH
 from relief.models import RECEIPT_NUMBER_MAX_LENGTH, ReliefStatus
@@ -818,3 +819,7 @@ class ReliefRequestForm(BridgeForm):
 
     def chosen_agency(self) -> Agency:
         return self.agencies[self.cleaned_data["to_agency"]]
+
+
+class ComparisonAskForm(forms.Form):
+    match = forms.CharField(max_length=MATCH_TOKEN_MAX_LENGTH)

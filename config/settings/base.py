@@ -423,3 +423,7 @@ BRIDGE_MATCH_HIGH = env.float("BRIDGE_MATCH_HIGH", default=0.9)
 BRIDGE_MATCH_MEDIUM = env.float("BRIDGE_MATCH_MEDIUM", default=0.65)
 # Possible matches shown for one case, strongest first.
 BRIDGE_MATCH_LIMIT = env.int("BRIDGE_MATCH_LIMIT", default=5)
+# Requests to compare a possible match one person may make in 24 hours. Each tells them only an
+# agency's name, but a person crafting identities to probe other agencies' cases is slowed and,
+# with every check and request audited, seen.
+BRIDGE_MATCH_ASKS_PER_DAY = env.int("BRIDGE_MATCH_ASKS_PER_DAY", default=10)
