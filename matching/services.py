@@ -25,6 +25,7 @@ from casework.models import Case
 from casework.sections import Section
 from casework.timeline import timeline_record
 from common.errors import Conflict, ValidationFailed
+from common.inputs import text_errors
 from matching.models import ComparisonRequest
 from matching.selectors import PossibleMatch, possible_matches
 
@@ -184,6 +185,9 @@ def comparison_ask(*, actor: User, case: Case, token: str) -> ComparisonRequest:
     be found. At most `BRIDGE_MATCH_ASKS_PER_DAY` requests per person in 24 hours."""
     access = get_case_access(user=actor, case_id=case.pk)
     access.require(Action.ASK_TO_COMPARE)
+    errors = text_errors(token, max_length=MATCH_TOKEN_MAX_LENGTH)
+    if errors:
+        raise ValidationFailed("Choose a possible match to ask about.", fields={"match": errors})
     # One person's requests are counted one at a time, so two at once cannot pass the limit.
     User.objects.select_for_update().filter(pk=actor.pk).first()
     limit = settings.BRIDGE_MATCH_ASKS_PER_DAY

@@ -235,6 +235,7 @@ BRIDGE_DEMO_EXTENSIONS = [
     "referrals.demo.referrals_demo_load",
     "court.demo.court_demo_load",
     "plans.demo.plans_demo_load",
+    "matching.demo.demo_load_possible_matches",
 ]
 
 EMAIL_BACKEND = env.str("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")

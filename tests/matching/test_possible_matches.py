@@ -11,6 +11,7 @@ from audit.models import AuditRecord
 from casework.access import Action, get_case_access
 from casework.models import Case
 from casework.services.sharing import participant_invite
+from common.errors import ValidationFailed
 from matching.models import ComparisonRequest
 from matching.services import comparison_ask, possible_matches_check
 from tests.api.conftest import Api, body, error_of
@@ -259,3 +260,20 @@ def test_an_agency_administrator_gets_no_matches_page(asking_case, lead):
     response = client.get(reverse("web:case-matches", args=[asking_case.pk]))
 
     assert response.status_code == 403
+
+
+def test_a_token_longer_than_any_is_refused_on_its_field(asking_case, lead):
+    with pytest.raises(ValidationFailed) as refused:
+        comparison_ask(actor=lead.caseworker, case=asking_case, token="a" * 65)
+
+    assert list(refused.value.fields) == ["match"]
+
+
+def test_asking_from_the_page_without_a_match_is_a_400(asking_case, lead):
+    client = Client()
+    client.force_login(lead.caseworker)
+
+    response = client.post(reverse("web:case-matches-ask", args=[asking_case.pk]), {})
+
+    assert response.status_code == 400
+    assert ComparisonRequest.objects.count() == 0

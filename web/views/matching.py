@@ -33,7 +33,10 @@ def case_matches_ask(request: WebRequest, case_id: uuid.UUID) -> HttpResponse:
     access = get_case_access(user=request.user, case_id=case_id)
     form = ComparisonAskForm(request.POST)
     if not form.is_valid():
-        raise ValidationFailed("Choose a possible match to ask about.", fields=form.errors.get_json_data())
+        raise ValidationFailed(
+            "Choose a possible match to ask about.",
+            fields={"match": [str(error) for error in form.errors["match"]]},
+        )
     asked = comparison_ask(actor=request.user, case=access.case, token=form.cleaned_data["match"])
     messages.success(request, f"{asked.asked_agency.name} is asked to compare the possible match.")
     return redirect("web:case-matches", case_id=case_id)
