@@ -11,6 +11,7 @@ from api.views import (
     exploitation,
     exports,
     links,
+    matching,
     plans,
     referrals,
     relief,
@@ -204,6 +205,16 @@ urlpatterns = [
         "cases/<uuid:case_id>/sibling-group/", links.CaseSiblingGroupView.as_view(), name="case-sibling-group"
     ),
     path("cases/<uuid:case_id>/links/<uuid:link_id>/", links.CaseLinkDetailView.as_view(), name="case-link"),
+    path(
+        "cases/<uuid:case_id>/possible-matches/",
+        matching.PossibleMatchesView.as_view(),
+        name="case-possible-matches",
+    ),
+    path(
+        "cases/<uuid:case_id>/possible-matches/ask/",
+        matching.ComparisonAskView.as_view(),
+        name="case-possible-matches-ask",
+    ),
     path("cases/<uuid:case_id>/break-glass/", security.BreakGlassView.as_view(), name="case-break-glass"),
     path("cases/<uuid:case_id>/access-log/", security.AccessLogView.as_view(), name="case-access-log"),
     path("cases/<uuid:case_id>/copies/", exports.CopiesTakenView.as_view(), name="case-copies"),

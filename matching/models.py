@@ -6,9 +6,13 @@ identity section's protection and are never shown to anyone: matching answers on
 may be the same child and how strongly (`matching.selectors.possible_matches`).
 """
 
+import uuid
+
+from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 
+from agencies.models import Agency
 from casework.models import Case
 
 
@@ -54,3 +58,28 @@ class BlockingKey(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class ComparisonRequest(models.Model):
+    """A person working on `asking_case` asked the lead agency of `matched_case` to compare the
+    two records. Nothing of `matched_case` is shown to the asker through it: only its lead
+    agency's name, which the asker already saw beside the match."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    asking_case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
+    matched_case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
+    asked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    asking_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    # The matched case's lead agency when asked: the request goes to it, whoever leads later.
+    asked_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["asking_case", "matched_case"], name="comparison_request_once"),
+        ]
+        indexes = [models.Index(fields=["asked_by", "created_at"], name="comparison_request_by_asker")]
+
+    def __str__(self) -> str:
+        return f"Comparison request {self.pk}"

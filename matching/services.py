@@ -1,12 +1,36 @@
-"""Keeping each case's matching profile and blocking keys in step with its `identity` section."""
+"""Keeping each case's matching profile and blocking keys in step with its `identity` section,
+telling a person working on a case its possible matches, and asking another agency to compare.
 
+What a person is told of a match in a case they do not see is its lead agency's name, its
+strength and an opaque token to ask with (an HMAC of who asks, from which case, about which
+case): never the other case's id, number or anything recorded in it. Every check and every
+request is audited with ids only, and requests are limited per person per day.
+"""
+
+import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 
-from agencies.models import User
+from agencies.models import Agency, User
+from audit.services import audit_record
+from casework.access import Action, cases_visible_to, get_case_access
 from casework.models import Case
+from casework.sections import Section
+from casework.timeline import timeline_record
+from common.errors import Conflict, ValidationFailed
+from common.inputs import text_errors
+from matching.models import ComparisonRequest
+from matching.selectors import PossibleMatch, possible_matches
+
+# A token is a hex HMAC-SHA256; anything longer is not one.
+MATCH_TOKEN_MAX_LENGTH = 64
 
 # Both statements derive everything from `casework_identitysection` in PostgreSQL, with the same
 # `matching_tokens` (migration 0001) the check uses, so what is stored and what is compared are
@@ -82,3 +106,124 @@ def match_profiles_refresh(*, case_ids: Sequence[Any]) -> None:
 def match_identity_saved(*, case: Case, actor: User) -> None:
     """`casework`'s identity hook: the keys follow the section in the same transaction."""
     match_profiles_refresh(case_ids=[case.pk])
+
+
+@dataclass(frozen=True)
+class ShownMatch:
+    """A possible match as its reader is told of it. `case` is set only for a case the reader
+    sees; `token` only for one they do not (what they ask with)."""
+
+    strength: str
+    lead_agency_name: str
+    case: Case | None
+    token: str
+
+
+def _match_token(*, actor: User, case: Case, matched_case_id: uuid.UUID) -> str:
+    return salted_hmac(
+        "matching.comparison", f"{actor.pk}:{case.pk}:{matched_case_id}", algorithm="sha256"
+    ).hexdigest()
+
+
+def possible_matches_check(*, actor: User, case: Case) -> list[ShownMatch]:
+    """The case's possible matches as `actor` may be told of them, strongest first; the check is
+    audited on the case (how many, never which)."""
+    access = get_case_access(user=actor, case_id=case.pk)
+    access.require(Action.SEE_POSSIBLE_MATCHES)
+    found = possible_matches(case_id=case.pk)
+    seen = (
+        {other.pk: other for other in cases_visible_to(user=actor).filter(pk__in=[m.case_id for m in found])}
+        if found
+        else {}
+    )
+    agency_names = (
+        dict(Agency.objects.filter(pk__in={m.lead_agency_id for m in found}).values_list("pk", "name"))
+        if found
+        else {}
+    )
+    audit_record(
+        event_type="match.checked",
+        user=actor,
+        object_type="case",
+        object_id=str(case.pk),
+        case_id=case.pk,
+        section=Section.IDENTITY,
+        detail={"found": len(found)},
+    )
+    return [
+        ShownMatch(
+            strength=match.strength,
+            lead_agency_name=agency_names[match.lead_agency_id],
+            case=seen.get(match.case_id),
+            token=""
+            if match.case_id in seen
+            else _match_token(actor=actor, case=case, matched_case_id=match.case_id),
+        )
+        for match in found
+    ]
+
+
+def _unseen_match(*, actor: User, case: Case, token: str) -> PossibleMatch:
+    found = possible_matches(case_id=case.pk)
+    seen = set(
+        cases_visible_to(user=actor).filter(pk__in=[m.case_id for m in found]).values_list("pk", flat=True)
+    )
+    for match in found:
+        expected = _match_token(actor=actor, case=case, matched_case_id=match.case_id)
+        if match.case_id not in seen and constant_time_compare(expected, token):
+            return match
+    raise ValidationFailed(
+        "This possible match is no longer found for this case.",
+        fields={"match": ["Check the case's possible matches again."]},
+    )
+
+
+@transaction.atomic
+def comparison_ask(*, actor: User, case: Case, token: str) -> ComparisonRequest:
+    """Ask the lead agency of a possible match the actor does not see to compare it with `case`.
+    The token is one `possible_matches_check` gave this actor for this case; the match must still
+    be found. At most `BRIDGE_MATCH_ASKS_PER_DAY` requests per person in 24 hours."""
+    access = get_case_access(user=actor, case_id=case.pk)
+    access.require(Action.ASK_TO_COMPARE)
+    errors = text_errors(token, max_length=MATCH_TOKEN_MAX_LENGTH)
+    if errors:
+        raise ValidationFailed("Choose a possible match to ask about.", fields={"match": errors})
+    # One person's requests are counted one at a time, so two at once cannot pass the limit.
+    User.objects.select_for_update().filter(pk=actor.pk).first()
+    limit = settings.BRIDGE_MATCH_ASKS_PER_DAY
+    since = timezone.now() - timedelta(days=1)
+    if ComparisonRequest.objects.filter(asked_by=actor, created_at__gt=since).count() >= limit:
+        raise ValidationFailed(
+            f"You have asked for {limit} comparisons in the last 24 hours, the most allowed.",
+            fields={"match": ["Ask again tomorrow, or ask your supervisor."]},
+        )
+    match = _unseen_match(actor=actor, case=case, token=token)
+    asked_agency = Agency.objects.get(pk=match.lead_agency_id)
+    if ComparisonRequest.objects.filter(asking_case=case, matched_case_id=match.case_id).exists():
+        raise Conflict(f"This case has already asked {asked_agency.name} to compare this possible match.")
+    request = ComparisonRequest.objects.create(
+        asking_case=case,
+        matched_case_id=match.case_id,
+        asked_by=actor,
+        asking_agency=access.agency,
+        asked_agency=asked_agency,
+    )
+    audit_record(
+        event_type="match.comparison_asked",
+        user=actor,
+        object_type="comparison_request",
+        object_id=str(request.pk),
+        case_id=case.pk,
+        section=Section.IDENTITY,
+        detail={"strength": match.strength},
+    )
+    timeline_record(
+        case=case,
+        kind="match_comparison_asked",
+        summary=f"Asked {asked_agency.name} to compare a possible match.",
+        actor=actor,
+        section=Section.IDENTITY,
+        agencies=[access.agency.pk],
+        data={"comparison_request": str(request.pk)},
+    )
+    return request

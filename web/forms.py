@@ -56,6 +56,7 @@ from exploitation.models import (
 )
 from exploitation.services import COUNTY_MAX_LENGTH, STATE_CODE_LENGTH
 from links.models import LinkKind
+from matching.services import MATCH_TOKEN_MAX_LENGTH
 from notifications.models import NotificationPreference
 from relief.models import DETAILS_MAX_LENGTH as RELIEF_DETAILS_MAX_LENGTH
 from relief.models import RECEIPT_NUMBER_MAX_LENGTH, ReliefStatus
@@ -856,3 +857,7 @@ class DocumentUploadForm(BridgeForm):
 
 class DocumentVersionForm(BridgeForm):
     file = forms.FileField(label="New version", help_text="A PDF or image; the earlier versions are kept.")
+
+
+class ComparisonAskForm(forms.Form):
+    match = forms.CharField(max_length=MATCH_TOKEN_MAX_LENGTH)

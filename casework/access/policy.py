@@ -118,6 +118,8 @@ class Action(enum.StrEnum):
     WRITE_CRIMINAL_CASE = "write_criminal_case"
     EDIT_PLAN = "edit_plan"
     APPROVE_PLAN = "approve_plan"
+    SEE_POSSIBLE_MATCHES = "see_possible_matches"
+    ASK_TO_COMPARE = "ask_to_compare"
 
 
 BREAK_GLASS_READS_ONLY = (
@@ -170,6 +172,14 @@ DENIALS: dict[Action, str] = {
         " it reads (never by break-glass)."
     ),
     Action.APPROVE_PLAN: "Only a supervisor of the lead agency approves or returns the case plan.",
+    Action.SEE_POSSIBLE_MATCHES: (
+        "Only people who work on the case and read its identity section (never by break-glass) see"
+        " its possible matches."
+    ),
+    Action.ASK_TO_COMPARE: (
+        "Only people who work on the case and read its identity section (never by break-glass) ask"
+        " another agency to compare a possible match."
+    ),
 }
 
 CASE_IS_CLOSED = "This case is closed: its lead agency reopens it before anything on it changes."
@@ -194,6 +204,7 @@ CHANGES_THE_CASE = frozenset(
         Action.WRITE_CRIMINAL_CASE,
         Action.EDIT_PLAN,
         Action.APPROVE_PLAN,
+        Action.ASK_TO_COMPARE,
     }
 )
 
@@ -401,6 +412,17 @@ class CaseAccess:
             and (submitted_by_id is None or submitted_by_id != self.user.pk)
         )
 
+    @property
+    def may_see_possible_matches(self) -> bool:
+        """A possible match is derived from the identity section, so it carries that section's
+        protection; administrators never reach a case (`works_on_cases`), and a break-glass opening
+        reads, it does not search other agencies' cases."""
+        return (
+            self.user.role in CASE_ROLES
+            and Section.IDENTITY in self.readable
+            and Section.IDENTITY not in self.break_glass
+        )
+
     def may_correct_event(self, event: CaseEvent) -> bool:
         """Correct or void a recorded event: its recording agency, through a liaison or supervisor
         or the person who recorded it, while the agency reads (not by break-glass) its section."""
@@ -489,6 +511,8 @@ class CaseAccess:
                 return self.may_edit_plan(section)
             case Action.APPROVE_PLAN:
                 return self.may_approve_plan(submitted_by_id)
+            case Action.SEE_POSSIBLE_MATCHES | Action.ASK_TO_COMPARE:
+                return self.may_see_possible_matches
 
     def require(
         self,

@@ -243,6 +243,7 @@ BRIDGE_DEMO_EXTENSIONS = [
     "plans.demo.plans_demo_load",
     "documents.demo.documents_demo_load",
     "exports.demo.exports_demo_load",
+    "matching.demo.demo_load_possible_matches",
 ]
 
 EMAIL_BACKEND = env.str("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
@@ -491,3 +492,7 @@ STORAGES = {
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_PERMISSIONS = 0o600
+# Requests to compare a possible match one person may make in 24 hours. Each tells them only an
+# agency's name, but a person crafting identities to probe other agencies' cases is slowed and,
+# with every check and request audited, seen.
+BRIDGE_MATCH_ASKS_PER_DAY = env.int("BRIDGE_MATCH_ASKS_PER_DAY", default=10)

@@ -804,6 +804,26 @@ def requests_for(world: World, caller: Caller):
         204 if lead_member else 404,
         set(),
     )
+    # Possible matches derive from identity: its readers who work on the case (never an
+    # administrator) are told of them; a made-up token asks about nothing.
+    yield (
+        "possible matches",
+        "get",
+        f"cases/{case_id}/possible-matches/",
+        None,
+        {},
+        expected_case_status(caller, "identity" in readable),
+        set(),
+    )
+    yield (
+        "possible match ask",
+        "post",
+        f"cases/{case_id}/possible-matches/ask/",
+        {"match": "0" * 64},
+        {},
+        expected_case_status(caller, "identity" in readable, 400),
+        set(),
+    )
     yield "timeline", "get", f"cases/{case_id}/timeline/", None, {}, expected_case_status(caller, True), set()
     yield "events", "get", f"cases/{case_id}/events/", None, {}, expected_case_status(caller, True), set()
     yield (

@@ -361,6 +361,7 @@ LIST_ENDPOINTS = {
     "plan-submissions-awaiting": ("plan-submissions/", add_plans_awaiting, "lead.supervisor", 2),
     "copies": ("cases/{case}/copies/", add_copies, "lead.supervisor", 4),
 }
+POSSIBLE_MATCHES_QUERIES = 9
 
 
 @pytest.fixture
@@ -388,3 +389,31 @@ def test_list_endpoint_query_count_does_not_grow_with_rows(
 
     assert response.status_code == 200
     assert len(body(response)["results"]) >= rows
+
+
+def add_possible_matches(world, count):
+    """Cases of the same child as the world's case, every other one led by an agency the caller
+    does not see: both kinds of match on one page."""
+    elsewhere = make_staff(kind="child_welfare", name="Travis County CPS")
+    for number in range(count):
+        opener = world["lead"].liaison if number % 2 else elsewhere.liaison
+        open_case(
+            actor=opener,
+            pseudonym=f"R.{number}",
+            sections={"identity": {"legal_name": "María Rivera", "date_of_birth": "2010-04-02"}},
+        )
+
+
+@pytest.mark.parametrize("rows", [1, 5])
+def test_possible_matches_query_count_does_not_grow_with_matches(
+    api_as, world, django_assert_num_queries, rows
+):
+    """Matches are at most `BRIDGE_MATCH_LIMIT` (5), all on one page: the check, the cases the
+    caller sees among them, their lead agencies' names, and one audit insert."""
+    add_possible_matches(world, rows)
+    api = api_as(world["lead"].liaison)
+
+    with django_assert_num_queries(POSSIBLE_MATCHES_QUERIES):
+        response = api.get(f"cases/{world['case'].pk}/possible-matches/")
+
+    assert len(body(response)["results"]) == rows

@@ -87,6 +87,9 @@ API_MD_OPERATIONS = {
     ("post", "/api/v1/cases/{case_id}/links/"),
     ("delete", "/api/v1/cases/{case_id}/links/{link_id}/"),
     ("get", "/api/v1/cases/{case_id}/sibling-group/"),
+    # Extension of API.md (issue 18): a case's possible matches and asking to compare one.
+    ("get", "/api/v1/cases/{case_id}/possible-matches/"),
+    ("post", "/api/v1/cases/{case_id}/possible-matches/ask/"),
     ("get", "/api/v1/cases/{case_id}/access-log/"),
     # Extensions of API.md (docs/security.md): the disclosure history and break-glass.
     ("get", "/api/v1/cases/{case_id}/access-log/disclosures/"),

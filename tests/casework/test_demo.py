@@ -9,6 +9,7 @@ from audit.models import AuditRecord
 from casework.models import Case, Note, SectionGrant, Task, TimelineEvent
 from exploitation.models import ExploitationProfile
 from links.models import CaseLink
+from matching.services import possible_matches_check
 
 pytestmark = pytest.mark.django_db
 
@@ -24,13 +25,13 @@ def test_demo_has_an_agency_of_each_kind_and_a_user_for_every_role(capsys):
     assert "cps-caseworker" in capsys.readouterr().out
 
 
-def test_demo_has_fourteen_cases_with_overdue_and_upcoming_tasks():
+def test_demo_has_sixteen_cases_with_overdue_and_upcoming_tasks():
     from django.utils import timezone
 
     call_command("load_demo", stdout=StringIO())
 
     now = timezone.now()
-    assert Case.objects.count() == 14
+    assert Case.objects.count() == 16
     assert Task.objects.filter(due_at__lt=now).count() >= 3
     assert Task.objects.filter(due_at__gt=now + timezone.timedelta(days=5)).count() >= 3
 
@@ -39,7 +40,7 @@ def test_loading_the_demo_twice_changes_nothing():
     call_command("load_demo", stdout=StringIO())
     call_command("load_demo", stdout=StringIO())
 
-    assert Case.objects.count() == 14
+    assert Case.objects.count() == 16
 
 
 def test_demo_has_pending_handoffs_one_awaiting_approval_and_statutory_tasks_from_recorded_events():
@@ -194,3 +195,17 @@ def test_the_demo_has_copies_taken_of_a_case_and_a_case_list():
     summaries = AuditRecord.objects.filter(case_id=an.pk, event_type="copy.case_summary")
     assert sorted(record.detail["purpose"][:8] for record in summaries) == ["Permanen", "Planning"]
     assert AuditRecord.objects.filter(event_type="copy.case_list").count() >= 5
+
+
+def test_the_police_are_told_of_children_services_case_of_the_same_runaway_and_nothing_else():
+    call_command("load_demo", stdout=StringIO())
+    police = User.objects.get(username="pd-liaison")
+    case = Case.objects.get(pseudonym="L.H.")
+
+    [match] = possible_matches_check(actor=police, case=case)
+
+    assert (match.lead_agency_name, match.case, bool(match.token)) == (
+        "Lakeview County Children's Services",
+        None,
+        True,
+    )

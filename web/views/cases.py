@@ -381,6 +381,7 @@ def section_page(
         linked=linked,
         siblings=siblings,
         link_form=link_form,
+        shows_matches=section in (Section.CORE, Section.IDENTITY) and access.may(Action.SEE_POSSIBLE_MATCHES),
     )
     return render(request, "web/case_section.html", context, status=status)
 
