@@ -146,18 +146,11 @@ def _check_file(
     *, actor: User, case: Case, section: str, upload: IO[bytes], uploaded_name: str
 ) -> CheckedFile:
     limit = settings.BRIDGE_DOCUMENT_MAX_BYTES
-    declared_size = getattr(upload, "size", None)
-    if declared_size is not None and declared_size > limit:
-        _refuse(
-            actor=actor,
-            case=case,
-            section=section,
-            uploaded_name=uploaded_name,
-            reason="too_large",
-            message=TOO_LARGE.format(limit=megabytes(limit)),
-        )
-    content = upload.read(limit + 1)
-    if len(content) > limit:
+    # A declared size over the limit is refused unread; otherwise one byte past the limit is
+    # enough to know, whatever the upload claimed.
+    declared_size = getattr(upload, "size", None) or 0
+    content = upload.read(limit + 1) if declared_size <= limit else b""
+    if declared_size > limit or len(content) > limit:
         _refuse(
             actor=actor,
             case=case,

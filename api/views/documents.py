@@ -165,9 +165,7 @@ BINARY_RESPONSE = {
 }
 
 
-class DocumentDownloadView(CaseNestedAPIView):
-    """The latest version's file."""
-
+class _DocumentFileView(CaseNestedAPIView):
     model = Document
     lookup_url_kwarg = "document_id"
     pagination_class = None
@@ -175,25 +173,24 @@ class DocumentDownloadView(CaseNestedAPIView):
     def scoped_queryset(self) -> QuerySet[Document]:
         return documents_with_versions(access=self.case_access)
 
-    @extend_schema(responses=BINARY_RESPONSE)
-    def get(self, request: Request, case_id: UUID, document_id: UUID) -> HttpResponse:
-        document = self.get_object()
-        return attachment_response(document_version_download(actor=self.actor, document=document))
-
-
-class DocumentVersionDownloadView(CaseNestedAPIView):
-    """One version's file."""
-
-    model = Document
-    lookup_url_kwarg = "document_id"
-    pagination_class = None
-
-    def scoped_queryset(self) -> QuerySet[Document]:
-        return documents_with_versions(access=self.case_access)
-
-    @extend_schema(responses=BINARY_RESPONSE)
-    def get(self, request: Request, case_id: UUID, document_id: UUID, number: int) -> HttpResponse:
+    def file_response(self, *, number: int | None) -> HttpResponse:
         document = self.get_object()
         return attachment_response(
             document_version_download(actor=self.actor, document=document, number=number)
         )
+
+
+class DocumentDownloadView(_DocumentFileView):
+    """The latest version's file."""
+
+    @extend_schema(responses=BINARY_RESPONSE)
+    def get(self, request: Request, case_id: UUID, document_id: UUID) -> HttpResponse:
+        return self.file_response(number=None)
+
+
+class DocumentVersionDownloadView(_DocumentFileView):
+    """One version's file."""
+
+    @extend_schema(responses=BINARY_RESPONSE)
+    def get(self, request: Request, case_id: UUID, document_id: UUID, number: int) -> HttpResponse:
+        return self.file_response(number=number)
