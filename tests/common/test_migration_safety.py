@@ -136,11 +136,15 @@ def test_words_inside_a_checks_allowed_values_are_not_mistaken_for_statements():
     assert statement_findings([statement], atomic=False) == []
 
 
+# The command collects the SQL of non-atomic migrations (AddIndexConcurrently), which Django
+# refuses to do inside a transaction: these two run outside the test's own.
+@pytest.mark.django_db(transaction=True)
 def test_the_projects_migrations_after_the_released_ones_pass(capsys):
     call_command("check_migration_safety")
     assert "safe on a live database" in capsys.readouterr().out
 
 
+@pytest.mark.django_db(transaction=True)
 def test_the_command_refuses_an_unsafe_migration_it_has_not_seen_released(monkeypatch):
     # agencies.0006 re-adds the agency kind's CHECK constraint in one step, as Django writes it.
     released = dict(migration_safety.RELEASED_BEFORE_CHECK, agencies="0005")
