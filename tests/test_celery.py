@@ -15,6 +15,7 @@ def test_every_beat_entry_names_a_task_the_workers_register():
         "casework.tasks.sweep",
         "notifications.tasks.relay_outbox",
         "audit.tasks.seal",
+        "audit.tasks.archive",
     }
     assert scheduled <= set(app.tasks)
 
