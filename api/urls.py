@@ -233,6 +233,22 @@ urlpatterns = [
     path("handoffs/<uuid:handoff_id>/decline/", work.HandoffDeclineView.as_view(), name="handoff-decline"),
     path("handoffs/<uuid:handoff_id>/approve/", work.HandoffApproveView.as_view(), name="handoff-approve"),
     path("handoffs/<uuid:handoff_id>/withdraw/", work.HandoffWithdrawView.as_view(), name="handoff-withdraw"),
+    path("match-reviews/<uuid:handoff_id>/", matching.MatchReviewView.as_view(), name="match-review"),
+    path(
+        "match-reviews/<uuid:handoff_id>/confirm/",
+        matching.MatchReviewConfirmView.as_view(),
+        name="match-review-confirm",
+    ),
+    path(
+        "match-reviews/<uuid:handoff_id>/reject/",
+        matching.MatchReviewRejectView.as_view(),
+        name="match-review-reject",
+    ),
+    path(
+        "match-reviews/<uuid:handoff_id>/invite/",
+        matching.MatchReviewInviteView.as_view(),
+        name="match-review-invite",
+    ),
     path("notifications/", work.NotificationListView.as_view(), name="notifications"),
     path("notifications/read-all/", work.NotificationReadAllView.as_view(), name="notifications-read-all"),
     path(

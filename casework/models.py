@@ -883,6 +883,9 @@ class DeadlineTemplate(models.Model):
 class HandoffKind(models.TextChoices):
     TASK = "task", "Task"
     LEAD = "lead", "Lead of the case"
+    # Another agency asks the receiving agency, which leads a case that may be the same child, to
+    # compare the two records (`matching`): the handoff's case is the asking one.
+    MATCH_REVIEW = "match_review", "Comparison of a possible match"
 
 
 class HandoffStatus(models.TextChoices):
@@ -904,7 +907,9 @@ HANDOFF_PAST_APPROVAL_STATUSES = tuple(
 
 class Handoff(models.Model):
     """A request that another agency take over a task (`kind=task`) or the lead of the case
-    (`kind=lead`).
+    (`kind=lead`), or compare the case with one it leads that may be the same child
+    (`kind=match_review`, asked through `matching`; accepting it confirms the match and brings
+    nobody onto either case).
 
     A handoff to an agency not yet on the case is an invitation. When its proposer may not invite
     (`needs_approval`), it starts `awaiting_approval`: the lead agency approves it (→ `pending`,
@@ -919,7 +924,7 @@ class Handoff(models.Model):
     (a responder and time, a reason to decline, an approval for a handoff that needed one)."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    kind = models.CharField(max_length=8, choices=HandoffKind.choices, default=HandoffKind.TASK)
+    kind = models.CharField(max_length=16, choices=HandoffKind.choices, default=HandoffKind.TASK)
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="handoffs")
     task = models.ForeignKey("Task", on_delete=models.CASCADE, null=True, blank=True, related_name="handoffs")
     from_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="handoffs_sent")
@@ -952,11 +957,14 @@ class Handoff(models.Model):
             models.CheckConstraint(condition=Q(kind__in=HandoffKind.values), name="handoff_kind_is_known"),
             models.CheckConstraint(
                 condition=Q(kind=HandoffKind.TASK, task__isnull=False)
-                | Q(kind=HandoffKind.LEAD, task__isnull=True),
+                | Q(kind__in=[HandoffKind.LEAD, HandoffKind.MATCH_REVIEW], task__isnull=True),
                 name="handoff_task_iff_task_kind",
             ),
+            # A comparison may be asked of the asker's own agency, when it leads the other case and
+            # the asker does not work on it; work is always handed to another agency.
             models.CheckConstraint(
-                condition=~Q(from_agency=models.F("to_agency")), name="handoff_between_two_agencies"
+                condition=~Q(from_agency=models.F("to_agency")) | Q(kind=HandoffKind.MATCH_REVIEW),
+                name="handoff_between_two_agencies",
             ),
             models.CheckConstraint(
                 condition=Q(respond_by__gt=models.F("created_at")), name="handoff_respond_by_after_creation"

@@ -19,6 +19,7 @@ from casework.access import (
     event_tasks_visible,
     handoffs_to_approve_filter,
     handoffs_visible_to,
+    may_compare_identity,
 )
 from casework.models import (
     SECTION_MODELS,
@@ -231,3 +232,15 @@ def section_values(*, access: CaseAccess, section: str) -> tuple[list[FieldValue
         source = getattr(case_with_readable_sections(access=access), section)
     raw = {name: getattr(source, name) for name in names}
     return display_values(section=section, raw=raw), raw
+
+
+def identity_to_compare(*, user: User, handoff: Handoff) -> list[FieldValue]:
+    """The identity section of a match review's case, for the asked agency's liaison or
+    supervisor to compare with its own case while the review is pending (`may_compare_identity`);
+    `NotFound` otherwise, as for a review that does not exist."""
+    if not may_compare_identity(user=user, handoff=handoff):
+        raise NotFound()
+    _, names = _section_model(Section.IDENTITY)
+    identity = IdentitySection.objects.filter(case_id=handoff.case_id).first()
+    raw = {name: getattr(identity, name) for name in names} if identity is not None else {}
+    return display_values(section=Section.IDENTITY, raw=raw)

@@ -13,7 +13,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.db import models
 
 from agencies.models import Agency
-from casework.models import Case
+from casework.models import Case, Handoff
 
 
 class Nickname(models.Model):
@@ -63,7 +63,12 @@ class BlockingKey(models.Model):
 class ComparisonRequest(models.Model):
     """A person working on `asking_case` asked the lead agency of `matched_case` to compare the
     two records. Nothing of `matched_case` is shown to the asker through it: only its lead
-    agency's name, which the asker already saw beside the match."""
+    agency's name, which the asker already saw beside the match.
+
+    The asking rides on a handoff of kind `match_review` on `asking_case` to `asked_agency`: its
+    response window, reminders, escalation and expiry are the handoffs', accepting it confirms
+    the match and declining it (with a reason) rejects it. Once confirmed, the asked agency may
+    invite the asking agency to `matched_case` (`invited_at`)."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     asking_case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
@@ -73,6 +78,11 @@ class ComparisonRequest(models.Model):
     # The matched case's lead agency when asked: the request goes to it, whoever leads later.
     asked_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    # Null only for requests asked before comparisons were handoffs.
+    handoff = models.OneToOneField(
+        Handoff, on_delete=models.PROTECT, null=True, blank=True, related_name="comparison_request"
+    )
+    invited_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["created_at"]

@@ -1,5 +1,6 @@
 """Keeping each case's matching profile and blocking keys in step with its `identity` section,
-telling a person working on a case its possible matches, and asking another agency to compare.
+telling a person working on a case its possible matches, asking another agency to compare, and
+that agency's review: the two identities side by side, confirm or reject, invite.
 
 What a person is told of a match in a case they do not see is its lead agency's name, its
 strength and an opaque token to ask with (an HMAC of who asks, from which case, about which
@@ -19,15 +20,32 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
 from agencies.models import Agency, User
-from audit.services import audit_record
-from casework.access import Action, cases_visible_to, get_case_access
-from casework.models import Case
+from audit.services import audit_case_read, audit_record
+from casework.access import (
+    Action,
+    CaseAccess,
+    agency_takes_part,
+    cases_visible_to,
+    get_case_access,
+    get_handoff_for_user,
+    may_answer_handoff,
+)
+from casework.models import Case, Handoff, HandoffKind, HandoffStatus
 from casework.sections import Section
+from casework.selectors import FieldValue, identity_to_compare, section_values
+from casework.services.handoffs import (
+    NOTE_MAX_LENGTH,
+    handoff_accept,
+    handoff_decline,
+    match_review_handoff_create,
+)
+from casework.services.sharing import participant_invite
 from casework.timeline import timeline_record
-from common.errors import Conflict, ValidationFailed
+from common.errors import Conflict, NotFound, ValidationFailed
 from common.inputs import text_errors
 from matching.models import ComparisonRequest
 from matching.selectors import PossibleMatch, possible_matches
+from notifications.services import notify
 
 # A token is a hex HMAC-SHA256; anything longer is not one.
 MATCH_TOKEN_MAX_LENGTH = 64
@@ -117,6 +135,8 @@ class ShownMatch:
     lead_agency_name: str
     case: Case | None
     token: str
+    # The handoff that asked the lead agency to compare this match from this case, if one did.
+    asked: Handoff | None = None
 
 
 def _match_token(*, actor: User, case: Case, matched_case_id: uuid.UUID) -> str:
@@ -141,6 +161,18 @@ def possible_matches_check(*, actor: User, case: Case) -> list[ShownMatch]:
         if found
         else {}
     )
+    asked = (
+        {
+            request.matched_case_id: request.handoff
+            for request in ComparisonRequest.objects.filter(
+                asking_case=case, matched_case_id__in=[m.case_id for m in found]
+            ).select_related(
+                "handoff__case", "handoff__created_by", "handoff__responded_by", "handoff__approved_by"
+            )
+        }
+        if found
+        else {}
+    )
     audit_record(
         event_type="match.checked",
         user=actor,
@@ -158,6 +190,7 @@ def possible_matches_check(*, actor: User, case: Case) -> list[ShownMatch]:
             token=""
             if match.case_id in seen
             else _match_token(actor=actor, case=case, matched_case_id=match.case_id),
+            asked=asked.get(match.case_id),
         )
         for match in found
     ]
@@ -179,10 +212,13 @@ def _unseen_match(*, actor: User, case: Case, token: str) -> PossibleMatch:
 
 
 @transaction.atomic
-def comparison_ask(*, actor: User, case: Case, token: str) -> ComparisonRequest:
+def comparison_ask(*, actor: User, case: Case, token: str, note: str = "") -> ComparisonRequest:
     """Ask the lead agency of a possible match the actor does not see to compare it with `case`.
     The token is one `possible_matches_check` gave this actor for this case; the match must still
-    be found. At most `BRIDGE_MATCH_ASKS_PER_DAY` requests per person in 24 hours."""
+    be found. At most `BRIDGE_MATCH_ASKS_PER_DAY` requests per person in 24 hours. The request is
+    a `match_review` handoff (`casework.services.handoffs.match_review_handoff_create`): pending
+    at once when the actor may invite, else awaiting the case's lead agency's approval, since the
+    asked agency reads this case's identity to compare."""
     access = get_case_access(user=actor, case_id=case.pk)
     access.require(Action.ASK_TO_COMPARE)
     errors = text_errors(token, max_length=MATCH_TOKEN_MAX_LENGTH)
@@ -201,12 +237,14 @@ def comparison_ask(*, actor: User, case: Case, token: str) -> ComparisonRequest:
     asked_agency = Agency.objects.get(pk=match.lead_agency_id)
     if ComparisonRequest.objects.filter(asking_case=case, matched_case_id=match.case_id).exists():
         raise Conflict(f"This case has already asked {asked_agency.name} to compare this possible match.")
+    handoff = match_review_handoff_create(actor=actor, case=case, to_agency=asked_agency, note=note)
     request = ComparisonRequest.objects.create(
         asking_case=case,
         matched_case_id=match.case_id,
         asked_by=actor,
         asking_agency=access.agency,
         asked_agency=asked_agency,
+        handoff=handoff,
     )
     audit_record(
         event_type="match.comparison_asked",
@@ -225,5 +263,214 @@ def comparison_ask(*, actor: User, case: Case, token: str) -> ComparisonRequest:
         section=Section.IDENTITY,
         agencies=[access.agency.pk],
         data={"comparison_request": str(request.pk)},
+    )
+    return request
+
+
+# --- the asked agency's review ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ComparisonRow:
+    label: str
+    asking: str
+    own: str
+    differs: bool
+
+
+@dataclass(frozen=True)
+class ComparisonReview:
+    """A match review as the asked agency's liaison or supervisor sees it: the asking case's
+    identity (while the review is pending, nothing after) beside its own case's identity (what
+    its own access reads)."""
+
+    request: ComparisonRequest
+    handoff: Handoff
+    # The matched case, if the reader still sees it (their agency may have handed its lead on).
+    own_case: Case | None
+    own_identity: list[FieldValue]
+    asking_identity: list[FieldValue]
+    may_answer: bool
+    may_invite: bool
+
+    @property
+    def rows(self) -> list[ComparisonRow]:
+        """Field by field, the asking case's value beside the reader's own; a side the reader may
+        not read is empty."""
+        asking = {field.name: field for field in self.asking_identity}
+        own = {field.name: field for field in self.own_identity}
+        rows = []
+        for name in dict.fromkeys([*asking, *own]):
+            label = (asking.get(name) or own[name]).label
+            theirs = asking[name].value if name in asking else ""
+            ours = own[name].value if name in own else ""
+            rows.append(ComparisonRow(label=label, asking=theirs, own=ours, differs=theirs != ours))
+        return rows
+
+
+def _review_request(*, actor: User, handoff_id: object, lock: bool = False) -> ComparisonRequest:
+    """The comparison request of a match review the actor's agency was asked, for its liaisons
+    and supervisors; `NotFound` for anything else, as for a review that does not exist."""
+    handoff = get_handoff_for_user(user=actor, handoff_id=handoff_id, lock=lock)
+    if handoff.kind != HandoffKind.MATCH_REVIEW or handoff.to_agency_id != actor.agency_id:
+        raise NotFound()
+    if not may_answer_handoff(user=actor, handoff=handoff):
+        raise NotFound()
+    queryset = ComparisonRequest.objects.select_related("matched_case", "asking_case", "asking_agency")
+    if lock:
+        queryset = queryset.select_for_update(of=("self",))
+    request = queryset.filter(handoff=handoff).first()
+    if request is None:
+        raise NotFound()
+    request.handoff = handoff
+    return request
+
+
+def _own_access(*, actor: User, request: ComparisonRequest) -> CaseAccess | None:
+    try:
+        return get_case_access(user=actor, case_id=request.matched_case_id)
+    except NotFound:
+        return None
+
+
+def _may_invite(*, access: CaseAccess | None, request: ComparisonRequest) -> bool:
+    return (
+        access is not None
+        and request.handoff is not None
+        and request.handoff.status == HandoffStatus.ACCEPTED
+        and request.invited_at is None
+        and request.asking_agency_id != access.agency.pk
+        and access.may(Action.INVITE)
+        and not Case.objects.filter(
+            agency_takes_part(agency_id=request.asking_agency_id), pk=request.matched_case_id
+        ).exists()
+    )
+
+
+def comparison_review_open(*, actor: User, handoff_id: object) -> ComparisonReview:
+    """The review of a possible match, audited: the read of the asking case's identity on the
+    asking case (its disclosure history shows it) and the read of the reader's own case."""
+    request = _review_request(actor=actor, handoff_id=handoff_id)
+    handoff = request.handoff
+    assert handoff is not None
+    access = _own_access(actor=actor, request=request)
+    own_identity: list[FieldValue] = []
+    if access is not None and access.may_read(Section.IDENTITY):
+        own_identity = section_values(access=access, section=Section.IDENTITY)[0]
+        audit_case_read(access=access, sections=[Section.IDENTITY], view="match_review")
+    asking_identity: list[FieldValue] = []
+    if handoff.status == HandoffStatus.PENDING:
+        asking_identity = identity_to_compare(user=actor, handoff=handoff)
+        audit_record(
+            event_type="section.read",
+            user=actor,
+            object_type="section",
+            object_id=f"{handoff.case_id}/{Section.IDENTITY}",
+            case_id=handoff.case_id,
+            section=Section.IDENTITY,
+            detail={"view": "match_review", "case_number": handoff.case.number, "handoff": str(handoff.pk)},
+        )
+    return ComparisonReview(
+        request=request,
+        handoff=handoff,
+        own_case=access.case if access is not None else None,
+        own_identity=own_identity,
+        asking_identity=asking_identity,
+        may_answer=handoff.status == HandoffStatus.PENDING,
+        may_invite=_may_invite(access=access, request=request),
+    )
+
+
+def _audit_decision(*, handoff: Handoff, actor: User, event_type: str) -> None:
+    request = ComparisonRequest.objects.filter(handoff=handoff).first()
+    if request is None:
+        return
+    for case_id in (request.asking_case_id, request.matched_case_id):
+        audit_record(
+            event_type=event_type,
+            user=actor,
+            object_type="comparison_request",
+            object_id=str(request.pk),
+            case_id=case_id,
+            section=Section.IDENTITY,
+        )
+
+
+def match_review_accepted(*, handoff: Handoff, actor: User) -> None:
+    """casework's acceptance hook: accepting a match review confirms the match, which needs a
+    reason, whichever page or endpoint confirmed it."""
+    if handoff.kind != HandoffKind.MATCH_REVIEW:
+        return
+    if not handoff.response_note:
+        raise ValidationFailed(
+            "Say why the two records are the same child.",
+            fields={"note": ["Give the reason for confirming the match (the asking agency reads it)."]},
+        )
+    _audit_decision(handoff=handoff, actor=actor, event_type="match.confirmed")
+
+
+def match_review_declined(*, handoff: Handoff, actor: User) -> None:
+    """casework's decline hook: declining a match review rejects the match."""
+    if handoff.kind == HandoffKind.MATCH_REVIEW:
+        _audit_decision(handoff=handoff, actor=actor, event_type="match.rejected")
+
+
+def _clean_reason(reason: str) -> str:
+    if problems := text_errors(reason, max_length=NOTE_MAX_LENGTH, required=True):
+        raise ValidationFailed("Give a reason.", fields={"reason": problems})
+    return reason.strip()
+
+
+@transaction.atomic
+def comparison_confirm(*, actor: User, handoff_id: object, reason: str) -> ComparisonRequest:
+    """The asked agency finds the two records are the same child (the match review's handoff is
+    accepted); the asking agency is told, and the reason is theirs to read."""
+    request = _review_request(actor=actor, handoff_id=handoff_id)
+    assert request.handoff is not None
+    request.handoff = handoff_accept(actor=actor, handoff=request.handoff, note=_clean_reason(reason))
+    return request
+
+
+@transaction.atomic
+def comparison_reject(*, actor: User, handoff_id: object, reason: str) -> ComparisonRequest:
+    """The asked agency finds the two records are not the same child (the handoff is declined)."""
+    request = _review_request(actor=actor, handoff_id=handoff_id)
+    assert request.handoff is not None
+    request.handoff = handoff_decline(actor=actor, handoff=request.handoff, reason=_clean_reason(reason))
+    return request
+
+
+@transaction.atomic
+def comparison_invite(*, actor: User, handoff_id: object) -> ComparisonRequest:
+    """After confirming, the asked agency invites the asking agency to its case: the normal
+    participant path (what inviting needs, default grants). The asking agency's people who asked
+    are told, and from now on see the case like any participant."""
+    request = _review_request(actor=actor, handoff_id=handoff_id, lock=True)
+    handoff = request.handoff
+    assert handoff is not None
+    if handoff.status != HandoffStatus.ACCEPTED:
+        raise Conflict("Confirm the match before inviting the agency that asked.")
+    if request.invited_at is not None:
+        raise Conflict(f"{request.asking_agency.name} has already been invited to this case.")
+    participant_invite(actor=actor, case=request.matched_case, agency=request.asking_agency)
+    request.invited_at = timezone.now()
+    request.save(update_fields=["invited_at"])
+    audit_record(
+        event_type="match.invited",
+        user=actor,
+        object_type="comparison_request",
+        object_id=str(request.pk),
+        case_id=request.matched_case_id,
+        section=Section.IDENTITY,
+        detail={"agency": request.asking_agency_id},
+    )
+    notify(
+        recipients=[request.asked_by],
+        kind="match_invited",
+        case=request.matched_case,
+        message=(
+            f"Case {request.matched_case.number}: {handoff.to_agency.name} confirmed the possible match of "
+            f"case {request.asking_case.number} and invited your agency to its case."
+        ),
     )
     return request

@@ -861,3 +861,13 @@ class DocumentVersionForm(BridgeForm):
 
 class ComparisonAskForm(forms.Form):
     match = forms.CharField(max_length=MATCH_TOKEN_MAX_LENGTH)
+    note = forms.CharField(max_length=HANDOFF_NOTE_MAX_LENGTH, required=False)
+
+
+class ComparisonDecisionForm(BridgeForm):
+    reason = forms.CharField(
+        label="Reason",
+        max_length=HANDOFF_NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Required. The asking agency reads it: write nothing of your case it may not read.",
+    )

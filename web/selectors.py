@@ -284,6 +284,8 @@ class HandoffItem:
     # the task. The task's description is shown only with its page.
     case_visible: bool = False
     task_readable: bool = False
+    # A match review the reader's agency was asked, whose review page they open (answerers only).
+    may_review: bool = False
 
     @property
     def shows_task_title(self) -> bool:
@@ -337,6 +339,8 @@ def _handoff_item(*, user: User, handoff: Handoff, case_visible: bool, task_read
         and may_approve_handoff(user=user, handoff=handoff),
         case_visible=case_visible,
         task_readable=task_readable,
+        may_review=handoff.kind == HandoffKind.MATCH_REVIEW
+        and may_answer_handoff(user=user, handoff=handoff),
     )
 
 

@@ -180,6 +180,18 @@ urlpatterns = [
     path("handoffs/<uuid:handoff_id>/decline/", handoffs.decline, name="handoff-decline"),
     path("handoffs/<uuid:handoff_id>/approve/", handoffs.approve, name="handoff-approve"),
     path("handoffs/<uuid:handoff_id>/withdraw/", handoffs.withdraw, name="handoff-withdraw"),
+    path("handoffs/<uuid:handoff_id>/compare/", matching.match_review, name="match-review"),
+    path(
+        "handoffs/<uuid:handoff_id>/compare/confirm/",
+        matching.match_review_confirm,
+        name="match-review-confirm",
+    ),
+    path(
+        "handoffs/<uuid:handoff_id>/compare/reject/", matching.match_review_reject, name="match-review-reject"
+    ),
+    path(
+        "handoffs/<uuid:handoff_id>/compare/invite/", matching.match_review_invite, name="match-review-invite"
+    ),
     path("members/", members.members, name="members"),
     path("members/add/", members.member_add, name="member-add"),
     path("members/<uuid:public_id>/role/", members.member_role, name="member-role"),

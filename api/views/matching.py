@@ -1,5 +1,7 @@
 """A case's possible matches, and asking another agency to compare one. For a match in a case
-the caller does not see, only its lead agency's name, its strength and an opaque token."""
+the caller does not see, only its lead agency's name, its strength and an opaque token.
+
+The asked agency's review, by the handoff that asked it (`/match-reviews/<handoff id>/`)."""
 
 from uuid import UUID
 
@@ -9,15 +11,25 @@ from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from api.base import CaseNestedAPIView
+from api.base import BridgeAPIView, CaseNestedAPIView
 from api.serializers.matching import (
     ComparisonAskSerializer,
+    ComparisonDecisionSerializer,
     ComparisonRequestSerializer,
+    ComparisonReviewSerializer,
     PossibleMatchesPageSerializer,
     PossibleMatchSerializer,
 )
-from casework.models import Case
-from matching.services import comparison_ask, possible_matches_check
+from casework.access import handoffs_visible_to
+from casework.models import Case, Handoff
+from matching.services import (
+    comparison_ask,
+    comparison_confirm,
+    comparison_invite,
+    comparison_reject,
+    comparison_review_open,
+    possible_matches_check,
+)
 
 
 class PossibleMatchesView(CaseNestedAPIView):
@@ -53,6 +65,65 @@ class ComparisonAskView(CaseNestedAPIView):
         serializer = ComparisonAskSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         asked = comparison_ask(
-            actor=self.actor, case=self.case_access.case, token=serializer.validated_data["match"]
+            actor=self.actor,
+            case=self.case_access.case,
+            token=serializer.validated_data["match"],
+            note=serializer.validated_data["note"],
         )
         return Response(ComparisonRequestSerializer(asked).data, status=status.HTTP_201_CREATED)
+
+
+class _MatchReviewAPIView(BridgeAPIView):
+    model = Handoff
+    filter_backends = ()
+    pagination_class = None
+
+    def scoped_queryset(self) -> QuerySet[Handoff]:
+        return handoffs_visible_to(user=self.actor)
+
+    def review(self, handoff_id: UUID) -> Response:
+        review = comparison_review_open(actor=self.actor, handoff_id=handoff_id)
+        return Response(ComparisonReviewSerializer(review).data)
+
+
+class MatchReviewView(_MatchReviewAPIView):
+    """A match review your agency was asked (liaisons and supervisors of the asked agency; 404
+    for anyone else). Reading it while pending is audited as a read of the asking case's
+    identity."""
+
+    @extend_schema(responses={200: ComparisonReviewSerializer})
+    def get(self, request: Request, handoff_id: UUID) -> Response:
+        return self.review(handoff_id)
+
+
+class MatchReviewConfirmView(_MatchReviewAPIView):
+    """The two records are the same child: the review's handoff is accepted, with the reason."""
+
+    @extend_schema(request=ComparisonDecisionSerializer, responses={200: ComparisonReviewSerializer})
+    def post(self, request: Request, handoff_id: UUID) -> Response:
+        serializer = ComparisonDecisionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        reason = serializer.validated_data["reason"]
+        comparison_confirm(actor=self.actor, handoff_id=handoff_id, reason=reason)
+        return self.review(handoff_id)
+
+
+class MatchReviewRejectView(_MatchReviewAPIView):
+    """Not the same child: the review's handoff is declined, with the reason."""
+
+    @extend_schema(request=ComparisonDecisionSerializer, responses={200: ComparisonReviewSerializer})
+    def post(self, request: Request, handoff_id: UUID) -> Response:
+        serializer = ComparisonDecisionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        reason = serializer.validated_data["reason"]
+        comparison_reject(actor=self.actor, handoff_id=handoff_id, reason=reason)
+        return self.review(handoff_id)
+
+
+class MatchReviewInviteView(_MatchReviewAPIView):
+    """After confirming: invite the asking agency to your case (what inviting needs; default grants)."""
+
+    @extend_schema(request=None, responses={200: ComparisonReviewSerializer})
+    def post(self, request: Request, handoff_id: UUID) -> Response:
+        comparison_invite(actor=self.actor, handoff_id=handoff_id)
+        return self.review(handoff_id)

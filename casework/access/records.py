@@ -32,6 +32,8 @@ from casework.models import (
     CaseParticipant,
     Consent,
     Handoff,
+    HandoffKind,
+    HandoffStatus,
     Note,
     SectionGrant,
     Task,
@@ -263,6 +265,18 @@ def get_handoff_for_user(*, user: User, handoff_id: object, lock: bool = False) 
 def may_answer_handoff(*, user: User, handoff: Handoff) -> bool:
     """Accept or decline: a liaison or supervisor of the receiving agency."""
     return works_on_cases(user) and user.role in LIAISON_ROLES and user.agency_id == handoff.to_agency_id
+
+
+def may_compare_identity(*, user: User, handoff: Handoff) -> bool:
+    """Whether the user reads the identity section of a match review's case to compare it with
+    the case their agency leads: a liaison or supervisor of the asked agency while the review is
+    pending, and only then. The asking agency lends nothing else of its case; what the asked
+    agency sees of its own case is its own access to it."""
+    return (
+        handoff.kind == HandoffKind.MATCH_REVIEW
+        and handoff.status == HandoffStatus.PENDING
+        and may_answer_handoff(user=user, handoff=handoff)
+    )
 
 
 def may_approve_handoff(*, user: User, handoff: Handoff) -> bool:

@@ -68,8 +68,10 @@ NOTE_MAX_LENGTH = 5_000
 
 
 HandoffAcceptedHook = Callable[..., None]
+HandoffDeclinedHook = Callable[..., None]
 
 _accepted_hooks: dict[str, HandoffAcceptedHook] = {}
+_declined_hooks: dict[str, HandoffDeclinedHook] = {}
 
 
 def handoff_accepted_hook_register(*, name: str, hook: HandoffAcceptedHook) -> None:
@@ -78,6 +80,13 @@ def handoff_accepted_hook_register(*, name: str, hook: HandoffAcceptedHook) -> N
     `handoff_accept`'s transaction once the receiving agency has joined, and may refuse (raise) to
     undo the acceptance. Called from `AppConfig.ready`; the same name again replaces it."""
     _accepted_hooks[name] = hook
+
+
+def handoff_declined_hook_register(*, name: str, hook: HandoffDeclinedHook) -> None:
+    """Like `handoff_accepted_hook_register`, for a handoff its receiving agency declined:
+    `hook(handoff=..., actor=...)` runs inside `handoff_decline`'s transaction (matching audits
+    a rejected possible match whichever page or endpoint rejected it)."""
+    _declined_hooks[name] = hook
 
 
 def respond_by_for(*, created_at: datetime, urgent: bool) -> datetime:
@@ -131,7 +140,20 @@ def _check_receiver_may_see(*, task: Task, to_agency: Agency) -> None:
 
 
 def _subject(handoff: Handoff) -> str:
-    return "the lead of the case" if handoff.kind == HandoffKind.LEAD else "a task"
+    match handoff.kind:
+        case HandoffKind.LEAD:
+            return "the lead of the case"
+        case HandoffKind.MATCH_REVIEW:
+            return "the comparison of a possible match"
+        case _:
+            return "a task"
+
+
+def _outcome_for_sender(handoff: Handoff) -> str:
+    """What a declined or expired handoff leaves the sender with."""
+    if handoff.kind == HandoffKind.MATCH_REVIEW:
+        return "the case stays as it is"
+    return "it stays with your agency"
 
 
 def _in_approval(handoff: Handoff) -> bool:
@@ -168,6 +190,10 @@ def _record(
 
 
 def _ask_receiver(handoff: Handoff) -> None:
+    if handoff.kind == HandoffKind.MATCH_REVIEW:
+        asked = "to compare it with a case your agency leads that may be the same child"
+    else:
+        asked = f"to take over {_subject(handoff)}"
     notify(
         recipients=handoff_answerers(agency=handoff.to_agency),
         kind="handoff_created",
@@ -175,8 +201,8 @@ def _ask_receiver(handoff: Handoff) -> None:
         task=handoff.task,
         handoff=handoff,
         message=(
-            f"Case {handoff.case.number}: {handoff.from_agency.name} asks your agency to take over "
-            f"{_subject(handoff)}{' (urgent)' if handoff.urgent else ''}. "
+            f"Case {handoff.case.number}: {handoff.from_agency.name} asks your agency {asked}"
+            f"{' (urgent)' if handoff.urgent else ''}. "
             f"Please answer by {format_when(handoff.respond_by)}."
         ),
     )
@@ -241,7 +267,7 @@ def _create(
         )
         _ask_lead_agency(handoff)
         return handoff
-    what = f"task {task.title}" if task is not None else "the lead of the case"
+    what = f"task {task.title}" if task is not None else _subject(handoff)
     _record(
         handoff,
         kind="handoff_proposed",
@@ -317,6 +343,37 @@ def lead_handoff_create(
     )
 
 
+@transaction.atomic
+def match_review_handoff_create(*, actor: User, case: Case, to_agency: Agency, note: str = "") -> Handoff:
+    """Ask `to_agency`, which leads a case that may be the same child as `case`, to compare the
+    two (`matching.services.comparison_ask` decides that it does, and says nothing of its case).
+    Its liaisons and supervisors read `case`'s identity to compare while it is pending, so it
+    needs what inviting needs: proposed by someone who may not invite, to an agency not on the
+    case, it waits for the lead agency's approval like any handoff."""
+    access = get_case_access(user=actor, case_id=case.pk, lock=True)
+    access.require(Action.ASK_TO_COMPARE)
+    note = _clean_note(note, field="note", required=False)
+    if not handoff_answerers(agency=to_agency):
+        raise ValidationFailed(
+            "Nobody at that agency could answer.",
+            fields={"match": ["The agency leading that case has no active liaison or supervisor."]},
+        )
+    needs_approval = handoff_needs_approval(access=access, to_agency_id=to_agency.pk)
+    if needs_approval:
+        _check_approvers(case=access.case, to_agency=to_agency)
+    return _create(
+        actor=actor,
+        kind=HandoffKind.MATCH_REVIEW,
+        case=access.case,
+        task=None,
+        from_agency=access.agency,
+        to_agency=to_agency,
+        note=note,
+        urgent=False,
+        needs_approval=needs_approval,
+    )
+
+
 def _require_status(handoff: Handoff, *statuses: str) -> None:
     if handoff.status in statuses:
         return
@@ -367,20 +424,26 @@ def handoff_accept(*, actor: User, handoff: Handoff, assignee: User | None = Non
         handoff.task = task
     elif assignee is not None:
         raise ValidationFailed(
-            "A lead handoff has no assignee.", fields={"assignee": ["Not used for a lead handoff."]}
+            "Only a task handoff has an assignee.", fields={"assignee": ["Not used for this handoff."]}
         )
-    else:
+    elif handoff.kind == HandoffKind.LEAD:
         case = Case.objects.select_for_update().get(pk=handoff.case.pk)
         case.lead_agency = to_agency
         case.version += 1
         case.save(update_fields=["lead_agency", "version", "updated_at"])
         handoff.case = case
-    participant_join(case=handoff.case, agency=to_agency, via=ParticipationVia.HANDOFF, actor=actor)
+    # Confirming a possible match brings nobody onto the asking case: inviting is a step of its own.
+    if handoff.kind != HandoffKind.MATCH_REVIEW:
+        participant_join(case=handoff.case, agency=to_agency, via=ParticipationVia.HANDOFF, actor=actor)
     _resolve(handoff, status=HandoffStatus.ACCEPTED, actor=actor, response_note=note)
     for hook in _accepted_hooks.values():
         hook(handoff=handoff, actor=actor)
-    what = f"task {handoff.task.title}" if handoff.task is not None else "the lead of the case"
-    _record(handoff, kind="handoff_accepted", summary=f"{to_agency.name} took over {what}.", actor=actor)
+    if handoff.kind == HandoffKind.MATCH_REVIEW:
+        summary = f"{to_agency.name} confirmed that a case it leads is the same child."
+    else:
+        what = f"task {handoff.task.title}" if handoff.task is not None else "the lead of the case"
+        summary = f"{to_agency.name} took over {what}."
+    _record(handoff, kind="handoff_accepted", summary=summary, actor=actor)
     notify(
         recipients=handoff_sender_recipients(handoff=handoff),
         kind="handoff_accepted",
@@ -446,11 +509,16 @@ def handoff_decline(*, actor: User, handoff: Handoff, reason: str) -> Handoff:
     """Refuse the handoff, saying why: the receiving agency when it is pending, or the lead agency
     while it awaits its approval. The task (or lead) stays with the sender, who is told."""
     handoff = get_handoff_for_user(user=actor, handoff_id=handoff.pk, lock=True)
-    if may_answer_handoff(user=actor, handoff=handoff):
+    by_receiver = may_answer_handoff(user=actor, handoff=handoff)
+    if by_receiver:
         _require_status(handoff, HandoffStatus.PENDING)
         decliner = handoff.to_agency
-        summary = f"{decliner.name} declined to take over {_subject(handoff)}."
-        told = f"{decliner.name} declined {_subject(handoff)} your agency handed off"
+        if handoff.kind == HandoffKind.MATCH_REVIEW:
+            summary = f"{decliner.name} compared the possible match and found it is not the same child."
+            told = f"{decliner.name} found the possible match your agency asked about is not the same child"
+        else:
+            summary = f"{decliner.name} declined to take over {_subject(handoff)}."
+            told = f"{decliner.name} declined {_subject(handoff)} your agency handed off"
     elif may_approve_handoff(user=actor, handoff=handoff):
         _require_status(handoff, HandoffStatus.AWAITING_APPROVAL)
         decliner = handoff.case.lead_agency
@@ -469,6 +537,9 @@ def handoff_decline(*, actor: User, handoff: Handoff, reason: str) -> Handoff:
         )
     reason = _clean_note(reason, field="reason", required=True)
     _resolve(handoff, status=HandoffStatus.DECLINED, actor=actor, response_note=reason)
+    if by_receiver:
+        for hook in _declined_hooks.values():
+            hook(handoff=handoff, actor=actor)
     _record(handoff, kind="handoff_declined", summary=summary, actor=actor)
     notify(
         recipients=handoff_sender_recipients(handoff=handoff),
@@ -476,7 +547,7 @@ def handoff_decline(*, actor: User, handoff: Handoff, reason: str) -> Handoff:
         case=handoff.case,
         task=handoff.task,
         handoff=handoff,
-        message=f"Case {handoff.case.number}: {told}; it stays with your agency.",
+        message=f"Case {handoff.case.number}: {told}; {_outcome_for_sender(handoff)}.",
     )
     return handoff
 
@@ -552,6 +623,6 @@ def handoff_expire(*, handoff: Handoff, now: datetime | None = None) -> Handoff:
         case=handoff.case,
         task=handoff.task,
         handoff=handoff,
-        message=f"Case {handoff.case.number}: {told}; it stays with your agency.",
+        message=f"Case {handoff.case.number}: {told}; {_outcome_for_sender(handoff)}.",
     )
     return handoff

@@ -38,7 +38,7 @@ from casework.models import (
     Task,
 )
 from casework.services.cases import case_update
-from casework.services.handoffs import handoff_create
+from casework.services.handoffs import handoff_create, handoff_decline, match_review_handoff_create
 from casework.services.notes import note_add
 from casework.services.sharing import consent_record, grant_create, participant_invite, team_member_add
 from casework.services.tasks import task_create
@@ -47,6 +47,7 @@ from court.services import criminal_case_open, defendant_add, dependency_hearing
 from exploitation.services import exploitation_profile_save
 from links.models import CaseLink
 from links.services import case_link_create
+from matching.models import ComparisonRequest
 from plans.models import CasePlan, GoalDomain
 from plans.services import plan_action_add, plan_goal_add, plan_submission_return, plan_submit
 from referrals.models import ServiceType
@@ -311,6 +312,9 @@ def build_world() -> World:
     )
     note_add(actor=unrelated.caseworker, case=unrelated_case, section="core", body=UNRELATED_MARKER)
     task_create(actor=unrelated.caseworker, case=unrelated_case, title=UNRELATED_MARKER, due_at=in_hours(24))
+    match_review = add_answered_match_review(
+        lead=lead, case=case, unrelated=unrelated, matched=unrelated_case
+    )
     referral = add_referral(staff=staff, case=case)
     case.refresh_from_db()
     world = World(
@@ -338,6 +342,7 @@ def build_world() -> World:
         extra=plan,
     )
     world.extra["referral"] = referral
+    world.extra["match_review"] = match_review
     world.extra["document"] = add_document(
         actor=lead.caseworker,
         case=case,
@@ -346,6 +351,22 @@ def build_world() -> World:
         text=DOCUMENT_CONTENT_MARKER,
     )
     return world
+
+
+def add_answered_match_review(*, lead: Staff, case: Case, unrelated: Staff, matched: Case) -> Handoff:
+    """Case A asked the unrelated agency to compare its case, which found it is not the same
+    child: answered, so the review lends nothing of case A and every marker rule holds as it is
+    (what a pending review lends is tested in tests/matching/test_review.py)."""
+    review = match_review_handoff_create(actor=lead.liaison, case=case, to_agency=unrelated.agency)
+    ComparisonRequest.objects.create(
+        asking_case=case,
+        matched_case=matched,
+        asked_by=lead.liaison,
+        asking_agency=lead.agency,
+        asked_agency=unrelated.agency,
+        handoff=review,
+    )
+    return handoff_decline(actor=unrelated.liaison, handoff=review, reason="Not the same child.")
 
 
 def add_referral(*, staff: dict[str, Staff], case: Case):
@@ -1007,6 +1028,15 @@ def requests_for(world: World, caller: Caller):
     )
     yield "awaiting handoff accept", "post", f"{awaiting_path}/accept/", {}, {}, accept_status, set()
     yield "awaiting handoff withdraw", "post", f"{awaiting_path}/withdraw/", None, {}, withdraw_status, set()
+
+    # A match review exists only for the asked agency's liaisons and supervisors; answered, it
+    # is answered once.
+    review_path = f"match-reviews/{world.extra['match_review'].pk}"
+    asked = caller.slot == "unrelated" and caller.works_on_cases and caller.is_liaison
+    yield "match review", "get", f"{review_path}/", None, {}, 200 if asked else 404, set()
+    for action, payload in (("confirm", {"reason": "Same"}), ("reject", {"reason": "No"}), ("invite", None)):
+        answered = 409 if asked else 404
+        yield f"match review {action}", "post", f"{review_path}/{action}/", payload, {}, answered, set()
 
     # Relief records are immigration's (8 U.S.C. 1367): a case reader without it gets an empty list
     # and 404 for a record; legal advocates, its stewards, write them.

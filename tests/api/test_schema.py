@@ -90,6 +90,10 @@ API_MD_OPERATIONS = {
     # Extension of API.md (issue 18): a case's possible matches and asking to compare one.
     ("get", "/api/v1/cases/{case_id}/possible-matches/"),
     ("post", "/api/v1/cases/{case_id}/possible-matches/ask/"),
+    ("get", "/api/v1/match-reviews/{handoff_id}/"),
+    ("post", "/api/v1/match-reviews/{handoff_id}/confirm/"),
+    ("post", "/api/v1/match-reviews/{handoff_id}/reject/"),
+    ("post", "/api/v1/match-reviews/{handoff_id}/invite/"),
     ("get", "/api/v1/cases/{case_id}/access-log/"),
     # Extensions of API.md (docs/security.md): the disclosure history and break-glass.
     ("get", "/api/v1/cases/{case_id}/access-log/disclosures/"),
