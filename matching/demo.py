@@ -1,7 +1,8 @@
 """The demo county's runaway known twice (`manage.py load_demo`, through
 `settings.BRIDGE_DEMO_EXTENSIONS`): children's services and the police each opened a case for the
 same girl under different spellings, and neither sees the other's, so each is shown a possible
-match in a case led by the other agency, and nothing more of it."""
+match in a case led by the other agency, and nothing more of it. The police liaison has asked
+children's services to compare: the review waits on the children's services handoff desk."""
 
 from datetime import timedelta
 
@@ -9,6 +10,7 @@ from django.utils import timezone
 
 from agencies.models import Role, User
 from casework.services.cases import case_open
+from matching.services import comparison_ask, possible_matches_check
 
 
 def _born_sixteen_years_ago() -> str:
@@ -37,11 +39,22 @@ DEMO_TWICE_KNOWN: tuple[tuple[str, str, str, dict[str, object]], ...] = (
 )
 
 
+ASKING_NOTE = (
+    "Runaway report from last month: same first name and birthday, mother's name Rosa. Could you compare "
+    "with your records?"
+)
+
+
 def demo_load_possible_matches(*, people: dict[tuple[str, str], User]) -> None:
-    for opener, pseudonym, age_band, identity in DEMO_TWICE_KNOWN:
+    opened = [
         case_open(
             actor=people[opener, Role.LIAISON],
             pseudonym=pseudonym,
             age_band=age_band,
             sections={"identity": {**identity, "date_of_birth": _born_sixteen_years_ago()}},
         )
+        for opener, pseudonym, age_band, identity in DEMO_TWICE_KNOWN
+    ]
+    police_liaison = people["pd", Role.LIAISON]
+    [match] = possible_matches_check(actor=police_liaison, case=opened[-1])
+    comparison_ask(actor=police_liaison, case=opened[-1], token=match.token, note=ASKING_NOTE)

@@ -49,8 +49,10 @@ def test_demo_has_pending_handoffs_one_awaiting_approval_and_statutory_tasks_fro
     call_command("load_demo", stdout=StringIO())
 
     # Two task handoffs, and the T-visa declaration asked of HSI on R.P.'s relief pathway (service
-    # referrals' handoffs are counted in tests/referrals/test_demo.py).
-    assert Handoff.objects.filter(status="pending", referral__isnull=True).count() == 3
+    # referrals' handoffs are counted in tests/referrals/test_demo.py), and the police's request to
+    # compare L.H. with a case children's services leads.
+    assert Handoff.objects.filter(status="pending", referral__isnull=True).count() == 4
+    assert Handoff.objects.filter(status="pending", kind="match_review").count() == 1
     [awaiting] = Handoff.objects.filter(status="awaiting_approval", referral__isnull=True).select_related(
         "case__lead_agency", "created_by", "to_agency"
     )

@@ -24,9 +24,9 @@ from django.conf import settings
 from django.test import Client
 
 from agencies.models import User
-from casework.access import get_case_access
+from casework.access import get_case_access, may_compare_identity
 from casework.demo import DEMO_AGENCIES, DEMO_PEOPLE, PLATFORM_ADMIN_USERNAME, demo_load, demo_username
-from casework.models import SECTION_MODELS, Case, Note, Task
+from casework.models import SECTION_MODELS, Case, Handoff, Note, Task
 from casework.sections import DATA_SECTIONS, Section
 from common.errors import NotFound
 from court.models import (
@@ -62,6 +62,7 @@ TEXT_FIELDS = {
     Section.LEGAL: "summary",
 }
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+REVIEW_PAGE = re.compile(r"/handoffs/(?P<handoff>[0-9a-f-]{36})/compare/")
 DEBUG_PAGE_SIGNS = ("Traceback", "technical_500", "Django Version:", "Request Method:")
 
 
@@ -208,10 +209,23 @@ def readable_sections(user: User, case: Case) -> frozenset[str]:
         return frozenset()
 
 
+def lent_sections(user: User, path: str, case: Case) -> frozenset[str]:
+    """The asking case's identity, on the review page of a pending match review the user's agency
+    was asked to compare (`may_compare_identity`), and nowhere else."""
+    review = REVIEW_PAGE.fullmatch(path)
+    if review is None:
+        return frozenset()
+    handoff = Handoff.objects.filter(pk=review["handoff"], case=case).first()
+    if handoff is None or not may_compare_identity(user=user, handoff=handoff):
+        return frozenset()
+    return frozenset({Section.IDENTITY})
+
+
 def check_markers(user: User, path: str, html: str, planted: Planted, walk: Walk) -> None:
     for found in set(MARKER.finditer(html)):
         section, index = found["section"].lower(), int(found["case"])
-        if section not in readable_sections(user, planted.cases[index]):
+        case = planted.cases[index]
+        if section not in readable_sections(user, case) | lent_sections(user, path, case):
             walk.problems.append(f"{path}: shows {found[0]} ({section} of case {index})")
 
 
