@@ -67,10 +67,12 @@ def pgbouncer() -> Iterator[int]:
             stderr=subprocess.DEVNULL,
             start_new_session=True,
         )
-        _wait_for_admin_console(port, database["USER"], process)
-        yield port
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=20)
+        try:
+            _wait_for_admin_console(port, database["USER"], process)
+            yield port
+        finally:
+            os.killpg(process.pid, signal.SIGTERM)
+            process.wait(timeout=20)
 
 
 def _admin(port: int, user: str, command: str) -> list[dict[str, Any]]:
@@ -119,19 +121,21 @@ def server_through_pgbouncer(pgbouncer: int, tmp_path: Path) -> Iterator[str]:
         start_new_session=True,
     )
     base = f"http://127.0.0.1:{port}"
-    # Generous: the workers load Bridge on their first request, on a machine that may be busy.
-    deadline = time.monotonic() + 90
-    while True:
-        try:
-            with urllib.request.urlopen(f"{base}/healthz", timeout=30):  # noqa: S310 - loopback
-                break
-        except OSError:
-            if time.monotonic() > deadline or process.poll() is not None:
-                raise
-            time.sleep(0.3)
-    yield base
-    os.killpg(process.pid, signal.SIGTERM)
-    process.wait(timeout=20)
+    try:
+        # Generous: the workers load Bridge on their first request, on a machine that may be busy.
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base}/healthz", timeout=30):  # noqa: S310 - loopback
+                    break
+            except OSError:
+                if time.monotonic() > deadline or process.poll() is not None:
+                    raise
+                time.sleep(0.3)
+        yield base
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=20)
 
 
 def _call(method: str, url: str, token: str, payload: dict[str, Any] | None = None) -> tuple[int, Any]:
