@@ -84,6 +84,17 @@ def test_the_case_list_endpoint_reads_from_the_replica(case, lead):
     assert len(on_replica.captured_queries) > 0
 
 
+def test_the_dashboard_endpoint_reads_its_figures_from_the_replica(case, lead):
+    replica_caught_up()
+
+    with CaptureQueriesContext(connections["replica"]) as on_replica:
+        response = Api(lead.supervisor).get("dashboard/")
+
+    assert response.status_code == 200
+    assert body(response)["cases"] == {"open": 1, "open_led": 1, "opened_in_period": 1}
+    assert any('"casework_case"' in query["sql"] for query in on_replica.captured_queries)
+
+
 def test_a_case_page_reads_only_from_the_primary(client, case, lead):
     client.force_login(lead.caseworker)
     replica_caught_up()
