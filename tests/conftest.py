@@ -4,6 +4,7 @@ shared the case with, and an unrelated agency that must get not-found everywhere
 from dataclasses import dataclass
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 
 from agencies.models import Agency, AgencyKind, Role, User
@@ -24,6 +25,17 @@ from tests.factories import (
     shipped_nicknames,
     shipped_service_types,
 )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests marked `replica` need a streaming replica; scripts/test runs them under
+    scripts/replica, and without one they are skipped, not failed."""
+    if "replica" in settings.DATABASES:
+        return
+    skip = pytest.mark.skip(reason="no replica configured (REPLICA_DATABASE_URL); run under scripts/replica")
+    for item in items:
+        if item.get_closest_marker("replica") is not None:
+            item.add_marker(skip)
 
 
 @pytest.fixture(autouse=True)

@@ -104,3 +104,37 @@ def test_postgres_archives_every_wal_segment_to_an_encrypted_pgbackrest_reposito
     assert "pgbackrest:/var/lib/pgbackrest:rw" in postgres["volumes"]
     config = (ROOT / "deploy/postgres/pgbackrest.conf").read_text()
     assert "repo1-cipher-type=aes-256-cbc" in config
+
+
+def test_the_app_reaches_postgres_through_pgbouncer_in_transaction_pooling(tmp_path: Path) -> None:
+    result = run_compose(tmp_path, REQUIRED_ENV, "config")
+    assert result.returncode == 0, result.stderr
+    services = yaml.safe_load(result.stdout)["services"]
+
+    pgbouncer = services["pgbouncer"]
+    assert pgbouncer["image"] == "edoburu/pgbouncer:v1.25.1-p0"
+    assert pgbouncer["environment"]["POOL_MODE"] == "transaction"
+    assert pgbouncer["environment"]["DB_HOST"] == "postgres"
+    for name in APP_SERVICES:
+        environment = services[name]["environment"]
+        assert environment["DATABASE_URL"] == "postgres://bridge:dummypassword@pgbouncer:5432/bridge"
+        assert environment["DJANGO_DISABLE_SERVER_SIDE_CURSORS"] == "true"
+    # Migrations are one long session: they go to PostgreSQL itself.
+    assert services["web"]["environment"]["MIGRATION_DATABASE_URL"] == (
+        "postgres://bridge:dummypassword@postgres:5432/bridge"
+    )
+    assert "jit=off" in services["postgres"]["command"]
+
+
+def test_the_streaming_replica_runs_only_in_its_profile(tmp_path: Path) -> None:
+    result = run_compose(tmp_path, REQUIRED_ENV, "--profile", "replica", "config")
+    assert result.returncode == 0, result.stderr
+    services = yaml.safe_load(result.stdout)["services"]
+
+    replica = services["postgres-replica"]
+    assert replica["profiles"] == ["replica"]
+    command = " ".join(replica["command"])
+    assert "pg_basebackup -h postgres -U bridge" in command
+    assert " -R " in command
+    # Empty unless the operator points web at the replica.
+    assert services["web"]["environment"]["REPLICA_DATABASE_URL"] == ""

@@ -109,6 +109,31 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # passes `jit_above_cost`, which a case list sorted over twenty thousand cases does; compiling it
 # took two seconds where running it took a tenth of that (docs/performance.md).
 DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+# Behind PgBouncer in transaction pooling a cursor cannot outlive its transaction's server
+# connection, so `.iterator()` fetches client-side instead (docs/performance.md, "Beyond one machine").
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env.bool(
+    "DJANGO_DISABLE_SERVER_SIDE_CURSORS", default=False
+)
+
+# A streaming replica for the reads that tolerate a second of lag (config/db_router.py). Its test
+# database is the primary's, replicated: MIRROR only gives it the test database's name, the
+# connection still goes to the replica's host and port.
+REPLICA_DATABASE_URL = env.str("REPLICA_DATABASE_URL", default="")
+if REPLICA_DATABASE_URL:
+    DATABASES["replica"] = env.db("REPLICA_DATABASE_URL")
+    for setting in ("ATOMIC_REQUESTS", "CONN_MAX_AGE", "CONN_HEALTH_CHECKS", "DISABLE_SERVER_SIDE_CURSORS"):
+        DATABASES["replica"][setting] = DATABASES["default"][setting]
+    DATABASES["replica"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["config.db_router.PrimaryReplicaRouter"]
+    # Last before the metrics: every sign-in and session check has read from the primary by then.
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django_prometheus.middleware.PrometheusAfterMiddleware"),
+        "config.db_router.ReplicaReadsMiddleware",
+    )
+# After a write, the writer's reads stay on the primary this long, so they see their own edit
+# whatever the replica's lag.
+BRIDGE_REPLICA_STICKY_SECONDS = env.int("BRIDGE_REPLICA_STICKY_SECONDS", default=10)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL")
