@@ -204,9 +204,7 @@ def _lock_both(*, surviving_case: Case, merged_case: Case, proposed_by: User) ->
     for case in locked.values():
         if case.merged_into_id is not None:
             # Only someone who sees where it went is told it was merged (DOMAIN rule 5).
-            if case.merged_into_id in {surviving_case.pk, merged_case.pk} or sees_case(
-                user=proposed_by, case_id=case.merged_into_id
-            ):
+            if sees_case(user=proposed_by, case_id=case.merged_into_id):
                 raise Conflict(ALREADY_MERGED)
             raise NotFound()
     return locked[surviving_case.pk], locked[merged_case.pk]
