@@ -6,6 +6,7 @@ import uuid
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from agencies.models import AgencyKind, Role
 from audit.models import AuditRecord
@@ -23,6 +24,7 @@ from casework.models import (
     SectionGrant,
     Task,
     TimelineEvent,
+    TraffickingStatus,
 )
 from casework.sections import Section
 from casework.selectors import case_search_filter
@@ -32,6 +34,8 @@ from casework.services.notes import note_add
 from casework.services.sharing import participant_invite
 from casework.services.tasks import task_create
 from common.errors import Conflict, Moved, NotFound, PermissionDenied, ValidationFailed
+from exploitation.models import ExploitationProfile, RecruiterRelationship
+from exploitation.services import exploitation_profile_save
 from links.models import CaseLink
 from links.services import case_link_create
 from relief.models import ReliefRecord
@@ -462,3 +466,20 @@ def test_the_merge_costs_the_same_queries_whatever_the_work_on_the_case(
             reason=REASON,
         )
     assert Task.objects.filter(case=large[0]).count() == 30
+
+
+def test_the_survivor_without_a_profile_gets_a_copy_of_the_merged_cases(
+    shared_case, duplicate, lead, other_lead, partner
+):
+    Case.objects.filter(pk=duplicate.pk).update(
+        trafficking_status=TraffickingStatus.SUSPECTED, trafficking_status_changed_at=timezone.now()
+    )
+    exploitation_profile_save(
+        actor=partner.liaison,
+        case=duplicate,
+        expected_version=0,
+        values={"recruiter_relationship": RecruiterRelationship.PARENT},
+    )
+    merge(shared_case, duplicate, lead, other_lead)
+    profiles = ExploitationProfile.objects.values_list("case_id", "recruiter_relationship")
+    assert set(profiles) == {(shared_case.pk, "parent"), (duplicate.pk, "parent")}
