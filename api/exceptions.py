@@ -19,7 +19,7 @@ from rest_framework.response import Response
 from rest_framework.views import set_rollback
 
 from audit.services import audit_request_denied
-from common.errors import ApplicationError, Moved
+from common.errors import ApplicationError, Moved, NotFound
 from common.http import error_body
 
 INVALID_INPUT_MESSAGE = "Some fields are not valid."
@@ -75,14 +75,17 @@ def exception_handler(exc: Exception, context: Mapping[str, Any]) -> Response | 
 
 
 def _respond(exc: Exception, context: Mapping[str, Any]) -> Response | None:
-    if isinstance(exc, Moved):
+    request = context.get("request")
+    if isinstance(exc, Moved) and request and (relocated := exc.relocate(request.get_full_path())):
         # A case merged into one the caller sees: 308 keeps the method and body, so a client that
         # follows it repeats the same request on the surviving case.
-        request = context["request"]
-        location = request.build_absolute_uri(exc.relocate(request.get_full_path()))
+        location = request.build_absolute_uri(relocated)
         body = error_body(code=exc.code, message=exc.message)
         set_rollback()
         return Response(body, status=status.HTTP_308_PERMANENT_REDIRECT, headers={"Location": location})
+    if isinstance(exc, Moved):
+        # Not on the merged case's own address: nowhere to send the caller, so exactly a 404.
+        exc = NotFound()
     if isinstance(exc, ApplicationError):
         set_rollback()
         return Response(error_body(code=exc.code, message=exc.message, fields=exc.fields), status=exc.status)

@@ -42,9 +42,12 @@ class Moved(NotFound):
         self.old_id = str(old_id)
         self.new_id = str(new_id)
 
-    def relocate(self, path: str) -> str:
-        """`path` with the old id replaced by the new one (the same page of the other case)."""
-        return re.sub(re.escape(self.old_id), self.new_id, path, count=1, flags=re.IGNORECASE)
+    def relocate(self, path: str) -> str | None:
+        """`path` with the old id replaced by the new one (the same page of the other case), or
+        None when the path does not name the old id (a merged case named in a form's field): then
+        there is no page to send the caller to, and the answer is the `NotFound` this is."""
+        relocated, count = re.subn(re.escape(self.old_id), self.new_id, path, count=1, flags=re.IGNORECASE)
+        return relocated if count else None
 
 
 class PermissionDenied(ApplicationError):

@@ -71,9 +71,9 @@ def _audit_denial(request: WebRequest, status: int) -> None:
 
 
 def _handle(request: WebRequest, error: ApplicationError) -> HttpResponse:
-    if isinstance(error, Moved):
+    if isinstance(error, Moved) and (relocated := error.relocate(request.path)) is not None:
         query = request.META.get("QUERY_STRING", "")
-        location = error.relocate(request.path) + (f"?{query}" if query else "")
+        location = relocated + (f"?{query}" if query else "")
         if request.htmx:
             # htmx swaps a redirect's target into the page; `HX-Location` makes it go there instead.
             response = HttpResponse(status=200)

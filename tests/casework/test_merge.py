@@ -483,3 +483,23 @@ def test_the_survivor_without_a_profile_gets_a_copy_of_the_merged_cases(
     merge(shared_case, duplicate, lead, other_lead)
     profiles = ExploitationProfile.objects.values_list("case_id", "recruiter_relationship")
     assert set(profiles) == {(shared_case.pk, "parent"), (duplicate.pk, "parent")}
+
+
+def test_an_htmx_request_for_the_merged_case_is_told_where_to_go(shared_case, duplicate, lead, other_lead):
+    merge(shared_case, duplicate, lead, other_lead)
+    response = Browser(other_lead.supervisor).get(f"/cases/{duplicate.pk}/", htmx=True)
+    assert (response.status_code, response["HX-Location"]) == (200, f"/cases/{shared_case.pk}/")
+
+
+def test_the_merged_case_named_outside_the_address_is_a_case_that_does_not_exist(
+    shared_case, duplicate, lead, other_lead
+):
+    """A link asked for from another case to the merged one: there is no page to send anyone to,
+    so the answer is the one for a case that does not exist."""
+    merge(shared_case, duplicate, lead, other_lead)
+    other = open_case(actor=other_lead.caseworker, pseudonym="J.R.L.")
+    api = Api(other_lead.supervisor)
+    to_merged = api.post(f"cases/{other.pk}/links/", {"other_case": str(duplicate.pk), "kind": "sibling"})
+    to_missing = api.post(f"cases/{other.pk}/links/", {"other_case": str(uuid.uuid4()), "kind": "sibling"})
+    assert (to_merged.status_code, to_merged.content) == (to_missing.status_code, to_missing.content)
+    assert to_merged.status_code in (400, 404)
