@@ -12,6 +12,7 @@ case for those who see it (`casework.access.get_case_access`), and its number fi
 """
 
 from collections import defaultdict
+from contextlib import nullcontext
 from datetime import datetime
 from typing import Any
 
@@ -115,7 +116,9 @@ def _move_references(*, surviving_case: Case, merged_case: Case) -> dict[str, in
     moved: dict[str, int] = defaultdict(int)
     for field in case_references_to_move():
         model = field.model
-        with pgtrigger.ignore(*_state_guards(model)):
+        guards = _state_guards(model)
+        # `pgtrigger.ignore()` without names ignores every trigger, history included.
+        with pgtrigger.ignore(*guards) if guards else nullcontext():
             count = model._base_manager.filter(**{field.name: merged_case}).update(
                 **{field.name: surviving_case}
             )

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from agencies.models import AgencyKind, Role
-from audit.models import AuditRecord
+from audit.models import AuditRecord, HandoffHistory, TaskHistory
 from casework import merge as merge_registry
 from casework.access import cases_visible_to, get_case_access
 from casework.models import (
@@ -503,3 +503,13 @@ def test_the_merged_case_named_outside_the_address_is_a_case_that_does_not_exist
     to_missing = api.post(f"cases/{other.pk}/links/", {"other_case": str(uuid.uuid4()), "kind": "sibling"})
     assert (to_merged.status_code, to_merged.content) == (to_missing.status_code, to_missing.content)
     assert to_merged.status_code in (400, 404)
+
+
+def test_history_records_each_move(shared_case, duplicate, lead, other_lead, partner):
+    task = task_create(actor=other_lead.caseworker, case=duplicate, title="Home visit", due_at=in_hours(48))
+    handoff = handoff_create(actor=other_lead.caseworker, task=task, to_agency=partner.agency)
+    merge(shared_case, duplicate, lead, other_lead)
+    assert list(
+        TaskHistory.objects.filter(pgh_obj_id=task.pk).order_by("pgh_id").values_list("pgh_label", "case_id")
+    ) == [("insert", duplicate.pk), ("update", shared_case.pk)]
+    assert HandoffHistory.objects.filter(pgh_obj_id=handoff.pk, case_id=shared_case.pk).count() == 1
