@@ -513,3 +513,21 @@ def test_history_records_each_move(shared_case, duplicate, lead, other_lead, par
         TaskHistory.objects.filter(pgh_obj_id=task.pk).order_by("pgh_id").values_list("pgh_label", "case_id")
     ) == [("insert", duplicate.pk), ("update", shared_case.pk)]
     assert HandoffHistory.objects.filter(pgh_obj_id=handoff.pk, case_id=shared_case.pk).count() == 1
+
+
+def test_an_open_record_of_one_kind_on_both_cases_refuses_the_merge_and_changes_nothing(
+    shared_case, duplicate, lead, other_lead, advocate
+):
+    participant_invite(actor=lead.liaison, case=shared_case, agency=advocate.agency)
+    participant_invite(actor=other_lead.liaison, case=duplicate, agency=advocate.agency)
+    relief_record_add(actor=advocate.liaison, case=shared_case, kind="t_visa")
+    on_merged = relief_record_add(actor=advocate.liaison, case=duplicate, kind="t_visa")
+    task = task_create(actor=other_lead.caseworker, case=duplicate, title="Home visit", due_at=in_hours(48))
+    with pytest.raises(Conflict, match="relief_one_open_record_per_kind"):
+        merge(shared_case, duplicate, lead, other_lead)
+    assert _unchanged(duplicate)
+    assert (ReliefRecord.objects.get(pk=on_merged.pk).case_id, Task.objects.get(pk=task.pk).case_id) == (
+        duplicate.pk,
+        duplicate.pk,
+    )
+    assert CaseParticipant.objects.filter(case=shared_case, agency=other_lead.agency).count() == 0
