@@ -531,3 +531,14 @@ def test_an_open_record_of_one_kind_on_both_cases_refuses_the_merge_and_changes_
         duplicate.pk,
     )
     assert CaseParticipant.objects.filter(case=shared_case, agency=other_lead.agency).count() == 0
+
+
+def test_the_case_list_shows_the_survivor_only_and_finds_it_by_the_old_number(
+    shared_case, duplicate, lead, other_lead
+):
+    merge(shared_case, duplicate, lead, other_lead)
+    browser = Browser(other_lead.supervisor)
+    listed = browser.get("/cases/").content.decode()
+    found = browser.client.post("/cases/", {"q": duplicate.number}, follow=True).content.decode()
+    assert (f">{shared_case.number}</a>" in listed, f">{duplicate.number}</a>" in listed) == (True, False)
+    assert f">{shared_case.number}</a>" in found
