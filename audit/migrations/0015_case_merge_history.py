@@ -9,8 +9,8 @@ class Migration(migrations.Migration):
     atomic = False
 
     dependencies = [
-        ('audit', '0013_audit_archive'),
-        ('casework', '0025_case_merge'),
+        ('audit', '0014_handoffhistory_match_review_kind'),
+        ('casework', '0026_case_merge'),
     ]
 
     operations = [

@@ -19,7 +19,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('agencies', '0006_prosecution_kind'),
-        ('casework', '0024_plans_case_plan_review'),
+        ('casework', '0025_handoff_match_review_kind'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
