@@ -5,6 +5,8 @@
 (`common.errors`), DRF's own (401, 404, 405, 415, malformed JSON, invalid input) and Django's
 `Http404`/`PermissionDenied`. Errors raised before a view runs (no route, an exception escaping
 a view, the sign-in middleware) are answered in the same shape by `common.http.api_error_response`.
+A case merged into one the caller sees (`Moved`) answers 308 with the surviving case's address of
+the same endpoint in `Location`.
 """
 
 from collections.abc import Mapping
@@ -17,7 +19,7 @@ from rest_framework.response import Response
 from rest_framework.views import set_rollback
 
 from audit.services import audit_request_denied
-from common.errors import ApplicationError
+from common.errors import ApplicationError, Moved, NotFound
 from common.http import error_body
 
 INVALID_INPUT_MESSAGE = "Some fields are not valid."
@@ -63,7 +65,7 @@ def _audit_denial(context: Mapping[str, Any], status_code: int) -> None:
 
 
 def exception_handler(exc: Exception, context: Mapping[str, Any]) -> Response | None:
-    response = _respond(exc)
+    response = _respond(exc, context)
     if response is not None and response.status_code in (
         status.HTTP_403_FORBIDDEN,
         status.HTTP_404_NOT_FOUND,
@@ -72,7 +74,18 @@ def exception_handler(exc: Exception, context: Mapping[str, Any]) -> Response | 
     return response
 
 
-def _respond(exc: Exception) -> Response | None:
+def _respond(exc: Exception, context: Mapping[str, Any]) -> Response | None:
+    request = context.get("request")
+    if isinstance(exc, Moved) and request and (relocated := exc.relocate(request.get_full_path())):
+        # A case merged into one the caller sees: 308 keeps the method and body, so a client that
+        # follows it repeats the same request on the surviving case.
+        location = request.build_absolute_uri(relocated)
+        body = error_body(code=exc.code, message=exc.message)
+        set_rollback()
+        return Response(body, status=status.HTTP_308_PERMANENT_REDIRECT, headers={"Location": location})
+    if isinstance(exc, Moved):
+        # Not on the merged case's own address: nowhere to send the caller, so exactly a 404.
+        exc = NotFound()
     if isinstance(exc, ApplicationError):
         set_rollback()
         return Response(error_body(code=exc.code, message=exc.message, fields=exc.fields), status=exc.status)

@@ -96,6 +96,13 @@ class Case(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     section_changes = models.JSONField(default=dict, blank=True)
+    # Set once, by `casework.services.merge.case_merge`: the case was found to be the same child as
+    # the surviving case and everything on it moved there. The row stays (nothing is deleted); its
+    # URLs lead to the surviving case for those who see it (`casework.access.get_case_access`).
+    merged_into = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged_cases", db_index=False
+    )
+    merged_at = models.DateTimeField(null=True, blank=True)
     # What case search matches in the number and pseudonym (`casework.search`).
     search_key = models.GeneratedField(
         expression=SearchKey(TextArray("number", "pseudonym")),
@@ -112,6 +119,10 @@ class Case(models.Model):
             models.Index(fields=["pseudonym"]),
             # Case search matches any part of the search key.
             GinIndex(fields=["search_key"], opclasses=["gin_trgm_ops"], name="case_search_key"),
+            # The few merged cases, looked up by the case they now lead to (redirects, search).
+            models.Index(
+                fields=["merged_into"], condition=Q(merged_into__isnull=False), name="case_merged_into"
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(status__in=CaseStatus.values), name="case_status_is_known"),
@@ -126,6 +137,11 @@ class Case(models.Model):
                 name="case_trafficking_status_change_dated",
             ),
             models.CheckConstraint(condition=~Q(pseudonym=""), name="case_pseudonym_not_blank"),
+            models.CheckConstraint(
+                condition=Q(merged_into__isnull=True, merged_at__isnull=True)
+                | Q(merged_into__isnull=False, merged_at__isnull=False) & ~Q(merged_into=models.F("id")),
+                name="case_merge_dated_and_not_into_itself",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -220,6 +236,9 @@ class GrantEndReason(models.TextChoices):
     # guardian suspected of exploiting the child): it never could ground the grant. The label is
     # read by the section's readers, who may not read `investigation`, so it says no more.
     SIGNER_SUSPECTED = "signer_suspected", "Consent signer may not consent for this child"
+    # Two cases of one child were merged and the agency held this section on both: the grant that
+    # would have ended first ended, the other carries the agency's access on the surviving case.
+    MERGED = "merged", "Cases merged: another grant of the same section continues"
 
 
 class SignerCapacity(models.TextChoices):
@@ -1193,3 +1212,41 @@ class CaseClosure(models.Model):
 
     def __str__(self) -> str:
         return f"Closing ({self.get_reason_display()}), {self.get_status_display().lower()}"
+
+
+# --- merging two cases of one child -----------------------------------------------------------------
+
+
+class CaseMerge(models.Model):
+    """Two cases found to be the same child, merged: everything on `merged_case` moved to
+    `surviving_case`, agreed by a supervisor of each lead agency (two people). `carried_over`
+    counts what moved, by table. Rows are never changed or removed."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    surviving_case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="merges_received")
+    merged_case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="merge")
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    proposed_by_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    agreed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    agreed_by_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField()
+    merged_at = models.DateTimeField(default=timezone.now)
+    carried_over = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-merged_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(surviving_case=models.F("merged_case")), name="case_merge_two_cases"
+            ),
+            models.CheckConstraint(
+                condition=~Q(proposed_by=models.F("agreed_by")), name="case_merge_two_people"
+            ),
+            models.CheckConstraint(condition=~Q(reason=""), name="case_merge_has_reason"),
+        ]
+        triggers = [
+            pgtrigger.Protect(name="case_merge_append_only", operation=pgtrigger.Update | pgtrigger.Delete),
+        ]
+
+    def __str__(self) -> str:
+        return f"Merge of case {self.merged_case_id} into {self.surviving_case_id}"

@@ -6,7 +6,18 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from django.db.models import BooleanField, ExpressionWrapper, F, Model, Prefetch, Q, QuerySet, Value
+from django.db.models import (
+    BooleanField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Model,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+)
 from django.db.models.lookups import Contains
 from django.utils.text import capfirst
 
@@ -123,6 +134,12 @@ def _matches_core(term: str) -> Q:
     return Q(Contains(F("search_key"), _term_key(term)))
 
 
+def _merged_cases_matching(term: str) -> QuerySet[Case]:
+    """Cases merged into another whose number or pseudonym matches: the number someone noted
+    before the merge keeps finding the child's case."""
+    return Case.objects.filter(_matches_core(term), merged_into__isnull=False).order_by()
+
+
 def case_search_filter(*, user: User, term: str) -> Q | None:
     """Cases whose number or pseudonym matches `term` (`casework.search`: any part, ignoring case,
     spaces and punctuation), or whose child's legal name or an alias does, on the cases whose
@@ -136,6 +153,7 @@ def case_search_filter(*, user: User, term: str) -> Q | None:
     if not has_search_key(term):
         return None
     by_core = Case.objects.filter(_matches_core(term)).order_by().values("pk")
+    by_merged = _merged_cases_matching(term).values("merged_into_id")
     by_name = (
         IdentitySection.objects.filter(
             Contains(F("search_key"), _term_key(term)),
@@ -144,7 +162,7 @@ def case_search_filter(*, user: User, term: str) -> Q | None:
         .order_by()
         .values("case_id")
     )
-    return Q(pk__in=by_core.union(by_name, all=True))
+    return Q(pk__in=by_core.union(by_merged, by_name, all=True))
 
 
 def with_found_by_name(cases: QuerySet[Case], *, term: str) -> QuerySet[Case]:
@@ -152,7 +170,10 @@ def with_found_by_name(cases: QuerySet[Case], *, term: str) -> QuerySet[Case]:
     an alias matched: a read of `identity` the reader is shown as such, and audited."""
     if not has_search_key(term):
         return cases.annotate(found_by_name=Value(False))
-    return cases.annotate(found_by_name=ExpressionWrapper(~_matches_core(term), output_field=BooleanField()))
+    found_by_core = _matches_core(term) | Q(
+        Exists(_merged_cases_matching(term).filter(merged_into=OuterRef("pk")))
+    )
+    return cases.annotate(found_by_name=ExpressionWrapper(~found_by_core, output_field=BooleanField()))
 
 
 def closures_visible(*, access: CaseAccess) -> QuerySet[CaseClosure]:

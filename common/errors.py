@@ -1,6 +1,7 @@
 """The application's errors. Services raise these; the API's exception handler maps each to one
 HTTP status and the error shape of API.md, and the browser views render them."""
 
+import re
 from collections.abc import Mapping, Sequence
 
 
@@ -27,6 +28,26 @@ class NotFound(ApplicationError):
 
     def __init__(self, message: str = "Not found.") -> None:
         super().__init__(message)
+
+
+class Moved(NotFound):
+    """What was asked for now lives elsewhere (a case merged into another), and the caller may see
+    where: the pages redirect there, the API answers 308 with its address. It is a `NotFound`, so
+    code that does not expect it still answers as for something that does not exist."""
+
+    code = "moved"
+
+    def __init__(self, *, old_id: object, new_id: object) -> None:
+        super().__init__("This case was merged into another case: follow Location.")
+        self.old_id = str(old_id)
+        self.new_id = str(new_id)
+
+    def relocate(self, path: str) -> str | None:
+        """`path` with the old id replaced by the new one (the same page of the other case), or
+        None when the path does not name the old id (a merged case named in a form's field): then
+        there is no page to send the caller to, and the answer is the `NotFound` this is."""
+        relocated, count = re.subn(re.escape(self.old_id), self.new_id, path, count=1, flags=re.IGNORECASE)
+        return relocated if count else None
 
 
 class PermissionDenied(ApplicationError):

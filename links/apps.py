@@ -4,3 +4,11 @@ from django.apps import AppConfig
 class LinksConfig(AppConfig):
     name = "links"
     verbose_name = "Case links"
+
+    def ready(self) -> None:
+        from casework.merge import case_merge_participant_register
+        from links.models import CaseLink
+        from links.services import case_links_merge
+
+        # Moved as-is, a link could join the surviving case to itself or leave its pair unordered.
+        case_merge_participant_register(name=self.name, participant=case_links_merge, models=(CaseLink,))

@@ -2,7 +2,10 @@
 audited on both cases and written to no timeline, since a timeline line would tell readers of
 one case about a case they may not see."""
 
+from datetime import datetime
+
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 
 from agencies.models import User
 from audit.services import audit_record
@@ -67,3 +70,23 @@ def case_link_delete(*, actor: User, case: Case, link: CaseLink) -> None:
     access.require(Action.LINK_CASES)
     _audit(event_type="case_link.deleted", actor=actor, link=link)
     link.delete()
+
+
+def case_links_merge(
+    *, surviving_case: Case, merged_case: Case, actor: User, now: datetime
+) -> dict[str, int]:
+    """Carry the merged case's links over to the surviving case (`casework.merge` participant),
+    keeping each pair in id order. A link between the two merged cases, or one the surviving
+    case already has with the same case and kind, stays where it is, as history."""
+    moved = 0
+    for link in CaseLink.objects.filter(Q(case_a=merged_case) | Q(case_b=merged_case)).select_for_update():
+        other_id = link.other_case_id(merged_case.pk)
+        if other_id == surviving_case.pk:
+            continue
+        case_a_id, case_b_id = sorted([surviving_case.pk, other_id])
+        if CaseLink.objects.filter(case_a_id=case_a_id, case_b_id=case_b_id, kind=link.kind).exists():
+            continue
+        link.case_a_id, link.case_b_id = case_a_id, case_b_id
+        link.save(update_fields=["case_a", "case_b"])
+        moved += 1
+    return {"links.caselink": moved} if moved else {}

@@ -720,3 +720,18 @@ def plan_close(
         case=case, status=TaskStatus.OPEN, event__type=CaseEventType.CASE_PLAN_APPROVED
     ):
         _cancel_task(actor=actor, task=task, reason="The case was closed.")
+
+
+def plan_merge(*, surviving_case: Case, merged_case: Case, actor: User, now: datetime) -> dict[str, int]:
+    """A case has one plan (`casework.merge` participant). The merged case's plan, with its goals,
+    actions and submissions, becomes the surviving case's when that case has none; otherwise it
+    stays with the merged case as history and the surviving case's plan is the one in force."""
+    plan = CasePlan.objects.filter(case=merged_case).first()
+    if plan is None or CasePlan.objects.filter(case=surviving_case).exists():
+        return {}
+    plan.case = surviving_case
+    plan.save(update_fields=["case", "updated_at"])
+    moved = {"plans.caseplan": 1}
+    for model in (PlanGoal, PlanAction, PlanSubmission):
+        moved[model._meta.label_lower] = model.objects.filter(case=merged_case).update(case=surviving_case)
+    return moved

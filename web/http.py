@@ -3,6 +3,7 @@
 Views are wrapped in `case_work` (or `signed_in` for the few pages every signed-in user may open).
 The wrapper maps `common.errors` the same way for every page:
 
+* `Moved` (a case merged into one the user sees) → 302 to the same page of that case;
 * `NotFound` → the 404 page (for an htmx request, a small fragment with the same status), worded
   exactly as for something that does not exist;
 * `PermissionDenied` → the 403 page with the service's reason;
@@ -34,6 +35,7 @@ from casework.access import works_on_cases
 from common.errors import (
     ApplicationError,
     Conflict,
+    Moved,
     NotFound,
     PermissionDenied,
     StaleVersion,
@@ -69,6 +71,15 @@ def _audit_denial(request: WebRequest, status: int) -> None:
 
 
 def _handle(request: WebRequest, error: ApplicationError) -> HttpResponse:
+    if isinstance(error, Moved) and (relocated := error.relocate(request.path)) is not None:
+        query = request.META.get("QUERY_STRING", "")
+        location = relocated + (f"?{query}" if query else "")
+        if request.htmx:
+            # htmx swaps a redirect's target into the page; `HX-Location` makes it go there instead.
+            response = HttpResponse(status=200)
+            response["HX-Location"] = location
+            return response
+        return HttpResponseRedirect(location)
     if isinstance(error, NotFound | PermissionDenied):
         _audit_denial(request, 404 if isinstance(error, NotFound) else 403)
     if isinstance(error, NotFound):

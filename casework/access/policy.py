@@ -29,7 +29,7 @@ from casework.models import (
     SectionGrant,
 )
 from casework.sections import CONSENT_SECTIONS, DATA_SECTIONS, RULES, Section
-from common.errors import Conflict, NotFound, PermissionDenied
+from common.errors import Conflict, Moved, NotFound, PermissionDenied
 
 CASE_ROLES = frozenset({Role.CASEWORKER, Role.LIAISON, Role.SUPERVISOR})
 LIAISON_ROLES = frozenset({Role.LIAISON, Role.SUPERVISOR})
@@ -120,6 +120,7 @@ class Action(enum.StrEnum):
     APPROVE_PLAN = "approve_plan"
     SEE_POSSIBLE_MATCHES = "see_possible_matches"
     ASK_TO_COMPARE = "ask_to_compare"
+    MERGE = "merge"
 
 
 BREAK_GLASS_READS_ONLY = (
@@ -180,6 +181,7 @@ DENIALS: dict[Action, str] = {
         "Only people who work on the case and read its identity section (never by break-glass) ask"
         " another agency to compare a possible match."
     ),
+    Action.MERGE: "Only a supervisor of the case's lead agency agrees to merge it with another case.",
 }
 
 CASE_IS_CLOSED = "This case is closed: its lead agency reopens it before anything on it changes."
@@ -205,6 +207,7 @@ CHANGES_THE_CASE = frozenset(
         Action.EDIT_PLAN,
         Action.APPROVE_PLAN,
         Action.ASK_TO_COMPARE,
+        Action.MERGE,
     }
 )
 
@@ -513,6 +516,8 @@ class CaseAccess:
                 return self.may_approve_plan(submitted_by_id)
             case Action.SEE_POSSIBLE_MATCHES | Action.ASK_TO_COMPARE:
                 return self.may_see_possible_matches
+            case Action.MERGE:
+                return self.is_lead and self.user.role == Role.SUPERVISOR
 
     def require(
         self,
@@ -607,8 +612,25 @@ def get_case_access(*, user: User, case_id: object, lock: bool = False) -> CaseA
     try:
         case = queryset.get()
     except Case.DoesNotExist as error:
+        surviving_case_id = surviving_case_seen(user=user, case_id=case_id)
+        if surviving_case_id is not None:
+            raise Moved(old_id=parse_id(case_id), new_id=surviving_case_id) from error
         raise NotFound() from error
     return _access(user=user, case=case)
+
+
+def surviving_case_seen(*, user: User, case_id: object) -> uuid.UUID | None:
+    """The case this one was merged into, if the user sees it. A merged case is seen by nobody (its
+    participation moved with everything else), so its URLs lead here; for anyone who does not see
+    the surviving case it stays exactly like a case that does not exist. Asked for every id not
+    found, so a missing case and a merged one cost the same query."""
+    return (
+        cases_visible_to(user=user)
+        .filter(merged_cases__pk=parse_id(case_id))
+        .order_by()
+        .values_list("pk", flat=True)
+        .first()
+    )
 
 
 def readable_sections_by_case(*, user: User, case_ids: list[uuid.UUID]) -> dict[uuid.UUID, frozenset[str]]:

@@ -3,10 +3,11 @@
 import pytest
 
 from agencies.models import AgencyKind, Role
-from casework.access import cases_visible_to, get_case_access, readable_sections_by_case
+from casework.access import Action, cases_visible_to, get_case_access, readable_sections_by_case
+from casework.models import Case, CaseStatus
 from casework.services.sharing import participant_invite, team_member_add
 from casework.services.tasks import task_create
-from common.errors import NotFound
+from common.errors import Conflict, NotFound
 from tests.conftest import make_staff
 from tests.factories import PlatformAdminFactory, in_hours, open_case
 
@@ -139,3 +140,33 @@ def test_readable_sections_for_many_cases_cost_one_query(lead, django_assert_num
         sections = readable_sections_by_case(user=lead.caseworker, case_ids=[case.pk for case in cases])
 
     assert all(value == SECTIONS_BY_KIND[AgencyKind.CHILD_WELFARE] for value in sections.values())
+
+
+# Action.MERGE: only the lead agency's supervisors, on an open case (a closed one is a 409).
+MERGE_HOLDERS = {
+    ("lead", Role.CASEWORKER): False,
+    ("lead", Role.LIAISON): False,
+    ("lead", Role.SUPERVISOR): True,
+    ("partner", Role.CASEWORKER): False,
+    ("partner", Role.LIAISON): False,
+    ("partner", Role.SUPERVISOR): False,
+}
+
+
+@pytest.mark.parametrize(("agency", "role"), list(MERGE_HOLDERS))
+def test_only_lead_agency_supervisors_may_merge_a_case(shared_case, lead, partner, agency, role):
+    staff = {"lead": lead, "partner": partner}[agency]
+    user = staff.by_role(role)
+    if role == Role.CASEWORKER:
+        team_member_add(actor=staff.liaison, case=shared_case, member=user)
+
+    assert (
+        get_case_access(user=user, case_id=shared_case.pk).may(Action.MERGE) is MERGE_HOLDERS[(agency, role)]
+    )
+
+
+def test_a_closed_case_refuses_its_lead_supervisor_a_merge_with_a_conflict(case, lead):
+    Case.objects.filter(pk=case.pk).update(status=CaseStatus.CLOSED)
+
+    with pytest.raises(Conflict, match="This case is closed"):
+        get_case_access(user=lead.supervisor, case_id=case.pk).require(Action.MERGE)
