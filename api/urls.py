@@ -234,6 +234,17 @@ urlpatterns = [
     path("handoffs/<uuid:handoff_id>/approve/", work.HandoffApproveView.as_view(), name="handoff-approve"),
     path("handoffs/<uuid:handoff_id>/withdraw/", work.HandoffWithdrawView.as_view(), name="handoff-withdraw"),
     path("match-reviews/<uuid:handoff_id>/", matching.MatchReviewView.as_view(), name="match-review"),
+    path("comparisons/<uuid:handoff_id>/merge/", matching.MergeView.as_view(), name="comparison-merge"),
+    path(
+        "comparisons/<uuid:handoff_id>/merge/agree/",
+        matching.MergeAgreeView.as_view(),
+        name="comparison-merge-agree",
+    ),
+    path(
+        "comparisons/<uuid:handoff_id>/merge/decline/",
+        matching.MergeDeclineView.as_view(),
+        name="comparison-merge-decline",
+    ),
     path(
         "match-reviews/<uuid:handoff_id>/confirm/",
         matching.MatchReviewConfirmView.as_view(),

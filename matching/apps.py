@@ -15,3 +15,8 @@ class MatchingConfig(AppConfig):
         # Whichever page or endpoint answers a match review, the match is confirmed or rejected.
         handoff_accepted_hook_register(name="matching", hook=match_review_accepted)
         handoff_declined_hook_register(name="matching", hook=match_review_declined)
+
+        from matching.services_merge import matching_merge_register
+
+        # A merge leaves comparisons as history and keeps the survivor's matching keys in step.
+        matching_merge_register()

@@ -13,7 +13,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.db import models
 
 from agencies.models import Agency
-from casework.models import Case, Handoff
+from casework.models import Case, CaseMerge, Handoff
 
 
 class Nickname(models.Model):
@@ -93,3 +93,59 @@ class ComparisonRequest(models.Model):
 
     def __str__(self) -> str:
         return f"Comparison request {self.pk}"
+
+
+class MergeProposalStatus(models.TextChoices):
+    PROPOSED = "proposed", "Proposed"
+    MERGED = "merged", "Agreed and merged"
+    DECLINED = "declined", "Declined"
+
+
+class MergeProposal(models.Model):
+    """After a confirmed comparison, a supervisor of one lead agency proposes merging the two
+    cases, keeping one of them (`surviving_case`); a supervisor of the other lead agency agrees
+    (the merge is `casework.services.merge.case_merge`, recorded in `merge`) or declines with a
+    reason. `proposing_case` is the case whose lead agency proposed: the other one agrees."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    comparison = models.ForeignKey(
+        ComparisonRequest, on_delete=models.PROTECT, related_name="merge_proposals"
+    )
+    proposing_case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="+")
+    surviving_case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="+")
+    merged_case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="+")
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(
+        max_length=10, choices=MergeProposalStatus.choices, default=MergeProposalStatus.PROPOSED
+    )
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answer_note = models.TextField(blank=True)
+    merge = models.OneToOneField(CaseMerge, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["comparison"],
+                condition=models.Q(status="proposed"),
+                name="merge_proposal_one_open_per_comparison",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(surviving_case=models.F("merged_case")), name="merge_proposal_two_cases"
+            ),
+            models.CheckConstraint(condition=~models.Q(reason=""), name="merge_proposal_has_reason"),
+            models.CheckConstraint(
+                condition=models.Q(status="proposed", answered_at__isnull=True, merge__isnull=True)
+                | models.Q(status="declined", answered_at__isnull=False, merge__isnull=True)
+                | models.Q(status="merged", answered_at__isnull=False, merge__isnull=False),
+                name="merge_proposal_answer_matches_status",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Merge proposal {self.pk}"

@@ -121,6 +121,13 @@ def match_profiles_refresh(*, case_ids: Sequence[Any]) -> None:
             cursor.execute(statement, {"case_ids": list(case_ids)})
 
 
+def match_profiles_forget(*, case_ids: Sequence[Any]) -> None:
+    """A merged case matches nothing any more: its derived rows go (its identity section stays)."""
+    with connection.cursor() as cursor:
+        for statement in _FORGET_PROFILES:
+            cursor.execute(statement, {"case_ids": list(case_ids)})
+
+
 def match_identity_saved(*, case: Case, actor: User) -> None:
     """`casework`'s identity hook: the keys follow the section in the same transaction."""
     match_profiles_refresh(case_ids=[case.pk])
@@ -292,6 +299,9 @@ class ComparisonReview:
     asking_identity: list[FieldValue]
     may_answer: bool
     may_invite: bool
+    # A confirmed match whose two cases the reader, a supervisor of their own case's lead agency,
+    # may propose merging (`matching.services_merge`).
+    may_merge: bool
 
     @property
     def rows(self) -> list[ComparisonRow]:
@@ -378,6 +388,9 @@ def comparison_review_open(*, actor: User, handoff_id: object) -> ComparisonRevi
         asking_identity=asking_identity,
         may_answer=handoff.status == HandoffStatus.PENDING,
         may_invite=_may_invite(access=access, request=request),
+        may_merge=handoff.status == HandoffStatus.ACCEPTED
+        and access is not None
+        and access.may(Action.MERGE),
     )
 
 

@@ -864,6 +864,24 @@ class ComparisonAskForm(forms.Form):
     note = forms.CharField(max_length=HANDOFF_NOTE_MAX_LENGTH, required=False)
 
 
+class MergeProposeForm(BridgeForm):
+    keep = forms.ChoiceField(
+        label="Keep",
+        choices=[("mine", "Your agency's case"), ("theirs", "The other agency's case")],
+        widget=forms.RadioSelect,
+        help_text=(
+            "The other case is merged into it: its tasks, notes, handoffs and sharing move; "
+            "nothing is deleted."
+        ),
+    )
+    reason = forms.CharField(
+        label="Reason",
+        max_length=HANDOFF_NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Required. The other agency's supervisors read it.",
+    )
+
+
 class ComparisonDecisionForm(BridgeForm):
     reason = forms.CharField(
         label="Reason",

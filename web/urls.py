@@ -181,6 +181,14 @@ urlpatterns = [
     path("handoffs/<uuid:handoff_id>/approve/", handoffs.approve, name="handoff-approve"),
     path("handoffs/<uuid:handoff_id>/withdraw/", handoffs.withdraw, name="handoff-withdraw"),
     path("handoffs/<uuid:handoff_id>/compare/", matching.match_review, name="match-review"),
+    path("handoffs/<uuid:handoff_id>/merge/", matching.match_merge, name="match-merge"),
+    path(
+        "handoffs/<uuid:handoff_id>/merge/propose/", matching.match_merge_propose, name="match-merge-propose"
+    ),
+    path("handoffs/<uuid:handoff_id>/merge/agree/", matching.match_merge_agree, name="match-merge-agree"),
+    path(
+        "handoffs/<uuid:handoff_id>/merge/decline/", matching.match_merge_decline, name="match-merge-decline"
+    ),
     path(
         "handoffs/<uuid:handoff_id>/compare/confirm/",
         matching.match_review_confirm,

@@ -9,8 +9,10 @@ from api.fields import StrictCharField
 from api.serializers.links import LinkedCaseSerializer
 from api.serializers.work import HandoffSerializer
 from casework.services.handoffs import NOTE_MAX_LENGTH
+from matching.models import MergeProposal
 from matching.selectors import Strength
 from matching.services import MATCH_TOKEN_MAX_LENGTH, ComparisonReview, ShownMatch
+from matching.services_merge import KEEP_CHOICES, REASON_MAX_LENGTH
 
 
 class PossibleMatchSerializer(serializers.Serializer):
@@ -92,3 +94,50 @@ class ComparisonDecisionSerializer(serializers.Serializer):
     reason = StrictCharField(
         max_length=NOTE_MAX_LENGTH, help_text="Why; the asking agency reads it. Required."
     )
+
+
+class MergeProposalSerializer(serializers.ModelSerializer):
+    proposed_by = serializers.UUIDField(source="proposed_by.public_id", read_only=True)
+    answered_by = serializers.SerializerMethodField()
+
+    class Meta:
+        model = MergeProposal
+        fields = (
+            "id",
+            "status",
+            "reason",
+            "created_at",
+            "proposed_by",
+            "answered_by",
+            "answered_at",
+            "answer_note",
+        )
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.UUIDField(allow_null=True))
+    def get_answered_by(self, proposal: MergeProposal) -> str | None:
+        return None if proposal.answered_by is None else str(proposal.answered_by.public_id)
+
+
+class MergeStateSerializer(serializers.Serializer):
+    """Merging the two cases of a comparison, as one of the two lead agencies' supervisors sees
+    it: their own case only, never the other's number."""
+
+    own_case = LinkedCaseSerializer(read_only=True)
+    proposal = MergeProposalSerializer(read_only=True, allow_null=True)
+    keeps_own_case = serializers.BooleanField(
+        read_only=True, help_text="Whether the proposal keeps your case (the other is merged into it)."
+    )
+    may_propose = serializers.BooleanField(read_only=True)
+    may_agree = serializers.BooleanField(read_only=True)
+
+
+class MergeProposeSerializer(serializers.Serializer):
+    keep = serializers.ChoiceField(
+        choices=list(KEEP_CHOICES), help_text="`mine` keeps your case, `theirs` the other agency's."
+    )
+    reason = StrictCharField(max_length=REASON_MAX_LENGTH)
+
+
+class MergeDeclineSerializer(serializers.Serializer):
+    reason = StrictCharField(max_length=REASON_MAX_LENGTH)

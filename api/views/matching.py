@@ -17,6 +17,9 @@ from api.serializers.matching import (
     ComparisonDecisionSerializer,
     ComparisonRequestSerializer,
     ComparisonReviewSerializer,
+    MergeDeclineSerializer,
+    MergeProposeSerializer,
+    MergeStateSerializer,
     PossibleMatchesPageSerializer,
     PossibleMatchSerializer,
 )
@@ -30,6 +33,7 @@ from matching.services import (
     comparison_review_open,
     possible_matches_check,
 )
+from matching.services_merge import merge_agree, merge_decline, merge_propose, merge_state
 
 
 class PossibleMatchesView(CaseNestedAPIView):
@@ -127,3 +131,48 @@ class MatchReviewInviteView(_MatchReviewAPIView):
     def post(self, request: Request, handoff_id: UUID) -> Response:
         comparison_invite(actor=self.actor, handoff_id=handoff_id)
         return self.review(handoff_id)
+
+
+class _MergeAPIView(_MatchReviewAPIView):
+    def state(self, handoff_id: UUID) -> Response:
+        return Response(MergeStateSerializer(merge_state(actor=self.actor, handoff_id=handoff_id)).data)
+
+
+class MergeView(_MergeAPIView):
+    """Merging the two cases of a confirmed comparison (supervisors of either lead agency; 404 for
+    anyone else): `GET` where it stands, `POST` to propose it."""
+
+    @extend_schema(responses={200: MergeStateSerializer})
+    def get(self, request: Request, handoff_id: UUID) -> Response:
+        return self.state(handoff_id)
+
+    @extend_schema(request=MergeProposeSerializer, responses={201: MergeStateSerializer})
+    def post(self, request: Request, handoff_id: UUID) -> Response:
+        serializer = MergeProposeSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        merge_propose(actor=self.actor, handoff_id=handoff_id, keep=data["keep"], reason=data["reason"])
+        response = self.state(handoff_id)
+        response.status_code = status.HTTP_201_CREATED
+        return response
+
+
+class MergeAgreeView(_MergeAPIView):
+    """Agree to the open proposal: a supervisor of the other lead agency. The cases are merged at
+    once; 409 if either was merged meanwhile."""
+
+    @extend_schema(request=None, responses={200: MergeStateSerializer})
+    def post(self, request: Request, handoff_id: UUID) -> Response:
+        merge_agree(actor=self.actor, handoff_id=handoff_id)
+        return self.state(handoff_id)
+
+
+class MergeDeclineView(_MergeAPIView):
+    """Decline the open proposal, with a reason the proposer reads."""
+
+    @extend_schema(request=MergeDeclineSerializer, responses={200: MergeStateSerializer})
+    def post(self, request: Request, handoff_id: UUID) -> Response:
+        serializer = MergeDeclineSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        merge_decline(actor=self.actor, handoff_id=handoff_id, reason=serializer.validated_data["reason"])
+        return self.state(handoff_id)

@@ -1037,6 +1037,17 @@ def requests_for(world: World, caller: Caller):
     for action, payload in (("confirm", {"reason": "Same"}), ("reject", {"reason": "No"}), ("invite", None)):
         answered = 409 if asked else 404
         yield f"match review {action}", "post", f"{review_path}/{action}/", payload, {}, answered, set()
+    # Merging it: the supervisors of either lead agency, each shown their own case; a rejected
+    # match is never merged.
+    merge_path = f"comparisons/{world.extra['match_review'].pk}/merge"
+    merger = caller.works_on_cases and caller.role == "supervisor" and caller.slot in {"lead", "unrelated"}
+    yield "merge state", "get", f"{merge_path}/", None, {}, 200 if merger else 404, set()
+    for label, path, payload in (
+        ("merge propose", f"{merge_path}/", {"keep": "mine", "reason": "Same"}),
+        ("merge agree", f"{merge_path}/agree/", None),
+        ("merge decline", f"{merge_path}/decline/", {"reason": "No"}),
+    ):
+        yield label, "post", path, payload, {}, 409 if merger else 404, set()
 
     # Relief records are immigration's (8 U.S.C. 1367): a case reader without it gets an empty list
     # and 404 for a record; legal advocates, its stewards, write them.

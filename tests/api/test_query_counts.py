@@ -361,7 +361,7 @@ LIST_ENDPOINTS = {
     "plan-submissions-awaiting": ("plan-submissions/", add_plans_awaiting, "lead.supervisor", 2),
     "copies": ("cases/{case}/copies/", add_copies, "lead.supervisor", 4),
 }
-POSSIBLE_MATCHES_QUERIES = 9
+POSSIBLE_MATCHES_QUERIES = 10
 
 
 @pytest.fixture
@@ -409,7 +409,8 @@ def test_possible_matches_query_count_does_not_grow_with_matches(
     api_as, world, django_assert_num_queries, rows
 ):
     """Matches are at most `BRIDGE_MATCH_LIMIT` (5), all on one page: the check, the cases the
-    caller sees among them, their lead agencies' names, and one audit insert."""
+    caller sees among them, their lead agencies' names, the requests this case sent about them
+    (with their handoffs), and one audit insert."""
     add_possible_matches(world, rows)
     api = api_as(world["lead"].liaison)
 

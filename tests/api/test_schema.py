@@ -94,6 +94,10 @@ API_MD_OPERATIONS = {
     ("post", "/api/v1/match-reviews/{handoff_id}/confirm/"),
     ("post", "/api/v1/match-reviews/{handoff_id}/reject/"),
     ("post", "/api/v1/match-reviews/{handoff_id}/invite/"),
+    ("get", "/api/v1/comparisons/{handoff_id}/merge/"),
+    ("post", "/api/v1/comparisons/{handoff_id}/merge/"),
+    ("post", "/api/v1/comparisons/{handoff_id}/merge/agree/"),
+    ("post", "/api/v1/comparisons/{handoff_id}/merge/decline/"),
     ("get", "/api/v1/cases/{case_id}/access-log/"),
     # Extensions of API.md (docs/security.md): the disclosure history and break-glass.
     ("get", "/api/v1/cases/{case_id}/access-log/disclosures/"),

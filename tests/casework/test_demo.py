@@ -25,13 +25,13 @@ def test_demo_has_an_agency_of_each_kind_and_a_user_for_every_role(capsys):
     assert "cps-caseworker" in capsys.readouterr().out
 
 
-def test_demo_has_sixteen_cases_with_overdue_and_upcoming_tasks():
+def test_demo_has_eighteen_cases_with_overdue_and_upcoming_tasks():
     from django.utils import timezone
 
     call_command("load_demo", stdout=StringIO())
 
     now = timezone.now()
-    assert Case.objects.count() == 16
+    assert Case.objects.count() == 18
     assert Task.objects.filter(due_at__lt=now).count() >= 3
     assert Task.objects.filter(due_at__gt=now + timezone.timedelta(days=5)).count() >= 3
 
@@ -40,7 +40,7 @@ def test_loading_the_demo_twice_changes_nothing():
     call_command("load_demo", stdout=StringIO())
     call_command("load_demo", stdout=StringIO())
 
-    assert Case.objects.count() == 16
+    assert Case.objects.count() == 18
 
 
 def test_demo_has_pending_handoffs_one_awaiting_approval_and_statutory_tasks_from_recorded_events():

@@ -22,7 +22,8 @@ from matching.services import (
     comparison_review_open,
     possible_matches_check,
 )
-from web.forms import ComparisonAskForm, ComparisonDecisionForm
+from matching.services_merge import merge_agree, merge_decline, merge_propose, merge_state
+from web.forms import ComparisonAskForm, ComparisonDecisionForm, MergeProposeForm
 from web.http import WebRequest, case_work
 from web.views.cases import case_context
 
@@ -34,7 +35,8 @@ def case_matches(request: WebRequest, case_id: uuid.UUID) -> HttpResponse:
     access.require(Action.SEE_POSSIBLE_MATCHES)
     shown = possible_matches_check(actor=request.user, case=access.case)
     template = "web/partials/possible_matches.html" if request.htmx else "web/case_matches.html"
-    return render(request, template, case_context(access, tab="matches", matches=shown))
+    context = case_context(access, tab="matches", matches=shown, may_merge=access.may(Action.MERGE))
+    return render(request, template, context)
 
 
 @case_work
@@ -121,3 +123,70 @@ def match_review_invite(request: WebRequest, handoff_id: uuid.UUID) -> HttpRespo
     invited = comparison_invite(actor=request.user, handoff_id=handoff_id)
     messages.success(request, f"{invited.asking_agency.name} now takes part in your case.")
     return redirect("web:match-review", handoff_id=handoff_id)
+
+
+def _merge_page(
+    request: WebRequest,
+    handoff_id: uuid.UUID,
+    *,
+    status: int = 200,
+    propose_form: MergeProposeForm | None = None,
+    decline_form: ComparisonDecisionForm | None = None,
+) -> HttpResponse:
+    context = {
+        "merge": merge_state(actor=request.user, handoff_id=handoff_id),
+        "handoff_id": handoff_id,
+        "propose_form": propose_form or MergeProposeForm(auto_id="merge-%s"),
+        "decline_form": decline_form or ComparisonDecisionForm(auto_id="merge-decline-%s"),
+        "page": "handoffs",
+    }
+    return render(request, "web/match_merge.html", context, status=status)
+
+
+@case_work
+@require_GET
+def match_merge(request: WebRequest, handoff_id: uuid.UUID) -> HttpResponse:
+    return _merge_page(request, handoff_id)
+
+
+@case_work
+@require_POST
+def match_merge_propose(request: WebRequest, handoff_id: uuid.UUID) -> HttpResponse:
+    form = MergeProposeForm(request.POST, auto_id="merge-%s")
+    if form.is_valid():
+        try:
+            merge_propose(
+                actor=request.user,
+                handoff_id=handoff_id,
+                keep=form.cleaned_data["keep"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationFailed as error:
+            form.add_service_errors(error.message, error.fields)
+        else:
+            messages.success(request, "Merge proposed. The other agency's supervisors are asked to agree.")
+            return redirect("web:match-merge", handoff_id=handoff_id)
+    return _merge_page(request, handoff_id, status=400, propose_form=form)
+
+
+@case_work
+@require_POST
+def match_merge_agree(request: WebRequest, handoff_id: uuid.UUID) -> HttpResponse:
+    proposal = merge_agree(actor=request.user, handoff_id=handoff_id)
+    messages.success(request, f"The two records are merged into {proposal.surviving_case.number}.")
+    return redirect("web:case", case_id=proposal.surviving_case_id)
+
+
+@case_work
+@require_POST
+def match_merge_decline(request: WebRequest, handoff_id: uuid.UUID) -> HttpResponse:
+    form = ComparisonDecisionForm(request.POST, auto_id="merge-decline-%s")
+    if form.is_valid():
+        try:
+            merge_decline(actor=request.user, handoff_id=handoff_id, reason=form.cleaned_data["reason"])
+        except ValidationFailed as error:
+            form.add_service_errors(error.message, error.fields)
+        else:
+            messages.success(request, "Merge declined. The proposer is told why.")
+            return redirect("web:match-merge", handoff_id=handoff_id)
+    return _merge_page(request, handoff_id, status=400, decline_form=form)
