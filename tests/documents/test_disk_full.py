@@ -103,12 +103,16 @@ def test_after_a_refusal_an_upload_that_fits_is_stored(
     assert len(list(documents_on_tiny_disk.iterdir())) == 1
 
 
-def test_a_log_file_on_a_full_disk_does_not_fail_the_request(tiny_disk: Path, lead: Staff, capsys) -> None:
-    filler = tiny_disk / "filler"
-    with pytest.raises(OSError, match="No space left on device"), filler.open("wb") as handle:
+def fill(path: Path) -> None:
+    with path.open("wb") as handle:
         while True:
             handle.write(b"x" * 4096)
             handle.flush()
+
+
+def test_a_log_file_on_a_full_disk_does_not_fail_the_request(tiny_disk: Path, lead: Staff, capsys) -> None:
+    with pytest.raises(OSError, match="No space left on device"):
+        fill(tiny_disk / "filler")
     handler = logging.FileHandler(tiny_disk / "bridge.log")
     handler.setFormatter(JsonFormatter())
     handler.addFilter(PersonalDataFilter())
