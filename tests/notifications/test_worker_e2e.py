@@ -3,19 +3,24 @@ real Redis, emailing a real SMTP server. No eager mode: what is asserted here is
 the mail server."""
 
 import re
+import threading
 import time
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 import pytest
+import redis
 from celery import current_app
 from django.utils import timezone
 
-from casework.models import IdentitySection, LocationSection
+from casework.models import Case, IdentitySection, LocationSection
 from casework.services.handoffs import handoff_create
 from casework.services.tasks import task_create
 from casework.sweep import deadlines_sweep
 from notifications.models import DeliveryStatus, EmailDelivery, Reminder
 from notifications.services import outbox_relay
+from tests.api.conftest import Api
+from tests.conftest import Staff
 from tests.factories import in_hours
 from tests.notifications.conftest import wait_until
 
@@ -165,6 +170,105 @@ def test_writes_succeed_while_redis_is_down_and_emails_go_out_when_it_returns(
     time.sleep(4)
     assert len(smtp.messages()) == 3
     assert due_soon.reminders.count() == 1
+
+
+@dataclass
+class WriteLoad:
+    """Web writes that each enqueue mail, as fast as one client makes them: a task due within the
+    hour (the sweep reminds its assignee) and a handoff of another task through the API (the
+    partner's liaison and supervisor are emailed at once). Every answer is kept."""
+
+    case: Case
+    lead: Staff
+    partner: Staff
+    statuses: list[int] = field(default_factory=list)
+
+    def run(self, *, seconds: float) -> None:
+        api = Api(self.lead.caseworker)
+        stop_at = time.monotonic() + seconds
+        while time.monotonic() < stop_at:
+            task_create(
+                actor=self.lead.caseworker,
+                case=self.case,
+                title="Report",
+                due_at=in_hours(0.5),
+                assignee=self.lead.caseworker,
+            )
+            other = task_create(
+                actor=self.lead.caseworker, case=self.case, title="Interview", due_at=in_hours(200)
+            )
+            response = api.post("handoffs/", {"task": str(other.pk), "to_agency": self.partner.agency.pk})
+            self.statuses.append(response.status_code)
+
+    @property
+    def emails_expected(self) -> int:
+        return 3 * len(self.statuses)
+
+
+def assert_every_email_went_out_once(smtp, load: WriteLoad) -> None:
+    smtp.wait_for(load.emails_expected, timeout=120)
+    time.sleep(4)
+    assert len(smtp.messages()) == load.emails_expected
+    assert len({message.message_id for message in smtp.messages()}) == load.emails_expected
+    assert set(EmailDelivery.objects.values_list("status", flat=True)) == {DeliveryStatus.SENT}
+    assert Reminder.objects.count() == len(load.statuses)
+
+
+def test_a_load_of_writes_survives_a_redis_restart_and_every_email_goes_out_once(
+    celery_processes, private_redis, broker_at, smtp, shared_case, lead, partner, settings
+):
+    settings.BRIDGE_OUTBOX_RELAY_AFTER_SECONDS = 2
+    timing = {"BRIDGE_REMINDER_SWEEP_SECONDS": "1", "BRIDGE_OUTBOX_RELAY_AFTER_SECONDS": "2"}
+    broker_at(private_redis.url)
+    celery_processes.worker(redis_url=private_redis.url, **timing)
+    celery_processes.beat(redis_url=private_redis.url, **timing)
+    load = WriteLoad(case=shared_case, lead=lead, partner=partner)
+    down = threading.Timer(2, private_redis.stop)
+    back = threading.Timer(6, private_redis.start)
+    down.start()
+    back.start()
+
+    load.run(seconds=9)
+    down.join()
+    back.join()
+
+    assert load.statuses
+    assert set(load.statuses) == {201}
+    assert_every_email_went_out_once(smtp, load)
+
+
+def fill(client: redis.Redis) -> None:
+    for n in range(1_000):
+        client.set(f"filler:{n}", b"x" * 100_000)
+
+
+def test_writes_succeed_while_redis_is_full_and_emails_go_out_once_memory_is_freed(
+    celery_processes, private_redis, broker_at, smtp, shared_case, lead, partner, settings
+):
+    settings.BRIDGE_OUTBOX_RELAY_AFTER_SECONDS = 2
+    timing = {"BRIDGE_REMINDER_SWEEP_SECONDS": "1", "BRIDGE_OUTBOX_RELAY_AFTER_SECONDS": "2"}
+    broker_at(private_redis.url)
+    worker = celery_processes.worker(redis_url=private_redis.url, **timing)
+    celery_processes.beat(redis_url=private_redis.url, **timing)
+    client = redis.Redis.from_url(private_redis.url)
+    client.config_set("maxmemory-policy", "noeviction")
+    client.config_set("maxmemory", client.info("memory")["used_memory"] + 1_000_000)
+    with pytest.raises(redis.exceptions.OutOfMemoryError):
+        fill(client)
+    load = WriteLoad(case=shared_case, lead=lead, partner=partner)
+
+    load.run(seconds=4)
+    time.sleep(2)
+    sent_while_full = len(smtp.messages())
+    client.delete(*client.keys("filler:*"))
+    # A worker that had to acknowledge a message while Redis refused writes stops ("Unrecoverable
+    # error: OutOfMemoryError"); docker-compose's restart policy starts it again, as here.
+    if worker.process is not None and worker.process.poll() is not None:
+        worker.start()
+
+    assert set(load.statuses) == {201}
+    assert sent_while_full < load.emails_expected
+    assert_every_email_went_out_once(smtp, load)
 
 
 def test_no_email_carries_a_name_or_section_field_of_the_case(
