@@ -172,6 +172,67 @@ def test_writes_succeed_while_redis_is_down_and_emails_go_out_when_it_returns(
     assert due_soon.reminders.count() == 1
 
 
+def unfinished(worker, task_name: str) -> set[str]:
+    """Ids of the `task_name` messages this worker received and has not finished."""
+    log = worker.log()
+    name = re.escape(task_name)
+    received = set(re.findall(rf"{name}\[([0-9a-f-]+)\] received", log))
+    return received - set(re.findall(rf"{name}\[([0-9a-f-]+)\] succeeded", log))
+
+
+def holding_a_stalled_delivery(workers):
+    """The worker whose delivery stays unfinished: the other may be mid-send for a moment."""
+    before = [unfinished(worker, "notifications.tasks.deliver") for worker in workers]
+    time.sleep(2)
+    after = [unfinished(worker, "notifications.tasks.deliver") for worker in workers]
+    [worker] = [worker for worker, early, late in zip(workers, before, after, strict=True) if early & late]
+    return worker
+
+
+def test_two_workers_one_killed_mid_delivery_during_a_sweep_lose_nothing_and_send_nothing_twice(
+    celery_processes, smtp, case, lead, settings
+):
+    settings.BRIDGE_REMINDER_TASK_BATCH = 2
+    options = {"BRIDGE_TEST_VISIBILITY_TIMEOUT": "3", "BRIDGE_REMINDER_TASK_BATCH": "2"}
+    workers = [celery_processes.worker(redis_url=settings.REDIS_URL, **options) for _ in range(2)]
+    tasks = [
+        task_create(
+            actor=lead.caseworker,
+            case=case,
+            title=f"Visit {n}",
+            due_at=in_hours(0.5),
+            assignee=lead.caseworker,
+        )
+        for n in range(24)
+    ]
+    smtp.stall_next()
+
+    current_app.send_task("casework.tasks.sweep")
+    assert smtp.stalled.wait(30), "no worker reached the mail server"
+    # The worker holding the stalled conversation is the one in the middle of a delivery.
+    killed = holding_a_stalled_delivery(workers)
+    killed.kill()
+    smtp.release()
+    [survivor] = [worker for worker in workers if worker is not killed]
+    outbox_relay(now=timezone.now() + timedelta(hours=1))
+
+    messages = smtp.wait_for(len(tasks), timeout=90)
+    wait_until(
+        lambda: not EmailDelivery.objects.filter(status=DeliveryStatus.PENDING).exists(),
+        timeout=30,
+        message="the outbox to drain",
+    )
+    time.sleep(4)
+    task_links = sorted(
+        re.findall(r"/tasks/([0-9a-f-]{36})/", "".join(message.body for message in smtp.messages()))
+    )
+    assert len(smtp.messages()) == len(messages) == len(tasks)
+    assert task_links == sorted(str(task.pk) for task in tasks)
+    assert Reminder.objects.count() == len(tasks)
+    assert set(EmailDelivery.objects.values_list("status", "attempts")) == {(DeliveryStatus.SENT, 1)}
+    assert "notifications.tasks.deliver[" in survivor.log()
+
+
 @dataclass
 class WriteLoad:
     """Web writes that each enqueue mail, as fast as one client makes them: a task due within the
