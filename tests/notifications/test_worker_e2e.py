@@ -17,6 +17,7 @@ from casework.models import Case, IdentitySection, LocationSection
 from casework.services.handoffs import handoff_create
 from casework.services.tasks import task_create
 from casework.sweep import deadlines_sweep
+from casework.tasks import FIRE_TASK_REMINDERS
 from notifications.models import DeliveryStatus, EmailDelivery, Reminder
 from notifications.services import outbox_relay
 from tests.api.conftest import Api
@@ -190,7 +191,7 @@ def holding_a_stalled_delivery(workers):
 
 
 def test_two_workers_one_killed_mid_delivery_during_a_sweep_lose_nothing_and_send_nothing_twice(
-    celery_processes, smtp, case, lead, settings
+    celery_processes, smtp, case, lead, settings, record_property
 ):
     settings.BRIDGE_REMINDER_TASK_BATCH = 2
     options = {"BRIDGE_TEST_VISIBILITY_TIMEOUT": "3", "BRIDGE_REMINDER_TASK_BATCH": "2"}
@@ -211,6 +212,10 @@ def test_two_workers_one_killed_mid_delivery_during_a_sweep_lose_nothing_and_sen
     assert smtp.stalled.wait(30), "no worker reached the mail server"
     # The worker holding the stalled conversation is the one in the middle of a delivery.
     killed = holding_a_stalled_delivery(workers)
+    record_property(
+        "deliveries_unfinished_when_killed", len(unfinished(killed, "notifications.tasks.deliver"))
+    )
+    record_property("reminder_batches_unfinished_when_killed", len(unfinished(killed, FIRE_TASK_REMINDERS)))
     killed.kill()
     smtp.release()
     [survivor] = [worker for worker in workers if worker is not killed]
@@ -230,6 +235,7 @@ def test_two_workers_one_killed_mid_delivery_during_a_sweep_lose_nothing_and_sen
     assert task_links == sorted(str(task.pk) for task in tasks)
     assert Reminder.objects.count() == len(tasks)
     assert set(EmailDelivery.objects.values_list("status", "attempts")) == {(DeliveryStatus.SENT, 1)}
+    record_property("reminder_emails", len(tasks))
     assert "notifications.tasks.deliver[" in survivor.log()
 
 
@@ -276,7 +282,7 @@ def assert_every_email_went_out_once(smtp, load: WriteLoad) -> None:
 
 
 def test_a_load_of_writes_survives_a_redis_restart_and_every_email_goes_out_once(
-    celery_processes, private_redis, broker_at, smtp, shared_case, lead, partner, settings
+    celery_processes, private_redis, broker_at, smtp, shared_case, lead, partner, settings, record_property
 ):
     settings.BRIDGE_OUTBOX_RELAY_AFTER_SECONDS = 2
     timing = {"BRIDGE_REMINDER_SWEEP_SECONDS": "1", "BRIDGE_OUTBOX_RELAY_AFTER_SECONDS": "2"}
@@ -292,6 +298,9 @@ def test_a_load_of_writes_survives_a_redis_restart_and_every_email_goes_out_once
     load.run(seconds=9)
     down.join()
     back.join()
+    # What `scripts/drill redis-restart` reports (pytest's JUnit XML properties).
+    record_property("writes", len(load.statuses))
+    record_property("emails_expected", load.emails_expected)
 
     assert load.statuses
     assert set(load.statuses) == {201}
@@ -304,7 +313,7 @@ def fill(client: redis.Redis) -> None:
 
 
 def test_writes_succeed_while_redis_is_full_and_emails_go_out_once_memory_is_freed(
-    celery_processes, private_redis, broker_at, smtp, shared_case, lead, partner, settings
+    celery_processes, private_redis, broker_at, smtp, shared_case, lead, partner, settings, record_property
 ):
     settings.BRIDGE_OUTBOX_RELAY_AFTER_SECONDS = 2
     timing = {"BRIDGE_REMINDER_SWEEP_SECONDS": "1", "BRIDGE_OUTBOX_RELAY_AFTER_SECONDS": "2"}
@@ -324,8 +333,13 @@ def test_writes_succeed_while_redis_is_full_and_emails_go_out_once_memory_is_fre
     client.delete(*client.keys("filler:*"))
     # A worker that had to acknowledge a message while Redis refused writes stops ("Unrecoverable
     # error: OutOfMemoryError"); docker-compose's restart policy starts it again, as here.
-    if worker.process is not None and worker.process.poll() is not None:
+    worker_stopped = worker.process is not None and worker.process.poll() is not None
+    if worker_stopped:
         worker.start()
+    record_property("writes", len(load.statuses))
+    record_property("emails_expected", load.emails_expected)
+    record_property("emails_sent_while_full", sent_while_full)
+    record_property("worker_stopped_while_full", worker_stopped)
 
     assert set(load.statuses) == {201}
     assert sent_while_full < load.emails_expected
