@@ -15,10 +15,31 @@ workers = int(os.environ.get("WEB_CONCURRENCY", "3"))
 SHARED_MEMORY = "/dev/shm"  # noqa: S108
 worker_tmp_dir = SHARED_MEMORY if os.path.isdir(SHARED_MEMORY) else None
 timeout = int(os.environ.get("BRIDGE_WEB_TIMEOUT", "60"))
-accesslog = os.environ.get("BRIDGE_ACCESS_LOG", "-")
+# With JSON logs Django writes the line per request (common.logs.RequestLogMiddleware: request id,
+# user and agency ids, duration) and gunicorn's own lines are JSON too; BRIDGE_ACCESS_LOG still
+# asks gunicorn for its plain access log as well.
+json_logs = os.environ.get("BRIDGE_LOG_FORMAT", "json") == "json"
+accesslog = os.environ.get("BRIDGE_ACCESS_LOG", None if json_logs else "-")
 # The path without its query string (%(U)s, not %(r)s): `?q=` carries what someone typed to find
 # a child, and access logs are kept and shipped far more widely than case data.
 access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(M)sms'
+if json_logs:
+    logconfig_dict = {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "filters": {"no_personal_data": {"()": "security.logging.PersonalDataFilter"}},
+        "formatters": {"json": {"()": "common.logs.JsonFormatter"}},
+        "handlers": {
+            "console": {
+                "class": "logging.StreamHandler",
+                "formatter": "json",
+                "filters": ["no_personal_data"],
+                "stream": "ext://sys.stderr",
+            }
+        },
+        "root": {"level": "INFO", "handlers": []},
+        "loggers": {"gunicorn.error": {"level": "INFO", "handlers": ["console"], "propagate": False}},
+    }
 
 
 # Prometheus: each worker writes its request figures to PROMETHEUS_MULTIPROC_DIR and /metrics adds

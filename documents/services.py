@@ -11,6 +11,7 @@ its type sniffed from its content (`filetype`) against `BRIDGE_DOCUMENT_TYPES`, 
 its name or the browser's word. A refusal is audited (`document.upload_refused`, the reason and
 the name's extension only) and answered 400 with the reason."""
 
+import errno
 import hashlib
 import logging
 import re
@@ -35,7 +36,7 @@ from casework.access import Action, CaseAccess, consents_visible, get_case_acces
 from casework.models import Case, Consent
 from casework.sections import Section
 from casework.timeline import timeline_record
-from common.errors import NotFound, ValidationFailed
+from common.errors import ApplicationError, NotFound, ValidationFailed
 from common.inputs import text_errors
 from documents import crypto
 from documents.models import (
@@ -48,6 +49,22 @@ from documents.models import (
 )
 
 logger = logging.getLogger(__name__)
+
+_STORE_FULL_ERRORS = (errno.ENOSPC, errno.EDQUOT)
+
+
+class DocumentStoreFull(ApplicationError):
+    """The document store has no room left (disk or quota): only an operator can put it right."""
+
+    code = "document_store_full"
+    status = 503
+
+    def __init__(self) -> None:
+        super().__init__(
+            "The document was not saved: the document storage is full. "
+            "Tell your Bridge administrator; nothing of this upload was kept."
+        )
+
 
 DOCUMENT_SECTION_CHOICES = Section.choices
 TITLE_MAX_LENGTH = DOCUMENT_TITLE_MAX_LENGTH
@@ -212,7 +229,17 @@ def _store_version(
         uploaded_by=actor,
     )
     version.key_id, blob = crypto.encrypt(checked.content, version_id=str(version.id))
-    version.object_name = document_storage().save(version.object_name, ContentFile(blob))
+    storage = document_storage()
+    try:
+        version.object_name = storage.save(version.object_name, ContentFile(blob))
+    except OSError as error:
+        # A filesystem storage keeps what it wrote of a file whose write failed (a full disk
+        # fails it part-way): remove it, so a stored blob never lacks its row.
+        storage.delete(version.object_name)
+        if error.errno in _STORE_FULL_ERRORS:
+            logger.error("Document store full: version %s of document %s not stored", version.id, document.pk)
+            raise DocumentStoreFull() from error
+        raise
     stored.append(version.object_name)
     version.save(force_insert=True)
     return version

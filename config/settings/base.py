@@ -58,6 +58,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: the request id is set before anything can log, and every answer carries it.
+    "common.logs.RequestLogMiddleware",
     # First and last: counts every request and response, whatever answered it (config/metrics.py).
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -313,13 +315,32 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     },
 }
 
+# Every line one JSON object (common/logs.py) for the log shipper; `text` for a person reading a
+# terminal (the demo's default, config/settings/local.py). Either way each handler drops personal
+# data first and names the request or task the line was written for.
+BRIDGE_LOG_FORMAT = env.str("BRIDGE_LOG_FORMAT", default="json")
+if BRIDGE_LOG_FORMAT not in ("json", "text"):
+    raise ImproperlyConfigured("BRIDGE_LOG_FORMAT must be json or text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"no_personal_data": {"()": "security.logging.PersonalDataFilter"}},
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "filters": {
+        "no_personal_data": {"()": "security.logging.PersonalDataFilter"},
+        "log_context": {"()": "common.logs.LogContextFilter"},
+    },
+    "formatters": {
+        "text": {
+            "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s",
+            "defaults": {"request_id": "-"},
+        },
+        "json": {"()": "common.logs.JsonFormatter"},
+    },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["no_personal_data"]}
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": BRIDGE_LOG_FORMAT,
+            "filters": ["no_personal_data", "log_context"],
+        }
     },
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
     # WeasyPrint reports each step of every PDF it renders at INFO.

@@ -17,6 +17,8 @@ os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 os.environ.setdefault("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 # The demo signs in without an authenticator app; every other setting requires one.
 os.environ.setdefault("BRIDGE_MFA_REQUIRED", "false")
+# Someone reads the demo's logs in a terminal; deployments ship JSON to a log store.
+os.environ.setdefault("BRIDGE_LOG_FORMAT", "text")
 # Fixed document keys: the demo's and the tests' documents are not secret. Deployments must set
 # their own (production refuses to start without BRIDGE_DOCUMENT_KEYS).
 os.environ.setdefault(

@@ -3,19 +3,25 @@ real Redis, emailing a real SMTP server. No eager mode: what is asserted here is
 the mail server."""
 
 import re
+import threading
 import time
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 import pytest
+import redis
 from celery import current_app
 from django.utils import timezone
 
-from casework.models import IdentitySection, LocationSection
+from casework.models import Case, IdentitySection, LocationSection
 from casework.services.handoffs import handoff_create
 from casework.services.tasks import task_create
 from casework.sweep import deadlines_sweep
+from casework.tasks import FIRE_TASK_REMINDERS
 from notifications.models import DeliveryStatus, EmailDelivery, Reminder
 from notifications.services import outbox_relay
+from tests.api.conftest import Api
+from tests.conftest import Staff
 from tests.factories import in_hours
 from tests.notifications.conftest import wait_until
 
@@ -165,6 +171,188 @@ def test_writes_succeed_while_redis_is_down_and_emails_go_out_when_it_returns(
     time.sleep(4)
     assert len(smtp.messages()) == 3
     assert due_soon.reminders.count() == 1
+
+
+def unfinished(worker, task_name: str) -> set[str]:
+    """Ids of the `task_name` messages this worker received and has not finished."""
+    log = worker.log()
+    name = re.escape(task_name)
+    received = set(re.findall(rf"{name}\[([0-9a-f-]+)\] received", log))
+    return received - set(re.findall(rf"{name}\[([0-9a-f-]+)\] succeeded", log))
+
+
+def holding_a_stalled_delivery(workers):
+    """The worker whose delivery stays unfinished: the other may be mid-send for a moment."""
+    before = [unfinished(worker, "notifications.tasks.deliver") for worker in workers]
+    time.sleep(2)
+    after = [unfinished(worker, "notifications.tasks.deliver") for worker in workers]
+    [worker] = [worker for worker, early, late in zip(workers, before, after, strict=True) if early & late]
+    return worker
+
+
+def test_two_workers_one_killed_mid_delivery_during_a_sweep_lose_nothing_and_send_nothing_twice(
+    celery_processes, smtp, case, lead, settings, record_property
+):
+    settings.BRIDGE_REMINDER_TASK_BATCH = 2
+    options = {"BRIDGE_TEST_VISIBILITY_TIMEOUT": "3", "BRIDGE_REMINDER_TASK_BATCH": "2"}
+    workers = [celery_processes.worker(redis_url=settings.REDIS_URL, **options) for _ in range(2)]
+    tasks = [
+        task_create(
+            actor=lead.caseworker,
+            case=case,
+            title=f"Visit {n}",
+            due_at=in_hours(0.5),
+            assignee=lead.caseworker,
+        )
+        for n in range(24)
+    ]
+    smtp.stall_next()
+
+    current_app.send_task("casework.tasks.sweep")
+    assert smtp.stalled.wait(30), "no worker reached the mail server"
+    # The worker holding the stalled conversation is the one in the middle of a delivery.
+    killed = holding_a_stalled_delivery(workers)
+    record_property(
+        "deliveries_unfinished_when_killed", len(unfinished(killed, "notifications.tasks.deliver"))
+    )
+    record_property("reminder_batches_unfinished_when_killed", len(unfinished(killed, FIRE_TASK_REMINDERS)))
+    killed.kill()
+    smtp.release()
+    [survivor] = [worker for worker in workers if worker is not killed]
+    outbox_relay(now=timezone.now() + timedelta(hours=1))
+
+    messages = smtp.wait_for(len(tasks), timeout=90)
+    wait_until(
+        lambda: not EmailDelivery.objects.filter(status=DeliveryStatus.PENDING).exists(),
+        timeout=30,
+        message="the outbox to drain",
+    )
+    time.sleep(4)
+    task_links = sorted(
+        re.findall(r"/tasks/([0-9a-f-]{36})/", "".join(message.body for message in smtp.messages()))
+    )
+    assert len(smtp.messages()) == len(messages) == len(tasks)
+    assert task_links == sorted(str(task.pk) for task in tasks)
+    assert Reminder.objects.count() == len(tasks)
+    assert set(EmailDelivery.objects.values_list("status", "attempts")) == {(DeliveryStatus.SENT, 1)}
+    record_property("reminder_emails", len(tasks))
+    assert "notifications.tasks.deliver[" in survivor.log()
+
+
+@dataclass
+class WriteLoad:
+    """Web writes that each enqueue mail, as fast as one client makes them: a task due within the
+    hour (the sweep reminds its assignee) and a handoff of another task through the API (the
+    partner's liaison and supervisor are emailed at once). Every answer is kept."""
+
+    case: Case
+    lead: Staff
+    partner: Staff
+    statuses: list[int] = field(default_factory=list)
+
+    def run(self, *, seconds: float) -> None:
+        api = Api(self.lead.caseworker)
+        stop_at = time.monotonic() + seconds
+        while time.monotonic() < stop_at:
+            task_create(
+                actor=self.lead.caseworker,
+                case=self.case,
+                title="Report",
+                due_at=in_hours(0.5),
+                assignee=self.lead.caseworker,
+            )
+            other = task_create(
+                actor=self.lead.caseworker, case=self.case, title="Interview", due_at=in_hours(200)
+            )
+            response = api.post("handoffs/", {"task": str(other.pk), "to_agency": self.partner.agency.pk})
+            self.statuses.append(response.status_code)
+
+    @property
+    def emails_expected(self) -> int:
+        return 3 * len(self.statuses)
+
+
+def restarted_if_stopped(worker) -> bool:
+    """A worker can stop for good when Redis goes away under it or refuses writes ("Unrecoverable
+    error" from kombu: OutOfMemoryError on an acknowledgement, or an AttributeError while it
+    closes the lost connection, depending on timing); docker-compose's restart policy starts it
+    again, as this does. Nothing it held is lost: the outbox and the visibility timeout keep it."""
+    stopped = worker.process is not None and worker.process.poll() is not None
+    if stopped:
+        worker.start()
+    return stopped
+
+
+def assert_every_email_went_out_once(smtp, load: WriteLoad) -> None:
+    smtp.wait_for(load.emails_expected, timeout=120)
+    time.sleep(4)
+    assert len(smtp.messages()) == load.emails_expected
+    assert len({message.message_id for message in smtp.messages()}) == load.emails_expected
+    assert set(EmailDelivery.objects.values_list("status", flat=True)) == {DeliveryStatus.SENT}
+    assert Reminder.objects.count() == len(load.statuses)
+
+
+def test_a_load_of_writes_survives_a_redis_restart_and_every_email_goes_out_once(
+    celery_processes, private_redis, broker_at, smtp, shared_case, lead, partner, settings, record_property
+):
+    settings.BRIDGE_OUTBOX_RELAY_AFTER_SECONDS = 2
+    timing = {"BRIDGE_REMINDER_SWEEP_SECONDS": "1", "BRIDGE_OUTBOX_RELAY_AFTER_SECONDS": "2"}
+    broker_at(private_redis.url)
+    worker = celery_processes.worker(redis_url=private_redis.url, **timing)
+    celery_processes.beat(redis_url=private_redis.url, **timing)
+    load = WriteLoad(case=shared_case, lead=lead, partner=partner)
+    down = threading.Timer(2, private_redis.stop)
+    back = threading.Timer(6, private_redis.start)
+    down.start()
+    back.start()
+
+    load.run(seconds=9)
+    down.join()
+    back.join()
+    worker_stopped = restarted_if_stopped(worker)
+    # What `scripts/drill redis-restart` reports (pytest's JUnit XML properties).
+    record_property("writes", len(load.statuses))
+    record_property("emails_expected", load.emails_expected)
+    record_property("worker_stopped_by_the_restart", worker_stopped)
+
+    assert load.statuses
+    assert set(load.statuses) == {201}
+    assert_every_email_went_out_once(smtp, load)
+
+
+def fill(client: redis.Redis) -> None:
+    for n in range(1_000):
+        client.set(f"filler:{n}", b"x" * 100_000)
+
+
+def test_writes_succeed_while_redis_is_full_and_emails_go_out_once_memory_is_freed(
+    celery_processes, private_redis, broker_at, smtp, shared_case, lead, partner, settings, record_property
+):
+    settings.BRIDGE_OUTBOX_RELAY_AFTER_SECONDS = 2
+    timing = {"BRIDGE_REMINDER_SWEEP_SECONDS": "1", "BRIDGE_OUTBOX_RELAY_AFTER_SECONDS": "2"}
+    broker_at(private_redis.url)
+    worker = celery_processes.worker(redis_url=private_redis.url, **timing)
+    celery_processes.beat(redis_url=private_redis.url, **timing)
+    client = redis.Redis.from_url(private_redis.url)
+    client.config_set("maxmemory-policy", "noeviction")
+    client.config_set("maxmemory", client.info("memory")["used_memory"] + 1_000_000)
+    with pytest.raises(redis.exceptions.OutOfMemoryError):
+        fill(client)
+    load = WriteLoad(case=shared_case, lead=lead, partner=partner)
+
+    load.run(seconds=4)
+    time.sleep(2)
+    sent_while_full = len(smtp.messages())
+    client.delete(*client.keys("filler:*"))
+    worker_stopped = restarted_if_stopped(worker)
+    record_property("writes", len(load.statuses))
+    record_property("emails_expected", load.emails_expected)
+    record_property("emails_sent_while_full", sent_while_full)
+    record_property("worker_stopped_while_full", worker_stopped)
+
+    assert set(load.statuses) == {201}
+    assert sent_while_full < load.emails_expected
+    assert_every_email_went_out_once(smtp, load)
 
 
 def test_no_email_carries_a_name_or_section_field_of_the_case(
