@@ -54,7 +54,9 @@ def server(tmp_path):
     deadline = time.monotonic() + 30
     while True:
         try:
-            with urllib.request.urlopen(f"{base}/healthz", timeout=2):  # noqa: S310 - loopback
+            # A refused connection fails at once; an accepted one is waited for, so no readiness
+            # request is abandoned and counted after a test's first scrape.
+            with urllib.request.urlopen(f"{base}/healthz", timeout=30):  # noqa: S310 - loopback
                 break
         except OSError:
             if time.monotonic() > deadline or process.poll() is not None:
