@@ -882,6 +882,15 @@ class MergeProposeForm(BridgeForm):
     )
 
 
+class MergeDeclineForm(BridgeForm):
+    reason = forms.CharField(
+        label="Reason",
+        max_length=HANDOFF_NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Required. The supervisor who proposed the merge reads it.",
+    )
+
+
 class ComparisonDecisionForm(BridgeForm):
     reason = forms.CharField(
         label="Reason",

@@ -15,7 +15,7 @@ from casework.models import Case, Note
 from casework.services.notes import note_add
 from common.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from matching.models import BlockingKey, ComparisonRequest, MergeProposal, MergeProposalStatus
-from matching.services import comparison_ask, comparison_confirm, possible_matches_check
+from matching.services import comparison_ask, comparison_confirm, comparison_invite, possible_matches_check
 from matching.services_merge import merge_agree, merge_decline, merge_propose, merge_state
 from notifications.models import Notification
 from tests.api.conftest import Api, body, error_of
@@ -202,3 +202,13 @@ def test_two_agreements_at_once_merge_once(lead, unrelated, asking_case, hidden_
 
     assert sorted(outcomes) == ["conflict", "merged"]
     assert Case.objects.get(pk=asking_case.pk).merged_into_id == hidden_case.pk
+
+
+def test_after_an_invitation_the_asking_supervisor_still_finds_the_merge(comparison, lead, unrelated):
+    comparison_invite(actor=unrelated.liaison, handoff_id=comparison.handoff_id)
+    client = Client()
+    client.force_login(lead.supervisor)
+
+    page = client.get(reverse("web:case-matches", args=[comparison.asking_case_id])).content.decode()
+
+    assert reverse("web:match-merge", args=[comparison.handoff_id]) in page

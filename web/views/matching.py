@@ -23,7 +23,7 @@ from matching.services import (
     possible_matches_check,
 )
 from matching.services_merge import merge_agree, merge_decline, merge_propose, merge_state
-from web.forms import ComparisonAskForm, ComparisonDecisionForm, MergeProposeForm
+from web.forms import ComparisonAskForm, ComparisonDecisionForm, MergeDeclineForm, MergeProposeForm
 from web.http import WebRequest, case_work
 from web.views.cases import case_context
 
@@ -131,13 +131,13 @@ def _merge_page(
     *,
     status: int = 200,
     propose_form: MergeProposeForm | None = None,
-    decline_form: ComparisonDecisionForm | None = None,
+    decline_form: MergeDeclineForm | None = None,
 ) -> HttpResponse:
     context = {
         "merge": merge_state(actor=request.user, handoff_id=handoff_id),
         "handoff_id": handoff_id,
         "propose_form": propose_form or MergeProposeForm(auto_id="merge-%s"),
-        "decline_form": decline_form or ComparisonDecisionForm(auto_id="merge-decline-%s"),
+        "decline_form": decline_form or MergeDeclineForm(auto_id="merge-decline-%s"),
         "page": "handoffs",
     }
     return render(request, "web/match_merge.html", context, status=status)
@@ -180,7 +180,7 @@ def match_merge_agree(request: WebRequest, handoff_id: uuid.UUID) -> HttpRespons
 @case_work
 @require_POST
 def match_merge_decline(request: WebRequest, handoff_id: uuid.UUID) -> HttpResponse:
-    form = ComparisonDecisionForm(request.POST, auto_id="merge-decline-%s")
+    form = MergeDeclineForm(request.POST, auto_id="merge-decline-%s")
     if form.is_valid():
         try:
             merge_decline(actor=request.user, handoff_id=handoff_id, reason=form.cleaned_data["reason"])
