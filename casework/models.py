@@ -24,6 +24,9 @@ from common.ids import time_ordered_id
 PSEUDONYM_MAX_LENGTH = 64
 TASK_TITLE_MAX_LENGTH = 200
 CONSENT_SIGNED_BY_MAX_LENGTH = 200
+# The language a consent was explained in ("Spanish", "K'iche'"), and who interpreted it.
+CONSENT_LANGUAGE_MAX_LENGTH = 64
+CONSENT_INTERPRETER_MAX_LENGTH = 200
 
 
 class CaseStatus(models.TextChoices):
@@ -268,6 +271,11 @@ class Consent(models.Model):
     )
     signed_on = models.DateField()
     expires_on = models.DateField()
+    # Consent is informed only in a language the child and guardian read: which one, and who
+    # interpreted if someone did (a name or an interpreter service's reference). Empty on consents
+    # recorded before Bridge asked.
+    explained_in = models.CharField(max_length=CONSENT_LANGUAGE_MAX_LENGTH, blank=True, db_default="")
+    interpreter = models.CharField(max_length=CONSENT_INTERPRETER_MAX_LENGTH, blank=True, db_default="")
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_by_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)

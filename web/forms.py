@@ -18,6 +18,8 @@ from agencies.models import Agency, User
 from agencies.services import EMAIL_MAX_LENGTH, PERSON_NAME_MAX_LENGTH, ROLE_CHOICES, USERNAME_MAX_LENGTH
 from casework.dashboard import period_bounds
 from casework.models import (
+    CONSENT_INTERPRETER_MAX_LENGTH,
+    CONSENT_LANGUAGE_MAX_LENGTH,
     CONSENT_SIGNED_BY_MAX_LENGTH,
     HEARING_EVENT_TYPES,
     SECTION_MODELS,
@@ -631,6 +633,18 @@ class ConsentForm(BridgeForm):
     signer_capacity = forms.ChoiceField(
         label="Signed as",
         choices=[("", "Choose a capacity"), *SIGNER_CAPACITY_CHOICES],
+    )
+    explained_in = forms.CharField(
+        label="Explained in",
+        max_length=CONSENT_LANGUAGE_MAX_LENGTH,
+        required=False,
+        help_text="The language the consent was explained in, for example Spanish.",
+    )
+    interpreter = forms.CharField(
+        label="Interpreter",
+        max_length=CONSENT_INTERPRETER_MAX_LENGTH,
+        required=False,
+        help_text="If one was used: their name or the interpreter service's reference.",
     )
     signed_on = forms.DateField(label="Signed on", widget=DateInput())
     expires_on = forms.DateField(

@@ -12,6 +12,8 @@ from api.fields import (
     StrictUUIDField,
 )
 from casework.models import (
+    CONSENT_INTERPRETER_MAX_LENGTH,
+    CONSENT_LANGUAGE_MAX_LENGTH,
     CONSENT_SIGNED_BY_MAX_LENGTH,
     CaseParticipant,
     Consent,
@@ -107,6 +109,8 @@ class ConsentSerializer(StrictModelSerializer):
             "signed_by",
             "signer_capacity",
             "signer_may_not_consent",
+            "explained_in",
+            "interpreter",
             "signed_on",
             "expires_on",
             "created_at",
@@ -136,6 +140,20 @@ class ConsentCreateSerializer(serializers.Serializer):
         required=False,
         help_text="In what capacity the signer signed. Without it, the consent counts as signed in an"
         " unknown capacity.",
+    )
+    explained_in = StrictCharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=CONSENT_LANGUAGE_MAX_LENGTH,
+        help_text="The language the consent was explained in, for example Spanish.",
+    )
+    interpreter = StrictCharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=CONSENT_INTERPRETER_MAX_LENGTH,
+        help_text="Who interpreted, if anyone did: a name or an interpreter service's reference.",
     )
     signed_on = BoundedDateField()
     expires_on = BoundedDateField(

@@ -21,6 +21,8 @@ from casework.access import (
     get_case_access,
 )
 from casework.models import (
+    CONSENT_INTERPRETER_MAX_LENGTH,
+    CONSENT_LANGUAGE_MAX_LENGTH,
     CONSENT_SIGNED_BY_MAX_LENGTH,
     BreakGlass,
     Case,
@@ -444,9 +446,12 @@ def consent_record(
     signed_on: date,
     expires_on: date | None = None,
     signer_capacity: str = SignerCapacity.NOT_RECORDED,
+    explained_in: str = "",
+    interpreter: str = "",
 ) -> Consent:
     """`signer_capacity` left out is recorded as not known, which counts wherever the capacity
-    matters (`casework.access.consent_capacities_ruled_out`)."""
+    matters (`casework.access.consent_capacities_ruled_out`). `explained_in` is the language the
+    consent was explained in, `interpreter` who interpreted it, if anyone did."""
     access = get_case_access(user=actor, case_id=case.pk)
     sections = sorted(set(sections))
     errors = _consent_text_errors(
@@ -458,6 +463,10 @@ def consent_record(
     ) | _consent_date_errors(signed_on=signed_on, expires_on=expires_on)
     if problems := choice_errors(signer_capacity, SignerCapacity.values):
         errors["signer_capacity"] = problems
+    if problems := text_errors(explained_in, max_length=CONSENT_LANGUAGE_MAX_LENGTH, required=False):
+        errors["explained_in"] = problems
+    if problems := text_errors(interpreter, max_length=CONSENT_INTERPRETER_MAX_LENGTH, required=False):
+        errors["interpreter"] = problems
     if errors:
         raise ValidationFailed("The consent could not be recorded.", fields=errors)
     access.require(Action.RECORD_CONSENT, sections=sections)
@@ -468,6 +477,8 @@ def consent_record(
         purpose=purpose.strip(),
         signed_by=signed_by.strip(),
         signer_capacity=signer_capacity,
+        explained_in=(explained_in or "").strip(),
+        interpreter=(interpreter or "").strip(),
         signed_on=signed_on,
         expires_on=expires_on or _longest_consent(signed_on),
         recorded_by=actor,

@@ -238,6 +238,8 @@ def consent_add(request: WebRequest, case_id: uuid.UUID) -> HttpResponse:
                 purpose=data["purpose"],
                 signed_by=data["signed_by"],
                 signer_capacity=data["signer_capacity"],
+                explained_in=data["explained_in"],
+                interpreter=data["interpreter"],
                 signed_on=data["signed_on"],
                 expires_on=data["expires_on"],
             )
