@@ -1,9 +1,10 @@
 """Celery's Redis broker transport (kombu's), made to outlive two broker failures that made the
 worker exit with "Unrecoverable error" (docs/operations.md, "Failure drills"):
 
-- Redis full (`maxmemory`, noeviction): Redis refuses every command queued inside MULTI, so the
-  acknowledgement of a finished task (ZREM + HDEL in a transaction) fails with OutOfMemoryError.
-  Celery only tolerates connection errors there, and the error ends the worker's event loop.
+- Redis full (`maxmemory`, noeviction): Redis refuses every command queued inside MULTI, so
+  recording a message just received as unacknowledged (ZADD + HSET) and the acknowledgement of a
+  finished task (ZREM + HDEL) fail with OutOfMemoryError. Celery only tolerates connection errors
+  there, and the error ends the worker's event loop.
 - Redis restarted: when the consumer drops the lost connection, kombu detaches the transport from
   it (`collect()`), then closes the same channel again; restoring its unacknowledged messages, or
   acknowledging a task that finishes afterwards, needs a connection pool built from the detached
@@ -32,6 +33,20 @@ class QoS(kombu_redis.QoS):
     def _forget(self, delivery_tag: str) -> None:
         """Stop counting the message against the prefetch limit without touching Redis."""
         virtual.QoS.ack(self, delivery_tag)
+
+    def append(self, message: Any, delivery_tag: str) -> None:
+        try:
+            super().append(message, delivery_tag)
+        except OutOfMemoryError:
+            # BRPOP already took the message off the queue; only this worker holds it now. It
+            # runs: if the worker dies first, the outbox relay republishes its emails and the
+            # next sweep plans its reminders again.
+            logger.warning(
+                "Redis is full and refused to record message %s as unacknowledged; it runs without "
+                "a copy in Redis",
+                delivery_tag,
+            )
+            virtual.QoS.append(self, message, delivery_tag)
 
     def ack(self, delivery_tag: str) -> None:
         if self._connection_detached():

@@ -67,3 +67,17 @@ def test_an_acknowledgement_a_full_redis_refuses_leaves_the_message_for_redelive
     message.channel.qos.visibility_timeout = 0
     message.channel.qos.restore_visible(interval=1)
     assert bridge_queue.get(timeout=5).payload == {"delivery": 1}
+
+
+def test_a_message_received_while_redis_is_full_is_delivered_without_a_copy_in_redis(private_redis, client):
+    with Connection(private_redis.url, transport=BRIDGE_TRANSPORT) as connection:
+        queue = connection.SimpleQueue("drill")
+        queue.put({"delivery": 1})
+        fill(client)
+
+        message = queue.get(timeout=5)
+        message.ack()
+
+        assert message.payload == {"delivery": 1}
+        assert client.exists("unacked") == 0
+        queue.close()
