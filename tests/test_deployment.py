@@ -92,6 +92,20 @@ def test_compose_defines_the_stack_and_builds_app_services_from_one_dockerfile(t
     assert "beat" in services["beat"]["command"]
 
 
+def test_the_worker_is_restarted_when_it_exits_and_pings_its_own_node_for_health(tmp_path: Path) -> None:
+    result = run_compose(tmp_path, REQUIRED_ENV, "config")
+    assert result.returncode == 0, result.stderr
+    worker = yaml.safe_load(result.stdout)["services"]["worker"]
+
+    assert worker["restart"] == "unless-stopped"
+    # $$ is compose's escape for a literal $ (its normalised file keeps it): the shell in the
+    # container expands its own hostname, the worker's default node name.
+    assert worker["healthcheck"]["test"] == [
+        "CMD-SHELL",
+        "celery -A config inspect ping --destination celery@$$HOSTNAME --timeout 10",
+    ]
+
+
 def test_postgres_archives_every_wal_segment_to_an_encrypted_pgbackrest_repository(tmp_path: Path) -> None:
     result = run_compose(tmp_path, REQUIRED_ENV, "config")
     assert result.returncode == 0, result.stderr

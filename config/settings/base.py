@@ -287,6 +287,8 @@ BRIDGE_BASE_URL = env.str("BRIDGE_BASE_URL", default="http://localhost:8000")
 BRIDGE_REMINDER_SWEEP_SECONDS = env.int("BRIDGE_REMINDER_SWEEP_SECONDS", default=60)
 
 CELERY_BROKER_URL = REDIS_URL
+# kombu's Redis transport, made to outlive a Redis restart and a full Redis (config/broker.py).
+CELERY_BROKER_TRANSPORT = "config.broker:Transport"
 CELERY_TASK_DEFAULT_QUEUE = "celery"
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
@@ -300,6 +302,11 @@ CELERY_TASK_TIME_LIMIT = 120
 # A broker host that stops answering must not stall a web request that publishes after commit.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "socket_connect_timeout": 2}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# However long Redis is away, the worker keeps reconnecting instead of exiting after 100 tries.
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+# A delivery that is mid-send when the broker connection drops finishes and records its outcome;
+# cancelling it could leave an email sent but not marked sent, and so sent twice.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
 CELERY_TIMEZONE = "UTC"
 # Reminders come from scanning the database on these ticks, never from ETA messages.
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
