@@ -878,6 +878,15 @@ class ComparisonAskForm(forms.Form):
     note = forms.CharField(max_length=HANDOFF_NOTE_MAX_LENGTH, required=False)
 
 
+def _reason_field(help_text: str) -> forms.CharField:
+    return forms.CharField(
+        label="Reason",
+        max_length=HANDOFF_NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=help_text,
+    )
+
+
 class MergeProposeForm(BridgeForm):
     keep = forms.ChoiceField(
         label="Keep",
@@ -888,27 +897,14 @@ class MergeProposeForm(BridgeForm):
             "nothing is deleted."
         ),
     )
-    reason = forms.CharField(
-        label="Reason",
-        max_length=HANDOFF_NOTE_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Required. The other agency's supervisors read it.",
-    )
+    reason = _reason_field("Required. The other agency's supervisors read it.")
 
 
 class MergeDeclineForm(BridgeForm):
-    reason = forms.CharField(
-        label="Reason",
-        max_length=HANDOFF_NOTE_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Required. The supervisor who proposed the merge reads it.",
-    )
+    reason = _reason_field("Required. The supervisor who proposed the merge reads it.")
 
 
 class ComparisonDecisionForm(BridgeForm):
-    reason = forms.CharField(
-        label="Reason",
-        max_length=HANDOFF_NOTE_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Required. The asking agency reads it: write nothing of your case it may not read.",
+    reason = _reason_field(
+        "Required. The asking agency reads it: write nothing of your case it may not read."
     )

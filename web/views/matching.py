@@ -6,6 +6,8 @@ The asked agency's review (`/handoffs/<id>/compare/`): the two identities side b
 or reject with a reason, then invite the asking agency to its case."""
 
 import uuid
+from collections.abc import Callable
+from typing import Any
 
 from django.contrib import messages
 from django.http import HttpResponse
@@ -23,7 +25,13 @@ from matching.services import (
     possible_matches_check,
 )
 from matching.services_merge import merge_agree, merge_decline, merge_propose, merge_state
-from web.forms import ComparisonAskForm, ComparisonDecisionForm, MergeDeclineForm, MergeProposeForm
+from web.forms import (
+    BridgeForm,
+    ComparisonAskForm,
+    ComparisonDecisionForm,
+    MergeDeclineForm,
+    MergeProposeForm,
+)
 from web.http import WebRequest, case_work
 from web.views.cases import case_context
 
@@ -64,21 +72,54 @@ def case_matches_ask(request: WebRequest, case_id: uuid.UUID) -> HttpResponse:
 
 
 def _review_page(
+    request: WebRequest, handoff_id: uuid.UUID, *, status: int = 200, **forms: BridgeForm
+) -> HttpResponse:
+    context = {
+        "review": comparison_review_open(actor=request.user, handoff_id=handoff_id),
+        "confirm_form": ComparisonDecisionForm(auto_id="confirm-%s"),
+        "reject_form": ComparisonDecisionForm(auto_id="reject-%s"),
+        "page": "handoffs",
+        **forms,
+    }
+    return render(request, "web/match_review.html", context, status=status)
+
+
+def _merge_page(
+    request: WebRequest, handoff_id: uuid.UUID, *, status: int = 200, **forms: BridgeForm
+) -> HttpResponse:
+    context = {
+        "merge": merge_state(actor=request.user, handoff_id=handoff_id),
+        "handoff_id": handoff_id,
+        "propose_form": MergeProposeForm(auto_id="merge-%s"),
+        "decline_form": MergeDeclineForm(auto_id="merge-decline-%s"),
+        "page": "handoffs",
+        **forms,
+    }
+    return render(request, "web/match_merge.html", context, status=status)
+
+
+def _answer(
     request: WebRequest,
     handoff_id: uuid.UUID,
     *,
-    status: int = 200,
-    confirm_form: ComparisonDecisionForm | None = None,
-    reject_form: ComparisonDecisionForm | None = None,
+    form: BridgeForm,
+    form_name: str,
+    decide: Callable[[dict[str, Any]], object],
+    done: str,
+    page: Callable[..., HttpResponse],
+    page_url: str,
 ) -> HttpResponse:
-    review = comparison_review_open(actor=request.user, handoff_id=handoff_id)
-    context = {
-        "review": review,
-        "confirm_form": confirm_form or ComparisonDecisionForm(auto_id="confirm-%s"),
-        "reject_form": reject_form or ComparisonDecisionForm(auto_id="reject-%s"),
-        "page": "handoffs",
-    }
-    return render(request, "web/match_review.html", context, status=status)
+    """A review or merge form posted: the decision made and its page again with `done`, or the
+    page with the form's errors (400), the service's field messages beside their fields."""
+    if form.is_valid():
+        try:
+            decide(form.cleaned_data)
+        except ValidationFailed as error:
+            form.add_service_errors(error.message, error.fields)
+        else:
+            messages.success(request, done)
+            return redirect(page_url, handoff_id=handoff_id)
+    return page(request, handoff_id, status=400, **{form_name: form})
 
 
 @case_work
@@ -90,31 +131,35 @@ def match_review(request: WebRequest, handoff_id: uuid.UUID) -> HttpResponse:
 @case_work
 @require_POST
 def match_review_confirm(request: WebRequest, handoff_id: uuid.UUID) -> HttpResponse:
-    form = ComparisonDecisionForm(request.POST, auto_id="confirm-%s")
-    if form.is_valid():
-        try:
-            comparison_confirm(actor=request.user, handoff_id=handoff_id, reason=form.cleaned_data["reason"])
-        except ValidationFailed as error:
-            form.add_service_errors(error.message, error.fields)
-        else:
-            messages.success(request, "Confirmed: the same child. The asking agency is told.")
-            return redirect("web:match-review", handoff_id=handoff_id)
-    return _review_page(request, handoff_id, status=400, confirm_form=form)
+    return _answer(
+        request,
+        handoff_id,
+        form=ComparisonDecisionForm(request.POST, auto_id="confirm-%s"),
+        form_name="confirm_form",
+        decide=lambda data: comparison_confirm(
+            actor=request.user, handoff_id=handoff_id, reason=data["reason"]
+        ),
+        done="Confirmed: the same child. The asking agency is told.",
+        page=_review_page,
+        page_url="web:match-review",
+    )
 
 
 @case_work
 @require_POST
 def match_review_reject(request: WebRequest, handoff_id: uuid.UUID) -> HttpResponse:
-    form = ComparisonDecisionForm(request.POST, auto_id="reject-%s")
-    if form.is_valid():
-        try:
-            comparison_reject(actor=request.user, handoff_id=handoff_id, reason=form.cleaned_data["reason"])
-        except ValidationFailed as error:
-            form.add_service_errors(error.message, error.fields)
-        else:
-            messages.success(request, "Rejected: not the same child. The asking agency is told why.")
-            return redirect("web:match-review", handoff_id=handoff_id)
-    return _review_page(request, handoff_id, status=400, reject_form=form)
+    return _answer(
+        request,
+        handoff_id,
+        form=ComparisonDecisionForm(request.POST, auto_id="reject-%s"),
+        form_name="reject_form",
+        decide=lambda data: comparison_reject(
+            actor=request.user, handoff_id=handoff_id, reason=data["reason"]
+        ),
+        done="Rejected: not the same child. The asking agency is told why.",
+        page=_review_page,
+        page_url="web:match-review",
+    )
 
 
 @case_work
@@ -123,24 +168,6 @@ def match_review_invite(request: WebRequest, handoff_id: uuid.UUID) -> HttpRespo
     invited = comparison_invite(actor=request.user, handoff_id=handoff_id)
     messages.success(request, f"{invited.asking_agency.name} now takes part in your case.")
     return redirect("web:match-review", handoff_id=handoff_id)
-
-
-def _merge_page(
-    request: WebRequest,
-    handoff_id: uuid.UUID,
-    *,
-    status: int = 200,
-    propose_form: MergeProposeForm | None = None,
-    decline_form: MergeDeclineForm | None = None,
-) -> HttpResponse:
-    context = {
-        "merge": merge_state(actor=request.user, handoff_id=handoff_id),
-        "handoff_id": handoff_id,
-        "propose_form": propose_form or MergeProposeForm(auto_id="merge-%s"),
-        "decline_form": decline_form or MergeDeclineForm(auto_id="merge-decline-%s"),
-        "page": "handoffs",
-    }
-    return render(request, "web/match_merge.html", context, status=status)
 
 
 @case_work
@@ -152,21 +179,18 @@ def match_merge(request: WebRequest, handoff_id: uuid.UUID) -> HttpResponse:
 @case_work
 @require_POST
 def match_merge_propose(request: WebRequest, handoff_id: uuid.UUID) -> HttpResponse:
-    form = MergeProposeForm(request.POST, auto_id="merge-%s")
-    if form.is_valid():
-        try:
-            merge_propose(
-                actor=request.user,
-                handoff_id=handoff_id,
-                keep=form.cleaned_data["keep"],
-                reason=form.cleaned_data["reason"],
-            )
-        except ValidationFailed as error:
-            form.add_service_errors(error.message, error.fields)
-        else:
-            messages.success(request, "Merge proposed. The other agency's supervisors are asked to agree.")
-            return redirect("web:match-merge", handoff_id=handoff_id)
-    return _merge_page(request, handoff_id, status=400, propose_form=form)
+    return _answer(
+        request,
+        handoff_id,
+        form=MergeProposeForm(request.POST, auto_id="merge-%s"),
+        form_name="propose_form",
+        decide=lambda data: merge_propose(
+            actor=request.user, handoff_id=handoff_id, keep=data["keep"], reason=data["reason"]
+        ),
+        done="Merge proposed. The other agency's supervisors are asked to agree.",
+        page=_merge_page,
+        page_url="web:match-merge",
+    )
 
 
 @case_work
@@ -180,13 +204,13 @@ def match_merge_agree(request: WebRequest, handoff_id: uuid.UUID) -> HttpRespons
 @case_work
 @require_POST
 def match_merge_decline(request: WebRequest, handoff_id: uuid.UUID) -> HttpResponse:
-    form = MergeDeclineForm(request.POST, auto_id="merge-decline-%s")
-    if form.is_valid():
-        try:
-            merge_decline(actor=request.user, handoff_id=handoff_id, reason=form.cleaned_data["reason"])
-        except ValidationFailed as error:
-            form.add_service_errors(error.message, error.fields)
-        else:
-            messages.success(request, "Merge declined. The proposer is told why.")
-            return redirect("web:match-merge", handoff_id=handoff_id)
-    return _merge_page(request, handoff_id, status=400, decline_form=form)
+    return _answer(
+        request,
+        handoff_id,
+        form=MergeDeclineForm(request.POST, auto_id="merge-decline-%s"),
+        form_name="decline_form",
+        decide=lambda data: merge_decline(actor=request.user, handoff_id=handoff_id, reason=data["reason"]),
+        done="Merge declined. The proposer is told why.",
+        page=_merge_page,
+        page_url="web:match-merge",
+    )
