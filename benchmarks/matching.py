@@ -73,7 +73,7 @@ SPELLINGS = {
     "Smirnov": ["Smirnoff"],
 }
 # Letters another romanisation or another ear writes differently, for names without a known
-# spelling above: Cyrillic "х" as "kh" or "h", "ks" or "x", "ou" or "u", and the like.
+# spelling above: the Cyrillic kha as "kh" or "h", "ks" or "x", "ou" or "u", and the like.
 RESPELLINGS = [
     ("ks", "x"),
     ("x", "ks"),
@@ -94,6 +94,36 @@ RESPELLINGS = [
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
 
+# Korean surnames as they are written in Latin letters (Kim, Lee, Park), not as a letter-by-letter
+# romanisation gives them (Gim, I, Bag).
+KOREAN_SURNAMES = {
+    "Gim": "Kim",
+    "I": "Lee",
+    "Bag": "Park",
+    "Jeong": "Jung",
+    "Coe": "Choi",
+    "Jo": "Cho",
+    "Gang": "Kang",
+    "Yun": "Yoon",
+    "Im": "Lim",
+    "O": "Oh",
+    "Sin": "Shin",
+    "Gweon": "Kwon",
+    "An": "Ahn",
+    "Go": "Ko",
+    "Mun": "Moon",
+    "Baeg": "Baek",
+    "Yu": "Yoo",
+    "No": "Noh",
+    "Sim": "Shim",
+    "Gwag": "Kwak",
+    "Seong": "Sung",
+    "Ca": "Cha",
+    "Ju": "Joo",
+    "U": "Woo",
+    "Gu": "Koo",
+    "Eom": "Um",
+}
 # Spanish-speaking children carry both parents' surnames, Brazilians often; elsewhere a second
 # surname is a hyphenated or double-barrelled exception.
 DOUBLE_SURNAME_SHARE = {"es_MX": 0.8, "es_CO": 0.8, "es_ES": 0.8, "pt_BR": 0.5}
@@ -102,9 +132,10 @@ DOUBLE_SURNAME_SHARE = {"es_MX": 0.8, "es_CO": 0.8, "es_ES": 0.8, "pt_BR": 0.5}
 class NameList:
     """One of a community's lists of names, drawn from with its recorded frequencies."""
 
-    def __init__(self, names: Mapping[str, float] | Sequence[str]) -> None:
+    def __init__(self, names: Mapping[str, float] | Sequence[str], *, spellings: Mapping[str, str]) -> None:
         weights = names.values() if isinstance(names, Mapping) else [1.0] * len(names)
-        self.names = [in_latin_letters(name) for name in names]
+        latin = (in_latin_letters(name) for name in names)
+        self.names = [spellings.get(name, name) for name in latin]
         self.cumulative = list(accumulate(weights))
 
     def draw(self, rng: random.Random) -> str:
@@ -130,24 +161,30 @@ def in_latin_letters(name: str) -> str:
     return name if all(ord(letter) < 0x250 for letter in name) else unidecode(name).title()
 
 
+def name_list(person: Any, *attributes: str, spellings: Mapping[str, str] | None = None) -> NameList:
+    """The first of these lists the locale's person provider has (not every locale has middle
+    names or gendered surnames)."""
+    listed = next(getattr(person, attribute) for attribute in attributes if getattr(person, attribute, None))
+    return NameList(listed, spellings=spellings or {})
+
+
 @cache
 def communities() -> tuple[list[Community], list[float]]:
     communities = []
     for locale in COMMUNITIES:
         person = import_module(f"faker.providers.person.{locale}").Provider
-
-        def names(*attributes: str, person: Any = person) -> NameList:
-            return NameList(next(getattr(person, a) for a in attributes if getattr(person, a, None)))
-
+        surname_spellings = KOREAN_SURNAMES if locale == "ko_KR" else None
         communities.append(
             Community(
                 locale=locale,
-                female=names("first_names_female"),
-                male=names("first_names_male"),
-                female_middle=names("middle_names_female", "middle_names", "first_names_female"),
-                male_middle=names("middle_names_male", "middle_names", "first_names_male"),
-                female_surnames=names("last_names_female", "last_names"),
-                male_surnames=names("last_names_male", "last_names"),
+                female=name_list(person, "first_names_female"),
+                male=name_list(person, "first_names_male"),
+                female_middle=name_list(person, "middle_names_female", "middle_names", "first_names_female"),
+                male_middle=name_list(person, "middle_names_male", "middle_names", "first_names_male"),
+                female_surnames=name_list(
+                    person, "last_names_female", "last_names", spellings=surname_spellings
+                ),
+                male_surnames=name_list(person, "last_names_male", "last_names", spellings=surname_spellings),
             )
         )
     return communities, list(accumulate(COMMUNITIES.values()))
@@ -273,9 +310,13 @@ def vary_date(rng: random.Random, born: date) -> date | None:
     if change == "swap" and born.day <= 12 and born.day != born.month:
         return born.replace(month=born.day, day=born.month)
     if change == "year":
-        return born.replace(year=born.year + rng.choice([-1, 1]), day=min(born.day, 28))
+        year = born.year + rng.choice([-1, 1])
+        # Only the 29th of February has no twin a year away: the 28th is the nearest.
+        return (
+            born.replace(year=year, day=28) if (born.month, born.day) == (2, 29) else born.replace(year=year)
+        )
     if change == "day":
-        return born.replace(day=min(max(1, born.day + rng.choice([-1, 1])), 28))
+        return born + timedelta(days=rng.choice([-1, 1]))
     if change == "unknown":
         return None
     return born
