@@ -94,6 +94,16 @@ compared AS MATERIALIZED (
             SELECT 1 FROM unnest(other.tokens, other.sounds) AS theirs(token, sound)
             WHERE (least(length(mine.token), length(theirs.token)) >= %(typo_length)s
                    AND levenshtein(mine.token, theirs.token) <= 1)
+               -- Two neighbouring letters swapped is one slip of the fingers ("Matrin"), but
+               -- two edits to Levenshtein.
+               OR (length(mine.token) = length(theirs.token)
+                   AND length(mine.token) >= %(typo_length)s
+                   AND levenshtein(mine.token, theirs.token) = 2
+                   AND EXISTS (
+                       SELECT 1 FROM generate_series(1, length(mine.token) - 1) AS swapped
+                       WHERE overlay(mine.token PLACING substr(mine.token, swapped + 1, 1)
+                                     || substr(mine.token, swapped, 1) FROM swapped FOR 2) = theirs.token
+                   ))
                OR (theirs.sound = mine.sound
                    AND (levenshtein(mine.token, theirs.token) <= 2
                         OR least(length(mine.token), length(theirs.token)) >= %(long_name)s))
