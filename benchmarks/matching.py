@@ -1,11 +1,12 @@
 """How well and how fast matching finds the same child twice (issue 18; docs/performance.md).
 
 Generates synthetic children with ground truth into a freshly migrated database that holds no
-cases (never one with real cases): a share of the children are recorded twice, by two agencies,
-the second time as another worker would write it down (a nickname for the formal name, a second
-given name or the mother's surname left out, a typo, another transliteration, accents lost,
-surnames hyphenated, day and month of birth swapped, the year off by one, the date unknown), and
-siblings share both surnames. Then it checks a random sample of the cases, as a caseworker's edit
+cases (never one with real cases), named from Faker's name lists of eleven locales with the
+frequencies Faker records (`COMMUNITIES`): a share of the children are recorded twice, by two
+agencies, the second time as another worker would write it down (a nickname for the formal name,
+a second given name or the mother's surname left out, a typo, another transliteration, accents
+lost, surnames hyphenated, day and month of birth swapped, the year off by one, the day off by
+one, the date unknown), and siblings share both surnames. Then it checks a random sample of the cases, as a caseworker's edit
 would, and reports the precision of high matches, the precision of medium ones, the recall of
 high and medium together and the time per check:
 
