@@ -21,8 +21,8 @@ from django.db import connection
 # pairs (`P:`, kept for every case) is looked up with the month of birth, the same month a year
 # before and after, and the day read as the month (`Y:`), and among cases without a date of
 # birth (`N:`); a case without a date of birth looks its pairs up among all cases. Each name alone
-# is looked up with the whole date of birth, the year before and after, and day and month swapped
-# (`B:`), for a short name whose other half was misspelled.
+# is looked up with the whole date of birth, the year before and after, the day before and after,
+# and day and month swapped (`B:`), for a name whose other half was misspelled.
 _POSSIBLE_MATCHES = """
 WITH probe AS (
     SELECT * FROM matching_identityprofile WHERE case_id = %(case_id)s
@@ -52,6 +52,8 @@ probe_keys AS (
         probe.date_of_birth,
         (probe.date_of_birth - interval '1 year')::date,
         (probe.date_of_birth + interval '1 year')::date,
+        probe.date_of_birth - 1,
+        probe.date_of_birth + 1,
         CASE WHEN extract(day FROM probe.date_of_birth) <= 12 THEN make_date(
             extract(year FROM probe.date_of_birth)::int,
             extract(day FROM probe.date_of_birth)::int,

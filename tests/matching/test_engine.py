@@ -177,6 +177,13 @@ def test_names_with_letters_swapped_apart_do_not_agree(lead: Staff, unrelated: S
     assert strengths(mine) == {}
 
 
+def test_a_misspelled_name_with_the_day_off_by_one_is_found(lead: Staff, unrelated: Staff) -> None:
+    theirs = open_identity(unrelated, "Natalie Long", "2016-09-13")
+    mine = open_identity(lead, "Natalie Olng", "2016-09-14")
+
+    assert strengths(mine) == {theirs.pk: Strength.MEDIUM}
+
+
 def test_a_missing_date_of_birth_makes_at_most_a_medium_match(lead: Staff, unrelated: Staff) -> None:
     theirs = open_identity(unrelated, "Carlos Wilson", "2016-01-15")
     mine = open_identity(lead, "Carlos Wilson")
