@@ -6,9 +6,9 @@ frequencies Faker records (`COMMUNITIES`): a share of the children are recorded 
 agencies, the second time as another worker would write it down (a nickname for the formal name,
 a second given name or the mother's surname left out, a typo, another transliteration, accents
 lost, surnames hyphenated, day and month of birth swapped, the year off by one, the day off by
-one, the date unknown), and siblings share both surnames. Then it checks a random sample of the cases, as a caseworker's edit
-would, and reports the precision of high matches, the precision of medium ones, the recall of
-high and medium together and the time per check:
+one, the date unknown), and siblings share both surnames. Then it checks a random sample of the
+cases, as a caseworker's edit would, and reports the precision of high matches, the precision of
+medium ones, the recall of high and medium together and the time per check:
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bridge_match_bench \\
         python -m benchmarks.matching --cases 100000 --probes 2000
