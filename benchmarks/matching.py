@@ -197,8 +197,9 @@ class Child:
     given: list[str]
     surnames: list[str]
     born: date
+    # The locale of `COMMUNITIES` the child's names come from, which a sibling's come from too.
+    community: str
     aliases: list[str] = field(default_factory=list)
-    community: str = "es_MX"
 
 
 @dataclass
