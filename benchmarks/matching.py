@@ -1,13 +1,14 @@
 """How well and how fast matching finds the same child twice (issue 18; docs/performance.md).
 
 Generates synthetic children with ground truth into a freshly migrated database that holds no
-cases (never one with real cases): a share of the children are recorded twice, by two agencies,
-the second time as another worker would write it down (a nickname for the formal name, a second
-given name or the mother's surname left out, a typo, another transliteration, accents lost,
-surnames hyphenated, day and month of birth swapped, the year off by one, the date unknown), and
-siblings share both surnames. Then it checks a random sample of the cases, as a caseworker's edit
-would, and reports the precision of high matches, the precision of medium ones, the recall of
-high and medium together and the time per check:
+cases (never one with real cases), named from Faker's name lists of eleven locales with the
+frequencies Faker records (`COMMUNITIES`): a share of the children are recorded twice, by two
+agencies, the second time as another worker would write it down (a nickname for the formal name,
+a second given name or the mother's surname left out, a typo, another transliteration, accents
+lost, surnames hyphenated, day and month of birth swapped, the year off by one, the day off by
+one, the date unknown), and siblings share both surnames. Then it checks a random sample of the
+cases, as a caseworker's edit would, and reports the precision of high matches, the precision of
+medium ones, the recall of high and medium together and the time per check:
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bridge_match_bench \\
         python -m benchmarks.matching --cases 100000 --probes 2000
@@ -17,204 +18,38 @@ import argparse
 import random
 import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cache
+from importlib import import_module
 from itertools import accumulate
+from typing import Any
 
 from benchmarks.common import setup_django, summary_ms
 
-FEMALE = [
-    "María",
-    "Guadalupe",
-    "Ana",
-    "Sofía",
-    "Valentina",
-    "Daniela",
-    "Gabriela",
-    "Fernanda",
-    "Alejandra",
-    "Ximena",
-    "Camila",
-    "Isabella",
-    "Lucía",
-    "Paola",
-    "Andrea",
-    "Yesenia",
-    "Carmen",
-    "Rosario",
-    "Dolores",
-    "Teresa",
-    "Verónica",
-    "Mercedes",
-    "Pilar",
-    "Consuelo",
-    "Concepción",
-    "Jennifer",
-    "Katherine",
-    "Elizabeth",
-    "Abigail",
-    "Madison",
-    "Ashley",
-    "Natalia",
-    "Tatiana",
-    "Ekaterina",
-    "Anastasia",
-    "Olga",
-    "Fatima",
-    "Aisha",
-    "Mariam",
-    "Esperanza",
-    "Brenda",
-    "Karla",
-    "Leticia",
-    "Rocío",
-    "Jimena",
-    "Renata",
-    "Emily",
-]
-MALE = [
-    "José",
-    "Juan",
-    "Luis",
-    "Carlos",
-    "Jesús",
-    "Francisco",
-    "Antonio",
-    "Miguel",
-    "Eduardo",
-    "Roberto",
-    "Guillermo",
-    "Ignacio",
-    "Enrique",
-    "Rafael",
-    "Manuel",
-    "Fernando",
-    "Santiago",
-    "Alejandro",
-    "Diego",
-    "Mateo",
-    "Sebastián",
-    "Kevin",
-    "Brandon",
-    "William",
-    "Michael",
-    "James",
-    "Robert",
-    "Anthony",
-    "Nicholas",
-    "Christopher",
-    "Matthew",
-    "Joshua",
-    "Daniel",
-    "Aleksandr",
-    "Dmitri",
-    "Mikhail",
-    "Vladimir",
-    "Mohammed",
-    "Yusuf",
-    "Omar",
-    "Ahmed",
-    "Jorge",
-    "Ricardo",
-    "Óscar",
-    "Héctor",
-    "Iván",
-    "Emilio",
-]
-SURNAMES = [
-    "García",
-    "Hernández",
-    "Martínez",
-    "López",
-    "González",
-    "Rodríguez",
-    "Pérez",
-    "Sánchez",
-    "Ramírez",
-    "Flores",
-    "Gómez",
-    "Díaz",
-    "Reyes",
-    "Morales",
-    "Cruz",
-    "Ortiz",
-    "Gutiérrez",
-    "Chávez",
-    "Ramos",
-    "Ruiz",
-    "Mendoza",
-    "Álvarez",
-    "Castillo",
-    "Jiménez",
-    "Moreno",
-    "Romero",
-    "Herrera",
-    "Medina",
-    "Aguilar",
-    "Vargas",
-    "Guzmán",
-    "Castro",
-    "Vázquez",
-    "Domínguez",
-    "Rojas",
-    "Soto",
-    "Contreras",
-    "Salazar",
-    "Luna",
-    "Ríos",
-    "Delgado",
-    "Navarro",
-    "Cortés",
-    "Campos",
-    "Núñez",
-    "Velázquez",
-    "Espinoza",
-    "Figueroa",
-    "Cabrera",
-    "Fuentes",
-    "Ibarra",
-    "de la Cruz",
-    "del Río",
-    "de León",
-    "Santa María",
-    "Villanueva",
-    "Montoya",
-    "Carrillo",
-    "Smith",
-    "Johnson",
-    "Williams",
-    "Brown",
-    "Jones",
-    "Miller",
-    "Davis",
-    "Wilson",
-    "Taylor",
-    "Anderson",
-    "Thomas",
-    "Moore",
-    "Martin",
-    "Jackson",
-    "Thompson",
-    "White",
-    "Harris",
-    "Ivanov",
-    "Petrov",
-    "Smirnov",
-    "Kuznetsov",
-    "Popov",
-    "Volkov",
-    "Hussein",
-    "Abdullah",
-    "Haddad",
-    "Khalil",
-    "Nguyen",
-    "Tran",
-    "Pham",
-    "Le",
-    "Kim",
-    "Park",
-]
+# Where the children's names come from: Faker's name lists (a dev dependency, so nothing is
+# downloaded at run time), one community per locale, with the share of children it names. Names
+# are drawn with the frequencies Faker records where it records them (en_US, es_CO, ko_KR: census
+# and registry counts) and uniformly from the list where it does not; names in another script are
+# written in Latin letters as a worker would (Faker's `unidecode`). Tens of thousands of distinct
+# given name and surname combinations, as in real caseloads, where the old lists of fewer than a
+# hundred names made "María García" one girl in twenty-five.
+COMMUNITIES = {
+    "es_MX": 0.20,
+    "es_CO": 0.15,
+    "es_ES": 0.08,
+    "en_US": 0.25,
+    "en_IN": 0.05,
+    "pt_BR": 0.04,
+    "vi_VN": 0.05,
+    "ar_AA": 0.06,
+    "ru_RU": 0.05,
+    "uk_UA": 0.03,
+    "ko_KR": 0.04,
+}
+
+
 # Other transliterations and spellings of the same name, as another worker may write them.
 SPELLINGS = {
     "Mohammed": ["Muhammad", "Mohamed", "Mohamad"],
@@ -238,19 +73,122 @@ SPELLINGS = {
     "Vázquez": ["Vasquez", "Vazques"],
     "Smirnov": ["Smirnoff"],
 }
+# Letters another romanisation or another ear writes differently, for names without a known
+# spelling above: the Cyrillic kha as "kh" or "h", "ks" or "x", "ou" or "u", and the like.
+RESPELLINGS = [
+    ("ks", "x"),
+    ("x", "ks"),
+    ("kh", "h"),
+    ("iy", "y"),
+    ("y", "i"),
+    ("ou", "u"),
+    ("ph", "f"),
+    ("th", "t"),
+    ("sh", "ch"),
+    ("ie", "ye"),
+    ("ll", "l"),
+    ("ss", "s"),
+    ("v", "w"),
+    ("z", "s"),
+    ("j", "y"),
+]
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
 
-_CUMULATIVE: dict[int, list[float]] = {}
+# Korean surnames as they are written in Latin letters (Kim, Lee, Park), not as a letter-by-letter
+# romanisation gives them (Gim, I, Bag).
+KOREAN_SURNAMES = {
+    "Gim": "Kim",
+    "I": "Lee",
+    "Bag": "Park",
+    "Jeong": "Jung",
+    "Coe": "Choi",
+    "Jo": "Cho",
+    "Gang": "Kang",
+    "Yun": "Yoon",
+    "Im": "Lim",
+    "O": "Oh",
+    "Sin": "Shin",
+    "Gweon": "Kwon",
+    "An": "Ahn",
+    "Go": "Ko",
+    "Mun": "Moon",
+    "Baeg": "Baek",
+    "Yu": "Yoo",
+    "No": "Noh",
+    "Sim": "Shim",
+    "Gwag": "Kwak",
+    "Seong": "Sung",
+    "Ca": "Cha",
+    "Ju": "Joo",
+    "U": "Woo",
+    "Gu": "Koo",
+    "Eom": "Um",
+}
+# Spanish-speaking children carry both parents' surnames, Brazilians often; elsewhere a second
+# surname is a hyphenated or double-barrelled exception.
+DOUBLE_SURNAME_SHARE = {"es_MX": 0.8, "es_CO": 0.8, "es_ES": 0.8, "pt_BR": 0.5}
 
 
-def zipf(rng: random.Random, names: Sequence[str]) -> str:
-    """Common names are much more common than rare ones, as in real records: the name of rank r
-    is drawn with weight 1/r (the first of 50 about one time in five)."""
-    weights = _CUMULATIVE.get(len(names))
-    if weights is None:
-        weights = _CUMULATIVE[len(names)] = list(accumulate(1 / rank for rank in range(1, len(names) + 1)))
-    return rng.choices(names, cum_weights=weights)[0]
+class NameList:
+    """One of a community's lists of names, drawn from with its recorded frequencies."""
+
+    def __init__(self, names: Mapping[str, float] | Sequence[str], *, spellings: Mapping[str, str]) -> None:
+        weights = names.values() if isinstance(names, Mapping) else [1.0] * len(names)
+        latin = (in_latin_letters(name) for name in names)
+        self.names = [spellings.get(name, name) for name in latin]
+        self.cumulative = list(accumulate(weights))
+
+    def draw(self, rng: random.Random) -> str:
+        return rng.choices(self.names, cum_weights=self.cumulative)[0]
+
+
+@dataclass(frozen=True)
+class Community:
+    locale: str
+    female: NameList
+    male: NameList
+    # A second given name: a middle name where the locale has them (Vietnamese "Thị", Russian
+    # patronymics), otherwise another first name.
+    female_middle: NameList
+    male_middle: NameList
+    female_surnames: NameList
+    male_surnames: NameList
+
+
+def in_latin_letters(name: str) -> str:
+    from faker.decode import unidecode
+
+    return name if all(ord(letter) < 0x250 for letter in name) else unidecode(name).title()
+
+
+def name_list(person: Any, *attributes: str, spellings: Mapping[str, str] | None = None) -> NameList:
+    """The first of these lists the locale's person provider has (not every locale has middle
+    names or gendered surnames)."""
+    listed = next(getattr(person, attribute) for attribute in attributes if getattr(person, attribute, None))
+    return NameList(listed, spellings=spellings or {})
+
+
+@cache
+def communities() -> tuple[list[Community], list[float]]:
+    communities = []
+    for locale in COMMUNITIES:
+        person = import_module(f"faker.providers.person.{locale}").Provider
+        surname_spellings = KOREAN_SURNAMES if locale == "ko_KR" else None
+        communities.append(
+            Community(
+                locale=locale,
+                female=name_list(person, "first_names_female"),
+                male=name_list(person, "first_names_male"),
+                female_middle=name_list(person, "middle_names_female", "middle_names", "first_names_female"),
+                male_middle=name_list(person, "middle_names_male", "middle_names", "first_names_male"),
+                female_surnames=name_list(
+                    person, "last_names_female", "last_names", spellings=surname_spellings
+                ),
+                male_surnames=name_list(person, "last_names_male", "last_names", spellings=surname_spellings),
+            )
+        )
+    return communities, list(accumulate(COMMUNITIES.values()))
 
 
 @dataclass
@@ -259,6 +197,8 @@ class Child:
     given: list[str]
     surnames: list[str]
     born: date
+    # The locale of `COMMUNITIES` the child's names come from, which a sibling's come from too.
+    community: str
     aliases: list[str] = field(default_factory=list)
 
 
@@ -270,18 +210,34 @@ class Record:
     aliases: list[str]
 
 
-def new_child(rng: random.Random, number: int, *, surnames: list[str] | None = None) -> Child:
-    given_names = FEMALE if rng.random() < 0.5 else MALE
-    given = [zipf(rng, given_names)]
+def new_child(rng: random.Random, number: int, *, sibling_of: Child | None = None) -> Child:
+    """A child of a community drawn by its share; a sibling shares the community and surnames
+    (in the sibling's gendered form where the locale has one: Ivanov, Ivanova)."""
+    every_community, cumulative_shares = communities()
+    if sibling_of is None:
+        community = rng.choices(every_community, cum_weights=cumulative_shares)[0]
+    else:
+        community = next(c for c in every_community if c.locale == sibling_of.community)
+    girl = rng.random() < 0.5
+    first, middle, surname = (
+        (community.female, community.female_middle, community.female_surnames)
+        if girl
+        else (community.male, community.male_middle, community.male_surnames)
+    )
+    given = [first.draw(rng)]
     if rng.random() < 0.35:
-        given.append(zipf(rng, given_names))
-    if surnames is None:
-        surnames = [zipf(rng, SURNAMES)]
-        if rng.random() < 0.6:
-            surnames.append(zipf(rng, SURNAMES))
+        given.append(middle.draw(rng))
+    if sibling_of is not None:
+        surnames = list(sibling_of.surnames)
+    else:
+        surnames = [surname.draw(rng)]
+        if rng.random() < DOUBLE_SURNAME_SHARE.get(community.locale, 0.05):
+            surnames.append(surname.draw(rng))
     born = date(2007, 1, 1) + timedelta(days=rng.randrange(365 * 10))
-    aliases = [f"{zipf(rng, given_names)} {zipf(rng, SURNAMES)}"] if rng.random() < 0.05 else []
-    return Child(number=number, given=given, surnames=surnames, born=born, aliases=aliases)
+    aliases = [f"{first.draw(rng)} {surname.draw(rng)}"] if rng.random() < 0.05 else []
+    return Child(
+        number=number, given=given, surnames=surnames, born=born, aliases=aliases, community=community.locale
+    )
 
 
 def typo(rng: random.Random, name: str) -> str:
@@ -296,6 +252,17 @@ def typo(rng: random.Random, name: str) -> str:
     if kind == "insert":
         return name[:at] + rng.choice(LETTERS) + name[at:]
     return name[: at - 1] + name[at] + name[at - 1] + name[at + 1 :]
+
+
+def respell(rng: random.Random, name: str) -> str:
+    """The name as another transliteration writes it; the first letter is kept, as it mostly is."""
+    if name in SPELLINGS:
+        return rng.choice(SPELLINGS[name])
+    rules = [(old, new) for old, new in RESPELLINGS if old in name[1:]]
+    if not rules:
+        return name
+    old, new = rng.choice(rules)
+    return name[0] + name[1:].replace(old, new, 1)
 
 
 def without_accents(name: str) -> str:
@@ -319,10 +286,9 @@ def second_record(child: Child, rng: random.Random, nicknames: dict[str, list[st
         if variation == "nickname" and given[0] in nicknames:
             given[0] = rng.choice(nicknames[given[0]])
         elif variation == "spelling":
-            for names in (given, surnames):
-                for i, name in enumerate(names):
-                    if name in SPELLINGS:
-                        names[i] = rng.choice(SPELLINGS[name])
+            names = rng.choice([given, surnames])
+            at = rng.randrange(len(names))
+            names[at] = respell(rng, names[at])
         elif variation == "drop_given" and len(given) > 1:
             given.pop()
         elif variation == "drop_surname" and len(surnames) > 1:
@@ -346,9 +312,13 @@ def vary_date(rng: random.Random, born: date) -> date | None:
     if change == "swap" and born.day <= 12 and born.day != born.month:
         return born.replace(month=born.day, day=born.month)
     if change == "year":
-        return born.replace(year=born.year + rng.choice([-1, 1]), day=min(born.day, 28))
+        year = born.year + rng.choice([-1, 1])
+        # Only the 29th of February has no twin a year away: the 28th is the nearest.
+        return (
+            born.replace(year=year, day=28) if (born.month, born.day) == (2, 29) else born.replace(year=year)
+        )
     if change == "day":
-        return born.replace(day=min(max(1, born.day + rng.choice([-1, 1])), 28))
+        return born + timedelta(days=rng.choice([-1, 1]))
     if change == "unknown":
         return None
     return born
@@ -369,7 +339,7 @@ def generate(rng: random.Random, *, cases: int, duplicate_share: float, sibling_
         if rng.random() < duplicate_share and len(records) < cases:
             records.append(second_record(child, rng, nicknames))
         if rng.random() < sibling_share and len(records) < cases:
-            sibling = new_child(rng, number, surnames=child.surnames)
+            sibling = new_child(rng, number, sibling_of=child)
             number += 1
             records.append(first_record(sibling, rng))
     return records

@@ -21,8 +21,8 @@ from django.db import connection
 # pairs (`P:`, kept for every case) is looked up with the month of birth, the same month a year
 # before and after, and the day read as the month (`Y:`), and among cases without a date of
 # birth (`N:`); a case without a date of birth looks its pairs up among all cases. Each name alone
-# is looked up with the whole date of birth, the year before and after, and day and month swapped
-# (`B:`), for a short name whose other half was misspelled.
+# is looked up with the whole date of birth, the year before and after, the day before and after,
+# and day and month swapped (`B:`), for a name whose other half was misspelled.
 _POSSIBLE_MATCHES = """
 WITH probe AS (
     SELECT * FROM matching_identityprofile WHERE case_id = %(case_id)s
@@ -52,6 +52,8 @@ probe_keys AS (
         probe.date_of_birth,
         (probe.date_of_birth - interval '1 year')::date,
         (probe.date_of_birth + interval '1 year')::date,
+        probe.date_of_birth - 1,
+        probe.date_of_birth + 1,
         CASE WHEN extract(day FROM probe.date_of_birth) <= 12 THEN make_date(
             extract(year FROM probe.date_of_birth)::int,
             extract(day FROM probe.date_of_birth)::int,
@@ -94,6 +96,16 @@ compared AS MATERIALIZED (
             SELECT 1 FROM unnest(other.tokens, other.sounds) AS theirs(token, sound)
             WHERE (least(length(mine.token), length(theirs.token)) >= %(typo_length)s
                    AND levenshtein(mine.token, theirs.token) <= 1)
+               -- Two neighbouring letters swapped is one slip of the fingers ("Matrin"), but
+               -- two edits to Levenshtein.
+               OR (length(mine.token) = length(theirs.token)
+                   AND length(mine.token) >= %(typo_length)s
+                   AND levenshtein(mine.token, theirs.token) = 2
+                   AND EXISTS (
+                       SELECT 1 FROM generate_series(1, length(mine.token) - 1) AS swapped
+                       WHERE overlay(mine.token PLACING substr(mine.token, swapped + 1, 1)
+                                     || substr(mine.token, swapped, 1) FROM swapped FOR 2) = theirs.token
+                   ))
                OR (theirs.sound = mine.sound
                    AND (levenshtein(mine.token, theirs.token) <= 2
                         OR least(length(mine.token), length(theirs.token)) >= %(long_name)s))

@@ -487,7 +487,7 @@ BRIDGE_MATCH_SCORING = {
     "birth_weight": 0.40,
     # One shared name (a common first name or surname) is weak evidence on its own.
     "one_shared_name": 0.5,
-    # Names this long or longer still agree with one letter wrong.
+    # Names this long or longer still agree with one letter wrong or two neighbours swapped.
     "typo_min_length": 4,
     # Names sounding alike (Double Metaphone) agree when spelled within two letters, or whatever
     # their spelling from this length on ("Aleksandr", "Alexander"); "Ruiz" and "Rios" do not.

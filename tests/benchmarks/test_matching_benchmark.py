@@ -22,7 +22,13 @@ def test_every_generated_case_is_loaded_and_keyed_like_an_identity_edit() -> Non
 
 def test_a_child_recorded_twice_counts_as_recalled() -> None:
     rng = random.Random(2)
-    child = Child(number=1_000, given=["Guadalupe"], surnames=["Hernández", "López"], born=date(2010, 5, 17))
+    child = Child(
+        number=1_000,
+        given=["Guadalupe"],
+        surnames=["Hernández", "López"],
+        born=date(2010, 5, 17),
+        community="es_MX",
+    )
     records = [
         *generate(rng, cases=20, duplicate_share=0.0, sibling_share=0.0),
         first_record(child, random.Random(3)),

@@ -163,6 +163,27 @@ def test_a_misspelled_short_name_is_found_through_the_date_of_birth(lead: Staff,
     assert theirs.pk in strengths(mine)
 
 
+def test_two_neighbouring_letters_swapped_are_a_typo(lead: Staff, unrelated: Staff) -> None:
+    theirs = open_identity(unrelated, "Nicole Martin", "2008-01-12")
+    mine = open_identity(lead, "Nicole Matrin", "2008-01-12")
+
+    assert strengths(mine) == {theirs.pk: Strength.HIGH}
+
+
+def test_names_with_letters_swapped_apart_do_not_agree(lead: Staff, unrelated: Staff) -> None:
+    open_identity(unrelated, "Nicole Martin", "2008-01-12")
+    mine = open_identity(lead, "Nicole Marnit", "2008-01-12")
+
+    assert strengths(mine) == {}
+
+
+def test_a_misspelled_name_with_the_day_off_by_one_is_found(lead: Staff, unrelated: Staff) -> None:
+    theirs = open_identity(unrelated, "Natalie Long", "2016-09-13")
+    mine = open_identity(lead, "Natalie Olng", "2016-09-14")
+
+    assert strengths(mine) == {theirs.pk: Strength.MEDIUM}
+
+
 def test_a_missing_date_of_birth_makes_at_most_a_medium_match(lead: Staff, unrelated: Staff) -> None:
     theirs = open_identity(unrelated, "Carlos Wilson", "2016-01-15")
     mine = open_identity(lead, "Carlos Wilson")
