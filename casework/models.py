@@ -274,8 +274,12 @@ class Consent(models.Model):
     # Consent is informed only in a language the child and guardian read: which one, and who
     # interpreted if someone did (a name or an interpreter service's reference). Empty on consents
     # recorded before Bridge asked.
-    explained_in = models.CharField(max_length=CONSENT_LANGUAGE_MAX_LENGTH, blank=True, db_default="")
-    interpreter = models.CharField(max_length=CONSENT_INTERPRETER_MAX_LENGTH, blank=True, db_default="")
+    explained_in = models.CharField(
+        max_length=CONSENT_LANGUAGE_MAX_LENGTH, blank=True, default="", db_default=""
+    )
+    interpreter = models.CharField(
+        max_length=CONSENT_INTERPRETER_MAX_LENGTH, blank=True, default="", db_default=""
+    )
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_by_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
