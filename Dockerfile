@@ -18,9 +18,10 @@ ENV PYTHONUNBUFFERED=1 \
     DJANGO_SETTINGS_MODULE=config.settings.production \
     WEB_CONCURRENCY=3
 
-# Pango and a font for WeasyPrint, which prints case summaries as PDF.
+# Pango and a font for WeasyPrint, which prints case summaries as PDF; gettext compiles the
+# Spanish catalogue at build time.
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core \
+    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core gettext \
     && rm -rf /var/lib/apt/lists/*
 
 RUN pip install --no-cache-dir "uv==${UV_VERSION}"
@@ -41,7 +42,7 @@ RUN DJANGO_SECRET_KEY=collectstatic-at-build-time-only \
     REDIS_URL=redis://localhost:6379/0 \
     DJANGO_ALLOWED_HOSTS=localhost \
     BRIDGE_DOCUMENT_KEYS=build:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA= \
-    python manage.py collectstatic --noinput -v 0
+    sh -c "python manage.py collectstatic --noinput -v 0 && python manage.py compilemessages -v 0 --ignore=.venv"
 
 # Run as an unprivileged user that owns nothing in /app: a compromised process cannot
 # rewrite the application. Celery beat keeps its schedule file in /tmp.

@@ -1,6 +1,7 @@
 import uuid
 
 import pgtrigger
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, Group
 from django.db import models
 
@@ -80,6 +81,11 @@ class User(AbstractUser):
         Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="members"
     )
     role = models.CharField(max_length=32, choices=Role.choices, blank=True, default="")
+    # The language pages, messages and the emails sent to this person are in; blank follows the
+    # browser. A database default too, so rows written by COPY (the load generator) carry it.
+    language = models.CharField(
+        max_length=8, choices=settings.LANGUAGES, blank=True, default="", db_default=""
+    )
 
     class Meta:
         ordering = ["username"]

@@ -67,12 +67,16 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language of a request: the language cookie, else the browser's Accept-Language.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "api.middleware.NoStoreMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Who and where, for audit records and the change history of everything below.
     "audit.middleware.AuditContextMiddleware",
+    # A signed-in person's chosen language wins over the browser's (docs/translation.md).
+    "agencies.middleware.UserLanguageMiddleware",
     # Before anything acts for the user: an idle or too-old session is ended first.
     "security.middleware.SessionTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -169,7 +173,12 @@ ANONYMOUS_USER_NAME = None
 GUARDIAN_MONKEY_PATCH_USER = False
 GUARDIAN_MONKEY_PATCH_GROUP = False
 
-LANGUAGE_CODE = "en-us"
+LANGUAGE_CODE = "en"
+# Every page, form, message, email and API error in these languages (docs/translation.md). Each
+# person chooses theirs; without a choice, the browser's Accept-Language decides.
+LANGUAGES = [("en", "English"), ("es", "Español")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = env.str("BRIDGE_TIME_ZONE", default="America/Chicago")
 USE_I18N = True
 USE_TZ = True
