@@ -18,6 +18,7 @@ from agencies.models import Agency, AgencyKind
 from casework.deadlines import offset_to_iso
 from casework.search import ArrayConcat, SearchKey, TextArray
 from casework.sections import DATA_SECTIONS, Section
+from casework.translations import text_in_active_language, translation_errors
 from common.ids import time_ordered_id
 
 # Column widths that are also input limits (the services' input contracts name them).
@@ -489,6 +490,9 @@ class Task(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="tasks")
     title = models.CharField(max_length=TASK_TITLE_MAX_LENGTH)
     description = models.TextField(blank=True)
+    # What Bridge itself wrote (a deadline template's task, a review task), in the other languages:
+    # {"es": {"title": "...", "description": "..."}}. A title a person typed has none.
+    translations = models.JSONField(default=dict, blank=True, db_default={})
     # Empty only while the task waits for an agency of `awaits_kind` to join the case (see
     # `casework.services.events`): it is never given to an agency that may not see it.
     owner_agency = models.ForeignKey(
@@ -610,6 +614,15 @@ class Task(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def shown_title(self) -> str:
+        """The title in the reader's language when Bridge wrote it; a typed title as typed."""
+        return text_in_active_language(self.translations, "title", self.title)
+
+    @property
+    def shown_description(self) -> str:
+        return text_in_active_language(self.translations, "description", self.description)
 
 
 class Note(models.Model):
@@ -820,6 +833,9 @@ class DeadlineTemplate(models.Model):
         help_text="A federal placeholder for state law: a state overlay replaces it even when less strict.",
     )
     legal_source = models.CharField(max_length=300)
+    # The name and description in other languages, as data beside the English ones:
+    # {"es": {"name": "...", "description": "..."}} (`casework.translations`).
+    translations = models.JSONField(default=dict, blank=True, db_default={})
     active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -885,6 +901,14 @@ class DeadlineTemplate(models.Model):
         return f"{self.name} ({self.jurisdiction})"
 
     @property
+    def shown_name(self) -> str:
+        return text_in_active_language(self.translations, "name", self.name)
+
+    @property
+    def shown_description(self) -> str:
+        return text_in_active_language(self.translations, "description", self.description)
+
+    @property
     def offset(self) -> str:
         """The offset as an ISO 8601 duration, with a sign per part where they differ (as
         PostgreSQL writes intervals): `PT24H`, `P6M`, `-P1D`, `P2Y-90D`."""
@@ -907,6 +931,11 @@ class DeadlineTemplate(models.Model):
                 )
             if self.jurisdiction == "US":
                 errors["jurisdiction"] = "Only a state overlay overrides another template."
+        translation_problems = translation_errors(
+            self.translations, fields=frozenset({"name", "description"})
+        )
+        if translation_problems:
+            errors["translations"] = " ".join(translation_problems)
         if errors:
             raise ValidationError(errors)
 
