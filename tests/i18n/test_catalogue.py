@@ -12,7 +12,18 @@ from common.management.commands.collect_messages import collect_messages
 
 ROOT = Path(__file__).resolve().parents[2]
 # What the copy of the code leaves out: not Bridge's code, and large.
-NOT_SOURCE = (".git", ".venv", "staticfiles", "var", "run", "logs", "docs", "node_modules", "__pycache__", "*.mo")
+NOT_SOURCE = (
+    ".git",
+    ".venv",
+    "staticfiles",
+    "var",
+    "run",
+    "logs",
+    "docs",
+    "node_modules",
+    "__pycache__",
+    "*.mo",
+)
 SPANISH = ROOT / "locale" / "es" / "LC_MESSAGES" / "django.po"
 
 
