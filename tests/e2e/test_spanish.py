@@ -7,7 +7,7 @@ import re
 import pytest
 
 from agencies.models import User
-from casework.demo import demo_load
+from casework.demo import DEMO_AGENCIES, demo_load
 from casework.models import Case
 from tests.e2e.conftest import sign_in, snap
 from tests.factories import PASSWORD
@@ -33,11 +33,7 @@ def test_a_caseworker_works_in_spanish(page, demo):
     assert page.get_by_role("heading", name=re.compile("^Mi trabajo")).is_visible()
     snap(page, "es-my-work")
 
-    case = (
-        Case.objects.filter(lead_agency__name__startswith="Lakeview County Children")
-        .order_by("number")
-        .first()
-    )
+    case = Case.objects.filter(lead_agency__name=DEMO_AGENCIES["cps"][0]).order_by("number").first()
     page.goto(f"/cases/{case.pk}/")
     reads_spanish(page)
     assert page.get_by_role("link", name="Cronología").count() >= 1
