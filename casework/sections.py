@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import models
-from django.utils.functional import lazy
+from django.utils.functional import Promise, lazy
 from django.utils.translation import pgettext_lazy
 
 from agencies.models import AgencyKind
@@ -26,7 +26,7 @@ class Section(models.TextChoices):
 
 # A section named inside a sentence ("You can already read the location section."): lower case in
 # English, and in each language as its grammar wants.
-_NAMES_IN_SENTENCE = {
+_NAMES_IN_SENTENCE: dict[str, Promise] = {
     Section.CORE: pgettext_lazy("section, in a sentence", "core"),
     Section.IDENTITY: pgettext_lazy("section, in a sentence", "identity"),
     Section.LOCATION: pgettext_lazy("section, in a sentence", "location"),

@@ -29,7 +29,7 @@ from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
-from django.utils.functional import lazy
+from django.utils.functional import Promise, lazy
 from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 
 from agencies.models import User
@@ -205,11 +205,11 @@ def due_task_batches(*, now: datetime) -> list[list[uuid.UUID]]:
     return [due[start : start + size] for start in range(0, len(due), size)]
 
 
-_TASK_NOUNS = {
+_TASK_NOUNS: dict[str, Promise] = {
     TaskPriority.URGENT: pgettext_lazy("task reminder, starts a sentence", "An urgent task"),
     TaskPriority.HIGH: pgettext_lazy("task reminder, starts a sentence", "A high-priority task"),
 }
-_TASK_NOUNS_IN_SENTENCE = {
+_TASK_NOUNS_IN_SENTENCE: dict[str, Promise] = {
     TaskPriority.URGENT: pgettext_lazy("task reminder, inside a sentence", "an urgent task"),
     TaskPriority.HIGH: pgettext_lazy("task reminder, inside a sentence", "a high-priority task"),
 }
@@ -656,7 +656,7 @@ def _handoff_summary(*, approval: bool, escalation: bool) -> str:
 
 
 def _handoff_message(*, handoff: Handoff, escalation: bool, now: datetime) -> Message:
-    values = {
+    values: dict[str, object] = {
         "number": handoff.case.number,
         "deadline": format_when_lazy(handoff.respond_by),
         "expires": format_when_lazy(handoff_expires_at(handoff)),

@@ -158,7 +158,7 @@ def _subject(handoff: Handoff) -> str:
 
 # What a handoff is of, inside a sentence written for someone else (`Message`); `_subject` is the
 # English the timeline stores.
-_SUBJECTS = {
+_SUBJECTS: dict[str, Promise] = {
     HandoffKind.LEAD: pgettext_lazy("handoff subject", "the lead of the case"),
     HandoffKind.MATCH_REVIEW: pgettext_lazy("handoff subject", "the comparison of a possible match"),
     HandoffKind.TASK: pgettext_lazy("handoff subject", "a task"),
@@ -178,7 +178,7 @@ def _outcome_for_reader(handoff: Handoff) -> Promise:
 
 _CHECK_FIELD = {"note": gettext_lazy("Check the note."), "reason": gettext_lazy("Check the reason.")}
 # A handoff's status inside a sentence ("This handoff is already accepted.").
-_STATUS_IN_SENTENCE = {
+_STATUS_IN_SENTENCE: dict[str, Promise] = {
     HandoffStatus.AWAITING_APPROVAL: pgettext_lazy("handoff status, in a sentence", "awaiting_approval"),
     HandoffStatus.PENDING: pgettext_lazy("handoff status, in a sentence", "pending"),
     HandoffStatus.ACCEPTED: pgettext_lazy("handoff status, in a sentence", "accepted"),
