@@ -3,10 +3,9 @@ them again; a record a form points at (a criminal case, a defendant, a restituti
 chosen among those of this case the reader sees."""
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from court.models import DETAILS_MAX_LENGTH, TEXT_MAX_LENGTH
@@ -25,8 +24,11 @@ from court.services import (
 )
 from web.forms import BridgeForm, DateInput, LocalDateTimeInput, set_choices
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
-def _money(label: str | Promise, *, required: bool = True) -> forms.DecimalField:
+
+def _money(label: "StrOrPromise", *, required: bool = True) -> forms.DecimalField:
     return forms.DecimalField(
         label=label, required=required, max_digits=12, decimal_places=2, min_value=0.01, max_value=MONEY_MAX
     )

@@ -555,7 +555,9 @@ class InviteForm(BridgeForm):
     def __init__(self, *args: Any, agencies: Iterable[Agency], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.agencies = {agency.pk: agency for agency in agencies}
-        set_choices(self, "agency", [("", _("Choose an agency")), *agency_choices(self.agencies.values())])
+        set_choices(
+            self, "agency", [("", str(_("Choose an agency"))), *agency_choices(self.agencies.values())]
+        )
 
     def chosen_agency(self) -> Agency:
         return self.agencies[self.cleaned_data["agency"]]
@@ -569,7 +571,7 @@ class TeamMemberForm(BridgeForm):
     def __init__(self, *args: Any, members: Iterable[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.members = {str(member.public_id): member for member in members}
-        set_choices(self, "member", member_choices(self.members.values(), empty=_("Choose a colleague")))
+        set_choices(self, "member", member_choices(self.members.values(), empty=str(_("Choose a colleague"))))
 
     def chosen_member(self) -> User:
         return self.members[self.cleaned_data["member"]]
@@ -596,13 +598,15 @@ class GrantForm(BridgeForm):
         super().__init__(*args, **kwargs)
         self.agencies = {agency.pk: agency for agency in agencies}
         self.consents = {str(consent.pk): consent for consent in consents}
-        set_choices(self, "agency", [("", _("Choose an agency")), *agency_choices(self.agencies.values())])
+        set_choices(
+            self, "agency", [("", str(_("Choose an agency"))), *agency_choices(self.agencies.values())]
+        )
         set_choices(self, "section", [(s, Section(s).label) for s in sections])
         set_choices(
             self,
             "consent",
             [
-                ("", _("No consent")),
+                ("", str(_("No consent"))),
                 *(
                     (
                         key,
@@ -669,7 +673,7 @@ class ConsentForm(BridgeForm):
             self,
             "recipient_agency",
             [
-                ("", _("Choose an agency")),
+                ("", str(_("Choose an agency"))),
                 *agency_choices(self.agencies.values()),
             ],
         )
@@ -847,7 +851,9 @@ class ReliefRequestForm(BridgeForm):
     def __init__(self, *args: Any, agencies: Iterable[Agency], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.agencies = {agency.pk: agency for agency in agencies}
-        set_choices(self, "to_agency", [("", _("Choose an agency")), *agency_choices(self.agencies.values())])
+        set_choices(
+            self, "to_agency", [("", str(_("Choose an agency"))), *agency_choices(self.agencies.values())]
+        )
 
     def chosen_agency(self) -> Agency:
         return self.agencies[self.cleaned_data["to_agency"]]
@@ -881,7 +887,10 @@ class DocumentUploadForm(BridgeForm):
         set_choices(
             self,
             "section",
-            [("", _("The record's section")), *[(section, Section(section).label) for section in sections]],
+            [
+                ("", str(_("The record's section"))),
+                *[(section, Section(section).label) for section in sections],
+            ],
         )
 
     def chosen_type(self) -> DocumentType:

@@ -4,6 +4,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency, User
@@ -58,7 +59,7 @@ class PlanActionAddForm(PlanVersionForm):
         super().__init__(*args, **kwargs)
         self.agencies = {agency.pk: agency for agency in agencies}
         set_choices(
-            self, "owner_agency", [("", _("Choose an agency")), *agency_choices(self.agencies.values())]
+            self, "owner_agency", [("", gettext("Choose an agency")), *agency_choices(self.agencies.values())]
         )
 
     def chosen_agency(self) -> Agency:
@@ -80,7 +81,7 @@ class PlanSubmitForm(PlanVersionForm):
         super().__init__(*args, **kwargs)
         self.supervisors = {str(user.public_id): user for user in supervisors}
         set_choices(
-            self, "approver", member_choices(self.supervisors.values(), empty=_("Choose a supervisor"))
+            self, "approver", member_choices(self.supervisors.values(), empty=gettext("Choose a supervisor"))
         )
 
     def chosen_approver(self) -> User:

@@ -4,6 +4,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency
@@ -45,9 +46,11 @@ class ReferralSendForm(BridgeForm):
         set_choices(
             self,
             "service_type",
-            [("", _("Choose a service")), *((key, s.name) for key, s in self.service_types.items())],
+            [("", gettext("Choose a service")), *((key, s.name) for key, s in self.service_types.items())],
         )
-        set_choices(self, "provider", [("", _("Choose an agency")), *agency_choices(self.providers.values())])
+        set_choices(
+            self, "provider", [("", gettext("Choose an agency")), *agency_choices(self.providers.values())]
+        )
 
     def chosen(self) -> dict[str, Any]:
         data = self.cleaned_data

@@ -4,12 +4,11 @@ forms the reader may use."""
 
 import uuid
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
@@ -55,6 +54,9 @@ from web.http import WebRequest, case_work
 from web.views.cases import case_context
 from web.views.documents import add_document_url, attached_documents
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 Adder = Callable[..., Any]
 
 # What each criminal-case form adds, the service that adds it, and what its parent field names.
@@ -69,7 +71,7 @@ CRIMINAL_FORMS: dict[str, tuple[type[BridgeForm], Adder, str]] = {
     "restitution-payment": (RestitutionPaymentForm, restitution_payment_add, "order"),
 }
 # (what the form's summary says, what the page says once it is saved)
-FORM_WORDS: dict[str, tuple[str | Promise, str | Promise]] = {
+FORM_WORDS: dict[str, tuple["StrOrPromise", "StrOrPromise"]] = {
     "criminal-case": (gettext_lazy("Record a criminal case"), gettext_lazy("Criminal case recorded.")),
     "defendant": (gettext_lazy("Add a defendant"), gettext_lazy("Defendant added.")),
     "charge": (gettext_lazy("Record a charge"), gettext_lazy("Charge recorded.")),
@@ -146,7 +148,7 @@ def _page(
     if criminal_cases:
         audit_case_read(access=access, sections={Section.INVESTIGATION}, view="court")
     # (record, summary, form): only those with something to point at (a defendant needs a case).
-    forms: list[tuple[str, str | Promise, BridgeForm]] = []
+    forms: list[tuple[str, StrOrPromise, BridgeForm]] = []
     writes_criminal = reads_criminal and access.may(Action.WRITE_CRIMINAL_CASE)
     for record in criminal_cases:
         record.status_form = None  # type: ignore[attr-defined]
