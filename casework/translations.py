@@ -3,7 +3,8 @@ template's name and description, and what Bridge itself wrote into a task. Shape
 {"es": {"name": "...", "description": "..."}}. A reader gets the active language's text, else the
 original."""
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
 
 from django.conf import settings
 from django.utils import translation
@@ -21,7 +22,7 @@ def text_in_active_language(translations: Translations, field: str, original: st
     return original
 
 
-def written_in_every_language(write: Callable[[], Mapping[str, str]]) -> dict[str, dict[str, str]]:
+def written_in_every_language(write: Callable[[], Mapping[str, object]]) -> dict[str, dict[str, str]]:
     """`write()`'s texts in each language other than the default, for a record whose original is
     stored in the default language: call it with each language active in turn."""
     written: dict[str, dict[str, str]] = {}
@@ -31,6 +32,25 @@ def written_in_every_language(write: Callable[[], Mapping[str, str]]) -> dict[st
         with translation.override(code):
             written[code] = {field: str(text) for field, text in write().items()}
     return written
+
+
+def written_by_bridge(write: Callable[[], Mapping[str, object]]) -> dict[str, Any]:
+    """The fields of a record Bridge writes for everyone (a task's title and description): the
+    originals in the default language, and `translations` with the others, for
+    `Model.objects.create(**written_by_bridge(...))`."""
+    with translation.override(settings.LANGUAGE_CODE):
+        original = {field: str(text) for field, text in write().items()}
+    return {**original, "translations": written_in_every_language(write)}
+
+
+def without_fields(translations: Translations, fields: Iterable[str]) -> dict[str, dict[str, str]]:
+    """The translations less `fields`: a person retyped them, and their words stand for every
+    reader."""
+    dropped = set(fields)
+    return {
+        code: {f: text for f, text in texts.items() if f not in dropped}
+        for code, texts in translations.items()
+    }
 
 
 def translation_errors(translations: object, *, fields: frozenset[str]) -> list[str]:

@@ -44,6 +44,7 @@ from casework.models import (
     TaskStatus,
 )
 from casework.timeline import in_english, timeline_record
+from casework.translations import written_by_bridge
 from common.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from common.i18n import Message
 from common.inputs import choice_errors, text_errors
@@ -169,11 +170,16 @@ def case_closure_request(
         raise ValidationFailed(_("The case cannot be closed yet."), fields=errors)
     assert reviewer is not None
     now = timezone.now()
-    label = in_english(ClosureReason(reason).label)
+    requester = actor.get_full_name() or actor.username
     review_task = Task.objects.create(
         case=case,
-        title="Review the request to close the case",
-        description=f"Closing requested by {actor.get_full_name() or actor.username}: {label}.",
+        **written_by_bridge(
+            lambda: {
+                "title": _("Review the request to close the case"),
+                "description": _("Closing requested by %(person)s: %(reason)s.")
+                % {"person": requester, "reason": ClosureReason(reason).label},
+            }
+        ),
         owner_agency_id=case.lead_agency_id,
         assignee=reviewer,
         due_at=now + _review_window(),
@@ -198,6 +204,7 @@ def case_closure_request(
         reviewer=reviewer,
         review_task=review_task,
     )
+    label = in_english(ClosureReason(reason).label)
     timeline_record(case=case, kind="closure_requested", summary=f"Closing requested: {label}.", actor=actor)
     notify(
         recipients=[reviewer],

@@ -44,7 +44,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.functional import lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext_lazy
+from django.utils.translation import gettext_lazy, ngettext_lazy
 
 from agencies.models import Agency, AgencyKind, User
 from audit.services import audit_record
@@ -72,6 +72,7 @@ from casework.models import (
 )
 from casework.sections import RULES, Section
 from casework.timeline import in_english, timeline_record
+from casework.translations import written_by_bridge
 from common.dates import OUT_OF_RANGE_MESSAGE, within_supported_years
 from common.errors import Conflict, ValidationFailed
 from common.i18n import Message
@@ -179,11 +180,11 @@ def _clean_details(event_type: str, details: object) -> tuple[dict[str, Any], di
 
 @dataclass(frozen=True)
 class _Ownership:
-    """Who a template's task goes to: an agency, with a prompt for its description ("" if none);
+    """Who a template's task goes to: an agency, with a prompt for its description (None if none);
     or nobody, and the kind of agency the task waits for."""
 
     agency: Agency | None
-    prompt: str = ""
+    prompt: Message | None = None
     awaits_kind: str = ""
 
 
@@ -236,37 +237,59 @@ def _owner(
     return _Ownership(None, awaits_kind=kind)
 
 
-def _description(template: DeadlineTemplate, *, warnings: list[str]) -> str:
-    parts = [*warnings, template.description.strip(), f"Legal source: {template.legal_source}."]
+def _description(template: DeadlineTemplate, *, warnings: list[Message]) -> str:
+    """The task's description in the active language: the warnings, what to do, the source."""
+    source = _("Legal source: %(source)s.") % {"source": template.legal_source}
+    parts = [*(str(warning) for warning in warnings), template.shown_description.strip(), source]
     return "\n\n".join(part for part in parts if part)
 
 
-def _dob_warning(template: DeadlineTemplate) -> str:
-    return (
-        "The child's date of birth is not recorded in the identity section, so this deadline "
-        f"({template.offset} from the day the child turns {template.age_years}) could not be computed "
-        "and the task is due at once: record the date of birth and set the due time."
+def _task_texts(template: DeadlineTemplate, *, warnings: list[Message]) -> dict[str, Any]:
+    """A template's task's title and description, in every language (`written_by_bridge`)."""
+    return written_by_bridge(
+        lambda: {"title": template.shown_name, "description": _description(template, warnings=warnings)}
     )
 
 
-def _invite_warning(kind: str) -> str:
-    return (
-        f"This is the work of a {_kind_label(kind)} agency, and none takes part in this case: invite one and "
-        "hand this task off to it."
+def _dob_warning(template: DeadlineTemplate) -> Message:
+    return Message(
+        gettext_lazy(
+            "The child's date of birth is not recorded in the identity section, so this deadline "
+            "(%(offset)s from the day the child turns %(age)s) could not be computed and the task is due "
+            "at once: record the date of birth and set the due time."
+        ),
+        offset=template.offset,
+        age=template.age_years,
     )
 
 
-def _share_warning(kind: str) -> str:
-    return (
-        f"This is the work of a {_kind_label(kind)} agency, and none on this case may read this task's "
-        "section: have it shared with one (or invite one) and hand this task off to it."
+def _invite_warning(kind: str) -> Message:
+    return Message(
+        gettext_lazy(
+            "This is the work of a %(kind)s agency, and none takes part in this case: invite one and "
+            "hand this task off to it."
+        ),
+        kind=_kind_label_for_reader_lazy(kind),
     )
 
 
-def _waiting_warning(kind: str) -> str:
-    return (
-        f"No agency on this case that may read this task's section can take it: it waits for a "
-        f"{_kind_label(kind)} agency to be invited and goes to the first that joins."
+def _share_warning(kind: str) -> Message:
+    return Message(
+        gettext_lazy(
+            "This is the work of a %(kind)s agency, and none on this case may read this task's section: "
+            "have it shared with one (or invite one) and hand this task off to it."
+        ),
+        kind=_kind_label_for_reader_lazy(kind),
+    )
+
+
+def _waiting_warning(kind: str) -> Message:
+    return Message(
+        gettext_lazy(
+            "No agency on this case that may read this task's section can take it: it waits for a "
+            "%(kind)s agency to be invited and goes to the first that joins."
+        ),
+        kind=_kind_label_for_reader_lazy(kind),
     )
 
 
@@ -317,8 +340,7 @@ def _create_tasks(*, event: CaseEvent, case: Case, actor: User, recorder: Agency
             warnings.append(_dob_warning(template))
         task = Task.objects.create(
             case=case,
-            title=template.name,
-            description=_description(template, warnings=warnings),
+            **_task_texts(template, warnings=warnings),
             owner_agency=ownership.agency,
             awaits_kind=ownership.awaits_kind,
             due_at=due[template.pk] or now,
@@ -508,8 +530,7 @@ def task_repeat_schedule(*, task: Task, actor: User) -> Task | None:
         assignee = None
     next_task = Task.objects.create(
         case=task.case,
-        title=template.name,
-        description=_description(template, warnings=[]),
+        **_task_texts(template, warnings=[]),
         owner_agency_id=task.owner_agency_id,
         assignee=assignee,
         due_at=due_at,

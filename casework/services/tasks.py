@@ -20,6 +20,7 @@ from casework.access import (
 from casework.models import TASK_TITLE_MAX_LENGTH, Case, Task, TaskPriority, TaskStatus
 from casework.services.events import task_repeat_schedule
 from casework.timeline import timeline_record
+from casework.translations import Translations, without_fields
 from common.dates import OUT_OF_RANGE_MESSAGE, within_supported_years
 from common.errors import Conflict, PermissionDenied, StaleVersion, ValidationFailed
 from common.inputs import choice_errors, text_errors, too_long
@@ -71,8 +72,11 @@ def task_create(
     description: str = "",
     priority: str = TaskPriority.NORMAL,
     assignee: User | None = None,
+    translations: Translations | None = None,
 ) -> Task:
-    """A task owned by the actor's agency on a case the actor may see, while it is open."""
+    """A task owned by the actor's agency on a case the actor may see, while it is open.
+    `translations` are the title and description in other languages, when Bridge wrote them
+    (`casework.translations.written_by_bridge`)."""
     get_case_access(user=actor, case_id=case.pk).require_open()
     assert actor.agency_id is not None
     values = {
@@ -94,6 +98,7 @@ def task_create(
         due_at=due_at,
         priority=priority,
         created_by=actor,
+        translations=dict(translations or {}),
     )
     timeline_record(
         case=case,
@@ -140,8 +145,14 @@ def task_update(*, actor: User, task: Task, expected_version: int, **changes: An
             changed.append(name)
     if not changed:
         return task
+    retyped = {"title", "description"} & set(changed)
+    if retyped and task.translations:
+        task.translations = without_fields(task.translations, retyped)
+        changed_fields = [*changed, "translations"]
+    else:
+        changed_fields = changed
     task.version += 1
-    task.save(update_fields=[*changed, "version", "updated_at"])
+    task.save(update_fields=[*changed_fields, "version", "updated_at"])
     summary = f"Task updated: {task.title} ({', '.join(changed)})."
     if changed == ["assignee"]:
         who = task.assignee.get_full_name() or task.assignee.username if task.assignee else "nobody"
