@@ -292,7 +292,7 @@ def _upcoming(*, agency: Agency, now: datetime) -> tuple[list[UpcomingDeadline],
             task_id=task.pk,
             case_id=task.case_id,
             case_number=task.case.number,
-            title=task.title,
+            title=task.shown_title,
             due_at=task.due_at,
             priority=task.priority,
             assignee_name=(task.assignee.get_full_name() or task.assignee.username)

@@ -83,7 +83,7 @@ def closure_blockers(*, access: CaseAccess) -> list[ClosureBlocker]:
         ClosureBlocker(
             key=f"{TASK_BLOCKER_PREFIX}{task.pk}",
             message=_("The deadline task “%(title)s” (due %(due)s) is open.")
-            % {"title": task.title, "due": _when(task.due_at)},
+            % {"title": task.shown_title, "due": _when(task.due_at)},
             justifiable=True,
         )
         for task in statutory_tasks_open(access=access)
