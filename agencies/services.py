@@ -182,12 +182,14 @@ def user_create(
     is_staff: bool = False,
     is_superuser: bool = False,
     enrolment_email: bool = True,
+    language: str = "",
 ) -> User:
     """Create an account with no usable password and email the person a link to set their own
     (valid BRIDGE_ENROLMENT_LINK_HOURS); they enrol a second factor at their first sign-in.
 
     `actor=None` is reserved for trusted callers (management commands). `enrolment_email=False`
-    is for the demo alone, which then sets its published demo password itself."""
+    is for the demo alone, which then sets its published demo password itself. `language` is the
+    person's, when the administrator knows it: the enrolment email is written in it."""
     if actor is not None:
         if agency is None or is_staff or is_superuser:
             if not is_platform_admin(actor):
@@ -215,6 +217,7 @@ def user_create(
             role=role if agency is not None else "",
             is_staff=is_staff,
             is_superuser=is_superuser,
+            language=language,
         )
         if agency is not None:
             user.groups.add(agency.group)
@@ -374,19 +377,21 @@ def user_password_link_send(*, actor: User, user: User) -> None:
 def user_language_set(*, user: User, language: str) -> User:
     """A person chooses the language of their own pages, emails and notifications (`""` follows
     the browser; emails then come in the deployment's default). Nobody sets another's."""
-    if language and language not in dict(settings.LANGUAGES):
-        raise ValidationFailed(
-            gettext("Unknown language."),
-            fields={
-                "language": [
-                    gettext("Must be one of: %(choices)s.") % {"choices": ", ".join(dict(settings.LANGUAGES))}
-                ]
-            },
-        )
+    codes = [code for code, _name in settings.LANGUAGES]
+    if language and language not in codes:
+        problem = gettext("Must be one of: %(choices)s.") % {"choices": ", ".join(codes)}
+        raise ValidationFailed(gettext("Unknown language."), fields={"language": [problem]})
     current = User.objects.select_for_update().get(pk=user.pk)
     if current.language != language:
         current.language = language
         current.save(update_fields=["language"])
+        audit_record(
+            event_type="account.language_changed",
+            user=user,
+            object_type="user",
+            object_id=str(user.public_id),
+            detail={"language": language},
+        )
     user.language = language
     return user
 
