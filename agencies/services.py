@@ -15,6 +15,7 @@ No god mode (DOMAIN.md rule 1) shapes every member write here:
 """
 
 from dataclasses import dataclass
+from typing import cast
 
 from django.conf import settings
 from django.contrib.auth.models import Group
@@ -438,7 +439,8 @@ def _announce_case_access(*, actor: User | None, user: User, before: _Access | N
         template = _("%(username)s now works on your agency's cases as %(role)s, set by %(by)s.")
     else:
         template = _("%(username)s was given the %(role)s role in your agency by %(by)s.")
-    message = Message(template, username=user.username, role=role, by=by)
+    # `Message` renders the lazy template when it is read; its annotation names only `str`.
+    message = Message(cast(str, template), username=user.username, role=role, by=by)
     audit_record(
         event_type="account.case_role_granted",
         user=actor,

@@ -2,20 +2,22 @@
 language (codes unchanged), notices and emails in each recipient's, whoever caused them."""
 
 import uuid
+from datetime import datetime, time, timedelta
 
 import pytest
 from django.conf import settings
 from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy
 
 from agencies.models import Role
 from agencies.services import user_change_role, user_create
 from common.i18n import Message
-from notifications.models import EmailDelivery, Notification
-from notifications.services import Notice, notify, notify_many
+from notifications.digests import digests_build
+from notifications.models import DeliveryKind, EmailDelivery, Notification
+from notifications.services import Notice, notification_preferences_update, notify, notify_many
 from tests.api.conftest import Api, body, error_of
 from tests.factories import UserFactory
 
@@ -204,6 +206,29 @@ def test_a_role_announcement_reaches_a_spanish_supervisor_in_spanish(lead):
     )
     delivery = EmailDelivery.objects.get(notification=notification)
     assert delivery.subject == "[Bridge] un miembro de su agencia ahora trabaja en casos"
+
+
+def test_the_daily_digest_is_in_the_readers_language(case, lead):
+    lead.liaison.language = "es"
+    lead.liaison.save(update_fields=["language"])
+    notification_preferences_update(user=lead.liaison, email_digest=True)
+    for _ in range(2):
+        notify(
+            recipients=[lead.liaison],
+            kind="task_due",
+            case=case,
+            message=Message(gettext_lazy("Task due now")),
+        )
+    translation.activate("en")
+    tomorrow = timezone.localdate() + timedelta(days=1)
+
+    digests_build(now=timezone.make_aware(datetime.combine(tomorrow, time(settings.BRIDGE_DIGEST_HOUR, 5))))
+
+    digest = EmailDelivery.objects.get(kind=DeliveryKind.DIGEST)
+    assert digest.subject == "[Bridge] Su resumen diario: 2 notificaciones"
+    assert digest.body.startswith("Notificaciones de Bridge desde su último resumen:\n\n- ")
+    assert digest.body.count(f"| {case.number} | Tarea que vence ahora\n") == 2
+    assert "Las horas están en la zona horaria America/Chicago.\n" in digest.body
 
 
 # --- security emails --------------------------------------------------------------------------
