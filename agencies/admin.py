@@ -10,6 +10,8 @@ from django.contrib.auth.models import Group
 from django.db.models import QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency, User
 from agencies.services import (
@@ -23,9 +25,9 @@ from agencies.services import (
 from audit.admin import AuditedModelAdmin
 from common.errors import ApplicationError
 
-admin.site.site_header = "Bridge administration"
-admin.site.site_title = "Bridge administration"
-admin.site.index_title = "Agencies, members and deadline templates"
+admin.site.site_header = _("Bridge administration")
+admin.site.site_title = _("Bridge administration")
+admin.site.index_title = _("Agencies, members and deadline templates")
 # Agency groups are managed through agencies; editing them by hand would break access.
 admin.site.unregister(Group)
 
@@ -102,7 +104,9 @@ class UserAddForm(_AccountForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["email"].required = True
-        self.fields["email"].help_text = "The enrolment link goes here; the person sets their own password."
+        self.fields["email"].help_text = gettext(
+            "The enrolment link goes here; the person sets their own password."
+        )
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -163,22 +167,22 @@ class UserAdmin(AuditedModelAdmin):
     actions = ("send_password_link",)
     add_fieldsets = (
         (None, {"fields": ("username", "email", "first_name", "last_name")}),
-        ("Membership", {"fields": ("agency", "role")}),
-        ("Platform", {"fields": ("is_staff", "is_superuser")}),
+        (_("Membership"), {"fields": ("agency", "role")}),
+        (_("Platform"), {"fields": ("is_staff", "is_superuser")}),
     )
     change_fieldsets = (
         (None, {"fields": ("username", "email", "password_state")}),
-        ("Person", {"fields": ("first_name", "last_name")}),
-        ("Membership", {"fields": ("agency", "role")}),
-        ("Platform", {"fields": ("is_active", "is_staff", "is_superuser")}),
-        ("Dates", {"fields": ("last_login", "date_joined")}),
+        (_("Person"), {"fields": ("first_name", "last_name")}),
+        (_("Membership"), {"fields": ("agency", "role")}),
+        (_("Platform"), {"fields": ("is_active", "is_staff", "is_superuser")}),
+        (_("Dates"), {"fields": ("last_login", "date_joined")}),
     )
 
-    @admin.display(description="password")
+    @admin.display(description=_("password"))
     def password_state(self, user: User) -> str:
         if user.has_usable_password():
-            return "Set by the person. Use “Send a password reset link” if they lost it."
-        return "Not set yet: the person sets it through the link emailed to them."
+            return gettext("Set by the person. Use “Send a password reset link” if they lost it.")
+        return gettext("Not set yet: the person sets it through the link emailed to them.")
 
     def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
         return self.add_fieldsets if obj is None else self.change_fieldsets
@@ -225,7 +229,7 @@ class UserAdmin(AuditedModelAdmin):
             is_superuser=data["is_superuser"],
         )
 
-    @admin.action(description="Send a password reset link")
+    @admin.action(description=_("Send a password reset link"))
     def send_password_link(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
         assert isinstance(request.user, User)
         sent, refused = 0, []
@@ -233,15 +237,25 @@ class UserAdmin(AuditedModelAdmin):
             try:
                 user_password_link_send(actor=request.user, user=user)
             except ApplicationError as error:
-                refused.append(f"{user.username} ({error.message})")
+                refused.append(
+                    gettext("%(username)s (%(reason)s)")
+                    % {"username": user.username, "reason": error.message}
+                )
             else:
                 sent += 1
         if sent:
-            self.message_user(
-                request, f"A password reset link was emailed to {sent} account(s).", messages.SUCCESS
+            text = ngettext(
+                "A password reset link was emailed to %(count)s account(s).",
+                "A password reset link was emailed to %(count)s account(s).",
+                sent,
             )
+            self.message_user(request, text % {"count": sent}, messages.SUCCESS)
         if refused:
-            self.message_user(request, f"No link sent to: {', '.join(refused)}", messages.WARNING)
+            self.message_user(
+                request,
+                gettext("No link sent to: %(accounts)s") % {"accounts": ", ".join(refused)},
+                messages.WARNING,
+            )
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         # People are referenced by the audit trail; deactivate instead.

@@ -4,22 +4,23 @@ import pgtrigger
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, Group
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class AgencyKind(models.TextChoices):
-    CHILD_WELFARE = "child_welfare", "Child welfare"
-    LAW_ENFORCEMENT = "law_enforcement", "Law enforcement"
-    IMMIGRATION = "immigration", "Immigration (ICE / HSI)"
-    LEGAL_ADVOCATE = "legal_advocate", "Legal advocate"
-    VICTIM_SERVICES = "victim_services", "Victim services"
-    PROSECUTION = "prosecution", "Prosecution"
+    CHILD_WELFARE = "child_welfare", _("Child welfare")
+    LAW_ENFORCEMENT = "law_enforcement", _("Law enforcement")
+    IMMIGRATION = "immigration", _("Immigration (ICE / HSI)")
+    LEGAL_ADVOCATE = "legal_advocate", _("Legal advocate")
+    VICTIM_SERVICES = "victim_services", _("Victim services")
+    PROSECUTION = "prosecution", _("Prosecution")
 
 
 class Role(models.TextChoices):
-    CASEWORKER = "caseworker", "Caseworker"
-    LIAISON = "liaison", "Liaison"
-    SUPERVISOR = "supervisor", "Supervisor"
-    AGENCY_ADMIN = "agency_admin", "Agency administrator"
+    CASEWORKER = "caseworker", _("Caseworker")
+    LIAISON = "liaison", _("Liaison")
+    SUPERVISOR = "supervisor", _("Supervisor")
+    AGENCY_ADMIN = "agency_admin", _("Agency administrator")
 
 
 AGENCY_NAME_MAX_LENGTH = 200
@@ -38,13 +39,13 @@ class Agency(models.Model):
     name = models.CharField(max_length=AGENCY_NAME_MAX_LENGTH, unique=True)
     kind = models.CharField(max_length=32, choices=AgencyKind.choices)
     jurisdiction = models.CharField(
-        max_length=16, default="US", help_text="`US` for federal agencies or a state code such as `TX`."
+        max_length=16, default="US", help_text=_("`US` for federal agencies or a state code such as `TX`.")
     )
     group = models.OneToOneField(Group, on_delete=models.PROTECT, related_name="agency", editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name_plural = "agencies"
+        verbose_name_plural = _("agencies")
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(

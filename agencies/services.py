@@ -15,16 +15,21 @@ No god mode (DOMAIN.md rule 1) shapes every member write here:
 """
 
 from dataclasses import dataclass
+from typing import cast
 
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import IntegrityError, transaction
+from django.utils.functional import lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from agencies.access import is_platform_admin, may_create_agency, may_manage_members
 from agencies.models import AGENCY_NAME_MAX_LENGTH, Agency, AgencyKind, Role, User, agency_group_name
 from agencies.selectors import agency_supervisors
 from audit.services import audit_record
 from common.errors import PermissionDenied, ValidationFailed
+from common.i18n import Message
 from common.inputs import choice_errors, text_errors
 from notifications.services import notify
 from security.services import PasswordLinkPurpose, password_link_send
@@ -33,33 +38,33 @@ from security.services import PasswordLinkPurpose, password_link_send
 ROLE_RANK = {Role.AGENCY_ADMIN: 0, Role.CASEWORKER: 1, Role.LIAISON: 2, Role.SUPERVISOR: 3}
 CASE_ROLES = frozenset({Role.CASEWORKER, Role.LIAISON, Role.SUPERVISOR})
 
-OWN_ACCOUNT_REFUSAL = (
+OWN_ACCOUNT_REFUSAL = _(
     "Nobody changes their own role, agency or platform rights; another administrator must do it."
 )
-ADMIN_NOT_MEMBER = (
+ADMIN_NOT_MEMBER = _(
     "Platform administrators hold no agency and no role; give the person a separate member account."
 )
-STAFF_STAYS_STAFF = (
+STAFF_STAYS_STAFF = _(
     "A platform administrator's account never becomes an agency member; create a separate member "
     "account for the person."
 )
-SET_BY_THE_PERSON = "Members set their own password through the enrolment link emailed to them."
+SET_BY_THE_PERSON = _("Members set their own password through the enrolment link emailed to them.")
 
 # Input contract of `agency_create`, `user_create`, `user_update` and `user_change_role` (the
 # widths of the `Agency` columns and of Django's user columns).
 AGENCY_KIND_CHOICES = AgencyKind.choices
 JURISDICTION_MAX_LENGTH = 2
-JURISDICTION_RULE = "Use `US` for federal agencies or a two-letter state code."
+JURISDICTION_RULE = _("Use `US` for federal agencies or a two-letter state code.")
 ROLE_CHOICES = Role.choices
 USERNAME_MAX_LENGTH = 150
 PERSON_NAME_MAX_LENGTH = 150
 EMAIL_MAX_LENGTH = 254
-EMAIL_REQUIRED = "The enrolment link is emailed here; an address is required."
+EMAIL_REQUIRED = _("The enrolment link is emailed here; an address is required.")
 
 
 def agency_create(*, actor: User, name: str, kind: str, jurisdiction: str = "US") -> Agency:
     if not may_create_agency(actor=actor):
-        raise PermissionDenied("Only platform administrators create agencies.")
+        raise PermissionDenied(gettext("Only platform administrators create agencies."))
     errors: dict[str, list[str]] = {}
     if problems := text_errors(name, max_length=AGENCY_NAME_MAX_LENGTH):
         errors["name"] = problems
@@ -68,9 +73,9 @@ def agency_create(*, actor: User, name: str, kind: str, jurisdiction: str = "US"
     name = name.strip()
     jurisdiction = jurisdiction.strip().upper()
     if not (len(jurisdiction) == JURISDICTION_MAX_LENGTH and jurisdiction.isalpha()):
-        errors["jurisdiction"] = [JURISDICTION_RULE]
+        errors["jurisdiction"] = [str(JURISDICTION_RULE)]
     if errors:
-        raise ValidationFailed("The agency could not be created.", fields=errors)
+        raise ValidationFailed(gettext("The agency could not be created."), fields=errors)
     try:
         with transaction.atomic():
             agency = Agency(name=name, kind=kind, jurisdiction=jurisdiction)
@@ -79,7 +84,8 @@ def agency_create(*, actor: User, name: str, kind: str, jurisdiction: str = "US"
             return agency
     except IntegrityError as error:
         raise ValidationFailed(
-            "The agency could not be created.", fields={"name": ["An agency with this name exists."]}
+            gettext("The agency could not be created."),
+            fields={"name": [gettext("An agency with this name exists.")]},
         ) from error
 
 
@@ -91,14 +97,14 @@ def membership_errors(
     errors: dict[str, list[str]] = {}
     if is_staff or is_superuser:
         if agency is not None:
-            errors["agency"] = [ADMIN_NOT_MEMBER]
+            errors["agency"] = [str(ADMIN_NOT_MEMBER)]
         if role:
-            errors["role"] = [ADMIN_NOT_MEMBER]
+            errors["role"] = [str(ADMIN_NOT_MEMBER)]
         return errors
     if agency is not None and (problems := choice_errors(role, Role.values)):
         errors["role"] = problems
     if agency is None and role:
-        errors["agency"] = ["A role needs an agency."]
+        errors["agency"] = [gettext("A role needs an agency.")]
     return errors
 
 
@@ -124,7 +130,7 @@ def account_change_check(
     `user_update` and the admin's change form, so the form shows field errors rather than
     failing on a constraint."""
     if not is_platform_admin(actor):
-        return AccountChangeCheck(refusal="Only platform administrators edit accounts.", errors={})
+        return AccountChangeCheck(refusal=gettext("Only platform administrators edit accounts."), errors={})
     changes_rights = (user.agency_id, user.role, user.is_staff, user.is_superuser) != (
         agency.pk if agency is not None else None,
         role,
@@ -132,10 +138,10 @@ def account_change_check(
         is_superuser,
     )
     if user.pk == actor.pk and changes_rights:
-        return AccountChangeCheck(refusal=OWN_ACCOUNT_REFUSAL, errors={})
+        return AccountChangeCheck(refusal=str(OWN_ACCOUNT_REFUSAL), errors={})
     errors = membership_errors(agency=agency, role=role, is_staff=is_staff, is_superuser=is_superuser)
     if (user.is_staff or user.is_superuser) and agency is not None:
-        errors["agency"] = [STAFF_STAYS_STAFF]
+        errors["agency"] = [str(STAFF_STAYS_STAFF)]
     return AccountChangeCheck(refusal=None, errors=errors)
 
 
@@ -147,13 +153,13 @@ def new_account_errors(
     if problems := text_errors(username, max_length=USERNAME_MAX_LENGTH):
         errors["username"] = problems
     elif User.objects.filter(username__iexact=username).exists():
-        errors["username"] = ["This username is taken."]
-    if problems := text_errors(email, max_length=EMAIL_MAX_LENGTH, blank=EMAIL_REQUIRED):
+        errors["username"] = [gettext("This username is taken.")]
+    if problems := text_errors(email, max_length=EMAIL_MAX_LENGTH, blank=str(EMAIL_REQUIRED)):
         errors["email"] = problems
     elif User.objects.filter(email__iexact=email).exists():
         # One address per account: otherwise an administrator could give a new account their own
         # address and receive its enrolment link.
-        errors["email"] = ["Another account uses this email address."]
+        errors["email"] = [gettext("Another account uses this email address.")]
     return errors
 
 
@@ -177,18 +183,22 @@ def user_create(
     is_staff: bool = False,
     is_superuser: bool = False,
     enrolment_email: bool = True,
+    language: str = "",
 ) -> User:
     """Create an account with no usable password and email the person a link to set their own
     (valid BRIDGE_ENROLMENT_LINK_HOURS); they enrol a second factor at their first sign-in.
 
     `actor=None` is reserved for trusted callers (management commands). `enrolment_email=False`
-    is for the demo alone, which then sets its published demo password itself."""
+    is for the demo alone, which then sets its published demo password itself. `language` is the
+    person's, when the administrator knows it: the enrolment email is written in it."""
     if actor is not None:
         if agency is None or is_staff or is_superuser:
             if not is_platform_admin(actor):
-                raise PermissionDenied("Only platform administrators create platform administrators.")
+                raise PermissionDenied(
+                    gettext("Only platform administrators create platform administrators.")
+                )
         elif not may_manage_members(actor=actor, agency=agency):
-            raise PermissionDenied("You may only add members to your own agency.")
+            raise PermissionDenied(gettext("You may only add members to your own agency."))
     # As `create_user` will store it (Unicode NFKC), so the uniqueness check sees the stored name.
     username = User.normalize_username(username.strip())
     email = email.strip()
@@ -196,7 +206,7 @@ def user_create(
         username=username, email=email, agency=agency, role=role, is_staff=is_staff, is_superuser=is_superuser
     ) | _person_name_errors(first_name=first_name, last_name=last_name)
     if errors:
-        raise ValidationFailed("The user could not be created.", fields=errors)
+        raise ValidationFailed(gettext("The user could not be created."), fields=errors)
     with transaction.atomic():
         user = User.objects.create_user(
             username=username,
@@ -208,6 +218,7 @@ def user_create(
             role=role if agency is not None else "",
             is_staff=is_staff,
             is_superuser=is_superuser,
+            language=language,
         )
         if agency is not None:
             user.groups.add(agency.group)
@@ -229,11 +240,11 @@ def user_change_role(*, actor: User, user: User, role: str) -> User:
     """An administrator of the member's agency (or a platform administrator) changes their role.
     Nobody changes their own. Raising a role is announced to the agency's supervisors."""
     if user.agency is None or not may_manage_members(actor=actor, agency=user.agency):
-        raise PermissionDenied("You may only change roles in your own agency.")
+        raise PermissionDenied(gettext("You may only change roles in your own agency."))
     if user.pk == actor.pk:
-        raise PermissionDenied(OWN_ACCOUNT_REFUSAL)
+        raise PermissionDenied(str(OWN_ACCOUNT_REFUSAL))
     if problems := choice_errors(role, Role.values):
-        raise ValidationFailed("Unknown role.", fields={"role": problems})
+        raise ValidationFailed(gettext("Unknown role."), fields={"role": problems})
     current = User.objects.select_for_update().get(pk=user.pk)
     before = _Access.of(current)
     current.role = role
@@ -277,9 +288,9 @@ def user_update(
     if problems := text_errors(username, max_length=USERNAME_MAX_LENGTH):
         errors["username"] = problems
     elif User.objects.filter(username__iexact=username).exclude(pk=current.pk).exists():
-        errors["username"] = ["This username is taken."]
+        errors["username"] = [gettext("This username is taken.")]
     if errors:
-        raise ValidationFailed("The account could not be changed.", fields=errors)
+        raise ValidationFailed(gettext("The account could not be changed."), fields=errors)
     before = _Access.of(current)
     current.username = username
     current.first_name = first_name
@@ -312,9 +323,9 @@ def user_set_active(*, actor: User, user: User, active: bool) -> User:
     (the person left: they can no longer sign in, and their sessions and tokens stop working) or
     reactivates it, which is announced to the supervisors like any new case role. Nobody their own."""
     if user.agency is None or not may_manage_members(actor=actor, agency=user.agency):
-        raise PermissionDenied("You may only change accounts of your own agency.")
+        raise PermissionDenied(gettext("You may only change accounts of your own agency."))
     if user.pk == actor.pk:
-        raise PermissionDenied(OWN_ACCOUNT_REFUSAL)
+        raise PermissionDenied(str(OWN_ACCOUNT_REFUSAL))
     current = User.objects.select_for_update(of=("self",)).select_related("agency").get(pk=user.pk)
     if current.is_active == active:
         return current
@@ -341,14 +352,18 @@ def user_password_link_send(*, actor: User, user: User) -> None:
         user.agency is not None and may_manage_members(actor=actor, agency=user.agency)
     )
     if not allowed:
-        raise PermissionDenied("You may only send reset links to members of your own agency.")
+        raise PermissionDenied(gettext("You may only send reset links to members of your own agency."))
     # The link is signed over the stored password hash, last sign-in and email address: sign it
     # over what the database holds, not over a copy that may be older.
     user = User.objects.select_for_update().get(pk=user.pk)
     if not user.is_active:
-        raise ValidationFailed("The account is deactivated.", fields={"user": ["Reactivate it first."]})
+        raise ValidationFailed(
+            gettext("The account is deactivated."), fields={"user": [gettext("Reactivate it first.")]}
+        )
     if not user.email:
-        raise ValidationFailed("The account has no email address.", fields={"email": ["Required."]})
+        raise ValidationFailed(
+            gettext("The account has no email address."), fields={"email": [gettext("Required.")]}
+        )
     audit_record(
         event_type="account.password_link_sent",
         user=actor,
@@ -357,6 +372,29 @@ def user_password_link_send(*, actor: User, user: User) -> None:
         detail={"purpose": PasswordLinkPurpose.RESET},
     )
     password_link_send(user=user, purpose=PasswordLinkPurpose.RESET)
+
+
+@transaction.atomic
+def user_language_set(*, user: User, language: str) -> User:
+    """A person chooses the language of their own pages, emails and notifications (`""` follows
+    the browser; emails then come in the deployment's default). Nobody sets another's."""
+    codes = [code for code, _name in settings.LANGUAGES]
+    if language and language not in codes:
+        problem = gettext("Must be one of: %(choices)s.") % {"choices": ", ".join(codes)}
+        raise ValidationFailed(gettext("Unknown language."), fields={"language": [problem]})
+    current = User.objects.select_for_update().get(pk=user.pk)
+    if current.language != language:
+        current.language = language
+        current.save(update_fields=["language"])
+        audit_record(
+            event_type="account.language_changed",
+            user=user,
+            object_type="user",
+            object_id=str(user.public_id),
+            detail={"language": language},
+        )
+    user.language = language
+    return user
 
 
 @dataclass(frozen=True)
@@ -378,6 +416,10 @@ class _Access:
         return ROLE_RANK[Role(self.role)]
 
 
+# A role's label in lower case, in whatever language is active when it is read.
+_lower_case = lazy(lambda text: str(text).lower(), str)
+
+
 def _announce_case_access(*, actor: User | None, user: User, before: _Access | None) -> None:
     """Tell the agency's supervisors (inbox and email) and the audit log when `user` now holds a
     case role there that they did not hold before, or a higher one. The message names accounts
@@ -388,14 +430,17 @@ def _announce_case_access(*, actor: User | None, user: User, before: _Access | N
     previous = before.case_rank(after.agency_id) if before is not None else -1
     if ROLE_RANK[Role(after.role)] <= previous:
         return
-    role_label = Role(after.role).label.lower()
-    by = actor.username if actor is not None else "a system operator"
+    # Written in each supervisor's language when it is delivered (`notify`), role names included.
+    role = _lower_case(Role(after.role).label)
+    by = actor.username if actor is not None else _("a system operator")
     if before is None:
-        message = f"A new {role_label} account, {user.username}, was created in your agency by {by}."
+        template = _("A new %(role)s account, %(username)s, was created in your agency by %(by)s.")
     elif previous < 0 and before.agency_id != after.agency_id:
-        message = f"{user.username} now works on your agency's cases as {role_label}, set by {by}."
+        template = _("%(username)s now works on your agency's cases as %(role)s, set by %(by)s.")
     else:
-        message = f"{user.username} was given the {role_label} role in your agency by {by}."
+        template = _("%(username)s was given the %(role)s role in your agency by %(by)s.")
+    # `Message` renders the lazy template when it is read; its annotation names only `str`.
+    message = Message(cast(str, template), username=user.username, role=role, by=by)
     audit_record(
         event_type="account.case_role_granted",
         user=actor,

@@ -10,6 +10,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, status
 from rest_framework.authentication import TokenAuthentication
 from rest_framework.authtoken.models import Token
@@ -52,7 +53,7 @@ class MfaEnrolmentRequired(exceptions.PermissionDenied):
     the code the browser session gets too."""
 
     default_code = "mfa_enrolment_required"
-    default_detail = "Set up multi-factor authentication in the browser before using the API."
+    default_detail = _("Set up multi-factor authentication in the browser before using the API.")
 
 
 class BridgeTokenAuthentication(TokenAuthentication):

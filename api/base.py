@@ -14,6 +14,8 @@ from functools import cached_property
 from typing import Any, ClassVar, final
 
 from django.db.models import Model, QuerySet
+from django.utils import translation
+from django.utils.translation import gettext
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.generics import GenericAPIView
@@ -89,6 +91,15 @@ class BridgeAPIView(GenericAPIView[Any]):
                 "to BridgeAPIView."
             )
 
+    def perform_authentication(self, request: Request) -> None:
+        super().perform_authentication(request)
+        # A token caller is known only now, after the middleware chose the language: their chosen
+        # language fills in when the request names none (docs/translation.md), as for sessions.
+        user = request.user
+        if "HTTP_ACCEPT_LANGUAGE" not in request.META and isinstance(user, User) and user.language:
+            translation.activate(user.language)
+            request._request.LANGUAGE_CODE = user.language
+
     @property
     def actor(self) -> User:
         user = self.request.user
@@ -119,7 +130,7 @@ class BridgeAPIView(GenericAPIView[Any]):
             raise TypeError("Object lookups take a typed URL parameter (uuid or int converter).")
         found = self.get_queryset().filter(pk=lookup).first()
         if found is None:
-            raise NotFound()
+            raise NotFound(gettext("Not found."))
         return found
 
     @final

@@ -3,6 +3,7 @@ ETag; an edit must name the version it was made against in `If-Match`. The servi
 with the row they lock, so two people editing the same record can never silently overwrite each
 other: the second gets 412 and reloads."""
 
+from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework.request import Request
 
@@ -42,6 +43,6 @@ def expected_version(request: Request) -> int:
     if len(tag) >= 2 and tag[0] == tag[-1] == '"' and tag[1:-1].isdigit() and tag[1:-1].isascii():
         return int(tag[1:-1])
     raise ValidationFailed(
-        "If-Match must be the ETag of the version you edited.",
-        fields={IF_MATCH: ['Send the ETag header from your last read, e.g. "4".']},
+        gettext("If-Match must be the ETag of the version you edited."),
+        fields={IF_MATCH: [gettext('Send the ETag header from your last read, e.g. "4".')]},
     )

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
@@ -22,14 +23,14 @@ from audit.services import audit_request_denied
 from common.errors import ApplicationError, Moved, NotFound
 from common.http import error_body
 
-INVALID_INPUT_MESSAGE = "Some fields are not valid."
+INVALID_INPUT_MESSAGE = _("Some fields are not valid.")
 NON_FIELD_KEY = "non_field_errors"
 
 
 class PreconditionRequired(exceptions.APIException):
     status_code = status.HTTP_428_PRECONDITION_REQUIRED
     default_code = "precondition_required"
-    default_detail = "Send If-Match with the ETag of the version you edited."
+    default_detail = _("Send If-Match with the ETag of the version you edited.")
 
 
 def flatten_field_errors(detail: Any, prefix: str = "") -> dict[str, list[str]]:
@@ -54,7 +55,7 @@ def flatten_field_errors(detail: Any, prefix: str = "") -> dict[str, list[str]]:
 def _validation_error_body(exc: exceptions.ValidationError) -> dict[str, Any]:
     fields = flatten_field_errors(exc.detail)
     non_field = fields.get(NON_FIELD_KEY)
-    message = non_field[0] if non_field and len(fields) == 1 else INVALID_INPUT_MESSAGE
+    message = non_field[0] if non_field and len(fields) == 1 else str(INVALID_INPUT_MESSAGE)
     return error_body(code="validation_error", message=message, fields=fields)
 
 

@@ -10,6 +10,7 @@ from typing import Any
 from django.db import models
 from django.db.models import Model
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from common.dates import EARLIEST_YEAR, LATEST_YEAR, OUT_OF_RANGE_MESSAGE, within_supported_years
@@ -17,7 +18,7 @@ from common.inputs import TOO_LONG
 
 
 class StrictCharField(serializers.CharField):
-    default_error_messages = {"invalid": "Not a valid string.", "max_length": TOO_LONG}
+    default_error_messages = {"invalid": _("Not a valid string."), "max_length": TOO_LONG}
 
     def to_internal_value(self, data: Any) -> str:
         if not isinstance(data, str):
@@ -59,7 +60,7 @@ class OffsetDateTimeField(UTCDateTimeField):
     server's zone, and a deadline off by hours is a missed deadline."""
 
     default_error_messages = {
-        "naive": "Give a date and time with its offset, e.g. 2026-05-01T09:00:00-05:00.",
+        "naive": _("Give a date and time with its offset, e.g. 2026-05-01T09:00:00-05:00."),
         "out_of_range": OUT_OF_RANGE_MESSAGE,
     }
 
@@ -79,13 +80,14 @@ class OffsetDateTimeField(UTCDateTimeField):
 
 class BoundedDateField(serializers.DateField):
     default_error_messages = {
-        "out_of_range": f"Give a date between the years {EARLIEST_YEAR} and {LATEST_YEAR}."
+        # DRF fills in the years when it fails (`fail` formats the message with them).
+        "out_of_range": _("Give a date between the years {earliest} and {latest}.")
     }
 
     def to_internal_value(self, value: Any) -> date:
         parsed = super().to_internal_value(value)
         if not within_supported_years(parsed):
-            self.fail("out_of_range")
+            self.fail("out_of_range", earliest=EARLIEST_YEAR, latest=LATEST_YEAR)
         return parsed
 
 

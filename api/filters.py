@@ -6,6 +6,7 @@ import uuid
 import django_filters
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 from rest_framework.exceptions import ValidationError
 
 from agencies.models import Agency, AgencyKind, Role, User
@@ -104,7 +105,7 @@ class TaskFilter(django_filters.FilterSet):
         try:
             public_id = uuid.UUID(value)
         except ValueError as error:
-            raise ValidationError({"assignee": ["Give `me` or a user id."]}) from error
+            raise ValidationError({"assignee": [gettext("Give `me` or a user id.")]}) from error
         return queryset.filter(assignee__public_id=public_id)
 
     def filter_overdue(self, queryset: QuerySet[Task], name: str, value: bool) -> QuerySet[Task]:

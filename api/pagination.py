@@ -3,6 +3,7 @@ from typing import Any
 from django.core.exceptions import FieldDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Field, Model, QuerySet
+from django.utils.translation import gettext
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import Cursor, CursorPagination
 from rest_framework.request import Request
@@ -52,4 +53,4 @@ class BridgeCursorPagination(CursorPagination):
         return cursor
 
     def _invalid_cursor(self) -> ValidationError:
-        return ValidationError({self.cursor_query_param: ["Invalid cursor."]})
+        return ValidationError({self.cursor_query_param: [gettext("Invalid cursor.")]})

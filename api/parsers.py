@@ -1,5 +1,6 @@
 from typing import Any
 
+from django.utils.translation import gettext
 from rest_framework.exceptions import ParseError
 from rest_framework.parsers import JSONParser
 
@@ -12,4 +13,4 @@ class BridgeJSONParser(JSONParser):
         try:
             return super().parse(stream, media_type, parser_context)
         except RecursionError as error:
-            raise ParseError("JSON parse error - the document is nested too deeply.") from error
+            raise ParseError(gettext("JSON parse error - the document is nested too deeply.")) from error

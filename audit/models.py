@@ -24,6 +24,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from agencies.models import Agency, User
 from casework.models import (
@@ -49,9 +51,9 @@ from casework.models import (
 
 
 class Outcome(models.TextChoices):
-    SUCCESS = "success", "Success"
-    FAILURE = "failure", "Failure"
-    DENIED = "denied", "Denied"
+    SUCCESS = "success", pgettext_lazy("audit outcome", "Success")
+    FAILURE = "failure", pgettext_lazy("audit outcome", "Failure")
+    DENIED = "denied", pgettext_lazy("audit outcome", "Denied")
 
 
 class AuditRecord(models.Model):
@@ -70,7 +72,7 @@ class AuditRecord(models.Model):
         related_name="+",
     )
     username = models.CharField(
-        max_length=150, blank=True, help_text="As it was when the record was written."
+        max_length=150, blank=True, help_text=_("As it was when the record was written.")
     )
     agency = models.ForeignKey(
         Agency, on_delete=models.DO_NOTHING, db_constraint=False, null=True, blank=True, related_name="+"

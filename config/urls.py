@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import include, path
+from django.utils.translation import gettext
 from django.views import defaults
 from django.views.decorators.cache import cache_control
 
@@ -44,19 +45,21 @@ urlpatterns = [
 # bug) still answer API clients in the API's error shape; other paths keep Django's pages.
 def handler400(request: HttpRequest, exception: Exception) -> HttpResponse:
     if is_api_request(request):
-        return api_error_response(status_code=400, code="bad_request", message="Bad request.")
+        return api_error_response(status_code=400, code="bad_request", message=gettext("Bad request."))
     return defaults.bad_request(request, exception)
 
 
 def handler403(request: HttpRequest, exception: Exception) -> HttpResponse:
     if is_api_request(request):
-        return api_error_response(status_code=403, code="permission_denied", message="Permission denied.")
+        return api_error_response(
+            status_code=403, code="permission_denied", message=gettext("Permission denied.")
+        )
     return defaults.permission_denied(request, exception)
 
 
 def handler404(request: HttpRequest, exception: Exception) -> HttpResponse:
     if is_api_request(request):
-        return api_error_response(status_code=404, code="not_found", message="Not found.")
+        return api_error_response(status_code=404, code="not_found", message=gettext("Not found."))
     return defaults.page_not_found(request, exception)
 
 
@@ -66,7 +69,7 @@ def handler500(request: HttpRequest) -> HttpResponse:
         return database_unavailable(request)
     if is_api_request(request):
         return api_error_response(
-            status_code=500, code="server_error", message="Something went wrong on our side."
+            status_code=500, code="server_error", message=gettext("Something went wrong on our side.")
         )
     return defaults.server_error(request)
 
@@ -80,7 +83,7 @@ def database_unavailable(request: HttpRequest) -> HttpResponse:
         response: HttpResponse = api_error_response(
             status_code=503,
             code="service_unavailable",
-            message="Bridge cannot reach its database just now. Try again in a few seconds.",
+            message=gettext("Bridge cannot reach its database just now. Try again in a few seconds."),
         )
     else:
         response = HttpResponse(render_to_string("503.html"), status=503)

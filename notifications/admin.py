@@ -6,6 +6,8 @@ from typing import Any
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from audit.admin import AuditedModelAdmin
 from notifications.models import EmailDelivery
@@ -48,7 +50,12 @@ class EmailDeliveryAdmin(AuditedModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-    @admin.action(description="Send the selected failed emails again")
+    @admin.action(description=_("Send the selected failed emails again"))
     def send_again(self, request: HttpRequest, queryset: QuerySet[EmailDelivery]) -> None:
         count = email_deliveries_retry(deliveries=queryset)
-        self.message_user(request, f"{count} email(s) queued to be sent again.", messages.SUCCESS)
+        text = ngettext(
+            "%(count)s email(s) queued to be sent again.",
+            "%(count)s email(s) queued to be sent again.",
+            count,
+        )
+        self.message_user(request, text % {"count": count}, messages.SUCCESS)

@@ -10,6 +10,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from agencies.models import User
+from common.i18n import in_language_of
 from common.times import format_when
 from notifications.models import DeliveryKind, EmailDelivery, Notification, NotificationPreference
 from notifications.policy import stale_reason
@@ -67,26 +68,31 @@ def _build_digest(*, user_id: int, today: date, now: datetime) -> int:
 def _create_digest(
     *, recipient: User, items: list[Notification], today: date, now: datetime
 ) -> EmailDelivery | None:
-    context = {
-        "count": len(items),
-        "items": [
-            {
-                "when": format_when(item.created_at),
-                "case_number": item.case.number if item.case is not None else "",
-                "message": item.message,
-                "link": link_for(case=item.case, task=item.task, handoff=item.handoff),
-            }
-            for item in items
-        ],
-    }
+    # Written in the reader's language: the dates, the email's own words and its subject. The
+    # messages themselves were written in it when they were stored.
+    with in_language_of(recipient):
+        context = {
+            "count": len(items),
+            "items": [
+                {
+                    "when": format_when(item.created_at),
+                    "case_number": item.case.number if item.case is not None else "",
+                    "message": item.message,
+                    "link": link_for(case=item.case, task=item.task, handoff=item.handoff),
+                }
+                for item in items
+            ],
+        }
+        subject = " ".join(render_to_string("notifications/email/digest_subject.txt", context).split())
+        body = render_to_string("notifications/email/digest_body.txt", context).strip() + "\n"
     try:
         with transaction.atomic():
             return EmailDelivery.objects.create(
                 recipient=recipient,
                 kind=DeliveryKind.DIGEST,
                 digest_date=today,
-                subject=" ".join(render_to_string("notifications/email/digest_subject.txt", context).split()),
-                body=render_to_string("notifications/email/digest_body.txt", context).strip() + "\n",
+                subject=subject,
+                body=body,
                 next_attempt_at=now + timedelta(seconds=settings.BRIDGE_OUTBOX_RELAY_AFTER_SECONDS),
             )
     except IntegrityError:

@@ -12,20 +12,22 @@ No text stored here may carry a child's name or section content: case number, wh
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from casework.models import Case, Consent, Handoff, Task
 from common.ids import time_ordered_id
 
 
 class NotificationKind(models.TextChoices):
-    TASK_UPCOMING = "task_upcoming", "Task due soon"
-    TASK_DUE = "task_due", "Task due now"
-    TASK_OVERDUE = "task_overdue", "Overdue task escalated"
-    CONSENT_EXPIRING = "consent_expiring", "Consent expiring"
-    HANDOFF_PENDING = "handoff_pending", "Handoff awaiting an answer"
-    HANDOFF_OVERDUE = "handoff_overdue", "Unanswered handoff escalated"
-    HANDOFF_APPROVAL_PENDING = "handoff_approval_pending", "Handoff awaiting the lead agency's approval"
-    HANDOFF_APPROVAL_OVERDUE = "handoff_approval_overdue", "Unapproved handoff escalated"
+    TASK_UPCOMING = "task_upcoming", _("Task due soon")
+    TASK_DUE = "task_due", _("Task due now")
+    TASK_OVERDUE = "task_overdue", _("Overdue task escalated")
+    CONSENT_EXPIRING = "consent_expiring", _("Consent expiring")
+    HANDOFF_PENDING = "handoff_pending", _("Handoff awaiting an answer")
+    HANDOFF_OVERDUE = "handoff_overdue", _("Unanswered handoff escalated")
+    HANDOFF_APPROVAL_PENDING = "handoff_approval_pending", _("Handoff awaiting the lead agency's approval")
+    HANDOFF_APPROVAL_OVERDUE = "handoff_approval_overdue", _("Unapproved handoff escalated")
 
 
 class Reminder(models.Model):
@@ -168,7 +170,7 @@ class NotificationPreference(models.Model):
     )
     email_enabled = models.BooleanField(default=True)
     email_digest = models.BooleanField(
-        default=False, help_text="One email a day instead of one per notification."
+        default=False, help_text=_("One email a day instead of one per notification.")
     )
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -177,15 +179,15 @@ class NotificationPreference(models.Model):
 
 
 class DeliveryKind(models.TextChoices):
-    IMMEDIATE = "immediate", "One notification"
-    DIGEST = "digest", "Daily digest"
+    IMMEDIATE = "immediate", _("One notification")
+    DIGEST = "digest", _("Daily digest")
 
 
 class DeliveryStatus(models.TextChoices):
-    PENDING = "pending", "Pending"
-    SENT = "sent", "Sent"
-    FAILED = "failed", "Failed"
-    CANCELLED = "cancelled", "Cancelled"
+    PENDING = "pending", pgettext_lazy("email delivery status", "Pending")
+    SENT = "sent", pgettext_lazy("email delivery status", "Sent")
+    FAILED = "failed", pgettext_lazy("email delivery status", "Failed")
+    CANCELLED = "cancelled", pgettext_lazy("email delivery status", "Cancelled")
 
 
 class EmailDelivery(models.Model):
@@ -214,7 +216,7 @@ class EmailDelivery(models.Model):
 
     class Meta:
         ordering = ["created_at"]
-        verbose_name_plural = "email deliveries"
+        verbose_name_plural = _("email deliveries")
         constraints = [
             models.CheckConstraint(condition=Q(kind__in=DeliveryKind.values), name="delivery_kind_is_known"),
             models.CheckConstraint(

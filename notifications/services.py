@@ -21,7 +21,9 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import get_template
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from kombu.exceptions import KombuError
 from redis.exceptions import RedisError
 
@@ -30,6 +32,7 @@ from audit.services import audit_record
 from casework.models import Case, Handoff, Task
 from common.copy import copy_insert
 from common.errors import NotFound, ValidationFailed
+from common.i18n import Message
 from notifications.models import (
     DeliveryKind,
     DeliveryStatus,
@@ -63,7 +66,7 @@ def notify(
     recipients: Iterable[User],
     kind: str,
     case: Case | None,
-    message: str,
+    message: str | Message,
     task: Task | None = None,
     handoff: Handoff | None = None,
     reminder: Reminder | None = None,
@@ -73,7 +76,8 @@ def notify(
     preferences ask for it. A reminder's entries link to the `reminder` that caused them.
 
     Precondition: `message` holds no child's name and no section content; say what happened, to
-    which case number, and when. Recipients who are inactive or hold no case role are skipped.
+    which case number, and when. A `Message` is written in each recipient's language; a `str` is
+    stored as it is for everyone. Recipients who are inactive or hold no case role are skipped.
     Runs in the caller's transaction; emails are published to the broker after it commits."""
     notice = Notice(
         recipients=list(recipients),
@@ -94,7 +98,7 @@ class Notice:
     recipients: list[User]
     kind: str
     case: Case | None
-    message: str
+    message: str | Message
     task: Task | None = None
     handoff: Handoff | None = None
     reminder: Reminder | None = None
@@ -102,15 +106,16 @@ class Notice:
 
 def notify_many(*, notices: Sequence[Notice]) -> list[list[Notification]]:
     """`notify` for many notices at once, as the deadline sweep sends them: one query for the
-    preferences of everyone concerned, one insert of every inbox row and one of every email, all
-    published after the caller's transaction commits. Returns each notice's entries."""
+    languages and preferences of everyone concerned, one insert of every inbox row and one of
+    every email, all published after the caller's transaction commits. Each notice is written
+    once per language among its recipients, not once per person. Returns each notice's entries."""
     for notice in notices:
         _check_notice(notice)
     people_of = [_receivers(notice.recipients) for notice in notices]
     everyone = {person.pk for people in people_of for person in people}
     if not everyone:
         return [[] for _ in notices]
-    rows = _Rows(preferences=NotificationPreference.objects.filter(user_id__in=everyone))
+    rows = _Rows(readers=_readers(everyone))
     notifications_of = [
         rows.add(notice=notice, people=people) for notice, people in zip(notices, people_of, strict=True)
     ]
@@ -121,10 +126,15 @@ def notify_many(*, notices: Sequence[Notice]) -> list[list[Notification]]:
     return notifications_of
 
 
+MESSAGE_MAX_LENGTH = 500
+
+
 def _check_notice(notice: Notice) -> None:
     if not notice.kind.strip() or len(notice.kind) > 40:
         raise ValueError("A notification kind is a short non-empty name.")
-    if not notice.message.strip() or len(notice.message) > 500:
+    with translation.override(settings.LANGUAGE_CODE):
+        message = str(notice.message)
+    if not message.strip() or len(message) > MESSAGE_MAX_LENGTH:
         raise ValueError("A notification message is non-empty and at most 500 characters.")
 
 
@@ -137,29 +147,65 @@ def _receivers(recipients: Iterable[User]) -> list[User]:
     return [unique[pk] for pk in sorted(unique)]
 
 
+@dataclass(frozen=True)
+class _Reader:
+    """What writing to one person needs beyond their id: their language and email choices."""
+
+    language: str
+    email_enabled: bool
+    email_digest: bool
+
+
+def _readers(user_ids: Iterable[int]) -> dict[int, _Reader]:
+    """Each person's language and email choices, in one query. Read here rather than from the
+    recipients handed in, which callers may have loaded without the language (the sweep loads
+    only the columns it needs)."""
+    default = NotificationPreference()
+    rows = User.objects.filter(pk__in=user_ids).values_list(
+        "pk", "language", "notification_preference__email_enabled", "notification_preference__email_digest"
+    )
+    return {
+        pk: _Reader(
+            language=language or settings.LANGUAGE_CODE,
+            email_enabled=default.email_enabled if email_enabled is None else email_enabled,
+            email_digest=default.email_digest if email_digest is None else email_digest,
+        )
+        for pk, language, email_enabled, email_digest in rows
+    }
+
+
+@dataclass(frozen=True)
+class _Text:
+    """A notice as one language reads it: the inbox message and the email's subject and body."""
+
+    message: str
+    subject: str
+    body: str
+
+
 class _Rows:
     """The inbox and outbox rows of a batch of notices, built in memory for one `COPY` each."""
 
-    def __init__(self, *, preferences: Iterable[NotificationPreference]) -> None:
-        self.preferences = {preference.user_id: preference for preference in preferences}
-        self.default = NotificationPreference()
+    def __init__(self, *, readers: dict[int, _Reader]) -> None:
+        self.readers = readers
         self.retry_at = timezone.now() + timedelta(seconds=settings.BRIDGE_OUTBOX_RELAY_AFTER_SECONDS)
         self.email = EmailTemplates()
         self.deliveries: list[EmailDelivery] = []
 
     def add(self, *, notice: Notice, people: list[User]) -> list[Notification]:
-        """One inbox row per person, and an email for those who want one now."""
+        """One inbox row per person, and an email for those who want one now, each in the
+        person's language."""
         if not people:
             return []
-        case, message = notice.case, notice.message.strip()
-        case_number = case.number if case is not None else ""
-        subject = self.email.subject(about=SUBJECTS.get(notice.kind, "update"), case_number=case_number)
-        link = link_for(case=case, task=notice.task, handoff=notice.handoff)
-        body = self.email.body(message=message, case_number=case_number, link=link)
+        case = notice.case
+        texts: dict[str, _Text] = {}
         notifications = []
         for person in people:
-            preference = self.preferences.get(person.pk, self.default)
-            wants_email = preference.email_enabled and bool(person.email)
+            reader = self.readers[person.pk]
+            text = texts.get(reader.language)
+            if text is None:
+                text = texts[reader.language] = self._text(notice=notice, language=reader.language)
+            wants_email = reader.email_enabled and bool(person.email)
             # Ids, not objects: setting a related object costs several times setting its id, and
             # the sweep builds these by the hundred thousand.
             notification = Notification(
@@ -169,48 +215,69 @@ class _Rows:
                 task_id=notice.task.pk if notice.task else None,
                 handoff_id=notice.handoff.pk if notice.handoff else None,
                 reminder_id=notice.reminder.pk if notice.reminder else None,
-                message=message,
-                awaits_digest=wants_email and preference.email_digest,
+                message=text.message,
+                awaits_digest=wants_email and reader.email_digest,
             )
             notifications.append(notification)
-            if wants_email and not preference.email_digest:
+            if wants_email and not reader.email_digest:
                 self.deliveries.append(
                     EmailDelivery(
                         recipient_id=person.pk,
                         kind=DeliveryKind.IMMEDIATE,
                         notification_id=notification.pk,
-                        subject=subject,
-                        body=body,
+                        subject=text.subject,
+                        body=text.body,
                         next_attempt_at=self.retry_at,
                     )
                 )
         return notifications
 
+    def _text(self, *, notice: Notice, language: str) -> _Text:
+        case = notice.case
+        case_number = case.number if case is not None else ""
+        link = link_for(case=case, task=notice.task, handoff=notice.handoff)
+        with translation.override(language):
+            # A translation may run longer than the English the caller checked; the inbox column
+            # holds 500 characters.
+            message = _fit(str(notice.message).strip(), MESSAGE_MAX_LENGTH)
+            subject = self.email.subject(
+                about=SUBJECTS.get(notice.kind, _("update")), case_number=case_number
+            )
+            body = self.email.body(message=message, case_number=case_number, link=link)
+        return _Text(message=message, subject=_fit(subject, SUBJECT_MAX_LENGTH), body=body)
+
+
+def _fit(text: str, length: int) -> str:
+    return text if len(text) <= length else text[: length - 1].rstrip() + "…"
+
+
+SUBJECT_MAX_LENGTH = 200
+
 
 # What an email's subject says about each kind of notification; the body carries the message.
 SUBJECTS = {
-    "task_upcoming": "task due soon",
-    "task_due": "task due now",
-    "task_overdue": "overdue task",
-    "consent_expiring": "consent expiring",
-    "handoff_pending": "handoff awaiting your answer",
-    "handoff_overdue": "unanswered handoff",
-    "handoff_approval_pending": "handoff awaiting your approval",
-    "handoff_approval_overdue": "unapproved handoff",
-    "handoff_approval_requested": "handoff to approve",
-    "handoff_approved": "handoff approved",
-    "handoff_created": "handoff request",
-    "handoff_accepted": "handoff accepted",
-    "handoff_declined": "handoff declined",
-    "handoff_withdrawn": "handoff withdrawn",
-    "handoff_expired": "handoff expired",
-    "break_glass_opened": "break-glass access",
-    "case_role_granted": "a member of your agency now works on cases",
-    "task_waiting": "an agency to invite",
-    "task_given": "work for your agency",
-    "court_hearing": "court hearing scheduled",
-    "plan_submitted": "case plan awaiting your approval",
-    "plan_decided": "case plan decision",
+    "task_upcoming": _("task due soon"),
+    "task_due": _("task due now"),
+    "task_overdue": _("overdue task"),
+    "consent_expiring": _("consent expiring"),
+    "handoff_pending": _("handoff awaiting your answer"),
+    "handoff_overdue": _("unanswered handoff"),
+    "handoff_approval_pending": _("handoff awaiting your approval"),
+    "handoff_approval_overdue": _("unapproved handoff"),
+    "handoff_approval_requested": _("handoff to approve"),
+    "handoff_approved": _("handoff approved"),
+    "handoff_created": _("handoff request"),
+    "handoff_accepted": _("handoff accepted"),
+    "handoff_declined": _("handoff declined"),
+    "handoff_withdrawn": _("handoff withdrawn"),
+    "handoff_expired": _("handoff expired"),
+    "break_glass_opened": _("break-glass access"),
+    "case_role_granted": _("a member of your agency now works on cases"),
+    "task_waiting": _("an agency to invite"),
+    "task_given": _("work for your agency"),
+    "court_hearing": _("court hearing scheduled"),
+    "plan_submitted": _("case plan awaiting your approval"),
+    "plan_decided": _("case plan decision"),
 }
 
 
@@ -396,11 +463,11 @@ def notification_preferences_update(
         if value is None:
             continue
         if not isinstance(value, bool):
-            errors[name] = ["Must be true or false."]
+            errors[name] = [gettext("Must be true or false.")]
         else:
             changes[name] = value
     if errors:
-        raise ValidationFailed("The preferences could not be saved.", fields=errors)
+        raise ValidationFailed(gettext("The preferences could not be saved."), fields=errors)
     preference, _ = NotificationPreference.objects.select_for_update().get_or_create(user=user)
     changed = {name: value for name, value in changes.items() if getattr(preference, name) != value}
     for name, value in changed.items():

@@ -5,6 +5,7 @@ from allauth.core import context
 from django import forms
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
+from django.utils.translation import gettext
 
 from audit.context import client_address
 from security.lockout import locked_until, lockout_message
@@ -17,7 +18,7 @@ class AccountAdapter(DefaultAccountAdapter):
         # audit log: X-Forwarded-For only as far as BRIDGE_TRUSTED_PROXY_COUNT proxies wrote it.
         address = client_address(request)
         if address is None:
-            raise PermissionDenied("Unable to determine the client address.")
+            raise PermissionDenied(gettext("Unable to determine the client address."))
         return address
 
     def is_open_for_signup(self, request: HttpRequest) -> bool:

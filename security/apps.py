@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class SecurityConfig(AppConfig):
     name = "security"
-    verbose_name = "Sign-in security"
+    verbose_name = _("Sign-in security")
 
     def ready(self) -> None:
         from security import receivers

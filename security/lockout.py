@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from agencies.models import User
 from audit.models import Outcome
@@ -43,10 +44,13 @@ def locked_until(*, username: str) -> datetime | None:
 
 def lockout_message() -> str:
     minutes = settings.BRIDGE_LOCKOUT_MINUTES
-    return (
-        "Too many failed sign-in attempts: this account is locked for "
-        f"{minutes} minutes. Try again later or ask your agency administrator."
-    )
+    return ngettext(
+        "Too many failed sign-in attempts: this account is locked for %(minutes)s minute. "
+        "Try again later or ask your agency administrator.",
+        "Too many failed sign-in attempts: this account is locked for %(minutes)s minutes. "
+        "Try again later or ask your agency administrator.",
+        minutes,
+    ) % {"minutes": minutes}
 
 
 def _user_named(username: str) -> User | None:

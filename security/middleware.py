@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from agencies.models import User
 from audit.models import Outcome
@@ -67,7 +68,7 @@ class SessionTimeoutMiddleware:
         )
         logout(request)
         return _login_response(
-            request, code="session_expired", message="Your session has ended; sign in again."
+            request, code="session_expired", message=gettext("Your session has ended; sign in again.")
         )
 
 
@@ -93,6 +94,6 @@ class MfaEnrolmentMiddleware:
             return api_error_response(
                 status_code=403,
                 code="mfa_enrolment_required",
-                message="Set up multi-factor authentication before using Bridge.",
+                message=gettext("Set up multi-factor authentication before using Bridge."),
             )
         return HttpResponseRedirect(reverse("mfa_activate_totp"))

@@ -26,6 +26,7 @@ from rest_framework.authtoken.models import Token
 
 from agencies.models import User
 from audit.services import audit_record
+from common.i18n import in_language_of
 
 
 class PasswordLinkPurpose(StrEnum):
@@ -56,8 +57,10 @@ def password_link_send(*, user: User, purpose: PasswordLinkPurpose) -> None:
         "hours": settings.BRIDGE_ENROLMENT_LINK_HOURS,
         "base_url": settings.BRIDGE_BASE_URL.rstrip("/"),
     }
-    subject = " ".join(render_to_string(f"security/email/{purpose}_subject.txt", context).split())
-    body = render_to_string(f"security/email/{purpose}_body.txt", context).strip() + "\n"
+    # In the person's language, whoever asked for the link.
+    with in_language_of(user):
+        subject = " ".join(render_to_string(f"security/email/{purpose}_subject.txt", context).split())
+        body = render_to_string(f"security/email/{purpose}_body.txt", context).strip() + "\n"
     message = EmailMessage(
         subject=subject, body=body, to=[user.email], headers={"Auto-Submitted": "auto-generated"}
     )

@@ -7,6 +7,7 @@ in as serializer context; the serializers never decide it.
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -31,7 +32,7 @@ READABLE_SECTIONS = "readable_sections"
 READABLE_SECTIONS_BY_CASE = "readable_sections_by_case"
 # API.md's relief fields of `immigration`, as `relief.selectors.legacy_immigration_fields` tells them.
 LEGACY_IMMIGRATION = "legacy_immigration"
-LEGACY_IMMIGRATION_WRITE = "Relief is recorded as relief records now: use /api/v1/cases/{id}/relief/."
+LEGACY_IMMIGRATION_WRITE = _("Relief is recorded as relief records now: use /api/v1/cases/{id}/relief/.")
 
 
 def _section_serializer(model: type[Any], section: str) -> type[StrictModelSerializer]:

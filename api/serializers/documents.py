@@ -3,6 +3,7 @@ and come out through the download endpoints only."""
 
 from typing import Any
 
+from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -74,9 +75,13 @@ class DocumentUploadSerializer(serializers.Serializer):
         has_kind, has_id = "attached_kind" in attrs, "attached_id" in attrs
         if has_kind != has_id:
             missing = "attached_id" if has_kind else "attached_kind"
-            raise serializers.ValidationError({missing: ["Give both attached_kind and attached_id."]})
+            raise serializers.ValidationError(
+                {missing: [gettext("Give both attached_kind and attached_id.")]}
+            )
         if not has_kind and "section" not in attrs:
-            raise serializers.ValidationError({"section": ["Give the section, or the record it belongs to."]})
+            raise serializers.ValidationError(
+                {"section": [gettext("Give the section, or the record it belongs to.")]}
+            )
         return attrs
 
 

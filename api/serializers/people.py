@@ -1,5 +1,6 @@
 """Agencies, their members, the caller and signing in."""
 
+from django.conf import settings
 from rest_framework import serializers
 
 from agencies.models import AGENCY_NAME_MAX_LENGTH, Agency, Role, User
@@ -13,6 +14,8 @@ from agencies.services import (
     USERNAME_MAX_LENGTH,
 )
 from api.fields import StrictCharField, StrictModelSerializer, StrictPrimaryKeyRelatedField
+
+LANGUAGE_CHOICES = [code for code, _ in settings.LANGUAGES]
 
 
 class AgencySerializer(StrictModelSerializer):
@@ -47,6 +50,20 @@ class MeSerializer(serializers.Serializer):
         choices=Role.choices, allow_blank=True, read_only=True, help_text="Empty for platform administrators."
     )
     mfa_enabled = serializers.BooleanField(read_only=True)
+    language = serializers.ChoiceField(
+        choices=LANGUAGE_CHOICES,
+        allow_blank=True,
+        read_only=True,
+        help_text="The language of the caller's pages, emails and notifications; empty follows the browser.",
+    )
+
+
+class MeUpdateSerializer(serializers.Serializer):
+    language = serializers.ChoiceField(
+        choices=LANGUAGE_CHOICES,
+        allow_blank=True,
+        help_text="`en`, `es`, or empty to follow the browser (emails then come in English).",
+    )
 
 
 class UserSerializer(StrictModelSerializer):

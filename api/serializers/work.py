@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -288,7 +289,7 @@ class HandoffCreateSerializer(serializers.Serializer):
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if ("task" in attrs) == ("case" in attrs):
             raise serializers.ValidationError(
-                {"task": ["Give either a task or, for the lead of a case, a case."]}
+                {"task": [gettext("Give either a task or, for the lead of a case, a case.")]}
             )
         return attrs
 

@@ -5,7 +5,9 @@ from math import ceil
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.db.models import QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
@@ -17,7 +19,7 @@ from rest_framework.response import Response
 from agencies.access import may_list_members
 from agencies.models import Agency, User
 from agencies.selectors import agency_members
-from agencies.services import agency_create, user_create
+from agencies.services import agency_create, user_create, user_language_set
 from api.authentication import (
     AccountLocked,
     MfaEnrolmentRequired,
@@ -31,6 +33,7 @@ from api.serializers.people import (
     AgencyCreateSerializer,
     AgencySerializer,
     MeSerializer,
+    MeUpdateSerializer,
     TokenObtainSerializer,
     TokenSerializer,
     UserCreateSerializer,
@@ -47,7 +50,7 @@ from security.lockout import (
 )
 from security.throttling import SignInAddressRateThrottle, SignInRateThrottle, UserRateThrottle
 
-SIGN_IN_FAILED = "Unable to sign in with these credentials."
+SIGN_IN_FAILED = _("Unable to sign in with these credentials.")
 
 
 class TokenView(BridgeAPIView):
@@ -113,15 +116,31 @@ class MeView(BridgeAPIView):
     pagination_class = None
     filter_backends = ()
 
+    """The caller. Only the language is theirs to change here; like the notification preferences,
+    an edit needs no `If-Match` (nobody else writes it)."""
+
     @extend_schema(responses={200: MeSerializer})
     def get(self, request: Request) -> Response:
-        user = self.actor
+        return self._me(self.actor)
+
+    @extend_schema(request=MeUpdateSerializer, responses={200: MeSerializer})
+    def patch(self, request: Request) -> Response:
+        serializer = MeUpdateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = user_language_set(user=self.actor, language=serializer.validated_data["language"])
+        # The answer already speaks the language just chosen, unless the request named one.
+        if "HTTP_ACCEPT_LANGUAGE" not in request.META:
+            translation.activate(user.language or settings.LANGUAGE_CODE)
+        return self._me(user)
+
+    def _me(self, user: User) -> Response:
         payload = {
             "public_id": user.public_id,
             "username": user.username,
             "agency": user.agency,
             "role": user.role,
             "mfa_enabled": mfa_enabled(user),
+            "language": user.language,
         }
         return Response(MeSerializer(payload).data)
 
@@ -163,7 +182,7 @@ class UserListCreateView(BridgeAPIView):
         agency = self._listed_agency()
         if not may_list_members(actor=self.actor, agency=agency):
             raise PermissionDenied(
-                "Only the agency's administrators, supervisors and liaisons list its members."
+                gettext("Only the agency's administrators, supervisors and liaisons list its members.")
             )
         return agency_members(agency=agency)
 
@@ -171,12 +190,16 @@ class UserListCreateView(BridgeAPIView):
         raw = self.request.query_params.get("agency")
         if raw is None:
             if self.actor.agency is None:
-                raise ValidationFailed("Name the agency.", fields={"agency": ["This parameter is required."]})
+                raise ValidationFailed(
+                    gettext("Name the agency."), fields={"agency": [gettext("This parameter is required.")]}
+                )
             return self.actor.agency
         is_id = raw.isascii() and raw.isdigit() and len(raw) <= 18
         agency = Agency.objects.filter(pk=int(raw)).first() if is_id else None
         if agency is None:
-            raise ValidationFailed("Unknown agency.", fields={"agency": ["No agency with this id."]})
+            raise ValidationFailed(
+                gettext("Unknown agency."), fields={"agency": [gettext("No agency with this id.")]}
+            )
         return agency
 
     @extend_schema(

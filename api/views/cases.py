@@ -4,6 +4,7 @@ from typing import Any
 from uuid import UUID
 
 from django.db.models import QuerySet, prefetch_related_objects
+from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.request import Request
@@ -195,7 +196,8 @@ class GrantsView(CaseNestedAPIView):
             consent = consents_visible(access=access).filter(pk=data["consent"]).first()
             if consent is None:
                 raise ValidationFailed(
-                    "Unknown consent.", fields={"consent": ["No consent with this id on this case."]}
+                    gettext("Unknown consent."),
+                    fields={"consent": [gettext("No consent with this id on this case.")]},
                 )
         grant = grant_create(
             actor=self.actor,

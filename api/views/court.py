@@ -8,6 +8,7 @@ from typing import Any, ClassVar
 from uuid import UUID
 
 from django.db.models import Model, QuerySet
+from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
@@ -132,7 +133,8 @@ class _InvestigationRecords(CaseNestedAPIView):
         found = type(self).parent_selector(access=access).filter(pk=parent_id).first()
         if found is None:
             raise ValidationFailed(
-                "The record could not be saved.", fields={self.parent_field: ["Not found on this case."]}
+                gettext("The record could not be saved."),
+                fields={self.parent_field: [gettext("Not found on this case.")]},
             )
         return found
 

@@ -3,6 +3,7 @@
 
 from typing import Any
 
+from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.request import Request
@@ -168,7 +169,7 @@ class DashboardView(BridgeAPIView):
     def get(self, request: Request) -> Response:
         actor = self.actor
         if not may_view_dashboard(user=actor):
-            raise PermissionDenied("The dashboard is for supervisors.")
+            raise PermissionDenied(gettext("The dashboard is for supervisors."))
         period = PeriodSerializer(data=request.query_params)
         period.is_valid(raise_exception=True)
         default_since, default_until = default_period()

@@ -8,6 +8,7 @@ from uuid import UUID
 from django.conf import settings
 from django.db.models import QuerySet
 from django.http import HttpResponse
+from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
@@ -53,7 +54,7 @@ def attached_record(*, access: CaseAccess, kind: str, record_id: UUID) -> Attach
             referral = referrals_on_case(access=access).filter(pk=record_id).first()
             if referral is not None:
                 return AttachedRecord(kind=kind, record_id=record_id, section=referral.section)
-    raise NotFound("No such record on this case.")
+    raise NotFound(gettext("No such record on this case."))
 
 
 def _audit_documents_read(access: CaseAccess, documents: list[Document]) -> None:
@@ -94,7 +95,7 @@ class DocumentsView(CaseNestedAPIView):
         if data.get("attached_kind") == AttachedKind.CONSENT:
             consent = consents_visible(access=access).filter(pk=data["attached_id"]).first()
             if consent is None:
-                raise NotFound("No such record on this case.")
+                raise NotFound(gettext("No such record on this case."))
         elif "attached_kind" in data:
             attached = attached_record(
                 access=access, kind=data["attached_kind"], record_id=data["attached_id"]

@@ -7,6 +7,7 @@ import uuid
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.request import Request
@@ -61,7 +62,8 @@ def _member(*, agency: Agency, public_id: uuid.UUID | None, field: str) -> User 
     member = agency_members(agency=agency).filter(public_id=public_id).first()
     if member is None:
         raise ValidationFailed(
-            "Unknown person.", fields={field: ["No active member of that agency with this id."]}
+            gettext("Unknown person."),
+            fields={field: [gettext("No active member of that agency with this id.")]},
         )
     return member
 
@@ -290,7 +292,9 @@ class PlanSubmissionQueueView(BridgeAPIView):
     def scoped_queryset(self) -> QuerySet[PlanSubmission]:
         awaiting = self.request.query_params.get("awaiting", "me")
         if awaiting != "me":
-            raise ValidationFailed("Unknown filter.", fields={"awaiting": ["Only `me` is supported."]})
+            raise ValidationFailed(
+                gettext("Unknown filter."), fields={"awaiting": [gettext("Only `me` is supported.")]}
+            )
         return plan_submissions_awaiting(user=self.actor)
 
     @extend_schema(

@@ -7,6 +7,7 @@ import uuid
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.request import Request
@@ -123,7 +124,8 @@ class CaseReferralsView(CaseNestedAPIView):
             follows = referrals_on_case(access=self.case_access).filter(pk=data["follows"]).first()
             if follows is None:
                 raise ValidationFailed(
-                    "Unknown referral.", fields={"follows": ["No referral on this case with this id."]}
+                    gettext("Unknown referral."),
+                    fields={"follows": [gettext("No referral on this case with this id.")]},
                 )
         referral = referral_send(
             actor=self.actor,
@@ -153,11 +155,15 @@ class ReferralListView(ReferralListMixin, BridgeAPIView):
         state = params.get("state", "")
         errors = {}
         if direction and direction not in DIRECTIONS:
-            errors["direction"] = [f"Must be one of: {', '.join(DIRECTIONS)}."]
+            errors["direction"] = [
+                gettext("Must be one of: %(choices)s.") % {"choices": ", ".join(DIRECTIONS)}
+            ]
         if state and state not in REFERRAL_STATE_CHOICES:
-            errors["state"] = [f"Must be one of: {', '.join(REFERRAL_STATE_CHOICES)}."]
+            errors["state"] = [
+                gettext("Must be one of: %(choices)s.") % {"choices": ", ".join(REFERRAL_STATE_CHOICES)}
+            ]
         if errors:
-            raise ValidationFailed("Check the filters.", fields=errors)
+            raise ValidationFailed(gettext("Check the filters."), fields=errors)
         return filter_by_direction_and_state(
             referrals_visible_to(user=self.actor),
             agency_id=self.actor.agency_id or 0,

@@ -4,6 +4,7 @@ import uuid
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.request import Request
@@ -69,7 +70,8 @@ def colleague(*, actor: User, public_id: uuid.UUID | None, field: str) -> User |
     member = agency_members(agency=actor.agency).filter(public_id=public_id).first()
     if member is None:
         raise ValidationFailed(
-            "Unknown assignee.", fields={field: ["No active member of your agency with this id."]}
+            gettext("Unknown assignee."),
+            fields={field: [gettext("No active member of your agency with this id.")]},
         )
     return member
 
@@ -315,7 +317,9 @@ class NotificationListView(BridgeAPIView):
     def scoped_queryset(self) -> QuerySet[Notification]:
         unread = self.request.query_params.get("unread")
         if unread not in (None, "true", "false"):
-            raise ValidationFailed("Unknown filter value.", fields={"unread": ["Must be true or false."]})
+            raise ValidationFailed(
+                gettext("Unknown filter value."), fields={"unread": [gettext("Must be true or false.")]}
+            )
         return notifications_for(user=self.actor, unread=None if unread is None else unread == "true")
 
     @extend_schema(

@@ -18,6 +18,7 @@ def test_me_describes_the_caller(api_as, lead):
         "agency": {"id": lead.agency.pk, "name": "Harris County CPS", "kind": "child_welfare"},
         "role": "liaison",
         "mfa_enabled": False,
+        "language": "",
     }
 
 

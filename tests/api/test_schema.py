@@ -11,6 +11,8 @@ API_MD_OPERATIONS = {
     ("post", "/api/v1/auth/token/"),
     ("delete", "/api/v1/auth/token/"),
     ("get", "/api/v1/me/"),
+    # Extension of API.md: the caller chooses their language (docs/translation.md).
+    ("patch", "/api/v1/me/"),
     # Extension of API.md: the caller's own email choices ("per user preference", DOMAIN.md).
     ("get", "/api/v1/me/notification-preferences/"),
     ("patch", "/api/v1/me/notification-preferences/"),
