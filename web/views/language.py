@@ -26,7 +26,8 @@ def language_settings(request: WebRequest) -> HttpResponse:
     # The choices are radio buttons: anything else was not sent by this page.
     if not form.is_valid():
         raise ValidationFailed(_("Choose one of the languages offered."), fields=form_errors(form))
-    language = user_language_set(user=request.user, language=form.cleaned_data["language"])
+    language = form.cleaned_data["language"]
+    user_language_set(user=request.user, language=language)
     response = redirect("web:language-settings")
     if language:
         response.set_cookie(
