@@ -19,6 +19,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from agencies.models import Agency
 from audit.models import track_case_record
@@ -33,7 +34,7 @@ MONEY_MAX_DIGITS = 12
 class HearingType(models.TextChoices):
     SHELTER = "shelter", _("Shelter / detention hearing")
     ADJUDICATION = "adjudication", _("Adjudication")
-    DISPOSITION = "disposition", _("Disposition")
+    DISPOSITION = "disposition", pgettext_lazy("hearing type", "Disposition")
     REVIEW = "review", _("Review hearing")
     PERMANENCY = "permanency", _("Permanency hearing")
     OTHER = "other", _("Other")

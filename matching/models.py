@@ -12,6 +12,7 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from agencies.models import Agency
 from casework.models import Case, CaseMerge, Handoff
@@ -99,7 +100,7 @@ class ComparisonRequest(models.Model):
 class MergeProposalStatus(models.TextChoices):
     PROPOSED = "proposed", _("Proposed")
     MERGED = "merged", _("Agreed and merged")
-    DECLINED = "declined", _("Declined")
+    DECLINED = "declined", pgettext_lazy("merge proposal status", "Declined")
 
 
 class MergeProposal(models.Model):

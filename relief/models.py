@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from agencies.models import Agency, AgencyKind
 from audit.models import track_case_record
@@ -41,7 +42,7 @@ class ReliefStatus(models.TextChoices):
     FILED = "filed", _("Filed")
     GRANTED = "granted", _("Granted")
     DENIED = "denied", _("Denied")
-    EXPIRED = "expired", _("Expired")
+    EXPIRED = "expired", pgettext_lazy("relief status", "Expired")
 
 
 # Not yet filed: what the supervisor's birthday watch lists, and at most one per kind per case.
