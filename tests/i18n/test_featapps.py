@@ -8,8 +8,10 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone, translation
 
+import court.services
 from casework.models import Case, TimelineEvent
 from common.errors import ValidationFailed
+from common.i18n import Message
 from court.models import CriminalCaseStatus, HearingType
 from court.services import dependency_hearing_schedule
 from exports.services import case_list_export
@@ -133,3 +135,24 @@ def test_a_hearing_scheduled_in_spanish_keeps_its_stored_timeline_line_in_englis
 
     line = TimelineEvent.objects.get(case=case, kind="dependency_hearing_scheduled")
     assert line.summary.startswith("Permanency hearing scheduled for ")
+
+
+def test_the_hearing_notice_is_a_message_each_liaison_reads_in_their_language(monkeypatch, case, lead):
+    sent: list[dict] = []
+    monkeypatch.setattr(court.services, "notify", lambda **notice: sent.append(notice))
+
+    dependency_hearing_schedule(
+        actor=lead.caseworker,
+        case=case,
+        type=HearingType.REVIEW,
+        scheduled_at=timezone.now() + timedelta(days=3),
+    )
+
+    (notice,) = sent
+    assert isinstance(notice["message"], Message)
+    assert str(notice["message"]) == f"A dependency court hearing was scheduled on case {case.number}."
+    with translation.override("es"):
+        assert (
+            str(notice["message"])
+            == f"Se programó una audiencia del tribunal de dependencia en el caso {case.number}."
+        )
