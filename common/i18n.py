@@ -8,6 +8,7 @@ from typing import Protocol
 
 from django.conf import settings
 from django.utils import translation
+from django.utils.functional import Promise
 
 
 class HasLanguage(Protocol):
@@ -32,7 +33,7 @@ class Message:
         Message(gettext_lazy("Case %(number)s was closed."), number=case.number)
     """
 
-    def __init__(self, template: str, /, **values: object) -> None:
+    def __init__(self, template: str | Promise, /, **values: object) -> None:
         self.template = template
         self.values = values
 

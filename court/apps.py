@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CourtConfig(AppConfig):
     name = "court"
-    verbose_name = "Court and the criminal case"
+    verbose_name = _("Court and the criminal case")
 
     def ready(self) -> None:
         from security.logging import personal_data_fields_register

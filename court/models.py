@@ -18,6 +18,8 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from agencies.models import Agency
 from audit.models import track_case_record
@@ -30,19 +32,19 @@ MONEY_MAX_DIGITS = 12
 
 
 class HearingType(models.TextChoices):
-    SHELTER = "shelter", "Shelter / detention hearing"
-    ADJUDICATION = "adjudication", "Adjudication"
-    DISPOSITION = "disposition", "Disposition"
-    REVIEW = "review", "Review hearing"
-    PERMANENCY = "permanency", "Permanency hearing"
-    OTHER = "other", "Other"
+    SHELTER = "shelter", _("Shelter / detention hearing")
+    ADJUDICATION = "adjudication", _("Adjudication")
+    DISPOSITION = "disposition", pgettext_lazy("hearing type", "Disposition")
+    REVIEW = "review", _("Review hearing")
+    PERMANENCY = "permanency", _("Permanency hearing")
+    OTHER = "other", _("Other")
 
 
 class HearingOutcome(models.TextChoices):
-    PENDING = "pending", "Not yet held"
-    HELD = "held", "Held"
-    CONTINUED = "continued", "Continued to a later date"
-    VACATED = "vacated", "Vacated"
+    PENDING = "pending", _("Not yet held")
+    HELD = "held", _("Held")
+    CONTINUED = "continued", _("Continued to a later date")
+    VACATED = "vacated", _("Vacated")
 
 
 class DependencyHearing(models.Model):
@@ -79,15 +81,15 @@ class DependencyHearing(models.Model):
 
 
 class CriminalCaseStatus(models.TextChoices):
-    INVESTIGATING = "investigating", "Investigating"
-    CHARGED = "charged", "Charged"
-    TRIAL = "trial", "At trial"
-    CONVICTED = "convicted", "Convicted"
-    ACQUITTED = "acquitted", "Acquitted"
-    DISMISSED = "dismissed", "Dismissed"
-    SENTENCED = "sentenced", "Sentenced"
-    APPEAL = "appeal", "On appeal"
-    CLOSED = "closed", "Closed"
+    INVESTIGATING = "investigating", _("Investigating")
+    CHARGED = "charged", _("Charged")
+    TRIAL = "trial", _("At trial")
+    CONVICTED = "convicted", _("Convicted")
+    ACQUITTED = "acquitted", _("Acquitted")
+    DISMISSED = "dismissed", _("Dismissed")
+    SENTENCED = "sentenced", _("Sentenced")
+    APPEAL = "appeal", _("On appeal")
+    CLOSED = "closed", _("Closed")
 
 
 class CriminalCase(models.Model):
@@ -121,10 +123,10 @@ class CriminalCase(models.Model):
 
 
 class CustodyStatus(models.TextChoices):
-    UNKNOWN = "unknown", "Unknown"
-    IN_CUSTODY = "in_custody", "In custody"
-    RELEASED = "released", "Released"
-    ESCAPED = "escaped", "Escaped"
+    UNKNOWN = "unknown", _("Unknown")
+    IN_CUSTODY = "in_custody", _("In custody")
+    RELEASED = "released", _("Released")
+    ESCAPED = "escaped", _("Escaped")
 
 
 class Defendant(models.Model):
@@ -159,11 +161,11 @@ class Defendant(models.Model):
 
 
 class ChargeDisposition(models.TextChoices):
-    PENDING = "pending", "Pending"
-    DISMISSED = "dismissed", "Dismissed"
-    PLEADED = "pleaded", "Pleaded guilty"
-    CONVICTED = "convicted", "Convicted"
-    ACQUITTED = "acquitted", "Acquitted"
+    PENDING = "pending", _("Pending")
+    DISMISSED = "dismissed", _("Dismissed")
+    PLEADED = "pleaded", _("Pleaded guilty")
+    CONVICTED = "convicted", _("Convicted")
+    ACQUITTED = "acquitted", _("Acquitted")
 
 
 class Charge(models.Model):
@@ -197,15 +199,15 @@ class Charge(models.Model):
 
 
 class ProceedingType(models.TextChoices):
-    INITIAL_APPEARANCE = "initial_appearance", "Initial appearance"
-    DETENTION = "detention", "Detention hearing"
-    PLEA = "plea", "Plea hearing"
-    TRIAL = "trial", "Trial"
-    VERDICT = "verdict", "Verdict"
-    SENTENCING = "sentencing", "Sentencing"
-    APPEAL = "appeal", "Appeal"
-    RESTITUTION = "restitution", "Restitution hearing"
-    OTHER = "other", "Other"
+    INITIAL_APPEARANCE = "initial_appearance", _("Initial appearance")
+    DETENTION = "detention", _("Detention hearing")
+    PLEA = "plea", _("Plea hearing")
+    TRIAL = "trial", _("Trial")
+    VERDICT = "verdict", _("Verdict")
+    SENTENCING = "sentencing", _("Sentencing")
+    APPEAL = "appeal", _("Appeal")
+    RESTITUTION = "restitution", _("Restitution hearing")
+    OTHER = "other", _("Other")
 
 
 class CriminalProceeding(models.Model):
@@ -239,10 +241,10 @@ class CriminalProceeding(models.Model):
 
 
 class CustodyEventKind(models.TextChoices):
-    TAKEN_INTO_CUSTODY = "taken_into_custody", "Taken into custody"
-    RELEASED = "released", "Released"
-    ESCAPED = "escaped", "Escaped"
-    RECAPTURED = "recaptured", "Recaptured"
+    TAKEN_INTO_CUSTODY = "taken_into_custody", _("Taken into custody")
+    RELEASED = "released", _("Released")
+    ESCAPED = "escaped", _("Escaped")
+    RECAPTURED = "recaptured", _("Recaptured")
 
 
 # The custody status each event leaves the defendant in.

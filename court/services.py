@@ -22,7 +22,9 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from agencies.models import Agency, AgencyKind, User
 from casework.access import Action, CaseAccess, agencies_reading, get_case_access, tasks_visible_to
@@ -34,6 +36,7 @@ from casework.services.tasks import task_complete
 from casework.timeline import timeline_record
 from common.dates import OUT_OF_RANGE_MESSAGE, within_supported_years
 from common.errors import Conflict, NotFound, StaleVersion, ValidationFailed
+from common.i18n import Message
 from common.inputs import choice_errors, text_errors
 from court.models import (
     CUSTODY_AFTER,
@@ -71,7 +74,6 @@ STATUTE_MAX_LENGTH = 64
 REFERENCE_MAX_LENGTH = 64
 # Money: positive, two decimal places, below 10^10 dollars (Decimal(12, 2)).
 MONEY_MAX = Decimal(10) ** (MONEY_MAX_DIGITS - 2) - Decimal("0.01")
-MONEY_MESSAGE = f"Give a positive amount in dollars and cents, at most {MONEY_MAX:,}."
 
 # The foster-care clock each dependency hearing satisfies when it is held.
 CLOCK_TEMPLATES: dict[str, str] = {
@@ -101,7 +103,7 @@ def _text(errors: dict[str, list[str]], name: str, value: object, *, max_length:
 
 def _moment(errors: dict[str, list[str]], name: str, value: object) -> datetime | None:
     if not isinstance(value, datetime) or timezone.is_naive(value):
-        errors[name] = ["Give the date and time with its offset."]
+        errors[name] = [_("Give the date and time with its offset.")]
         return None
     if not within_supported_years(value):
         errors[name] = [OUT_OF_RANGE_MESSAGE]
@@ -113,7 +115,7 @@ def _day(errors: dict[str, list[str]], name: str, value: object, *, required: bo
     if value is None and not required:
         return None
     if not isinstance(value, date) or isinstance(value, datetime):
-        errors[name] = ["Give the date."]
+        errors[name] = [_("Give the date.")]
         return None
     if not within_supported_years(value):
         errors[name] = [OUT_OF_RANGE_MESSAGE]
@@ -137,7 +139,10 @@ def _money(
         or amount > MONEY_MAX
         or amount != amount.quantize(Decimal("0.01"))
     ):
-        errors[name] = [MONEY_MESSAGE]
+        errors[name] = [
+            _("Give a positive amount in dollars and cents, at most %(maximum)s.")
+            % {"maximum": f"{MONEY_MAX:,}"}
+        ]
         return None
     return amount.quantize(Decimal("0.01"))
 
@@ -165,7 +170,7 @@ def _hearing_access(*, actor: User, case_id: Any) -> CaseAccess:
     return access
 
 
-def _notify_participants(*, actor: User, case: Case, message: str) -> None:
+def _notify_participants(*, actor: User, case: Case, message: Message) -> None:
     """Every participating agency's liaisons hear of the hearing: the case number only, so they open
     the case to see what they may of it."""
     recipients = [
@@ -189,7 +194,7 @@ def dependency_hearing_schedule(
     hearing_type = _choice(errors, "type", type, HearingType.values)
     moment = _moment(errors, "scheduled_at", scheduled_at)
     court_name = _text(errors, "court", court, max_length=TEXT_MAX_LENGTH, required=False)
-    _invalid("The hearing could not be scheduled.", errors)
+    _invalid(_("The hearing could not be scheduled."), errors)
     assert moment is not None
     # A hearing recorded after it took place needs no reminder.
     event = None
@@ -209,10 +214,12 @@ def dependency_hearing_schedule(
         event=event,
         created_by=actor,
     )
+    with translation.override("en"):  # the timeline stores its text, in English
+        summary = f"{hearing.get_type_display()} scheduled for {timezone.localtime(moment):%Y-%m-%d %H:%M}."
     timeline_record(
         case=access.case,
         kind="dependency_hearing_scheduled",
-        summary=f"{hearing.get_type_display()} scheduled for {timezone.localtime(moment):%Y-%m-%d %H:%M}.",
+        summary=summary,
         actor=actor,
         section=Section.CORE,
         data={"hearing": str(hearing.pk)},
@@ -220,7 +227,9 @@ def dependency_hearing_schedule(
     _notify_participants(
         actor=actor,
         case=access.case,
-        message=f"A dependency court hearing was scheduled on case {case.number}.",
+        message=Message(
+            gettext_lazy("A dependency court hearing was scheduled on case %(number)s."), number=case.number
+        ),
     )
     return hearing
 
@@ -254,9 +263,9 @@ def _complete_clock(*, actor: User, hearing: DependencyHearing) -> Task | None:
     if task is None:
         return None
     held_on = timezone.localtime(hearing.scheduled_at).date()
-    return task_complete(
-        actor=actor, task=task, outcome=f"{hearing.get_type_display()} held on {held_on:%Y-%m-%d}."
-    )
+    with translation.override("en"):  # the task stores its outcome, in English
+        outcome = f"{hearing.get_type_display()} held on {held_on:%Y-%m-%d}."
+    return task_complete(actor=actor, task=task, outcome=outcome)
 
 
 @transaction.atomic
@@ -266,7 +275,7 @@ def dependency_hearing_update(
     """Reschedule a hearing (its reminders move with it), or record its outcome. A held permanency
     or review hearing completes the matching foster-care clock."""
     unknown = sorted(set(changes) - set(HEARING_EDITABLE))
-    _invalid("These fields cannot be changed.", {name: ["Not editable."] for name in unknown})
+    _invalid(_("These fields cannot be changed."), {name: [_("Not editable.")] for name in unknown})
     access = _hearing_access(actor=actor, case_id=hearing.case_id)
     hearing = get_dependency_hearing(access=access, hearing_id=hearing.pk, lock=True)
     if hearing.version != expected_version:
@@ -283,12 +292,12 @@ def dependency_hearing_update(
         values["outcome_notes"] = _text(
             errors, "outcome_notes", changes["outcome_notes"], max_length=DETAILS_MAX_LENGTH, required=False
         )
-    _invalid("The hearing could not be saved.", errors)
+    _invalid(_("The hearing could not be saved."), errors)
     if (
         hearing.outcome == HearingOutcome.HELD
         and values.get("outcome", HearingOutcome.HELD) != HearingOutcome.HELD
     ):
-        raise Conflict("A held hearing stays held; schedule a new hearing instead.")
+        raise Conflict(_("A held hearing stays held; schedule a new hearing instead."))
     changed = [name for name, value in values.items() if getattr(hearing, name) != value]
     if not changed:
         return hearing
@@ -304,11 +313,15 @@ def dependency_hearing_update(
         )
     hearing.version += 1
     hearing.save(update_fields=[*changed, "version", "updated_at"])
+    with translation.override("en"):  # the timeline stores its text, in English
+        summary = (
+            f"{hearing.get_type_display()} on {timezone.localtime(hearing.scheduled_at):%Y-%m-%d}: "
+            f"{hearing.get_outcome_display().lower()}."
+        )
     timeline_record(
         case=access.case,
         kind="dependency_hearing_changed",
-        summary=f"{hearing.get_type_display()} on {timezone.localtime(hearing.scheduled_at):%Y-%m-%d}: "
-        f"{hearing.get_outcome_display().lower()}.",
+        summary=summary,
         actor=actor,
         section=Section.CORE,
         data={"hearing": str(hearing.pk), "changed": sorted(changed)},
@@ -350,7 +363,9 @@ def _prosecuting_agency(errors: dict[str, list[str]], case: Case, agency: Agency
     if agency.kind != AgencyKind.PROSECUTION or agency.pk not in agencies_reading(
         case=case, section=Section.INVESTIGATION
     ):
-        errors["prosecuting_agency"] = ["Choose a prosecution agency on the case that reads investigation."]
+        errors["prosecuting_agency"] = [
+            _("Choose a prosecution agency on the case that reads investigation.")
+        ]
         return None
     return agency
 
@@ -377,12 +392,14 @@ def criminal_case_open(
         prosecuting_agency=_prosecuting_agency(errors, access.case, prosecuting_agency),
         created_by=actor,
     )
-    _invalid("The criminal case could not be saved.", errors)
+    _invalid(_("The criminal case could not be saved."), errors)
     criminal_case.save(force_insert=True)
+    with translation.override("en"):  # the timeline stores its text, in English
+        summary = f"Criminal case recorded ({criminal_case.get_status_display().lower()})."
     _criminal_timeline(
         actor=actor,
         case=access.case,
-        summary=f"Criminal case recorded ({criminal_case.get_status_display().lower()}).",
+        summary=summary,
         data={"criminal_case": str(criminal_case.pk)},
     )
     return criminal_case
@@ -403,7 +420,7 @@ def criminal_case_update(
     *, actor: User, criminal_case: CriminalCase, expected_version: int, **changes: Any
 ) -> CriminalCase:
     unknown = sorted(set(changes) - set(CRIMINAL_CASE_EDITABLE))
-    _invalid("These fields cannot be changed.", {name: ["Not editable."] for name in unknown})
+    _invalid(_("These fields cannot be changed."), {name: [_("Not editable.")] for name in unknown})
     access = criminal_access(actor=actor, case_id=criminal_case.case_id, write=True)
     criminal_case = get_criminal_case(access=access, criminal_case_id=criminal_case.pk, lock=True)
     if criminal_case.version != expected_version:
@@ -420,7 +437,7 @@ def criminal_case_update(
         values["status"] = _choice(errors, "status", changes["status"], CriminalCaseStatus.values)
     if "prosecuting_agency" in changes:
         values["prosecuting_agency"] = _prosecuting_agency(errors, access.case, changes["prosecuting_agency"])
-    _invalid("The criminal case could not be saved.", errors)
+    _invalid(_("The criminal case could not be saved."), errors)
     changed = [name for name, value in values.items() if getattr(criminal_case, name) != value]
     if not changed:
         return criminal_case
@@ -464,7 +481,7 @@ def defendant_add(
         custody_status=_choice(errors, "custody_status", custody_status, CustodyStatus.values),
         created_by=actor,
     )
-    _invalid("The defendant could not be saved.", errors)
+    _invalid(_("The defendant could not be saved."), errors)
     defendant.save(force_insert=True)
     _criminal_timeline(
         actor=actor, case=access.case, summary="Defendant added.", data={"defendant": str(defendant.pk)}
@@ -490,7 +507,7 @@ def defendant_sentence(*, actor: User, defendant: Defendant, sentence: str, sent
     errors: dict[str, list[str]] = {}
     defendant.sentence = _text(errors, "sentence", sentence, max_length=TEXT_MAX_LENGTH, required=True)
     defendant.sentenced_on = _day(errors, "sentenced_on", sentenced_on)
-    _invalid("The sentence could not be saved.", errors)
+    _invalid(_("The sentence could not be saved."), errors)
     defendant.save(update_fields=["sentence", "sentenced_on"])
     _criminal_timeline(
         actor=actor, case=access.case, summary="Sentence recorded.", data={"defendant": str(defendant.pk)}
@@ -523,13 +540,15 @@ def charge_add(
         created_by=actor,
     )
     if charge.disposed_on and filed and charge.disposed_on < filed:
-        errors["disposed_on"] = ["Disposed of on or after the day it was filed."]
-    _invalid("The charge could not be saved.", errors)
+        errors["disposed_on"] = [_("Disposed of on or after the day it was filed.")]
+    _invalid(_("The charge could not be saved."), errors)
     charge.save(force_insert=True)
+    with translation.override("en"):  # the timeline stores its text, in English
+        summary = f"Charge filed: {charge.statute} ({charge.get_disposition_display().lower()})."
     _criminal_timeline(
         actor=actor,
         case=access.case,
-        summary=f"Charge filed: {charge.statute} ({charge.get_disposition_display().lower()}).",
+        summary=summary,
         data={"charge": str(charge.pk), "defendant": str(defendant.pk)},
     )
     return charge
@@ -561,7 +580,7 @@ def proceeding_schedule(
         outcome=_text(errors, "outcome", outcome, max_length=DETAILS_MAX_LENGTH, required=False),
         created_by=actor,
     )
-    _invalid("The proceeding could not be saved.", errors)
+    _invalid(_("The proceeding could not be saved."), errors)
     if proceeding.public and not proceeding.held and proceeding.scheduled_at > timezone.now():
         proceeding.event = case_event_record(
             actor=actor,
@@ -573,10 +592,12 @@ def proceeding_schedule(
     proceeding.save(force_insert=True)
     when = timezone.localtime(proceeding.scheduled_at)
     state = "held" if proceeding.held else "scheduled"
+    with translation.override("en"):  # the timeline stores its text, in English
+        summary = f"{proceeding.get_type_display()} {state} on {when:%Y-%m-%d}."
     _criminal_timeline(
         actor=actor,
         case=access.case,
-        summary=f"{proceeding.get_type_display()} {state} on {when:%Y-%m-%d}.",
+        summary=summary,
         data={"proceeding": str(proceeding.pk)},
     )
     return proceeding
@@ -601,8 +622,8 @@ def custody_event_record(
         recorded_by=actor,
     )
     if moment is not None and moment > timezone.now() + FUTURE_TOLERANCE:
-        errors["occurred_at"] = ["A custody change is recorded once it has happened."]
-    _invalid("The custody event could not be recorded.", errors)
+        errors["occurred_at"] = [_("A custody change is recorded once it has happened.")]
+    _invalid(_("The custody event could not be recorded."), errors)
     if event_type := CUSTODY_NOTICE_EVENTS.get(custody.kind):
         custody.event = case_event_record(
             actor=actor, case=access.case, event_type=event_type, occurred_at=custody.occurred_at
@@ -613,10 +634,12 @@ def custody_event_record(
         defendant.custody_status = CUSTODY_AFTER[custody.kind]
         defendant.custody_since = custody.occurred_at
         defendant.save(update_fields=["custody_status", "custody_since"])
+    with translation.override("en"):  # the timeline stores its text, in English
+        summary = f"Custody: {custody.get_kind_display().lower()}."
     _criminal_timeline(
         actor=actor,
         case=access.case,
-        summary=f"Custody: {custody.get_kind_display().lower()}.",
+        summary=summary,
         data={"custody_event": str(custody.pk), "defendant": str(defendant.pk)},
     )
     return custody
@@ -649,7 +672,7 @@ def restitution_order_add(
         legal_basis=_text(errors, "legal_basis", legal_basis, max_length=TEXT_MAX_LENGTH, required=True),
         created_by=actor,
     )
-    _invalid("The restitution order could not be saved.", errors)
+    _invalid(_("The restitution order could not be saved."), errors)
     order.save(force_insert=True)
     _criminal_timeline(
         actor=actor,
@@ -687,7 +710,7 @@ def restitution_payment_add(
         reference=_text(errors, "reference", reference, max_length=REFERENCE_MAX_LENGTH, required=False),
         recorded_by=actor,
     )
-    _invalid("The payment could not be saved.", errors)
+    _invalid(_("The payment could not be saved."), errors)
     payment.save(force_insert=True)
     _criminal_timeline(
         actor=actor,

@@ -20,6 +20,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext as _
 
 from common.errors import ApplicationError
 
@@ -98,14 +99,16 @@ def encrypt(plaintext: bytes, *, version_id: str, keys: DocumentKeys | None = No
 def blob_key_id(blob: bytes) -> str:
     """The id of the key a blob names in its header."""
     if not blob.startswith(MAGIC) or len(blob) < len(MAGIC) + 1:
-        raise DocumentUnreadable("This document cannot be opened: its stored copy is not a Bridge document.")
+        raise DocumentUnreadable(
+            _("This document cannot be opened: its stored copy is not a Bridge document.")
+        )
     length = blob[len(MAGIC)]
     raw = blob[len(MAGIC) + 1 : len(MAGIC) + 1 + length]
     try:
         return raw.decode("ascii")
     except UnicodeDecodeError as error:
         raise DocumentUnreadable(
-            "This document cannot be opened: its stored copy has been altered."
+            _("This document cannot be opened: its stored copy has been altered.")
         ) from error
 
 
@@ -116,8 +119,11 @@ def decrypt(blob: bytes, *, version_id: str, keys: DocumentKeys | None = None) -
     key = keys.by_id.get(key_id)
     if key is None:
         raise DocumentUnreadable(
-            f"This document cannot be opened: it was encrypted with key {key_id}, which this server"
-            " does not have."
+            _(
+                "This document cannot be opened: it was encrypted with key %(key)s, "
+                "which this server does not have."
+            )
+            % {"key": key_id}
         )
     header = _header(key_id)
     nonce = blob[len(header) : len(header) + NONCE_BYTES]
@@ -126,7 +132,7 @@ def decrypt(blob: bytes, *, version_id: str, keys: DocumentKeys | None = None) -
         return AESGCM(key).decrypt(nonce, ciphertext, _associated_data(header, version_id))
     except (InvalidTag, ValueError) as error:
         raise DocumentUnreadable(
-            "This document cannot be opened: its stored copy has been altered or the key is wrong."
+            _("This document cannot be opened: its stored copy has been altered or the key is wrong.")
         ) from error
 
 

@@ -13,6 +13,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from casework.models import Case, Consent
 from casework.sections import Section
@@ -42,10 +43,10 @@ class DocumentType(models.Model):
 class AttachedKind(models.TextChoices):
     """The records of a case a document can be attached to, each of which carries a section."""
 
-    CONSENT = "consent", "Consent"
-    RELIEF_RECORD = "relief_record", "Relief step"
-    HEARING = "hearing", "Hearing"
-    REFERRAL = "referral", "Referral"
+    CONSENT = "consent", _("Consent")
+    RELIEF_RECORD = "relief_record", _("Relief step")
+    HEARING = "hearing", _("Hearing")
+    REFERRAL = "referral", _("Referral")
 
 
 class Document(models.Model):
@@ -101,10 +102,10 @@ class DocumentVersion(models.Model):
     # A random name in the documents storage: the uploaded filename never reaches a path.
     object_name = models.CharField(max_length=64, unique=True)
     display_name = models.CharField(max_length=DISPLAY_NAME_MAX_LENGTH)
-    size = models.PositiveBigIntegerField(help_text="Bytes of the file before encryption.")
-    content_type = models.CharField(max_length=100, help_text="Sniffed from the file's content.")
-    sha256 = models.CharField(max_length=64, help_text="Of the file before encryption.")
-    key_id = models.CharField(max_length=32, help_text="The key it is encrypted under now.")
+    size = models.PositiveBigIntegerField(help_text=_("Bytes of the file before encryption."))
+    content_type = models.CharField(max_length=100, help_text=_("Sniffed from the file's content."))
+    sha256 = models.CharField(max_length=64, help_text=_("Of the file before encryption."))
+    key_id = models.CharField(max_length=32, help_text=_("The key it is encrypted under now."))
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )

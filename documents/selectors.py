@@ -4,6 +4,7 @@ section does not exist for the reader (404), and is not counted."""
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext as _
 
 from casework.access import CaseAccess, parse_id
 from common.errors import NotFound
@@ -32,7 +33,7 @@ def documents_with_versions(*, access: CaseAccess) -> QuerySet[Document]:
 def get_document(*, access: CaseAccess, document_id: Any) -> Document:
     document = documents_with_versions(access=access).filter(pk=parse_id(document_id)).first()
     if document is None:
-        raise NotFound("No such document on this case.")
+        raise NotFound(_("No such document on this case."))
     return document
 
 

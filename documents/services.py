@@ -28,6 +28,9 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import Storage, storages
 from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from agencies.models import User
 from audit.models import Outcome
@@ -61,8 +64,10 @@ class DocumentStoreFull(ApplicationError):
 
     def __init__(self) -> None:
         super().__init__(
-            "The document was not saved: the document storage is full. "
-            "Tell your Bridge administrator; nothing of this upload was kept."
+            _(
+                "The document was not saved: the document storage is full. "
+                "Tell your Bridge administrator; nothing of this upload was kept."
+            )
         )
 
 
@@ -72,15 +77,15 @@ TITLE_MAX_LENGTH = DOCUMENT_TITLE_MAX_LENGTH
 # What people call the types Bridge can accept, for the refusal message and the pages.
 TYPE_NAMES = {
     "application/pdf": "PDF",
-    "image/png": "PNG image",
-    "image/jpeg": "JPEG image",
-    "image/gif": "GIF image",
-    "image/tiff": "TIFF image",
-    "image/webp": "WebP image",
+    "image/png": gettext_lazy("PNG image"),
+    "image/jpeg": gettext_lazy("JPEG image"),
+    "image/gif": gettext_lazy("GIF image"),
+    "image/tiff": gettext_lazy("TIFF image"),
+    "image/webp": gettext_lazy("WebP image"),
 }
-NOT_ACCEPTED = "This file is not a PDF or image (its content looks like {found})."
-EMPTY_FILE = "The file is empty."
-TOO_LARGE = "The file is larger than {limit}, the most Bridge accepts."
+NOT_ACCEPTED = gettext_lazy("This file is not a PDF or image (its content looks like %(found)s).")
+EMPTY_FILE = gettext_lazy("The file is empty.")
+TOO_LARGE = gettext_lazy("The file is larger than %(limit)s, the most Bridge accepts.")
 REENCRYPT_BATCH_SIZE = 100
 
 
@@ -99,7 +104,7 @@ def document_storage() -> Storage:
 
 
 def accepted_types_text() -> str:
-    return ", ".join(TYPE_NAMES.get(mime, mime) for mime in settings.BRIDGE_DOCUMENT_TYPES)
+    return ", ".join(str(TYPE_NAMES.get(mime, mime)) for mime in settings.BRIDGE_DOCUMENT_TYPES)
 
 
 def megabytes(size: int) -> str:
@@ -174,7 +179,7 @@ def _check_file(
             section=section,
             uploaded_name=uploaded_name,
             reason="too_large",
-            message=TOO_LARGE.format(limit=megabytes(limit)),
+            message=TOO_LARGE % {"limit": megabytes(limit)},
         )
     if not content:
         _refuse(
@@ -183,18 +188,18 @@ def _check_file(
             section=section,
             uploaded_name=uploaded_name,
             reason="empty",
-            message=EMPTY_FILE,
+            message=str(EMPTY_FILE),
         )
     kind = filetype.guess(content)
     if kind is None or kind.mime not in settings.BRIDGE_DOCUMENT_TYPES:
-        found = "plain text or an unknown format" if kind is None else f"{kind.mime} (.{kind.extension})"
+        found = _("plain text or an unknown format") if kind is None else f"{kind.mime} (.{kind.extension})"
         _refuse(
             actor=actor,
             case=case,
             section=section,
             uploaded_name=uploaded_name,
             reason="type_not_accepted",
-            message=NOT_ACCEPTED.format(found=found),
+            message=NOT_ACCEPTED % {"found": found},
         )
     return CheckedFile(content=content, content_type=kind.mime, display_name=display_name(uploaded_name))
 
@@ -269,7 +274,9 @@ def _timeline(*, actor: User, document: Document, kind: str, summary: str) -> No
 
 
 def _section_label(section: str) -> str:
-    return str(Section(section).label)
+    """The section's name in the timeline's stored text, which is English."""
+    with translation.override("en"):
+        return str(Section(section).label)
 
 
 def document_upload(
@@ -296,15 +303,15 @@ def document_upload(
     elif attached is not None:
         section = attached.section
     if section is None or section not in Section.values:
-        errors["section"] = ["Choose the section that protects this document."]
-        raise ValidationFailed("The document could not be added.", fields=errors)
+        errors["section"] = [_("Choose the section that protects this document.")]
+        raise ValidationFailed(_("The document could not be added."), fields=errors)
     _write_access(actor=actor, case_id=case.pk, section=section)
     if problems := text_errors(title, max_length=TITLE_MAX_LENGTH):
         errors["title"] = problems
     if not document_type.active:
-        errors["document_type"] = ["This document type is no longer in use."]
+        errors["document_type"] = [_("This document type is no longer in use.")]
     if errors:
-        raise ValidationFailed("The document could not be added.", fields=errors)
+        raise ValidationFailed(_("The document could not be added."), fields=errors)
     checked = _check_file(actor=actor, case=case, section=section, upload=upload, uploaded_name=uploaded_name)
     with _removed_on_failure() as stored, transaction.atomic():
         document = Document.objects.create(
@@ -367,14 +374,14 @@ def document_version_download(*, actor: User, document: Document, number: int | 
         raise NotFound()
     version = document.versions.filter(number=number or document.latest_version).first()
     if version is None:
-        raise NotFound("No such version of this document.")
+        raise NotFound(_("No such version of this document."))
     try:
         with document_storage().open(version.object_name, "rb") as stored_file:
             blob = stored_file.read()
     except OSError as error:
         logger.error("document version %s: its stored object cannot be read: %s", version.pk, error)
         raise crypto.DocumentUnreadable(
-            "This document cannot be opened: its stored copy is missing from the document storage."
+            _("This document cannot be opened: its stored copy is missing from the document storage.")
         ) from error
     content = crypto.decrypt(blob, version_id=str(version.pk))
     audit_copy_made(

@@ -5,6 +5,8 @@ trace in the summary (not even its name)."""
 from dataclasses import dataclass, replace
 from datetime import datetime
 
+from django.utils.translation import gettext as _
+
 from casework.access import CaseAccess, notes_visible, participants_visible, timeline_visible
 from casework.models import CaseEvent, CaseParticipant, Note, TimelineEvent
 from casework.sections import Section
@@ -82,7 +84,7 @@ def case_summary(
                 .select_related("author", "agency")
                 .order_by("-created_at", "pk")[:NOTES_PER_SECTION]
             )
-        label = "Case details" if section == Section.CORE else str(Section(section).label)
+        label = _("Case details") if section == Section.CORE else str(Section(section).label)
         sections.append(SummarySection(section, label, fields, notes))
     timeline = []
     if include_timeline:

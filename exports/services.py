@@ -3,7 +3,8 @@ carries only what its reader may read, is asked for with a purpose, and is audit
 (`audit.services.audit_copy_made`) that the case's disclosure history lists."""
 
 import io
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -11,7 +12,9 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.cell.cell import TYPE_NUMERIC, TYPE_STRING
 
@@ -29,19 +32,20 @@ from exports.pdf import pdf_from_html
 from exports.selectors import case_summary
 
 PURPOSE_MAX_LENGTH = 500
-PURPOSE_MISSING = "Say why you are taking this copy (for example: court hearing on 12 March)."
+PURPOSE_MISSING = gettext_lazy("Say why you are taking this copy (for example: court hearing on 12 March).")
 EXPORT_FORMATS = ("csv", "xlsx")
 CONTENT_TYPES = {
     "pdf": "application/pdf",
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
-# The laws protecting what a summary may hold (DOMAIN.md), named in every page's footer.
-PROTECTING_LAWS = (
-    "the Violence Against Women Act confidentiality provisions (34 U.S.C. 12291(b)(2)), "
-    "8 U.S.C. 1367, 42 CFR Part 2 and the FBI CJIS Security Policy"
+# The laws protecting what a summary may hold (DOMAIN.md), named in every page's footer: one
+# sentence to translate, the citations kept as they are.
+CONFIDENTIAL_NOTICE = gettext_lazy(
+    "Confidential: contains information protected under the Violence Against Women Act "
+    "confidentiality provisions (34 U.S.C. 12291(b)(2)), 8 U.S.C. 1367, 42 CFR Part 2 "
+    "and the FBI CJIS Security Policy."
 )
-CONFIDENTIAL_NOTICE = f"Confidential: contains information protected under {PROTECTING_LAWS}."
 
 
 @dataclass(frozen=True)
@@ -51,8 +55,19 @@ class ExportFile:
     content: bytes
 
 
+@contextmanager
+def in_language_of_exporter(actor: User) -> Iterator[None]:
+    """The export's headings and labels in the language the exporting person chose, else in the
+    page's (the request's) language."""
+    if not actor.language:
+        yield
+        return
+    with translation.override(actor.language):
+        yield
+
+
 def _purpose(purpose: str) -> str:
-    errors = text_errors(purpose, max_length=PURPOSE_MAX_LENGTH, blank=PURPOSE_MISSING)
+    errors = text_errors(purpose, max_length=PURPOSE_MAX_LENGTH, blank=str(PURPOSE_MISSING))
     if errors:
         raise ValidationFailed(errors[0], fields={"purpose": errors})
     return purpose.strip()
@@ -74,25 +89,26 @@ def case_summary_pdf(
     access.require(Action.READ, section=Section.CORE)
     reason = _purpose(purpose)
     now = timezone.now()
-    summary = case_summary(
-        access=access,
-        include_notes=include_notes,
-        include_timeline=include_timeline,
-        mask_legal_name=mask_legal_name,
-        now=now,
-    )
-    html = render_to_string(
-        "exports/case_summary.html",
-        {
-            "case": access.case,
-            "summary": summary,
-            "exported_by": actor.get_full_name() or actor.username,
-            "agency": access.agency.name,
-            "exported_at": format_when_in_full(now),
-            "purpose": reason,
-            "confidential_notice": CONFIDENTIAL_NOTICE,
-        },
-    )
+    with in_language_of_exporter(actor):
+        summary = case_summary(
+            access=access,
+            include_notes=include_notes,
+            include_timeline=include_timeline,
+            mask_legal_name=mask_legal_name,
+            now=now,
+        )
+        html = render_to_string(
+            "exports/case_summary.html",
+            {
+                "case": access.case,
+                "summary": summary,
+                "exported_by": actor.get_full_name() or actor.username,
+                "agency": access.agency.name,
+                "exported_at": format_when_in_full(now),
+                "purpose": reason,
+                "confidential_notice": str(CONFIDENTIAL_NOTICE),
+            },
+        )
     content = pdf_from_html(html)
     carried = summary.sections_carried
     with transaction.atomic():
@@ -115,16 +131,17 @@ CASE_LIST_SECTIONS = (Section.CORE.value,)
 
 
 def case_list_header() -> list[str]:
+    """The column headings, in the active language."""
     return [
-        "Case",
-        "Pseudonym",
-        "Age band",
-        "Status",
-        "Trafficking status",
-        "Lead agency",
-        time_zone_header("Next deadline"),
-        "Overdue tasks",
-        time_zone_header("Last activity"),
+        _("Case"),
+        _("Pseudonym"),
+        _("Age band"),
+        _("Status"),
+        _("Trafficking status"),
+        _("Lead agency"),
+        time_zone_header(_("Next deadline")),
+        _("Overdue tasks"),
+        time_zone_header(_("Last activity")),
     ]
 
 
@@ -151,9 +168,9 @@ def _row(case: Case) -> list[object]:
     return [
         case.number,
         case.pseudonym,
-        case.get_age_band_display(),
-        case.get_status_display(),
-        case.get_trafficking_status_display(),
+        str(case.get_age_band_display()),
+        str(case.get_status_display()),
+        str(case.get_trafficking_status_display()),
         case.lead_agency.name,
         case.next_due_at,  # type: ignore[attr-defined]
         case.overdue_count,  # type: ignore[attr-defined]
@@ -167,7 +184,7 @@ def xlsx_bytes(header: Sequence[str], rows: Sequence[Sequence[object]]) -> bytes
     workbook = Workbook(write_only=False)
     sheet = workbook.active
     assert sheet is not None, "a new workbook has a sheet"
-    sheet.title = "Cases"
+    sheet.title = _("Cases")
     for row_number, values in enumerate([header, *rows], start=1):
         for column_number, value in enumerate(values, start=1):
             cell_value = spreadsheet_cell(value)
@@ -192,14 +209,15 @@ def case_list_export(*, actor: User, cases: QuerySet[Case], purpose: str, file_f
     limit = settings.BRIDGE_EXPORT_MAX_ROWS
     picked = list(cases.filter(case_visibility_filter(user=actor))[: limit + 1])
     if len(picked) > limit:
-        message = f"An export holds at most {limit} cases; narrow the list with its filters first."
-        raise ValidationFailed(message)
+        message = _("An export holds at most %(limit)s cases; narrow the list with its filters first.")
+        raise ValidationFailed(message % {"limit": limit})
     now = timezone.now()
     # Someone who works on no case (an agency or platform administrator) sees no case: an empty list.
     rows = _case_list_rows(user=actor, case_ids=[case.pk for case in picked], now=now) if picked else []
-    header = case_list_header()
-    table = [_row(case) for case in rows]
-    content = csv_bytes(header, table) if file_format == "csv" else xlsx_bytes(header, table)
+    with in_language_of_exporter(actor):
+        header = case_list_header()
+        table = [_row(case) for case in rows]
+        content = csv_bytes(header, table) if file_format == "csv" else xlsx_bytes(header, table)
     with transaction.atomic():
         audit_cases_found_by_name(
             user=actor, cases=[case for case in picked if getattr(case, "found_by_name", False)]

@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class LinksConfig(AppConfig):
     name = "links"
-    verbose_name = "Case links"
+    verbose_name = _("Case links")
 
     def ready(self) -> None:
         from casework.merge import case_merge_participant_register

@@ -6,6 +6,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency
 from audit.models import track_case_record
@@ -13,9 +14,9 @@ from casework.models import Case
 
 
 class LinkKind(models.TextChoices):
-    SIBLING = "sibling", "Sibling"
-    SAME_HOUSEHOLD = "same_household", "Same household"
-    SAME_EXPLOITER = "same_exploiter", "Same exploiter or incident"
+    SIBLING = "sibling", _("Sibling")
+    SAME_HOUSEHOLD = "same_household", _("Same household")
+    SAME_EXPLOITER = "same_exploiter", _("Same exploiter or incident")
 
 
 class CaseLink(models.Model):

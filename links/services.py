@@ -6,6 +6,7 @@ from datetime import datetime
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from agencies.models import User
 from audit.services import audit_record
@@ -36,15 +37,16 @@ def case_link_create(*, actor: User, case: Case, other_case_id: object, kind: st
     access.require(Action.LINK_CASES)
     if kind not in LinkKind.values:
         raise ValidationFailed(
-            "Unknown kind of link.", fields={"kind": [f"Choose from: {', '.join(LinkKind.values)}."]}
+            _("Unknown kind of link."),
+            fields={"kind": [_("Choose from: %(choices)s.") % {"choices": ", ".join(LinkKind.values)}]},
         )
     try:
         other = get_case_access(user=actor, case_id=other_case_id).case
     except NotFound as error:
-        raise ValidationFailed("Unknown case.", fields={"other_case": ["No such case."]}) from error
+        raise ValidationFailed(_("Unknown case."), fields={"other_case": [_("No such case.")]}) from error
     if other.pk == case.pk:
         raise ValidationFailed(
-            "A case is not linked to itself.", fields={"other_case": ["Choose another case."]}
+            _("A case is not linked to itself."), fields={"other_case": [_("Choose another case.")]}
         )
     case_a, case_b = sorted((case, other), key=lambda linked: linked.pk)
     try:
@@ -57,7 +59,7 @@ def case_link_create(*, actor: User, case: Case, other_case_id: object, kind: st
                 created_by_agency=access.agency,
             )
     except IntegrityError as error:
-        raise Conflict("These cases are already linked this way.") from error
+        raise Conflict(_("These cases are already linked this way.")) from error
     _audit(event_type="case_link.created", actor=actor, link=link)
     return link
 

@@ -11,6 +11,8 @@ import uuid
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from agencies.models import Agency
 from casework.models import Case, CaseMerge, Handoff
@@ -96,9 +98,9 @@ class ComparisonRequest(models.Model):
 
 
 class MergeProposalStatus(models.TextChoices):
-    PROPOSED = "proposed", "Proposed"
-    MERGED = "merged", "Agreed and merged"
-    DECLINED = "declined", "Declined"
+    PROPOSED = "proposed", _("Proposed")
+    MERGED = "merged", _("Agreed and merged")
+    DECLINED = "declined", pgettext_lazy("merge proposal status", "Declined")
 
 
 class MergeProposal(models.Model):

@@ -16,6 +16,7 @@ from uuid import UUID
 
 from django.conf import settings
 from django.db import connection
+from django.utils.translation import gettext_lazy
 
 # Keys the checked case would share with another record of the same child. Each of its name
 # pairs (`P:`, kept for every case) is looked up with the month of birth, the same month a year
@@ -136,6 +137,10 @@ ORDER BY strongest.score DESC, strongest.case_id
 class Strength:
     HIGH = "high"
     MEDIUM = "medium"
+
+
+# What a page calls a match of each strength (the value stays in the API).
+STRENGTH_LABELS = {Strength.HIGH: gettext_lazy("High match"), Strength.MEDIUM: gettext_lazy("Medium match")}
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,8 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from agencies.models import Agency, User
 from audit.services import audit_case_read, audit_record
@@ -42,9 +44,10 @@ from casework.services.handoffs import (
 from casework.services.sharing import participant_invite
 from casework.timeline import timeline_record
 from common.errors import Conflict, NotFound, ValidationFailed
+from common.i18n import Message
 from common.inputs import text_errors
 from matching.models import ComparisonRequest
-from matching.selectors import PossibleMatch, possible_matches
+from matching.selectors import STRENGTH_LABELS, PossibleMatch, possible_matches
 from notifications.services import notify
 
 # A token is a hex HMAC-SHA256; anything longer is not one.
@@ -145,6 +148,11 @@ class ShownMatch:
     # The handoff that asked the lead agency to compare this match from this case, if one did.
     asked: Handoff | None = None
 
+    @property
+    def strength_label(self) -> str:
+        """What a page calls a match of this strength ("High match"), in the reader's language."""
+        return str(STRENGTH_LABELS.get(self.strength, self.strength))
+
 
 def _match_token(*, actor: User, case: Case, matched_case_id: uuid.UUID) -> str:
     return salted_hmac(
@@ -213,8 +221,8 @@ def _unseen_match(*, actor: User, case: Case, token: str) -> PossibleMatch:
         if match.case_id not in seen and constant_time_compare(expected, token):
             return match
     raise ValidationFailed(
-        "This possible match is no longer found for this case.",
-        fields={"match": ["Check the case's possible matches again."]},
+        _("This possible match is no longer found for this case."),
+        fields={"match": [_("Check the case's possible matches again.")]},
     )
 
 
@@ -230,20 +238,28 @@ def comparison_ask(*, actor: User, case: Case, token: str, note: str = "") -> Co
     access.require(Action.ASK_TO_COMPARE)
     errors = text_errors(token, max_length=MATCH_TOKEN_MAX_LENGTH)
     if errors:
-        raise ValidationFailed("Choose a possible match to ask about.", fields={"match": errors})
+        raise ValidationFailed(_("Choose a possible match to ask about."), fields={"match": errors})
     # One person's requests are counted one at a time, so two at once cannot pass the limit.
     User.objects.select_for_update().filter(pk=actor.pk).first()
     limit = settings.BRIDGE_MATCH_ASKS_PER_DAY
     since = timezone.now() - timedelta(days=1)
     if ComparisonRequest.objects.filter(asked_by=actor, created_at__gt=since).count() >= limit:
         raise ValidationFailed(
-            f"You have asked for {limit} comparisons in the last 24 hours, the most allowed.",
-            fields={"match": ["Ask again tomorrow, or ask your supervisor."]},
+            ngettext(
+                "You have asked for %(limit)s comparison in the last 24 hours, the most allowed.",
+                "You have asked for %(limit)s comparisons in the last 24 hours, the most allowed.",
+                limit,
+            )
+            % {"limit": limit},
+            fields={"match": [_("Ask again tomorrow, or ask your supervisor.")]},
         )
     match = _unseen_match(actor=actor, case=case, token=token)
     asked_agency = Agency.objects.get(pk=match.lead_agency_id)
     if ComparisonRequest.objects.filter(asking_case=case, matched_case_id=match.case_id).exists():
-        raise Conflict(f"This case has already asked {asked_agency.name} to compare this possible match.")
+        raise Conflict(
+            _("This case has already asked %(agency)s to compare this possible match.")
+            % {"agency": asked_agency.name}
+        )
     handoff = match_review_handoff_create(actor=actor, case=case, to_agency=asked_agency, note=note)
     request = ComparisonRequest.objects.create(
         asking_case=case,
@@ -416,8 +432,8 @@ def match_review_accepted(*, handoff: Handoff, actor: User) -> None:
         return
     if not handoff.response_note:
         raise ValidationFailed(
-            "Say why the two records are the same child.",
-            fields={"note": ["Give the reason for confirming the match (the asking agency reads it)."]},
+            _("Say why the two records are the same child."),
+            fields={"note": [_("Give the reason for confirming the match (the asking agency reads it).")]},
         )
     _audit_decision(handoff=handoff, actor=actor, event_type="match.confirmed")
 
@@ -430,7 +446,7 @@ def match_review_declined(*, handoff: Handoff, actor: User) -> None:
 
 def _clean_reason(reason: str) -> str:
     if problems := text_errors(reason, max_length=NOTE_MAX_LENGTH, required=True):
-        raise ValidationFailed("Give a reason.", fields={"reason": problems})
+        raise ValidationFailed(_("Give a reason."), fields={"reason": problems})
     return reason.strip()
 
 
@@ -462,9 +478,11 @@ def comparison_invite(*, actor: User, handoff_id: object) -> ComparisonRequest:
     handoff = request.handoff
     assert handoff is not None
     if handoff.status != HandoffStatus.ACCEPTED:
-        raise Conflict("Confirm the match before inviting the agency that asked.")
+        raise Conflict(_("Confirm the match before inviting the agency that asked."))
     if request.invited_at is not None:
-        raise Conflict(f"{request.asking_agency.name} has already been invited to this case.")
+        raise Conflict(
+            _("%(agency)s has already been invited to this case.") % {"agency": request.asking_agency.name}
+        )
     participant_invite(actor=actor, case=request.matched_case, agency=request.asking_agency)
     request.invited_at = timezone.now()
     request.save(update_fields=["invited_at"])
@@ -481,9 +499,14 @@ def comparison_invite(*, actor: User, handoff_id: object) -> ComparisonRequest:
         recipients=[request.asked_by],
         kind="match_invited",
         case=request.matched_case,
-        message=(
-            f"Case {request.matched_case.number}: {handoff.to_agency.name} confirmed the possible match of "
-            f"case {request.asking_case.number} and invited your agency to its case."
+        message=Message(
+            gettext_lazy(
+                "Case %(number)s: %(agency)s confirmed the possible match of case %(asking_number)s "
+                "and invited your agency to its case."
+            ),
+            number=request.matched_case.number,
+            agency=handoff.to_agency.name,
+            asking_number=request.asking_case.number,
         ),
     )
     return request

@@ -12,6 +12,8 @@ from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from agencies.models import User
 from agencies.selectors import agency_supervisors
@@ -22,6 +24,7 @@ from casework.models import Case, HandoffKind, HandoffStatus
 from casework.sections import Section
 from casework.services.merge import case_merge
 from common.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from common.i18n import Message
 from common.inputs import text_errors
 from matching.models import (
     BlockingKey,
@@ -130,7 +133,7 @@ def _audit(*, proposal: MergeProposal, actor: User, event_type: str) -> None:
 
 def _clean(value: str, *, field: str) -> str:
     if problems := text_errors(value, max_length=REASON_MAX_LENGTH, required=True):
-        raise ValidationFailed("Give a reason.", fields={field: problems})
+        raise ValidationFailed(_("Give a reason."), fields={field: problems})
     return value.strip()
 
 
@@ -141,12 +144,14 @@ def merge_propose(*, actor: User, handoff_id: object, keep: str, reason: str) ->
     comparison = _comparison(actor=actor, handoff_id=handoff_id, lock=True)
     state = _state(actor=actor, comparison=comparison)
     if keep not in KEEP_CHOICES:
-        raise ValidationFailed("Choose which case to keep.", fields={"keep": ["Choose mine or theirs."]})
+        raise ValidationFailed(
+            _("Choose which case to keep."), fields={"keep": [_("Choose mine or theirs.")]}
+        )
     reason = _clean(reason, field="reason")
     if not state.may_propose:
         if state.proposal is not None and state.proposal.status != MergeProposalStatus.DECLINED:
-            raise Conflict("A merge of these two cases is already proposed or done.")
-        raise Conflict("Only a confirmed match is merged: the asked agency confirms it first.")
+            raise Conflict(_("A merge of these two cases is already proposed or done."))
+        raise Conflict(_("Only a confirmed match is merged: the asked agency confirms it first."))
     own = state.own_case
     other = comparison.matched_case if own.pk == comparison.asking_case_id else comparison.asking_case
     surviving, merged = (own, other) if keep == "mine" else (other, own)
@@ -163,9 +168,13 @@ def merge_propose(*, actor: User, handoff_id: object, keep: str, reason: str) ->
         recipients=agency_supervisors(agency=other.lead_agency),
         kind="merge_proposed",
         case=other,
-        message=(
-            f"Case {other.number}: {own.lead_agency.name} proposes merging it with its case, found to be the "
-            "same child. A supervisor of your agency agrees or declines."
+        message=Message(
+            gettext_lazy(
+                "Case %(number)s: %(agency)s proposes merging it with its case, found to be the same child. "
+                "A supervisor of your agency agrees or declines."
+            ),
+            number=other.number,
+            agency=own.lead_agency.name,
         ),
     )
     return proposal
@@ -176,10 +185,10 @@ def _open_proposal(*, actor: User, handoff_id: object) -> tuple[MergeProposal, M
     state = _state(actor=actor, comparison=comparison)
     proposal = state.proposal
     if proposal is None or proposal.status != MergeProposalStatus.PROPOSED:
-        raise Conflict("No merge of these two cases awaits an answer.")
+        raise Conflict(_("No merge of these two cases awaits an answer."))
     if not state.may_agree:
         raise PermissionDenied(
-            "A supervisor of the other case's lead agency, not the one who proposed, answers a merge."
+            _("A supervisor of the other case's lead agency, not the one who proposed, answers a merge.")
         )
     return proposal, state
 
@@ -195,7 +204,7 @@ def _answered(proposal: MergeProposal, *, actor: User, status: str, note: str, a
 def merge_agree(*, actor: User, handoff_id: object) -> MergeProposal:
     """Agree to the open proposal: the two cases are merged now, or `Conflict` if either was
     merged meanwhile (of two merges at once, one wins)."""
-    proposal, _ = _open_proposal(actor=actor, handoff_id=handoff_id)
+    proposal = _open_proposal(actor=actor, handoff_id=handoff_id)[0]
     merge = case_merge(
         surviving_case=proposal.surviving_case,
         merged_case=proposal.merged_case,
@@ -211,7 +220,10 @@ def merge_agree(*, actor: User, handoff_id: object) -> MergeProposal:
         recipients=[proposal.proposed_by],
         kind="merge_agreed",
         case=proposal.surviving_case,
-        message=f"Case {proposal.surviving_case.number}: the two records of the child are merged into it.",
+        message=Message(
+            gettext_lazy("Case %(number)s: the two records of the child are merged into it."),
+            number=proposal.surviving_case.number,
+        ),
     )
     return proposal
 
@@ -220,7 +232,7 @@ def merge_agree(*, actor: User, handoff_id: object) -> MergeProposal:
 def merge_decline(*, actor: User, handoff_id: object, reason: str) -> MergeProposal:
     """Decline the open proposal, saying why; the proposer is told, of their own case only."""
     reason = _clean(reason, field="reason")
-    proposal, _ = _open_proposal(actor=actor, handoff_id=handoff_id)
+    proposal = _open_proposal(actor=actor, handoff_id=handoff_id)[0]
     _answered(proposal, actor=actor, status=MergeProposalStatus.DECLINED, note=reason, at=timezone.now())
     proposal.save(update_fields=["status", "answered_by", "answered_at", "answer_note"])
     _audit(proposal=proposal, actor=actor, event_type="match.merge_declined")
@@ -228,9 +240,12 @@ def merge_decline(*, actor: User, handoff_id: object, reason: str) -> MergePropo
         recipients=[proposal.proposed_by],
         kind="merge_declined",
         case=proposal.proposing_case,
-        message=(
-            f"Case {proposal.proposing_case.number}: the other agency declined to merge it with the case "
-            "found to be the same child."
+        message=Message(
+            gettext_lazy(
+                "Case %(number)s: the other agency declined to merge it with the case "
+                "found to be the same child."
+            ),
+            number=proposal.proposing_case.number,
         ),
     )
     return proposal

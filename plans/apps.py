@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class PlansConfig(AppConfig):
     name = "plans"
-    verbose_name = "Case plans"
+    verbose_name = _("Case plans")
 
     def ready(self) -> None:
         from casework.closure import ClosureParticipant, closure_participant_register

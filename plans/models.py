@@ -14,6 +14,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency
 from audit.models import track_case_record
@@ -27,20 +28,20 @@ COMMENTS_MAX_LENGTH = 4_000
 
 
 class PlanStatus(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    SUBMITTED = "submitted", "Submitted for approval"
-    APPROVED = "approved", "Approved"
-    RETURNED = "returned", "Returned with comments"
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted for approval")
+    APPROVED = "approved", _("Approved")
+    RETURNED = "returned", _("Returned with comments")
 
 
 class GoalDomain(models.TextChoices):
-    SAFETY = "safety", "Safety"
-    PLACEMENT_STABILITY = "placement_stability", "Placement stability"
-    HEALTH = "health", "Health"
-    EDUCATION = "education", "Education"
-    LEGAL_STATUS = "legal_status", "Legal status"
-    FAMILY = "family", "Family"
-    OTHER = "other", "Other"
+    SAFETY = "safety", _("Safety")
+    PLACEMENT_STABILITY = "placement_stability", _("Placement stability")
+    HEALTH = "health", _("Health")
+    EDUCATION = "education", _("Education")
+    LEGAL_STATUS = "legal_status", _("Legal status")
+    FAMILY = "family", _("Family")
+    OTHER = "other", _("Other")
 
 
 # The section whose readers may see a goal of each domain: health goals speak of treatment, a
@@ -57,20 +58,20 @@ DOMAIN_SECTIONS: dict[str, str] = {
 
 
 class GoalStatus(models.TextChoices):
-    ACTIVE = "active", "Active"
-    ACHIEVED = "achieved", "Achieved"
-    DISCONTINUED = "discontinued", "Discontinued"
+    ACTIVE = "active", _("Active")
+    ACHIEVED = "achieved", _("Achieved")
+    DISCONTINUED = "discontinued", _("Discontinued")
 
 
 class ActionStatus(models.TextChoices):
-    ACTIVE = "active", "Active"
-    CANCELLED = "cancelled", "Cancelled"
+    ACTIVE = "active", _("Active")
+    CANCELLED = "cancelled", _("Cancelled")
 
 
 class Decision(models.TextChoices):
-    PENDING = "", "Awaiting decision"
-    APPROVED = "approved", "Approved"
-    RETURNED = "returned", "Returned with comments"
+    PENDING = "", _("Awaiting decision")
+    APPROVED = "approved", _("Approved")
+    RETURNED = "returned", _("Returned with comments")
 
 
 class CasePlan(models.Model):
@@ -178,13 +179,13 @@ class PlanSubmission(models.Model):
     number = models.PositiveIntegerField()
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     submitted_at = models.DateTimeField()
-    summary = models.TextField(blank=True, help_text="What changed, in the submitter's words.")
+    summary = models.TextField(blank=True, help_text=_("What changed, in the submitter's words."))
     snapshot = models.JSONField()
     approver = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         related_name="+",
-        help_text="The supervisor asked to decide (any other supervisor of the lead agency may).",
+        help_text=_("The supervisor asked to decide (any other supervisor of the lead agency may)."),
     )
     approval_task = models.ForeignKey(Task, on_delete=models.PROTECT, related_name="+")
     decision = models.CharField(max_length=16, choices=Decision.choices, blank=True, default="")

@@ -116,7 +116,7 @@ def submission_diff(
         changes.append(
             GoalChange(
                 goal=goal,
-                domain_label=GoalDomain(goal["domain"]).label,
+                domain_label=str(GoalDomain(goal["domain"]).label),
                 change=change,
                 fields=fields,
                 actions=actions,

@@ -19,7 +19,9 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from agencies.models import Agency, Role, User
 from casework.access import CASE_ROLES, Action, CaseAccess, agencies_reading, get_case_access
@@ -30,6 +32,7 @@ from casework.services.events import case_event_record
 from casework.timeline import timeline_record
 from common.dates import OUT_OF_RANGE_MESSAGE, within_supported_years
 from common.errors import Conflict, NotFound, StaleVersion, ValidationFailed
+from common.i18n import Message
 from common.inputs import choice_errors, text_errors
 from notifications.services import notify
 from plans.models import (
@@ -77,7 +80,7 @@ def _draft(
     if plan.version != expected_version:
         raise StaleVersion()
     if plan.status == PlanStatus.SUBMITTED:
-        raise Conflict("The plan awaits a supervisor's decision: it cannot be edited until then.")
+        raise Conflict(_("The plan awaits a supervisor's decision: it cannot be edited until then."))
     return access, plan
 
 
@@ -89,7 +92,7 @@ def _touch(plan: CasePlan) -> None:
 
 def _date_errors(name: str, value: object, errors: dict[str, list[str]]) -> None:
     if not isinstance(value, date) or isinstance(value, datetime):
-        errors[name] = ["Give a date."]
+        errors[name] = [_("Give a date.")]
     elif not within_supported_years(value):
         errors[name] = [OUT_OF_RANGE_MESSAGE]
 
@@ -126,7 +129,7 @@ def plan_goal_add(
 ) -> PlanGoal:
     """Add a goal to the draft. Its domain decides its section: the actor must read it."""
     if errors := _goal_errors({"domain": domain, "description": description, "review_on": review_on}):
-        raise ValidationFailed("The goal could not be added.", fields=errors)
+        raise ValidationFailed(_("The goal could not be added."), fields=errors)
     section = DOMAIN_SECTIONS[domain]
     _access, plan = _draft(actor=actor, case_id=case.pk, expected_version=expected_version, section=section)
     goal = PlanGoal.objects.create(
@@ -139,7 +142,9 @@ def plan_goal_add(
         created_by=actor,
     )
     _touch(plan)
-    _goal_line(actor=actor, goal=goal, summary=f"Case plan goal added ({goal.get_domain_display()}).")
+    with translation.override("en"):  # the timeline stores its text, in English
+        summary = f"Case plan goal added ({goal.get_domain_display()})."
+    _goal_line(actor=actor, goal=goal, summary=summary)
     return goal
 
 
@@ -157,10 +162,10 @@ def plan_goal_update(*, actor: User, goal: PlanGoal, expected_version: int, **ch
     review date."""
     if unknown := sorted(set(changes) - set(GOAL_EDITABLE_FIELDS)):
         raise ValidationFailed(
-            "These fields cannot be changed.", fields={name: ["Not editable."] for name in unknown}
+            _("These fields cannot be changed."), fields={name: [_("Not editable.")] for name in unknown}
         )
     if errors := _goal_errors(changes):
-        raise ValidationFailed("The goal could not be saved.", fields=errors)
+        raise ValidationFailed(_("The goal could not be saved."), fields=errors)
     _access, plan = _draft(
         actor=actor, case_id=goal.case_id, expected_version=expected_version, section=goal.section
     )
@@ -175,11 +180,9 @@ def plan_goal_update(*, actor: User, goal: PlanGoal, expected_version: int, **ch
         return goal
     goal.save(update_fields=[*changed, "updated_at"])
     _touch(plan)
-    _goal_line(
-        actor=actor,
-        goal=goal,
-        summary=f"Case plan goal changed ({goal.get_domain_display()}: {', '.join(changed)}).",
-    )
+    with translation.override("en"):  # the timeline stores its text, in English
+        summary = f"Case plan goal changed ({goal.get_domain_display()}: {', '.join(changed)})."
+    _goal_line(actor=actor, goal=goal, summary=summary)
     return goal
 
 
@@ -196,19 +199,22 @@ def _action_errors(
     if "due_at" in values:
         due_at = values["due_at"]
         if not isinstance(due_at, datetime) or timezone.is_naive(due_at):
-            errors["due_at"] = ["Give a date and time with its offset."]
+            errors["due_at"] = [_("Give a date and time with its offset.")]
         elif not within_supported_years(due_at):
             errors["due_at"] = [OUT_OF_RANGE_MESSAGE]
     if "owner_agency" in values and owner.pk not in agencies_reading(case=case, section=section):
         errors["owner_agency"] = [
-            f"Choose an agency on the case that may read the {section} section: the task made from this "
-            "action carries it."
+            _(
+                "Choose an agency on the case that may read the %(section)s section: the task made from "
+                "this action carries it."
+            )
+            % {"section": str(Section(section).label).lower()}
         ]
     assignee = values.get("assignee")
     if assignee is not None and (
         assignee.agency_id != owner.pk or assignee.role not in CASE_ROLES or not assignee.is_active
     ):
-        errors["assignee"] = ["Assign a case worker of the owner agency, or nobody."]
+        errors["assignee"] = [_("Assign a case worker of the owner agency, or nobody.")]
     return errors
 
 
@@ -246,9 +252,9 @@ def plan_action_add(
         "assignee": assignee,
     }
     if errors := _action_errors(values=values, case=access.case, section=goal.section, owner=owner_agency):
-        raise ValidationFailed("The action could not be added.", fields=errors)
+        raise ValidationFailed(_("The action could not be added."), fields=errors)
     if goal.status != GoalStatus.ACTIVE:
-        raise Conflict("Actions are added to active goals only.")
+        raise Conflict(_("Actions are added to active goals only."))
     action = PlanAction.objects.create(
         goal=goal,
         case_id=goal.case_id,
@@ -282,7 +288,7 @@ def plan_action_update(
     """Change an action's words, agency, assignee or due time, or cancel it (`status`)."""
     if unknown := sorted(set(changes) - set(ACTION_EDITABLE_FIELDS)):
         raise ValidationFailed(
-            "These fields cannot be changed.", fields={name: ["Not editable."] for name in unknown}
+            _("These fields cannot be changed."), fields={name: [_("Not editable.")] for name in unknown}
         )
     access, plan = _draft(
         actor=actor, case_id=action.case_id, expected_version=expected_version, section=action.section
@@ -292,9 +298,9 @@ def plan_action_update(
     if "owner_agency" in changes and "assignee" not in changes and action.assignee_id is not None:
         changes["assignee"] = None
     if errors := _action_errors(values=changes, case=access.case, section=action.section, owner=owner):
-        raise ValidationFailed("The action could not be saved.", fields=errors)
+        raise ValidationFailed(_("The action could not be saved."), fields=errors)
     if action.status == ActionStatus.CANCELLED:
-        raise Conflict("A cancelled action stays cancelled: add a new one.")
+        raise Conflict(_("A cancelled action stays cancelled: add a new one."))
     changed = []
     for name, value in changes.items():
         value = value.strip() if name == "description" else value
@@ -362,19 +368,21 @@ def _approver(*, access: CaseAccess, actor: User, approver: User | None) -> User
         )
         if len(supervisors) != 1:
             raise ValidationFailed(
-                "Choose the supervisor who will decide.",
-                fields={"approver": ["Required: name a supervisor of the lead agency other than yourself."]},
+                _("Choose the supervisor who will decide."),
+                fields={
+                    "approver": [_("Required: name a supervisor of the lead agency other than yourself.")]
+                },
             )
         return supervisors[0]
     if approver.agency_id != lead_id or approver.role != Role.SUPERVISOR or not approver.is_active:
         raise ValidationFailed(
-            "Choose a supervisor of the lead agency.",
-            fields={"approver": ["Must be an active supervisor of the lead agency."]},
+            _("Choose a supervisor of the lead agency."),
+            fields={"approver": [_("Must be an active supervisor of the lead agency.")]},
         )
     if approver.pk == actor.pk:
         raise ValidationFailed(
-            "You cannot approve your own submission.",
-            fields={"approver": ["Choose another supervisor: nobody approves their own submission."]},
+            _("You cannot approve your own submission."),
+            fields={"approver": [_("Choose another supervisor: nobody approves their own submission.")]},
         )
     return approver
 
@@ -387,12 +395,12 @@ def plan_submit(
     supervisor ("Review case plan submission #n"), due in BRIDGE_PLAN_APPROVAL_DAYS, which the
     task sweep reminds them of and escalates to the lead agency's supervisors when overdue."""
     if problems := text_errors(summary, max_length=SUMMARY_MAX_LENGTH, required=False):
-        raise ValidationFailed("The summary is too long.", fields={"summary": problems})
+        raise ValidationFailed(_("The summary is too long."), fields={"summary": problems})
     access, plan = _draft(actor=actor, case_id=case.pk, expected_version=expected_version)
     if plan.status == PlanStatus.APPROVED:
-        raise Conflict("Nothing changed since the plan was approved.")
+        raise Conflict(_("Nothing changed since the plan was approved."))
     if not PlanGoal.objects.filter(plan=plan).exists():
-        raise Conflict("Add a goal before submitting the plan.")
+        raise Conflict(_("Add a goal before submitting the plan."))
     chosen = _approver(access=access, actor=actor, approver=approver)
     number = (PlanSubmission.objects.filter(plan=plan).aggregate(last=Max("number"))["last"] or 0) + 1
     case = access.case
@@ -441,7 +449,11 @@ def plan_submit(
         kind="plan_submitted",
         case=case,
         task=task,
-        message=f"Case {case.number}: case plan submission #{number} awaits your approval.",
+        message=Message(
+            gettext_lazy("Case %(number)s: case plan submission #%(submission)s awaits your approval."),
+            number=case.number,
+            submission=number,
+        ),
     )
     return submission
 
@@ -462,7 +474,11 @@ def _decision_access(
     access.require(Action.APPROVE_PLAN, submitted_by_id=submission.submitted_by_id)
     submission = PlanSubmission.objects.select_for_update().get(pk=submission.pk)
     if submission.decision:
-        raise Conflict(f"This submission was {submission.get_decision_display().lower()} already.")
+        raise Conflict(
+            _("This submission was approved already.")
+            if submission.decision == Decision.APPROVED
+            else _("This submission was returned with comments already.")
+        )
     plan = CasePlan.objects.select_for_update().get(pk=submission.plan_id)
     return access, submission, plan
 
@@ -553,8 +569,10 @@ def _sync_tasks(*, actor: User, case: Case, plan: CasePlan, number: int) -> None
             readers[action.section] = agencies_reading(case=case, section=action.section)
         if action.owner_agency_id not in readers[action.section]:
             raise Conflict(
-                "An action's agency may no longer read its goal's section: return the plan so the action "
-                "is given to another agency."
+                _(
+                    "An action's agency may no longer read its goal's section: return the plan so the action "
+                    "is given to another agency."
+                )
             )
         if (
             task is not None
@@ -627,7 +645,7 @@ def plan_submission_approve(*, actor: User, submission: PlanSubmission, comments
     """A supervisor of the lead agency, not the submitter, approves: the plan in force becomes
     this submission, its actions' tasks follow, and its review is due."""
     if problems := text_errors(comments, max_length=COMMENTS_MAX_LENGTH, required=False):
-        raise ValidationFailed("The comments are too long.", fields={"comments": problems})
+        raise ValidationFailed(_("The comments are too long."), fields={"comments": problems})
     access, submission, plan = _decision_access(actor=actor, submission=submission)
     case = access.case
     submission.decision = Decision.APPROVED
@@ -653,7 +671,11 @@ def plan_submission_approve(*, actor: User, submission: PlanSubmission, comments
         recipients=[submission.submitted_by],
         kind="plan_decided",
         case=case,
-        message=f"Case {case.number}: case plan submission #{submission.number} was approved.",
+        message=Message(
+            gettext_lazy("Case %(number)s: case plan submission #%(submission)s was approved."),
+            number=case.number,
+            submission=submission.number,
+        ),
     )
     return submission
 
@@ -662,8 +684,8 @@ def plan_submission_approve(*, actor: User, submission: PlanSubmission, comments
 def plan_submission_return(*, actor: User, submission: PlanSubmission, comments: str) -> PlanSubmission:
     """A supervisor of the lead agency, not the submitter, returns the plan with comments saying
     what to change; the draft is editable again."""
-    if problems := text_errors(comments, max_length=COMMENTS_MAX_LENGTH, blank="Say what should change."):
-        raise ValidationFailed("Say why the plan is returned.", fields={"comments": problems})
+    if problems := text_errors(comments, max_length=COMMENTS_MAX_LENGTH, blank=_("Say what should change.")):
+        raise ValidationFailed(_("Say why the plan is returned."), fields={"comments": problems})
     access, submission, plan = _decision_access(actor=actor, submission=submission)
     submission.decision = Decision.RETURNED
     submission.decided_by = actor
@@ -685,9 +707,10 @@ def plan_submission_return(*, actor: User, submission: PlanSubmission, comments:
         recipients=[submission.submitted_by],
         kind="plan_decided",
         case=access.case,
-        message=(
-            f"Case {access.case.number}: case plan submission #{submission.number} was returned "
-            "with comments."
+        message=Message(
+            gettext_lazy("Case %(number)s: case plan submission #%(submission)s was returned with comments."),
+            number=access.case.number,
+            submission=submission.number,
         ),
     )
     return submission
@@ -702,10 +725,11 @@ def plan_closure_blockers(*, case: Case) -> list[ClosureBlocker]:
     return [
         ClosureBlocker(
             key=f"plan_submission:{submission.pk}",
-            message=(
-                f"Case plan submission #{submission.number} awaits a supervisor's decision: approve or "
+            message=_(
+                "Case plan submission #%(submission)s awaits a supervisor's decision: approve or "
                 "return it before closing the case."
-            ),
+            )
+            % {"submission": submission.number},
         )
         for submission in PlanSubmission.objects.filter(case=case, decision=Decision.PENDING)
     ]

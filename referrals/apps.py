@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ReferralsConfig(AppConfig):
     name = "referrals"
-    verbose_name = "Service referrals"
+    verbose_name = _("Service referrals")
 
     def ready(self) -> None:
         from casework.closure import ClosureParticipant, closure_participant_register

@@ -17,6 +17,7 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency
 from audit.models import track_case_record
@@ -38,7 +39,7 @@ class ServiceType(models.Model):
     section = models.CharField(
         max_length=16,
         choices=[(section, Section(section).label) for section in SERVICE_SECTIONS],
-        help_text="The case section that protects a referral's session notes and outcome reason.",
+        help_text=_("The case section that protects a referral's session notes and outcome reason."),
     )
     active = models.BooleanField(default=True)
     ordering = models.PositiveSmallIntegerField(default=0)
@@ -56,11 +57,11 @@ class ServiceType(models.Model):
 
 
 class ReferralOutcome(models.TextChoices):
-    ONGOING = "ongoing", "Ongoing"
-    COMPLETED = "completed", "Completed"
-    CHILD_DECLINED = "child_declined", "Child declined"
-    LOST_CONTACT = "lost_contact", "Lost contact"
-    NOT_AVAILABLE = "not_available", "Service not available"
+    ONGOING = "ongoing", _("Ongoing")
+    COMPLETED = "completed", _("Completed")
+    CHILD_DECLINED = "child_declined", _("Child declined")
+    LOST_CONTACT = "lost_contact", _("Lost contact")
+    NOT_AVAILABLE = "not_available", _("Service not available")
 
 
 # Outcomes that end the service; each needs a reason.
@@ -155,9 +156,9 @@ class Referral(models.Model):
 
 
 class SessionKind(models.TextChoices):
-    SESSION = "session", "Session"
-    CONTACT = "contact", "Contact"
-    ATTEMPT = "attempt", "Attempted contact"
+    SESSION = "session", _("Session")
+    CONTACT = "contact", _("Contact")
+    ATTEMPT = "attempt", _("Attempted contact")
 
 
 class ReferralSession(models.Model):

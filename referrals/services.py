@@ -14,7 +14,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from agencies.models import Agency, User
 from casework.access import Action, CaseAccess, get_case_access
@@ -80,15 +81,14 @@ def _check_consent(*, case: Case, provider: Agency, sections: list[str]) -> Cons
         if consent_covering(case=case, agency=provider, sections=[section]) is None
     ] or sections
     names = ", ".join(str(Section(section).label) for section in missing)
+    problem = (
+        _("No active consent names %(agency)s for %(sections)s; record one first.")
+        if len(missing) < len(sections) or len(sections) == 1
+        else _("No active consent names %(agency)s for %(sections)s together; record one first.")
+    )
     raise ValidationFailed(
-        "The referral needs the child's consent.",
-        fields={
-            "sections_needed": [
-                f"No active consent names {provider.name} for {names}; record one first."
-                if len(missing) < len(sections) or len(sections) == 1
-                else f"No active consent names {provider.name} for {names} together; record one first."
-            ]
-        },
+        _("The referral needs the child's consent."),
+        fields={"sections_needed": [problem % {"agency": provider.name, "sections": names}]},
     )
 
 
@@ -127,13 +127,13 @@ def referral_send(
         if problems := choice_errors(section, sorted(CONSENT_SECTIONS)):
             errors["sections_needed"] = problems
     if not service_type.active:
-        errors["service_type"] = ["This service type is no longer offered."]
+        errors["service_type"] = [_("This service type is no longer offered.")]
     if follows is not None and follows.case_id != access.case.pk:
-        errors["follows"] = ["The referral followed must be on the same case."]
+        errors["follows"] = [_("The referral followed must be on the same case.")]
     if problems := text_errors(note, max_length=NOTE_MAX_LENGTH, required=False):
         errors["note"] = problems
     if errors:
-        raise ValidationFailed("The referral could not be sent.", fields=errors)
+        raise ValidationFailed(_("The referral could not be sent."), fields=errors)
     sections = sections_needed_for(service_type=service_type, provider=provider, asked=sections_needed)
     consent = _check_consent(case=access.case, provider=provider, sections=sections)
     task = task_create(
@@ -180,8 +180,10 @@ def referral_handoff_accepted(*, handoff: Handoff, actor: User) -> None:
         )
     except ValidationFailed as error:
         raise Conflict(
-            "The consent this referral rests on is no longer active; the referring agency must record "
-            "a new one and refer again."
+            _(
+                "The consent this referral rests on is no longer active; the referring agency must record "
+                "a new one and refer again."
+            )
         ) from error
 
 
@@ -209,13 +211,19 @@ def _provider_access(*, actor: User, referral: Referral) -> CaseAccess:
     """The provider's access for writing what it did: a member of the provider, on an accepted
     referral, reading the details' section by grant (never by break-glass)."""
     if actor.agency_id != referral.provider_id:
-        raise PermissionDenied("Only the provider records its sessions and the outcome of a referral.")
+        raise PermissionDenied(_("Only the provider records its sessions and the outcome of a referral."))
     if not referral.accepted:
-        raise Conflict(f"This referral is {referral.state}; only an accepted one records service.")
+        raise Conflict(
+            _("This referral is %(state)s; only an accepted one records service.")
+            % {"state": referral.state_label.lower()}
+        )
     access = get_case_access(user=actor, case_id=referral.case_id)
     if not access.may_read(referral.section) or referral.section in access.break_glass:
         raise PermissionDenied(
-            "Your agency no longer reads the section this service's details belong to; ask for a new consent."
+            _(
+                "Your agency no longer reads the section this service's details belong to; "
+                "ask for a new consent."
+            )
         )
     return access
 
@@ -239,15 +247,15 @@ def referral_session_record(
     if not within_supported_years(occurred_at):
         errors["occurred_at"] = [OUT_OF_RANGE_MESSAGE]
     elif occurred_at > timezone.now():
-        errors["occurred_at"] = ["Record what happened, not what is planned."]
+        errors["occurred_at"] = [_("Record what happened, not what is planned.")]
     elif accepted_at is not None and occurred_at < accepted_at.replace(second=0, microsecond=0):
-        errors["occurred_at"] = ["The provider accepted the referral after this time."]
+        errors["occurred_at"] = [_("The provider accepted the referral after this time.")]
     if problems := text_errors(note, max_length=SESSION_NOTE_MAX_LENGTH, required=False):
         errors["note"] = problems
     if errors:
-        raise ValidationFailed("The session could not be recorded.", fields=errors)
+        raise ValidationFailed(_("The session could not be recorded."), fields=errors)
     if referral.outcome != ReferralOutcome.ONGOING:
-        raise Conflict("This service has ended; record a new referral to continue it.")
+        raise Conflict(_("This service has ended; record a new referral to continue it."))
     session = ReferralSession.objects.create(
         referral=referral,
         case_id=referral.case_id,
@@ -275,12 +283,15 @@ def referral_outcome_record(*, actor: User, referral: Referral, outcome: str, re
     errors: dict[str, list[str]] = {}
     if problems := choice_errors(outcome, ENDED_OUTCOMES):
         errors["outcome"] = problems
-    if problems := text_errors(reason, max_length=REASON_MAX_LENGTH, required=True, blank="Say why."):
+    if problems := text_errors(reason, max_length=REASON_MAX_LENGTH, required=True, blank=_("Say why.")):
         errors["reason"] = problems
     if errors:
-        raise ValidationFailed("The outcome could not be recorded.", fields=errors)
+        raise ValidationFailed(_("The outcome could not be recorded."), fields=errors)
     if referral.outcome != ReferralOutcome.ONGOING:
-        raise Conflict(f"This service already ended: {referral.get_outcome_display().lower()}.")
+        raise Conflict(
+            _("This service already ended: %(outcome)s.")
+            % {"outcome": str(referral.get_outcome_display()).lower()}
+        )
     now = timezone.now()
     referral.outcome = outcome
     referral.outcome_reason = reason.strip()
@@ -288,17 +299,15 @@ def referral_outcome_record(*, actor: User, referral: Referral, outcome: str, re
     referral.version += 1
     referral.save(update_fields=["outcome", "outcome_reason", "outcome_at", "version", "updated_at"])
     task = referral.handoff.task
+    # The task's outcome and the timeline store their text, in English.
+    with translation.override("en"):
+        ended = str(referral.get_outcome_display()).lower()
     if task is not None and task.status == TaskStatus.OPEN and task.owner_agency_id == actor.agency_id:
-        task_complete(
-            actor=actor, task=task, outcome=f"Referral ended: {referral.get_outcome_display().lower()}."
-        )
+        task_complete(actor=actor, task=task, outcome=f"Referral ended: {ended}.")
     _timeline(
         actor=actor,
         referral=referral,
-        summary=(
-            f"{referral.service_type.name} with {referral.provider.name} ended: "
-            f"{referral.get_outcome_display().lower()}."
-        ),
+        summary=f"{referral.service_type.name} with {referral.provider.name} ended: {ended}.",
         data={"outcome": outcome},
     )
     return referral
@@ -314,9 +323,11 @@ def referral_handover_note_set(
         raise StaleVersion()
     _provider_access(actor=actor, referral=referral)
     if problems := text_errors(note, max_length=HANDOVER_NOTE_MAX_LENGTH, required=False):
-        raise ValidationFailed("The hand-over note could not be saved.", fields={"handover_note": problems})
+        raise ValidationFailed(
+            _("The hand-over note could not be saved."), fields={"handover_note": problems}
+        )
     if referral.outcome != ReferralOutcome.ONGOING:
-        raise Conflict("Only an ongoing service is handed over.")
+        raise Conflict(_("Only an ongoing service is handed over."))
     referral.handover_note = note.strip()
     referral.version += 1
     referral.save(update_fields=["handover_note", "version", "updated_at"])
@@ -341,10 +352,8 @@ def referral_closure_blockers(*, case: Case) -> list[ClosureBlocker]:
     return [
         ClosureBlocker(
             key=f"referral:{referral.pk}",
-            message=(
-                f"{referral.service_type.name} with {referral.provider.name} is ongoing"
-                " without a hand-over note"
-            ),
+            message=_("%(service)s with %(provider)s is ongoing without a hand-over note")
+            % {"service": referral.service_type.name, "provider": referral.provider.name},
             justifiable=True,
         )
         for referral in _ongoing_on(case).filter(handover_note="").order_by("created_at", "id")

@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ReliefConfig(AppConfig):
     name = "relief"
-    verbose_name = "Immigration relief"
+    verbose_name = _("Immigration relief")
 
     def ready(self) -> None:
         from security.logging import personal_data_fields_register

@@ -10,6 +10,8 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from agencies.models import Agency, AgencyKind
 from audit.models import track_case_record
@@ -21,26 +23,26 @@ DETAILS_MAX_LENGTH = 2_000
 
 
 class ReliefKind(models.TextChoices):
-    CONTINUED_PRESENCE = "continued_presence", "Continued Presence"
-    T_VISA = "t_visa", "T visa (Form I-914)"
+    CONTINUED_PRESENCE = "continued_presence", _("Continued Presence")
+    T_VISA = "t_visa", _("T visa (Form I-914)")
     T_VISA_DECLARATION = (
         "t_visa_declaration",
-        "T visa: law enforcement declaration (Form I-914 Supplement B)",
+        _("T visa: law enforcement declaration (Form I-914 Supplement B)"),
     )
-    U_VISA = "u_visa", "U visa (Form I-918)"
-    U_VISA_CERTIFICATION = "u_visa_certification", "U visa: certification (Form I-918 Supplement B)"
-    SIJS_PREDICATE_ORDER = "sijs_predicate_order", "SIJS: state court predicate order"
-    SIJS_PETITION = "sijs_petition", "SIJS: petition (Form I-360)"
-    HHS_ELIGIBILITY_LETTER = "hhs_eligibility_letter", "HHS eligibility letter for a minor"
+    U_VISA = "u_visa", _("U visa (Form I-918)")
+    U_VISA_CERTIFICATION = "u_visa_certification", _("U visa: certification (Form I-918 Supplement B)")
+    SIJS_PREDICATE_ORDER = "sijs_predicate_order", _("SIJS: state court predicate order")
+    SIJS_PETITION = "sijs_petition", _("SIJS: petition (Form I-360)")
+    HHS_ELIGIBILITY_LETTER = "hhs_eligibility_letter", _("HHS eligibility letter for a minor")
 
 
 class ReliefStatus(models.TextChoices):
-    CONSIDERING = "considering", "Considering"
-    REQUESTED = "requested", "Requested"
-    FILED = "filed", "Filed"
-    GRANTED = "granted", "Granted"
-    DENIED = "denied", "Denied"
-    EXPIRED = "expired", "Expired"
+    CONSIDERING = "considering", _("Considering")
+    REQUESTED = "requested", _("Requested")
+    FILED = "filed", _("Filed")
+    GRANTED = "granted", _("Granted")
+    DENIED = "denied", _("Denied")
+    EXPIRED = "expired", pgettext_lazy("relief status", "Expired")
 
 
 # Not yet filed: what the supervisor's birthday watch lists, and at most one per kind per case.
@@ -73,7 +75,7 @@ class ReliefRecord(models.Model):
     filed_on = models.DateField(null=True, blank=True)
     decided_on = models.DateField(null=True, blank=True)
     expires_on = models.DateField(
-        null=True, blank=True, help_text="When granted relief or a signature lapses."
+        null=True, blank=True, help_text=_("When granted relief or a signature lapses.")
     )
     receipt_number = models.CharField(max_length=RECEIPT_NUMBER_MAX_LENGTH, blank=True)
     details = models.TextField(blank=True)

@@ -27,9 +27,10 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
-from agencies.models import Agency, User
+from agencies.models import Agency, AgencyKind, User
 from casework.access import Action, CaseAccess, get_case_access
 from casework.models import (
     HANDOFF_OPEN_STATUSES,
@@ -120,10 +121,12 @@ def _clean(values: Mapping[str, Any], *, current: ReliefRecord | None) -> dict[s
         elif current is not None and values["status"] != current.status:
             allowed = NEXT_STATUSES[current.status]
             if values["status"] not in allowed:
+                status = str(current.get_status_display()).lower()
                 errors["status"] = [
-                    f"A {current.get_status_display().lower()} step cannot become {values['status']}."
+                    _("A %(status)s step cannot become %(new_status)s.")
+                    % {"status": status, "new_status": str(ReliefStatus(values["status"]).label).lower()}
                     if allowed
-                    else f"A {current.get_status_display().lower()} step is final; add a new record."
+                    else _("A %(status)s step is final; add a new record.") % {"status": status}
                 ]
     for name in DATE_FIELDS:
         value = values.get(name)
@@ -145,11 +148,11 @@ def _clean(values: Mapping[str, Any], *, current: ReliefRecord | None) -> dict[s
 def _check_dates(record: ReliefRecord) -> None:
     errors: dict[str, list[str]] = {}
     if record.requested_on and record.filed_on and record.filed_on < record.requested_on:
-        errors["filed_on"] = ["Filed on or after the day it was requested."]
+        errors["filed_on"] = [_("Filed on or after the day it was requested.")]
     if record.decided_on and record.expires_on and record.expires_on <= record.decided_on:
-        errors["expires_on"] = ["Expires after the day it was decided."]
+        errors["expires_on"] = [_("Expires after the day it was decided.")]
     if errors:
-        raise ValidationFailed("The relief record could not be saved.", fields=errors)
+        raise ValidationFailed(_("The relief record could not be saved."), fields=errors)
 
 
 def _start_of(day: date | None) -> datetime:
@@ -229,7 +232,7 @@ def relief_record_add(
     }
     errors = _clean(values, current=None)
     if errors:
-        raise ValidationFailed("The relief record could not be saved.", fields=errors)
+        raise ValidationFailed(_("The relief record could not be saved."), fields=errors)
     record = ReliefRecord(
         case=access.case,
         created_by=actor,
@@ -240,13 +243,18 @@ def relief_record_add(
         status in RELIEF_OPEN_STATUSES
         and ReliefRecord.objects.filter(case=access.case, kind=kind, status__in=RELIEF_OPEN_STATUSES).exists()
     ):
-        raise Conflict(f"This case already tracks an open {ReliefKind(kind).label} step; update that one.")
+        raise Conflict(
+            _("This case already tracks an open %(kind)s step; update that one.")
+            % {"kind": ReliefKind(kind).label}
+        )
     record.save(force_insert=True)
     _touch_section(access.case)
+    with translation.override("en"):  # the timeline stores its text, in English
+        summary = f"Relief tracked: {record.get_kind_display()} ({record.get_status_display().lower()})."
     _timeline(
         actor=actor,
         record=record,
-        summary=f"Relief tracked: {record.get_kind_display()} ({record.get_status_display().lower()}).",
+        summary=summary,
         data={"kind": kind, "status": status},
     )
     _record_events(actor=actor, record=record, previous_status=None)
@@ -272,7 +280,7 @@ def relief_record_update(
     unknown = sorted(set(changes) - set(EDITABLE_FIELDS))
     if unknown:
         raise ValidationFailed(
-            "These fields cannot be changed.", fields={name: ["Not editable."] for name in unknown}
+            _("These fields cannot be changed."), fields={name: [_("Not editable.")] for name in unknown}
         )
     _relief_access(actor=actor, case_id=record.case_id, write=True)
     record = get_relief_record(actor=actor, case_id=record.case_id, record_id=record.pk, lock=True)
@@ -280,7 +288,7 @@ def relief_record_update(
         raise StaleVersion()
     errors = _clean(changes, current=record)
     if errors:
-        raise ValidationFailed("The relief record could not be saved.", fields=errors)
+        raise ValidationFailed(_("The relief record could not be saved."), fields=errors)
     previous_status = record.status
     changed = []
     for name, value in changes.items():
@@ -299,15 +307,18 @@ def relief_record_update(
         .exclude(pk=record.pk)
         .exists()
     ):
-        raise Conflict(f"This case already tracks an open {record.get_kind_display()} step.")
+        raise Conflict(
+            _("This case already tracks an open %(kind)s step.") % {"kind": record.get_kind_display()}
+        )
     record.version += 1
     record.save(update_fields=[*changed, "version", "updated_at"])
     _touch_section(record.case)
-    summary = (
-        f"Relief {record.get_kind_display()}: {previous_status} to {record.status}."
-        if record.status != previous_status
-        else f"Relief {record.get_kind_display()} updated."
-    )
+    with translation.override("en"):  # the timeline stores its text, in English
+        summary = (
+            f"Relief {record.get_kind_display()}: {previous_status} to {record.status}."
+            if record.status != previous_status
+            else f"Relief {record.get_kind_display()} updated."
+        )
     _timeline(actor=actor, record=record, summary=summary, data={"changed": sorted(changed)})
     _record_events(actor=actor, record=record, previous_status=previous_status)
     return record
@@ -319,9 +330,9 @@ def _request_task(*, actor: User, record: ReliefRecord) -> Task:
     earlier = record.request_task
     if earlier is not None and earlier.status == TaskStatus.OPEN:
         if Handoff.objects.filter(task=earlier, status__in=HANDOFF_OPEN_STATUSES).exists():
-            raise Conflict("This step was already asked for and the agency has not answered yet.")
+            raise Conflict(_("This step was already asked for and the agency has not answered yet."))
         if earlier.owner_agency_id != actor.agency_id:
-            raise Conflict("The agency asked holds the request; it is still open.")
+            raise Conflict(_("The agency asked holds the request; it is still open."))
         return earlier
     return task_create(
         actor=actor,
@@ -342,16 +353,21 @@ def relief_request_signature(*, actor: User, record: ReliefRecord, to_agency: Ag
     kinds = ASKED_OF_KINDS.get(record.kind)
     if kinds is None:
         raise ValidationFailed(
-            "This step is not asked of another agency.",
-            fields={"kind": ["Only a declaration, a certification or Continued Presence is requested."]},
+            _("This step is not asked of another agency."),
+            fields={"kind": [_("Only a declaration, a certification or Continued Presence is requested.")]},
         )
     if to_agency.kind not in kinds:
         raise ValidationFailed(
-            "That agency cannot give this step.",
-            fields={"to_agency": [f"Choose an agency of kind: {', '.join(kinds)}."]},
+            _("That agency cannot give this step."),
+            fields={
+                "to_agency": [
+                    _("Choose an agency of kind: %(kinds)s.")
+                    % {"kinds": ", ".join(str(AgencyKind(kind).label).lower() for kind in kinds)}
+                ]
+            },
         )
     if record.status not in (ReliefStatus.CONSIDERING, ReliefStatus.REQUESTED):
-        raise Conflict("Only a step not yet filed or decided is requested.")
+        raise Conflict(_("Only a step not yet filed or decided is requested."))
     task = _request_task(actor=actor, record=record)
     handoff_create(actor=actor, task=task, to_agency=to_agency)
     previous_status = record.status
@@ -364,10 +380,12 @@ def relief_request_signature(*, actor: User, record: ReliefRecord, to_agency: Ag
         update_fields=["status", "requested_on", "requested_of", "request_task", "version", "updated_at"]
     )
     _touch_section(record.case)
+    with translation.override("en"):  # the timeline stores its text, in English
+        summary = f"Relief {record.get_kind_display()} requested of {to_agency.name}."
     _timeline(
         actor=actor,
         record=record,
-        summary=f"Relief {record.get_kind_display()} requested of {to_agency.name}.",
+        summary=summary,
         data={"changed": ["status", "requested_of"], "from": previous_status},
     )
     return record

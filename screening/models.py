@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency
 from audit.models import track_case_record
@@ -26,15 +27,15 @@ DECIDABLE_STATUS_CHOICES = [(s, TraffickingStatus(s).label) for s in DECIDABLE_S
 
 
 class AnswerType(models.TextChoices):
-    YES_NO = "yes_no", "Yes or no"
-    CHOICE = "choice", "One of the listed choices"
-    NUMBER = "number", "A whole number (recorded, not scored)"
-    TEXT = "text", "Free text (recorded, not scored)"
+    YES_NO = "yes_no", _("Yes or no")
+    CHOICE = "choice", _("One of the listed choices")
+    NUMBER = "number", _("A whole number (recorded, not scored)")
+    TEXT = "text", _("Free text (recorded, not scored)")
 
 
 class ScoringRule(models.TextChoices):
-    SUM = "sum", "Sum of the answers' points"
-    COUNT = "count", "Number of answers that score any points"
+    SUM = "sum", _("Sum of the answers' points")
+    COUNT = "count", _("Number of answers that score any points")
 
 
 class Instrument(models.Model):
@@ -44,9 +45,9 @@ class Instrument(models.Model):
     key = models.SlugField(max_length=64)
     version = models.PositiveSmallIntegerField(default=1)
     name = models.CharField(max_length=200)
-    description = models.TextField(blank=True, help_text="Who wrote it, its licence, how to use it.")
+    description = models.TextField(blank=True, help_text=_("Who wrote it, its licence, how to use it."))
     scoring_rule = models.CharField(max_length=8, choices=ScoringRule.choices, default=ScoringRule.SUM)
-    active = models.BooleanField(default=True, help_text="Offered for new screenings.")
+    active = models.BooleanField(default=True, help_text=_("Offered for new screenings."))
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -67,14 +68,14 @@ class Instrument(models.Model):
 class InstrumentQuestion(models.Model):
     instrument = models.ForeignKey(Instrument, on_delete=models.CASCADE, related_name="questions")
     position = models.PositiveSmallIntegerField()
-    key = models.SlugField(max_length=64, help_text="The answer's name in a screening's answers.")
+    key = models.SlugField(max_length=64, help_text=_("The answer's name in a screening's answers."))
     text = models.TextField()
     answer_type = models.CharField(max_length=8, choices=AnswerType.choices)
-    points_if_yes = models.IntegerField(default=0, help_text="For a yes-or-no question.")
+    points_if_yes = models.IntegerField(default=0, help_text=_("For a yes-or-no question."))
     choices = models.JSONField(
         default=list,
         blank=True,
-        help_text='For a choice question: [{"value": "often", "label": "Often", "points": 2}, ...].',
+        help_text=_('For a choice question: [{"value": "often", "label": "Often", "points": 2}, ...].'),
     )
     required = models.BooleanField(default=True)
 

@@ -4,6 +4,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from casework.models import TraffickingStatus
 from screening.models import AnswerType, Instrument, InstrumentQuestion, InstrumentThreshold, ScoringRule
 
@@ -36,19 +38,19 @@ def _answer(question: InstrumentQuestion, value: object) -> tuple[Any, int, str]
     """(cleaned answer, its points, what is wrong or "")."""
     if question.answer_type == AnswerType.YES_NO:
         if not isinstance(value, bool):
-            return None, 0, "Answer yes (true) or no (false)."
+            return None, 0, _("Answer yes (true) or no (false).")
         return value, question.points_if_yes if value else 0, ""
     if question.answer_type == AnswerType.CHOICE:
         points = {str(choice["value"]): int(choice.get("points", 0)) for choice in question.choices}
         if not isinstance(value, str) or value not in points:
-            return None, 0, f"Choose one of: {', '.join(points)}."
+            return None, 0, _("Choose one of: %(choices)s.") % {"choices": ", ".join(points)}
         return value, points[value], ""
     if question.answer_type == AnswerType.NUMBER:
         if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 1_000_000:
-            return None, 0, "Give a whole number, 0 or more."
+            return None, 0, _("Give a whole number, 0 or more.")
         return value, 0, ""
     if not isinstance(value, str) or len(value.strip()) > TEXT_ANSWER_MAX_LENGTH:
-        return None, 0, f"Give text of at most {TEXT_ANSWER_MAX_LENGTH} characters."
+        return None, 0, _("Give text of at most %(limit)s characters.") % {"limit": TEXT_ANSWER_MAX_LENGTH}
     return value.strip(), 0, ""
 
 
@@ -69,18 +71,18 @@ def score_answers(
     """The cleaned answers, score and suggested status, or None and the field errors (named
     `answers.<question key>`)."""
     if not isinstance(answers, Mapping):
-        return None, {"answers": ["Expected an object of answers by question key."]}
+        return None, {"answers": [_("Expected an object of answers by question key.")]}
     errors: dict[str, list[str]] = {}
     known = {question.key for question in questions}
     for key in sorted(set(map(str, answers)) - known):
-        errors[f"answers.{key}"] = ["This instrument has no such question."]
+        errors[f"answers.{key}"] = [_("This instrument has no such question.")]
     cleaned: dict[str, Any] = {}
     points: list[int] = []
     for question in questions:
         value = answers.get(question.key)
         if value is None or value == "":
             if question.required:
-                errors[f"answers.{question.key}"] = ["Answer this question."]
+                errors[f"answers.{question.key}"] = [_("Answer this question.")]
             continue
         answer, earned, problem = _answer(question, value)
         if problem:

@@ -12,7 +12,9 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from agencies.models import User
 from casework.access import CASE_ROLES, Action, CaseAccess, case_events_visible, get_case_access
@@ -32,7 +34,7 @@ from screening.models import (
 from screening.scoring import STATUS_RANK, score_answers
 
 REASON_MAX_LENGTH = 2_000
-REASON_MISSING = "Say why."
+REASON_MISSING = gettext_lazy("Say why.")
 
 # The identification events each status implies: moving into a status records those the
 # previous status did not already imply.
@@ -63,7 +65,7 @@ def _require_writer(access: CaseAccess) -> None:
 
 
 def _clean_reason(reason: object, *, required: bool, field_name: str = "reason") -> str:
-    errors = text_errors(reason, max_length=REASON_MAX_LENGTH, required=required, blank=REASON_MISSING)
+    errors = text_errors(reason, max_length=REASON_MAX_LENGTH, required=required, blank=str(REASON_MISSING))
     if errors:
         raise ValidationFailed(errors[0], fields={field_name: errors})
     return reason.strip() if isinstance(reason, str) else ""
@@ -72,8 +74,10 @@ def _clean_reason(reason: object, *, required: bool, field_name: str = "reason")
 def _check_status(status: object, *, field_name: str) -> str:
     if status not in DECIDABLE_STATUSES:
         raise ValidationFailed(
-            "Choose a trafficking status.",
-            fields={field_name: [f"Choose one of: {', '.join(DECIDABLE_STATUSES)}."]},
+            _("Choose a trafficking status."),
+            fields={
+                field_name: [_("Choose one of: %(choices)s.") % {"choices": ", ".join(DECIDABLE_STATUSES)}]
+            },
         )
     assert isinstance(status, str)
     return status
@@ -113,13 +117,15 @@ def _apply_status(
         ]
     )
     # Core, like the status: the reason stays in the screening section.
+    with translation.override("en"):  # the timeline stores its text, in English
+        summary = (
+            f"Trafficking status changed from {TraffickingStatus(previous).label} to "
+            f"{TraffickingStatus(status).label} by {access.agency.name}."
+        )
     timeline_record(
         case=case,
         kind="trafficking_status_changed",
-        summary=(
-            f"Trafficking status changed from {TraffickingStatus(previous).label} to "
-            f"{TraffickingStatus(status).label} by {access.agency.name}."
-        ),
+        summary=summary,
         actor=actor,
         data={"change": str(change.pk), "status": status, "previous_status": previous},
     )
@@ -148,8 +154,8 @@ def trafficking_status_change(*, actor: User, case: Case, status: str, reason: s
     cleaned_reason = _clean_reason(reason, required=True)
     if cleaned_status == access.case.trafficking_status:
         raise ValidationFailed(
-            "The case already has this status.",
-            fields={"status": ["The case already has this status: choose another."]},
+            _("The case already has this status."),
+            fields={"status": [_("The case already has this status: choose another.")]},
         )
     return _apply_status(access=access, status=cleaned_status, reason=cleaned_reason, screening=None)
 
@@ -163,21 +169,23 @@ def _screener(*, actor: User, screened_by: User | None) -> User:
         or screened_by.role not in CASE_ROLES
     ):
         raise ValidationFailed(
-            "Who screened must be a caseworker, liaison or supervisor of your agency.",
-            fields={"screened_by": ["Choose an active member of your agency who works on cases."]},
+            _("Who screened must be a caseworker, liaison or supervisor of your agency."),
+            fields={"screened_by": [_("Choose an active member of your agency who works on cases.")]},
         )
     return screened_by
 
 
 def _check_screened_on(screened_on: object) -> date:
     if not isinstance(screened_on, date):
-        raise ValidationFailed("Give the screening's date.", fields={"screened_on": ["Give a date."]})
+        raise ValidationFailed(_("Give the screening's date."), fields={"screened_on": [_("Give a date.")]})
     if not within_supported_years(screened_on):
-        raise ValidationFailed("Give the screening's date.", fields={"screened_on": [OUT_OF_RANGE_MESSAGE]})
+        raise ValidationFailed(
+            _("Give the screening's date."), fields={"screened_on": [OUT_OF_RANGE_MESSAGE]}
+        )
     if screened_on > timezone.localdate():
         raise ValidationFailed(
-            "A screening cannot be in the future.",
-            fields={"screened_on": ["Give the date the child was screened, today or earlier."]},
+            _("A screening cannot be in the future."),
+            fields={"screened_on": [_("Give the date the child was screened, today or earlier.")]},
         )
     return screened_on
 
@@ -192,7 +200,7 @@ def screening_preview(*, instrument: Instrument, answers: Mapping[str, Any]) -> 
         answers=answers,
     )
     if scored is None:
-        raise ValidationFailed("Some answers are not valid.", fields=errors)
+        raise ValidationFailed(_("Some answers are not valid."), fields=errors)
     return scored.score, scored.suggested_status
 
 
@@ -221,8 +229,8 @@ def screening_record(
     )
     if instrument is None:
         raise ValidationFailed(
-            "Choose a screening instrument.",
-            fields={"instrument": ["Choose an active screening instrument."]},
+            _("Choose a screening instrument."),
+            fields={"instrument": [_("Choose an active screening instrument.")]},
         )
     screened_on = _check_screened_on(screened_on)
     screener = _screener(actor=actor, screened_by=screened_by)
@@ -233,7 +241,7 @@ def screening_record(
         answers=answers,
     )
     if scored is None:
-        raise ValidationFailed("Some answers are not valid.", fields=errors)
+        raise ValidationFailed(_("Some answers are not valid."), fields=errors)
     decided = _check_status(decided_status, field_name="decided_status")
     current = access.case.trafficking_status
     lowers = STATUS_RANK[decided] < STATUS_RANK[current]
@@ -252,13 +260,15 @@ def screening_record(
         decided_status=decided,
         decision_reason=cleaned_reason,
     )
+    with translation.override("en"):  # the timeline stores its text, in English
+        summary = (
+            f"Trafficking screening recorded by {access.agency.name} ({instrument}): score {scored.score}, "
+            f"suggests {TraffickingStatus(scored.suggested_status).label}."
+        )
     timeline_record(
         case=access.case,
         kind="screening_recorded",
-        summary=(
-            f"Trafficking screening recorded by {access.agency.name} ({instrument}): score {scored.score}, "
-            f"suggests {TraffickingStatus(scored.suggested_status).label}."
-        ),
+        summary=summary,
         actor=actor,
         section=SCREENING_SECTION,
         data={"screening": str(screening.pk)},

@@ -58,7 +58,7 @@ def _version(access: CaseAccess) -> int:
 
 def _domains(access: CaseAccess) -> list[tuple[str, str]]:
     return [
-        (domain, label)
+        (domain, str(label))
         for domain, label in GoalDomain.choices
         if access.may(Action.EDIT_PLAN, section=DOMAIN_SECTIONS[domain])
     ]
