@@ -30,6 +30,7 @@ from casework.models import TASK_TITLE_MAX_LENGTH, Case, CaseEventType, Task, Ta
 from casework.sections import Section
 from casework.services.events import case_event_record
 from casework.timeline import timeline_record
+from casework.translations import written_by_bridge
 from common.dates import OUT_OF_RANGE_MESSAGE, within_supported_years
 from common.errors import Conflict, NotFound, StaleVersion, ValidationFailed
 from common.i18n import Message
@@ -57,7 +58,7 @@ GOAL_STATUS_CHOICES = GoalStatus.choices
 ACTION_STATUS_CHOICES = ActionStatus.choices
 GOAL_EDITABLE_FIELDS = ("description", "status", "review_on")
 ACTION_EDITABLE_FIELDS = ("description", "owner_agency", "assignee", "due_at", "status")
-TASK_TITLE_PREFIX = "Case plan: "
+TASK_TITLE_PREFIX = gettext_lazy("Case plan: %(action)s")
 
 
 # --- the draft ---------------------------------------------------------------------------------
@@ -407,8 +408,13 @@ def plan_submit(
     now = timezone.now()
     task = Task.objects.create(
         case=case,
-        title=f"Review case plan submission #{number} for case {case.number}",
-        description="Approve the submitted case plan, or return it with comments.",
+        **written_by_bridge(
+            lambda: {
+                "title": _("Review case plan submission #%(number)s for case %(case)s")
+                % {"number": number, "case": case.number},
+                "description": _("Approve the submitted case plan, or return it with comments."),
+            }
+        ),
         owner_agency_id=case.lead_agency_id,
         assignee=chosen,
         due_at=now + timedelta(days=settings.BRIDGE_PLAN_APPROVAL_DAYS),
@@ -504,9 +510,15 @@ def _close_approval_task(*, actor: User, submission: PlanSubmission, outcome: st
 
 
 def _task_title(action: PlanAction) -> str:
-    room = TASK_TITLE_MAX_LENGTH - len(TASK_TITLE_PREFIX)
+    """The action's task's title in the active language: the action's words, shortened to fit."""
+    room = TASK_TITLE_MAX_LENGTH - len(str(TASK_TITLE_PREFIX) % {"action": ""})
     words = " ".join(action.description.split())
-    return TASK_TITLE_PREFIX + (words if len(words) <= room else words[: room - 1] + "…")
+    return str(TASK_TITLE_PREFIX) % {"action": words if len(words) <= room else words[: room - 1] + "…"}
+
+
+def _task_texts(action: PlanAction) -> dict[str, Any]:
+    """The title in every language (`written_by_bridge`); the description is the action's own."""
+    return written_by_bridge(lambda: {"title": _task_title(action)})
 
 
 def _cancel_task(*, actor: User, task: Task, reason: str) -> None:
@@ -528,7 +540,7 @@ def _cancel_task(*, actor: User, task: Task, reason: str) -> None:
 def _new_task(*, actor: User, action: PlanAction) -> Task:
     task = Task.objects.create(
         case_id=action.case_id,
-        title=_task_title(action),
+        **_task_texts(action),
         description=action.description,
         owner_agency_id=action.owner_agency_id,
         assignee=action.assignee,
@@ -588,7 +600,7 @@ def _sync_tasks(*, actor: User, case: Case, plan: CasePlan, number: int) -> None
         if task.status != TaskStatus.OPEN:
             continue
         wanted = {
-            "title": _task_title(action),
+            **_task_texts(action),
             "description": action.description,
             "assignee_id": action.assignee_id,
             "due_at": action.due_at,

@@ -16,6 +16,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from agencies.models import Agency, User
 from casework.access import Action, CaseAccess, get_case_access
@@ -32,6 +33,7 @@ from casework.services.handoffs import (
 from casework.services.sharing import consent_covering, grants_from_consent
 from casework.services.tasks import task_complete, task_create
 from casework.timeline import timeline_record
+from casework.translations import written_by_bridge
 from common.dates import OUT_OF_RANGE_MESSAGE, within_supported_years
 from common.errors import Conflict, PermissionDenied, StaleVersion, ValidationFailed
 from common.inputs import choice_errors, text_errors
@@ -54,7 +56,7 @@ REASON_MAX_LENGTH = 2_000
 HANDOVER_NOTE_MAX_LENGTH = 2_000
 # The referral's task is due when the provider should have started: a practical figure, no rule.
 REFERRAL_TASK_DUE_DAYS = 14
-TASK_TITLE = "Provide {service}: referral for case {number}"
+TASK_TITLE = gettext_lazy("Provide %(service)s: referral for case %(number)s")
 
 
 def sections_needed_for(*, service_type: ServiceType, provider: Agency, asked: Sequence[str]) -> list[str]:
@@ -139,7 +141,9 @@ def referral_send(
     task = task_create(
         actor=actor,
         case=access.case,
-        title=TASK_TITLE.format(service=service_type.name, number=access.case.number),
+        **written_by_bridge(
+            lambda: {"title": str(TASK_TITLE) % {"service": service_type.name, "number": access.case.number}}
+        ),
         due_at=timezone.now() + timedelta(days=REFERRAL_TASK_DUE_DAYS),
     )
     handoff = handoff_create(actor=actor, task=task, to_agency=provider, note=note, urgent=urgent)

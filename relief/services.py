@@ -28,7 +28,9 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone, translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from agencies.models import Agency, AgencyKind, User
 from casework.access import Action, CaseAccess, get_case_access
@@ -46,6 +48,7 @@ from casework.services.events import case_event_record
 from casework.services.handoffs import handoff_create
 from casework.services.tasks import task_create
 from casework.timeline import timeline_record
+from casework.translations import written_by_bridge
 from common.dates import OUT_OF_RANGE_MESSAGE, within_supported_years
 from common.errors import Conflict, NotFound, StaleVersion, ValidationFailed
 from common.inputs import choice_errors, text_errors
@@ -91,10 +94,14 @@ EVENT_ON_GRANT: dict[str, str] = {
 }
 
 # What the agency asked sees: the form and the case number, never the child or the pathway's state.
-REQUEST_TITLES: dict[str, str] = {
-    ReliefKind.T_VISA_DECLARATION: "Sign Form I-914 Supplement B declaration for case {number}",
-    ReliefKind.U_VISA_CERTIFICATION: "Sign Form I-918 Supplement B certification for case {number}",
-    ReliefKind.CONTINUED_PRESENCE: "Consider requesting Continued Presence for case {number}",
+REQUEST_TITLES: dict[str, str | Promise] = {
+    ReliefKind.T_VISA_DECLARATION: gettext_lazy(
+        "Sign Form I-914 Supplement B declaration for case %(number)s"
+    ),
+    ReliefKind.U_VISA_CERTIFICATION: gettext_lazy(
+        "Sign Form I-918 Supplement B certification for case %(number)s"
+    ),
+    ReliefKind.CONTINUED_PRESENCE: gettext_lazy("Consider requesting Continued Presence for case %(number)s"),
 }
 # A practical answer time for the agency asked; no statute sets one.
 REQUEST_ANSWER_DAYS = 30
@@ -337,7 +344,9 @@ def _request_task(*, actor: User, record: ReliefRecord) -> Task:
     return task_create(
         actor=actor,
         case=record.case,
-        title=REQUEST_TITLES[record.kind].format(number=record.case.number),
+        **written_by_bridge(
+            lambda: {"title": str(REQUEST_TITLES[record.kind]) % {"number": record.case.number}}
+        ),
         due_at=timezone.now() + timedelta(days=REQUEST_ANSWER_DAYS),
     )
 
