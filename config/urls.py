@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import include, path
+from django.utils.translation import gettext as _
 from django.views import defaults
 from django.views.decorators.cache import cache_control
 
@@ -42,19 +43,19 @@ urlpatterns = [
 # bug) still answer API clients in the API's error shape; other paths keep Django's pages.
 def handler400(request: HttpRequest, exception: Exception) -> HttpResponse:
     if is_api_request(request):
-        return api_error_response(status_code=400, code="bad_request", message="Bad request.")
+        return api_error_response(status_code=400, code="bad_request", message=_("Bad request."))
     return defaults.bad_request(request, exception)
 
 
 def handler403(request: HttpRequest, exception: Exception) -> HttpResponse:
     if is_api_request(request):
-        return api_error_response(status_code=403, code="permission_denied", message="Permission denied.")
+        return api_error_response(status_code=403, code="permission_denied", message=_("Permission denied."))
     return defaults.permission_denied(request, exception)
 
 
 def handler404(request: HttpRequest, exception: Exception) -> HttpResponse:
     if is_api_request(request):
-        return api_error_response(status_code=404, code="not_found", message="Not found.")
+        return api_error_response(status_code=404, code="not_found", message=_("Not found."))
     return defaults.page_not_found(request, exception)
 
 
@@ -64,7 +65,7 @@ def handler500(request: HttpRequest) -> HttpResponse:
         return database_unavailable(request)
     if is_api_request(request):
         return api_error_response(
-            status_code=500, code="server_error", message="Something went wrong on our side."
+            status_code=500, code="server_error", message=_("Something went wrong on our side.")
         )
     return defaults.server_error(request)
 
@@ -78,7 +79,7 @@ def database_unavailable(request: HttpRequest) -> HttpResponse:
         response: HttpResponse = api_error_response(
             status_code=503,
             code="service_unavailable",
-            message="Bridge cannot reach its database just now. Try again in a few seconds.",
+            message=_("Bridge cannot reach its database just now. Try again in a few seconds."),
         )
     else:
         response = HttpResponse(render_to_string("503.html"), status=503)
