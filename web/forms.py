@@ -13,6 +13,7 @@ from django.contrib.postgres.forms import SimpleArrayField
 from django.db import models
 from django.forms.models import fields_for_model
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency, User
@@ -88,7 +89,7 @@ def local_now_input() -> str:
 
 
 def set_choices(
-    form: forms.Form, name: str, choices: Sequence[tuple[Any, str | list[tuple[Any, str]]]]
+    form: forms.Form, name: str, choices: Sequence[tuple[Any, str | Promise | list[tuple[Any, str]]]]
 ) -> None:
     """Plain choices, or named groups of them."""
     field = form.fields[name]
@@ -105,7 +106,7 @@ def person_name(user: User) -> str:
     return user.get_full_name() or user.username
 
 
-def member_choices(members: Iterable[User], *, empty: str) -> list[tuple[str, str]]:
+def member_choices(members: Iterable[User], *, empty: str | Promise) -> list[tuple[str, str | Promise]]:
     return [("", empty), *((str(m.public_id), f"{person_name(m)} ({m.get_role_display()})") for m in members)]
 
 
