@@ -156,3 +156,14 @@ def test_a_chart_axis_uses_the_language_decimal_separator():
         )
 
     assert [tick.label for tick in chart.ticks] == ["0 h", "0,625 h", "1,25 h", "1,875 h", "2,5 h"]
+
+
+def test_the_sign_in_page_offers_the_other_language_and_remembers_the_choice():
+    browser = Client()
+    english = browser.get("/accounts/login/").content.decode()
+    assert 'name="language" value="es" lang="es">Español</button>' in english
+
+    response = browser.post("/i18n/setlang/", {"language": "es", "next": "/accounts/login/"})
+
+    assert response.status_code == 302
+    assert "Iniciar sesión en Bridge" in text(browser.get("/accounts/login/"))
