@@ -88,6 +88,9 @@ def test_the_dashboard_answers_in_spanish_with_charts_that_still_draw(browser_as
     assert "Tareas vencidas por persona asignada" in page
     assert "Carga de casos por trabajador" in page
     assert "Últimos 7 días" in page
+    # A figure's label agrees with its number.
+    assert "1 tarea vencida" in page
+    assert "1 caso abierto (1 con su agencia como agencia principal)" in page
     assert "Plazos en los próximos 7 días" in page
     # SVG coordinates keep a decimal point in every language.
     assert 'y1="0" y2="' in html
