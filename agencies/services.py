@@ -16,6 +16,7 @@ No god mode (DOMAIN.md rule 1) shapes every member write here:
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import IntegrityError, transaction
 
@@ -409,3 +410,15 @@ def _announce_case_access(*, actor: User | None, user: User, before: _Access | N
     assert user.agency is not None
     supervisors = agency_supervisors(agency=user.agency).exclude(pk=user.pk)
     notify(recipients=supervisors, kind="case_role_granted", case=None, message=message)
+
+
+def user_language_set(*, user: User, language: str) -> str:
+    """The language `user` reads Bridge in, and is written to in; blank follows their browser
+    (and English for emails). Everyone chooses their own; nobody chooses for another."""
+    allowed = ["", *(code for code, _name in settings.LANGUAGES)]
+    errors = choice_errors(language, allowed)
+    if errors:
+        raise ValidationFailed(errors[0], fields={"language": errors})
+    user.language = language
+    user.save(update_fields=["language"])
+    return language

@@ -27,6 +27,17 @@ class DeadlineTemplateAdmin(AuditedModelAdmin):
     ordering = ("trigger", "jurisdiction", "key")
     fieldsets = (
         (None, {"fields": ("key", "name", "description", "legal_source", "active")}),
+        (
+            "In other languages",
+            {
+                "fields": ("translations",),
+                "description": (
+                    'The name and description in Bridge\'s other languages, for example {"es": {"name": '
+                    '"Revisión periódica del caso", "description": "…"}}. Tasks made from the template '
+                    "show them to people who read that language."
+                ),
+            },
+        ),
         ("When it applies", {"fields": ("trigger", "jurisdiction", "overrides", "yields_to_state")}),
         (
             "When it is due",

@@ -42,6 +42,8 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from agencies.models import Agency, User
 from casework.access import (
@@ -290,7 +292,7 @@ def _upcoming(*, agency: Agency, now: datetime) -> tuple[list[UpcomingDeadline],
             task_id=task.pk,
             case_id=task.case_id,
             case_number=task.case.number,
-            title=task.title,
+            title=task.shown_title,
             due_at=task.due_at,
             priority=task.priority,
             assignee_name=(task.assignee.get_full_name() or task.assignee.username)
@@ -494,12 +496,22 @@ def period_bounds(*, since: date, until: date) -> tuple[datetime, datetime]:
     starting `since` to the midnight ending `until`, in the deployment's time zone."""
     if until < since:
         raise ValidationFailed(
-            "The period must end on or after its first day.", fields={"until": ["Must not be before since."]}
+            _("The period must end on or after its first day."),
+            fields={"until": [_("Must not be before since.")]},
         )
     if (until - since).days >= MAX_PERIOD_DAYS:
         raise ValidationFailed(
-            "The period is too long.",
-            fields={"until": [f"Choose a period of at most {MAX_PERIOD_DAYS} days."]},
+            _("The period is too long."),
+            fields={
+                "until": [
+                    ngettext(
+                        "Choose a period of at most %(count)s day.",
+                        "Choose a period of at most %(count)s days.",
+                        MAX_PERIOD_DAYS,
+                    )
+                    % {"count": MAX_PERIOD_DAYS}
+                ]
+            },
         )
     tz = timezone.get_default_timezone()
     start = timezone.make_aware(datetime.combine(since, time.min), tz)

@@ -434,6 +434,8 @@ def _load_case(*, demo: DemoCase, agencies: dict[str, Agency], people: dict[tupl
             signed_by="Child and guardian ad litem",
             signer_capacity=SignerCapacity.GUARDIAN_AD_LITEM,
             signed_on=timezone.localdate() - timedelta(days=20),
+            explained_in="Spanish",
+            interpreter="Language Line Solutions, interpreter ID 40317",
         )
         for section in sections:
             grant_create(

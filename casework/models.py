@@ -12,12 +12,15 @@ from django.db.models import Q
 from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from agencies.models import Agency, AgencyKind
 from casework.deadlines import offset_to_iso
 from casework.search import ArrayConcat, SearchKey, TextArray
 from casework.sections import DATA_SECTIONS, Section
+from casework.translations import text_in_active_language, translation_errors
 from common.ids import time_ordered_id
 
 # Column widths that are also input limits (the services' input contracts name them).
@@ -30,21 +33,21 @@ CONSENT_INTERPRETER_MAX_LENGTH = 200
 
 
 class CaseStatus(models.TextChoices):
-    OPEN = "open", "Open"
-    CLOSED = "closed", "Closed"
+    OPEN = "open", pgettext_lazy("case status", "Open")
+    CLOSED = "closed", pgettext_lazy("case status", "Closed")
 
 
 class TraffickingStatus(models.TextChoices):
     """What is known of whether the child is a trafficking victim (a `core` fact: every agency on
     the case acts on it). Why it was set belongs to the screening's section (`screening` app)."""
 
-    NOT_SCREENED = "not_screened", "Not screened"
-    SCREENED_NO_INDICATORS = "screened_no_indicators", "Screened, no indicators"
-    AT_RISK = "at_risk", "At risk"
-    SUSPECTED = "suspected", "Suspected victim"
-    CONFIRMED_SEX = "confirmed_sex", "Confirmed sex-trafficking victim"
-    CONFIRMED_LABOR = "confirmed_labor", "Confirmed labor-trafficking victim"
-    CONFIRMED_BOTH = "confirmed_both", "Confirmed sex- and labor-trafficking victim"
+    NOT_SCREENED = "not_screened", _("Not screened")
+    SCREENED_NO_INDICATORS = "screened_no_indicators", _("Screened, no indicators")
+    AT_RISK = "at_risk", _("At risk")
+    SUSPECTED = "suspected", _("Suspected victim")
+    CONFIRMED_SEX = "confirmed_sex", _("Confirmed sex-trafficking victim")
+    CONFIRMED_LABOR = "confirmed_labor", _("Confirmed labor-trafficking victim")
+    CONFIRMED_BOTH = "confirmed_both", _("Confirmed sex- and labor-trafficking victim")
 
 
 # A suspected or confirmed victim: whose exploitation (how, by whom, where) is recorded.
@@ -59,12 +62,12 @@ VICTIM_STATUSES = frozenset(
 
 
 class AgeBand(models.TextChoices):
-    UNDER_6 = "0-5", "0 to 5"
-    SIX_TO_11 = "6-11", "6 to 11"
-    TWELVE_TO_14 = "12-14", "12 to 14"
-    FIFTEEN_TO_17 = "15-17", "15 to 17"
-    EIGHTEEN_TO_20 = "18-20", "18 to 20"
-    UNKNOWN = "unknown", "Unknown"
+    UNDER_6 = "0-5", pgettext_lazy("age band", "0 to 5")
+    SIX_TO_11 = "6-11", pgettext_lazy("age band", "6 to 11")
+    TWELVE_TO_14 = "12-14", pgettext_lazy("age band", "12 to 14")
+    FIFTEEN_TO_17 = "15-17", pgettext_lazy("age band", "15 to 17")
+    EIGHTEEN_TO_20 = "18-20", pgettext_lazy("age band", "18 to 20")
+    UNKNOWN = "unknown", pgettext_lazy("age band", "Unknown")
 
 
 class Case(models.Model):
@@ -79,7 +82,7 @@ class Case(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     number = models.CharField(max_length=20, unique=True, editable=False)
     pseudonym = models.CharField(
-        max_length=PSEUDONYM_MAX_LENGTH, help_text="Initials or a pseudonym, never the legal name."
+        max_length=PSEUDONYM_MAX_LENGTH, help_text=_("Initials or a pseudonym, never the legal name.")
     )
     age_band = models.CharField(max_length=8, choices=AgeBand.choices, default=AgeBand.UNKNOWN)
     status = models.CharField(max_length=8, choices=CaseStatus.choices, default=CaseStatus.OPEN)
@@ -200,9 +203,9 @@ class CaseGroupObjectPermission(GroupObjectPermissionBase):
 
 
 class ParticipationVia(models.TextChoices):
-    OPENED = "opened", "Opened the case"
-    INVITED = "invited", "Invited"
-    HANDOFF = "handoff", "Accepted a handoff"
+    OPENED = "opened", _("Opened the case")
+    INVITED = "invited", _("Invited")
+    HANDOFF = "handoff", _("Accepted a handoff")
 
 
 class CaseParticipant(models.Model):
@@ -226,35 +229,41 @@ class CaseParticipant(models.Model):
 
 
 class GrantBasis(models.TextChoices):
-    DEFAULT = "default", "Default on joining"
-    STEWARD = "steward", "Granted by a steward"
-    CONSENT = "consent", "Recorded consent"
+    DEFAULT = "default", _("Default on joining")
+    STEWARD = "steward", _("Granted by a steward")
+    CONSENT = "consent", _("Recorded consent")
 
 
 class GrantEndReason(models.TextChoices):
-    REVOKED = "revoked", "Revoked"
-    EXPIRED = "expired", "Expired"
-    CONSENT_REVOKED = "consent_revoked", "Consent revoked"
+    REVOKED = "revoked", pgettext_lazy("grant end reason", "Revoked")
+    EXPIRED = "expired", pgettext_lazy("grant end reason", "Expired")
+    CONSENT_REVOKED = "consent_revoked", pgettext_lazy("grant end reason", "Consent revoked")
     # The consent was signed in a capacity the case's exploitation profile rules out (a parent or
     # guardian suspected of exploiting the child): it never could ground the grant. The label is
     # read by the section's readers, who may not read `investigation`, so it says no more.
-    SIGNER_SUSPECTED = "signer_suspected", "Consent signer may not consent for this child"
+    SIGNER_SUSPECTED = (
+        "signer_suspected",
+        pgettext_lazy("grant end reason", "Consent signer may not consent for this child"),
+    )
     # Two cases of one child were merged and the agency held this section on both: the grant that
     # would have ended first ended, the other carries the agency's access on the surviving case.
-    MERGED = "merged", "Cases merged: another grant of the same section continues"
+    MERGED = (
+        "merged",
+        pgettext_lazy("grant end reason", "Cases merged: another grant of the same section continues"),
+    )
 
 
 class SignerCapacity(models.TextChoices):
     """In what capacity the person named in `Consent.signed_by` signed. Empty on consents recorded
     before Bridge asked, which counts as "not known" wherever the capacity matters."""
 
-    NOT_RECORDED = "", "Not recorded"
-    CHILD = "child", "The child"
-    PARENT = "parent", "Parent"
-    LEGAL_GUARDIAN = "legal_guardian", "Legal guardian"
-    GUARDIAN_AD_LITEM = "guardian_ad_litem", "Guardian ad litem"
-    COURT = "court", "Court"
-    OTHER = "other", "Other"
+    NOT_RECORDED = "", pgettext_lazy("consent signer", "Not recorded")
+    CHILD = "child", pgettext_lazy("consent signer", "The child")
+    PARENT = "parent", pgettext_lazy("consent signer", "Parent")
+    LEGAL_GUARDIAN = "legal_guardian", pgettext_lazy("consent signer", "Legal guardian")
+    GUARDIAN_AD_LITEM = "guardian_ad_litem", pgettext_lazy("consent signer", "Guardian ad litem")
+    COURT = "court", pgettext_lazy("consent signer", "Court")
+    OTHER = "other", pgettext_lazy("consent signer", "Other")
 
 
 class Consent(models.Model):
@@ -264,7 +273,8 @@ class Consent(models.Model):
     sections = ArrayField(models.CharField(max_length=16, choices=Section.choices))
     purpose = models.TextField()
     signed_by = models.CharField(
-        max_length=CONSENT_SIGNED_BY_MAX_LENGTH, help_text="The child, and the guardian where one must sign."
+        max_length=CONSENT_SIGNED_BY_MAX_LENGTH,
+        help_text=_("The child, and the guardian where one must sign."),
     )
     signer_capacity = models.CharField(
         max_length=20, choices=SignerCapacity.choices, blank=True, default=SignerCapacity.NOT_RECORDED
@@ -399,15 +409,15 @@ class IdentitySection(SectionData):
 
 
 class PlacementType(models.TextChoices):
-    UNKNOWN = "", "Not recorded"
-    HOME = "home", "Home of parent or guardian"
-    KINSHIP = "kinship", "Kinship care"
-    FOSTER_FAMILY = "foster_family", "Foster family"
-    GROUP_HOME = "group_home", "Group home"
-    SHELTER = "shelter", "Shelter"
-    RESIDENTIAL = "residential", "Residential treatment"
-    DETENTION = "detention", "Detention"
-    MISSING = "missing", "Missing"
+    UNKNOWN = "", pgettext_lazy("placement", "Not recorded")
+    HOME = "home", pgettext_lazy("placement", "Home of parent or guardian")
+    KINSHIP = "kinship", pgettext_lazy("placement", "Kinship care")
+    FOSTER_FAMILY = "foster_family", pgettext_lazy("placement", "Foster family")
+    GROUP_HOME = "group_home", pgettext_lazy("placement", "Group home")
+    SHELTER = "shelter", pgettext_lazy("placement", "Shelter")
+    RESIDENTIAL = "residential", pgettext_lazy("placement", "Residential treatment")
+    DETENTION = "detention", pgettext_lazy("placement", "Detention")
+    MISSING = "missing", pgettext_lazy("placement", "Missing")
 
 
 class LocationSection(SectionData):
@@ -471,17 +481,17 @@ def section_fields(section: str) -> tuple[str, ...]:
 
 
 class TaskStatus(models.TextChoices):
-    OPEN = "open", "Open"
-    DONE = "done", "Done"
+    OPEN = "open", pgettext_lazy("task status", "Open")
+    DONE = "done", pgettext_lazy("task status", "Done")
     # The event that created it was voided: kept, with the reason, never deleted.
-    CANCELLED = "cancelled", "Cancelled"
+    CANCELLED = "cancelled", pgettext_lazy("task status", "Cancelled")
 
 
 class TaskPriority(models.TextChoices):
-    LOW = "low", "Low"
-    NORMAL = "normal", "Normal"
-    HIGH = "high", "High"
-    URGENT = "urgent", "Urgent"
+    LOW = "low", pgettext_lazy("task priority", "Low")
+    NORMAL = "normal", pgettext_lazy("task priority", "Normal")
+    HIGH = "high", pgettext_lazy("task priority", "High")
+    URGENT = "urgent", pgettext_lazy("task priority", "Urgent")
 
 
 class Task(models.Model):
@@ -489,6 +499,9 @@ class Task(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="tasks")
     title = models.CharField(max_length=TASK_TITLE_MAX_LENGTH)
     description = models.TextField(blank=True)
+    # What Bridge itself wrote (a deadline template's task, a review task), in the other languages:
+    # {"es": {"title": "...", "description": "..."}}. A title a person typed has none.
+    translations = models.JSONField(default=dict, blank=True, db_default={})
     # Empty only while the task waits for an agency of `awaits_kind` to join the case (see
     # `casework.services.events`): it is never given to an agency that may not see it.
     owner_agency = models.ForeignKey(
@@ -504,7 +517,7 @@ class Task(models.Model):
     due_at = models.DateTimeField()
     priority = models.CharField(max_length=8, choices=TaskPriority.choices, default=TaskPriority.NORMAL)
     status = models.CharField(max_length=9, choices=TaskStatus.choices, default=TaskStatus.OPEN)
-    cancel_reason = models.TextField(blank=True, default="", help_text="Why it was cancelled.")
+    cancel_reason = models.TextField(blank=True, default="", help_text=_("Why it was cancelled."))
     version = models.PositiveIntegerField(default=1)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
@@ -517,8 +530,10 @@ class Task(models.Model):
     )
     outcome = models.TextField(
         blank=True,
-        help_text="What was done, given on completion (required for a deadline template's task: what was "
-        "reported, to whom, the reference number). Part of the task's section.",
+        help_text=_(
+            "What was done, given on completion (required for a deadline template's task: what was "
+            "reported, to whom, the reference number). Part of the task's section."
+        ),
     )
     template = models.ForeignKey(
         "DeadlineTemplate", on_delete=models.PROTECT, null=True, blank=True, related_name="tasks"
@@ -529,20 +544,20 @@ class Task(models.Model):
         null=True,
         blank=True,
         related_name="tasks",
-        help_text="The case event whose deadline template created this task.",
+        help_text=_("The case event whose deadline template created this task."),
     )
     section = models.CharField(
         max_length=16,
         choices=Section.choices,
         default=Section.CORE,
-        help_text="The section whose protection the task carries: its deadline template's, else core.",
+        help_text=_("The section whose protection the task carries: its deadline template's, else core."),
     )
     awaits_kind = models.CharField(
         max_length=32,
         choices=AgencyKind.choices,
         blank=True,
         default="",
-        help_text="While no agency on the case may hold it: the kind of agency it waits for.",
+        help_text=_("While no agency on the case may hold it: the kind of agency it waits for."),
     )
 
     class Meta:
@@ -611,6 +626,15 @@ class Task(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def shown_title(self) -> str:
+        """The title in the reader's language when Bridge wrote it; a typed title as typed."""
+        return text_in_active_language(self.translations, "title", self.title)
+
+    @property
+    def shown_description(self) -> str:
+        return text_in_active_language(self.translations, "description", self.description)
+
 
 class Note(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -673,26 +697,29 @@ class TimelineEvent(models.Model):
 
 
 class CaseEventType(models.TextChoices):
-    SEX_TRAFFICKING_IDENTIFIED = "sex_trafficking_identified", "Identified as a sex-trafficking victim"
-    LABOR_TRAFFICKING_IDENTIFIED = "labor_trafficking_identified", "Identified as a labor-trafficking victim"
-    MISSING_REPORTED = "missing_reported", "Reported missing"
-    MISSING_LOCATED = "missing_located", "Missing child located"
+    SEX_TRAFFICKING_IDENTIFIED = "sex_trafficking_identified", _("Identified as a sex-trafficking victim")
+    LABOR_TRAFFICKING_IDENTIFIED = (
+        "labor_trafficking_identified",
+        _("Identified as a labor-trafficking victim"),
+    )
+    MISSING_REPORTED = "missing_reported", _("Reported missing")
+    MISSING_LOCATED = "missing_located", _("Missing child located")
     FOREIGN_NATIONAL_MINOR_IDENTIFIED = (
         "foreign_national_minor_identified",
-        "Foreign-national minor identified",
+        _("Foreign-national minor identified"),
     )
-    SIJS_CANDIDATE_IDENTIFIED = "sijs_candidate_identified", "SIJS candidate identified"
-    INTERIM_ASSISTANCE_ISSUED = "interim_assistance_issued", "HHS interim assistance letter issued"
-    U_VISA_CERTIFIED = "u_visa_certified", "U-visa certification (I-918 Supplement B) signed"
-    CONTINUED_PRESENCE_GRANTED = "continued_presence_granted", "Continued Presence granted"
-    REMOVED_FROM_HOME = "removed_from_home", "Removed from home (entered foster care)"
-    PLACEMENT_CHANGED = "placement_changed", "Moved to a new placement"
-    COURT_HEARING_SCHEDULED = "court_hearing_scheduled", "Court hearing scheduled"
+    SIJS_CANDIDATE_IDENTIFIED = "sijs_candidate_identified", _("SIJS candidate identified")
+    INTERIM_ASSISTANCE_ISSUED = "interim_assistance_issued", _("HHS interim assistance letter issued")
+    U_VISA_CERTIFIED = "u_visa_certified", _("U-visa certification (I-918 Supplement B) signed")
+    CONTINUED_PRESENCE_GRANTED = "continued_presence_granted", _("Continued Presence granted")
+    REMOVED_FROM_HOME = "removed_from_home", _("Removed from home (entered foster care)")
+    PLACEMENT_CHANGED = "placement_changed", _("Moved to a new placement")
+    COURT_HEARING_SCHEDULED = "court_hearing_scheduled", _("Court hearing scheduled")
     # The criminal case against the exploiter (recorded by `court.services`, section investigation).
-    CRIMINAL_PROCEEDING_SCHEDULED = "criminal_proceeding_scheduled", "Public criminal proceeding scheduled"
-    DEFENDANT_RELEASED = "defendant_released", "Defendant released from custody"
-    DEFENDANT_ESCAPED = "defendant_escaped", "Defendant escaped from custody"
-    CASE_PLAN_APPROVED = "case_plan_approved", "Case plan approved"
+    CRIMINAL_PROCEEDING_SCHEDULED = "criminal_proceeding_scheduled", _("Public criminal proceeding scheduled")
+    DEFENDANT_RELEASED = "defendant_released", _("Defendant released from custody")
+    DEFENDANT_ESCAPED = "defendant_escaped", _("Defendant escaped from custody")
+    CASE_PLAN_APPROVED = "case_plan_approved", _("Case plan approved")
 
 
 # Events that carry `details.hearing_at`, from which HEARING_AT-anchored templates count.
@@ -749,9 +776,9 @@ class CaseEvent(models.Model):
 
 
 class DeadlineAnchor(models.TextChoices):
-    EVENT = "event", "When the event occurred"
-    DATE_OF_BIRTH = "date_of_birth", "A birthday of the child"
-    HEARING_AT = "hearing_at", "The scheduled hearing"
+    EVENT = "event", _("When the event occurred")
+    DATE_OF_BIRTH = "date_of_birth", _("A birthday of the child")
+    HEARING_AT = "hearing_at", _("The scheduled hearing")
 
 
 class DeadlineOwner(models.TextChoices):
@@ -761,7 +788,7 @@ class DeadlineOwner(models.TextChoices):
     LEGAL_ADVOCATE = AgencyKind.LEGAL_ADVOCATE.value, AgencyKind.LEGAL_ADVOCATE.label
     VICTIM_SERVICES = AgencyKind.VICTIM_SERVICES.value, AgencyKind.VICTIM_SERVICES.label
     PROSECUTION = AgencyKind.PROSECUTION.value, AgencyKind.PROSECUTION.label
-    RECORDING_AGENCY = "recording_agency", "The agency that recorded the event"
+    RECORDING_AGENCY = "recording_agency", _("The agency that recorded the event")
 
 
 class DeadlineTemplate(models.Model):
@@ -820,6 +847,9 @@ class DeadlineTemplate(models.Model):
         help_text="A federal placeholder for state law: a state overlay replaces it even when less strict.",
     )
     legal_source = models.CharField(max_length=300)
+    # The name and description in other languages, as data beside the English ones:
+    # {"es": {"name": "...", "description": "..."}} (`casework.translations`).
+    translations = models.JSONField(default=dict, blank=True, db_default={})
     active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -885,6 +915,14 @@ class DeadlineTemplate(models.Model):
         return f"{self.name} ({self.jurisdiction})"
 
     @property
+    def shown_name(self) -> str:
+        return text_in_active_language(self.translations, "name", self.name)
+
+    @property
+    def shown_description(self) -> str:
+        return text_in_active_language(self.translations, "description", self.description)
+
+    @property
     def offset(self) -> str:
         """The offset as an ISO 8601 duration, with a sign per part where they differ (as
         PostgreSQL writes intervals): `PT24H`, `P6M`, `-P1D`, `P2Y-90D`."""
@@ -907,25 +945,33 @@ class DeadlineTemplate(models.Model):
                 )
             if self.jurisdiction == "US":
                 errors["jurisdiction"] = "Only a state overlay overrides another template."
+        translation_problems = translation_errors(
+            self.translations, fields=frozenset({"name", "description"})
+        )
+        if translation_problems:
+            errors["translations"] = " ".join(translation_problems)
         if errors:
             raise ValidationError(errors)
 
 
 class HandoffKind(models.TextChoices):
-    TASK = "task", "Task"
-    LEAD = "lead", "Lead of the case"
+    TASK = "task", pgettext_lazy("handoff kind", "Task")
+    LEAD = "lead", pgettext_lazy("handoff kind", "Lead of the case")
     # Another agency asks the receiving agency, which leads a case that may be the same child, to
     # compare the two records (`matching`): the handoff's case is the asking one.
-    MATCH_REVIEW = "match_review", "Comparison of a possible match"
+    MATCH_REVIEW = "match_review", pgettext_lazy("handoff kind", "Comparison of a possible match")
 
 
 class HandoffStatus(models.TextChoices):
-    AWAITING_APPROVAL = "awaiting_approval", "Awaiting the lead agency's approval"
-    PENDING = "pending", "Pending"
-    ACCEPTED = "accepted", "Accepted"
-    DECLINED = "declined", "Declined"
-    WITHDRAWN = "withdrawn", "Withdrawn"
-    EXPIRED = "expired", "Expired"
+    AWAITING_APPROVAL = (
+        "awaiting_approval",
+        pgettext_lazy("handoff status", "Awaiting the lead agency's approval"),
+    )
+    PENDING = "pending", pgettext_lazy("handoff status", "Pending")
+    ACCEPTED = "accepted", pgettext_lazy("handoff status", "Accepted")
+    DECLINED = "declined", pgettext_lazy("handoff status", "Declined")
+    WITHDRAWN = "withdrawn", pgettext_lazy("handoff status", "Withdrawn")
+    EXPIRED = "expired", pgettext_lazy("handoff status", "Expired")
 
 
 # Not yet answered: the lead agency has still to approve it, or the receiving agency to answer it.
@@ -1118,21 +1164,30 @@ class BreakGlass(models.Model):
 
 
 class ClosureReason(models.TextChoices):
-    REUNIFIED = "reunified", "Reunified with family"
-    PERMANENCY = "permanency", "Permanency achieved (adoption or guardianship)"
-    AGED_OUT = "aged_out", "Aged out"
-    TRANSFERRED = "transferred", "Transferred to another agency or jurisdiction"
-    MOVED_AWAY = "moved_away", "Moved out of the jurisdiction"
-    REPATRIATED = "repatriated", "Returned to the country of origin"
-    NO_LONGER_NEEDED = "no_longer_needed", "Services no longer needed"
-    OTHER = "other", "Other (see the summary)"
+    REUNIFIED = "reunified", pgettext_lazy("closing reason", "Reunified with family")
+    PERMANENCY = (
+        "permanency",
+        pgettext_lazy("closing reason", "Permanency achieved (adoption or guardianship)"),
+    )
+    AGED_OUT = "aged_out", pgettext_lazy("closing reason", "Aged out")
+    TRANSFERRED = (
+        "transferred",
+        pgettext_lazy("closing reason", "Transferred to another agency or jurisdiction"),
+    )
+    MOVED_AWAY = "moved_away", pgettext_lazy("closing reason", "Moved out of the jurisdiction")
+    REPATRIATED = "repatriated", pgettext_lazy("closing reason", "Returned to the country of origin")
+    NO_LONGER_NEEDED = "no_longer_needed", pgettext_lazy("closing reason", "Services no longer needed")
+    OTHER = "other", pgettext_lazy("closing reason", "Other (see the summary)")
 
 
 class ClosureStatus(models.TextChoices):
-    AWAITING_APPROVAL = "awaiting_approval", "Awaiting a supervisor's approval"
-    APPROVED = "approved", "Approved: the case closed"
-    RETURNED = "returned", "Returned with comments"
-    WITHDRAWN = "withdrawn", "Withdrawn"
+    AWAITING_APPROVAL = (
+        "awaiting_approval",
+        pgettext_lazy("closing request status", "Awaiting a supervisor's approval"),
+    )
+    APPROVED = "approved", pgettext_lazy("closing request status", "Approved: the case closed")
+    RETURNED = "returned", pgettext_lazy("closing request status", "Returned with comments")
+    WITHDRAWN = "withdrawn", pgettext_lazy("closing request status", "Withdrawn")
 
 
 CLOSURE_SUMMARY_MAX_LENGTH = 10_000
@@ -1145,7 +1200,7 @@ class CaseClosure(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="closures")
     reason = models.CharField(max_length=20, choices=ClosureReason.choices)
-    summary = models.TextField(help_text="The closing summary: what was done and where the child is left.")
+    summary = models.TextField(help_text=_("The closing summary: what was done and where the child is left."))
     # The open deadline tasks set by law (by id) and the blockers of feature apps (by key) the
     # requester justified closing with, in their words.
     task_justifications = models.JSONField(default=dict, blank=True)
@@ -1156,7 +1211,7 @@ class CaseClosure(models.Model):
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         related_name="+",
-        help_text="The supervisor of the lead agency asked to approve it.",
+        help_text=_("The supervisor of the lead agency asked to approve it."),
     )
     # The supervisor's task of deciding: the sweep reminds and escalates it like any other.
     review_task = models.ForeignKey(Task, on_delete=models.PROTECT, related_name="+")

@@ -7,19 +7,35 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import models
+from django.utils.functional import Promise, lazy
+from django.utils.translation import pgettext_lazy
 
 from agencies.models import AgencyKind
 
 
 class Section(models.TextChoices):
-    CORE = "core", "Core"
-    IDENTITY = "identity", "Identity"
-    LOCATION = "location", "Location"
-    IMMIGRATION = "immigration", "Immigration"
-    INVESTIGATION = "investigation", "Investigation"
-    HEALTH = "health", "Health"
-    SERVICES = "services", "Services"
-    LEGAL = "legal", "Legal (privileged)"
+    CORE = "core", pgettext_lazy("section", "Core")
+    IDENTITY = "identity", pgettext_lazy("section", "Identity")
+    LOCATION = "location", pgettext_lazy("section", "Location")
+    IMMIGRATION = "immigration", pgettext_lazy("section", "Immigration")
+    INVESTIGATION = "investigation", pgettext_lazy("section", "Investigation")
+    HEALTH = "health", pgettext_lazy("section", "Health")
+    SERVICES = "services", pgettext_lazy("section", "Services")
+    LEGAL = "legal", pgettext_lazy("section", "Legal (privileged)")
+
+
+# A section named inside a sentence ("You can already read the location section."): lower case in
+# English, and in each language as its grammar wants.
+_NAMES_IN_SENTENCE: dict[str, Promise] = {
+    Section.CORE: pgettext_lazy("section, in a sentence", "core"),
+    Section.IDENTITY: pgettext_lazy("section, in a sentence", "identity"),
+    Section.LOCATION: pgettext_lazy("section, in a sentence", "location"),
+    Section.IMMIGRATION: pgettext_lazy("section, in a sentence", "immigration"),
+    Section.INVESTIGATION: pgettext_lazy("section, in a sentence", "investigation"),
+    Section.HEALTH: pgettext_lazy("section, in a sentence", "health"),
+    Section.SERVICES: pgettext_lazy("section, in a sentence", "services"),
+    Section.LEGAL: pgettext_lazy("section, in a sentence", "legal"),
+}
 
 
 class SharingNeeds(enum.Enum):
@@ -119,6 +135,17 @@ def default_sections_for(*, agency_kind: str) -> frozenset[str]:
     return frozenset(granted)
 
 
+def section_in_sentence(section: str) -> str:
+    """The section's name inside a sentence, in the active language; an unknown name as given."""
+    name = _NAMES_IN_SENTENCE.get(section)
+    return str(name) if name is not None else section
+
+
 def section_names(sections: Iterable[str]) -> str:
     """Sections as people read them in a sentence: `Location, Health`."""
     return ", ".join(str(Section(section).label) for section in sections)
+
+
+# For text rendered later in someone else's language (`common.i18n.Message` values).
+section_in_sentence_lazy = lazy(section_in_sentence, str)
+section_names_lazy = lazy(section_names, str)

@@ -20,6 +20,8 @@ from django.db.models import (
 )
 from django.db.models.lookups import Contains
 from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from agencies.models import Role, User
 from casework.access import (
@@ -69,11 +71,11 @@ def handoff_list(*, user: User, direction: str | None = None, status: str | None
     )
     errors: dict[str, list[str]] = {}
     if direction is not None and direction not in HANDOFF_DIRECTIONS:
-        errors["direction"] = [f"Must be one of: {', '.join(HANDOFF_DIRECTIONS)}."]
+        errors["direction"] = [_("Must be one of: %(choices)s.") % {"choices": ", ".join(HANDOFF_DIRECTIONS)}]
     if status is not None and status not in HandoffStatus.values:
-        errors["status"] = [f"Must be one of: {', '.join(HandoffStatus.values)}."]
+        errors["status"] = [_("Must be one of: %(choices)s.") % {"choices": ", ".join(HandoffStatus.values)}]
     if errors:
-        raise ValidationFailed("Unknown filter value.", fields=errors)
+        raise ValidationFailed(_("Unknown filter value."), fields=errors)
     if direction == "incoming":
         awaiting_user = Q(status=HandoffStatus.AWAITING_APPROVAL) & handoffs_to_approve_filter(user=user)
         queryset = queryset.filter(Q(to_agency_id=user.agency_id) | awaiting_user)
@@ -213,7 +215,7 @@ def display_text(value: Any, *, choices: list[tuple[Any, str]] | None) -> str:
     if value is None or value in ("", []):
         return ""
     if isinstance(value, bool):
-        return "Yes" if value else "No"
+        return _("Yes") if value else _("No")
     if isinstance(value, list):
         return ", ".join(str(item) for item in value)
     if isinstance(value, datetime):
@@ -229,13 +231,33 @@ def _section_model(section: str) -> tuple[type[Model], tuple[str, ...]]:
     return SECTION_MODELS[section], section_fields(section)
 
 
+# The fields' names as people read them, in their language: the models' verbose names are English
+# (giving them `gettext_lazy` ones would change every section's migration state for nothing).
+FIELD_LABELS = {
+    "pseudonym": gettext_lazy("Pseudonym"),
+    "age_band": gettext_lazy("Age band"),
+    "status": pgettext_lazy("field", "Status"),
+    "legal_name": gettext_lazy("Legal name"),
+    "date_of_birth": gettext_lazy("Date of birth"),
+    "aliases": gettext_lazy("Aliases"),
+    "languages": gettext_lazy("Languages"),
+    "guardian": gettext_lazy("Guardian"),
+    "placement_type": gettext_lazy("Placement type"),
+    "address": gettext_lazy("Address"),
+    "school": gettext_lazy("School"),
+    "nationality": gettext_lazy("Nationality"),
+    "summary": gettext_lazy("Summary"),
+    "safety_plan": gettext_lazy("Safety plan"),
+}
+
+
 def display_values(*, section: str, raw: Mapping[str, Any]) -> list[FieldValue]:
     """Stored values of a section as people read them: labels for codes, lists joined, dates."""
     model, names = _section_model(section)
     shown = []
     for name in names:
         model_field = model._meta.get_field(name)
-        label = capfirst(str(getattr(model_field, "verbose_name", name)))
+        label = str(FIELD_LABELS.get(name) or capfirst(str(getattr(model_field, "verbose_name", name))))
         choices = list(getattr(model_field, "choices", None) or []) or None
         shown.append(FieldValue(name, label, display_text(raw.get(name), choices=choices)))
     return shown

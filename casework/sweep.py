@@ -29,6 +29,8 @@ from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
+from django.utils.functional import Promise, lazy
+from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 
 from agencies.models import User
 from casework.access import owner_sees_task
@@ -56,7 +58,8 @@ from casework.sections import Section
 from casework.services.handoffs import handoff_expire
 from casework.services.sharing import grants_end_expired
 from casework.timeline import timeline_entry, timeline_record_many
-from common.times import format_day, format_when
+from common.i18n import Message
+from common.times import format_day_lazy, format_when_lazy
 from notifications.digests import digests_build
 from notifications.models import Notification, NotificationKind, Reminder
 from notifications.services import Notice, notify, notify_many
@@ -141,9 +144,14 @@ def _people(count: int) -> str:
 def _remaining(*, until: datetime, now: datetime) -> str:
     minutes = max(1, round((until - now).total_seconds() / 60))
     if minutes < 90:
-        return f"{minutes} minute{'s' if minutes != 1 else ''}"
+        return ngettext("%(count)s minute", "%(count)s minutes", minutes) % {"count": minutes}
     hours = round(minutes / 60)
-    return f"{hours} hours"
+    return ngettext("%(count)s hour", "%(count)s hours", hours) % {"count": hours}
+
+
+# The sweep's texts are read by each recipient in their own language (`Message`): a value in them
+# is written when the message is, in the language active then.
+_remaining_lazy = lazy(_remaining, str)
 
 
 # --- tasks ----------------------------------------------------------------------------------
@@ -197,23 +205,43 @@ def due_task_batches(*, now: datetime) -> list[list[uuid.UUID]]:
     return [due[start : start + size] for start in range(0, len(due), size)]
 
 
-def _task_noun(task: Task) -> str:
-    if task.priority == TaskPriority.URGENT:
-        return "An urgent task"
-    if task.priority == TaskPriority.HIGH:
-        return "A high-priority task"
-    return "A task"
+_TASK_NOUNS: dict[str, Promise] = {
+    TaskPriority.URGENT: pgettext_lazy("task reminder, starts a sentence", "An urgent task"),
+    TaskPriority.HIGH: pgettext_lazy("task reminder, starts a sentence", "A high-priority task"),
+}
+_TASK_NOUNS_IN_SENTENCE: dict[str, Promise] = {
+    TaskPriority.URGENT: pgettext_lazy("task reminder, inside a sentence", "an urgent task"),
+    TaskPriority.HIGH: pgettext_lazy("task reminder, inside a sentence", "a high-priority task"),
+}
 
 
-def _task_message(*, task: Task, point: Point, now: datetime) -> str:
-    noun, number, when = _task_noun(task), task.case.number, format_when(task.due_at)
+def _task_message(*, task: Task, point: Point, now: datetime) -> Message:
+    number, when = task.case.number, format_when_lazy(task.due_at)
     if point.kind == NotificationKind.TASK_UPCOMING:
-        return f"{noun} on case {number} is due {when}, in {_remaining(until=task.due_at, now=now)}."
+        return Message(
+            gettext_lazy("%(task)s on case %(number)s is due %(when)s, in %(remaining)s."),
+            task=_TASK_NOUNS.get(task.priority, pgettext_lazy("task reminder, starts a sentence", "A task")),
+            number=number,
+            when=when,
+            remaining=_remaining_lazy(until=task.due_at, now=now),
+        )
     if point.kind == NotificationKind.TASK_DUE:
-        return f"{noun} on case {number} is due now ({when})."
-    return (
-        f"Overdue: {noun.lower()} on case {number} was due {when} and is still open "
-        f"(escalation {point.step})."
+        return Message(
+            gettext_lazy("%(task)s on case %(number)s is due now (%(when)s)."),
+            task=_TASK_NOUNS.get(task.priority, pgettext_lazy("task reminder, starts a sentence", "A task")),
+            number=number,
+            when=when,
+        )
+    return Message(
+        gettext_lazy(
+            "Overdue: %(task)s on case %(number)s was due %(when)s and is still open (escalation %(step)s)."
+        ),
+        task=_TASK_NOUNS_IN_SENTENCE.get(
+            task.priority, pgettext_lazy("task reminder, inside a sentence", "a task")
+        ),
+        number=number,
+        when=when,
+        step=point.step,
     )
 
 
@@ -379,7 +407,7 @@ def _deliver_reminder(
     *,
     reminder: Reminder,
     recipients: list[User],
-    message: str,
+    message: Message,
     agency_id: int,
     timeline_kind: str,
     summary: str,
@@ -499,10 +527,13 @@ def _fire_consent(*, consent_id: uuid.UUID, now: datetime) -> int:
             now=now,
             reminder=reminder,
             recipients=consent_reminder_recipients(consent=consent),
-            message=(
-                f"A consent on case {consent.case.number} expires at the end of "
-                f"{format_day(consent.expires_on)}. Sharing that rests on it stops then unless a new consent "
-                "is recorded."
+            message=Message(
+                gettext_lazy(
+                    "A consent on case %(number)s expires at the end of %(day)s. Sharing that rests on it "
+                    "stops then unless a new consent is recorded."
+                ),
+                number=consent.case.number,
+                day=format_day_lazy(consent.expires_on),
             ),
             agency_id=consent.recorded_by_agency_id,
             timeline_kind="consent_expiry_reminded",
@@ -624,29 +655,57 @@ def _handoff_summary(*, approval: bool, escalation: bool) -> str:
     return "Unanswered handoff escalated to {people}." if escalation else "Handoff reminder sent to {people}."
 
 
-def _handoff_message(*, handoff: Handoff, escalation: bool, now: datetime) -> str:
-    number, deadline = handoff.case.number, format_when(handoff.respond_by)
-    noun = "An urgent handoff" if handoff.urgent else "A handoff"
-    expires = format_when(handoff_expires_at(handoff))
+def _handoff_message(*, handoff: Handoff, escalation: bool, now: datetime) -> Message:
+    values: dict[str, object] = {
+        "number": handoff.case.number,
+        "deadline": format_when_lazy(handoff.respond_by),
+        "expires": format_when_lazy(handoff_expires_at(handoff)),
+        "remaining": _remaining_lazy(until=handoff.respond_by, now=now),
+    }
+    if escalation:
+        values["handoff"] = (
+            pgettext_lazy("handoff reminder, inside a sentence", "an urgent handoff")
+            if handoff.urgent
+            else pgettext_lazy("handoff reminder, inside a sentence", "a handoff")
+        )
+    else:
+        values["handoff"] = (
+            pgettext_lazy("handoff reminder, starts a sentence", "An urgent handoff")
+            if handoff.urgent
+            else pgettext_lazy("handoff reminder, starts a sentence", "A handoff")
+        )
     if _awaits_approval(handoff):
         if escalation:
-            return (
-                f"Escalation: {noun.lower()} on case {number} that brings another agency onto the case "
-                f"was not approved or declined by {deadline}. It goes back to the sender at {expires} "
-                "unless your agency answers."
+            return Message(
+                gettext_lazy(
+                    "Escalation: %(handoff)s on case %(number)s that brings another agency onto the case "
+                    "was not approved or declined by %(deadline)s. It goes back to the sender at %(expires)s "
+                    "unless your agency answers."
+                ),
+                **values,
             )
-        return (
-            f"{noun} on case {number} brings another agency onto the case and awaits your agency's "
-            f"approval by {deadline}, in {_remaining(until=handoff.respond_by, now=now)}."
+        return Message(
+            gettext_lazy(
+                "%(handoff)s on case %(number)s brings another agency onto the case and awaits your agency's "
+                "approval by %(deadline)s, "
+                "in %(remaining)s."
+            ),
+            **values,
         )
     if escalation:
-        return (
-            f"Escalation: {noun.lower()} to your agency on case {number} was not answered by {deadline}. "
-            f"It goes back to the sender at {expires} unless answered."
+        return Message(
+            gettext_lazy(
+                "Escalation: %(handoff)s to your agency on case %(number)s was not answered by %(deadline)s. "
+                "It goes back to the sender at %(expires)s unless answered."
+            ),
+            **values,
         )
-    return (
-        f"{noun} to your agency on case {number} awaits an answer by {deadline}, "
-        f"in {_remaining(until=handoff.respond_by, now=now)}."
+    return Message(
+        gettext_lazy(
+            "%(handoff)s to your agency on case %(number)s awaits an answer by %(deadline)s, "
+            "in %(remaining)s."
+        ),
+        **values,
     )
 
 

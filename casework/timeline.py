@@ -4,12 +4,20 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from agencies.models import User
 from casework.models import Case, TimelineEvent
 from casework.sections import Section
 from common.copy import copy_insert
+
+
+def in_english(text: object) -> str:
+    """A label or a date rendered for a summary, in English whoever's request writes it: the timeline
+    stores its summaries once, for readers of every language (docs/translation.md, "Data stays as
+    entered"). Give it a lazy text (`gettext_lazy`, `format_when_lazy`)."""
+    with translation.override("en"):
+        return str(text)
 
 
 def timeline_record(

@@ -4,15 +4,28 @@ HTTP status and the error shape of API.md, and the browser views render them."""
 import re
 from collections.abc import Mapping, Sequence
 
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy
+
+# A message is plain text, or a lazily translated constant (`gettext_lazy`): either way it is
+# rendered once, when the error is raised, in the language active then (the request's).
+Text = str | Promise
+
+NOT_FOUND = gettext_lazy("Not found.")
+STALE = gettext_lazy("This record was changed by someone else; reload it and try again.")
+
 
 class ApplicationError(Exception):
     code = "error"
     status = 400
 
-    def __init__(self, message: str, *, fields: Mapping[str, Sequence[str]] | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.fields: dict[str, list[str]] = {key: list(value) for key, value in (fields or {}).items()}
+    def __init__(self, message: Text, *, fields: Mapping[str, Sequence[Text]] | None = None) -> None:
+        text = str(message)
+        super().__init__(text)
+        self.message = text
+        self.fields: dict[str, list[str]] = {
+            key: [str(item) for item in value] for key, value in (fields or {}).items()
+        }
 
 
 class ValidationFailed(ApplicationError):
@@ -26,7 +39,7 @@ class NotFound(ApplicationError):
     code = "not_found"
     status = 404
 
-    def __init__(self, message: str = "Not found.") -> None:
+    def __init__(self, message: Text = NOT_FOUND) -> None:
         super().__init__(message)
 
 
@@ -38,7 +51,7 @@ class Moved(NotFound):
     code = "moved"
 
     def __init__(self, *, old_id: object, new_id: object) -> None:
-        super().__init__("This case was merged into another case: follow Location.")
+        super().__init__(gettext_lazy("This case was merged into another case: follow Location."))
         self.old_id = str(old_id)
         self.new_id = str(new_id)
 
@@ -70,7 +83,5 @@ class StaleVersion(ApplicationError):
     code = "stale_version"
     status = 412
 
-    def __init__(
-        self, message: str = "This record was changed by someone else; reload it and try again."
-    ) -> None:
+    def __init__(self, message: Text = STALE) -> None:
         super().__init__(message)

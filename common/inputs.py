@@ -4,21 +4,26 @@ read `max_length` and choices from those constants, so the three never drift apa
 
 from collections.abc import Iterable
 
-BLANK = "This field may not be blank."
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from common.errors import Text
+
+BLANK = _("This field may not be blank.")
 # Said the same by the service, the API (`api.fields.StrictCharField`) and the pages
-# (`web.forms.BridgeForm`), each formatting it its own way.
-TOO_LONG = "At most {max_length} characters."
+# (`web.forms.BridgeForm`), each formatting it its own way (hence `{}`, not `%()s`).
+TOO_LONG = _("At most {max_length} characters.")
 
 
 def too_long(max_length: int) -> str:
-    return TOO_LONG.format(max_length=max_length)
+    return str(TOO_LONG).format(max_length=max_length)
 
 
-def text_errors(value: object, *, max_length: int, required: bool = True, blank: str = BLANK) -> list[str]:
+def text_errors(value: object, *, max_length: int, required: bool = True, blank: Text = BLANK) -> list[str]:
     """What is wrong with a text value once stripped of surrounding spaces, or nothing."""
     text = value.strip() if isinstance(value, str) else ""
     if not text:
-        return [blank] if required else []
+        return [str(blank)] if required else []
     if len(text) > max_length:
         return [too_long(max_length)]
     return []
@@ -26,4 +31,6 @@ def text_errors(value: object, *, max_length: int, required: bool = True, blank:
 
 def choice_errors(value: object, choices: Iterable[str]) -> list[str]:
     allowed = list(choices)
-    return [] if value in allowed else [f"Must be one of: {', '.join(allowed)}."]
+    if value in allowed:
+        return []
+    return [gettext("Must be one of: %(choices)s.") % {"choices": ", ".join(allowed)}]

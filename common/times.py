@@ -8,14 +8,17 @@ without it would be ambiguous (`Mon 3 Jan 2028, 09:00`)."""
 
 from datetime import date, datetime
 
-from django.utils import timezone
+from django.utils import dateformat, timezone
+from django.utils.functional import lazy
+from django.utils.translation import pgettext
 
-_DAY = "%a %-d %b"
+# Django's date format characters (`D` weekday, `j` day, `M` month, `l` and `F` in full): the
+# names come out in the active language, and each language orders them its own way.
 
 
 def format_day(day: date) -> str:
     """`Tue 3 Dec`; `Mon 3 Jan 2028` outside the current year."""
-    text = day.strftime(_DAY)
+    text = dateformat.format(day, pgettext("day format: weekday day month", "D j M"))
     return text if day.year == timezone.localdate().year else f"{text} {day.year}"
 
 
@@ -28,4 +31,11 @@ def format_when(moment: datetime) -> str:
 def format_when_in_full(moment: datetime) -> str:
     """The moment with its year and time zone, for a tooltip: `Tuesday 3 December 2026, 14:05 CST`."""
     local = timezone.localtime(moment)
-    return f"{local:%A %-d %B %Y, %H:%M} {local.tzname()}"
+    text = dateformat.format(local, pgettext("moment format: weekday day month year, time", "l j F Y, H:i"))
+    return f"{text} {local.tzname()}"
+
+
+# For text rendered later in someone else's language (`common.i18n.Message` values): the moment
+# is written when the text is, in the language active then.
+format_day_lazy = lazy(format_day, str)
+format_when_lazy = lazy(format_when, str)

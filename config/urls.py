@@ -31,6 +31,7 @@ def favicon(request: HttpRequest) -> HttpResponse:
 urlpatterns = [
     path("favicon.ico", favicon, name="favicon"),
     path("accounts/", include("allauth.urls")),
+    # The language switch of the sign-in page (Django's set_language: POST, sets the cookie).
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("api.urls")),

@@ -106,6 +106,9 @@ def federal_deadline_templates() -> None:
     # The case plan review (issue 16).
     plans = importlib.import_module("casework.migrations.0024_plans_case_plan_review")
     plans.create_template(apps, None)
+    # Their names and descriptions in Spanish (issue 19).
+    spanish = importlib.import_module("casework.migrations.0029_deadline_templates_in_spanish")
+    spanish.add_spanish(apps, None)
 
 
 def sample_screening_instrument() -> None:

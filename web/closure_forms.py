@@ -4,6 +4,7 @@ closing services' input contract."""
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from agencies.models import User
 from casework.closure import ClosureBlocker
@@ -19,16 +20,20 @@ from web.forms import BridgeForm
 
 class ClosureRequestForm(BridgeForm):
     reason = forms.ChoiceField(
-        label="Why the case closes", choices=[("", "Choose a reason"), *CLOSURE_REASON_CHOICES]
+        label=_("Why the case closes"), choices=[("", _("Choose a reason")), *CLOSURE_REASON_CHOICES]
     )
     summary = forms.CharField(
-        label="Closing summary",
+        label=_("Closing summary"),
         max_length=CLOSURE_SUMMARY_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 6}),
-        help_text="What was done, where the child is and who supports them now. Only your agency reads it.",
+        help_text=_(
+            "What was done, where the child is and who supports them now. Only your agency reads it."
+        ),
     )
     reviewer = forms.ModelChoiceField(
-        label="Supervisor asked to approve", queryset=User.objects.none(), empty_label="Choose a supervisor"
+        label=_("Supervisor asked to approve"),
+        queryset=User.objects.none(),
+        empty_label=_("Choose a supervisor"),
     )
 
     def __init__(
@@ -51,7 +56,7 @@ class ClosureRequestForm(BridgeForm):
                 max_length=JUSTIFICATION_MAX_LENGTH,
                 required=False,
                 widget=forms.Textarea(attrs={"rows": 2}),
-                help_text="Why the case may close with this open (or finish it first).",
+                help_text=_("Why the case may close with this open (or finish it first)."),
             )
             self.justified.append((name, blocker))
 
@@ -65,7 +70,7 @@ class ClosureRequestForm(BridgeForm):
 
 class ClosureApproveForm(BridgeForm):
     comments = forms.CharField(
-        label="Comments (optional)",
+        label=_("Comments (optional)"),
         max_length=DECISION_COMMENTS_MAX_LENGTH,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -74,7 +79,7 @@ class ClosureApproveForm(BridgeForm):
 
 class ClosureReturnForm(BridgeForm):
     comments = forms.CharField(
-        label="What needs to change",
+        label=_("What needs to change"),
         max_length=DECISION_COMMENTS_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
@@ -82,7 +87,7 @@ class ClosureReturnForm(BridgeForm):
 
 class ReopenForm(BridgeForm):
     reason = forms.CharField(
-        label="Why the case is reopened",
+        label=_("Why the case is reopened"),
         max_length=REOPEN_REASON_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
     )

@@ -2,19 +2,20 @@
 Limits come from `exports.services`, which checks them again."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from exports.services import EXPORT_FORMATS, PURPOSE_MAX_LENGTH
 from web.forms import BridgeForm
 
-FORMAT_LABELS = {"csv": "CSV (opens in any spreadsheet program)", "xlsx": "Excel workbook (XLSX)"}
+FORMAT_LABELS = {"csv": _("CSV (opens in any spreadsheet program)"), "xlsx": _("Excel workbook (XLSX)")}
 
 
 def _purpose_field() -> forms.CharField:
     return forms.CharField(
-        label="Purpose",
+        label=_("Purpose"),
         max_length=PURPOSE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=(
+        help_text=_(
             "Required. Why you are taking this copy (for example: court hearing on 12 March). "
             "It is printed on the copy and kept in the case's disclosure history."
         ),
@@ -23,17 +24,17 @@ def _purpose_field() -> forms.CharField:
 
 class CaseSummaryForm(BridgeForm):
     purpose = _purpose_field()
-    include_notes = forms.BooleanField(label="Include notes", required=False, initial=True)
-    include_timeline = forms.BooleanField(label="Include the timeline", required=False, initial=True)
+    include_notes = forms.BooleanField(label=_("Include notes"), required=False, initial=True)
+    include_timeline = forms.BooleanField(label=_("Include the timeline"), required=False, initial=True)
     mask_legal_name = forms.BooleanField(
-        label="Mask the legal name",
+        label=_("Mask the legal name"),
         required=False,
-        help_text="The child's legal name and aliases are shortened to initials.",
+        help_text=_("The child's legal name and aliases are shortened to initials."),
     )
 
 
 class CaseListExportForm(BridgeForm):
     purpose = _purpose_field()
     format = forms.ChoiceField(
-        label="File", choices=[(name, FORMAT_LABELS[name]) for name in EXPORT_FORMATS], initial="csv"
+        label=_("File"), choices=[(name, FORMAT_LABELS[name]) for name in EXPORT_FORMATS], initial="csv"
     )

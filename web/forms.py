@@ -562,38 +562,42 @@ class HandoffDeclineForm(BridgeForm):
 
 
 class InviteForm(BridgeForm):
-    agency = forms.TypedChoiceField(label="Agency", coerce=int)
+    agency = forms.TypedChoiceField(label=_("Agency"), coerce=int)
 
     def __init__(self, *args: Any, agencies: Iterable[Agency], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.agencies = {agency.pk: agency for agency in agencies}
-        set_choices(self, "agency", [("", "Choose an agency"), *agency_choices(self.agencies.values())])
+        set_choices(
+            self, "agency", [("", str(_("Choose an agency"))), *agency_choices(self.agencies.values())]
+        )
 
     def chosen_agency(self) -> Agency:
         return self.agencies[self.cleaned_data["agency"]]
 
 
 class TeamMemberForm(BridgeForm):
-    member = forms.ChoiceField(label="Colleague")
+    member = forms.ChoiceField(label=_("Colleague"))
 
     service_field_names = {"user": "member"}
 
     def __init__(self, *args: Any, members: Iterable[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.members = {str(member.public_id): member for member in members}
-        set_choices(self, "member", member_choices(self.members.values(), empty="Choose a colleague"))
+        set_choices(self, "member", member_choices(self.members.values(), empty=str(_("Choose a colleague"))))
 
     def chosen_member(self) -> User:
         return self.members[self.cleaned_data["member"]]
 
 
 class GrantForm(BridgeForm):
-    agency = forms.TypedChoiceField(label="Agency", coerce=int)
-    section = forms.ChoiceField(label="Section")
+    agency = forms.TypedChoiceField(label=_("Agency"), coerce=int)
+    section = forms.ChoiceField(label=_("Section"))
     consent = forms.ChoiceField(
-        label="Consent", required=False, help_text="Required for sections shared only on recorded consent."
+        label=_("Consent"),
+        required=False,
+        help_text=_("Required for sections shared only on recorded consent."),
     )
-    expires_at = forms.DateTimeField(label="Ends", required=False, widget=LocalDateTimeInput())
+    expires_at = forms.DateTimeField(label=_("Ends"), required=False, widget=LocalDateTimeInput())
 
     def __init__(
         self,
@@ -606,19 +610,25 @@ class GrantForm(BridgeForm):
         super().__init__(*args, **kwargs)
         self.agencies = {agency.pk: agency for agency in agencies}
         self.consents = {str(consent.pk): consent for consent in consents}
-        set_choices(self, "agency", [("", "Choose an agency"), *agency_choices(self.agencies.values())])
+        set_choices(
+            self, "agency", [("", str(_("Choose an agency"))), *agency_choices(self.agencies.values())]
+        )
         set_choices(self, "section", [(s, Section(s).label) for s in sections])
         set_choices(
             self,
             "consent",
             [
-                ("", "No consent"),
+                ("", str(_("No consent"))),
                 *(
                     (
                         key,
-                        f"{consent.recipient_agency.name}: "
-                        f"{section_names(consent.sections)}, "
-                        f"signed {format_day(consent.signed_on)}, until {format_day(consent.expires_on)}",
+                        _("%(agency)s: %(sections)s, signed %(signed)s, until %(until)s")
+                        % {
+                            "agency": consent.recipient_agency.name,
+                            "sections": section_names(consent.sections),
+                            "signed": format_day(consent.signed_on),
+                            "until": format_day(consent.expires_on),
+                        },
                     )
                     for key, consent in self.consents.items()
                 ),
@@ -633,38 +643,37 @@ class GrantForm(BridgeForm):
 
 
 class ConsentForm(BridgeForm):
-    recipient_agency = forms.TypedChoiceField(label="Receiving agency", coerce=int)
-    sections = forms.MultipleChoiceField(label="Sections", widget=forms.CheckboxSelectMultiple)
+    recipient_agency = forms.TypedChoiceField(label=_("Receiving agency"), coerce=int)
+    sections = forms.MultipleChoiceField(label=_("Sections"), widget=forms.CheckboxSelectMultiple)
     purpose = forms.CharField(
-        label="Purpose", max_length=CONSENT_PURPOSE_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Purpose"), max_length=CONSENT_PURPOSE_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 2})
     )
     signed_by = forms.CharField(
-        label="Signed by",
+        label=_("Signed by"),
         max_length=CONSENT_SIGNED_BY_MAX_LENGTH,
-        help_text="The child, and the guardian where one must sign.",
+        help_text=_("The child, and the guardian where one must sign."),
     )
     signer_capacity = forms.ChoiceField(
-        label="Signed as",
-        choices=[("", "Choose a capacity"), *SIGNER_CAPACITY_CHOICES],
+        label=_("Signed as"),
+        choices=[("", _("Choose a capacity")), *SIGNER_CAPACITY_CHOICES],
     )
     explained_in = forms.CharField(
-        label="Explained in",
+        label=_("Explained in"),
         max_length=CONSENT_LANGUAGE_MAX_LENGTH,
         required=False,
-        help_text="The language the consent was explained in, for example Spanish.",
+        help_text=_("The language the consent was explained in, for example Spanish."),
     )
     interpreter = forms.CharField(
-        label="Interpreter",
+        label=_("Interpreter"),
         max_length=CONSENT_INTERPRETER_MAX_LENGTH,
         required=False,
-        help_text="If one was used: their name or the interpreter service's reference.",
+        help_text=_("If one was used: their name or the interpreter service's reference."),
     )
-    signed_on = forms.DateField(label="Signed on", widget=DateInput())
+    signed_on = forms.DateField(label=_("Signed on"), widget=DateInput())
     expires_on = forms.DateField(
-        label="Expires on",
+        label=_("Expires on"),
         required=False,
         widget=DateInput(),
-        help_text=f"At most {settings.BRIDGE_CONSENT_MAX_DAYS} days after signing; that is the default.",
     )
 
     def __init__(
@@ -676,11 +685,15 @@ class ConsentForm(BridgeForm):
             self,
             "recipient_agency",
             [
-                ("", "Choose an agency"),
+                ("", str(_("Choose an agency"))),
                 *agency_choices(self.agencies.values()),
             ],
         )
         set_choices(self, "sections", [(s, Section(s).label) for s in sorted(sections)])
+        # Set here, not on the field: the sentence is translated in the reader's language.
+        self.fields["expires_on"].help_text = _(
+            "At most %(days)s days after signing; that is the default."
+        ) % {"days": settings.BRIDGE_CONSENT_MAX_DAYS}
 
     def chosen_agency(self) -> Agency:
         return self.agencies[self.cleaned_data["recipient_agency"]]
@@ -703,12 +716,12 @@ class DashboardPeriodForm(BridgeForm):
 
 
 class BreakGlassForm(BridgeForm):
-    section = forms.ChoiceField(label="Section to open")
+    section = forms.ChoiceField(label=_("Section to open"))
     reason = forms.CharField(
-        label="Why the child is in danger and why this section is needed",
+        label=_("Why the child is in danger and why this section is needed"),
         max_length=BREAK_GLASS_REASON_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Required. The lead agency's supervisors and the section's stewards read it at once.",
+        help_text=_("Required. The lead agency's supervisors and the section's stewards read it at once."),
     )
 
     def __init__(self, *args: Any, sections: Iterable[str], **kwargs: Any) -> None:
@@ -719,44 +732,51 @@ class BreakGlassForm(BridgeForm):
 class ExploitationProfileForm(BridgeForm):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
     type_of_exploitation = forms.MultipleChoiceField(
-        label="Type of exploitation",
+        label=_("Type of exploitation"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
         choices=TypeOfExploitation.choices,
     )
     industry = forms.ChoiceField(
-        label="Industry or setting", required=False, choices=ForcedLabourIndustry.choices
+        label=_("Industry or setting"), required=False, choices=ForcedLabourIndustry.choices
     )
     method_of_recruitment = forms.MultipleChoiceField(
-        label="How the child was recruited",
+        label=_("How the child was recruited"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
         choices=MethodOfRecruitment.choices,
     )
     method_of_control = forms.MultipleChoiceField(
-        label="Means of control",
+        label=_("Means of control"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
         choices=MethodOfControl.choices,
     )
     recruiter_relationship = forms.ChoiceField(
-        label="The exploiter is the child's",
+        label=_("The exploiter is the child's"),
         required=False,
         choices=RecruiterRelationship.choices,
-        help_text=(
+        help_text=_(
             "A parent, guardian or relative here means consents they may have signed cannot ground a grant."
         ),
     )
-    exploitation_began_on = forms.DateField(label="Exploitation began on", required=False, widget=DateInput())
-    exploitation_ended_on = forms.DateField(label="Exploitation ended on", required=False, widget=DateInput())
+    exploitation_began_on = forms.DateField(
+        label=_("Exploitation began on"), required=False, widget=DateInput()
+    )
+    exploitation_ended_on = forms.DateField(
+        label=_("Exploitation ended on"), required=False, widget=DateInput()
+    )
     state = forms.CharField(
-        label="State", required=False, max_length=STATE_CODE_LENGTH, help_text="Two letters, e.g. TX."
+        label=_("State"), required=False, max_length=STATE_CODE_LENGTH, help_text=_("Two letters, e.g. TX.")
     )
     county = forms.CharField(
-        label="County", required=False, max_length=COUNTY_MAX_LENGTH, help_text="Never a street or a venue."
+        label=_("County"),
+        required=False,
+        max_length=COUNTY_MAX_LENGTH,
+        help_text=_("Never a street or a venue."),
     )
     exploiter_may_have_access = forms.BooleanField(
-        label="The exploiter may still have access to the child", required=False
+        label=_("The exploiter may still have access to the child"), required=False
     )
 
 
@@ -806,15 +826,15 @@ class EmailSettingsForm(BridgeForm):
 
 
 class ReliefFieldsForm(BridgeForm):
-    requested_on = forms.DateField(label="Requested on", required=False, widget=DateInput())
-    filed_on = forms.DateField(label="Filed on", required=False, widget=DateInput())
-    decided_on = forms.DateField(label="Decided on", required=False, widget=DateInput())
-    expires_on = forms.DateField(label="Expires on", required=False, widget=DateInput())
+    requested_on = forms.DateField(label=_("Requested on"), required=False, widget=DateInput())
+    filed_on = forms.DateField(label=_("Filed on"), required=False, widget=DateInput())
+    decided_on = forms.DateField(label=_("Decided on"), required=False, widget=DateInput())
+    expires_on = forms.DateField(label=_("Expires on"), required=False, widget=DateInput())
     receipt_number = forms.CharField(
-        label="Receipt number", required=False, max_length=RECEIPT_NUMBER_MAX_LENGTH
+        label=_("Receipt number"), required=False, max_length=RECEIPT_NUMBER_MAX_LENGTH
     )
     details = forms.CharField(
-        label="Details",
+        label=_("Details"),
         required=False,
         max_length=RELIEF_DETAILS_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -822,28 +842,30 @@ class ReliefFieldsForm(BridgeForm):
 
 
 class ReliefAddForm(ReliefFieldsForm):
-    kind = forms.ChoiceField(label="Step", choices=RELIEF_KIND_CHOICES)
+    kind = forms.ChoiceField(label=_("Step"), choices=RELIEF_KIND_CHOICES)
     status = forms.ChoiceField(
-        label="Status", choices=RELIEF_STATUS_CHOICES, initial=ReliefStatus.CONSIDERING
+        label=_("Status"), choices=RELIEF_STATUS_CHOICES, initial=ReliefStatus.CONSIDERING
     )
 
     field_order = ["kind", "status"]
 
 
 class ReliefUpdateForm(ReliefFieldsForm):
-    status = forms.ChoiceField(label="Status", choices=RELIEF_STATUS_CHOICES)
+    status = forms.ChoiceField(label=_("Status"), choices=RELIEF_STATUS_CHOICES)
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
     field_order = ["status"]
 
 
 class ReliefRequestForm(BridgeForm):
-    to_agency = forms.TypedChoiceField(label="Ask", coerce=int)
+    to_agency = forms.TypedChoiceField(label=_("Ask"), coerce=int)
 
     def __init__(self, *args: Any, agencies: Iterable[Agency], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.agencies = {agency.pk: agency for agency in agencies}
-        set_choices(self, "to_agency", [("", "Choose an agency"), *agency_choices(self.agencies.values())])
+        set_choices(
+            self, "to_agency", [("", str(_("Choose an agency"))), *agency_choices(self.agencies.values())]
+        )
 
     def chosen_agency(self) -> Agency:
         return self.agencies[self.cleaned_data["to_agency"]]
@@ -853,14 +875,16 @@ class DocumentUploadForm(BridgeForm):
     """A new document: its type, the section that protects it (those the reader's agency writes),
     a title and the file. The service checks the file's content and size."""
 
-    document_type = forms.ChoiceField(label="Type")
+    document_type = forms.ChoiceField(label=_("Type"))
     section = forms.ChoiceField(
-        label="Section",
+        label=_("Section"),
         required=False,
-        help_text="Who may open it: the readers of this section. A document of a record takes the record's.",
+        help_text=_(
+            "Who may open it: the readers of this section. A document of a record takes the record's."
+        ),
     )
-    title = forms.CharField(label="Title", max_length=DOCUMENT_TITLE_MAX_LENGTH)
-    file = forms.FileField(label="File", help_text="A PDF or image.")
+    title = forms.CharField(label=_("Title"), max_length=DOCUMENT_TITLE_MAX_LENGTH)
+    file = forms.FileField(label=_("File"), help_text=_("A PDF or image."))
     attached_kind = forms.ChoiceField(
         widget=forms.HiddenInput, required=False, choices=[("", ""), *AttachedKind.choices]
     )
@@ -875,7 +899,10 @@ class DocumentUploadForm(BridgeForm):
         set_choices(
             self,
             "section",
-            [("", "The record's section"), *[(section, Section(section).label) for section in sections]],
+            [
+                ("", str(_("The record's section"))),
+                *[(section, Section(section).label) for section in sections],
+            ],
         )
 
     def chosen_type(self) -> DocumentType:
@@ -883,7 +910,9 @@ class DocumentUploadForm(BridgeForm):
 
 
 class DocumentVersionForm(BridgeForm):
-    file = forms.FileField(label="New version", help_text="A PDF or image; the earlier versions are kept.")
+    file = forms.FileField(
+        label=_("New version"), help_text=_("A PDF or image; the earlier versions are kept.")
+    )
 
 
 class ComparisonAskForm(forms.Form):
@@ -891,9 +920,10 @@ class ComparisonAskForm(forms.Form):
     note = forms.CharField(max_length=HANDOFF_NOTE_MAX_LENGTH, required=False)
 
 
-def _reason_field(help_text: str) -> forms.CharField:
+def _reason_field(help_text: Any) -> forms.CharField:
+    """`help_text`: a lazily translated string."""
     return forms.CharField(
-        label="Reason",
+        label=_("Reason"),
         max_length=HANDOFF_NOTE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=help_text,
@@ -902,22 +932,22 @@ def _reason_field(help_text: str) -> forms.CharField:
 
 class MergeProposeForm(BridgeForm):
     keep = forms.ChoiceField(
-        label="Keep",
-        choices=[("mine", "Your agency's case"), ("theirs", "The other agency's case")],
+        label=_("Keep"),
+        choices=[("mine", _("Your agency's case")), ("theirs", _("The other agency's case"))],
         widget=forms.RadioSelect,
-        help_text=(
+        help_text=_(
             "The other case is merged into it: its tasks, notes, handoffs and sharing move; "
             "nothing is deleted."
         ),
     )
-    reason = _reason_field("Required. The other agency's supervisors read it.")
+    reason = _reason_field(_("Required. The other agency's supervisors read it."))
 
 
 class MergeDeclineForm(BridgeForm):
-    reason = _reason_field("Required. The supervisor who proposed the merge reads it.")
+    reason = _reason_field(_("Required. The supervisor who proposed the merge reads it."))
 
 
 class ComparisonDecisionForm(BridgeForm):
     reason = _reason_field(
-        "Required. The asking agency reads it: write nothing of your case it may not read."
+        _("Required. The asking agency reads it: write nothing of your case it may not read.")
     )

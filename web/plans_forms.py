@@ -4,6 +4,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency, User
 from plans.models import (
@@ -21,11 +23,11 @@ class PlanVersionForm(BridgeForm):
 
 
 class PlanGoalAddForm(PlanVersionForm):
-    domain = forms.ChoiceField(label="Domain")
+    domain = forms.ChoiceField(label=_("Domain"))
     description = forms.CharField(
-        label="Goal", max_length=GOAL_DESCRIPTION_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Goal"), max_length=GOAL_DESCRIPTION_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 2})
     )
-    review_on = forms.DateField(label="Review on", widget=DateInput())
+    review_on = forms.DateField(label=_("Review on"), widget=DateInput())
 
     field_order = ["domain", "description", "review_on", "version"]
 
@@ -36,27 +38,29 @@ class PlanGoalAddForm(PlanVersionForm):
 
 class PlanGoalEditForm(PlanVersionForm):
     description = forms.CharField(
-        label="Goal", max_length=GOAL_DESCRIPTION_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Goal"), max_length=GOAL_DESCRIPTION_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 2})
     )
-    status = forms.ChoiceField(label="Status", choices=GOAL_STATUS_CHOICES)
-    review_on = forms.DateField(label="Review on", widget=DateInput())
+    status = forms.ChoiceField(label=_("Status"), choices=GOAL_STATUS_CHOICES)
+    review_on = forms.DateField(label=_("Review on"), widget=DateInput())
 
     field_order = ["description", "status", "review_on", "version"]
 
 
 class PlanActionAddForm(PlanVersionForm):
     description = forms.CharField(
-        label="Action", max_length=ACTION_DESCRIPTION_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Action"), max_length=ACTION_DESCRIPTION_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 2})
     )
-    owner_agency = forms.TypedChoiceField(label="Agency", coerce=int)
-    due_at = forms.DateTimeField(label="Due", widget=LocalDateTimeInput())
+    owner_agency = forms.TypedChoiceField(label=_("Agency"), coerce=int)
+    due_at = forms.DateTimeField(label=_("Due"), widget=LocalDateTimeInput())
 
     field_order = ["description", "owner_agency", "due_at", "version"]
 
     def __init__(self, *args: Any, agencies: Iterable[Agency], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.agencies = {agency.pk: agency for agency in agencies}
-        set_choices(self, "owner_agency", [("", "Choose an agency"), *agency_choices(self.agencies.values())])
+        set_choices(
+            self, "owner_agency", [("", gettext("Choose an agency")), *agency_choices(self.agencies.values())]
+        )
 
     def chosen_agency(self) -> Agency:
         return self.agencies[self.cleaned_data["owner_agency"]]
@@ -64,19 +68,21 @@ class PlanActionAddForm(PlanVersionForm):
 
 class PlanSubmitForm(PlanVersionForm):
     summary = forms.CharField(
-        label="What changed",
+        label=_("What changed"),
         required=False,
         max_length=SUMMARY_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
-    approver = forms.ChoiceField(label="Supervisor to decide")
+    approver = forms.ChoiceField(label=_("Supervisor to decide"))
 
     field_order = ["summary", "approver", "version"]
 
     def __init__(self, *args: Any, supervisors: Iterable[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.supervisors = {str(user.public_id): user for user in supervisors}
-        set_choices(self, "approver", member_choices(self.supervisors.values(), empty="Choose a supervisor"))
+        set_choices(
+            self, "approver", member_choices(self.supervisors.values(), empty=gettext("Choose a supervisor"))
+        )
 
     def chosen_approver(self) -> User:
         return self.supervisors[self.cleaned_data["approver"]]
@@ -84,9 +90,9 @@ class PlanSubmitForm(PlanVersionForm):
 
 class PlanDecisionForm(BridgeForm):
     comments = forms.CharField(
-        label="Comments",
+        label=_("Comments"),
         required=False,
         max_length=COMMENTS_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Required to return the plan: say what should change.",
+        help_text=_("Required to return the plan: say what should change."),
     )

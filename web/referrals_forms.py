@@ -4,6 +4,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency
 from casework.services.handoffs import NOTE_MAX_LENGTH
@@ -20,20 +22,20 @@ from web.forms import BridgeForm, agency_choices, set_choices
 
 
 class ReferralSendForm(BridgeForm):
-    service_type = forms.ChoiceField(label="Service")
-    provider = forms.TypedChoiceField(label="Provider", coerce=int)
+    service_type = forms.ChoiceField(label=_("Service"))
+    provider = forms.TypedChoiceField(label=_("Provider"), coerce=int)
     sections_needed = forms.MultipleChoiceField(
-        label="Sections the provider needs",
+        label=_("Sections the provider needs"),
         choices=SECTIONS_NEEDED_CHOICES,
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="An active consent must name the provider and each of these.",
+        help_text=_("An active consent must name the provider and each of these."),
     )
     note = forms.CharField(
-        label="Note to the provider", max_length=NOTE_MAX_LENGTH, required=False, widget=forms.Textarea
+        label=_("Note to the provider"), max_length=NOTE_MAX_LENGTH, required=False, widget=forms.Textarea
     )
 
-    urgent = forms.BooleanField(label="Urgent (a shorter time to answer)", required=False)
+    urgent = forms.BooleanField(label=_("Urgent (a shorter time to answer)"), required=False)
 
     def __init__(
         self, *args: Any, service_types: Iterable[ServiceType], providers: Iterable[Agency], **kwargs: Any
@@ -44,9 +46,11 @@ class ReferralSendForm(BridgeForm):
         set_choices(
             self,
             "service_type",
-            [("", "Choose a service"), *((key, s.name) for key, s in self.service_types.items())],
+            [("", gettext("Choose a service")), *((key, s.name) for key, s in self.service_types.items())],
         )
-        set_choices(self, "provider", [("", "Choose an agency"), *agency_choices(self.providers.values())])
+        set_choices(
+            self, "provider", [("", gettext("Choose an agency")), *agency_choices(self.providers.values())]
+        )
 
     def chosen(self) -> dict[str, Any]:
         data = self.cleaned_data
@@ -61,28 +65,28 @@ class ReferralSendForm(BridgeForm):
 
 class ReferralDeclineForm(BridgeForm):
     reason = forms.CharField(
-        label="Why your agency declines", max_length=NOTE_MAX_LENGTH, widget=forms.Textarea
+        label=_("Why your agency declines"), max_length=NOTE_MAX_LENGTH, widget=forms.Textarea
     )
 
 
 class ReferralSessionForm(BridgeForm):
     occurred_at = forms.DateTimeField(
-        label="When", widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+        label=_("When"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
     )
-    kind = forms.ChoiceField(label="What", choices=SESSION_KIND_CHOICES)
+    kind = forms.ChoiceField(label=_("What"), choices=SESSION_KIND_CHOICES)
     note = forms.CharField(
-        label="Note", max_length=SESSION_NOTE_MAX_LENGTH, required=False, widget=forms.Textarea
+        label=_("Note"), max_length=SESSION_NOTE_MAX_LENGTH, required=False, widget=forms.Textarea
     )
 
 
 class ReferralOutcomeForm(BridgeForm):
-    outcome = forms.ChoiceField(label="Outcome", choices=OUTCOME_CHOICES)
-    reason = forms.CharField(label="Reason", max_length=REASON_MAX_LENGTH, widget=forms.Textarea)
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=OUTCOME_CHOICES)
+    reason = forms.CharField(label=_("Reason"), max_length=REASON_MAX_LENGTH, widget=forms.Textarea)
 
 
 class ReferralHandoverForm(BridgeForm):
     handover_note = forms.CharField(
-        label="Who takes the service over when the case closes",
+        label=_("Who takes the service over when the case closes"),
         max_length=HANDOVER_NOTE_MAX_LENGTH,
         required=False,
         widget=forms.Textarea,

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from screening.models import DECIDABLE_STATUS_CHOICES, AnswerType, Instrument, InstrumentQuestion
 from screening.scoring import TEXT_ANSWER_MAX_LENGTH
@@ -20,7 +21,7 @@ YES, NO = "yes", "no"
 def _question_field(question: InstrumentQuestion) -> forms.Field:
     common: dict[str, Any] = {"label": question.text, "required": question.required}
     if question.answer_type == AnswerType.YES_NO:
-        return forms.ChoiceField(choices=[(YES, "Yes"), (NO, "No")], widget=forms.RadioSelect, **common)
+        return forms.ChoiceField(choices=[(YES, _("Yes")), (NO, _("No"))], widget=forms.RadioSelect, **common)
     if question.answer_type == AnswerType.CHOICE:
         choices = [
             (str(choice["value"]), str(choice.get("label", choice["value"]))) for choice in question.choices
@@ -38,16 +39,16 @@ class ScreeningForm(BridgeForm):
     `decided_status` and `reason` are required only at the confirm step: the service says when a
     reason is needed."""
 
-    screened_on = forms.DateField(label="Screened on", widget=DateInput())
+    screened_on = forms.DateField(label=_("Screened on"), widget=DateInput())
     decided_status = forms.ChoiceField(
-        label="Trafficking status you decide", choices=STATUS_CHOICES, required=False
+        label=_("Trafficking status you decide"), choices=STATUS_CHOICES, required=False
     )
     reason = forms.CharField(
-        label="Reason",
+        label=_("Reason"),
         max_length=REASON_MAX_LENGTH,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Needed when you decide other than the suggestion, or lower the case's status.",
+        help_text=_("Needed when you decide other than the suggestion, or lower the case's status."),
     )
 
     def __init__(self, *args: Any, instrument: Instrument, confirming: bool, **kwargs: Any) -> None:
@@ -80,11 +81,11 @@ def screening_form_initial() -> dict[str, Any]:
 
 class StatusChangeForm(BridgeForm):
     status = forms.ChoiceField(
-        label="New trafficking status", choices=[("", "Choose a status"), *STATUS_CHOICES]
+        label=_("New trafficking status"), choices=[("", _("Choose a status")), *STATUS_CHOICES]
     )
     reason = forms.CharField(
-        label="Why",
+        label=_("Why"),
         max_length=REASON_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Kept in the health section: only agencies that read it see why.",
+        help_text=_("Kept in the health section: only agencies that read it see why."),
     )

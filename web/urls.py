@@ -6,11 +6,13 @@ from django.urls import path
 from web.views import (
     cases,
     closure,
+    consent_forms,
     court,
     dashboard,
     documents,
     exports,
     handoffs,
+    language,
     links,
     matching,
     members,
@@ -37,6 +39,11 @@ urlpatterns = [
     path("tasks/<uuid:task_id>/handoff/", work.task_handoff, name="task-handoff"),
     path("cases/", cases.case_list, name="cases"),
     path("cases/export/", exports.case_list_export_view, name="cases-export"),
+    path(
+        "cases/<uuid:case_id>/consents/<uuid:consent_id>/form.pdf",
+        consent_forms.consent_form,
+        name="case-consent-form",
+    ),
     path("cases/new/", cases.case_new, name="case-new"),
     path("cases/<uuid:case_id>/", cases.case_overview, name="case"),
     path("cases/<uuid:case_id>/sections/<slug:section>/", cases.case_section, name="case-section"),
@@ -211,6 +218,7 @@ urlpatterns = [
     path("notifications/badge/", notifications.badge, name="inbox-badge"),
     path("notifications/read-all/", notifications.read_all, name="inbox-read-all"),
     path("notifications/email/", notifications.email_settings, name="email-settings"),
+    path("settings/language/", language.language_settings, name="language-settings"),
     path("notifications/<uuid:notification_id>/read/", notifications.read, name="notification-read"),
     # Service referrals (issue 16, part 1).
     path("referrals/", referrals.desk, name="referrals"),

@@ -13,6 +13,8 @@ from django.db.models import (
     QuerySet,
 )
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from agencies.models import Agency, AgencyKind, Role, User
 from casework.access.sql import (
@@ -28,8 +30,8 @@ from casework.models import (
     Consent,
     SectionGrant,
 )
-from casework.sections import CONSENT_SECTIONS, DATA_SECTIONS, RULES, Section
-from common.errors import Conflict, Moved, NotFound, PermissionDenied
+from casework.sections import CONSENT_SECTIONS, DATA_SECTIONS, RULES, Section, section_in_sentence
+from common.errors import Conflict, Moved, NotFound, PermissionDenied, Text
 
 CASE_ROLES = frozenset({Role.CASEWORKER, Role.LIAISON, Role.SUPERVISOR})
 LIAISON_ROLES = frozenset({Role.LIAISON, Role.SUPERVISOR})
@@ -123,68 +125,93 @@ class Action(enum.StrEnum):
     MERGE = "merge"
 
 
-BREAK_GLASS_READS_ONLY = (
+BREAK_GLASS_READS_ONLY = gettext_lazy(
     "Your agency reads this only through a break-glass opening, which lets you read, never write."
 )
 
 # What `CaseAccess.require` says when an action is refused: the rule, in the words DOMAIN.md uses.
-DENIALS: dict[Action, str] = {
-    Action.READ: "Your agency may not read this section.",
-    Action.WRITE: "Your agency may not change this section.",
-    Action.ADD_NOTE: "Your agency may not write in this section.",
-    Action.SEE_SECTION_READERS: "Only the section's steward agencies see who reads it.",
-    Action.GRANT: "Only a liaison or supervisor of the section's steward agency grants it.",
-    Action.VIEW_GRANTS: "Only liaisons and supervisors of a steward agency manage grants.",
+DENIALS: dict[Action, Text] = {
+    Action.READ: gettext_lazy("Your agency may not read this section."),
+    Action.WRITE: gettext_lazy("Your agency may not change this section."),
+    Action.ADD_NOTE: gettext_lazy("Your agency may not write in this section."),
+    Action.SEE_SECTION_READERS: gettext_lazy("Only the section's steward agencies see who reads it."),
+    Action.GRANT: gettext_lazy("Only a liaison or supervisor of the section's steward agency grants it."),
+    Action.VIEW_GRANTS: gettext_lazy("Only liaisons and supervisors of a steward agency manage grants."),
     Action.REVOKE_GRANT: (
-        "Only a liaison or supervisor of the section's steward agency ends a grant, never a steward's own."
+        gettext_lazy(
+            "Only a liaison or supervisor of the section's steward agency ends a grant,"
+            " never a steward's own."
+        )
     ),
-    Action.HANDLE_CONSENTS: "Only agencies stewarding a section shared on consent handle consents.",
-    Action.RECORD_CONSENT: "Only a steward of every section named records this consent.",
+    Action.HANDLE_CONSENTS: gettext_lazy(
+        "Only agencies stewarding a section shared on consent handle consents."
+    ),
+    Action.RECORD_CONSENT: gettext_lazy("Only a steward of every section named records this consent."),
     Action.REVOKE_CONSENT: (
-        "Only a liaison or supervisor of the agency that recorded this consent revokes it."
+        gettext_lazy("Only a liaison or supervisor of the agency that recorded this consent revokes it.")
     ),
-    Action.INVITE: "Only a liaison or supervisor of the lead agency invites agencies.",
-    Action.MANAGE_TEAM: "Only a liaison or supervisor builds the case team.",
-    Action.SEE_SHARING: "Only liaisons and supervisors manage sharing.",
-    Action.VIEW_ACCESS_LOG: "Only supervisors of the lead agency see the access log.",
-    Action.BREAK_GLASS: "Only a supervisor may use break-glass access.",
+    Action.INVITE: gettext_lazy("Only a liaison or supervisor of the lead agency invites agencies."),
+    Action.MANAGE_TEAM: gettext_lazy("Only a liaison or supervisor builds the case team."),
+    Action.SEE_SHARING: gettext_lazy("Only liaisons and supervisors manage sharing."),
+    Action.VIEW_ACCESS_LOG: gettext_lazy("Only supervisors of the lead agency see the access log."),
+    Action.BREAK_GLASS: gettext_lazy("Only a supervisor may use break-glass access."),
     Action.CORRECT_EVENT: (
-        "Only the agency that recorded an event corrects or voids it, through a liaison, a supervisor"
-        " or the person who recorded it."
+        gettext_lazy(
+            "Only the agency that recorded an event corrects or voids it, through a liaison, a supervisor"
+            " or the person who recorded it."
+        )
     ),
-    Action.HAND_OFF_LEAD: "Only a liaison or supervisor of the lead agency hands off the lead.",
+    Action.HAND_OFF_LEAD: gettext_lazy("Only a liaison or supervisor of the lead agency hands off the lead."),
     Action.RECORD_EXPLOITATION_PROFILE: (
-        "Only law enforcement, immigration, or child welfare holding the investigation section records"
-        " the exploitation profile."
+        gettext_lazy(
+            "Only law enforcement, immigration, or child welfare holding the investigation section records"
+            " the exploitation profile."
+        )
     ),
-    Action.LINK_CASES: "Only the lead agency links its case to others or removes its links.",
-    Action.REQUEST_CLOSURE: "Only the lead agency asks to close a case.",
+    Action.LINK_CASES: gettext_lazy("Only the lead agency links its case to others or removes its links."),
+    Action.REQUEST_CLOSURE: gettext_lazy("Only the lead agency asks to close a case."),
     Action.DECIDE_CLOSURE: (
-        "Only a supervisor of the lead agency approves or returns a closing, never the person who asked."
+        gettext_lazy(
+            "Only a supervisor of the lead agency approves or returns a closing, never the person who asked."
+        )
     ),
-    Action.REOPEN: "Only a liaison or supervisor of the lead agency reopens a closed case.",
-    Action.REFER: "Only an agency taking part in the case refers the child to a service.",
+    Action.REOPEN: gettext_lazy("Only a liaison or supervisor of the lead agency reopens a closed case."),
+    Action.REFER: gettext_lazy("Only an agency taking part in the case refers the child to a service."),
     Action.WRITE_CRIMINAL_CASE: (
-        "Only law enforcement, immigration, or a prosecution agency holding the investigation section"
-        " records the criminal case."
+        gettext_lazy(
+            "Only law enforcement, immigration, or a prosecution agency holding the investigation section"
+            " records the criminal case."
+        )
     ),
     Action.EDIT_PLAN: (
-        "Only the lead agency's case team edits and submits the case plan, and only goals in sections"
-        " it reads (never by break-glass)."
+        gettext_lazy(
+            "Only the lead agency's case team edits and submits the case plan, and only goals in sections"
+            " it reads (never by break-glass)."
+        )
     ),
-    Action.APPROVE_PLAN: "Only a supervisor of the lead agency approves or returns the case plan.",
+    Action.APPROVE_PLAN: gettext_lazy(
+        "Only a supervisor of the lead agency approves or returns the case plan."
+    ),
     Action.SEE_POSSIBLE_MATCHES: (
-        "Only people who work on the case and read its identity section (never by break-glass) see"
-        " its possible matches."
+        gettext_lazy(
+            "Only people who work on the case and read its identity section (never by break-glass) see"
+            " its possible matches."
+        )
     ),
     Action.ASK_TO_COMPARE: (
-        "Only people who work on the case and read its identity section (never by break-glass) ask"
-        " another agency to compare a possible match."
+        gettext_lazy(
+            "Only people who work on the case and read its identity section (never by break-glass) ask"
+            " another agency to compare a possible match."
+        )
     ),
-    Action.MERGE: "Only a supervisor of the case's lead agency agrees to merge it with another case.",
+    Action.MERGE: gettext_lazy(
+        "Only a supervisor of the case's lead agency agrees to merge it with another case."
+    ),
 }
 
-CASE_IS_CLOSED = "This case is closed: its lead agency reopens it before anything on it changes."
+CASE_IS_CLOSED = gettext_lazy(
+    "This case is closed: its lead agency reopens it before anything on it changes."
+)
 
 # What a closed case refuses: every change to its record, its sharing and its team. Reading,
 # ending a grant and revoking a consent stay open (a child may always withdraw consent); a new
@@ -211,7 +238,9 @@ CHANGES_THE_CASE = frozenset(
     }
 )
 
-SELF_APPROVAL = "A supervisor never decides on a case plan they submitted: another supervisor must."
+SELF_APPROVAL = gettext_lazy(
+    "A supervisor never decides on a case plan they submitted: another supervisor must."
+)
 
 
 def section_may_reach(*, section: str, agency_kind: str) -> bool:
@@ -224,7 +253,14 @@ def section_may_reach(*, section: str, agency_kind: str) -> bool:
 def _never_leaves(section: str, verb: str) -> str:
     only_kinds = RULES[section].only_kinds
     assert only_kinds is not None
-    return f"The {section} section is never {verb} outside {', '.join(sorted(only_kinds))} agencies."
+    values = {
+        "section": section_in_sentence(section),
+        # The kinds' codes, as the API names them.
+        "kinds": ", ".join(sorted(only_kinds)),
+    }
+    if verb == "opened":
+        return _("The %(section)s section is never opened outside %(kinds)s agencies.") % values
+    return _("The %(section)s section is never shared outside %(kinds)s agencies.") % values
 
 
 @dataclass(frozen=True)
@@ -547,7 +583,7 @@ class CaseAccess:
         if not self.is_open and (action in CHANGES_THE_CASE or (action is Action.GRANT and to_agency)):
             raise Conflict(CASE_IS_CLOSED)
         if action is Action.REOPEN and self.is_open and self.is_lead and self.is_liaison_or_supervisor:
-            raise Conflict("This case is open.")
+            raise Conflict(_("This case is open."))
         if action is Action.GRANT and to_agency is not None and self.may_grant(section):
             raise PermissionDenied(_never_leaves(section, "shared"))
         if (
@@ -558,7 +594,10 @@ class CaseAccess:
             raise PermissionDenied(_never_leaves(section, "opened"))
         if action is Action.CORRECT_EVENT and event is not None:
             recorder = event.recording_agency.name
-            raise PermissionDenied(f"{DENIALS[action]} This one was recorded by {recorder}.")
+            raise PermissionDenied(
+                _("%(rule)s This one was recorded by %(agency)s.")
+                % {"rule": DENIALS[action], "agency": recorder}
+            )
         if action is Action.APPROVE_PLAN and self.may_approve_plan():
             raise PermissionDenied(SELF_APPROVAL)
         raise PermissionDenied(DENIALS[action])
@@ -636,7 +675,7 @@ def surviving_case_seen(*, user: User, case_id: object) -> uuid.UUID | None:
 def readable_sections_by_case(*, user: User, case_ids: list[uuid.UUID]) -> dict[uuid.UUID, frozenset[str]]:
     """Readable sections for many visible cases in one query (list pages)."""
     by_case: dict[uuid.UUID, set[str]] = defaultdict(lambda: {Section.CORE.value})
-    for case_id, section, _ in readable_rows(user=user, case_ids=case_ids):
+    for case_id, section, _break_glass in readable_rows(user=user, case_ids=case_ids):
         by_case[case_id].add(section)
     return {case_id: frozenset(by_case[case_id]) for case_id in case_ids}
 

@@ -9,6 +9,7 @@ from django.db.models import (
     Q,
     QuerySet,
 )
+from django.utils.translation import gettext as _
 
 from agencies.models import Agency, Role, User
 from casework.access.policy import (
@@ -88,7 +89,7 @@ def get_task_for_user(*, user: User, task_id: object, lock: bool = False) -> Tas
         return task
     owner = task.owner_agency
     if owner is None or owner.pk != user.agency_id:
-        raise PermissionDenied("Only the agency that holds this task changes it.")
+        raise PermissionDenied(_("Only the agency that holds this task changes it."))
     if not agency_may_hold_task(agency=owner, task=task):
         # Only the writer's own break-glass opening shows them the task: reading, never writing.
         raise PermissionDenied(BREAK_GLASS_READS_ONLY)
@@ -211,7 +212,7 @@ def get_case_event(*, access: CaseAccess, event_id: object, lock: bool = False) 
         events = events.select_for_update(of=("self",))
     event = events.filter(pk=parse_id(event_id)).first()
     if event is None:
-        raise NotFound("No such event on this case.")
+        raise NotFound(_("No such event on this case."))
     return event
 
 

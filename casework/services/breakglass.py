@@ -7,6 +7,8 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from agencies.models import Agency, User
 from audit.models import Outcome
@@ -20,17 +22,18 @@ from casework.access import (
 )
 from casework.access.audience import break_glass_recipients
 from casework.models import BreakGlass, Case
-from casework.sections import DATA_SECTIONS, Section
-from casework.timeline import timeline_record
+from casework.sections import DATA_SECTIONS, Section, section_in_sentence, section_in_sentence_lazy
+from casework.timeline import in_english, timeline_record
 from common.errors import Conflict, ValidationFailed
+from common.i18n import Message
 from common.inputs import choice_errors, text_errors
-from common.times import format_when
+from common.times import format_when_lazy
 from notifications.services import notify
 
 # Input contract of `break_glass_open`.
 BREAK_GLASS_SECTION_CHOICES = [(section, Section(section).label) for section in DATA_SECTIONS]
 REASON_MAX_LENGTH = 2_000
-REASON_BLANK = "Explain why the child is in danger and why this section is needed."
+REASON_BLANK = gettext_lazy("Explain why the child is in danger and why this section is needed.")
 
 
 def _steward_agencies(*, case: Case, section: str) -> list[Agency]:
@@ -82,7 +85,7 @@ def _announce(*, opening: BreakGlass, access: CaseAccess, actor: User) -> None:
         kind="break_glass_opened",
         summary=(
             f"Break-glass: a supervisor of {access.agency.name} opened the {section} section"
-            f" until {format_when(opening.expires_at)}."
+            f" until {in_english(format_when_lazy(opening.expires_at))}."
         ),
         actor=actor,
         agencies={case.lead_agency_id, access.agency.pk, *(agency.pk for agency in stewards)},
@@ -92,11 +95,17 @@ def _announce(*, opening: BreakGlass, access: CaseAccess, actor: User) -> None:
         recipients=break_glass_recipients(case=case, stewards=stewards, actor=actor),
         kind="break_glass_opened",
         case=case,
-        message=(
-            f"Break-glass on case {case.number}: a supervisor of {access.agency.name} opened the"
-            f" {section} section at {format_when(opening.opened_at)},"
-            f" until {format_when(opening.expires_at)}."
-            " The reason is in the case's access log."
+        message=Message(
+            gettext_lazy(
+                "Break-glass on case %(number)s: a supervisor of %(agency)s opened the "
+                "%(section)s section at "
+                "%(opened)s, until %(expires)s. The reason is in the case's access log."
+            ),
+            number=case.number,
+            agency=access.agency.name,
+            section=section_in_sentence_lazy(section),
+            opened=format_when_lazy(opening.opened_at),
+            expires=format_when_lazy(opening.expires_at),
         ),
     )
 
@@ -106,12 +115,17 @@ def break_glass_open(*, actor: User, case: Case, section: str, reason: str) -> B
     access = get_case_access(user=actor, case_id=case.pk)
     errors = _opening_errors(section=section, reason=reason)
     if errors:
-        raise ValidationFailed("Break-glass needs a known section and a written reason.", fields=errors)
+        raise ValidationFailed(_("Break-glass needs a known section and a written reason."), fields=errors)
     if section in access.readable:
-        raise Conflict(f"You can already read the {section} section.")
+        raise Conflict(
+            _("You can already read the %(section)s section.") % {"section": section_in_sentence(section)}
+        )
     access.require(Action.BREAK_GLASS, section=section)
     if BreakGlass.objects.filter(active_break_glass_filter(user=actor), case=case, section=section).exists():
-        raise Conflict(f"You already have break-glass access to the {section} section.")
+        raise Conflict(
+            _("You already have break-glass access to the %(section)s section.")
+            % {"section": section_in_sentence(section)}
+        )
     opening = _open(access=access, actor=actor, section=section, reason=reason.strip())
     _announce(opening=opening, access=access, actor=actor)
     return opening

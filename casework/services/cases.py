@@ -6,6 +6,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from guardian.shortcuts import assign_perm
 
 from agencies.models import User
@@ -31,7 +33,7 @@ SectionValues = Mapping[str, Mapping[str, Any]]
 # Input contract of `case_open` and `case_update`'s core fields. Section fields are limited by
 # their models (`full_clean`), which the API's section serializers and the page's section forms
 # are built from.
-PSEUDONYM_BLANK = "Give initials or a pseudonym."
+PSEUDONYM_BLANK = gettext_lazy("Give initials or a pseudonym.")
 AGE_BAND_CHOICES = AgeBand.choices
 STATUS_CHOICES = CaseStatus.choices
 
@@ -72,7 +74,7 @@ def _validate_core(values: Mapping[str, Any]) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     unknown = set(values) - set(CORE_FIELDS)
     for name in sorted(unknown):
-        errors[name] = ["Unknown field."]
+        errors[name] = [_("Unknown field.")]
     if "pseudonym" in values and (
         problems := text_errors(values["pseudonym"], max_length=PSEUDONYM_MAX_LENGTH, blank=PSEUDONYM_BLANK)
     ):
@@ -84,7 +86,7 @@ def _validate_core(values: Mapping[str, Any]) -> dict[str, list[str]]:
     return errors
 
 
-STATUS_CHANGES_THROUGH_CLOSURE = (
+STATUS_CHANGES_THROUGH_CLOSURE = gettext_lazy(
     "A case is closed through a closing request its lead agency's supervisor approves, and reopened "
     "by its lead agency with a reason; its status is not edited."
 )
@@ -93,7 +95,9 @@ STATUS_CHANGES_THROUGH_CLOSURE = (
 def _check_section_names(sections: SectionValues) -> None:
     unknown = sorted(set(sections) - set(DATA_SECTIONS))
     if unknown:
-        raise ValidationFailed("Unknown section.", fields={name: ["Unknown section."] for name in unknown})
+        raise ValidationFailed(
+            _("Unknown section."), fields={name: [_("Unknown section.")] for name in unknown}
+        )
 
 
 def _require_writable(access: CaseAccess, sections: SectionValues, *, core: bool) -> None:
@@ -101,7 +105,9 @@ def _require_writable(access: CaseAccess, sections: SectionValues, *, core: bool
     if core and not access.may_write(Section.CORE):
         denied.insert(0, Section.CORE)
     if denied:
-        raise PermissionDenied(f"Your agency may not write: {', '.join(denied)}.")
+        raise PermissionDenied(
+            _("Your agency may not write: %(sections)s.") % {"sections": ", ".join(denied)}
+        )
 
 
 def _apply_sections(*, case: Case, sections: SectionValues) -> dict[str, list[str]]:
@@ -112,11 +118,11 @@ def _apply_sections(*, case: Case, sections: SectionValues) -> dict[str, list[st
     changed: dict[str, list[str]] = {}
     for name, values in sections.items():
         if not isinstance(values, Mapping):
-            errors[name] = ["Expected an object of fields."]
+            errors[name] = [_("Expected an object of fields.")]
             continue
         allowed = section_fields(name)
         for field in sorted(set(values) - set(allowed)):
-            errors[f"{name}.{field}"] = ["Unknown field."]
+            errors[f"{name}.{field}"] = [_("Unknown field.")]
         row = SECTION_MODELS[name]._default_manager.select_for_update().get(case=case)
         before = {field: getattr(row, field) for field in allowed}
         for field in allowed:
@@ -133,7 +139,7 @@ def _apply_sections(*, case: Case, sections: SectionValues) -> dict[str, list[st
             pending.append((row, fields_changed))
             changed[name] = fields_changed
     if errors:
-        raise ValidationFailed("Some fields are not valid.", fields=errors)
+        raise ValidationFailed(_("Some fields are not valid."), fields=errors)
     for row, fields_changed in pending:
         row.save(update_fields=fields_changed)
     return changed
@@ -150,13 +156,13 @@ def case_open(
     """Open a case led by the actor's agency, put the actor on its team and save any sections
     the lead agency stewards."""
     if not works_on_cases(actor):
-        raise PermissionDenied("Only caseworkers, liaisons and supervisors open cases.")
+        raise PermissionDenied(_("Only caseworkers, liaisons and supervisors open cases."))
     assert actor.agency is not None
     sections = sections or {}
     _check_section_names(sections)
     errors = _validate_core({"pseudonym": pseudonym, "age_band": age_band})
     if errors:
-        raise ValidationFailed("The case could not be opened.", fields=errors)
+        raise ValidationFailed(_("The case could not be opened."), fields=errors)
     case = Case.objects.create(
         number=_next_case_number(),
         pseudonym=pseudonym.strip(),
@@ -209,9 +215,9 @@ def case_update(
         raise StaleVersion()
     errors = _validate_core(core)
     if "status" in core and not errors.get("status") and core["status"] != case.status:
-        errors["status"] = [STATUS_CHANGES_THROUGH_CLOSURE]
+        errors["status"] = [str(STATUS_CHANGES_THROUGH_CLOSURE)]
     if errors:
-        raise ValidationFailed("Some fields are not valid.", fields=errors)
+        raise ValidationFailed(_("Some fields are not valid."), fields=errors)
     changed_core = [
         name for name in CORE_FIELDS if name in core and getattr(case, name) != _clean_core(name, core[name])
     ]

@@ -16,6 +16,8 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from agencies.models import Role, User
 from casework.access import (
@@ -41,8 +43,10 @@ from casework.models import (
     Task,
     TaskStatus,
 )
-from casework.timeline import timeline_record
+from casework.timeline import in_english, timeline_record
+from casework.translations import written_by_bridge
 from common.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from common.i18n import Message
 from common.inputs import choice_errors, text_errors
 from notifications.services import notify
 
@@ -78,7 +82,8 @@ def closure_blockers(*, access: CaseAccess) -> list[ClosureBlocker]:
     blockers = [
         ClosureBlocker(
             key=f"{TASK_BLOCKER_PREFIX}{task.pk}",
-            message=f"The deadline task “{task.title}” (due {_when(task.due_at)}) is open.",
+            message=_("The deadline task “%(title)s” (due %(due)s) is open.")
+            % {"title": task.shown_title, "due": _when(task.due_at)},
             justifiable=True,
         )
         for task in statutory_tasks_open(access=access)
@@ -95,7 +100,8 @@ def _unjustified(*, blockers: list[ClosureBlocker], justifications: Mapping[str,
             problems.append(blocker.message)
         elif text is None or not str(text).strip():
             problems.append(
-                f"{blocker.message} Complete it first, or say why the case may close with it open."
+                _("%(blocker)s Complete it first, or say why the case may close with it open.")
+                % {"blocker": blocker.message}
             )
         elif errors := text_errors(text, max_length=JUSTIFICATION_MAX_LENGTH):
             problems.append(f"{blocker.message} {errors[0]}")
@@ -107,7 +113,8 @@ def _justification_errors(
 ) -> dict[str, list[str]]:
     known = {blocker.key for blocker in blockers}
     problems = [
-        f"{key}: not something that holds this case open." for key in sorted(set(justifications) - known)
+        _("%(key)s: not something that holds this case open.") % {"key": key}
+        for key in sorted(set(justifications) - known)
     ]
     problems += _unjustified(blockers=blockers, justifications=justifications)
     return {"justifications": problems} if problems else {}
@@ -120,9 +127,9 @@ def _check_reviewer(*, reviewer: User | None, access: CaseAccess, actor: User) -
         or reviewer.role != Role.SUPERVISOR
         or not reviewer.is_active
     ):
-        return ["Choose a supervisor of the lead agency."]
+        return [_("Choose a supervisor of the lead agency.")]
     if reviewer.pk == actor.pk:
-        return ["Someone other than you approves your request."]
+        return [_("Someone other than you approves your request.")]
     return []
 
 
@@ -149,7 +156,7 @@ def case_closure_request(
     access.require(Action.REQUEST_CLOSURE)
     case = access.case
     if CaseClosure.objects.filter(case=case, status=ClosureStatus.AWAITING_APPROVAL).exists():
-        raise Conflict("A closing request for this case is already awaiting approval.")
+        raise Conflict(_("A closing request for this case is already awaiting approval."))
     justifications = dict(justifications or {})
     errors: dict[str, list[str]] = {}
     if problems := choice_errors(reason, ClosureReason.values):
@@ -160,14 +167,19 @@ def case_closure_request(
         errors["reviewer"] = problems
     errors |= _justification_errors(blockers=closure_blockers(access=access), justifications=justifications)
     if errors:
-        raise ValidationFailed("The case cannot be closed yet.", fields=errors)
+        raise ValidationFailed(_("The case cannot be closed yet."), fields=errors)
     assert reviewer is not None
     now = timezone.now()
-    label = ClosureReason(reason).label
+    requester = actor.get_full_name() or actor.username
     review_task = Task.objects.create(
         case=case,
-        title="Review the request to close the case",
-        description=f"Closing requested by {actor.get_full_name() or actor.username}: {label}.",
+        **written_by_bridge(
+            lambda: {
+                "title": _("Review the request to close the case"),
+                "description": _("Closing requested by %(person)s: %(reason)s.")
+                % {"person": requester, "reason": ClosureReason(reason).label},
+            }
+        ),
         owner_agency_id=case.lead_agency_id,
         assignee=reviewer,
         due_at=now + _review_window(),
@@ -192,21 +204,27 @@ def case_closure_request(
         reviewer=reviewer,
         review_task=review_task,
     )
+    label = in_english(ClosureReason(reason).label)
     timeline_record(case=case, kind="closure_requested", summary=f"Closing requested: {label}.", actor=actor)
     notify(
         recipients=[reviewer],
         kind=NOTIFICATION_KIND,
         case=case,
         task=review_task,
-        message=f"Case {case.number}: you are asked to approve its closing.",
+        message=Message(
+            gettext_lazy("Case %(number)s: you are asked to approve its closing."), number=case.number
+        ),
     )
     notify(
         recipients=_participant_liaisons(access=access, exclude_agency_id=case.lead_agency_id),
         kind=NOTIFICATION_KIND,
         case=case,
-        message=(
-            f"Case {case.number}: its lead agency asks to close it. Finish or note your open work on it; "
-            "its open tasks are cancelled when it closes."
+        message=Message(
+            gettext_lazy(
+                "Case %(number)s: its lead agency asks to close it. Finish or note your open work on it; "
+                "its open tasks are cancelled when it closes."
+            ),
+            number=case.number,
         ),
     )
     return closure
@@ -232,7 +250,9 @@ def get_closure_for_user(*, user: User, closure_id: object, lock: bool = False) 
 def _decision_access(*, actor: User, closure: CaseClosure) -> CaseAccess:
     access = get_case_access(user=actor, case_id=closure.case_id, lock=True)
     if closure.status != ClosureStatus.AWAITING_APPROVAL:
-        raise Conflict(f"This request was already {closure.get_status_display().lower()}.")
+        raise Conflict(
+            _("This request was already %(status)s.") % {"status": closure.get_status_display().lower()}
+        )
     access.require(Action.DECIDE_CLOSURE)
     if closure.requested_by_id == actor.pk:
         raise PermissionDenied(DENIALS[Action.DECIDE_CLOSURE])
@@ -256,7 +276,7 @@ def case_closure_approve(*, actor: User, closure_id: object, comments: str = "")
     closure = get_closure_for_user(user=actor, closure_id=closure_id, lock=True)
     access = _decision_access(actor=actor, closure=closure)
     if problems := text_errors(comments, max_length=DECISION_COMMENTS_MAX_LENGTH, required=False):
-        raise ValidationFailed("The comments are not valid.", fields={"comments": problems})
+        raise ValidationFailed(_("The comments are not valid."), fields={"comments": problems})
     justifications = {
         f"{TASK_BLOCKER_PREFIX}{key}": text for key, text in closure.task_justifications.items()
     }
@@ -264,14 +284,16 @@ def case_closure_approve(*, actor: User, closure_id: object, comments: str = "")
     # Blockers justified in the request that have since cleared (a task done) are no concern.
     if problems := _unjustified(blockers=closure_blockers(access=access), justifications=justifications):
         raise Conflict(
-            "Since the request, the case has work that is neither done nor justified: "
-            + " ".join(problems)
-            + " Return the request so it can be justified."
+            _(
+                "Since the request, the case has work that is neither done nor justified: %(problems)s "
+                "Return the request so it can be justified."
+            )
+            % {"problems": " ".join(problems)}
         )
     now = timezone.now()
     case = access.case
     _finish_review_task(closure=closure, actor=actor, outcome=f"Approved. {comments}".strip())
-    label = ClosureReason(closure.reason).label
+    label = in_english(ClosureReason(closure.reason).label)
     _cancel_open_tasks(closure=closure, label=label, now=now)
     _end_open_handoffs(access=access, actor=actor, now=now)
     closure_participants_close(
@@ -290,7 +312,7 @@ def case_closure_approve(*, actor: User, closure_id: object, comments: str = "")
         recipients=[closure.requested_by, *_participant_liaisons(access=access)],
         kind=NOTIFICATION_KIND,
         case=case,
-        message=f"Case {case.number} was closed.",
+        message=Message(gettext_lazy("Case %(number)s was closed."), number=case.number),
     )
     return closure
 
@@ -331,7 +353,10 @@ def _end_open_handoffs(*, access: CaseAccess, actor: User, now: datetime) -> Non
             kind=NOTIFICATION_KIND,
             case=access.case,
             handoff=handoff,
-            message=f"Case {access.case.number}: a handoff to your agency ended because the case was closed.",
+            message=Message(
+                gettext_lazy("Case %(number)s: a handoff to your agency ended because the case was closed."),
+                number=access.case.number,
+            ),
         )
 
 
@@ -340,7 +365,7 @@ def case_closure_return(*, actor: User, closure_id: object, comments: str) -> Ca
     closure = get_closure_for_user(user=actor, closure_id=closure_id, lock=True)
     access = _decision_access(actor=actor, closure=closure)
     if problems := text_errors(comments, max_length=DECISION_COMMENTS_MAX_LENGTH):
-        raise ValidationFailed("Say what needs to change.", fields={"comments": problems})
+        raise ValidationFailed(_("Say what needs to change."), fields={"comments": problems})
     now = timezone.now()
     _finish_review_task(closure=closure, actor=actor, outcome=f"Returned: {comments.strip()}")
     closure.status = ClosureStatus.RETURNED
@@ -358,7 +383,10 @@ def case_closure_return(*, actor: User, closure_id: object, comments: str) -> Ca
         recipients=[closure.requested_by],
         kind=NOTIFICATION_KIND,
         case=access.case,
-        message=f"Case {access.case.number}: your request to close it was returned with comments.",
+        message=Message(
+            gettext_lazy("Case %(number)s: your request to close it was returned with comments."),
+            number=access.case.number,
+        ),
     )
     return closure
 
@@ -369,10 +397,12 @@ def case_closure_withdraw(*, actor: User, closure_id: object) -> CaseClosure:
     closure = get_closure_for_user(user=actor, closure_id=closure_id, lock=True)
     access = get_case_access(user=actor, case_id=closure.case_id, lock=True)
     if closure.status != ClosureStatus.AWAITING_APPROVAL:
-        raise Conflict(f"This request was already {closure.get_status_display().lower()}.")
+        raise Conflict(
+            _("This request was already %(status)s.") % {"status": closure.get_status_display().lower()}
+        )
     if closure.requested_by_id != actor.pk and not access.is_liaison_or_supervisor:
         raise PermissionDenied(
-            "Only the person who asked, or a liaison or supervisor of the lead agency, withdraws it."
+            _("Only the person who asked, or a liaison or supervisor of the lead agency, withdraws it.")
         )
     now = timezone.now()
     Task.objects.filter(pk=closure.review_task.pk, status=TaskStatus.OPEN).update(
@@ -398,7 +428,7 @@ def case_reopen(*, actor: User, case_id: object, reason: str) -> CaseClosure:
     access = get_case_access(user=actor, case_id=case_id, lock=True)
     access.require(Action.REOPEN)
     if problems := text_errors(reason, max_length=REOPEN_REASON_MAX_LENGTH):
-        raise ValidationFailed("Say why the case is reopened.", fields={"reason": problems})
+        raise ValidationFailed(_("Say why the case is reopened."), fields={"reason": problems})
     case = access.case
     closure = (
         CaseClosure.objects.select_for_update()
@@ -406,7 +436,7 @@ def case_reopen(*, actor: User, case_id: object, reason: str) -> CaseClosure:
         .first()
     )
     if closure is None:
-        raise Conflict("This case has no approved closing to reopen.")
+        raise Conflict(_("This case has no approved closing to reopen."))
     now = timezone.now()
     closure.reopened_by = actor
     closure.reopened_at = now
@@ -422,6 +452,6 @@ def case_reopen(*, actor: User, case_id: object, reason: str) -> CaseClosure:
         recipients=_participant_liaisons(access=access, exclude_agency_id=actor.agency_id),
         kind=NOTIFICATION_KIND,
         case=case,
-        message=f"Case {case.number} was reopened.",
+        message=Message(gettext_lazy("Case %(number)s was reopened."), number=case.number),
     )
     return closure

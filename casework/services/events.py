@@ -42,6 +42,9 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.functional import lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext_lazy
 
 from agencies.models import Agency, AgencyKind, User
 from audit.services import audit_record
@@ -68,9 +71,11 @@ from casework.models import (
     TaskStatus,
 )
 from casework.sections import RULES, Section
-from casework.timeline import timeline_record
+from casework.timeline import in_english, timeline_record
+from casework.translations import written_by_bridge
 from common.dates import OUT_OF_RANGE_MESSAGE, within_supported_years
 from common.errors import Conflict, ValidationFailed
+from common.i18n import Message
 from common.inputs import text_errors
 from notifications.services import notify
 
@@ -134,23 +139,23 @@ def _parse_hearing_at(value: object) -> tuple[datetime | None, str]:
     """The hearing time in UTC, or None and what to fix."""
     moment = _parse_moment(value)
     if moment is None:
-        return None, "Give the hearing's date and time with its offset."
+        return None, _("Give the hearing's date and time with its offset.")
     if not within_supported_years(moment):
-        return None, OUT_OF_RANGE_MESSAGE
+        return None, str(OUT_OF_RANGE_MESSAGE)
     try:
         return moment.astimezone(UTC), ""
     except OverflowError:
-        return None, OUT_OF_RANGE_MESSAGE
+        return None, str(OUT_OF_RANGE_MESSAGE)
 
 
 def _occurred_at_problem(occurred_at: object) -> str:
     """What is wrong with an event's time, or ""."""
     if not isinstance(occurred_at, datetime) or timezone.is_naive(occurred_at):
-        return "Give the date and time it happened, with its offset."
+        return _("Give the date and time it happened, with its offset.")
     if not within_supported_years(occurred_at):
-        return OUT_OF_RANGE_MESSAGE
+        return str(OUT_OF_RANGE_MESSAGE)
     if occurred_at > timezone.now() + FUTURE_TOLERANCE:
-        return "An event cannot have happened in the future: give the time it happened."
+        return _("An event cannot have happened in the future: give the time it happened.")
     return ""
 
 
@@ -159,10 +164,10 @@ def _clean_details(event_type: str, details: object) -> tuple[dict[str, Any], di
     if details is None:
         details = {}
     if not isinstance(details, Mapping):
-        return {}, {"details": ["Expected an object."]}
+        return {}, {"details": [_("Expected an object.")]}
     allowed = EVENT_DETAILS.get(event_type, frozenset())
     for key in sorted(set(details) - allowed):
-        errors[f"details.{key}"] = ["Unknown field for this event type."]
+        errors[f"details.{key}"] = [_("Unknown field for this event type.")]
     cleaned: dict[str, Any] = {}
     if "hearing_at" in allowed:
         hearing_at, problem = _parse_hearing_at(details.get("hearing_at"))
@@ -175,16 +180,25 @@ def _clean_details(event_type: str, details: object) -> tuple[dict[str, Any], di
 
 @dataclass(frozen=True)
 class _Ownership:
-    """Who a template's task goes to: an agency, with a prompt for its description ("" if none);
+    """Who a template's task goes to: an agency, with a prompt for its description (None if none);
     or nobody, and the kind of agency the task waits for."""
 
     agency: Agency | None
-    prompt: str = ""
+    prompt: Message | None = None
     awaits_kind: str = ""
 
 
 def _kind_label(kind: str) -> str:
-    return AgencyKind(kind).label.lower()
+    """The kind in English, for the task descriptions and timeline lines Bridge stores."""
+    return in_english(AgencyKind(kind).label).lower()
+
+
+def _kind_label_for_reader(kind: str) -> str:
+    return str(AgencyKind(kind).label).lower()
+
+
+# For text rendered later in its reader's language (`Message` values).
+_kind_label_for_reader_lazy = lazy(_kind_label_for_reader, str)
 
 
 def _waiting_kind(template: DeadlineTemplate) -> str:
@@ -223,37 +237,59 @@ def _owner(
     return _Ownership(None, awaits_kind=kind)
 
 
-def _description(template: DeadlineTemplate, *, warnings: list[str]) -> str:
-    parts = [*warnings, template.description.strip(), f"Legal source: {template.legal_source}."]
+def _description(template: DeadlineTemplate, *, warnings: list[Message]) -> str:
+    """The task's description in the active language: the warnings, what to do, the source."""
+    source = _("Legal source: %(source)s.") % {"source": template.legal_source}
+    parts = [*(str(warning) for warning in warnings), template.shown_description.strip(), source]
     return "\n\n".join(part for part in parts if part)
 
 
-def _dob_warning(template: DeadlineTemplate) -> str:
-    return (
-        "The child's date of birth is not recorded in the identity section, so this deadline "
-        f"({template.offset} from the day the child turns {template.age_years}) could not be computed "
-        "and the task is due at once: record the date of birth and set the due time."
+def _task_texts(template: DeadlineTemplate, *, warnings: list[Message]) -> dict[str, Any]:
+    """A template's task's title and description, in every language (`written_by_bridge`)."""
+    return written_by_bridge(
+        lambda: {"title": template.shown_name, "description": _description(template, warnings=warnings)}
     )
 
 
-def _invite_warning(kind: str) -> str:
-    return (
-        f"This is the work of a {_kind_label(kind)} agency, and none takes part in this case: invite one and "
-        "hand this task off to it."
+def _dob_warning(template: DeadlineTemplate) -> Message:
+    return Message(
+        gettext_lazy(
+            "The child's date of birth is not recorded in the identity section, so this deadline "
+            "(%(offset)s from the day the child turns %(age)s) could not be computed and the task is due "
+            "at once: record the date of birth and set the due time."
+        ),
+        offset=template.offset,
+        age=template.age_years,
     )
 
 
-def _share_warning(kind: str) -> str:
-    return (
-        f"This is the work of a {_kind_label(kind)} agency, and none on this case may read this task's "
-        "section: have it shared with one (or invite one) and hand this task off to it."
+def _invite_warning(kind: str) -> Message:
+    return Message(
+        gettext_lazy(
+            "This is the work of a %(kind)s agency, and none takes part in this case: invite one and "
+            "hand this task off to it."
+        ),
+        kind=_kind_label_for_reader_lazy(kind),
     )
 
 
-def _waiting_warning(kind: str) -> str:
-    return (
-        f"No agency on this case that may read this task's section can take it: it waits for a "
-        f"{_kind_label(kind)} agency to be invited and goes to the first that joins."
+def _share_warning(kind: str) -> Message:
+    return Message(
+        gettext_lazy(
+            "This is the work of a %(kind)s agency, and none on this case may read this task's section: "
+            "have it shared with one (or invite one) and hand this task off to it."
+        ),
+        kind=_kind_label_for_reader_lazy(kind),
+    )
+
+
+def _waiting_warning(kind: str) -> Message:
+    return Message(
+        gettext_lazy(
+            "No agency on this case that may read this task's section can take it: it waits for a "
+            "%(kind)s agency to be invited and goes to the first that joins."
+        ),
+        kind=_kind_label_for_reader_lazy(kind),
     )
 
 
@@ -304,8 +340,7 @@ def _create_tasks(*, event: CaseEvent, case: Case, actor: User, recorder: Agency
             warnings.append(_dob_warning(template))
         task = Task.objects.create(
             case=case,
-            title=template.name,
-            description=_description(template, warnings=warnings),
+            **_task_texts(template, warnings=warnings),
             owner_agency=ownership.agency,
             awaits_kind=ownership.awaits_kind,
             due_at=due[template.pk] or now,
@@ -350,9 +385,18 @@ def _ask_lead_to_invite(*, case: Case, actor: User, waiting: list[Task]) -> None
             recipients=liaisons_of(agency_id=case.lead_agency_id),
             kind="task_waiting",
             case=case,
-            message=(
-                f"Case {case.number}: {deadlines.lower()} for a {label} agency to be invited: no agency "
-                f"taking part may take {'it' if count == 1 else 'them'}. Please invite one."
+            message=Message(
+                ngettext_lazy(
+                    "Case %(number)s: a deadline waits for a %(kind)s agency to be invited: no agency "
+                    "taking part may take it. Please invite one.",
+                    "Case %(number)s: %(count)s deadlines wait for a %(kind)s agency to be invited: "
+                    "no agency "
+                    "taking part may take them. Please invite one.",
+                    count,
+                ),
+                number=case.number,
+                count=count,
+                kind=_kind_label_for_reader_lazy(kind),
             ),
         )
 
@@ -388,15 +432,21 @@ def waiting_tasks_give(*, case: Case, agency: Agency, actor: User | None) -> lis
         )
         given.append(task)
     if given:
-        deadlines = "a deadline" if len(given) == 1 else f"{len(given)} deadlines"
         notify(
             recipients=liaisons_of(agency_id=agency.pk),
             kind="task_given",
             case=case,
             task=given[0] if len(given) == 1 else None,
-            message=(
-                f"Case {case.number}: {deadlines} waiting for a {_kind_label(agency.kind)} agency "
-                f"{'is' if len(given) == 1 else 'are'} now your agency's."
+            message=Message(
+                ngettext_lazy(
+                    "Case %(number)s: a deadline waiting for a %(kind)s agency is now your agency's.",
+                    "Case %(number)s: %(count)s deadlines waiting for a %(kind)s agency "
+                    "are now your agency's.",
+                    len(given),
+                ),
+                number=case.number,
+                count=len(given),
+                kind=_kind_label_for_reader_lazy(agency.kind),
             ),
         )
     return given
@@ -419,7 +469,9 @@ def case_event_record(
     case = access.case
     errors: dict[str, list[str]] = {}
     if event_type not in CaseEventType.values:
-        errors["type"] = [f"Choose what happened, one of: {', '.join(CaseEventType.values)}."]
+        errors["type"] = [
+            _("Choose what happened, one of: %(types)s.") % {"types": ", ".join(CaseEventType.values)}
+        ]
     occurred_problem = _occurred_at_problem(occurred_at)
     if occurred_problem:
         errors["occurred_at"] = [occurred_problem]
@@ -427,7 +479,7 @@ def case_event_record(
     if event_type in CaseEventType.values:
         errors.update(detail_errors)
     if errors:
-        raise ValidationFailed("The event could not be recorded.", fields=errors)
+        raise ValidationFailed(_("The event could not be recorded."), fields=errors)
     recorder = access.agency
     event = CaseEvent.objects.create(
         case=case,
@@ -441,7 +493,7 @@ def case_event_record(
     timeline_record(
         case=case,
         kind="case_event_recorded",
-        summary=f"{CaseEventType(event_type).label} (recorded by {recorder.name}).",
+        summary=f"{in_english(CaseEventType(event_type).label)} (recorded by {recorder.name}).",
         actor=actor,
         section=event.section,
         occurred_at=occurred_at,
@@ -478,8 +530,7 @@ def task_repeat_schedule(*, task: Task, actor: User) -> Task | None:
         assignee = None
     next_task = Task.objects.create(
         case=task.case,
-        title=template.name,
-        description=_description(template, warnings=[]),
+        **_task_texts(template, warnings=[]),
         owner_agency_id=task.owner_agency_id,
         assignee=assignee,
         due_at=due_at,
@@ -513,7 +564,11 @@ class CorrectedEvent:
 
 
 def _clean_reason(reason: object, *, doing: str) -> str:
-    asked = f"Say why the event is being {doing}."
+    asked = (
+        _("Say why the event is being voided.")
+        if doing == "voided"
+        else _("Say why the event is being corrected.")
+    )
     if problems := text_errors(reason, max_length=REASON_MAX_LENGTH, blank=asked):
         raise ValidationFailed(asked, fields={"reason": problems})
     assert isinstance(reason, str)  # text_errors refuses anything else as blank
@@ -525,7 +580,11 @@ def _event_to_change(*, actor: User, case: Case, event_id: object, doing: str) -
     event = get_case_event(access=access, event_id=event_id, lock=True)
     access.require(Action.CORRECT_EVENT, event=event)
     if event.voided_at is not None:
-        raise Conflict(f"This event was voided; it can no longer be {doing}.")
+        raise Conflict(
+            _("This event was voided; it can no longer be voided.")
+            if doing == "voided"
+            else _("This event was voided; it can no longer be corrected.")
+        )
     return event, access.agency
 
 
@@ -564,7 +623,7 @@ def case_event_correct(
             changes["occurred_at"] = occurred_at
     if hearing_at is not None:
         if event.type not in HEARING_EVENT_TYPES:
-            errors["hearing_at"] = ["Only a court hearing has a hearing time: leave it empty."]
+            errors["hearing_at"] = [_("Only a court hearing has a hearing time: leave it empty.")]
         else:
             moment, problem = _parse_hearing_at(hearing_at)
             if moment is None:
@@ -572,12 +631,14 @@ def case_event_correct(
             elif moment != _parse_moment(event.details.get("hearing_at")):
                 changes["hearing_at"] = moment
     if errors:
-        raise ValidationFailed("The event could not be corrected.", fields=errors)
+        raise ValidationFailed(_("The event could not be corrected."), fields=errors)
     if not changes:
         raise ValidationFailed(
-            "Nothing to correct.",
+            _("Nothing to correct."),
             fields={
-                "occurred_at": ["Give a time different from the one recorded (or a different hearing time)."]
+                "occurred_at": [
+                    _("Give a time different from the one recorded (or a different hearing time).")
+                ]
             },
         )
     previous = {"occurred_at": event.occurred_at.isoformat(), **event.details}
@@ -587,7 +648,7 @@ def case_event_correct(
         event.details = {**event.details, "hearing_at": changes["hearing_at"].isoformat()}
     event.corrected_at = timezone.now()
     event.save(update_fields=["occurred_at", "details", "corrected_at"])
-    label = CaseEventType(event.type).label
+    label = in_english(CaseEventType(event.type).label)
     what = " and ".join(
         {"occurred_at": "when it happened", "hearing_at": "the hearing time"}[name] for name in changes
     )
@@ -668,7 +729,7 @@ def case_event_void(*, actor: User, case: Case, event_id: object, reason: str) -
     event.voided_by = actor
     event.void_reason = cleaned_reason
     event.save(update_fields=["voided_at", "voided_by", "void_reason"])
-    label = CaseEventType(event.type).label
+    label = in_english(CaseEventType(event.type).label)
     timeline_record(
         case=event.case,
         kind="case_event_voided",

@@ -24,6 +24,9 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from agencies.models import Agency, User
 from casework.access import (
@@ -58,8 +61,9 @@ from casework.models import (
 from casework.services.sharing import participant_join
 from casework.timeline import timeline_record
 from common.errors import Conflict, PermissionDenied, ValidationFailed
+from common.i18n import Message
 from common.inputs import text_errors
-from common.times import format_when
+from common.times import format_when_lazy
 from notifications.services import notify
 
 # Input contract of the handoff services: the sender's note, the receiver's note on accepting and
@@ -98,31 +102,34 @@ def respond_by_for(*, created_at: datetime, urgent: bool) -> datetime:
 
 def _clean_note(value: str, *, field: str, required: bool) -> str:
     if problems := text_errors(value, max_length=NOTE_MAX_LENGTH, required=required):
-        raise ValidationFailed(f"Check the {field}.", fields={field: problems})
+        raise ValidationFailed(_CHECK_FIELD[field], fields={field: problems})
     return (value or "").strip()
 
 
 def _check_receiver(*, from_agency_id: int, to_agency: Agency) -> None:
     if to_agency.pk == from_agency_id:
         raise ValidationFailed(
-            "A handoff goes to another agency.",
-            fields={"to_agency": ["Choose an agency other than your own."]},
+            _("A handoff goes to another agency."),
+            fields={"to_agency": [_("Choose an agency other than your own.")]},
         )
     if not handoff_answerers(agency=to_agency):
         raise ValidationFailed(
-            "Nobody at that agency could answer.",
-            fields={"to_agency": ["This agency has no active liaison or supervisor to answer a handoff."]},
+            _("Nobody at that agency could answer."),
+            fields={"to_agency": [_("This agency has no active liaison or supervisor to answer a handoff.")]},
         )
 
 
 def _check_approvers(*, case: Case, to_agency: Agency) -> None:
     if not handoff_answerers(agency=case.lead_agency):
         raise ValidationFailed(
-            "Nobody at the lead agency could approve.",
+            _("Nobody at the lead agency could approve."),
             fields={
                 "to_agency": [
-                    f"{to_agency.name} does not take part in the case, and the lead agency has no active "
-                    "liaison or supervisor to approve bringing it on."
+                    _(
+                        "%(agency)s does not take part in the case, and the lead agency has no active "
+                        "liaison or supervisor to approve bringing it on."
+                    )
+                    % {"agency": to_agency.name}
                 ]
             },
         )
@@ -134,8 +141,8 @@ def _check_receiver_may_see(*, task: Task, to_agency: Agency) -> None:
     task's template asks something of, which sees the task's title only."""
     if not agency_may_hold_task(agency=to_agency, task=task):
         raise ValidationFailed(
-            "That agency may not see this task.",
-            fields={"to_agency": ["This agency could not read the section this task belongs to."]},
+            _("That agency may not see this task."),
+            fields={"to_agency": [_("This agency could not read the section this task belongs to.")]},
         )
 
 
@@ -149,11 +156,36 @@ def _subject(handoff: Handoff) -> str:
             return "a task"
 
 
-def _outcome_for_sender(handoff: Handoff) -> str:
+# What a handoff is of, inside a sentence written for someone else (`Message`); `_subject` is the
+# English the timeline stores.
+_SUBJECTS: dict[str, Promise] = {
+    HandoffKind.LEAD: pgettext_lazy("handoff subject", "the lead of the case"),
+    HandoffKind.MATCH_REVIEW: pgettext_lazy("handoff subject", "the comparison of a possible match"),
+    HandoffKind.TASK: pgettext_lazy("handoff subject", "a task"),
+}
+
+
+def _subject_for_reader(handoff: Handoff) -> Promise:
+    return _SUBJECTS.get(handoff.kind, _SUBJECTS[HandoffKind.TASK])
+
+
+def _outcome_for_reader(handoff: Handoff) -> Promise:
     """What a declined or expired handoff leaves the sender with."""
     if handoff.kind == HandoffKind.MATCH_REVIEW:
-        return "the case stays as it is"
-    return "it stays with your agency"
+        return pgettext_lazy("handoff outcome", "the case stays as it is")
+    return pgettext_lazy("handoff outcome", "it stays with your agency")
+
+
+_CHECK_FIELD = {"note": gettext_lazy("Check the note."), "reason": gettext_lazy("Check the reason.")}
+# A handoff's status inside a sentence ("This handoff is already accepted.").
+_STATUS_IN_SENTENCE: dict[str, Promise] = {
+    HandoffStatus.AWAITING_APPROVAL: pgettext_lazy("handoff status, in a sentence", "awaiting_approval"),
+    HandoffStatus.PENDING: pgettext_lazy("handoff status, in a sentence", "pending"),
+    HandoffStatus.ACCEPTED: pgettext_lazy("handoff status, in a sentence", "accepted"),
+    HandoffStatus.DECLINED: pgettext_lazy("handoff status, in a sentence", "declined"),
+    HandoffStatus.WITHDRAWN: pgettext_lazy("handoff status, in a sentence", "withdrawn"),
+    HandoffStatus.EXPIRED: pgettext_lazy("handoff status, in a sentence", "expired"),
+}
 
 
 def _in_approval(handoff: Handoff) -> bool:
@@ -191,19 +223,41 @@ def _record(
 
 def _ask_receiver(handoff: Handoff) -> None:
     if handoff.kind == HandoffKind.MATCH_REVIEW:
-        asked = "to compare it with a case your agency leads that may be the same child"
+        template = (
+            gettext_lazy(
+                "Case %(number)s: %(agency)s asks your agency to compare it with a case your agency leads "
+                "that may be the same child (urgent). Please answer by %(deadline)s."
+            )
+            if handoff.urgent
+            else gettext_lazy(
+                "Case %(number)s: %(agency)s asks your agency to compare it with a case your agency leads "
+                "that may be the same child. Please answer by %(deadline)s."
+            )
+        )
     else:
-        asked = f"to take over {_subject(handoff)}"
+        template = (
+            gettext_lazy(
+                "Case %(number)s: %(agency)s asks your agency to take over %(subject)s (urgent). "
+                "Please answer by %(deadline)s."
+            )
+            if handoff.urgent
+            else gettext_lazy(
+                "Case %(number)s: %(agency)s asks your agency to take over %(subject)s. "
+                "Please answer by %(deadline)s."
+            )
+        )
     notify(
         recipients=handoff_answerers(agency=handoff.to_agency),
         kind="handoff_created",
         case=handoff.case,
         task=handoff.task,
         handoff=handoff,
-        message=(
-            f"Case {handoff.case.number}: {handoff.from_agency.name} asks your agency {asked}"
-            f"{' (urgent)' if handoff.urgent else ''}. "
-            f"Please answer by {format_when(handoff.respond_by)}."
+        message=Message(
+            template,
+            number=handoff.case.number,
+            agency=handoff.from_agency.name,
+            subject=_subject_for_reader(handoff),
+            deadline=format_when_lazy(handoff.respond_by),
         ),
     )
 
@@ -215,11 +269,21 @@ def _ask_lead_agency(handoff: Handoff) -> None:
         kind="handoff_approval_requested",
         case=handoff.case,
         handoff=handoff,
-        message=(
-            f"Case {handoff.case.number}: {handoff.from_agency.name} asks to hand {_subject(handoff)} to "
-            f"{handoff.to_agency.name}, which does not take part in the case yet"
-            f"{' (urgent)' if handoff.urgent else ''}. "
-            f"Please approve or decline by {format_when(handoff.respond_by)}."
+        message=Message(
+            gettext_lazy(
+                "Case %(number)s: %(agency)s asks to hand %(subject)s to %(receiver)s, which does not take "
+                "part in the case yet (urgent). Please approve or decline by %(deadline)s."
+            )
+            if handoff.urgent
+            else gettext_lazy(
+                "Case %(number)s: %(agency)s asks to hand %(subject)s to %(receiver)s, which does not take "
+                "part in the case yet. Please approve or decline by %(deadline)s."
+            ),
+            number=handoff.case.number,
+            agency=handoff.from_agency.name,
+            subject=_subject_for_reader(handoff),
+            receiver=handoff.to_agency.name,
+            deadline=format_when_lazy(handoff.respond_by),
         ),
     )
 
@@ -254,7 +318,7 @@ def _create(
                 respond_by=respond_by_for(created_at=now, urgent=bool(urgent)),
             )
     except IntegrityError as error:
-        raise Conflict("A handoff of this is already pending.") from error
+        raise Conflict(_("A handoff of this is already pending.")) from error
     if needs_approval:
         _record(
             handoff,
@@ -287,17 +351,17 @@ def handoff_create(
     lead agency's approval and the lead agency's liaisons and supervisors are asked for it."""
     visible = get_task_for_user(user=actor, task_id=task.pk)
     if not may_hand_off_task(user=actor, task=visible):
-        raise PermissionDenied("Only the agency that owns a task hands it off.")
+        raise PermissionDenied(_("Only the agency that owns a task hands it off."))
     task = get_task_for_user(user=actor, task_id=task.pk, lock=True)
     owner = task.owner_agency
     assert owner is not None  # the lock takes only the actor's agency's tasks
     if task.status != TaskStatus.OPEN:
-        raise Conflict("A completed task cannot be handed off.")
+        raise Conflict(_("A completed task cannot be handed off."))
     note = _clean_note(note, field="note", required=False)
     _check_receiver(from_agency_id=owner.pk, to_agency=to_agency)
     _check_receiver_may_see(task=task, to_agency=to_agency)
     if Handoff.objects.filter(task=task, status__in=HANDOFF_OPEN_STATUSES).exists():
-        raise Conflict("A handoff of this task is already pending.")
+        raise Conflict(_("A handoff of this task is already pending."))
     access = get_case_access(user=actor, case_id=task.case_id)
     access.require_open()
     needs_approval = handoff_needs_approval(access=access, to_agency_id=to_agency.pk)
@@ -330,7 +394,7 @@ def lead_handoff_create(
     if Handoff.objects.filter(
         case=access.case, kind=HandoffKind.LEAD, status__in=HANDOFF_OPEN_STATUSES
     ).exists():
-        raise Conflict("A handoff of the lead of this case is already pending.")
+        raise Conflict(_("A handoff of the lead of this case is already pending."))
     return _create(
         actor=actor,
         kind=HandoffKind.LEAD,
@@ -355,8 +419,8 @@ def match_review_handoff_create(*, actor: User, case: Case, to_agency: Agency, n
     note = _clean_note(note, field="note", required=False)
     if not handoff_answerers(agency=to_agency):
         raise ValidationFailed(
-            "Nobody at that agency could answer.",
-            fields={"match": ["The agency leading that case has no active liaison or supervisor."]},
+            _("Nobody at that agency could answer."),
+            fields={"match": [_("The agency leading that case has no active liaison or supervisor.")]},
         )
     needs_approval = handoff_needs_approval(access=access, to_agency_id=to_agency.pk)
     if needs_approval:
@@ -378,8 +442,14 @@ def _require_status(handoff: Handoff, *statuses: str) -> None:
     if handoff.status in statuses:
         return
     if statuses == (HandoffStatus.AWAITING_APPROVAL,):
-        raise Conflict(f"This handoff no longer awaits approval: it is {handoff.status}.")
-    raise Conflict(f"This handoff is already {handoff.status}.")
+        raise Conflict(
+            _("This handoff no longer awaits approval: it is %(status)s.")
+            % {"status": _STATUS_IN_SENTENCE.get(handoff.status, handoff.status)}
+        )
+    raise Conflict(
+        _("This handoff is already %(status)s.")
+        % {"status": _STATUS_IN_SENTENCE.get(handoff.status, handoff.status)}
+    )
 
 
 def _resolve(
@@ -397,8 +467,8 @@ def _check_assignee(*, assignee: User | None, agency: Agency) -> None:
         return
     if assignee.agency_id != agency.pk or assignee.role not in CASE_ROLES or not assignee.is_active:
         raise ValidationFailed(
-            "The assignee must work for the receiving agency.",
-            fields={"assignee": ["Choose a caseworker, liaison or supervisor of your agency."]},
+            _("The assignee must work for the receiving agency."),
+            fields={"assignee": [_("Choose a caseworker, liaison or supervisor of your agency.")]},
         )
 
 
@@ -408,7 +478,7 @@ def handoff_accept(*, actor: User, handoff: Handoff, assignee: User | None = Non
     receiving agency joins the case with its default grants if it had not; the sender is told."""
     handoff = get_handoff_for_user(user=actor, handoff_id=handoff.pk, lock=True)
     if not may_answer_handoff(user=actor, handoff=handoff):
-        raise PermissionDenied("Only a liaison or supervisor of the receiving agency answers a handoff.")
+        raise PermissionDenied(_("Only a liaison or supervisor of the receiving agency answers a handoff."))
     _require_status(handoff, HandoffStatus.PENDING)
     note = _clean_note(note, field="note", required=False)
     to_agency = handoff.to_agency
@@ -416,7 +486,7 @@ def handoff_accept(*, actor: User, handoff: Handoff, assignee: User | None = Non
         _check_assignee(assignee=assignee, agency=to_agency)
         task = Task.objects.select_for_update().get(handoffs=handoff)
         if task.status != TaskStatus.OPEN:
-            raise Conflict("The task was completed meanwhile; it can no longer be handed off.")
+            raise Conflict(_("The task was completed meanwhile; it can no longer be handed off."))
         task.owner_agency = to_agency
         task.assignee = assignee
         task.version += 1
@@ -424,7 +494,7 @@ def handoff_accept(*, actor: User, handoff: Handoff, assignee: User | None = Non
         handoff.task = task
     elif assignee is not None:
         raise ValidationFailed(
-            "Only a task handoff has an assignee.", fields={"assignee": ["Not used for this handoff."]}
+            _("Only a task handoff has an assignee."), fields={"assignee": [_("Not used for this handoff.")]}
         )
     elif handoff.kind == HandoffKind.LEAD:
         case = Case.objects.select_for_update().get(pk=handoff.case.pk)
@@ -450,9 +520,11 @@ def handoff_accept(*, actor: User, handoff: Handoff, assignee: User | None = Non
         case=handoff.case,
         task=handoff.task,
         handoff=handoff,
-        message=(
-            f"Case {handoff.case.number}: {to_agency.name} accepted {_subject(handoff)} "
-            "your agency handed off."
+        message=Message(
+            gettext_lazy("Case %(number)s: %(agency)s accepted %(subject)s your agency handed off."),
+            number=handoff.case.number,
+            agency=to_agency.name,
+            subject=_subject_for_reader(handoff),
         ),
     )
     return handoff
@@ -467,13 +539,13 @@ def handoff_approve(*, actor: User, handoff: Handoff) -> Handoff:
     handoff = get_handoff_for_user(user=actor, handoff_id=handoff.pk, lock=True)
     if not may_approve_handoff(user=actor, handoff=handoff):
         raise PermissionDenied(
-            "Only a liaison or supervisor of the lead agency approves bringing an agency onto the case."
+            _("Only a liaison or supervisor of the lead agency approves bringing an agency onto the case.")
         )
     _require_status(handoff, HandoffStatus.AWAITING_APPROVAL)
     if handoff.task_id is not None:
         task = Task.objects.select_for_update().get(pk=handoff.task_id)
         if task.status != TaskStatus.OPEN:
-            raise Conflict("The task was completed meanwhile; it can no longer be handed off.")
+            raise Conflict(_("The task was completed meanwhile; it can no longer be handed off."))
         handoff.task = task
     now = timezone.now()
     handoff.status = HandoffStatus.PENDING
@@ -496,9 +568,16 @@ def handoff_approve(*, actor: User, handoff: Handoff) -> Handoff:
         case=handoff.case,
         task=handoff.task,
         handoff=handoff,
-        message=(
-            f"Case {handoff.case.number}: {lead.name} approved your agency's handoff of {_subject(handoff)} "
-            f"to {handoff.to_agency.name}, who is asked to answer by {format_when(handoff.respond_by)}."
+        message=Message(
+            gettext_lazy(
+                "Case %(number)s: %(agency)s approved your agency's handoff of %(subject)s to %(receiver)s, "
+                "who is asked to answer by %(deadline)s."
+            ),
+            number=handoff.case.number,
+            agency=lead.name,
+            subject=_subject_for_reader(handoff),
+            receiver=handoff.to_agency.name,
+            deadline=format_when_lazy(handoff.respond_by),
         ),
     )
     return handoff
@@ -515,10 +594,15 @@ def handoff_decline(*, actor: User, handoff: Handoff, reason: str) -> Handoff:
         decliner = handoff.to_agency
         if handoff.kind == HandoffKind.MATCH_REVIEW:
             summary = f"{decliner.name} compared the possible match and found it is not the same child."
-            told = f"{decliner.name} found the possible match your agency asked about is not the same child"
+            told = gettext_lazy(
+                "Case %(number)s: %(agency)s found the possible match your agency asked about is not the "
+                "same child; %(outcome)s."
+            )
         else:
             summary = f"{decliner.name} declined to take over {_subject(handoff)}."
-            told = f"{decliner.name} declined {_subject(handoff)} your agency handed off"
+            told = gettext_lazy(
+                "Case %(number)s: %(agency)s declined %(subject)s your agency handed off; %(outcome)s."
+            )
     elif may_approve_handoff(user=actor, handoff=handoff):
         _require_status(handoff, HandoffStatus.AWAITING_APPROVAL)
         decliner = handoff.case.lead_agency
@@ -526,14 +610,17 @@ def handoff_decline(*, actor: User, handoff: Handoff, reason: str) -> Handoff:
             f"{decliner.name} declined to bring {handoff.to_agency.name} onto the case for "
             f"{_subject(handoff)}."
         )
-        told = (
-            f"{decliner.name} declined your agency's handoff of {_subject(handoff)} to "
-            f"{handoff.to_agency.name}, which does not take part in the case"
+        told = gettext_lazy(
+            "Case %(number)s: %(agency)s declined your agency's handoff of %(subject)s to %(receiver)s, "
+            "which does not take part in the case; %(outcome)s."
         )
     else:
         raise PermissionDenied(
-            "Only a liaison or supervisor of the receiving agency answers a handoff, or of the lead agency "
-            "while it awaits approval."
+            _(
+                "Only a liaison or supervisor of the receiving agency answers a handoff, or of the "
+                "lead agency "
+                "while it awaits approval."
+            )
         )
     reason = _clean_note(reason, field="reason", required=True)
     _resolve(handoff, status=HandoffStatus.DECLINED, actor=actor, response_note=reason)
@@ -547,7 +634,14 @@ def handoff_decline(*, actor: User, handoff: Handoff, reason: str) -> Handoff:
         case=handoff.case,
         task=handoff.task,
         handoff=handoff,
-        message=f"Case {handoff.case.number}: {told}; {_outcome_for_sender(handoff)}.",
+        message=Message(
+            told,
+            number=handoff.case.number,
+            agency=decliner.name,
+            subject=_subject_for_reader(handoff),
+            receiver=handoff.to_agency.name,
+            outcome=_outcome_for_reader(handoff),
+        ),
     )
     return handoff
 
@@ -558,7 +652,7 @@ def handoff_withdraw(*, actor: User, handoff: Handoff) -> Handoff:
     asked to answer it (the receiving agency, or the lead agency) is told."""
     handoff = get_handoff_for_user(user=actor, handoff_id=handoff.pk, lock=True)
     if not may_withdraw_handoff(user=actor, handoff=handoff):
-        raise PermissionDenied("Only the sending agency withdraws a handoff.")
+        raise PermissionDenied(_("Only the sending agency withdraws a handoff."))
     _require_status(handoff, *HANDOFF_OPEN_STATUSES)
     _resolve(handoff, status=HandoffStatus.WITHDRAWN, actor=actor)
     _record(
@@ -566,15 +660,23 @@ def handoff_withdraw(*, actor: User, handoff: Handoff) -> Handoff:
     )
     if _in_approval(handoff):
         recipients = approving_liaisons(handoff=handoff)
-        message = (
-            f"Case {handoff.case.number}: {handoff.from_agency.name} withdrew its handoff of "
-            f"{_subject(handoff)} to {handoff.to_agency.name}, which awaited your agency's approval."
+        message = Message(
+            gettext_lazy(
+                "Case %(number)s: %(agency)s withdrew its handoff of %(subject)s to %(receiver)s, which "
+                "awaited your agency's approval."
+            ),
+            number=handoff.case.number,
+            agency=handoff.from_agency.name,
+            subject=_subject_for_reader(handoff),
+            receiver=handoff.to_agency.name,
         )
     else:
         recipients = receiving_liaisons(handoff=handoff)
-        message = (
-            f"Case {handoff.case.number}: {handoff.from_agency.name} withdrew its handoff of "
-            f"{_subject(handoff)}."
+        message = Message(
+            gettext_lazy("Case %(number)s: %(agency)s withdrew its handoff of %(subject)s."),
+            number=handoff.case.number,
+            agency=handoff.from_agency.name,
+            subject=_subject_for_reader(handoff),
         )
     notify(
         recipients=recipients,
@@ -602,20 +704,23 @@ def handoff_expire(*, handoff: Handoff, now: datetime | None = None) -> Handoff:
     if handoff.status not in HANDOFF_OPEN_STATUSES:
         return handoff
     if handoff.respond_by > now:
-        raise Conflict("This handoff's response window is still open.")
+        raise Conflict(_("This handoff's response window is still open."))
     _resolve(handoff, status=HandoffStatus.EXPIRED, actor=None, at=now)
     if _in_approval(handoff):
         summary = (
             f"Handoff of {_subject(handoff)} to {handoff.to_agency.name} expired without the lead agency's "
             "approval."
         )
-        told = (
-            f"the lead agency did not approve your agency's handoff of {_subject(handoff)} to "
-            f"{handoff.to_agency.name} in time"
+        told = gettext_lazy(
+            "Case %(number)s: the lead agency did not approve your agency's handoff of %(subject)s to "
+            "%(receiver)s in time; %(outcome)s."
         )
     else:
         summary = f"Handoff of {_subject(handoff)} to {handoff.to_agency.name} expired unanswered."
-        told = f"{handoff.to_agency.name} did not answer your agency's handoff of {_subject(handoff)} in time"
+        told = gettext_lazy(
+            "Case %(number)s: %(receiver)s did not answer your agency's handoff of %(subject)s in time; "
+            "%(outcome)s."
+        )
     _record(handoff, kind="handoff_expired", summary=summary, actor=None)
     notify(
         recipients=handoff_sender_recipients(handoff=handoff),
@@ -623,6 +728,12 @@ def handoff_expire(*, handoff: Handoff, now: datetime | None = None) -> Handoff:
         case=handoff.case,
         task=handoff.task,
         handoff=handoff,
-        message=f"Case {handoff.case.number}: {told}; {_outcome_for_sender(handoff)}.",
+        message=Message(
+            told,
+            number=handoff.case.number,
+            subject=_subject_for_reader(handoff),
+            receiver=handoff.to_agency.name,
+            outcome=_outcome_for_reader(handoff),
+        ),
     )
     return handoff

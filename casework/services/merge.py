@@ -21,6 +21,8 @@ import pgtrigger
 from django.db import IntegrityError, transaction
 from django.db.models import F, ForeignKey, ForeignObjectRel, Model, UniqueConstraint
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from agencies.models import User
 from audit.services import audit_record
@@ -46,14 +48,14 @@ from common.inputs import text_errors
 
 # Input contract of `case_merge`.
 MERGE_REASON_MAX_LENGTH = 2_000
-TWO_PEOPLE = "A second supervisor agrees to a merge: not the person who proposed it."
-ALREADY_MERGED = "This case was already merged into another case."
-PENDING_CHANGE = (
+TWO_PEOPLE = gettext_lazy("A second supervisor agrees to a merge: not the person who proposed it.")
+ALREADY_MERGED = gettext_lazy("This case was already merged into another case.")
+PENDING_CHANGE = gettext_lazy(
     "A closing or a handoff of the lead is waiting for an answer on one of these cases: "
     "decide or withdraw it before merging."
 )
-ONE_PER_CASE_ON_BOTH = (
-    "Both cases hold a record that may exist only once at a time per case ({records}): "
+ONE_PER_CASE_ON_BOTH = gettext_lazy(
+    "Both cases hold a record that may exist only once at a time per case (%(records)s): "
     "end one of them before merging."
 )
 
@@ -232,11 +234,11 @@ def case_merge(
     if reason_errors := text_errors(reason, max_length=MERGE_REASON_MAX_LENGTH):
         errors["reason"] = reason_errors
     if proposed_by.pk == agreed_by.pk:
-        errors["agreed_by"] = [TWO_PEOPLE]
+        errors["agreed_by"] = [str(TWO_PEOPLE)]
     if surviving_case.pk == merged_case.pk:
-        errors["merged_case"] = ["A case is not merged into itself."]
+        errors["merged_case"] = [_("A case is not merged into itself.")]
     if errors:
-        raise ValidationFailed("The merge cannot be recorded as given.", fields=errors)
+        raise ValidationFailed(_("The merge cannot be recorded as given."), fields=errors)
 
     surviving_case, merged_case = _lock_both(
         surviving_case=surviving_case, merged_case=merged_case, proposed_by=proposed_by
@@ -254,7 +256,7 @@ def case_merge(
         with transaction.atomic():
             carried_over |= _move_references(surviving_case=surviving_case, merged_case=merged_case)
     except IntegrityError as error:
-        raise Conflict(ONE_PER_CASE_ON_BOTH.format(records=_constraint_named(error))) from error
+        raise Conflict(ONE_PER_CASE_ON_BOTH % {"records": _constraint_named(error)}) from error
     for registered in merge_participants():
         carried_over |= registered.participant(
             surviving_case=surviving_case, merged_case=merged_case, actor=proposed_by, now=now
@@ -315,4 +317,4 @@ def case_merge(
 
 def _constraint_named(error: IntegrityError) -> str:
     diagnostics = getattr(error.__cause__, "diag", None)
-    return getattr(diagnostics, "constraint_name", None) or "a record of the same kind"
+    return getattr(diagnostics, "constraint_name", None) or _("a record of the same kind")

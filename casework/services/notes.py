@@ -1,4 +1,5 @@
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from agencies.models import User
 from casework.access import Action, get_case_access
@@ -19,10 +20,10 @@ def note_add(*, actor: User, case: Case, section: str, body: str) -> Note:
     shown only to readers of that section."""
     access = get_case_access(user=actor, case_id=case.pk)
     if problems := choice_errors(section, Section.values):
-        raise ValidationFailed("Unknown section.", fields={"section": problems})
+        raise ValidationFailed(_("Unknown section."), fields={"section": problems})
     access.require(Action.ADD_NOTE, section=section)
     if problems := text_errors(body, max_length=NOTE_MAX_LENGTH):
-        raise ValidationFailed("The note could not be added.", fields={"body": problems})
+        raise ValidationFailed(_("The note could not be added."), fields={"body": problems})
     body = body.strip()
     assert actor.agency is not None
     note = Note.objects.create(case=case, section=section, body=body, author=actor, agency=actor.agency)

@@ -7,6 +7,8 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, Model, OuterRef, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from guardian.shortcuts import assign_perm
 
 from agencies.models import Agency, User
@@ -43,22 +45,23 @@ from casework.sections import (
     Section,
     SharingNeeds,
     default_sections_for,
-    section_names,
+    section_in_sentence,
+    section_names_lazy,
 )
 from casework.services.events import waiting_tasks_give
-from casework.timeline import timeline_record
+from casework.timeline import in_english, timeline_record
 from common.dates import OUT_OF_RANGE_MESSAGE, within_supported_years
 from common.errors import Conflict, ValidationFailed
 from common.inputs import choice_errors, text_errors
-from common.times import format_day
+from common.times import format_day_lazy
 
 # Input contract of `grant_create` and `consent_record`. Consent dates are checked against
 # BRIDGE_CONSENT_MAX_DAYS and the span of `common.dates`.
 GRANT_SECTION_CHOICES = [(section, Section(section).label) for section in DATA_SECTIONS]
 CONSENT_SECTION_CHOICES = [(section, Section(section).label) for section in sorted(CONSENT_SECTIONS)]
 CONSENT_PURPOSE_MAX_LENGTH = 2_000
-PURPOSE_BLANK = "State the purpose of the disclosure."
-SIGNED_BY_BLANK = "Name who signed."
+PURPOSE_BLANK = gettext_lazy("State the purpose of the disclosure.")
+SIGNED_BY_BLANK = gettext_lazy("Name who signed.")
 SIGNER_CAPACITY_CHOICES = [(value, label) for value, label in SignerCapacity.choices if value]
 
 
@@ -84,7 +87,7 @@ def participant_join(*, case: Case, agency: Agency, via: str, actor: User | None
     timeline_record(
         case=case,
         kind="participant_joined",
-        summary=f"{agency.name} joined the case ({ParticipationVia(via).label.lower()}).",
+        summary=f"{agency.name} joined the case ({in_english(ParticipationVia(via).label).lower()}).",
         actor=actor,
         data={"agency": agency.pk, "via": via},
     )
@@ -97,7 +100,7 @@ def participant_invite(*, actor: User, case: Case, agency: Agency) -> CasePartic
     access = get_case_access(user=actor, case_id=case.pk)
     access.require(Action.INVITE)
     if CaseParticipant.objects.filter(case=case, agency=agency).exists():
-        raise Conflict("This agency already takes part in the case.")
+        raise Conflict(_("This agency already takes part in the case."))
     return participant_join(case=case, agency=agency, via=ParticipationVia.INVITED, actor=actor)
 
 
@@ -108,8 +111,8 @@ def team_member_add(*, actor: User, case: Case, member: User) -> None:
     access.require(Action.MANAGE_TEAM)
     if member.agency_id != actor.agency_id or member.role not in CASE_ROLES or not member.is_active:
         raise ValidationFailed(
-            "The case team is made of your agency's caseworkers.",
-            fields={"user": ["Not a case worker of your agency."]},
+            _("The case team is made of your agency's caseworkers."),
+            fields={"user": [_("Not a case worker of your agency.")]},
         )
     assign_perm(f"casework.{WORK_ON_CASE}", member, case)
     timeline_record(
@@ -134,19 +137,20 @@ def _check_grant_end(expires_at: datetime | None) -> None:
         return
     if not within_supported_years(expires_at):
         raise ValidationFailed(
-            "The end of the grant is not a usable time.", fields={"expires_at": [OUT_OF_RANGE_MESSAGE]}
+            _("The end of the grant is not a usable time."), fields={"expires_at": [OUT_OF_RANGE_MESSAGE]}
         )
     if expires_at <= timezone.now():
         raise ValidationFailed(
-            "The grant would already have expired.", fields={"expires_at": ["Must be in the future."]}
+            _("The grant would already have expired."), fields={"expires_at": [_("Must be in the future.")]}
         )
 
 
 def _check_consent_covers(*, consent: Consent | None, case: Case, agency: Agency, section: str) -> Consent:
     if consent is None:
         raise ValidationFailed(
-            f"Sharing the {section} section needs a recorded consent.",
-            fields={"consent": ["A consent naming this agency and section is required."]},
+            _("Sharing the %(section)s section needs a recorded consent.")
+            % {"section": section_in_sentence(section)},
+            fields={"consent": [_("A consent naming this agency and section is required.")]},
         )
     if (
         consent.case_id != case.pk
@@ -154,17 +158,23 @@ def _check_consent_covers(*, consent: Consent | None, case: Case, agency: Agency
         or section not in consent.sections
     ):
         raise ValidationFailed(
-            "The consent does not cover this agency and section.",
-            fields={"consent": ["The consent must name this case, this agency and this section."]},
+            _("The consent does not cover this agency and section."),
+            fields={"consent": [_("The consent must name this case, this agency and this section.")]},
         )
     if not _consent_is_active(consent):
-        raise ValidationFailed("The consent has expired or was revoked.", fields={"consent": ["Not active."]})
+        raise ValidationFailed(
+            _("The consent has expired or was revoked."), fields={"consent": [_("Not active.")]}
+        )
     if consent.signer_capacity in consent_capacities_ruled_out(case=case):
         raise ValidationFailed(
-            "This consent cannot be the basis of a grant: it was signed in a capacity that may be"
-            " held by someone suspected of exploiting the child.",
+            _(
+                "This consent cannot be the basis of a grant: it was signed in a capacity that may be"
+                " held by someone suspected of exploiting the child."
+            ),
             fields={
-                "consent": ["Record a consent signed by the child, a guardian ad litem or the court instead."]
+                "consent": [
+                    _("Record a consent signed by the child, a guardian ad litem or the court instead.")
+                ]
             },
         )
     return consent
@@ -186,8 +196,8 @@ def _grant_terms(
         return GrantBasis.CONSENT, consent_end if expires_at is None else min(expires_at, consent_end)
     if consent is not None:
         raise ValidationFailed(
-            "This section is shared by a steward's grant, not a consent.",
-            fields={"consent": ["Not used for this section."]},
+            _("This section is shared by a steward's grant, not a consent."),
+            fields={"consent": [_("Not used for this section.")]},
         )
     return GrantBasis.STEWARD, expires_at
 
@@ -204,7 +214,7 @@ def _grant_insert(
 ) -> SectionGrant:
     """The one active grant of `section` to `agency` (409 when it already holds one)."""
     if SectionGrant.objects.filter(active_grant_filter(), case=case, agency=agency, section=section).exists():
-        raise Conflict("This agency already holds an active grant for this section.")
+        raise Conflict(_("This agency already holds an active grant for this section."))
     # An expired grant not yet swept still occupies the one-active-grant slot; close it first.
     SectionGrant.objects.filter(case=case, agency=agency, section=section, ended_at__isnull=True).update(
         ended_at=timezone.now(), end_reason=GrantEndReason.EXPIRED
@@ -221,7 +231,7 @@ def _grant_insert(
                 expires_at=expires_at,
             )
     except IntegrityError as error:
-        raise Conflict("This agency already holds an active grant for this section.") from error
+        raise Conflict(_("This agency already holds an active grant for this section.")) from error
 
 
 @transaction.atomic
@@ -236,11 +246,12 @@ def grant_create(
 ) -> SectionGrant:
     access = get_case_access(user=actor, case_id=case.pk)
     if problems := choice_errors(section, DATA_SECTIONS):
-        raise ValidationFailed("Unknown section.", fields={"section": problems})
+        raise ValidationFailed(_("Unknown section."), fields={"section": problems})
     access.require(Action.GRANT, section=section)
     if not CaseParticipant.objects.filter(case=case, agency=agency).exists():
         raise ValidationFailed(
-            "Invite the agency to the case first.", fields={"agency": ["Not a participant of this case."]}
+            _("Invite the agency to the case first."),
+            fields={"agency": [_("Not a participant of this case.")]},
         )
     access.require(Action.GRANT, section=section, to_agency=agency)
     rule = RULES[section]
@@ -265,7 +276,10 @@ def grant_create(
     timeline_record(
         case=case,
         kind="grant_created",
-        summary=f"{agency.name} was granted the {section} section ({GrantBasis(basis).label.lower()}).",
+        summary=(
+            f"{agency.name} was granted the {section} section"
+            f" ({in_english(GrantBasis(basis).label).lower()})."
+        ),
         actor=actor,
         section=section,
         data={"agency": agency.pk, "section": section, "basis": basis, "grant": str(grant.pk)},
@@ -297,7 +311,8 @@ def grants_from_consent(
     when it lapsed, was revoked or no longer covers one). Call inside the caller's transaction."""
     if not CaseParticipant.objects.filter(case=case, agency=agency).exists():
         raise ValidationFailed(
-            "Invite the agency to the case first.", fields={"agency": ["Not a participant of this case."]}
+            _("Invite the agency to the case first."),
+            fields={"agency": [_("Not a participant of this case.")]},
         )
     # Read afresh and locked: a revocation committing meanwhile either comes first and refuses
     # these grants, or waits and ends them with the consent's other grants.
@@ -311,8 +326,12 @@ def grants_from_consent(
     for section in sorted(set(sections) - held):
         if RULES[section].sharing is not SharingNeeds.CONSENT:
             raise ValidationFailed(
-                "Only sections shared on consent rest on a consent.",
-                fields={"sections": [f"{Section(section).label} is not shared on consent."]},
+                _("Only sections shared on consent rest on a consent."),
+                fields={
+                    "sections": [
+                        _("%(section)s is not shared on consent.") % {"section": Section(section).label}
+                    ]
+                },
             )
         covering = _check_consent_covers(consent=consent, case=case, agency=agency, section=section)
         grant = _grant_insert(
@@ -347,9 +366,9 @@ def grant_revoke(*, actor: User, grant: SectionGrant) -> SectionGrant:
     access = get_case_access(user=actor, case_id=grant.case_id)
     access.require(Action.GRANT, section=grant.section)
     if grant.ended_at is not None:
-        raise Conflict("This grant has already ended.")
+        raise Conflict(_("This grant has already ended."))
     if not access.may(Action.REVOKE_GRANT, grant=grant):
-        raise Conflict("A steward agency's own access to its section cannot be revoked.")
+        raise Conflict(_("A steward agency's own access to its section cannot be revoked."))
     _end_grant(grant=grant, actor=actor, reason=GrantEndReason.REVOKED)
     return grant
 
@@ -382,7 +401,7 @@ def _end_grant(*, grant: SectionGrant, actor: User | None, reason: str) -> None:
         kind="grant_ended",
         summary=(
             f"{grant.agency.name} no longer holds the {grant.section} section"
-            f" ({GrantEndReason(reason).label.lower()})."
+            f" ({in_english(GrantEndReason(reason).label).lower()})."
         ),
         actor=actor,
         section=grant.section,
@@ -399,22 +418,25 @@ def _consent_text_errors(
 ) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     if not sections:
-        errors["sections"] = ["Name at least one section."]
+        errors["sections"] = [_("Name at least one section.")]
     elif any(section not in CONSENT_SECTIONS for section in sections):
-        errors["sections"] = [f"Consent applies only to: {', '.join(sorted(CONSENT_SECTIONS))}."]
+        errors["sections"] = [
+            _("Consent applies only to: %(sections)s.")
+            % {"sections": ", ".join(section_in_sentence(name) for name in sorted(CONSENT_SECTIONS))}
+        ]
     if problems := text_errors(purpose, max_length=CONSENT_PURPOSE_MAX_LENGTH, blank=PURPOSE_BLANK):
         errors["purpose"] = problems
     if problems := text_errors(signed_by, max_length=CONSENT_SIGNED_BY_MAX_LENGTH, blank=SIGNED_BY_BLANK):
         errors["signed_by"] = problems
     if recipient_agency.pk == actor.agency_id:
-        errors["recipient_agency"] = ["Your agency already holds what it stewards."]
+        errors["recipient_agency"] = [_("Your agency already holds what it stewards.")]
     return errors
 
 
 def _consent_date_errors(*, signed_on: date, expires_on: date | None) -> dict[str, list[str]]:
     """What is wrong with the signing and expiry dates; no expiry means the longest allowed."""
     errors = {
-        name: [OUT_OF_RANGE_MESSAGE]
+        name: [str(OUT_OF_RANGE_MESSAGE)]
         for name, day in (("signed_on", signed_on), ("expires_on", expires_on))
         if day is not None and not within_supported_years(day)
     }
@@ -424,13 +446,18 @@ def _consent_date_errors(*, signed_on: date, expires_on: date | None) -> dict[st
     max_days = settings.BRIDGE_CONSENT_MAX_DAYS
     ends = expires_on or _longest_consent(signed_on)
     if signed_on > today:
-        errors["signed_on"] = ["Cannot be in the future."]
+        errors["signed_on"] = [_("Cannot be in the future.")]
     if ends <= signed_on:
-        errors["expires_on"] = ["Must be after the signing date."]
+        errors["expires_on"] = [_("Must be after the signing date.")]
     elif (ends - signed_on).days > max_days:
-        errors["expires_on"] = [f"A consent lasts at most {max_days} days."]
+        errors["expires_on"] = [
+            ngettext(
+                "A consent lasts at most %(count)s day.", "A consent lasts at most %(count)s days.", max_days
+            )
+            % {"count": max_days}
+        ]
     elif ends < today:
-        errors["expires_on"] = ["This consent has already expired."]
+        errors["expires_on"] = [_("This consent has already expired.")]
     return errors
 
 
@@ -468,7 +495,7 @@ def consent_record(
     if problems := text_errors(interpreter, max_length=CONSENT_INTERPRETER_MAX_LENGTH, required=False):
         errors["interpreter"] = problems
     if errors:
-        raise ValidationFailed("The consent could not be recorded.", fields=errors)
+        raise ValidationFailed(_("The consent could not be recorded."), fields=errors)
     access.require(Action.RECORD_CONSENT, sections=sections)
     consent = Consent.objects.create(
         case=case,
@@ -488,8 +515,8 @@ def consent_record(
         case=case,
         kind="consent_recorded",
         summary=(
-            f"Consent recorded for {recipient_agency.name} ({section_names(sections)})"
-            f" until {format_day(consent.expires_on)}."
+            f"Consent recorded for {recipient_agency.name} ({in_english(section_names_lazy(sections))})"
+            f" until {in_english(format_day_lazy(consent.expires_on))}."
         ),
         actor=actor,
         agencies=_steward_agency_ids(case=case, sections=sections) | {recipient_agency.pk},
@@ -516,7 +543,7 @@ def consent_revoke(*, actor: User, consent: Consent) -> Consent:
     # Not RECORD_CONSENT, which a closed case refuses: a consent is revocable whatever the case's state.
     access.require(Action.HANDLE_CONSENTS)
     if consent.revoked_at is not None:
-        raise Conflict("This consent was already revoked.")
+        raise Conflict(_("This consent was already revoked."))
     access.require(Action.REVOKE_CONSENT, consent=consent)
     consent.revoked_at = timezone.now()
     consent.revoked_by = actor

@@ -5,6 +5,8 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from agencies.models import User
 from audit.services import audit_record
@@ -18,6 +20,7 @@ from casework.access import (
 from casework.models import TASK_TITLE_MAX_LENGTH, Case, Task, TaskPriority, TaskStatus
 from casework.services.events import task_repeat_schedule
 from casework.timeline import timeline_record
+from casework.translations import Translations, without_fields
 from common.dates import OUT_OF_RANGE_MESSAGE, within_supported_years
 from common.errors import Conflict, PermissionDenied, StaleVersion, ValidationFailed
 from common.inputs import choice_errors, text_errors, too_long
@@ -27,7 +30,9 @@ from common.inputs import choice_errors, text_errors, too_long
 TASK_DESCRIPTION_MAX_LENGTH = 5_000
 TASK_PRIORITY_CHOICES = TaskPriority.choices
 OUTCOME_MAX_LENGTH = 4_000
-STATUTORY_OUTCOME_REQUIRED = "Required for a deadline set by law: what was reported, to whom, the reference."
+STATUTORY_OUTCOME_REQUIRED = gettext_lazy(
+    "Required for a deadline set by law: what was reported, to whom, the reference."
+)
 REASON_MAX_LENGTH = 1_000
 
 EDITABLE_FIELDS = ("title", "description", "due_at", "priority", "assignee")
@@ -44,16 +49,16 @@ def _validate(values: dict[str, Any], *, owner_agency_id: int) -> dict[str, list
     if "due_at" in values:
         due_at = values["due_at"]
         if not isinstance(due_at, datetime) or timezone.is_naive(due_at):
-            errors["due_at"] = ["Give a date and time with its offset."]
+            errors["due_at"] = [_("Give a date and time with its offset.")]
         elif not within_supported_years(due_at):
-            errors["due_at"] = [OUT_OF_RANGE_MESSAGE]
+            errors["due_at"] = [str(OUT_OF_RANGE_MESSAGE)]
     if "priority" in values and (problems := choice_errors(values["priority"], TaskPriority.values)):
         errors["priority"] = problems
     assignee = values.get("assignee")
     if assignee is not None and (
         assignee.agency_id != owner_agency_id or assignee.role not in CASE_ROLES or not assignee.is_active
     ):
-        errors["assignee"] = ["Tasks are assigned to case workers of the owning agency."]
+        errors["assignee"] = [_("Tasks are assigned to case workers of the owning agency.")]
     return errors
 
 
@@ -67,8 +72,11 @@ def task_create(
     description: str = "",
     priority: str = TaskPriority.NORMAL,
     assignee: User | None = None,
+    translations: Translations | None = None,
 ) -> Task:
-    """A task owned by the actor's agency on a case the actor may see, while it is open."""
+    """A task owned by the actor's agency on a case the actor may see, while it is open.
+    `translations` are the title and description in other languages, when Bridge wrote them
+    (`casework.translations.written_by_bridge`)."""
     get_case_access(user=actor, case_id=case.pk).require_open()
     assert actor.agency_id is not None
     values = {
@@ -80,7 +88,7 @@ def task_create(
     }
     errors = _validate(values, owner_agency_id=actor.agency_id)
     if errors:
-        raise ValidationFailed("The task could not be created.", fields=errors)
+        raise ValidationFailed(_("The task could not be created."), fields=errors)
     task = Task.objects.create(
         case=case,
         title=title.strip(),
@@ -90,6 +98,7 @@ def task_create(
         due_at=due_at,
         priority=priority,
         created_by=actor,
+        translations=dict(translations or {}),
     )
     timeline_record(
         case=case,
@@ -106,24 +115,28 @@ def task_create(
 def task_update(*, actor: User, task: Task, expected_version: int, **changes: Any) -> Task:
     unknown = sorted(set(changes) - set(EDITABLE_FIELDS))
     if unknown:
-        raise ValidationFailed("Unknown fields.", fields={name: ["Unknown field."] for name in unknown})
+        raise ValidationFailed(_("Unknown fields."), fields={name: [_("Unknown field.")] for name in unknown})
     task = get_task_for_user(user=actor, task_id=task.pk, lock=True)
     if task.version != expected_version:
         raise StaleVersion()
     if task.status != TaskStatus.OPEN:
-        raise Conflict(f"A {task.get_status_display().lower()} task cannot be edited.")
+        raise Conflict(
+            _("A cancelled task cannot be edited.")
+            if task.status == TaskStatus.CANCELLED
+            else _("A done task cannot be edited.")
+        )
     assert task.owner_agency_id is not None  # the lock above takes only the actor's agency's tasks
     if "description" in changes and not may_edit_task_detail(user=actor, task=task):
         # Reading the title never implies writing what the reader may not read.
         raise PermissionDenied(
-            "Your agency may not read this task's section, so it cannot edit its description."
+            _("Your agency may not read this task's section, so it cannot edit its description.")
         )
     errors = _validate(changes, owner_agency_id=task.owner_agency_id)
     if errors:
-        raise ValidationFailed("The task could not be saved.", fields=errors)
+        raise ValidationFailed(_("The task could not be saved."), fields=errors)
     reassigning = "assignee" in changes and changes["assignee"] != task.assignee
     if reassigning and not may_assign_task(user=actor, task=task, assignee=changes["assignee"]):
-        raise PermissionDenied("Only a supervisor reassigns work.")
+        raise PermissionDenied(_("Only a supervisor reassigns work."))
     changed = []
     for name, value in changes.items():
         cleaned = value.strip() if isinstance(value, str) else value
@@ -132,8 +145,14 @@ def task_update(*, actor: User, task: Task, expected_version: int, **changes: An
             changed.append(name)
     if not changed:
         return task
+    retyped = {"title", "description"} & set(changed)
+    if retyped and task.translations:
+        task.translations = without_fields(task.translations, retyped)
+        changed_fields = [*changed, "translations"]
+    else:
+        changed_fields = changed
     task.version += 1
-    task.save(update_fields=[*changed, "version", "updated_at"])
+    task.save(update_fields=[*changed_fields, "version", "updated_at"])
     summary = f"Task updated: {task.title} ({', '.join(changed)})."
     if changed == ["assignee"]:
         who = task.assignee.get_full_name() or task.assignee.username if task.assignee else "nobody"
@@ -157,17 +176,19 @@ def task_complete(*, actor: User, task: Task, outcome: str = "") -> Task:
     task = get_task_for_user(user=actor, task_id=task.pk, lock=True)
     assert task.owner_agency_id is not None  # the lock takes only the actor's agency's tasks
     if task.status == TaskStatus.DONE:
-        raise Conflict("This task is already done.")
+        raise Conflict(_("This task is already done."))
     if task.status == TaskStatus.CANCELLED:
-        raise Conflict("This task was cancelled: its event was voided.")
+        raise Conflict(_("This task was cancelled: its event was voided."))
     outcome = outcome.strip()
     if task.template_id is not None and not outcome:
         raise ValidationFailed(
-            "Say what was done before marking this task done.",
+            _("Say what was done before marking this task done."),
             fields={"outcome": [STATUTORY_OUTCOME_REQUIRED]},
         )
     if len(outcome) > OUTCOME_MAX_LENGTH:
-        raise ValidationFailed("The outcome is too long.", fields={"outcome": [too_long(OUTCOME_MAX_LENGTH)]})
+        raise ValidationFailed(
+            _("The outcome is too long."), fields={"outcome": [too_long(OUTCOME_MAX_LENGTH)]}
+        )
     task.status = TaskStatus.DONE
     task.completed_at = timezone.now()
     task.completed_by = actor
@@ -219,9 +240,9 @@ def task_reopen(*, actor: User, task: Task, reason: str) -> Task:
     task = get_task_for_user(user=actor, task_id=task.pk, lock=True)
     assert task.owner_agency_id is not None  # the lock takes only the actor's agency's tasks
     if task.status != TaskStatus.DONE:
-        raise Conflict("This task is open already.")
+        raise Conflict(_("This task is open already."))
     if problems := text_errors(reason, max_length=REASON_MAX_LENGTH):
-        raise ValidationFailed("Say why the task is reopened.", fields={"reason": problems})
+        raise ValidationFailed(_("Say why the task is reopened."), fields={"reason": problems})
     reason = reason.strip()
     following = _next_in_series(task)
     if following is not None:
@@ -230,7 +251,7 @@ def task_reopen(*, actor: User, task: Task, reason: str) -> Task:
         )
         if not untouched:
             raise Conflict(
-                "The next task of this series has been worked on already; carry on with that one instead."
+                _("The next task of this series has been worked on already; carry on with that one instead.")
             )
         following.delete()
         timeline_record(

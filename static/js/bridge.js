@@ -8,10 +8,12 @@
     return document.getElementById("connection-status");
   }
 
-  function showStatus(text) {
+  // The messages come translated from the page (data-unreachable, data-server-error on the bar),
+  // so the script holds no text of its own.
+  function showStatus(kind) {
     var bar = statusBar();
     if (!bar) { return; }
-    bar.textContent = text;
+    bar.textContent = bar.dataset[kind] || "";
     bar.hidden = false;
   }
 
@@ -39,10 +41,10 @@
 
   // On a tablet in a car the network comes and goes: say so instead of failing silently.
   document.addEventListener("htmx:sendError", function () {
-    showStatus("Bridge cannot be reached. Check your connection and try again; nothing was saved.");
+    showStatus("unreachable");
   });
   document.addEventListener("htmx:responseError", function () {
-    showStatus("Something went wrong on our side. Try again; if it keeps happening, reload the page.");
+    showStatus("serverError");
   });
   document.addEventListener("htmx:afterRequest", function (event) {
     if (event.detail && event.detail.successful) { hideStatus(); }

@@ -1543,6 +1543,27 @@ def call(api: Api, method, path, payload, headers):
 
 @pytest.mark.parametrize(("slot", "role"), CALLERS, ids=[f"{slot}-{role}" for slot, role in CALLERS])
 def test_every_endpoint_answers_as_domain_md_says_and_leaks_nothing(slot, role):
+    check_every_endpoint(slot, role, language_headers={})
+
+
+# Translation changes no answer (issue 19): every fifth caller, every role and most agency kinds among
+# them, asks again in Spanish.
+SPANISH_CALLERS = CALLERS[::5]
+
+
+@pytest.mark.parametrize(
+    ("slot", "role"), SPANISH_CALLERS, ids=[f"{slot}-{role}" for slot, role in SPANISH_CALLERS]
+)
+def test_every_endpoint_answers_the_same_in_spanish(slot, role):
+    check_every_endpoint(slot, role, language_headers={"HTTP_ACCEPT_LANGUAGE": "es"})
+
+
+def test_the_spanish_sample_holds_every_role_and_slot():
+    assert {role for _slot, role in SPANISH_CALLERS} == set(ROLES)
+    assert len({slot for slot, _role in SPANISH_CALLERS}) >= len({slot for slot, _role in CALLERS}) // 2
+
+
+def check_every_endpoint(slot, role, *, language_headers):
     world = build_world()
     caller = Caller(slot, role)
     user = world.platform_admin if caller.is_platform else world.staff[slot].by_role(role)
@@ -1556,7 +1577,7 @@ def test_every_endpoint_answers_as_domain_md_says_and_leaks_nothing(slot, role):
 
     problems = []
     for label, method, path, payload, headers, expected, required in requests_for(world, caller):
-        response = call(api, method, path, payload, headers)
+        response = call(api, method, path, payload, {**headers, **language_headers})
         # A file (the summary PDF, a workbook) is bytes; its markers are checked in tests/exports.
         content = response.content.decode(errors="replace")
         if response.status_code != expected:

@@ -9,6 +9,11 @@ page, as a person clicking through would (no sign-out, no POST). Each page must 
 server error or a debug page, and every marker it shows must belong to a section that user's
 agency may read on that case now (asked of the access layer, not restated here).
 
+A sample of them (one per agency kind, every role among them, and the platform administrator)
+walks again reading Spanish: the same checks, and no word of the UI's own English (the msgids of
+the Spanish catalogue, less words Spanish shares and words of the demo's data) anywhere a person
+reads on a page, so a string added outside the translation machinery shows up here (issue 19).
+
 The walk is bounded: at most `SAME_SHAPE_LIMIT` pages of one URL shape (ids replaced) per user, so
 it covers every kind of page on several cases without visiting all of them.
 """
@@ -17,10 +22,14 @@ import re
 from collections import Counter, deque
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+from itertools import cycle
 from urllib.parse import urlencode, urljoin, urlsplit
 
+import polib
 import pytest
+from django.apps import apps
 from django.conf import settings
+from django.db import models
 from django.test import Client
 
 from agencies.models import User
@@ -64,6 +73,11 @@ TEXT_FIELDS = {
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 REVIEW_PAGE = re.compile(r"/handoffs/(?P<handoff>[0-9a-f-]{36})/compare/")
 DEBUG_PAGE_SIGNS = ("Traceback", "technical_500", "Django Version:", "Request Method:")
+SPANISH_CATALOGUE = settings.BASE_DIR / "locale" / "es" / "LC_MESSAGES" / "django.po"
+WORD = re.compile(r"[^\W\d_]{3,}")
+# People read these; an admin's tools (the admin site) are Django's, in English model names.
+READ_ATTRIBUTES = {"title", "alt", "placeholder", "aria-label"}
+NOT_CHECKED_FOR_LANGUAGE = ("/admin/",)
 
 
 def marker(section: str, index: int) -> str:
@@ -196,6 +210,61 @@ def plant_markers() -> Planted:
     return Planted(cases=cases)
 
 
+class ReadableText(HTMLParser):
+    """What a person reads on a page: text and the attributes read aloud, not scripts or styles,
+    nor the values of inputs and text areas (data someone typed)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.pieces: list[str] = []
+        self._hidden: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in {"script", "style", "textarea"}:
+            self._hidden.append(tag)
+        self.pieces.extend(value or "" for name, value in attrs if name in READ_ATTRIBUTES)
+
+    def handle_endtag(self, tag: str) -> None:
+        if self._hidden and self._hidden[-1] == tag:
+            self._hidden.pop()
+
+    def handle_data(self, data: str) -> None:
+        if not self._hidden:
+            self.pieces.append(data)
+
+
+def words(text: str) -> set[str]:
+    return {word.lower() for word in WORD.findall(text)}
+
+
+def data_words() -> set[str]:
+    """Every word stored in the demo's database: what people typed (in English) is not the UI."""
+    found: set[str] = set()
+    for model in apps.get_models():
+        text_fields = [
+            field.attname
+            for field in model._meta.concrete_fields
+            if isinstance(field, models.CharField | models.TextField | models.JSONField)
+        ]
+        for row in model._default_manager.values_list(*text_fields) if text_fields else ():
+            found |= words(" ".join(str(value) for value in row if value))
+    return found
+
+
+def english_ui_words() -> frozenset[str]:
+    """The UI's own English words that Spanish does not share and no demo data holds."""
+    catalogue = polib.pofile(str(SPANISH_CATALOGUE))
+    english = words(" ".join(f"{entry.msgid} {entry.msgid_plural}" for entry in catalogue))
+    spanish = words(" ".join([entry.msgstr, *entry.msgstr_plural.values()]) for entry in catalogue)
+    return frozenset(english - spanish - data_words())
+
+
+def english_on_page(html: str, english: frozenset[str]) -> list[str]:
+    reader = ReadableText()
+    reader.feed(html)
+    return sorted(words(" ".join(reader.pieces)) & english)
+
+
 @dataclass
 class Walk:
     pages: int = 0
@@ -229,7 +298,8 @@ def check_markers(user: User, path: str, html: str, planted: Planted, walk: Walk
             walk.problems.append(f"{path}: shows {found[0]} ({section} of case {index})")
 
 
-def crawl(user: User, planted: Planted) -> Walk:
+def crawl(user: User, planted: Planted, *, english: frozenset[str] | None = None) -> Walk:
+    """Walk as `user`; with `english`, the page must show none of those words."""
     client = Client()
     client.force_login(user)
     walk = Walk()
@@ -255,6 +325,10 @@ def crawl(user: User, planted: Planted) -> Walk:
         check_markers(user, path, html, planted, walk)
         if "text/html" not in response.get("Content-Type", ""):
             continue
+        if english is not None and not path.startswith(NOT_CHECKED_FOR_LANGUAGE):
+            untranslated = english_on_page(html, english)
+            if untranslated:
+                walk.problems.append(f"{path}: English in Spanish: {', '.join(untranslated[:12])}")
         links = Links()
         links.feed(html)
         final = response.request["PATH_INFO"]
@@ -287,3 +361,36 @@ def test_every_page_a_demo_user_reaches_works_and_leaks_no_section(demo, usernam
 
     assert walk.problems == []
     assert walk.pages >= 5
+
+
+# One user of each agency kind, the roles taken in turn so every role is among them.
+SPANISH_READERS = [
+    demo_username(agency, role) for agency, role in zip(DEMO_AGENCIES, cycle(DEMO_PEOPLE), strict=False)
+]
+
+
+@pytest.mark.parametrize("username", [*SPANISH_READERS, PLATFORM_ADMIN_USERNAME])
+def test_every_page_reads_in_spanish_and_leaks_no_section(demo, username):
+    User.objects.filter(username=username).update(language="es")
+    user = User.objects.get(username=username)
+
+    walk = crawl(user, demo, english=english_ui_words())
+
+    assert walk.problems == []
+    assert walk.pages >= 5
+
+
+def test_the_spanish_readers_hold_every_role_of_every_agency_kind():
+    assert {username.split("-", 1)[0] for username in SPANISH_READERS} == set(DEMO_AGENCIES)
+    assert {username.split("-", 1)[1] for username in SPANISH_READERS} == {
+        role.replace("_", "-") for role in DEMO_PEOPLE
+    }
+
+
+def test_english_on_a_page_is_found():
+    html = (
+        "<h1>Casos</h1><p title='Overdue tasks'>Vencida</p>"
+        "<textarea>Overdue</textarea><script>x='Save'</script>"
+    )
+
+    assert english_on_page(html, frozenset({"overdue", "save", "tasks"})) == ["overdue", "tasks"]

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from casework.access import Action, CaseAccess, get_case_access
@@ -105,7 +106,9 @@ def case_closing(request: WebRequest, case_id: uuid.UUID) -> HttpResponse:
         except Conflict as error:
             form.add_error(None, error.message)
         else:
-            messages.success(request, "Closing requested: the supervisor you chose is asked to approve it.")
+            messages.success(
+                request, _("Closing requested: the supervisor you chose is asked to approve it.")
+            )
             return redirect("web:case-closing", case_id=case_id)
     return _page(request, access, request_form=form, status=400)
 
@@ -128,7 +131,7 @@ def case_closing_approve(request: WebRequest, case_id: uuid.UUID, closure_id: uu
         closure_id,
         form,
         decide=case_closure_approve,
-        success="Approved: the case is closed.",
+        success=_("Approved: the case is closed."),
     )
 
 
@@ -143,7 +146,7 @@ def case_closing_return(request: WebRequest, case_id: uuid.UUID, closure_id: uui
         closure_id,
         form,
         decide=case_closure_return,
-        success="Returned to the requester with your comments.",
+        success=_("Returned to the requester with your comments."),
     )
 
 
@@ -181,7 +184,7 @@ def case_closing_withdraw(request: WebRequest, case_id: uuid.UUID, closure_id: u
     except Conflict as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, "Closing request withdrawn.")
+        messages.success(request, _("Closing request withdrawn."))
     return redirect("web:case-closing", case_id=case_id)
 
 
@@ -197,6 +200,6 @@ def case_closing_reopen(request: WebRequest, case_id: uuid.UUID) -> HttpResponse
         except ValidationFailed as error:
             form.add_service_errors(error.message, error.fields)
         else:
-            messages.success(request, "The case is open again.")
+            messages.success(request, _("The case is open again."))
             return redirect("web:case", case_id=case_id)
     return _page(request, access, reopen_form=form, status=400)

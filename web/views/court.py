@@ -4,11 +4,13 @@ forms the reader may use."""
 
 import uuid
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from audit.services import audit_case_read
@@ -52,6 +54,9 @@ from web.http import WebRequest, case_work
 from web.views.cases import case_context
 from web.views.documents import add_document_url, attached_documents
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 Adder = Callable[..., Any]
 
 # What each criminal-case form adds, the service that adds it, and what its parent field names.
@@ -66,15 +71,18 @@ CRIMINAL_FORMS: dict[str, tuple[type[BridgeForm], Adder, str]] = {
     "restitution-payment": (RestitutionPaymentForm, restitution_payment_add, "order"),
 }
 # (what the form's summary says, what the page says once it is saved)
-FORM_WORDS: dict[str, tuple[str, str]] = {
-    "criminal-case": ("Record a criminal case", "Criminal case recorded."),
-    "defendant": ("Add a defendant", "Defendant added."),
-    "charge": ("Record a charge", "Charge recorded."),
-    "proceeding": ("Record a proceeding", "Proceeding recorded."),
-    "sentence": ("Record a sentence", "Sentence recorded."),
-    "custody-event": ("Record a custody change", "Custody change recorded."),
-    "restitution-order": ("Record restitution ordered", "Restitution order recorded."),
-    "restitution-payment": ("Record a restitution payment", "Payment recorded."),
+FORM_WORDS: dict[str, tuple["StrOrPromise", "StrOrPromise"]] = {
+    "criminal-case": (gettext_lazy("Record a criminal case"), gettext_lazy("Criminal case recorded.")),
+    "defendant": (gettext_lazy("Add a defendant"), gettext_lazy("Defendant added.")),
+    "charge": (gettext_lazy("Record a charge"), gettext_lazy("Charge recorded.")),
+    "proceeding": (gettext_lazy("Record a proceeding"), gettext_lazy("Proceeding recorded.")),
+    "sentence": (gettext_lazy("Record a sentence"), gettext_lazy("Sentence recorded.")),
+    "custody-event": (gettext_lazy("Record a custody change"), gettext_lazy("Custody change recorded.")),
+    "restitution-order": (
+        gettext_lazy("Record restitution ordered"),
+        gettext_lazy("Restitution order recorded."),
+    ),
+    "restitution-payment": (gettext_lazy("Record a restitution payment"), gettext_lazy("Payment recorded.")),
 }
 
 
@@ -96,7 +104,10 @@ def _choices(parents: dict[str, Any], field: str) -> list[tuple[str, str]]:
     labels = {
         "criminal_case": lambda record: f"{record.court} {record.docket_number}".strip(),
         "defendant": lambda defendant: defendant.defendant_name,
-        "order": lambda order: f"${order.amount:,} ordered {order.ordered_on:%Y-%m-%d}",
+        "order": lambda order: (
+            _("$%(amount)s ordered %(date)s")
+            % {"amount": f"{order.amount:,}", "date": f"{order.ordered_on:%Y-%m-%d}"}
+        ),
     }
     return [(key, labels[field](record)) for key, record in parents.get(field, {}).items()]
 
@@ -137,7 +148,7 @@ def _page(
     if criminal_cases:
         audit_case_read(access=access, sections={Section.INVESTIGATION}, view="court")
     # (record, summary, form): only those with something to point at (a defendant needs a case).
-    forms: list[tuple[str, str, BridgeForm]] = []
+    forms: list[tuple[str, StrOrPromise, BridgeForm]] = []
     writes_criminal = reads_criminal and access.may(Action.WRITE_CRIMINAL_CASE)
     for record in criminal_cases:
         record.status_form = None  # type: ignore[attr-defined]
@@ -152,7 +163,7 @@ def _page(
             )
     if writes_criminal:
         parents = _parents(access, criminal_cases)
-        for name, (form_class, _, parent_field) in CRIMINAL_FORMS.items():
+        for name, (form_class, _adder, parent_field) in CRIMINAL_FORMS.items():
             summary = FORM_WORDS[name][0]
             if bound is not None and bound[0] == name:
                 forms.append((name, summary, bound[1]))
@@ -189,7 +200,7 @@ def case_hearing_schedule(request: WebRequest, case_id: uuid.UUID) -> HttpRespon
         except ValidationFailed as error:
             form.add_service_errors(error.message, error.fields)
         else:
-            messages.success(request, "Hearing scheduled; the agencies taking part were told.")
+            messages.success(request, _("Hearing scheduled; the agencies taking part were told."))
             return redirect("web:case-court", case_id=case_id)
     return _page(request, access, bound=("hearing", form), status=400)
 
@@ -210,7 +221,7 @@ def case_hearing_update(request: WebRequest, case_id: uuid.UUID, hearing_id: uui
         except StaleVersion as error:
             form.add_error(None, error.message)
         else:
-            messages.success(request, "Hearing updated.")
+            messages.success(request, _("Hearing updated."))
             return redirect("web:case-court", case_id=case_id)
     return _page(request, access, bound=(f"hearing-{hearing.pk}", form), status=400)
 
@@ -266,6 +277,6 @@ def case_criminal_case_update(
         except StaleVersion as error:
             form.add_error(None, error.message)
         else:
-            messages.success(request, "Criminal case updated.")
+            messages.success(request, _("Criminal case updated."))
             return redirect("web:case-court", case_id=case_id)
     return _page(request, access, bound=(f"criminal-{record.pk}", form), status=400)

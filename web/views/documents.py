@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from audit.services import audit_case_read
@@ -71,7 +72,7 @@ def attached_record(*, access: CaseAccess, kind: str, record_id: uuid.UUID) -> A
             referral = referrals_on_case(access=access).filter(pk=record_id).first()
             if referral is not None:
                 return AttachedRecord(kind=kind, record_id=record_id, section=referral.section)
-    raise NotFound("No such record on this case.")
+    raise NotFound(_("No such record on this case."))
 
 
 def attached_documents(*, access: CaseAccess, kind: str) -> dict[uuid.UUID, list[Document]]:
@@ -162,7 +163,7 @@ def case_documents(request: WebRequest, case_id: uuid.UUID) -> HttpResponse:
         except ValidationFailed as error:
             form.add_service_errors(error.message, error.fields)
         else:
-            messages.success(request, "Document added.")
+            messages.success(request, _("Document added."))
             return redirect("web:case-documents", case_id=case_id)
     return _page(request, access, form=form, status=400)
 
@@ -182,7 +183,7 @@ def case_document_version(request: WebRequest, case_id: uuid.UUID, document_id: 
         except ValidationFailed as error:
             form.add_service_errors(error.message, error.fields)
         else:
-            messages.success(request, "New version added.")
+            messages.success(request, _("New version added."))
             return redirect("web:case-documents", case_id=case_id)
     return _page(request, access, bound=(document.pk, form), status=400)
 

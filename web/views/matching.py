@@ -12,6 +12,7 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from casework.access import Action, get_case_access
@@ -54,7 +55,7 @@ def case_matches_ask(request: WebRequest, case_id: uuid.UUID) -> HttpResponse:
     form = ComparisonAskForm(request.POST)
     if not form.is_valid():
         raise ValidationFailed(
-            "Choose a possible match to ask about.",
+            _("Choose a possible match to ask about."),
             fields={"match": [str(error) for error in form.errors["match"]]},
         )
     asked = comparison_ask(
@@ -63,11 +64,17 @@ def case_matches_ask(request: WebRequest, case_id: uuid.UUID) -> HttpResponse:
     if asked.handoff is not None and asked.handoff.needs_approval:
         messages.success(
             request,
-            f"Your request to {asked.asked_agency.name} awaits your case's lead agency's approval, "
-            "since the other agency will read this case's identity to compare.",
+            _(
+                "Your request to %(agency)s awaits your case's lead agency's approval, "
+                "since the other agency will read this case's identity to compare."
+            )
+            % {"agency": asked.asked_agency.name},
         )
     else:
-        messages.success(request, f"{asked.asked_agency.name} is asked to compare the possible match.")
+        messages.success(
+            request,
+            _("%(agency)s is asked to compare the possible match.") % {"agency": asked.asked_agency.name},
+        )
     return redirect("web:case-matches", case_id=case_id)
 
 
@@ -139,7 +146,7 @@ def match_review_confirm(request: WebRequest, handoff_id: uuid.UUID) -> HttpResp
         decide=lambda data: comparison_confirm(
             actor=request.user, handoff_id=handoff_id, reason=data["reason"]
         ),
-        done="Confirmed: the same child. The asking agency is told.",
+        done=_("Confirmed: the same child. The asking agency is told."),
         page=_review_page,
         page_url="web:match-review",
     )
@@ -156,7 +163,7 @@ def match_review_reject(request: WebRequest, handoff_id: uuid.UUID) -> HttpRespo
         decide=lambda data: comparison_reject(
             actor=request.user, handoff_id=handoff_id, reason=data["reason"]
         ),
-        done="Rejected: not the same child. The asking agency is told why.",
+        done=_("Rejected: not the same child. The asking agency is told why."),
         page=_review_page,
         page_url="web:match-review",
     )
@@ -166,7 +173,9 @@ def match_review_reject(request: WebRequest, handoff_id: uuid.UUID) -> HttpRespo
 @require_POST
 def match_review_invite(request: WebRequest, handoff_id: uuid.UUID) -> HttpResponse:
     invited = comparison_invite(actor=request.user, handoff_id=handoff_id)
-    messages.success(request, f"{invited.asking_agency.name} now takes part in your case.")
+    messages.success(
+        request, _("%(agency)s now takes part in your case.") % {"agency": invited.asking_agency.name}
+    )
     return redirect("web:match-review", handoff_id=handoff_id)
 
 
@@ -187,7 +196,7 @@ def match_merge_propose(request: WebRequest, handoff_id: uuid.UUID) -> HttpRespo
         decide=lambda data: merge_propose(
             actor=request.user, handoff_id=handoff_id, keep=data["keep"], reason=data["reason"]
         ),
-        done="Merge proposed. The other agency's supervisors are asked to agree.",
+        done=_("Merge proposed. The other agency's supervisors are asked to agree."),
         page=_merge_page,
         page_url="web:match-merge",
     )
@@ -197,7 +206,10 @@ def match_merge_propose(request: WebRequest, handoff_id: uuid.UUID) -> HttpRespo
 @require_POST
 def match_merge_agree(request: WebRequest, handoff_id: uuid.UUID) -> HttpResponse:
     proposal = merge_agree(actor=request.user, handoff_id=handoff_id)
-    messages.success(request, f"The two records are merged into {proposal.surviving_case.number}.")
+    messages.success(
+        request,
+        _("The two records are merged into %(number)s.") % {"number": proposal.surviving_case.number},
+    )
     return redirect("web:case", case_id=proposal.surviving_case_id)
 
 
@@ -210,7 +222,7 @@ def match_merge_decline(request: WebRequest, handoff_id: uuid.UUID) -> HttpRespo
         form=MergeDeclineForm(request.POST, auto_id="merge-decline-%s"),
         form_name="decline_form",
         decide=lambda data: merge_decline(actor=request.user, handoff_id=handoff_id, reason=data["reason"]),
-        done="Merge declined. The proposer is told why.",
+        done=_("Merge declined. The proposer is told why."),
         page=_merge_page,
         page_url="web:match-merge",
     )

@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from agencies.models import Agency, Role
@@ -177,7 +178,7 @@ def case_plan(request: WebRequest, case_id: uuid.UUID) -> HttpResponse:
         except ValidationFailed as error:
             form.add_service_errors(error.message, error.fields)
         else:
-            messages.success(request, "Goal added to the draft.")
+            messages.success(request, _("Goal added to the draft."))
             return redirect("web:case-plan", case_id=case_id)
     return _page(request, access, add_form=form, status=400)
 
@@ -196,7 +197,7 @@ def case_plan_goal(request: WebRequest, case_id: uuid.UUID, goal_id: uuid.UUID) 
         except ValidationFailed as error:
             form.add_service_errors(error.message, error.fields)
         else:
-            messages.success(request, "Goal saved.")
+            messages.success(request, _("Goal saved."))
             return redirect("web:case-plan", case_id=case_id)
     return _page(request, access, bound=(goal.pk, form), status=400)
 
@@ -211,7 +212,7 @@ def case_plan_action_add(request: WebRequest, case_id: uuid.UUID, goal_id: uuid.
     )
     save = partial(plan_action_add, goal=goal)
     return _action_saved(
-        request, access, form, save=save, bound_to=goal.pk, success="Action added to the draft."
+        request, access, form, save=save, bound_to=goal.pk, success=_("Action added to the draft.")
     )
 
 
@@ -226,7 +227,7 @@ def case_plan_action(request: WebRequest, case_id: uuid.UUID, action_id: uuid.UU
     )
     save = partial(plan_action_update, action=action)
     return _action_saved(
-        request, access, form, save=save, bound_to=action.pk, success="Action saved in the draft."
+        request, access, form, save=save, bound_to=action.pk, success=_("Action saved in the draft.")
     )
 
 
@@ -265,14 +266,14 @@ def case_plan_action_cancel(request: WebRequest, case_id: uuid.UUID, action_id: 
     action = get_plan_action(access=access, action_id=action_id)
     form = PlanVersionForm(request.POST)
     if not form.is_valid():
-        raise ValidationFailed("Reload the page and try again.", fields={"version": ["Missing."]})
+        raise ValidationFailed(_("Reload the page and try again."), fields={"version": [_("Missing.")]})
     plan_action_update(
         actor=request.user,
         action=action,
         expected_version=form.cleaned_data["version"],
         status=ActionStatus.CANCELLED,
     )
-    messages.success(request, "Action cancelled in the draft.")
+    messages.success(request, _("Action cancelled in the draft."))
     return redirect("web:case-plan", case_id=case_id)
 
 
@@ -294,7 +295,10 @@ def case_plan_submit(request: WebRequest, case_id: uuid.UUID) -> HttpResponse:
         except ValidationFailed as error:
             form.add_service_errors(error.message, error.fields)
         else:
-            messages.success(request, f"Plan submitted for approval (submission #{submission.number}).")
+            messages.success(
+                request,
+                _("Plan submitted for approval (submission #%(number)s).") % {"number": submission.number},
+            )
             return redirect("web:case-plan", case_id=case_id)
     return _page(request, access, submit_form=form, status=400)
 
@@ -348,7 +352,7 @@ def case_plan_decide(request: WebRequest, case_id: uuid.UUID, submission_id: uui
     decision = request.POST.get("decision")
     if decision not in ("approve", "return"):
         raise ValidationFailed(
-            "Approve or return the plan.", fields={"decision": ["Choose approve or return."]}
+            _("Approve or return the plan."), fields={"decision": [_("Choose approve or return.")]}
         )
     if form.is_valid():
         comments = form.cleaned_data["comments"]
@@ -360,7 +364,10 @@ def case_plan_decide(request: WebRequest, case_id: uuid.UUID, submission_id: uui
         except ValidationFailed as error:
             form.add_service_errors(error.message, error.fields)
         else:
-            verb = "approved" if decision == "approve" else "returned with comments"
-            messages.success(request, f"Case plan submission #{submission.number} {verb}.")
+            if decision == "approve":
+                done = _("Case plan submission #%(number)s approved.")
+            else:
+                done = _("Case plan submission #%(number)s returned with comments.")
+            messages.success(request, done % {"number": submission.number})
             return redirect("web:case-plan", case_id=case_id)
     return _submission_page(request, access, submission_id, form=form, status=400)

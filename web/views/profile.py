@@ -5,6 +5,8 @@ import uuid
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from audit.services import audit_case_read
@@ -17,7 +19,7 @@ from web.forms import ExploitationProfileForm
 from web.http import WebRequest, case_work
 from web.views.cases import case_context
 
-STALE_MESSAGE = (
+STALE_MESSAGE = gettext_lazy(
     "Someone saved the profile while you were editing it. Here is what they saved; make your change again."
 )
 
@@ -63,5 +65,5 @@ def exploitation_profile_edit(request: WebRequest, case_id: uuid.UUID) -> HttpRe
     except ValidationFailed as error:
         form.add_service_errors(error.message, error.fields)
         return _edit_page(request, access, form, status=400)
-    messages.success(request, "Exploitation profile saved.")
+    messages.success(request, _("Exploitation profile saved."))
     return redirect("web:case-section", case_id=case_id, section=Section.INVESTIGATION)

@@ -9,6 +9,8 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from audit.services import audit_case_read
@@ -57,7 +59,7 @@ from web.views.cases import case_context
 from web.views.documents import add_document_url, attached_documents
 
 DESK_ROWS = 100
-DIRECTIONS = {"incoming": "To your agency", "sent": "Sent by your agency"}
+DIRECTIONS = {"incoming": gettext_lazy("To your agency"), "sent": gettext_lazy("Sent by your agency")}
 
 
 @case_work
@@ -129,7 +131,7 @@ def case_referrals(request: WebRequest, case_id: uuid.UUID) -> HttpResponse:
         except ValidationFailed as error:
             form.add_service_errors(error.message, error.fields)
         else:
-            messages.success(request, "Referral sent.")
+            messages.success(request, _("Referral sent."))
             return redirect("web:referral", referral_id=referral.pk)
     return _case_page(request, access, form=form, status=400)
 
@@ -206,25 +208,25 @@ def referral_act(request: WebRequest, referral_id: uuid.UUID, action: str) -> Ht
     try:
         if action == "accept":
             referral_accept(actor=request.user, referral=found)
-            done = "Referral accepted: your agency now takes part in the case."
+            done = _("Referral accepted: your agency now takes part in the case.")
         elif action == "withdraw":
             referral_withdraw(actor=request.user, referral=found)
-            done = "Referral withdrawn."
+            done = _("Referral withdrawn.")
         elif action == "decline":
             form = ReferralDeclineForm(request.POST)
             if form.is_valid():
                 referral_decline(actor=request.user, referral=found, reason=form.cleaned_data["reason"])
-                done = "Referral declined."
+                done = _("Referral declined.")
         elif action == "session":
             form = ReferralSessionForm(request.POST)
             if form.is_valid():
                 referral_session_record(actor=request.user, referral=found, **form.cleaned_data)
-                done = "Recorded."
+                done = _("Recorded.")
         elif action == "outcome":
             form = ReferralOutcomeForm(request.POST)
             if form.is_valid():
                 referral_outcome_record(actor=request.user, referral=found, **form.cleaned_data)
-                done = "Outcome recorded."
+                done = _("Outcome recorded.")
         else:
             form = ReferralHandoverForm(request.POST)
             if form.is_valid():
@@ -234,7 +236,7 @@ def referral_act(request: WebRequest, referral_id: uuid.UUID, action: str) -> Ht
                     note=form.cleaned_data["handover_note"] or "",
                     expected_version=form.cleaned_data["version"],
                 )
-                done = "Hand-over note saved."
+                done = _("Hand-over note saved.")
     except ValidationFailed as error:
         if form is None:
             raise

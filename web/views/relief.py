@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from audit.services import audit_case_read
@@ -109,7 +110,7 @@ def case_relief(request: WebRequest, case_id: uuid.UUID) -> HttpResponse:
         except ValidationFailed as error:
             form.add_service_errors(error.message, error.fields)
         else:
-            messages.success(request, "Relief step tracked.")
+            messages.success(request, _("Relief step tracked."))
             return redirect("web:case-relief", case_id=case_id)
     return _page(request, access, form=form, status=400)
 
@@ -132,7 +133,7 @@ def case_relief_update(request: WebRequest, case_id: uuid.UUID, record_id: uuid.
         except StaleVersion as error:
             form.add_error(None, error.message)
         else:
-            messages.success(request, "Relief step updated.")
+            messages.success(request, _("Relief step updated."))
             return redirect("web:case-relief", case_id=case_id)
     return _page(request, access, bound=(record.pk, form), status=400)
 
@@ -151,6 +152,6 @@ def case_relief_request(request: WebRequest, case_id: uuid.UUID, record_id: uuid
         except ValidationFailed as error:
             form.add_service_errors(error.message, error.fields)
         else:
-            messages.success(request, "Request handed to the agency.")
+            messages.success(request, _("Request handed to the agency."))
             return redirect("web:case-relief", case_id=case_id)
     return _page(request, access, bound=(record.pk, form), status=400)

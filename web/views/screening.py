@@ -8,6 +8,8 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from audit.services import audit_case_read
@@ -41,7 +43,7 @@ class ScreeningRow:
 
 def _answer_text(value: Any) -> str:
     if isinstance(value, bool):
-        return "Yes" if value else "No"
+        return _("Yes") if value else _("No")
     return str(value)
 
 
@@ -115,10 +117,16 @@ def case_status_change(request: WebRequest, case_id: uuid.UUID) -> HttpResponse:
 
 
 def _tell_status_changed(request: WebRequest, status: str, *, deadlines: int) -> None:
-    started = (
-        f" It started {deadlines} reporting deadline{'s' if deadlines != 1 else ''}." if deadlines else ""
-    )
-    messages.success(request, f"Trafficking status is now {TraffickingStatus(status).label}.{started}")
+    label = TraffickingStatus(status).label
+    if deadlines:
+        text = ngettext(
+            "Trafficking status is now %(status)s. It started %(count)s reporting deadline.",
+            "Trafficking status is now %(status)s. It started %(count)s reporting deadlines.",
+            deadlines,
+        ) % {"status": label, "count": deadlines}
+    else:
+        text = _("Trafficking status is now %(status)s.") % {"status": label}
+    messages.success(request, text)
 
 
 def _instrument(instrument_id: int) -> Instrument:
@@ -198,7 +206,7 @@ def case_screening_new(request: WebRequest, case_id: uuid.UUID, instrument_id: i
                             _tell_status_changed(request, changed.change.status, deadlines=len(changed.tasks))
                         else:
                             messages.success(
-                                request, "Screening recorded; the trafficking status stays as it was."
+                                request, _("Screening recorded; the trafficking status stays as it was.")
                             )
                         return redirect("web:case-screening", case_id=access.case.pk)
     page = case_context(access, tab="screening", instrument=instrument, form=form, preview=preview)

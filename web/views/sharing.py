@@ -8,6 +8,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from agencies.models import Agency, AgencyKind
@@ -27,6 +29,7 @@ from casework.access import (
     tasks_waiting_for,
 )
 from casework.models import Consent, GrantBasis, GrantEndReason
+from casework.sections import Section
 from casework.services.breakglass import break_glass_open
 from casework.services.sharing import (
     consent_record,
@@ -47,8 +50,16 @@ from web.views.cases import case_context, emergency_sections
 from web.views.documents import add_document_url, attached_documents
 
 GRANTS_SHOWN = 200
-BASIS_LABELS = {**dict(GrantBasis.choices), DisclosureBasis.BREAK_GLASS: "Break-glass (emergency)"}
+BASIS_LABELS = {
+    **dict(GrantBasis.choices),
+    DisclosureBasis.BREAK_GLASS: gettext_lazy("Break-glass (emergency)"),
+}
 END_LABELS = dict(GrantEndReason.choices)
+
+
+def _section_name(section: str) -> str:
+    """A section's name inside a sentence ("the identity section"), in the reader's language."""
+    return str(Section(section).label).lower()
 
 
 def _require_sharing(access: CaseAccess) -> None:
@@ -152,7 +163,11 @@ def invite(request: WebRequest, case_id: uuid.UUID) -> HttpResponse:
         except ValidationFailed as error:
             form.add_service_errors(error.message, error.fields)
         else:
-            return _done(request, access, f"{form.chosen_agency().name} now takes part in the case.")
+            return _done(
+                request,
+                access,
+                _("%(agency)s now takes part in the case.") % {"agency": form.chosen_agency().name},
+            )
     return _sharing_page(request, access, status=400, invite=form)
 
 
@@ -168,7 +183,7 @@ def team_add(request: WebRequest, case_id: uuid.UUID) -> HttpResponse:
         except ValidationFailed as error:
             form.add_service_errors(error.message, error.fields)
         else:
-            return _done(request, access, "Added to the case team.")
+            return _done(request, access, _("Added to the case team."))
     return _sharing_page(request, access, status=400, team=form)
 
 
@@ -202,7 +217,8 @@ def grant_add(request: WebRequest, case_id: uuid.UUID) -> HttpResponse:
             return _done(
                 request,
                 access,
-                f"{grant.agency.name} may now read the {grant.section} section.",
+                _("%(agency)s may now read the %(section)s section.")
+                % {"agency": grant.agency.name, "section": _section_name(grant.section)},
             )
     return _sharing_page(request, access, status=400, grant=form)
 
@@ -216,7 +232,7 @@ def grant_end(request: WebRequest, case_id: uuid.UUID, grant_id: uuid.UUID) -> H
     if grant is None:
         raise NotFound()
     grant_revoke(actor=request.user, grant=grant)
-    return _done(request, access, "Access revoked.")
+    return _done(request, access, _("Access revoked."))
 
 
 @case_work
@@ -246,7 +262,7 @@ def consent_add(request: WebRequest, case_id: uuid.UUID) -> HttpResponse:
         except ValidationFailed as error:
             form.add_service_errors(error.message, error.fields)
         else:
-            return _done(request, access, "Consent recorded. You can now grant the sections it names.")
+            return _done(request, access, _("Consent recorded. You can now grant the sections it names."))
     return _sharing_page(request, access, status=400, consent=form)
 
 
@@ -259,14 +275,14 @@ def consent_end(request: WebRequest, case_id: uuid.UUID, consent_id: uuid.UUID) 
     if consent is None:
         raise NotFound()
     consent_revoke(actor=request.user, consent=consent)
-    return _done(request, access, "Consent revoked; the access it allowed has ended.")
+    return _done(request, access, _("Consent revoked; the access it allowed has ended."))
 
 
 # What each kind of copy (`audit.services.audit_copy_made`) is called on the disclosure history.
 COPY_KINDS = {
-    "document_download": "Document download",
-    "case_summary": "Case summary (PDF)",
-    "case_list": "Case list export",
+    "document_download": gettext_lazy("Document download"),
+    "case_summary": gettext_lazy("Case summary (PDF)"),
+    "case_list": gettext_lazy("Case list export"),
 }
 COPIES_SHOWN = 200
 
@@ -318,9 +334,11 @@ def break_glass(request: WebRequest, case_id: uuid.UUID) -> HttpResponse:
         else:
             messages.warning(
                 request,
-                f"Emergency access to the {opening.section} section until "
-                f"{format_when(opening.expires_at)}. "
-                "It is recorded and the stewards have been told.",
+                _(
+                    "Emergency access to the %(section)s section until %(until)s. "
+                    "It is recorded and the stewards have been told."
+                )
+                % {"section": _section_name(opening.section), "until": format_when(opening.expires_at)},
             )
             return redirect("web:case-section", case_id=case_id, section=opening.section)
     status = 400 if request.method == "POST" else 200
