@@ -7,6 +7,8 @@ import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.utils import formats
+
 BAR_HEIGHT = 22
 BAR_GAP = 10
 LABEL_WIDTH = 220
@@ -112,7 +114,9 @@ def nice_ceiling(value: float) -> float:
 
 
 def _tick_label(value: float, unit: str) -> str:
-    return f"{value:g}{unit}"
+    """`2.5 h` in English, `2,5 h` in Spanish: the language's decimal separator."""
+    number = f"{value:g}".replace(".", str(formats.get_format("DECIMAL_SEPARATOR")))
+    return f"{number}{unit}"
 
 
 def tick_count(scale_max: float, *, whole: bool) -> int:

@@ -5,7 +5,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.utils.dateformat import format as format_date
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 
 from casework.dashboard import DEFAULT_PERIOD_DAYS, DashboardSummary
 from common.spreadsheet import csv_bytes, time_zone_header
@@ -33,7 +35,7 @@ def _overdue(summary: DashboardSummary) -> Table:
         "overdue-tasks-by-assignee",
         ["assignee", "overdue_tasks", time_zone_header("oldest_due_at")],
         [
-            [row.assignee_name or "Unassigned", row.overdue, row.oldest_due_at]
+            [row.assignee_name or _("Unassigned"), row.overdue, row.oldest_due_at]
             for row in summary.overdue_by_assignee
         ],
     )
@@ -75,7 +77,7 @@ def _pending(summary: DashboardSummary) -> Table:
                 row.direction,
                 row.partner_name,
                 row.case_number,
-                row.task_title or "Lead of the case",
+                row.task_title or _("Lead of the case"),
                 row.urgent,
                 row.created_at,
                 row.respond_by,
@@ -176,10 +178,10 @@ def period_presets(*, today: date, shown: tuple[date, date] | None) -> list[Peri
     this_quarter = _quarter_start(today)
     last_quarter_end = this_quarter - timedelta(days=1)
     periods = [
-        ("Last 7 days", today - timedelta(days=6), today),
-        ("Last 30 days", today - timedelta(days=DEFAULT_PERIOD_DAYS - 1), today),
-        ("This quarter", this_quarter, today),
-        ("Last quarter", _quarter_start(last_quarter_end), last_quarter_end),
+        (_("Last 7 days"), today - timedelta(days=6), today),
+        (_("Last 30 days"), today - timedelta(days=DEFAULT_PERIOD_DAYS - 1), today),
+        (_("This quarter"), this_quarter, today),
+        (_("Last quarter"), _quarter_start(last_quarter_end), last_quarter_end),
     ]
     return [PeriodPreset(label, since, until, (since, until) == shown) for label, since, until in periods]
 
@@ -196,50 +198,60 @@ class DashboardCharts:
 def dashboard_charts(summary: DashboardSummary) -> DashboardCharts:
     overdue = charts.horizontal_bars(
         chart_id="chart-overdue",
-        title="Overdue tasks by assignee",
-        description="Open tasks of your agency past their due time, per person.",
+        title=_("Overdue tasks by assignee"),
+        description=_("Open tasks of your agency past their due time, per person."),
         rows=[
-            charts.BarRow(row.assignee_name or "Unassigned", row.overdue, str(row.overdue))
+            charts.BarRow(row.assignee_name or _("Unassigned"), row.overdue, str(row.overdue))
             for row in summary.overdue_by_assignee
         ],
         whole=True,
     )
     upcoming = charts.columns(
         chart_id="chart-upcoming",
-        title="Deadlines in the next 7 days",
-        description="Open tasks of your agency falling due, per day.",
-        values=[(day.day.strftime("%a %-d %b"), day.count) for day in summary.upcoming_by_day],
+        title=_("Deadlines in the next 7 days"),
+        description=_("Open tasks of your agency falling due, per day."),
+        # Day and month names in the reader's language, the day before the month in both.
+        values=[(format_date(day.day, "D j M"), day.count) for day in summary.upcoming_by_day],
     )
     answered = [row for row in summary.response_times if row.answered]
     longest = max([row.p90_seconds or row.median_seconds or 0 for row in answered] + [0])
     per_unit, unit = humanize.duration_unit(longest)
     response_times = charts.horizontal_bars(
         chart_id="chart-response",
-        title="Handoff response time",
-        description="Median time to answer a handoff, per partner agency and direction; "
-        "the tick marks the 90th percentile.",
+        title=_("Handoff response time"),
+        description=_(
+            "Median time to answer a handoff, per partner agency and direction; the tick marks the 90th "
+            "percentile."
+        ),
         rows=[
             charts.BarRow(
-                f"{row.partner_name} ({'they answered' if row.direction == 'outgoing' else 'we answered'})",
+                (
+                    _("%(agency)s (they answered)")
+                    if row.direction == "outgoing"
+                    else _("%(agency)s (we answered)")
+                )
+                % {"agency": row.partner_name},
                 (row.median_seconds or 0) / per_unit,
                 humanize.duration(row.median_seconds),
                 marker=row.p90_seconds / per_unit if row.p90_seconds is not None else None,
-                marker_label=f"90th percentile {humanize.duration(row.p90_seconds)}",
+                marker_label=_("90th percentile %(duration)s")
+                % {"duration": humanize.duration(row.p90_seconds)},
             )
             for row in answered
         ],
         unit=unit,
-        legend="Bar: median. Tick: 90th percentile.",
+        legend=_("Bar: median. Tick: 90th percentile."),
     )
     compliance = charts.horizontal_bars(
         chart_id="chart-compliance",
-        title="Statutory deadlines met on time",
-        description="Share of deadlines that fell due in the period and were met on time, per template.",
+        title=_("Statutory deadlines met on time"),
+        description=_("Share of deadlines that fell due in the period and were met on time, per template."),
         rows=[
             charts.BarRow(
                 row.name,
                 (row.share_met or 0) * 100,
-                f"{(row.share_met or 0) * 100:.0f} % of {row.due}",
+                _("%(percent)s %% of %(due)s")
+                % {"percent": f"{(row.share_met or 0) * 100:.0f}", "due": row.due},
                 emphasis=(row.share_met or 0) < 1,
             )
             for row in summary.compliance
@@ -249,8 +261,8 @@ def dashboard_charts(summary: DashboardSummary) -> DashboardCharts:
     )
     caseload = charts.horizontal_bars(
         chart_id="chart-caseload",
-        title="Caseload per worker",
-        description="Open cases each person is on the team of or holds a task in.",
+        title=_("Caseload per worker"),
+        description=_("Open cases each person is on the team of or holds a task in."),
         rows=[charts.BarRow(row.name, row.open_cases, str(row.open_cases)) for row in summary.caseload],
         whole=True,
     )

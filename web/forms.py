@@ -13,6 +13,7 @@ from django.contrib.postgres.forms import SimpleArrayField
 from django.db import models
 from django.forms.models import fields_for_model
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency, User
@@ -88,7 +89,7 @@ def local_now_input() -> str:
 
 
 def set_choices(
-    form: forms.Form, name: str, choices: Sequence[tuple[Any, str | list[tuple[Any, str]]]]
+    form: forms.Form, name: str, choices: Sequence[tuple[Any, str | Promise | list[tuple[Any, str]]]]
 ) -> None:
     """Plain choices, or named groups of them."""
     field = form.fields[name]
@@ -105,7 +106,7 @@ def person_name(user: User) -> str:
     return user.get_full_name() or user.username
 
 
-def member_choices(members: Iterable[User], *, empty: str) -> list[tuple[str, str]]:
+def member_choices(members: Iterable[User], *, empty: str | Promise) -> list[tuple[str, str | Promise]]:
     return [("", empty), *((str(m.public_id), f"{person_name(m)} ({m.get_role_display()})") for m in members)]
 
 
@@ -164,41 +165,43 @@ class BridgeForm(ServiceErrorsMixin, forms.Form):
 
 
 class MemberAddForm(BridgeForm):
-    username = forms.CharField(label="Username", max_length=USERNAME_MAX_LENGTH)
-    first_name = forms.CharField(label="First name", max_length=PERSON_NAME_MAX_LENGTH)
-    last_name = forms.CharField(label="Last name", max_length=PERSON_NAME_MAX_LENGTH)
+    username = forms.CharField(label=_("Username"), max_length=USERNAME_MAX_LENGTH)
+    first_name = forms.CharField(label=_("First name"), max_length=PERSON_NAME_MAX_LENGTH)
+    last_name = forms.CharField(label=_("Last name"), max_length=PERSON_NAME_MAX_LENGTH)
     email = forms.EmailField(
-        label="Work email",
+        label=_("Work email"),
         max_length=EMAIL_MAX_LENGTH,
-        help_text="The enrolment link goes here: they choose their own password.",
+        help_text=_("The enrolment link goes here: they choose their own password."),
     )
-    role = forms.ChoiceField(label="Role", choices=[("", "Choose a role"), *ROLE_CHOICES])
+    role = forms.ChoiceField(label=_("Role"), choices=[("", _("Choose a role")), *ROLE_CHOICES])
 
 
 class MemberRoleForm(BridgeForm):
-    role = forms.ChoiceField(label="Role", choices=ROLE_CHOICES)
+    role = forms.ChoiceField(label=_("Role"), choices=ROLE_CHOICES)
 
 
 class SearchForm(BridgeForm):
     q = forms.CharField(
-        label="Case number, pseudonym or name",
+        label=_("Case number, pseudonym or name"),
         max_length=200,
         required=False,
-        help_text="Any part of it; accents, case, spaces and punctuation do not matter (LM finds L.M.). "
-        "A child's name or alias finds the cases where your agency may read their identity.",
+        help_text=_(
+            "Any part of it; accents, case, spaces and punctuation do not matter (LM finds L.M.). "
+            "A child's name or alias finds the cases where your agency may read their identity."
+        ),
     )
 
 
 # The case list's orders: the first click on a column sorts it the way people look at it first
 # (soonest deadline, most overdue, latest activity); the next click reverses it.
 CASE_SORT_LABELS = {
-    "newest": "newest first",
-    "deadline": "soonest deadline first",
-    "-deadline": "latest deadline first",
-    "-overdue": "most overdue tasks first",
-    "overdue": "fewest overdue tasks first",
-    "-activity": "latest activity first",
-    "activity": "earliest activity first",
+    "newest": _("newest first"),
+    "deadline": _("soonest deadline first"),
+    "-deadline": _("latest deadline first"),
+    "-overdue": _("most overdue tasks first"),
+    "overdue": _("fewest overdue tasks first"),
+    "-activity": _("latest activity first"),
+    "activity": _("earliest activity first"),
 }
 
 
@@ -207,25 +210,25 @@ class CaseFilterForm(BridgeForm):
     carried by the random key in `search`)."""
 
     status = forms.ChoiceField(
-        label="Status", choices=[("", "Any status"), *CaseStatus.choices], required=False
+        label=_("Status"), choices=[("", _("Any status")), *CaseStatus.choices], required=False
     )
     trafficking = forms.ChoiceField(
-        label="Trafficking status",
-        choices=[("", "Any trafficking status"), *TraffickingStatus.choices],
+        label=_("Trafficking status"),
+        choices=[("", _("Any trafficking status")), *TraffickingStatus.choices],
         required=False,
     )
     unscreened = forms.BooleanField(
-        label="In care, never screened",
+        label=_("In care, never screened"),
         required=False,
-        help_text=(
+        help_text=_(
             "Children removed from home and not yet screened for trafficking (cases whose location "
             "your agency reads)."
         ),
     )
-    lead = forms.TypedChoiceField(label="Lead agency", coerce=int, empty_value=None, required=False)
-    assignee = forms.ChoiceField(label="Task assigned to", required=False)
-    overdue = forms.BooleanField(label="Has overdue tasks", required=False)
-    mine = forms.BooleanField(label="My cases only", required=False)
+    lead = forms.TypedChoiceField(label=_("Lead agency"), coerce=int, empty_value=None, required=False)
+    assignee = forms.ChoiceField(label=_("Task assigned to"), required=False)
+    overdue = forms.BooleanField(label=_("Has overdue tasks"), required=False)
+    mine = forms.BooleanField(label=_("My cases only"), required=False)
     sort = forms.ChoiceField(choices=list(CASE_SORT_LABELS.items()), required=False, widget=forms.HiddenInput)
     search = forms.CharField(max_length=32, required=False, widget=forms.HiddenInput)
 
@@ -238,18 +241,18 @@ class CaseFilterForm(BridgeForm):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        set_choices(self, "lead", [("", "Any agency"), *agency_choices(agencies)])
+        set_choices(self, "lead", [("", _("Any agency")), *agency_choices(agencies)])
         set_choices(
             self,
             "assignee",
             [
-                ("", "Anyone or no one"),
-                (UNASSIGNED, "No one (unassigned tasks)"),
+                ("", _("Anyone or no one")),
+                (UNASSIGNED, _("No one (unassigned tasks)")),
                 *member_choices(members, empty="")[1:],
             ],
         )
         if whole_agency:
-            self.fields["mine"].help_text = "Cases whose team you are on or where you hold a task."
+            self.fields["mine"].help_text = _("Cases whose team you are on or where you hold a task.")
         else:
             # A caseworker sees only the cases they work on: the filter would change nothing.
             del self.fields["mine"]
@@ -257,17 +260,17 @@ class CaseFilterForm(BridgeForm):
 
 class CaseOpenForm(BridgeForm):
     pseudonym = forms.CharField(
-        label="Pseudonym or initials",
+        label=_("Pseudonym or initials"),
         max_length=PSEUDONYM_MAX_LENGTH,
-        help_text="Never the child's legal name.",
+        help_text=_("Never the child's legal name."),
     )
     # No age band is chosen for the user: a wrong one would pass unnoticed ("Unknown" is a choice).
     age_band = forms.ChoiceField(
-        label="Age band",
-        choices=[("", "Choose the child's age band"), *AGE_BAND_CHOICES],
+        label=_("Age band"),
+        choices=[("", _("Choose the child's age band")), *AGE_BAND_CHOICES],
         error_messages={
-            "required": "Choose the child's age band, or Unknown if nobody knows it yet.",
-            "invalid_choice": "Choose one of the age bands in the list.",
+            "required": _("Choose the child's age band, or Unknown if nobody knows it yet."),
+            "invalid_choice": _("Choose one of the age bands in the list."),
         },
     )
 
@@ -280,11 +283,11 @@ class VersionedForm(BridgeForm):
 
 class CoreEditForm(VersionedForm):
     pseudonym = forms.CharField(
-        label="Pseudonym or initials",
+        label=_("Pseudonym or initials"),
         max_length=PSEUDONYM_MAX_LENGTH,
-        help_text="Never the child's legal name.",
+        help_text=_("Never the child's legal name."),
     )
-    age_band = forms.ChoiceField(label="Age band", choices=AGE_BAND_CHOICES)
+    age_band = forms.ChoiceField(label=_("Age band"), choices=AGE_BAND_CHOICES)
 
     field_order = ["pseudonym", "age_band", "version"]
 
@@ -309,13 +312,15 @@ def section_edit_form(section: str) -> type[VersionedForm]:
     )
     for field in fields.values():
         if isinstance(field, SimpleArrayField):
-            field.help_text = "Separate several with commas."
+            field.help_text = _("Separate several with commas.")
     return type(f"{section.title()}EditForm", (VersionedForm,), dict(fields))
 
 
 class NoteForm(BridgeForm):
-    section = forms.ChoiceField(label="Section")
-    body = forms.CharField(label="Note", max_length=NOTE_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 4}))
+    section = forms.ChoiceField(label=_("Section"))
+    body = forms.CharField(
+        label=_("Note"), max_length=NOTE_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 4})
+    )
 
     def __init__(self, *args: Any, sections: Iterable[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -326,27 +331,27 @@ class CaseEventForm(BridgeForm):
     # Nothing is chosen for the user: a deadline started by a wrong default is worse than a
     # form that asks.
     event_type = forms.ChoiceField(
-        label="What happened",
-        choices=[("", "Choose what happened"), *EVENT_TYPE_CHOICES],
+        label=_("What happened"),
+        choices=[("", _("Choose what happened")), *EVENT_TYPE_CHOICES],
         error_messages={
-            "required": "Choose what happened.",
-            "invalid_choice": "Choose one of the events in the list.",
+            "required": _("Choose what happened."),
+            "invalid_choice": _("Choose one of the events in the list."),
         },
     )
     occurred_at = forms.DateTimeField(
-        label="When it happened",
+        label=_("When it happened"),
         widget=LocalDateTimeInput(),
         error_messages={
-            "required": "Enter the date and time it happened.",
-            "invalid": "Enter the date and time it happened, as day, month, year and time.",
+            "required": _("Enter the date and time it happened."),
+            "invalid": _("Enter the date and time it happened, as day, month, year and time."),
         },
     )
     hearing_at = forms.DateTimeField(
-        label="Hearing date and time",
+        label=_("Hearing date and time"),
         required=False,
         widget=LocalDateTimeInput(),
-        help_text="Only for a court hearing scheduled.",
-        error_messages={"invalid": "Enter the hearing's date and time, as day, month, year and time."},
+        help_text=_("Only for a court hearing scheduled."),
+        error_messages={"invalid": _("Enter the hearing's date and time, as day, month, year and time.")},
     )
 
     service_field_names = {"type": "event_type", "details.hearing_at": "hearing_at"}
@@ -355,7 +360,7 @@ class CaseEventForm(BridgeForm):
         cleaned = super().clean() or {}
         hearing = cleaned.get("event_type") in HEARING_EVENT_TYPES
         if hearing and not cleaned.get("hearing_at") and "hearing_at" not in self.errors:
-            self.add_error("hearing_at", "Enter the date and time of the court hearing.")
+            self.add_error("hearing_at", _("Enter the date and time of the court hearing."))
         return cleaned
 
     def details(self) -> dict[str, str]:
@@ -367,24 +372,24 @@ class CaseEventForm(BridgeForm):
 
 class EventCorrectForm(BridgeForm):
     occurred_at = forms.DateTimeField(
-        label="When it really happened",
+        label=_("When it really happened"),
         widget=LocalDateTimeInput(),
         error_messages={
-            "required": "Enter the date and time it really happened.",
-            "invalid": "Enter the date and time it really happened, as day, month, year and time.",
+            "required": _("Enter the date and time it really happened."),
+            "invalid": _("Enter the date and time it really happened, as day, month, year and time."),
         },
     )
     hearing_at = forms.DateTimeField(
-        label="Hearing date and time",
+        label=_("Hearing date and time"),
         required=False,
         widget=LocalDateTimeInput(),
-        error_messages={"invalid": "Enter the hearing's date and time, as day, month, year and time."},
+        error_messages={"invalid": _("Enter the hearing's date and time, as day, month, year and time.")},
     )
     reason = forms.CharField(
-        label="Why it is corrected",
+        label=_("Why it is corrected"),
         max_length=EVENT_REASON_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 2}),
-        error_messages={"required": "Say why the event is being corrected."},
+        error_messages={"required": _("Say why the event is being corrected.")},
     )
 
     def __init__(self, *args: Any, hearing: bool, **kwargs: Any) -> None:
@@ -395,21 +400,23 @@ class EventCorrectForm(BridgeForm):
 
 class EventVoidForm(BridgeForm):
     reason = forms.CharField(
-        label="Why it is voided",
+        label=_("Why it is voided"),
         max_length=EVENT_REASON_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="The open tasks it started are cancelled with this reason; done tasks stay done.",
-        error_messages={"required": "Say why the event is being voided."},
+        help_text=_("The open tasks it started are cancelled with this reason; done tasks stay done."),
+        error_messages={"required": _("Say why the event is being voided.")},
     )
 
 
 class TaskCreateForm(BridgeForm):
-    title = forms.CharField(label="Title", max_length=TASK_TITLE_MAX_LENGTH)
-    due_at = forms.DateTimeField(label="Due", widget=LocalDateTimeInput())
-    priority = forms.ChoiceField(label="Priority", choices=TASK_PRIORITY_CHOICES, initial=TaskPriority.NORMAL)
-    assignee = forms.ChoiceField(label="Assign to", required=False)
+    title = forms.CharField(label=_("Title"), max_length=TASK_TITLE_MAX_LENGTH)
+    due_at = forms.DateTimeField(label=_("Due"), widget=LocalDateTimeInput())
+    priority = forms.ChoiceField(
+        label=_("Priority"), choices=TASK_PRIORITY_CHOICES, initial=TaskPriority.NORMAL
+    )
+    assignee = forms.ChoiceField(label=_("Assign to"), required=False)
     description = forms.CharField(
-        label="Description",
+        label=_("Description"),
         required=False,
         max_length=TASK_DESCRIPTION_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -418,20 +425,20 @@ class TaskCreateForm(BridgeForm):
     def __init__(self, *args: Any, members: Iterable[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.members = {str(member.public_id): member for member in members}
-        set_choices(self, "assignee", member_choices(self.members.values(), empty="Nobody yet"))
+        set_choices(self, "assignee", member_choices(self.members.values(), empty=_("Nobody yet")))
 
     def chosen_assignee(self) -> User | None:
         return self.members.get(self.cleaned_data.get("assignee") or "")
 
 
 class AssignForm(BridgeForm):
-    assignee = forms.ChoiceField(label="Assign to", required=False)
+    assignee = forms.ChoiceField(label=_("Assign to"), required=False)
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
     def __init__(self, *args: Any, members: Iterable[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.members = {str(member.public_id): member for member in members}
-        set_choices(self, "assignee", member_choices(self.members.values(), empty="Nobody"))
+        set_choices(self, "assignee", member_choices(self.members.values(), empty=_("Nobody")))
 
     def chosen_assignee(self) -> User | None:
         return self.members.get(self.cleaned_data.get("assignee") or "")
@@ -439,11 +446,11 @@ class AssignForm(BridgeForm):
 
 class TaskCompleteForm(BridgeForm):
     outcome = forms.CharField(
-        label="What was done",
+        label=_("What was done"),
         required=False,
         max_length=OUTCOME_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="What was reported, to whom, and the reference number (e.g. an NCMEC report number).",
+        help_text=_("What was reported, to whom, and the reference number (e.g. an NCMEC report number)."),
     )
 
     def __init__(self, *args: Any, statutory: bool, **kwargs: Any) -> None:
@@ -453,28 +460,28 @@ class TaskCompleteForm(BridgeForm):
             self.fields["outcome"].required = True
             self.fields["outcome"].error_messages["required"] = STATUTORY_OUTCOME_REQUIRED
         else:
-            self.fields["outcome"].label = "What was done (optional)"
+            self.fields["outcome"].label = _("What was done (optional)")
 
 
 class TaskReopenForm(BridgeForm):
     reason = forms.CharField(
-        label="Why reopen it",
+        label=_("Why reopen it"),
         max_length=REASON_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Recorded on the case's timeline with the outcome it had.",
+        help_text=_("Recorded on the case's timeline with the outcome it had."),
     )
 
 
 class TaskHandoffForm(BridgeForm):
-    to_agency = forms.TypedChoiceField(label="Hand off to", coerce=int)
+    to_agency = forms.TypedChoiceField(label=_("Hand off to"), coerce=int)
     note = forms.CharField(
-        label="Note for the receiving agency",
+        label=_("Note for the receiving agency"),
         required=False,
         max_length=HANDOFF_NOTE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Say what is needed. No names of the child.",
+        help_text=_("Say what is needed. No names of the child."),
     )
-    urgent = forms.BooleanField(label="Urgent", required=False)
+    urgent = forms.BooleanField(label=_("Urgent"), required=False)
 
     def __init__(
         self,
@@ -493,39 +500,44 @@ class TaskHandoffForm(BridgeForm):
             agency for agency in self.agencies.values() if reached is not None and agency.pk not in reached
         ]
         if not off_case:
-            set_choices(self, "to_agency", [("", "Choose an agency"), *agency_choices(on_case)])
+            set_choices(self, "to_agency", [("", _("Choose an agency")), *agency_choices(on_case)])
         else:
             lead = lead_agency.name
             set_choices(
                 self,
                 "to_agency",
                 [
-                    ("", "Choose an agency"),
-                    ("On this case", agency_choices(on_case)),
-                    (f"Not on this case yet: {lead} must approve first", agency_choices(off_case)),
+                    ("", _("Choose an agency")),
+                    (_("On this case"), agency_choices(on_case)),
+                    (
+                        _("Not on this case yet: %(lead)s must approve first") % {"lead": lead},
+                        agency_choices(off_case),
+                    ),
                 ],
             )
-            self.fields["to_agency"].help_text = (
-                f"Handing a task to an agency not yet on this case invites it, so {lead} must approve "
+            self.fields["to_agency"].help_text = _(
+                "Handing a task to an agency not yet on this case invites it, so %(lead)s must approve "
                 "first; that agency sees nothing until then."
-            )
-            self.fields["note"].help_text = (
+            ) % {"lead": lead}
+            self.fields["note"].help_text = _(
                 "Say what is needed. No names of the child. The lead agency reads it too when it must "
                 "approve."
             )
-        self.fields["urgent"].help_text = (
-            f"Asks for an answer within {settings.BRIDGE_HANDOFF_URGENT_RESPONSE_HOURS} h instead of "
-            f"{settings.BRIDGE_HANDOFF_RESPONSE_HOURS} h."
-        )
+        self.fields["urgent"].help_text = _(
+            "Asks for an answer within %(urgent)s h instead of %(normal)s h."
+        ) % {
+            "urgent": settings.BRIDGE_HANDOFF_URGENT_RESPONSE_HOURS,
+            "normal": settings.BRIDGE_HANDOFF_RESPONSE_HOURS,
+        }
 
     def chosen_agency(self) -> Agency:
         return self.agencies[self.cleaned_data["to_agency"]]
 
 
 class HandoffAcceptForm(BridgeForm):
-    assignee = forms.ChoiceField(label="Assign to", required=False)
+    assignee = forms.ChoiceField(label=_("Assign to"), required=False)
     note = forms.CharField(
-        label="Note",
+        label=_("Note"),
         required=False,
         max_length=HANDOFF_NOTE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -534,7 +546,7 @@ class HandoffAcceptForm(BridgeForm):
     def __init__(self, *args: Any, members: Iterable[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.members = {str(member.public_id): member for member in members}
-        set_choices(self, "assignee", member_choices(self.members.values(), empty="Nobody yet"))
+        set_choices(self, "assignee", member_choices(self.members.values(), empty=_("Nobody yet")))
 
     def chosen_assignee(self) -> User | None:
         return self.members.get(self.cleaned_data.get("assignee") or "")
@@ -542,10 +554,10 @@ class HandoffAcceptForm(BridgeForm):
 
 class HandoffDeclineForm(BridgeForm):
     reason = forms.CharField(
-        label="Reason for declining",
+        label=_("Reason for declining"),
         max_length=HANDOFF_NOTE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Required. The sending agency reads it.",
+        help_text=_("Required. The sending agency reads it."),
     )
 
 
@@ -688,8 +700,8 @@ class ConsentForm(BridgeForm):
 
 
 class DashboardPeriodForm(BridgeForm):
-    since = forms.DateField(label="From", widget=DateInput())
-    until = forms.DateField(label="To (inclusive)", widget=DateInput())
+    since = forms.DateField(label=_("From"), widget=DateInput())
+    until = forms.DateField(label=_("To (inclusive)"), widget=DateInput())
     # [start, end) of the chosen days, set once the form is valid.
     bounds: tuple[datetime, datetime]
 
@@ -770,9 +782,9 @@ class ExploitationProfileForm(BridgeForm):
 
 class CaseLinkForm(BridgeForm):
     other_case = forms.CharField(
-        label="Other case number", max_length=32, help_text="For example BR-2026-000123."
+        label=_("Other case number"), max_length=32, help_text=_("For example BR-2026-000123.")
     )
-    kind = forms.ChoiceField(label="Link", choices=LinkKind.choices)
+    kind = forms.ChoiceField(label=_("Link"), choices=LinkKind.choices)
 
 
 class EmailSettingsForm(BridgeForm):
@@ -785,17 +797,17 @@ class EmailSettingsForm(BridgeForm):
         "none": {"email_enabled": False, "email_digest": False},
     }
     SAVED = {
-        "each": "Saved: Bridge will email you each notification.",
-        "digest": "Saved: Bridge will email you one daily digest.",
-        "none": "Saved: Bridge will not email you; notifications stay in your inbox.",
+        "each": _("Saved: Bridge will email you each notification."),
+        "digest": _("Saved: Bridge will email you one daily digest."),
+        "none": _("Saved: Bridge will not email you; notifications stay in your inbox."),
     }
 
     email = forms.ChoiceField(
-        label="When you get a notification",
+        label=_("When you get a notification"),
         choices=[
-            ("each", "Email me each notification"),
-            ("digest", "One daily digest"),
-            ("none", "No email (inbox only)"),
+            ("each", _("Email me each notification")),
+            ("digest", _("One daily digest")),
+            ("none", _("No email (inbox only)")),
         ],
         widget=forms.RadioSelect,
     )
@@ -810,7 +822,7 @@ class EmailSettingsForm(BridgeForm):
         return self.SWITCHES[self.cleaned_data["email"]]
 
     def saved_message(self) -> str:
-        return self.SAVED[self.cleaned_data["email"]]
+        return str(self.SAVED[self.cleaned_data["email"]])
 
 
 class ReliefFieldsForm(BridgeForm):

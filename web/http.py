@@ -27,6 +27,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render, resolve_url
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django_htmx.middleware import HtmxDetails
 
 from agencies.models import User
@@ -87,33 +88,41 @@ def _handle(request: WebRequest, error: ApplicationError) -> HttpResponse:
             return render_problem(
                 request,
                 status=404,
-                title="Not found",
-                message="This page does not exist or you cannot see it.",
+                title=_("Not found"),
+                message=_("This page does not exist or you cannot see it."),
             )
         raise Http404 from error
     if isinstance(error, PermissionDenied):
         if request.htmx:
-            return render_problem(request, status=403, title="Not allowed", message=error.message)
+            return render_problem(request, status=403, title=_("Not allowed"), message=error.message)
         raise DjangoPermissionDenied(error.message) from error
     if isinstance(error, StaleVersion):
         return render_problem(
             request,
             status=412,
-            title="Someone changed this",
-            message="Someone else changed this while you were working on it. Reload the page to see "
-            "their changes, then make yours again.",
+            title=_("Someone changed this"),
+            message=_(
+                "Someone else changed this while you were working on it. Reload the page to see "
+                "their changes, then make yours again."
+            ),
         )
     if isinstance(error, Conflict):
-        return render_problem(request, status=409, title="That is no longer possible", message=error.message)
+        return render_problem(
+            request, status=409, title=_("That is no longer possible"), message=error.message
+        )
     if isinstance(error, ValidationFailed):
         return render_problem(
-            request, status=400, title="Please check your input", message=error.message, fields=error.fields
+            request,
+            status=400,
+            title=_("Please check your input"),
+            message=error.message,
+            fields=error.fields,
         )
     if error.status >= 500:
         # Something only an operator can put right (a document under a key this server lacks):
         # said plainly, never a traceback.
         return render_problem(
-            request, status=error.status, title="This cannot be done now", message=error.message
+            request, status=error.status, title=_("This cannot be done now"), message=error.message
         )
     raise error
 
@@ -147,7 +156,7 @@ def case_work(view: View[P]) -> Callable[Concatenate[HttpRequest, P], HttpRespon
     @wraps(view)
     def checked(request: WebRequest, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
         if not works_on_cases(request.user):
-            raise PermissionDenied("Your role does not work on cases.")
+            raise PermissionDenied(_("Your role does not work on cases."))
         return view(request, *args, **kwargs)
 
     return signed_in(checked)

@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import Count, Exists, F, FilteredRelation, Min, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.text import capfirst
+from django.utils.translation import gettext as _
 
 from agencies.models import Agency, User
 from agencies.selectors import agency_members
@@ -142,6 +143,8 @@ class TaskGroup:
     items: list[TaskItem]
     # How many the group holds when only the first `len(items)` are listed.
     total: int | None = None
+    # What the page says when the group is empty, a whole sentence (word order differs by language).
+    empty_text: str = ""
 
     @property
     def count(self) -> int:
@@ -167,9 +170,27 @@ def group_by_deadline(*, items: list[TaskItem], now: datetime) -> list[TaskGroup
         else:
             groups["later"].append(item)
     return [
-        TaskGroup("today", "Today", "Due before midnight.", groups["today"]),
-        TaskGroup("week", "This week", "Due in the next seven days.", groups["week"]),
-        TaskGroup("later", "Later", "Due after that.", groups["later"]),
+        TaskGroup(
+            "today",
+            _("Today"),
+            _("Due before midnight."),
+            groups["today"],
+            empty_text=_("Nothing of yours due before midnight."),
+        ),
+        TaskGroup(
+            "week",
+            _("This week"),
+            _("Due in the next seven days."),
+            groups["week"],
+            empty_text=_("Nothing of yours due in the next seven days."),
+        ),
+        TaskGroup(
+            "later",
+            _("Later"),
+            _("Due after that."),
+            groups["later"],
+            empty_text=_("Nothing of yours due after that."),
+        ),
     ]
 
 
@@ -202,10 +223,10 @@ def my_desk(*, user: User, now: datetime) -> Desk:
     and later, then the agency's unassigned tasks on their cases that are not yet due."""
     own = tasks_visible_to(user=user).filter(owner_agency_id=user.agency_id, status=TaskStatus.OPEN)
     overdue_scope = _overdue_scope(user=user, own=own, now=now)
-    overdue_reach = (
-        "Every overdue task of your agency"
+    overdue_description = (
+        _("Every overdue task of your agency, longest overdue first.")
         if user.role in LIAISON_ROLES
-        else "Yours and your agency's unassigned ones on your cases"
+        else _("Yours and your agency's unassigned ones on your cases, longest overdue first.")
     )
     overdue = list(task_rows(overdue_scope).order_by("due_at", "pk")[: OVERDUE_LIMIT + 1])
     upcoming = own.filter(due_at__gte=now)
@@ -227,8 +248,8 @@ def my_desk(*, user: User, now: datetime) -> Desk:
     return Desk(
         overdue=TaskGroup(
             "overdue",
-            "Overdue",
-            f"{overdue_reach}, longest overdue first.",
+            _("Overdue"),
+            overdue_description,
             overdue_items,
             total=overdue_scope.count() if len(overdue) > OVERDUE_LIMIT else None,
         ),

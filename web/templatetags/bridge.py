@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
 
 from agencies.access import may_manage_members
 from agencies.models import User
@@ -116,15 +117,15 @@ def main_nav(context: template.Context) -> dict[str, Any]:
     items = []
     if case_worker:
         items = [
-            ("my-work", "My work", reverse("web:my-work")),
-            ("cases", "Cases", reverse("web:cases")),
-            ("handoffs", "Handoffs", reverse("web:handoffs")),
-            ("referrals", "Referrals", reverse("web:referrals")),
+            ("my-work", _("My work"), reverse("web:my-work")),
+            ("cases", _("Cases"), reverse("web:cases")),
+            ("handoffs", _("Handoffs"), reverse("web:handoffs")),
+            ("referrals", _("Referrals"), reverse("web:referrals")),
         ]
         if may_view_dashboard(user=user):
-            items.append(("dashboard", "Dashboard", reverse("web:dashboard")))
+            items.append(("dashboard", _("Dashboard"), reverse("web:dashboard")))
     if user.agency is not None and may_manage_members(actor=user, agency=user.agency):
-        items.append(("members", "Members", reverse("web:members")))
+        items.append(("members", _("Members"), reverse("web:members")))
     return {
         "items": items,
         "current": context.get("page", ""),

@@ -16,6 +16,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from audit.services import audit_case_read, audit_cases_found_by_name
@@ -93,37 +95,41 @@ def case_tabs(access: CaseAccess) -> list[Tab]:
     """The case's tabs for this reader: the overview, a tab for each data section the reader's
     agency may read, then work, history and, for those allowed, sharing and disclosures."""
     case_id = access.case.pk
-    tabs = [Tab("core", "Overview", reverse("web:case", args=[case_id]))]
+    tabs = [Tab("core", _("Overview"), reverse("web:case", args=[case_id]))]
     tabs += [
         Tab(
             section,
-            f"{Section(section).label}{' (emergency access)' if section in access.break_glass else ''}",
+            _("%(section)s (emergency access)") % {"section": Section(section).label}
+            if section in access.break_glass
+            else str(Section(section).label),
             reverse("web:case-section", args=[case_id, section]),
         )
         for section in Section.values
         if section != Section.CORE and access.may_read(section)
     ]
     if access.may_read(Section.IMMIGRATION):
-        tabs.append(Tab("relief", "Immigration relief", reverse("web:case-relief", args=[case_id])))
-    tabs.append(Tab("court", "Court", reverse("web:case-court", args=[case_id])))
-    tabs.append(Tab("documents", "Documents", reverse("web:case-documents", args=[case_id])))
+        tabs.append(Tab("relief", _("Immigration relief"), reverse("web:case-relief", args=[case_id])))
+    tabs.append(Tab("court", _("Court"), reverse("web:case-court", args=[case_id])))
+    tabs.append(Tab("documents", _("Documents"), reverse("web:case-documents", args=[case_id])))
     tabs += [
-        Tab("tasks", "Tasks", reverse("web:case-tasks", args=[case_id])),
-        Tab("handoffs", "Handoffs", reverse("web:case-handoffs", args=[case_id])),
-        Tab("referrals", "Referrals", reverse("web:case-referrals", args=[case_id])),
-        Tab("events", "Events", reverse("web:case-events", args=[case_id])),
-        Tab("plan", "Plan", reverse("web:case-plan", args=[case_id])),
-        Tab("screening", "Screening", reverse("web:case-screening", args=[case_id])),
-        Tab("timeline", "Timeline", reverse("web:case-timeline", args=[case_id])),
+        Tab("tasks", _("Tasks"), reverse("web:case-tasks", args=[case_id])),
+        Tab("handoffs", _("Handoffs"), reverse("web:case-handoffs", args=[case_id])),
+        Tab("referrals", _("Referrals"), reverse("web:case-referrals", args=[case_id])),
+        Tab("events", _("Events"), reverse("web:case-events", args=[case_id])),
+        Tab("plan", _("Plan"), reverse("web:case-plan", args=[case_id])),
+        Tab("screening", _("Screening"), reverse("web:case-screening", args=[case_id])),
+        Tab("timeline", _("Timeline"), reverse("web:case-timeline", args=[case_id])),
     ]
     if access.is_lead:
-        tabs.append(Tab("closing", "Closing", reverse("web:case-closing", args=[case_id])))
+        tabs.append(Tab("closing", _("Closing"), reverse("web:case-closing", args=[case_id])))
     if access.may_see_sharing:
-        tabs.append(Tab("sharing", "Sharing", reverse("web:case-sharing", args=[case_id])))
+        tabs.append(Tab("sharing", _("Sharing"), reverse("web:case-sharing", args=[case_id])))
     if access.may_view_access_log:
-        tabs.append(Tab("disclosures", "Disclosures", reverse("web:case-disclosures", args=[case_id])))
+        tabs.append(Tab("disclosures", _("Disclosures"), reverse("web:case-disclosures", args=[case_id])))
     if emergency_sections(access):
-        tabs.append(Tab("break-glass", "Emergency access", reverse("web:case-break-glass", args=[case_id])))
+        tabs.append(
+            Tab("break-glass", _("Emergency access"), reverse("web:case-break-glass", args=[case_id]))
+        )
     return tabs
 
 
@@ -189,9 +195,9 @@ class SortColumn:
 
 # Sortable columns: (label, the order of a first click, the order of a second one).
 SORTABLE_COLUMNS = (
-    ("Next deadline", "deadline", "-deadline"),
-    ("Overdue", "-overdue", "overdue"),
-    ("Last activity", "-activity", "activity"),
+    (gettext_lazy("Next deadline"), "deadline", "-deadline"),
+    (gettext_lazy("Overdue"), "-overdue", "overdue"),
+    (gettext_lazy("Last activity"), "-activity", "activity"),
 )
 
 
@@ -202,7 +208,7 @@ def _sort_columns(parameters: dict[str, str], sort: str) -> dict[str, SortColumn
         if sort in (first, second):
             state = "descending" if sort.startswith("-") else "ascending"
         columns[first.lstrip("-")] = SortColumn(
-            label, _list_url(parameters, sort=second if sort == first else first), state
+            str(label), _list_url(parameters, sort=second if sort == first else first), state
         )
     return columns
 
@@ -281,14 +287,14 @@ def case_list(request: WebRequest) -> HttpResponse:
         "form": search_form,
         "filters": filters,
         "query": term,
-        "order": CASE_SORT_LABELS[query.sort],
+        "order": str(CASE_SORT_LABELS[query.sort]),
         "columns": _sort_columns(parameters, query.sort),
         "filtered": any(parameters.get(name) for name in FILTER_PARAMETERS),
         "clear_url": _list_url({SEARCH_PARAMETER: parameters.get(SEARCH_PARAMETER, "")}),
         "list_url": _list_url(parameters),
         "export_urls": {
             label: reverse("web:cases-export") + "?" + urlencode({**parameters, "format": name})
-            for name, label in (("csv", "Export CSV"), ("xlsx", "Export XLSX"))
+            for name, label in (("csv", _("Export CSV")), ("xlsx", _("Export XLSX")))
         },
         "cases": shown,
         "more": len(found) > CASE_LIST_LIMIT,
@@ -313,7 +319,9 @@ def case_new(request: WebRequest) -> HttpResponse:
         except ValidationFailed as error:
             form.add_service_errors(error.message, error.fields)
         else:
-            messages.success(request, f"Case {case.number} opened. Your agency leads it.")
+            messages.success(
+                request, _("Case %(number)s opened. Your agency leads it.") % {"number": case.number}
+            )
             return redirect("web:case", case_id=case.pk)
     status = 400 if request.method == "POST" else 200
     return render(request, "web/case_new.html", {"form": form, "page": "cases"}, status=status)
@@ -334,7 +342,7 @@ def _note_form(access: CaseAccess, section: str, data: Any = None) -> NoteForm |
 
 
 def section_title(section: str) -> str:
-    return "Case details" if section == Section.CORE else str(Section(section).label)
+    return _("Case details") if section == Section.CORE else str(Section(section).label)
 
 
 def section_page(
@@ -346,7 +354,7 @@ def section_page(
     link_form: CaseLinkForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    shown, _ = section_values(access=access, section=section)
+    shown, _raw = section_values(access=access, section=section)
     profile_fields, profile = None, None
     if section == Section.INVESTIGATION:
         profile_fields, profile = exploitation_profile_values(access=access)
@@ -424,7 +432,7 @@ def case_note_add(request: WebRequest, case_id: uuid.UUID) -> HttpResponse:
         except ValidationFailed as error:
             form.add_service_errors(error.message, error.fields)
         else:
-            messages.success(request, "Note added.")
+            messages.success(request, _("Note added."))
             return redirect(_section_url(access.case, form.cleaned_data["section"]))
     return section_page(request, access, section, note_form=form, status=400)
 
@@ -445,7 +453,7 @@ def case_section_edit(request: WebRequest, case_id: uuid.UUID, section: str) -> 
     """Edit one section against the version the editor loaded. When someone saved in between,
     nothing is overwritten: the conflict page shows their values next to the editor's."""
     access = get_case_access(user=request.user, case_id=case_id)
-    _, current = section_values(access=access, section=section)
+    _shown, current = section_values(access=access, section=section)
     access.require(Action.WRITE, section=section)
     form_class = _edit_form_class(section)
     if request.method == "GET":
@@ -475,7 +483,7 @@ def case_section_edit(request: WebRequest, case_id: uuid.UUID, section: str) -> 
     except ValidationFailed as error:
         form.add_service_errors(error.message, error.fields)
         return _edit_page(request, access, section, form, status=400)
-    messages.success(request, "Saved.")
+    messages.success(request, _("Saved."))
     return redirect(_section_url(access.case, section))
 
 
@@ -533,7 +541,7 @@ def case_tasks_view(request: WebRequest, case_id: uuid.UUID) -> HttpResponse:
             except ValidationFailed as error:
                 form.add_service_errors(error.message, error.fields)
             else:
-                messages.success(request, f"Task created: {task.title}.")
+                messages.success(request, _("Task created: %(title)s.") % {"title": task.title})
                 return redirect("web:case-tasks", case_id=case_id)
         status = 400
     context = case_context(access, tab="tasks", items=case_tasks(access=access), form=form)
@@ -659,9 +667,14 @@ def case_event_correct_view(request: WebRequest, case_id: uuid.UUID, event_id: u
             moved = len(corrected.updated)
             messages.success(
                 request,
-                f"Event corrected. {moved} open task{'' if moved == 1 else 's'} due again from the new time."
+                ngettext(
+                    "Event corrected. %(count)d open task due again from the new time.",
+                    "Event corrected. %(count)d open tasks due again from the new time.",
+                    moved,
+                )
+                % {"count": moved}
                 if moved
-                else "Event corrected.",
+                else _("Event corrected."),
             )
             return redirect("web:case-events", case_id=case_id)
     return _events_page(request, access, bound=(event.pk, form), status=400)
@@ -684,9 +697,14 @@ def case_event_void_view(request: WebRequest, case_id: uuid.UUID, event_id: uuid
             count = len(voided.cancelled)
             messages.success(
                 request,
-                f"Event voided. {count} open task{'' if count == 1 else 's'} cancelled."
+                ngettext(
+                    "Event voided. %(count)d open task cancelled.",
+                    "Event voided. %(count)d open tasks cancelled.",
+                    count,
+                )
+                % {"count": count}
                 if count
-                else "Event voided.",
+                else _("Event voided."),
             )
             return redirect("web:case-events", case_id=case_id)
     return _events_page(request, access, bound=(event.pk, form), status=400)

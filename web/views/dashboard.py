@@ -3,6 +3,7 @@
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from casework.access import may_view_dashboard
@@ -19,7 +20,7 @@ from web.http import WebRequest, case_work
 
 def _period_form(request: WebRequest) -> DashboardPeriodForm:
     if not may_view_dashboard(user=request.user):
-        raise PermissionDenied("The dashboard is for supervisors.")
+        raise PermissionDenied(_("The dashboard is for supervisors."))
     since, until = default_period()
     return DashboardPeriodForm(request.GET or {"since": since, "until": until})
 
@@ -61,7 +62,7 @@ def dashboard_csv(request: WebRequest, table: str) -> HttpResponse:
         raise Http404
     form = _period_form(request)
     if not form.is_valid():
-        raise ValidationFailed("Choose a valid period.", fields=form_errors(form))
+        raise ValidationFailed(_("Choose a valid period."), fields=form_errors(form))
     start, end = form.bounds
     assert request.user.agency is not None
     data = TABLES[table](dashboard_summary(agency=request.user.agency, since=start, until=end))

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from agencies.models import User
@@ -123,7 +124,7 @@ def accept(request: WebRequest, handoff_id: uuid.UUID) -> HttpResponse:
         except ValidationFailed as error:
             form.add_service_errors(error.message, error.fields)
         else:
-            return _answered(request, handoff_id, "Accepted. The work is your agency's now.")
+            return _answered(request, handoff_id, _("Accepted. The work is your agency's now."))
     return _row(request, handoff_id, status=400, accept_form=form)
 
 
@@ -138,7 +139,7 @@ def decline(request: WebRequest, handoff_id: uuid.UUID) -> HttpResponse:
         except ValidationFailed as error:
             form.add_service_errors(error.message, error.fields)
         else:
-            return _answered(request, handoff_id, "Declined. The sending agency has been told why.")
+            return _answered(request, handoff_id, _("Declined. The sending agency has been told why."))
     return _row(request, handoff_id, status=400, decline_form=form)
 
 
@@ -148,7 +149,11 @@ def approve(request: WebRequest, handoff_id: uuid.UUID) -> HttpResponse:
     handoff = handoff_approve(
         actor=request.user, handoff=get_handoff_for_user(user=request.user, handoff_id=handoff_id)
     )
-    return _answered(request, handoff_id, f"Approved. {handoff.to_agency.name} is asked to answer now.")
+    return _answered(
+        request,
+        handoff_id,
+        _("Approved. %(agency)s is asked to answer now.") % {"agency": handoff.to_agency.name},
+    )
 
 
 @case_work
@@ -156,4 +161,4 @@ def approve(request: WebRequest, handoff_id: uuid.UUID) -> HttpResponse:
 def withdraw(request: WebRequest, handoff_id: uuid.UUID) -> HttpResponse:
     handoff = get_handoff_for_user(user=request.user, handoff_id=handoff_id)
     handoff_withdraw(actor=request.user, handoff=handoff)
-    return _answered(request, handoff_id, "Withdrawn. The task stays with your agency.")
+    return _answered(request, handoff_id, _("Withdrawn. The task stays with your agency."))

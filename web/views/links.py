@@ -6,6 +6,7 @@ import uuid
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from casework.access import Action, cases_visible_to, get_case_access
@@ -37,7 +38,7 @@ def link_add(request: WebRequest, case_id: uuid.UUID) -> HttpResponse:
         except ValidationFailed as error:
             form.add_service_errors(error.message, error.fields)
         else:
-            messages.success(request, "Cases linked.")
+            messages.success(request, _("Cases linked."))
             return redirect("web:case", case_id=case_id)
     return section_page(request, access, Section.CORE, link_form=form, status=400)
 
@@ -48,5 +49,5 @@ def link_remove(request: WebRequest, case_id: uuid.UUID, link_id: uuid.UUID) -> 
     access = get_case_access(user=request.user, case_id=case_id)
     link = get_case_link(access=access, link_id=link_id)
     case_link_delete(actor=request.user, case=access.case, link=link)
-    messages.success(request, "Link removed.")
+    messages.success(request, _("Link removed."))
     return redirect("web:case", case_id=case_id)

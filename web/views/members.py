@@ -5,6 +5,7 @@ password reset link, deactivating and reactivating. No case content is ever show
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from agencies.access import may_manage_members
@@ -19,7 +20,7 @@ from web.http import WebRequest, signed_in
 def _agency(request: WebRequest) -> Agency:
     agency = request.user.agency
     if agency is None or not may_manage_members(actor=request.user, agency=agency):
-        raise PermissionDenied("Only your agency's administrators manage its members.")
+        raise PermissionDenied(_("Only your agency's administrators manage its members."))
     return agency
 
 
@@ -62,7 +63,11 @@ def member_add(request: WebRequest) -> HttpResponse:
         except ValidationFailed as error:
             form.add_service_errors(error.message, error.fields)
         else:
-            messages.success(request, f"{user.username} was added; an enrolment link went to {user.email}.")
+            messages.success(
+                request,
+                _("%(username)s was added; an enrolment link went to %(email)s.")
+                % {"username": user.username, "email": user.email},
+            )
             return redirect("web:members")
     return _page(request, add_form=form, status=400)
 
@@ -73,9 +78,13 @@ def member_role(request: WebRequest, public_id: str) -> HttpResponse:
     member = _member(request, public_id)
     form = MemberRoleForm(request.POST, prefix=str(member.public_id))
     if not form.is_valid():
-        raise ValidationFailed("Choose a role.", fields={"role": ["Choose a role."]})
+        raise ValidationFailed(_("Choose a role."), fields={"role": [_("Choose a role.")]})
     user_change_role(actor=request.user, user=member, role=form.cleaned_data["role"])
-    messages.success(request, f"{member.username} is now {member.get_role_display().lower()}.")
+    messages.success(
+        request,
+        _("%(username)s is now %(role)s.")
+        % {"username": member.username, "role": member.get_role_display().lower()},
+    )
     return redirect("web:members")
 
 
@@ -85,7 +94,11 @@ def member_active(request: WebRequest, public_id: str) -> HttpResponse:
     member = _member(request, public_id)
     active = request.POST.get("active") == "true"
     user_set_active(actor=request.user, user=member, active=active)
-    messages.success(request, f"{member.username} was {'reactivated' if active else 'deactivated'}.")
+    messages.success(
+        request,
+        (_("%(username)s was reactivated.") if active else _("%(username)s was deactivated."))
+        % {"username": member.username},
+    )
     return redirect("web:members")
 
 
@@ -94,5 +107,8 @@ def member_active(request: WebRequest, public_id: str) -> HttpResponse:
 def member_reset_link(request: WebRequest, public_id: str) -> HttpResponse:
     member = _member(request, public_id)
     user_password_link_send(actor=request.user, user=member)
-    messages.success(request, f"A password reset link went to {member.username}'s email address.")
+    messages.success(
+        request,
+        _("A password reset link went to %(username)s's email address.") % {"username": member.username},
+    )
     return redirect("web:members")

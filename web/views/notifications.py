@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -100,7 +101,7 @@ def email_settings(request: WebRequest) -> HttpResponse:
         form = EmailSettingsForm(request.POST)
         # The choices are radio buttons: anything else was not sent by this page.
         if not form.is_valid():
-            raise ValidationFailed("Choose how Bridge emails you.", fields=form_errors(form))
+            raise ValidationFailed(_("Choose how Bridge emails you."), fields=form_errors(form))
         notification_preferences_update(user=request.user, **form.switches())
         messages.success(request, form.saved_message())
         return redirect("web:email-settings")

@@ -7,6 +7,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import reswap, retarget
 
@@ -103,9 +104,9 @@ def task_complete_view(request: WebRequest, task_id: uuid.UUID) -> HttpResponse:
     """Mark a task done with what was done. On a task row the form opens in place (htmx)."""
     item = task_for_page(user=request.user, task_id=task_id)
     if item.task.status == TaskStatus.DONE:
-        raise Conflict("This task is already done.")
+        raise Conflict(_("This task is already done."))
     if not item.may_work:
-        raise PermissionDenied("Only the agency that holds this task marks it done.")
+        raise PermissionDenied(_("Only the agency that holds this task marks it done."))
     form = TaskCompleteForm(
         request.POST if request.method == "POST" else None,
         statutory=item.task.template_id is not None,
@@ -120,8 +121,8 @@ def task_complete_view(request: WebRequest, task_id: uuid.UUID) -> HttpResponse:
                 form.add_service_errors(error.message, error.fields)
             else:
                 if request.htmx:
-                    return _task_row(request, task_id, notice="Done.")
-                messages.success(request, f"Done: {item.task.title}.")
+                    return _task_row(request, task_id, notice=_("Done."))
+                messages.success(request, _("Done: %(title)s.") % {"title": item.task.title})
                 return redirect_after(request, reverse("web:task", args=[task_id]))
         status = 400
     # On a case's task list the row leaves out the case; the form carries that back to the row.
@@ -146,7 +147,7 @@ def task_reopen_view(request: WebRequest, task_id: uuid.UUID) -> HttpResponse:
         except ValidationFailed as error:
             form.add_service_errors(error.message, error.fields)
         else:
-            messages.success(request, f"Reopened: {task.title}.")
+            messages.success(request, _("Reopened: %(title)s.") % {"title": task.title})
             return redirect("web:task", task_id=task_id)
     return _task_page(request, task_id, reopen_form=form, status=400)
 
@@ -158,8 +159,8 @@ def task_claim(request: WebRequest, task_id: uuid.UUID) -> HttpResponse:
     version = _posted_version(request)
     task_update(actor=request.user, task=task, expected_version=version, assignee=request.user)
     if request.htmx:
-        return _task_row(request, task_id, notice="It is yours now.")
-    messages.success(request, f"You took on: {task.title}.")
+        return _task_row(request, task_id, notice=_("It is yours now."))
+    messages.success(request, _("You took on: %(title)s.") % {"title": task.title})
     return redirect_after(request, reverse("web:task", args=[task_id]))
 
 
@@ -179,7 +180,7 @@ def task_assign(request: WebRequest, task_id: uuid.UUID) -> HttpResponse:
         except ValidationFailed as error:
             form.add_service_errors(error.message, error.fields)
         else:
-            messages.success(request, "Assignment saved.")
+            messages.success(request, _("Assignment saved."))
             return redirect("web:task", task_id=task_id)
     return _task_page(request, task_id, assign_form=form, status=400)
 
@@ -188,7 +189,9 @@ def _posted_version(request: WebRequest) -> int:
     try:
         return int(request.POST.get("version", ""))
     except ValueError as error:
-        raise ValidationFailed("Reload the page and try again.", fields={"version": ["Missing."]}) from error
+        raise ValidationFailed(
+            _("Reload the page and try again."), fields={"version": [_("Missing.")]}
+        ) from error
 
 
 @case_work
@@ -229,12 +232,12 @@ def task_handoff(request: WebRequest, task_id: uuid.UUID) -> HttpResponse:
             else:
                 receiver = form.chosen_agency().name
                 if handoff.status == HandoffStatus.AWAITING_APPROVAL:
-                    notice = (
-                        f"Sent to {handoff.case.lead_agency.name} for approval first; {receiver} is asked "
-                        "to answer once it is approved."
-                    )
+                    notice = _(
+                        "Sent to %(lead)s for approval first; %(receiver)s is asked to answer once it "
+                        "is approved."
+                    ) % {"lead": handoff.case.lead_agency.name, "receiver": receiver}
                 else:
-                    notice = f"Offered to {receiver}; they are asked to answer."
+                    notice = _("Offered to %(receiver)s; they are asked to answer.") % {"receiver": receiver}
                 if request.htmx:
                     return _task_row(request, task_id, notice=notice)
                 messages.success(request, notice)
