@@ -81,15 +81,19 @@ def case_summary_pdf(
     include_notes: bool,
     include_timeline: bool,
     mask_legal_name: bool,
+    language: str = "",
 ) -> ExportFile:
     """The case summary PDF of what `actor` may read of the case, with a header saying who took
-    it, when and why. Audited as a read of the sections it carries and as a copy."""
+    it, when and why, in `language` (one of Bridge's; blank: the exporter's). Audited as a read
+    of the sections it carries and as a copy."""
     access = get_case_access(user=actor, case_id=case_id)
     # Whoever sees the case may print what they read of it (reading core is seeing the case).
     access.require(Action.READ, section=Section.CORE)
     reason = _purpose(purpose)
+    if language and (problems := choice_errors(language, [code for code, _name in settings.LANGUAGES])):
+        raise ValidationFailed(problems[0], fields={"language": problems})
     now = timezone.now()
-    with in_language_of_exporter(actor):
+    with translation.override(language) if language else in_language_of_exporter(actor):
         summary = case_summary(
             access=access,
             include_notes=include_notes,
@@ -119,7 +123,12 @@ def case_summary_pdf(
             cases=[access.case],
             sections=carried,
             purpose=reason,
-            detail={"notes": include_notes, "timeline": include_timeline, "name_masked": mask_legal_name},
+            detail={
+                "notes": include_notes,
+                "timeline": include_timeline,
+                "name_masked": mask_legal_name,
+                "language": language or translation.get_language(),
+            },
         )
     return ExportFile(f"case-summary-{access.case.number}.pdf", CONTENT_TYPES["pdf"], content)
 

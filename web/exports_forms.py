@@ -1,7 +1,11 @@
 """Forms that ask why a copy of case data is taken (the case summary, the case list export).
 Limits come from `exports.services`, which checks them again."""
 
+from typing import Any
+
 from django import forms
+from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from exports.services import EXPORT_FORMATS, PURPOSE_MAX_LENGTH
@@ -31,6 +35,16 @@ class CaseSummaryForm(BridgeForm):
         required=False,
         help_text=_("The child's legal name and aliases are shortened to initials."),
     )
+    # Each language named in itself; the page's language comes first chosen.
+    language = forms.ChoiceField(
+        label=_("Language of the summary"),
+        choices=settings.LANGUAGES,
+        help_text=_("Headings and labels; what people wrote in the case stays as written."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["language"].initial = (translation.get_language() or settings.LANGUAGE_CODE).split("-")[0]
 
 
 class CaseListExportForm(BridgeForm):

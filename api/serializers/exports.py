@@ -1,6 +1,7 @@
 """Query parameters of the case summary and case list exports. Limits come from
 `exports.services`."""
 
+from django.conf import settings
 from rest_framework import serializers
 
 from api.fields import StrictCharField
@@ -20,6 +21,13 @@ class CaseSummaryQuerySerializer(serializers.Serializer):
     include_timeline = serializers.BooleanField(default=True, help_text="The case's timeline.")
     mask_legal_name = serializers.BooleanField(
         default=False, help_text="The legal name and aliases shortened to initials."
+    )
+    language = serializers.ChoiceField(
+        choices=[code for code, _name in settings.LANGUAGES],
+        required=False,
+        default="",
+        allow_blank=True,
+        help_text="The summary's headings and labels in this language; blank: the request's language.",
     )
 
 

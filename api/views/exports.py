@@ -6,6 +6,7 @@ from uuid import UUID
 
 from django.db.models import QuerySet
 from django.http import HttpResponse
+from django.utils.translation import get_language
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.request import Request
@@ -52,9 +53,8 @@ class CaseSummaryView(CaseNestedAPIView):
     def get(self, request: Request, case_id: UUID) -> HttpResponse:
         query = CaseSummaryQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        exported = case_summary_pdf(
-            actor=self.actor, case_id=self.case_access.case.pk, **query.validated_data
-        )
+        chosen = {**query.validated_data, "language": query.validated_data["language"] or get_language()}
+        exported = case_summary_pdf(actor=self.actor, case_id=self.case_access.case.pk, **chosen)
         return file_response(exported)
 
 

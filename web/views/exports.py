@@ -43,6 +43,7 @@ def case_summary(request: WebRequest, case_id: uuid.UUID) -> HttpResponse:
                 include_notes=form.cleaned_data["include_notes"],
                 include_timeline=form.cleaned_data["include_timeline"],
                 mask_legal_name=form.cleaned_data["mask_legal_name"],
+                language=form.cleaned_data["language"],
             )
         except ValidationFailed as error:
             form.add_service_errors(error.message, error.fields)
