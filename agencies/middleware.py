@@ -16,7 +16,11 @@ class UserLanguageMiddleware:
         # language fills in only when the client states none.
         explicit_api_language = request.path.startswith("/api/") and "HTTP_ACCEPT_LANGUAGE" in request.META
         chosen = getattr(user, "language", "") if user is not None and user.is_authenticated else ""
-        if chosen and not explicit_api_language:
-            translation.activate(chosen)
-            request.LANGUAGE_CODE = chosen
-        return self.get_response(request)
+        if not chosen or explicit_api_language:
+            return self.get_response(request)
+        request.LANGUAGE_CODE = chosen
+        # Only for this request: the thread serves the next one in that one's language.
+        with translation.override(chosen):
+            response = self.get_response(request)
+        response.headers["Content-Language"] = chosen
+        return response

@@ -1,11 +1,12 @@
 """Shared fixtures: three agencies as in STYLE.md — the lead agency of a case, a partner it
 shared the case with, and an unrelated agency that must get not-found everywhere."""
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
 from django.conf import settings
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from agencies.models import Agency, AgencyKind, Role, User
 from casework.models import Case, DeadlineTemplate, TraffickingStatus
@@ -36,6 +37,15 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if item.get_closest_marker("replica") is not None:
             item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    """Each test starts in the default language: LocaleMiddleware activates a request's language
+    for the thread and leaves it there (a server's next request sets its own)."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

@@ -1555,7 +1555,7 @@ SPANISH_CALLERS = CALLERS[::5]
     ("slot", "role"), SPANISH_CALLERS, ids=[f"{slot}-{role}" for slot, role in SPANISH_CALLERS]
 )
 def test_every_endpoint_answers_the_same_in_spanish(slot, role):
-    check_every_endpoint(slot, role, language_headers={"HTTP_ACCEPT_LANGUAGE": "es"})
+    check_every_endpoint(slot, role, language_headers={"Accept-Language": "es"})
 
 
 def test_the_spanish_sample_holds_every_role_and_slot():

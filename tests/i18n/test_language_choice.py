@@ -50,7 +50,7 @@ def test_the_apis_accept_language_wins_over_the_chosen_language(lead, case):
     lead.caseworker.save()
     api = Api(lead.caseworker)
 
-    assert api.get(f"cases/{case.pk}/", HTTP_ACCEPT_LANGUAGE="en")["Content-Language"] == "en"
+    assert api.get(f"cases/{case.pk}/", **{"Accept-Language": "en"})["Content-Language"] == "en"
     assert api.get(f"cases/{case.pk}/")["Content-Language"] == "es"
 
 
