@@ -41,6 +41,9 @@ DEMO_PEOPLE: dict[str, tuple[str, str]] = {
 }
 
 PLATFORM_ADMIN_USERNAME = "platform-admin"
+# The community center's staff work in Spanish (docs/translation.md); everyone else follows the
+# browser.
+DEMO_LANGUAGES = {"center": "es"}
 
 
 def demo_username(agency_key: str, role: str) -> str:
@@ -395,6 +398,7 @@ def demo_load(*, password: str) -> bool:
                 first_name=first,
                 last_name=f"{last} ({key.upper()})",
                 enrolment_email=False,
+                language=DEMO_LANGUAGES.get(key, ""),
             )
             _demo_password_set(people[key, role], password)
     for demo in DEMO_CASES:

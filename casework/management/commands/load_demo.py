@@ -3,7 +3,14 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from casework.demo import DEMO_AGENCIES, DEMO_PEOPLE, PLATFORM_ADMIN_USERNAME, demo_load, demo_username
+from casework.demo import (
+    DEMO_AGENCIES,
+    DEMO_LANGUAGES,
+    DEMO_PEOPLE,
+    PLATFORM_ADMIN_USERNAME,
+    demo_load,
+    demo_username,
+)
 
 
 class Command(BaseCommand):
@@ -21,4 +28,5 @@ class Command(BaseCommand):
         self.stdout.write(f"  {PLATFORM_ADMIN_USERNAME:<22} platform administrator (no case content)")
         for key, (name, _kind, _jurisdiction) in DEMO_AGENCIES.items():
             roles = ", ".join(demo_username(key, role) for role in DEMO_PEOPLE)
-            self.stdout.write(f"  {name}: {roles}")
+            language = " (they read Bridge in Spanish)" if DEMO_LANGUAGES.get(key) == "es" else ""
+            self.stdout.write(f"  {name}: {roles}{language}")
