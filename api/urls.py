@@ -220,6 +220,11 @@ urlpatterns = [
     path("cases/<uuid:case_id>/copies/", exports.CopiesTakenView.as_view(), name="case-copies"),
     path("cases/<uuid:case_id>/summary.pdf", exports.CaseSummaryView.as_view(), name="case-summary-pdf"),
     path(
+        "cases/<uuid:case_id>/consents/<uuid:consent_id>/form.pdf",
+        exports.ConsentFormView.as_view(),
+        name="case-consent-form",
+    ),
+    path(
         "cases/<uuid:case_id>/access-log/disclosures/",
         security.DisclosureHistoryView.as_view(),
         name="case-disclosures",

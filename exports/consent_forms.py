@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from agencies.models import User
 from audit.services import audit_copy_made
-from casework.access import consents_visible, get_case_access
+from casework.access import Action, consents_visible, get_case_access
 from casework.access.policy import parse_id
 from casework.sections import Section
 from common.errors import NotFound, ValidationFailed
@@ -23,19 +23,20 @@ LANGUAGES = dict(settings.LANGUAGES)
 
 def consent_form_pdf(*, actor: User, case_id: object, consent_id: object, language: str) -> ExportFile:
     """The printable form of a consent `actor` may handle on the case (the agencies that record
-    and revoke consents for its sections); any other consent answers as one that does not exist."""
+    and revoke consents for its sections); a consent of sections their agency does not steward
+    answers as one that does not exist."""
     if language not in LANGUAGES:
         message = _("Choose one of Bridge's languages: %(languages)s.") % {"languages": ", ".join(LANGUAGES)}
         raise ValidationFailed(message, fields={"language": [message]})
     access = get_case_access(user=actor, case_id=case_id)
-    consent = None
-    if access.may_handle_consents:
-        consent = (
-            consents_visible(access=access)
-            .select_related("recipient_agency", "recorded_by_agency")
-            .filter(pk=parse_id(consent_id))
-            .first()
-        )
+    # Consents are the stewards' of their sections to record, read and revoke (as the list).
+    access.require(Action.HANDLE_CONSENTS)
+    consent = (
+        consents_visible(access=access)
+        .select_related("recipient_agency", "recorded_by_agency")
+        .filter(pk=parse_id(consent_id))
+        .first()
+    )
     if consent is None:
         raise NotFound(_("Not found."))
     with translation.override(language):

@@ -31,5 +31,15 @@ class CaseSummaryQuerySerializer(serializers.Serializer):
     )
 
 
+class ConsentFormQuerySerializer(serializers.Serializer):
+    language = serializers.ChoiceField(
+        choices=[code for code, _name in settings.LANGUAGES],
+        required=False,
+        default="",
+        allow_blank=True,
+        help_text="The form in this language; blank: the request's language.",
+    )
+
+
 class CaseListExportQuerySerializer(serializers.Serializer):
     purpose = _purpose()

@@ -17,11 +17,13 @@ from api.filters import CaseFilter
 from api.serializers.exports import (
     CaseListExportQuerySerializer,
     CaseSummaryQuerySerializer,
+    ConsentFormQuerySerializer,
 )
 from api.serializers.security import AuditRecordSerializer
 from audit.models import AuditRecord
 from casework.access import cases_visible_to, copies_taken
 from casework.models import Case
+from exports.consent_forms import consent_form_pdf
 from exports.services import CONTENT_TYPES, ExportFile, case_list_export, case_summary_pdf
 
 
@@ -55,6 +57,33 @@ class CaseSummaryView(CaseNestedAPIView):
         query.is_valid(raise_exception=True)
         chosen = {**query.validated_data, "language": query.validated_data["language"] or get_language()}
         exported = case_summary_pdf(actor=self.actor, case_id=self.case_access.case.pk, **chosen)
+        return file_response(exported)
+
+
+class ConsentFormView(CaseNestedAPIView):
+    """The consent form of a recorded consent, for the child and guardian to read and keep, in
+    `language` (blank: the request's): who receives what, why, until when, how to take it back,
+    the signature and interpreter lines. Only agencies that handle the consent's sections get it;
+    recorded as a copy in the case's disclosure history."""
+
+    model = Case
+    pagination_class = None
+    filter_backends = ()
+
+    @extend_schema(
+        operation_id="cases_consents_form_pdf",
+        parameters=[ConsentFormQuerySerializer],
+        responses=_file_schema(CONTENT_TYPES["pdf"], "The consent form."),
+    )
+    def get(self, request: Request, case_id: UUID, consent_id: UUID) -> HttpResponse:
+        query = ConsentFormQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        exported = consent_form_pdf(
+            actor=self.actor,
+            case_id=self.case_access.case.pk,
+            consent_id=consent_id,
+            language=query.validated_data["language"] or get_language(),
+        )
         return file_response(exported)
 
 

@@ -739,6 +739,20 @@ def requests_for(world: World, caller: Caller):
     else:
         # Only a liaison or supervisor of the agency that recorded it (the lead) revokes it.
         consent_revoke_status = 200 if caller.slot == "lead" and caller.is_liaison else 403
+    # Issue 19: the consent's printable form is its stewards' as the consent is; it carries the
+    # consent's purpose (a marker) to them alone.
+    consent_form_status = (
+        200 if consent_revoke_status in (200, 403) and consent_steward else consent_revoke_status
+    )
+    yield (
+        "consent form",
+        "get",
+        f"cases/{case_id}/consents/{world.consent.pk}/form.pdf?language=es",
+        None,
+        {},
+        consent_form_status,
+        set(),
+    )
     yield (
         "consent revoke",
         "post",

@@ -155,6 +155,7 @@ API_MD_OPERATIONS = {
     ("post", "/api/v1/plan-submissions/{submission_id}/return/"),
     # Extensions of API.md (issue 17): the case summary PDF, case list exports, copies taken.
     ("get", "/api/v1/cases/{case_id}/summary.pdf"),
+    ("get", "/api/v1/cases/{case_id}/consents/{consent_id}/form.pdf"),
     ("get", "/api/v1/cases/export.csv"),
     ("get", "/api/v1/cases/export.xlsx"),
     ("get", "/api/v1/cases/{case_id}/copies/"),

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from audit.models import AuditRecord
 from casework.services.sharing import consent_record
-from common.errors import NotFound, ValidationFailed
+from common.errors import PermissionDenied, ValidationFailed
 from exports.consent_forms import consent_form_pdf
 from tests.exports.conftest import pdf_text
 
@@ -68,8 +68,8 @@ def test_printing_it_is_audited_as_a_copy(consent, lead):
     assert record.detail["language"] == "es"
 
 
-def test_an_agency_that_does_not_handle_the_consent_gets_not_found(consent, partner):
-    with pytest.raises(NotFound):
+def test_an_agency_on_the_case_that_does_not_handle_consents_is_refused(consent, partner):
+    with pytest.raises(PermissionDenied):
         consent_form_pdf(actor=partner.liaison, case_id=consent.case_id, consent_id=consent.pk, language="es")
 
     assert not AuditRecord.objects.filter(event_type="copy.consent_form").exists()
