@@ -17,6 +17,7 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Q
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency
@@ -75,9 +76,10 @@ REFERRAL_STATES: tuple[str, ...] = (
     *(status for status in HandoffStatus.values if status != HandoffStatus.ACCEPTED),
     *ReferralOutcome.values,
 )
-REFERRAL_STATE_CHOICES: list[tuple[str, str]] = [
-    *((value, str(label)) for value, label in HandoffStatus.choices if value != HandoffStatus.ACCEPTED),
-    *((value, str(label)) for value, label in ReferralOutcome.choices),
+# Labels stay lazy: a page reads them in its reader's language.
+REFERRAL_STATE_CHOICES: list[tuple[str, str | Promise]] = [
+    *((value, label) for value, label in HandoffStatus.choices if value != HandoffStatus.ACCEPTED),
+    *((value, label) for value, label in ReferralOutcome.choices),
 ]
 
 

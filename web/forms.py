@@ -33,6 +33,7 @@ from casework.models import (
     section_fields,
 )
 from casework.sections import Section, section_names
+from casework.selectors import FIELD_LABELS
 from casework.services.breakglass import REASON_MAX_LENGTH as BREAK_GLASS_REASON_MAX_LENGTH
 from casework.services.cases import AGE_BAND_CHOICES, PSEUDONYM_MAX_LENGTH
 from casework.services.events import EVENT_TYPE_CHOICES
@@ -310,7 +311,9 @@ def section_edit_form(section: str) -> type[VersionedForm]:
     fields = fields_for_model(
         SECTION_MODELS[section], fields=list(section_fields(section)), widgets=_section_widgets(section)
     )
-    for field in fields.values():
+    for name, field in fields.items():
+        # The models' verbose names are English; people read the fields' names in their language.
+        field.label = FIELD_LABELS.get(name, field.label)
         if isinstance(field, SimpleArrayField):
             field.help_text = _("Separate several with commas.")
     return type(f"{section.title()}EditForm", (VersionedForm,), dict(fields))

@@ -255,7 +255,7 @@ def english_ui_words() -> frozenset[str]:
     """The UI's own English words that Spanish does not share and no demo data holds."""
     catalogue = polib.pofile(str(SPANISH_CATALOGUE))
     english = words(" ".join(f"{entry.msgid} {entry.msgid_plural}" for entry in catalogue))
-    spanish = words(" ".join([entry.msgstr, *entry.msgstr_plural.values()]) for entry in catalogue)
+    spanish = words(" ".join(" ".join([entry.msgstr, *entry.msgstr_plural.values()]) for entry in catalogue))
     return frozenset(english - spanish - data_words())
 
 
