@@ -31,6 +31,8 @@ from django.apps import apps
 from django.conf import settings
 from django.db import models
 from django.test import Client
+from django.utils import translation
+from django.utils.dates import MONTHS, MONTHS_3, MONTHS_AP, WEEKDAYS, WEEKDAYS_ABBR
 
 from agencies.models import User
 from casework.access import get_case_access, may_compare_identity
@@ -256,7 +258,15 @@ def english_ui_words() -> frozenset[str]:
     catalogue = polib.pofile(str(SPANISH_CATALOGUE))
     english = words(" ".join(f"{entry.msgid} {entry.msgid_plural}" for entry in catalogue))
     spanish = words(" ".join(" ".join([entry.msgstr, *entry.msgstr_plural.values()]) for entry in catalogue))
-    return frozenset(english - spanish - data_words())
+    return frozenset(english - spanish - spanish_date_words() - data_words())
+
+
+def spanish_date_words() -> set[str]:
+    """Month and day names as Django writes them in Spanish ("ago" is August's abbreviation)."""
+    with translation.override("es"):
+        names = [*MONTHS.values(), *MONTHS_3.values(), *MONTHS_AP.values(), *WEEKDAYS.values()]
+        names += [*WEEKDAYS_ABBR.values()]
+        return words(" ".join(str(name) for name in names))
 
 
 def english_on_page(html: str, english: frozenset[str]) -> list[str]:
