@@ -179,7 +179,7 @@ def _outcome_for_reader(handoff: Handoff) -> Promise:
 _CHECK_FIELD = {"note": gettext_lazy("Check the note."), "reason": gettext_lazy("Check the reason.")}
 # A handoff's status inside a sentence ("This handoff is already accepted.").
 _STATUS_IN_SENTENCE: dict[str, Promise] = {
-    HandoffStatus.AWAITING_APPROVAL: pgettext_lazy("handoff status, in a sentence", "awaiting_approval"),
+    HandoffStatus.AWAITING_APPROVAL: pgettext_lazy("handoff status, in a sentence", "awaiting approval"),
     HandoffStatus.PENDING: pgettext_lazy("handoff status, in a sentence", "pending"),
     HandoffStatus.ACCEPTED: pgettext_lazy("handoff status, in a sentence", "accepted"),
     HandoffStatus.DECLINED: pgettext_lazy("handoff status, in a sentence", "declined"),
