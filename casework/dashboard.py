@@ -62,6 +62,7 @@ from casework.models import (
     Task,
     TaskStatus,
 )
+from casework.translations import text_in_active_language
 from common.errors import ValidationFailed
 
 UPCOMING_DAYS = 7
@@ -299,7 +300,7 @@ def _upcoming(*, agency: Agency, now: datetime) -> tuple[list[UpcomingDeadline],
             if task.assignee
             else None,
             # Only what the agency may see of a task whose section it does not read: the title.
-            legal_source=task.template.legal_source if task.template and task.reads_section else None,
+            legal_source=task.template.shown_legal_source if task.template and task.reads_section else None,
         )
         for task in tasks
     ]
@@ -434,7 +435,7 @@ def _compliance(
             due_at__gte=since,
             due_at__lt=min(until, now),
         )
-        .values("template__key", "template__name", "template__legal_source")
+        .values("template__key", "template__name", "template__legal_source", "template__translations")
         .annotate(
             due=Count("pk"),
             met=Count("pk", filter=Q(status=TaskStatus.DONE, completed_at__lte=F("due_at"))),
@@ -446,8 +447,10 @@ def _compliance(
     return [
         TemplateCompliance(
             template_key=row["template__key"],
-            name=row["template__name"],
-            legal_source=row["template__legal_source"],
+            name=text_in_active_language(row["template__translations"], "name", row["template__name"]),
+            legal_source=text_in_active_language(
+                row["template__translations"], "legal_source", row["template__legal_source"]
+            ),
             due=row["due"],
             met=row["met"],
             late=row["late"],

@@ -847,8 +847,8 @@ class DeadlineTemplate(models.Model):
         help_text="A federal placeholder for state law: a state overlay replaces it even when less strict.",
     )
     legal_source = models.CharField(max_length=300)
-    # The name and description in other languages, as data beside the English ones:
-    # {"es": {"name": "...", "description": "..."}} (`casework.translations`).
+    # The name, description and legal source in other languages, as data beside the English ones:
+    # {"es": {"name": "...", "description": "...", "legal_source": "..."}} (`casework.translations`).
     translations = models.JSONField(default=dict, blank=True, db_default={})
     active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -919,6 +919,10 @@ class DeadlineTemplate(models.Model):
         return text_in_active_language(self.translations, "name", self.name)
 
     @property
+    def shown_legal_source(self) -> str:
+        return text_in_active_language(self.translations, "legal_source", self.legal_source)
+
+    @property
     def shown_description(self) -> str:
         return text_in_active_language(self.translations, "description", self.description)
 
@@ -946,7 +950,7 @@ class DeadlineTemplate(models.Model):
             if self.jurisdiction == "US":
                 errors["jurisdiction"] = "Only a state overlay overrides another template."
         translation_problems = translation_errors(
-            self.translations, fields=frozenset({"name", "description"})
+            self.translations, fields=frozenset({"name", "description", "legal_source"})
         )
         if translation_problems:
             errors["translations"] = " ".join(translation_problems)

@@ -39,6 +39,7 @@ class CaseSummaryForm(BridgeForm):
     language = forms.ChoiceField(
         label=_("Language of the summary"),
         choices=settings.LANGUAGES,
+        required=False,
         help_text=_("Headings and labels; what people wrote in the case stays as written."),
     )
 

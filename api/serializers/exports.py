@@ -15,6 +15,16 @@ def _purpose() -> StrictCharField:
     )
 
 
+def _language(what: str) -> serializers.ChoiceField:
+    return serializers.ChoiceField(
+        choices=[code for code, _name in settings.LANGUAGES],
+        required=False,
+        default="",
+        allow_blank=True,
+        help_text=f"{what}; blank: the request's language.",
+    )
+
+
 class CaseSummaryQuerySerializer(serializers.Serializer):
     purpose = _purpose()
     include_notes = serializers.BooleanField(default=True, help_text="Each section's notes.")
@@ -22,23 +32,11 @@ class CaseSummaryQuerySerializer(serializers.Serializer):
     mask_legal_name = serializers.BooleanField(
         default=False, help_text="The legal name and aliases shortened to initials."
     )
-    language = serializers.ChoiceField(
-        choices=[code for code, _name in settings.LANGUAGES],
-        required=False,
-        default="",
-        allow_blank=True,
-        help_text="The summary's headings and labels in this language; blank: the request's language.",
-    )
+    language = _language("The summary's headings and labels in this language")
 
 
 class ConsentFormQuerySerializer(serializers.Serializer):
-    language = serializers.ChoiceField(
-        choices=[code for code, _name in settings.LANGUAGES],
-        required=False,
-        default="",
-        allow_blank=True,
-        help_text="The form in this language; blank: the request's language.",
-    )
+    language = _language("The form in this language")
 
 
 class CaseListExportQuerySerializer(serializers.Serializer):

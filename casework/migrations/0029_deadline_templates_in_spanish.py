@@ -1,4 +1,5 @@
-"""The shipped deadline templates' names and descriptions in Spanish (docs/translation.md)."""
+"""The shipped deadline templates' names, descriptions and (where they hold prose) legal sources in
+Spanish (docs/translation.md). Citations themselves stay as written."""
 
 from django.db import migrations
 
@@ -115,11 +116,46 @@ SPANISH = {
 }
 
 
+UNVERIFIED_POLICY = "* Sin verificar: la ley dice «oportunamente» sin fijar horas; {hours} es política de la agencia."
+SCREENING_SOURCE = (
+    "* Sin verificar: 42 U.S.C. 671(a)(9)(C)(i) (identificar y documentar a los menores en riesgo); el plazo de "
+    "72 horas es política de la agencia."
+)
+HEARING_SOURCE = "Práctica de la agencia: recordatorio de audiencia judicial (la notificación del tribunal fija la audiencia)"
+SPANISH_SOURCES = {
+    "case-plan-review": (
+        "* Sin verificar: plan del caso, 42 U.S.C. 675(1) y 45 CFR 1356.21(g); la revisión a los 90 días es "
+        "política de la agencia dentro de la revisión periódica de al menos cada 6 meses, 42 U.S.C. 675(5)(B)."
+    ),
+    "court-hearing-child-welfare": HEARING_SOURCE,
+    "court-hearing-legal-advocate": HEARING_SOURCE,
+    "notify-victim-defendant-escaped": "18 U.S.C. 3771(a)(2), (c)(1) (notificación de fuga); "
+    + UNVERIFIED_POLICY.format(hours="2 horas"),
+    "notify-victim-defendant-released": "18 U.S.C. 3771(a)(2), (c)(1) (notificación de liberación); "
+    + UNVERIFIED_POLICY.format(hours="24 horas"),
+    "notify-victim-public-proceeding": (
+        "18 U.S.C. 3771(a)(2), (a)(3), (a)(4), (c)(1) (notificación de procedimientos públicos); * Sin verificar: "
+        "tres días antes es política de la agencia."
+    ),
+    "obtain-sij-predicate-order": "Ley estatal (límite de edad del tribunal de menores; 18 por defecto)",
+    "report-labor-trafficking-victim": (
+        "* Sin verificar: política de la agencia que extiende a la trata laboral (22 U.S.C. 7102(11)(B)) la "
+        "denuncia en 24 horas de 42 U.S.C. 671(a)(34)(A), que solo menciona la trata sexual; consulte la ley "
+        "estatal."
+    ),
+    "screen-child-entering-care": SCREENING_SOURCE,
+    "screen-child-new-placement": SCREENING_SOURCE,
+}
+
+
 def add_spanish(apps, schema_editor):
     DeadlineTemplate = apps.get_model("casework", "DeadlineTemplate")
     for template in DeadlineTemplate.objects.filter(key__in=SPANISH):
         name, description = SPANISH[template.key]
-        template.translations = {**template.translations, "es": {"name": name, "description": description}}
+        texts = {"name": name, "description": description}
+        if template.key in SPANISH_SOURCES:
+            texts["legal_source"] = SPANISH_SOURCES[template.key]
+        template.translations = {**template.translations, "es": texts}
         template.save(update_fields=["translations"])
 
 

@@ -53,7 +53,7 @@ def test_the_header_fits_a_tablet_with_every_control_in_reach(page, long_named_l
     overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
     assert overflow <= 0
     controls = page.locator(".main-nav a, .account > a, .account button")
-    assert controls.count() == 9
+    assert controls.count() == 10
     for index in range(controls.count()):
         control = controls.nth(index).bounding_box()
         assert control["x"] >= 0

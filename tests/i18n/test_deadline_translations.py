@@ -60,3 +60,11 @@ def test_the_admin_refuses_translations_of_the_wrong_shape(translations):
         template.clean()
 
     assert "translations" in refused.value.message_dict
+
+
+def test_a_legal_sources_prose_reads_in_the_active_language_and_its_citation_stays():
+    template = DeadlineTemplate.objects.get(key="screen-child-entering-care")
+
+    with translation.override("es"):
+        assert template.shown_legal_source.startswith("* Sin verificar: 42 U.S.C. 671(a)(9)(C)(i)")
+    assert template.shown_legal_source == template.legal_source

@@ -308,4 +308,4 @@ def test_a_task_due_outside_the_supported_years_is_refused_beside_the_field(fron
 
     assert response.status_code == 400
     assert 'aria-invalid="true"' in _field_tag(response.content.decode(), "due_at")
-    assert OUT_OF_RANGE_MESSAGE in text(response)
+    assert str(OUT_OF_RANGE_MESSAGE) in text(response)

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods
 
@@ -43,7 +43,8 @@ def case_summary(request: WebRequest, case_id: uuid.UUID) -> HttpResponse:
                 include_notes=form.cleaned_data["include_notes"],
                 include_timeline=form.cleaned_data["include_timeline"],
                 mask_legal_name=form.cleaned_data["mask_legal_name"],
-                language=form.cleaned_data["language"],
+                # A form posted without it (an older page) prints in the page's language.
+                language=form.cleaned_data["language"] or translation.get_language(),
             )
         except ValidationFailed as error:
             form.add_service_errors(error.message, error.fields)
