@@ -6,8 +6,9 @@ import random
 import time
 import traceback
 import uuid
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -22,6 +23,7 @@ from django.utils import timezone
 from agencies.models import Agency, AgencyKind, Role, User, agency_group_name
 from benchmarks.loadgen.tables import COLUMNS, Table
 from benchmarks.loadgen.world import (
+    AGE_BAND_SHARES,
     AGE_BANDS,
     AGENCY_NAMES,
     CASES_PER_BATCH,
@@ -50,7 +52,6 @@ from benchmarks.loadgen.world import (
     between,
     random_uuid,
     split_total,
-    weighted,
 )
 from casework.access import VIEW_CASE, WORK_ON_CASE
 from casework.models import (
@@ -74,6 +75,14 @@ from notifications.models import (
     NotificationKind,
 )
 from notifications.services import SUBJECTS, link_for
+
+
+@dataclass
+class Rebuild:
+    """What the parallel load dropped from the loaded tables and puts back afterwards."""
+
+    statements: list[str] = field(default_factory=list)
+    foreign_keys: list[tuple[str, str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -134,6 +143,8 @@ class Generator:
         self.counters: dict[int, int] = defaultdict(int)
         self.carried_handoffs: list[str] = []
         self.cases_left = 0
+        # Set while the parallel load runs with the keys dropped: putting them back checks them.
+        self.keys_dropped = False
 
     # ---- world ----
 
@@ -248,7 +259,7 @@ class Generator:
         notes = self._spread(sizes.notes, weights, minimum=0)
         plans = []
         for index, created_at in enumerate(created):
-            lead = self._agency_of_kind(weighted(rng, LEAD_KINDS), set())
+            lead = self._agency_of_kind(LEAD_KINDS.draw(rng), set())
             assert lead is not None
             partners: list[AgencyInfo] = []
             wanted = rng.randint(sizes.min_agencies_per_case, sizes.max_agencies_per_case) - 1
@@ -259,7 +270,7 @@ class Generator:
                     partners.append(partner)
                     taken.add(partner.pk)
             while len(partners) < wanted:
-                partner = self._agency_of_kind(weighted(rng, PARTNER_KINDS), taken)
+                partner = self._agency_of_kind(PARTNER_KINDS.draw(rng), taken)
                 if partner is None:
                     partner = rng.choice([a for a in self.agencies if a.pk not in taken])
                 partners.append(partner)
@@ -382,7 +393,7 @@ class Generator:
         """Everything on one case, in the order the services would have written it."""
         rng, t = self.rng, self.tables
         lead = plan.lead
-        band = weighted(rng, {band: share for band, (share, _, _) in AGE_BANDS.items()})
+        band = AGE_BAND_SHARES.draw(rng)
         pseudonym = f"{chr(65 + rng.randrange(26))}.{chr(65 + rng.randrange(26))}."
         opener = rng.choice(lead.people(Role.CASEWORKER) if rng.random() < 0.8 else lead.people(Role.LIAISON))
         participants = self._open_case(plan, opener, band)
@@ -751,7 +762,7 @@ class Generator:
             created_by=creator.pk,
             created_at=created,
             due_at=due,
-            priority=weighted(rng, PRIORITIES),
+            priority=PRIORITIES.draw(rng),
         )
 
     def _write_task(self, case_id: uuid.UUID, task: TaskPlan) -> None:
@@ -1308,7 +1319,7 @@ class Generator:
                 raise ValueError(
                     f"{len(self.carried_handoffs)} handoffs found no suitable task; lower --handoffs."
                 )
-            if checked_in_bulk:
+            if checked_in_bulk and not self.keys_dropped:
                 cursor.execute("SET LOCAL session_replication_role = origin")
                 self._verify_foreign_keys(cursor)
                 self.log(f"  writer {worker + 1}: foreign keys verified ({time.monotonic() - started:.0f} s)")
@@ -1373,32 +1384,59 @@ class Generator:
         if workers == 1 or connection.in_atomic_block:
             report.rows = self.write_slice(plans, worker=0, started=started)
         else:
-            indexes = self._drop_secondary_indexes()
+            rebuild = self._drop_indexes_and_keys()
+            self.keys_dropped = True
             try:
                 report.rows = self._write_in_parallel(plans, workers=workers, started=started)
             finally:
-                self.log(f"  rebuilding {len(indexes)} indexes ({time.monotonic() - started:.0f} s)")
-                self._rebuild_indexes(indexes)
+                self.log(
+                    f"  rebuilding {len(rebuild.statements)} indexes and keys and checking "
+                    f"{len(rebuild.foreign_keys)} foreign keys ({time.monotonic() - started:.0f} s)"
+                )
+                self._rebuild_indexes_and_keys(rebuild)
         for year, last in self.counters.items():
             CaseNumberCounter.objects.update_or_create(year=year, defaults={"last": last})
         self.log(f"  committed ({time.monotonic() - started:.0f} s); analysing tables")
         tables = [table.model._meta.db_table for table in self.tables.values()]
         tables += [model._meta.db_table for model in (Agency, User, Group, CaseNumberCounter)]
-        with connection.cursor() as cursor:
-            for table in tables:
-                # VACUUM also fills the visibility map, as autovacuum would have by now in a
-                # deployment, so index-only scans work from the first benchmark request.
-                cursor.execute(f'{"ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)"} "{table}"')
+        # VACUUM also fills the visibility map, as autovacuum would have by now in a deployment, so
+        # index-only scans work from the first benchmark request.
+        if connection.in_atomic_block:
+            with connection.cursor() as cursor:
+                for table in tables:
+                    cursor.execute(f'ANALYZE "{table}"')
+        else:
+            _on_two_connections([f'VACUUM (ANALYZE) "{table}"' for table in tables])
         report.seconds = time.monotonic() - started
         return report
 
-    def _drop_secondary_indexes(self) -> list[str]:
-        """Drop the indexes of the loaded tables that no constraint relies on and return their
-        definitions. Inserting a few million rows into random-UUID indexes far bigger than
-        PostgreSQL's buffers touches a random page per row; building each index once afterwards
-        sorts instead. Partial unique indexes are among them: rebuilding checks uniqueness."""
+    def _drop_indexes_and_keys(self) -> Rebuild:
+        """Drop every index of the loaded tables, their primary and unique keys among them, and
+        every foreign key from or to them, and return what puts them back. Inserting millions of
+        rows into random-UUID indexes far bigger than PostgreSQL's buffers touches a random page per
+        row, which makes the load grow faster than the data; building each index once afterwards
+        sorts instead. Putting the keys back checks every row (uniqueness, references), so nothing
+        the row-by-row checks would have caught goes unchecked."""
         tables = [table.model._meta.db_table for table in self.tables.values()]
+        rebuild = Rebuild()
         with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT conname, conrelid::regclass::text, pg_get_constraintdef(oid) FROM pg_constraint "
+                "WHERE contype = 'f' "
+                "AND (conrelid::regclass::text = ANY(%s) OR confrelid::regclass::text = ANY(%s))",
+                [tables, tables],
+            )
+            for name, table, definition in cursor.fetchall():
+                rebuild.foreign_keys.append((table, name, definition))
+                cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
+            cursor.execute(
+                "SELECT conname, conrelid::regclass::text, pg_get_constraintdef(oid) FROM pg_constraint "
+                "WHERE contype IN ('p', 'u') AND conrelid::regclass::text = ANY(%s)",
+                [tables],
+            )
+            for name, table, definition in cursor.fetchall():
+                rebuild.statements.append(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
+                cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
             cursor.execute(
                 "SELECT index.indexrelid::regclass::text, pg_get_indexdef(index.indexrelid) "
                 "FROM pg_index AS index JOIN pg_class AS tbl ON tbl.oid = index.indrelid "
@@ -1406,16 +1444,22 @@ class Generator:
                 "AND NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conindid = index.indexrelid)",
                 [tables],
             )
-            found = cursor.fetchall()
-            for name, _ in found:
+            for name, definition in cursor.fetchall():
+                rebuild.statements.append(definition)
                 cursor.execute(f"DROP INDEX {name}")
-        return [definition for _, definition in found]
+        return rebuild
 
-    def _rebuild_indexes(self, definitions: list[str]) -> None:
+    def _rebuild_indexes_and_keys(self, rebuild: Rebuild) -> None:
+        """Keys and indexes first, then the foreign keys, added unchecked and validated on two
+        connections: validating takes no lock that another validation or an index build waits on
+        for long, and both cores sort or scan."""
+        _on_two_connections(rebuild.statements)
         with connection.cursor() as cursor:
-            cursor.execute("SET maintenance_work_mem = '256MB'")
-            for definition in definitions:
-                cursor.execute(definition)
+            for table, name, definition in rebuild.foreign_keys:
+                cursor.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition} NOT VALID')
+        _on_two_connections(
+            [f'ALTER TABLE {table} VALIDATE CONSTRAINT "{name}"' for table, name, _ in rebuild.foreign_keys]
+        )
 
     def _write_in_parallel(self, plans: list[CasePlan], *, workers: int, started: float) -> dict[str, int]:
         """One forked process per writer, each with its own connection and transaction, so that
@@ -1452,6 +1496,31 @@ class Generator:
             for key, count in rows.items():
                 totals[key] += count
         return dict(totals)
+
+
+def _on_two_connections(statements: list[str]) -> None:
+    """Run the statements (each on its own) from two threads with a connection each, taking the
+    next from a shared queue, so both cores work; each thread's statements run in autocommit."""
+    pending = deque(statements)
+
+    def drain() -> None:
+        try:
+            with connection.cursor() as cursor:
+                # The two threads are the parallelism; PostgreSQL's own workers would only compete.
+                cursor.execute("SET maintenance_work_mem = '512MB'")
+                cursor.execute("SET max_parallel_maintenance_workers = 0")
+                while True:
+                    try:
+                        statement = pending.popleft()
+                    except IndexError:
+                        return
+                    cursor.execute(statement)
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        for future in [pool.submit(drain) for _ in range(2)]:
+            future.result()
 
 
 def _remaining(*, until: datetime, now: datetime) -> str:

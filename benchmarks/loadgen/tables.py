@@ -2,6 +2,7 @@
 
 import time
 from collections.abc import Sequence
+from typing import Any
 
 from django.db import connection, models
 
@@ -24,16 +25,17 @@ from casework.models import (
     Task,
     TimelineEvent,
 )
-from common.copy import copy_text
 from notifications.models import EmailDelivery, Notification, Reminder
 
 # --- writing rows with COPY -----------------------------------------------------------------
 
 
 class Table:
-    """Rows for one model's table, written with COPY. Columns not named take the field's default
-    (or NULL), computed once, so a field added to the model later does not break the loader as
-    long as it has a default or is nullable."""
+    """Rows for one model's table, written with binary COPY. Columns not named take the field's
+    default (or NULL), computed once, so a field added to the model later does not break the loader
+    as long as it has a default or is nullable. Binary COPY leaves the conversion of every value to
+    psycopg's C dumpers and spares PostgreSQL the parsing: together several times cheaper than
+    rows formatted as text, and the loader's time is mostly this."""
 
     def __init__(self, model: type[models.Model], names: Sequence[str]) -> None:
         self.model = model
@@ -42,7 +44,8 @@ class Table:
         unknown = sorted(set(self.names) - set(by_name))
         if unknown:
             raise ValueError(f"{model.__name__} has no fields {unknown}.")
-        self.fixed: list[tuple[str, str]] = []
+        fixed_columns: list[str] = []
+        fixed_values: list[object] = []
         for name, model_field in by_name.items():
             if name in self.names:
                 continue
@@ -55,27 +58,45 @@ class Table:
             default = model_field.get_default()
             if default is None and not model_field.null:
                 raise ValueError(f"{model.__name__}.{name} has no default; the load generator must set it.")
-            self.fixed.append((model_field.column, copy_text(default)))
-        columns = [by_name[name].column for name in self.names] + [column for column, _ in self.fixed]
-        quoted = ", ".join(f'"{column}"' for column in columns)
-        self.sql = f'COPY "{model._meta.db_table}" ({quoted}) FROM STDIN'
-        self.suffix = "".join("\t" + text for _, text in self.fixed)
-        self.lines: list[str] = []
+            fixed_columns.append(model_field.column)
+            fixed_values.append(default)
+        self.columns = [by_name[name].column for name in self.names] + fixed_columns
+        self.fixed = tuple(fixed_values)
+        quoted = ", ".join(f'"{column}"' for column in self.columns)
+        self.sql = f'COPY "{model._meta.db_table}" ({quoted}) FROM STDIN (FORMAT BINARY)'
+        self.rows: list[tuple[object, ...]] = []
+        self.types: list[int] = []
         self.written = 0
         self.seconds = 0.0
 
     def add(self, *values: object) -> None:
-        self.lines.append("\t".join(map(copy_text, values)) + self.suffix + "\n")
+        self.rows.append(values + self.fixed)
 
     def flush(self) -> None:
-        if not self.lines:
+        if not self.rows:
             return
         started = time.monotonic()
-        with connection.cursor() as cursor, cursor.copy(self.sql) as copy:
-            copy.write("".join(self.lines))
+        with connection.cursor() as cursor:
+            if not self.types:
+                self.types = self._column_types(cursor)
+            with cursor.copy(self.sql) as copy:
+                copy.set_types(self.types)
+                write_row = copy.write_row
+                for row in self.rows:
+                    write_row(row)
         self.seconds += time.monotonic() - started
-        self.written += len(self.lines)
-        self.lines = []
+        self.written += len(self.rows)
+        self.rows = []
+
+    def _column_types(self, cursor: Any) -> list[int]:
+        """The columns' type OIDs, in order: binary COPY must know them, and the catalogue (not
+        the model) is what the COPY writes into."""
+        cursor.execute(
+            "SELECT attname, atttypid FROM pg_attribute WHERE attrelid = %s::regclass AND attnum > 0",
+            [f'"{self.model._meta.db_table}"'],
+        )
+        by_column = dict(cursor.fetchall())
+        return [by_column[column] for column in self.columns]
 
 
 # The tables the generator writes and the columns it sets; every other column takes the field's

@@ -6,6 +6,7 @@ from datetime import datetime, time, timedelta
 from io import StringIO
 
 import pytest
+from django.db import connection
 from django.db.models import Count
 from django.utils import timezone
 
@@ -259,3 +260,29 @@ def test_the_command_loads_the_sizes_given(settings):
     assert Case.objects.count() == 12
     assert Task.objects.count() == 60
     assert "Loaded in" in out.getvalue()
+
+
+def _schema_of_loaded_tables() -> list[tuple[str, ...]]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT conrelid::regclass::text, conname, convalidated::text, pg_get_constraintdef(oid) "
+            "FROM pg_constraint WHERE contype IN ('p', 'u', 'f', 'c') "
+            "UNION ALL SELECT tablename, indexname, '', indexdef FROM pg_indexes WHERE schemaname = 'public' "
+            "ORDER BY 1, 2, 3, 4"
+        )
+        return cursor.fetchall()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_parallel_load_puts_back_every_key_and_index_it_dropped_and_checks_them():
+    before = _schema_of_loaded_tables()
+
+    report = generate(sizes=TINY, workers=2)
+
+    assert _schema_of_loaded_tables() == before
+    assert report.rows["task"] == Task.objects.count() == 400
+    assert Case.objects.count() == 40
+    liaison = User.objects.filter(role=Role.LIAISON).order_by("pk").first()
+    assert set(cases_visible_to(user=liaison)) == set(
+        Case.objects.filter(participants__agency=liaison.agency_id)
+    )
