@@ -24,6 +24,8 @@ from pathlib import PurePath
 from typing import IO, Any, NoReturn
 
 import filetype
+from boto3.exceptions import Boto3Error
+from botocore.exceptions import BotoCoreError, ClientError
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import Storage, storages
@@ -54,6 +56,10 @@ from documents.models import (
 logger = logging.getLogger(__name__)
 
 _STORE_FULL_ERRORS = (errno.ENOSPC, errno.EDQUOT)
+# What a document storage raises when it cannot do what it was asked: a filesystem's OSError; an
+# S3 store's error answer (AccessDenied, NoSuchBucket, SlowDown once boto3's retries are spent),
+# boto3's wrapping of it around an upload, or no answer at all (EndpointConnectionError, timeouts).
+_STORE_ERRORS = (OSError, ClientError, BotoCoreError, Boto3Error)
 
 
 class DocumentStoreFull(ApplicationError):
@@ -69,6 +75,25 @@ class DocumentStoreFull(ApplicationError):
                 "Tell your Bridge administrator; nothing of this upload was kept."
             )
         )
+
+
+class DocumentStoreUnavailable(ApplicationError):
+    """The document store refused a write or a read, or did not answer (an S3 store that is down,
+    refuses Bridge's credentials or the bucket is gone): nothing the user can change, and often
+    over once the store is back."""
+
+    code = "document_store_unavailable"
+    status = 503
+
+
+STORE_UNAVAILABLE_ON_UPLOAD = gettext_lazy(
+    "The document was not saved: the document storage is not available. Try again later; if it "
+    "keeps happening, tell your Bridge administrator. Nothing of this upload was kept."
+)
+STORE_UNAVAILABLE_ON_DOWNLOAD = gettext_lazy(
+    "This document cannot be opened now: the document storage is not available. Try again later; "
+    "if it keeps happening, tell your Bridge administrator."
+)
 
 
 DOCUMENT_SECTION_CHOICES = Section.choices
@@ -214,7 +239,7 @@ def _removed_on_failure() -> Iterator[list[str]]:
     except BaseException:
         storage = document_storage()
         for name in stored:
-            storage.delete(name)
+            _delete_unrecorded(storage=storage, name=name)
         raise
 
 
@@ -237,17 +262,34 @@ def _store_version(
     storage = document_storage()
     try:
         version.object_name = storage.save(version.object_name, ContentFile(blob))
-    except OSError as error:
+    except _STORE_ERRORS as error:
         # A filesystem storage keeps what it wrote of a file whose write failed (a full disk
-        # fails it part-way): remove it, so a stored blob never lacks its row.
-        storage.delete(version.object_name)
-        if error.errno in _STORE_FULL_ERRORS:
+        # fails it part-way), and an S3 store may have kept an object whose answer was lost:
+        # remove it, so a stored blob never lacks its row.
+        _delete_unrecorded(storage=storage, name=version.object_name)
+        if isinstance(error, OSError) and error.errno in _STORE_FULL_ERRORS:
             logger.error("Document store full: version %s of document %s not stored", version.id, document.pk)
             raise DocumentStoreFull() from error
-        raise
+        logger.error(
+            "Document store unavailable: version %s of document %s not stored: %r",
+            version.id,
+            document.pk,
+            error,
+        )
+        raise DocumentStoreUnavailable(STORE_UNAVAILABLE_ON_UPLOAD) from error
     stored.append(version.object_name)
     version.save(force_insert=True)
     return version
+
+
+def _delete_unrecorded(*, storage: Storage, name: str) -> None:
+    """Remove what a failed write may have left under `name`. A store that refused the write may
+    refuse this too; then nothing was kept, or an unreferenced object is left (harmless: no row
+    names it, docs/operations.md, "What the backups do not cover")."""
+    try:
+        storage.delete(name)
+    except _STORE_ERRORS as error:
+        logger.warning("Document store: could not remove the unrecorded object %s: %r", name, error)
 
 
 def _write_access(*, actor: User, case_id: Any, section: str) -> CaseAccess:
@@ -378,11 +420,14 @@ def document_version_download(*, actor: User, document: Document, number: int | 
     try:
         with document_storage().open(version.object_name, "rb") as stored_file:
             blob = stored_file.read()
-    except OSError as error:
+    except FileNotFoundError as error:
         logger.error("document version %s: its stored object cannot be read: %s", version.pk, error)
         raise crypto.DocumentUnreadable(
             _("This document cannot be opened: its stored copy is missing from the document storage.")
         ) from error
+    except _STORE_ERRORS as error:
+        logger.error("Document store unavailable: version %s not read: %r", version.pk, error)
+        raise DocumentStoreUnavailable(STORE_UNAVAILABLE_ON_DOWNLOAD) from error
     content = crypto.decrypt(blob, version_id=str(version.pk))
     audit_copy_made(
         user=actor,

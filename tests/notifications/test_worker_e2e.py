@@ -8,17 +8,19 @@ import time
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+import psycopg
 import pytest
 import redis
 from celery import current_app
+from django.db import connection
 from django.utils import timezone
 
-from casework.models import Case, IdentitySection, LocationSection
+from casework.models import Case, IdentitySection, LocationSection, TimelineEvent
 from casework.services.handoffs import handoff_create
 from casework.services.tasks import task_create
 from casework.sweep import deadlines_sweep
 from casework.tasks import FIRE_TASK_REMINDERS
-from notifications.models import DeliveryStatus, EmailDelivery, Reminder
+from notifications.models import DeliveryStatus, EmailDelivery, Notification, Reminder
 from notifications.services import outbox_relay
 from tests.api.conftest import Api
 from tests.conftest import Staff
@@ -237,6 +239,148 @@ def test_two_workers_one_killed_mid_delivery_during_a_sweep_lose_nothing_and_sen
     assert set(EmailDelivery.objects.values_list("status", "attempts")) == {(DeliveryStatus.SENT, 1)}
     record_property("reminder_emails", len(tasks))
     assert "notifications.tasks.deliver[" in survivor.log()
+
+
+def blocked_inside_a_batch() -> dict[int, tuple[str, bool, bool]]:
+    """The drill workers' database sessions waiting on a lock to write a batch's timeline lines,
+    by backend pid: the worker (its `PGAPPNAME`), whether the transaction has written (it has a
+    transaction id) and whether it holds its writes to the reminder table."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT activity.pid, activity.application_name, activity.backend_xid IS NOT NULL,
+                   EXISTS (
+                       SELECT 1 FROM pg_locks
+                       WHERE pg_locks.pid = activity.pid AND pg_locks.granted
+                         AND pg_locks.relation = %s::regclass AND pg_locks.mode = 'RowExclusiveLock'
+                   )
+            FROM pg_stat_activity activity
+            WHERE activity.datname = current_database() AND activity.application_name LIKE 'drill-worker-%%'
+              AND activity.wait_event_type = 'Lock' AND activity.query LIKE %s
+            """,
+            [Reminder._meta.db_table, f'COPY "{TimelineEvent._meta.db_table}"%'],
+        )
+        return {pid: (name, wrote, holds) for pid, name, wrote, holds in cursor.fetchall()}
+
+
+def backends_alive(pids: set[int]) -> set[int]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pid FROM pg_stat_activity WHERE pid = ANY(%s)", [list(pids)])
+        return {pid for (pid,) in cursor.fetchall()}
+
+
+# How the killed worker's batches are fired again: its messages come back after the visibility
+# timeout (3 s here) and run, or, with the production hour, the next sweep plans them again.
+VISIBILITY_TIMEOUT = {"redelivered": "3", "next_sweep": "3600"}
+
+
+@pytest.mark.parametrize("recovery", ["redelivered", "next_sweep"])
+def test_two_workers_one_killed_inside_a_sweep_batch_fire_each_reminder_once_and_send_each_email_once(
+    celery_processes, smtp, case, lead, settings, record_property, recovery
+):
+    """The kill lands inside `fire_task_reminders`' transaction, after it wrote the batch's
+    reminder, notification and email rows and before its timeline lines and commit: the drill holds
+    the timeline table in SHARE mode from a connection of its own, so every batch waits there, and
+    sees in pg_stat_activity that the worker's session is waiting with its writes uncommitted."""
+    settings.BRIDGE_REMINDER_TASK_BATCH = 2
+    options = {
+        "BRIDGE_TEST_VISIBILITY_TIMEOUT": VISIBILITY_TIMEOUT[recovery],
+        "BRIDGE_REMINDER_TASK_BATCH": "2",
+    }
+    workers = {
+        f"drill-worker-{n}": celery_processes.worker(
+            redis_url=settings.REDIS_URL, PGAPPNAME=f"drill-worker-{n}", **options
+        )
+        for n in range(2)
+    }
+    tasks = [
+        task_create(
+            actor=lead.caseworker,
+            case=case,
+            title=f"Visit {n}",
+            due_at=in_hours(0.5),
+            assignee=lead.caseworker,
+        )
+        for n in range(12)
+    ]
+    database = connection.settings_dict
+    holder = psycopg.connect(
+        host=database["HOST"],
+        port=database["PORT"],
+        user=database["USER"],
+        password=database["PASSWORD"],
+        dbname=database["NAME"],
+    )
+    # Leaving the block commits (or, if an assertion fails, rolls back) and frees the table.
+    with holder:
+        holder.execute(f'LOCK TABLE "{TimelineEvent._meta.db_table}" IN SHARE MODE')
+
+        def every_process_inside_a_batch() -> bool:
+            # Four pool processes (two per worker), each inside a batch: the sweep's own and three sent.
+            blocked = blocked_inside_a_batch()
+            return len(blocked) == 4 and {name for name, _, _ in blocked.values()} == set(workers)
+
+        current_app.send_task("casework.tasks.sweep")
+        wait_until(
+            every_process_inside_a_batch,
+            timeout=30,
+            message="both workers' processes to wait inside a reminder batch",
+        )
+        blocked = blocked_inside_a_batch()
+        assert all(wrote and holds_reminders for _, wrote, holds_reminders in blocked.values()), blocked
+        killed_name = "drill-worker-0"
+        killed, survivor = workers[killed_name], workers["drill-worker-1"]
+        killed_backends = {pid for pid, (name, _, _) in blocked.items() if name == killed_name}
+        killed_messages = unfinished(killed, FIRE_TASK_REMINDERS) | unfinished(killed, "casework.tasks.sweep")
+        record_property("batches_in_flight_in_the_killed_worker", len(killed_backends))
+        record_property("messages_unacknowledged_by_the_killed_worker", len(killed_messages))
+
+        assert smtp.messages() == []  # no batch has committed
+        killed.kill()
+        killed_at = time.monotonic()
+    # PostgreSQL ends a dead client's session when it next talks to it: here, as soon as the lock
+    # it waited on is free. Its transaction, with the batch's rows, rolls back.
+    wait_until(
+        lambda: not backends_alive(killed_backends), timeout=10, message="the killed worker's sessions to end"
+    )
+    record_property("seconds_from_kill_to_its_sessions_ended", round(time.monotonic() - killed_at, 2))
+
+    killed_reminders = 2 * len(killed_backends)  # a batch of two tasks in each
+    if recovery == "next_sweep":
+        # The survivor finishes its own batches and those still queued; the killed ones stay unfired.
+        smtp.wait_for(len(tasks) - killed_reminders, timeout=60)
+        time.sleep(4)
+        assert len(smtp.messages()) == len(tasks) - killed_reminders
+        fired_by_the_next_sweep = deadlines_sweep().reminders
+        record_property("reminders_fired_by_the_next_sweep", fired_by_the_next_sweep)
+        assert fired_by_the_next_sweep == killed_reminders
+    smtp.wait_for(len(tasks), timeout=60)
+    record_property("seconds_from_kill_to_last_email", round(time.monotonic() - killed_at, 1))
+    wait_until(
+        lambda: not EmailDelivery.objects.filter(status=DeliveryStatus.PENDING).exists(),
+        timeout=30,
+        message="the outbox to drain",
+    )
+    if recovery == "redelivered":
+        wait_until(
+            lambda: all(f"[{message}] succeeded" in survivor.log() for message in killed_messages),
+            timeout=30,
+            message="the survivor to run the killed worker's messages",
+        )
+    time.sleep(4)
+    task_links = sorted(
+        re.findall(r"/tasks/([0-9a-f-]{36})/", "".join(message.body for message in smtp.messages()))
+    )
+    assert len(smtp.messages()) == len(tasks)
+    assert task_links == sorted(str(task.pk) for task in tasks)
+    assert sorted(Reminder.objects.values_list("task_id", flat=True)) == sorted(task.pk for task in tasks)
+    reminded = Notification.objects.filter(reminder__isnull=False)
+    assert sorted(reminded.values_list("reminder__task_id", flat=True)) == sorted(task.pk for task in tasks)
+    assert TimelineEvent.objects.filter(kind="task_reminded").count() == len(tasks)
+    assert set(EmailDelivery.objects.values_list("status", "attempts")) == {(DeliveryStatus.SENT, 1)}
+    # Nothing left for a later sweep.
+    assert deadlines_sweep().reminders == 0
+    record_property("reminder_emails", len(smtp.messages()))
 
 
 @dataclass
