@@ -54,7 +54,8 @@ class CaseFilter(django_filters.FilterSet):
             "Part of a case number or pseudonym, ignoring case, spaces and punctuation (`LM` finds "
             "`L.M.`, `br2026 12` finds `BR-2026-000012`); also part of the child's legal name or an "
             "alias, on the cases where your agency may read `identity` (an active grant), and on no "
-            "other. A case found by name is recorded in the audit log as a read of its `identity`."
+            "other. A case found by name is recorded in the audit log as a read of its `identity`. "
+            "A term of one or two characters is a pseudonym, matched whole (`LM` finds `L.M.` only)."
         ),
     )
 

@@ -8,7 +8,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -125,6 +125,11 @@ class Case(models.Model):
             models.Index(fields=["pseudonym"]),
             # Case search matches any part of the search key.
             GinIndex(fields=["search_key"], opclasses=["gin_trgm_ops"], name="case_search_key"),
+            # A term too short for a trigram is a pseudonym: its cases, newest first, so a page of
+            # search results stops after its last row (`casework.selectors.case_search_filter`).
+            models.Index(
+                SearchKey(F("pseudonym")), F("created_at").desc(), F("id").desc(), name="case_pseudonym_key"
+            ),
             # The few merged cases, looked up by the case they now lead to (redirects, search).
             models.Index(
                 fields=["merged_into"], condition=Q(merged_into__isnull=False), name="case_merged_into"

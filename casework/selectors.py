@@ -18,7 +18,7 @@ from django.db.models import (
     QuerySet,
     Value,
 )
-from django.db.models.lookups import Contains
+from django.db.models.lookups import Contains, Exact
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
@@ -46,7 +46,7 @@ from casework.models import (
     IdentitySection,
     section_fields,
 )
-from casework.search import SearchKey, has_search_key
+from casework.search import SearchKey, has_search_key, is_short_term
 from casework.sections import CORE_FIELDS, Section
 from common.errors import NotFound, ValidationFailed
 from common.times import format_day, format_when
@@ -146,14 +146,22 @@ def case_search_filter(*, user: User, term: str) -> Q | None:
     """Cases whose number or pseudonym matches `term` (`casework.search`: any part, ignoring case,
     spaces and punctuation), or whose child's legal name or an alias does, on the cases whose
     `identity` the user's agency may read (`agency_reads_section_filter`); on any other case a name
-    finds nothing, exactly as if it were not there. None when the term has nothing to match. Apply
-    it to cases the user may see: it narrows, it never widens.
+    finds nothing, exactly as if it were not there. A term of one or two characters (once spaces
+    and punctuation are left out) matches pseudonyms only, whole: "LM" finds "L.M.". None when the
+    term has nothing to match. Apply it to cases the user may see: it narrows, it never widens.
 
     One `IN` over the union of the two kinds of match, so PostgreSQL starts from the few matching
     rows the trigram indexes give and joins them to the visible cases; as an `OR` of conditions on
     each row it walked every case instead."""
     if not has_search_key(term):
         return None
+    if is_short_term(term):
+        # One or two characters have no trigram, and as a part of a name or a number they would
+        # match a share of all cases that grows with them: such a term is a pseudonym (initials),
+        # matched whole, in an index that also holds the list's order (`case_pseudonym_key`), so a
+        # page reads its rows in order and stops. (A merged-away case's number, which is longer,
+        # still finds the case it was merged into.)
+        return _is_pseudonym(term)
     by_core = Case.objects.filter(_matches_core(term)).order_by().values("pk")
     by_merged = _merged_cases_matching(term).values("merged_into_id")
     by_name = (
@@ -167,10 +175,15 @@ def case_search_filter(*, user: User, term: str) -> Q | None:
     return Q(pk__in=by_core.union(by_merged, by_name, all=True))
 
 
+def _is_pseudonym(term: str) -> Q:
+    return Q(Exact(SearchKey(F("pseudonym")), _term_key(term)))
+
+
 def with_found_by_name(cases: QuerySet[Case], *, term: str) -> QuerySet[Case]:
     """Cases found by `case_search_filter`, marked `found_by_name` where only the child's name or
     an alias matched: a read of `identity` the reader is shown as such, and audited."""
-    if not has_search_key(term):
+    if not has_search_key(term) or is_short_term(term):
+        # A short term matches pseudonyms only (`case_search_filter`).
         return cases.annotate(found_by_name=Value(False))
     found_by_core = _matches_core(term) | Q(
         Exists(_merged_cases_matching(term).filter(merged_into=OuterRef("pk")))

@@ -75,3 +75,11 @@ def test_a_name_matches_only_where_the_agency_holds_an_identity_grant(lead, part
 
 def test_no_filter_for_a_term_with_nothing_to_match(lead):
     assert case_search_filter(user=lead.caseworker, term=" - ") is None
+
+
+def test_a_term_of_two_letters_finds_the_cases_whose_pseudonym_it_is_and_no_part_of_a_name(lead):
+    initials = open_case(actor=lead.caseworker, pseudonym="L.M.")
+    open_case(actor=lead.caseworker, pseudonym="A.L.M.", sections={"identity": {"legal_name": "Lmara Ruiz"}})
+
+    assert found(lead.liaison, "l m") == [initials]
+    assert found(lead.liaison, "lmar") != []  # three characters or more: any part, names too
