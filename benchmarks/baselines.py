@@ -206,15 +206,20 @@ class HandSql:
         from django.db import connection
 
         from casework.access import LIAISON_ROLES
+        from casework.search import is_short_term
 
         user = actor.user
         with connection.cursor() as cursor:
             if page in ("case_list", "case_search"):
                 where, params = self.visibility(user, "c.id")
-                if page == "case_search":
+                term = actor.search_terms[n % len(actor.search_terms)]
+                if page == "case_search" and is_short_term(term):
+                    # One or two characters: a pseudonym, whole (casework.search).
+                    where += " AND bridge_search_key(c.pseudonym) = bridge_search_key(%s)"
+                    params.append(term)
+                elif page == "case_search":
                     # The term's search key inside a case's or, where the agency reads the
                     # child's identity, a name's (casework.search); the keys hold no % or _.
-                    term = actor.search_terms[n % len(actor.search_terms)]
                     where += (
                         " AND c.id IN (SELECT k.id FROM casework_case k "
                         "WHERE k.search_key LIKE '%%' || bridge_search_key(%s) || '%%' "
