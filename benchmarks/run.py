@@ -181,6 +181,12 @@ def main() -> None:
     parser.add_argument("--load-workers", type=int, default=3, help="gunicorn worker processes.")
     parser.add_argument("--only", choices=("endpoints", "baselines", "sweep", "load"), action="append")
     parser.add_argument("--page", action="append", help="Only these endpoint pages (e.g. case_list).")
+    parser.add_argument(
+        "--sweep-copy",
+        default="",
+        help="The throwaway database the sweep runs on (default: <database>_sweep); "
+        "give each of two runs at once its own.",
+    )
     arguments = parser.parse_args()
     only = set(arguments.only or ("endpoints", "baselines", "sweep", "load"))
 
@@ -239,7 +245,7 @@ def main() -> None:
         log("\nReminder sweep")
         name = connection.settings_dict["NAME"]
         connections.close_all()
-        results["sweep"] = measure_sweep(source=name, log=log)
+        results["sweep"] = measure_sweep(source=name, log=log, copy=arguments.sweep_copy)
     results["machine"]["load_average_after"] = [round(value, 2) for value in os.getloadavg()]
     results["seconds"] = round(time.monotonic() - started)
     results["targets_met"] = verdicts(results)

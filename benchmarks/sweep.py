@@ -64,11 +64,13 @@ def _result(process: subprocess.Popen[str]) -> dict[str, Any]:
     return result
 
 
-def measure_sweep(*, source: str, log: Callable[[str], None]) -> dict[str, Any]:
-    """Caller: no connection to `source` may be open (PostgreSQL copies only an idle database)."""
+def measure_sweep(*, source: str, log: Callable[[str], None], copy: str = "") -> dict[str, Any]:
+    """Caller: no connection to `source` may be open (PostgreSQL copies only an idle database).
+    `copy` names the throwaway database (dropped first, if it exists); two runs at once need
+    different names. By default `<source>_sweep`."""
     from django.utils import timezone
 
-    copy = f"{source}_sweep"
+    copy = copy or f"{source}_sweep"
     now = timezone.now()
     results: dict[str, Any] = {"now": now.isoformat()}
     try:

@@ -7,8 +7,9 @@ people using Bridge work. The year is written only when it is not this year's, w
 without it would be ambiguous (`Mon 3 Jan 2028, 09:00`)."""
 
 from datetime import date, datetime
+from functools import lru_cache
 
-from django.utils import dateformat, timezone
+from django.utils import dateformat, timezone, translation
 from django.utils.functional import lazy
 from django.utils.translation import pgettext
 
@@ -18,8 +19,15 @@ from django.utils.translation import pgettext
 
 def format_day(day: date) -> str:
     """`Tue 3 Dec`; `Mon 3 Jan 2028` outside the current year."""
+    return _day_text(day, translation.get_language(), day.year == timezone.localdate().year)
+
+
+# Written in the active language, which is part of the key. The reminder sweep writes the same few
+# days into a hundred thousand messages, and formatting one costs more than the rest of a message.
+@lru_cache(maxsize=4096)
+def _day_text(day: date, language: str | None, this_year: bool) -> str:
     text = dateformat.format(day, pgettext("day format: weekday day month", "D j M"))
-    return text if day.year == timezone.localdate().year else f"{text} {day.year}"
+    return text if this_year else f"{text} {day.year}"
 
 
 def format_when(moment: datetime) -> str:

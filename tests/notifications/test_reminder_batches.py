@@ -5,11 +5,12 @@ from datetime import timedelta
 
 import pytest
 
+from agencies.models import Role
 from casework.services.tasks import task_create
 from casework.sweep import deadlines_sweep, task_reminders_fire
 from casework.tasks import sweep
 from notifications.models import Notification, Reminder
-from tests.factories import in_hours
+from tests.factories import UserFactory, in_hours
 from tests.notifications.conftest import free_port
 
 pytestmark = pytest.mark.django_db
@@ -99,3 +100,33 @@ def test_with_the_broker_down_the_beat_sweep_fires_every_batch_itself(case, lead
 
     assert (result["reminders"], result["task_batches_dispatched"]) == (5, 0)
     assert Notification.objects.count() == 5
+
+
+# A batch's work is a fixed set of statements: lock the tasks, claim the reminders, read the
+# agencies' liaisons and supervisors, read the recipients' languages and email choices, and copy
+# the inbox, outbox and timeline rows.
+BATCH_QUERIES = 11
+
+
+def test_a_batch_costs_the_same_queries_however_many_tasks_and_people_it_reaches(
+    case, lead, due, django_assert_num_queries
+):
+    UserFactory(agency=lead.agency, role=Role.SUPERVISOR)
+    assigned = [
+        task_create(
+            actor=lead.caseworker, case=case, title=f"Visit {n}", due_at=due, assignee=lead.caseworker
+        )
+        for n in range(4)
+    ]
+    unassigned = [
+        task_create(actor=lead.caseworker, case=case, title=f"Call {n}", due_at=due) for n in range(2)
+    ]
+    now = due + HOUR
+
+    with django_assert_num_queries(BATCH_QUERIES):
+        small = task_reminders_fire(task_ids=[assigned[0].pk], now=now)
+    with django_assert_num_queries(BATCH_QUERIES):
+        large = task_reminders_fire(task_ids=[task.pk for task in [*assigned[1:], *unassigned]], now=now)
+
+    assert (small, large) == (2, 10)
+    assert Notification.objects.count() == 4 * 3 + 2 * 3

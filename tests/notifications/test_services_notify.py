@@ -4,11 +4,13 @@ import pytest
 import redis
 from django.conf import settings
 from django.db import transaction
+from django.template.loader import get_template
+from django.utils import translation
 
 from agencies.models import Role
 from casework.services.tasks import task_create
 from notifications.models import DeliveryKind, DeliveryStatus, EmailDelivery, Notification
-from notifications.services import notification_preferences_update, notify
+from notifications.services import EmailTemplates, notification_preferences_update, notify
 from tests.factories import UserFactory, in_hours
 from tests.notifications.conftest import free_port
 
@@ -149,3 +151,27 @@ def test_a_notice_about_accounts_has_no_case_and_its_email_names_none(lead):
         "Times are America/Chicago time.\n"
         "This email leaves out case details on purpose. Sign in to Bridge to see them.\n"
     )
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+@pytest.mark.parametrize("case_number", ["2026-000042", ""])
+def test_a_batch_fills_in_its_emails_as_the_templates_render_them(language, case_number):
+    templates = EmailTemplates()
+    values = [
+        (
+            "Due Tue 3 Dec, 14:05: 50% done, {{ not a tag }} %(not a value)s",
+            "https://b.invalid/tasks/1/?a=1&b=<2>",
+        ),
+        ("  Another notice\nover two lines\\ ", "https://b.invalid/cases/2/"),
+    ]
+
+    with translation.override(language):
+        for message, link in values:
+            filled = (
+                templates.subject(about="task due now", case_number=case_number),
+                templates.body(message=message, case_number=case_number, link=link),
+            )
+            context = {"message": message, "case_number": case_number, "link": link, "about": "task due now"}
+            subject = get_template("notifications/email/notification_subject.txt").render(context)
+            body = get_template("notifications/email/notification_body.txt").render(context)
+            assert filled == (" ".join(subject.split()), body.strip() + "\n")

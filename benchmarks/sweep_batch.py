@@ -1,0 +1,85 @@
+"""What one batch of the reminder sweep costs, in CPU rather than wall-clock time, so that a change
+can be measured on a machine shared with other work: fires `--batches` batches of due tasks with
+`casework.sweep.task_reminders_fire` inside a transaction that is rolled back (the same batches can
+be measured again, before and after a change), and prints the seconds per batch spent in Python
+and in the PostgreSQL backend serving it. With `--profile`, prints the cProfile of the batches.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/<a copy of bridge_bench> \\
+        python -m benchmarks.sweep_batch --now 2026-12-04T05:45:00+00:00 --first 10 --batches 10
+
+The database must be on this machine (the backend's CPU is read from /proc). Use a copy of the
+benchmark database (`CREATE DATABASE ... TEMPLATE bridge_bench`): nothing is committed, but the
+rolled-back rows still leave dead tuples behind.
+"""
+
+import argparse
+import cProfile
+import os
+import pstats
+import time
+from datetime import datetime
+from pathlib import Path
+
+
+class _RolledBack(Exception):
+    pass
+
+
+def _backend_cpu_seconds(pid: int) -> float:
+    # utime and stime, the 14th and 15th fields of /proc/<pid>/stat, after the command name.
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--now", required=True, help="The sweep's moment, ISO 8601 with a time zone.")
+    parser.add_argument("--first", type=int, default=10, help="The first batch measured.")
+    parser.add_argument("--batches", type=int, default=10)
+    parser.add_argument("--profile", action="store_true")
+    arguments = parser.parse_args()
+
+    from benchmarks.common import setup_django
+
+    setup_django()
+    from django.db import connection, transaction
+    from django.template.loader import get_template
+
+    from casework.sweep import due_task_batches, task_reminders_fire
+
+    now = datetime.fromisoformat(arguments.now)
+    batches = due_task_batches(now=now)[arguments.first : arguments.first + arguments.batches]
+    if not batches:
+        raise SystemExit("No due batches at that moment.")
+    # Loading the template engine the first time imports every tag library; a worker has done so.
+    get_template("notifications/email/notification_body.txt")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        (backend,) = cursor.fetchone()
+    profiler = cProfile.Profile() if arguments.profile else None
+    try:
+        with transaction.atomic():
+            started, python, postgres = time.monotonic(), time.process_time(), _backend_cpu_seconds(backend)
+            if profiler is not None:
+                profiler.enable()
+            fired = sum(task_reminders_fire(task_ids=batch, now=now) for batch in batches)
+            if profiler is not None:
+                profiler.disable()
+            count = len(batches)
+            print(
+                f"{fired} reminders in {count} batches; per batch: "
+                f"{(time.monotonic() - started) / count:.3f} s wall, "
+                f"{(time.process_time() - python) / count:.3f} s Python, "
+                f"{(_backend_cpu_seconds(backend) - postgres) / count:.3f} s PostgreSQL"
+            )
+            raise _RolledBack
+    except _RolledBack:
+        pass
+    if profiler is not None:
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(40)
+
+
+if __name__ == "__main__":
+    main()
