@@ -25,8 +25,11 @@ pytestmark = [
 
 def replica_caught_up() -> None:
     """Wait until the replica has replayed everything the primary has committed so far."""
+    # The insert position, not the write position: scripts/replica's primary commits with
+    # synchronous_commit=off, so a commit record may still wait in the WAL buffers, behind
+    # pg_current_wal_lsn(), until the WAL writer's next round.
     with connections["default"].cursor() as cursor:
-        cursor.execute("SELECT pg_current_wal_lsn()")
+        cursor.execute("SELECT pg_current_wal_insert_lsn()")
         (target,) = cursor.fetchone()
     deadline = time.monotonic() + 30
     with connections["replica"].cursor() as cursor:
