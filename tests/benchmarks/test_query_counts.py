@@ -22,7 +22,8 @@ SIZES = {
 # (path, query string, roles, queries): the token lookup is one of them.
 PAGES = {
     "case list": ("cases/", {}, (Role.CASEWORKER, Role.LIAISON, Role.SUPERVISOR), 3),
-    "case search": ("cases/", {"q": "BR-"}, (Role.CASEWORKER, Role.LIAISON, Role.SUPERVISOR), 3),
+    # A term of three characters or more: "BR-" alone is the two-letter key "BR", a pseudonym.
+    "case search": ("cases/", {"q": "BR-20"}, (Role.CASEWORKER, Role.LIAISON, Role.SUPERVISOR), 3),
     # For a reader of `immigration`: one more than for others, API.md's relief fields told from
     # the case's relief records.
     "case detail": ("cases/{case}/", {}, (Role.CASEWORKER, Role.LIAISON, Role.SUPERVISOR), 6),
