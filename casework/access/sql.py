@@ -65,12 +65,13 @@ def column_of(model: type[Model], name: str) -> str:
 class _VisibilitySql:
     """`{case}` stands for the outer query's case column, `%s` for parameters, in this order:
     `takes_part` (agency id, then the permission's codename, app label, model), `works_on`
-    (user id, then the permission's, then user id and agency id for the task). `takes_part_probe`
-    is `takes_part` answered row by row (below)."""
+    (user id, then the permission's, then user id and agency id for the task). The `_probe`
+    variants are the same, answered row by row (below)."""
 
     takes_part: str
     takes_part_probe: str
     works_on: str
+    works_on_probe: str
 
 
 # The group and permission are uncorrelated subqueries, so PostgreSQL evaluates them once per query
@@ -119,17 +120,26 @@ def _visibility_sql() -> _VisibilitySql:
     # costs microseconds. `OFFSET 0` is PostgreSQL's documented fence that keeps the subquery as
     # it is written, so it is probed row by row (docs/performance.md, "Pages at 1,000,000 cases").
     takes_part_probe = f"EXISTS ({takes_part_rows} OFFSET 0)"
-    works_on = (
-        f"(EXISTS (SELECT 1 FROM {table_of(user)} access_user_permission "  # noqa: S608
+    on_team = (
+        f"SELECT 1 FROM {table_of(user)} access_user_permission "  # noqa: S608
         f"WHERE access_user_permission.{column_of(user, 'content_object')} = {{case}} "
         f"AND access_user_permission.{column_of(user, 'user')} = %s "
-        f"AND access_user_permission.{column_of(user, 'permission')} = {permission_id}) "
-        f"OR EXISTS (SELECT 1 FROM {table_of(task)} access_task "
+        f"AND access_user_permission.{column_of(user, 'permission')} = {permission_id}"
+    )
+    assigned = (
+        f"SELECT 1 FROM {table_of(task)} access_task "  # noqa: S608
         f"WHERE access_task.{column_of(task, 'case')} = {{case}} "
         f"AND access_task.{column_of(task, 'assignee')} = %s "
-        f"AND access_task.{column_of(task, 'owner_agency')} = %s))"
+        f"AND access_task.{column_of(task, 'owner_agency')} = %s"
     )
-    return _VisibilitySql(takes_part=takes_part, takes_part_probe=takes_part_probe, works_on=works_on)
+    works_on = f"(EXISTS ({on_team}) OR EXISTS ({assigned}))"
+    works_on_probe = f"(EXISTS ({on_team} OFFSET 0) OR EXISTS ({assigned} OFFSET 0))"
+    return _VisibilitySql(
+        takes_part=takes_part,
+        takes_part_probe=takes_part_probe,
+        works_on=works_on,
+        works_on_probe=works_on_probe,
+    )
 
 
 class _RowSql(Expression):
@@ -176,15 +186,17 @@ class _RowCondition(_RowSql):
 def case_visible_sql(
     case_sql: str, *, agency_id: int, worker_id: int | None, probe: bool = False
 ) -> tuple[str, list[Any]]:
-    """With `probe`, the agency's part in the case is looked up row by row (`takes_part_probe`):
-    for records on cases, never for lists of cases, which PostgreSQL joins."""
+    """With `probe`, the agency's and the worker's part in the case are looked up row by row
+    (`takes_part_probe`, `works_on_probe`): for records on cases, never for lists of cases, which
+    PostgreSQL joins."""
     sql = _visibility_sql()
     takes_part = (sql.takes_part_probe if probe else sql.takes_part).format(case=case_sql)
     params: list[Any] = [agency_id, *_case_permission_params(VIEW_CASE)]
     if worker_id is None:
         return takes_part, params
     params += [worker_id, *_case_permission_params(WORK_ON_CASE), worker_id, agency_id]
-    return f"({takes_part} AND {sql.works_on.format(case=case_sql)})", params
+    works_on = (sql.works_on_probe if probe else sql.works_on).format(case=case_sql)
+    return f"({takes_part} AND {works_on})", params
 
 
 class CaseVisible(_RowCondition):
