@@ -1,7 +1,7 @@
 """The plans behind a page: requests one endpoint page of `benchmarks.endpoints` as the sampled
 user of a role in the agency with the most cases, captures the statements it runs and prints
 `EXPLAIN (ANALYZE, BUFFERS)` of each one slower than a threshold. What docs/performance.md's
-"growth per page" findings were read from:
+"Pages at 1,000,000 cases" was read from:
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bridge_bench \\
         python -m benchmarks.explain --page case_search --role liaison [--slower-than 2]
