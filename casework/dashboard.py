@@ -202,6 +202,8 @@ class DashboardSummary:
     response_times: list[ResponseTimes]
     compliance: list[TemplateCompliance]
     caseload: list[WorkerCaseload]
+    # True when these are the stored figures computed at `generated_at` (`casework.dashboard_figures`).
+    stored: bool = False
 
     @property
     def overdue_total(self) -> int:

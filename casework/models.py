@@ -375,6 +375,21 @@ class SectionGrant(models.Model):
             ),
         ]
 
+        triggers = [
+            # What an agency's stored dashboard figures list rests on its grants: a grant that ends
+            # drops them at once, rather than leaving a task of the section on the dashboard until
+            # the next refresh (`casework.dashboard_figures`).
+            pgtrigger.Trigger(
+                name="grant_change_drops_dashboard_figures",
+                when=pgtrigger.After,
+                operation=pgtrigger.Insert | pgtrigger.Update | pgtrigger.Delete,
+                func=(
+                    "DELETE FROM casework_dashboardfigures "
+                    "WHERE agency_id IN (NEW.agency_id, OLD.agency_id); RETURN NULL;"
+                ),
+            ),
+        ]
+
     def __str__(self) -> str:
         return f"{self.section} for agency {self.agency_id} on case {self.case_id}"
 
@@ -1326,3 +1341,32 @@ class CaseMerge(models.Model):
 
     def __str__(self) -> str:
         return f"Merge of case {self.merged_case_id} into {self.surviving_case_id}"
+
+
+class DashboardFigures(models.Model):
+    """An agency's dashboard figures over the default period (the last 30 days), computed by a
+    Celery worker and served to its supervisors with their age, so that the page does not
+    aggregate over all of a large agency's cases and tasks on every request
+    (`casework.dashboard_figures`). One row per agency and language: the figures carry deadline
+    names in the reader's language. Served only while younger than
+    `BRIDGE_DASHBOARD_MAX_AGE_SECONDS` and before `valid_until` (the next expiry of one of the
+    agency's grants); any change to the agency's grants deletes the row."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="+")
+    language = models.CharField(max_length=8)
+    since = models.DateTimeField()
+    until = models.DateTimeField()
+    computed_at = models.DateTimeField()
+    valid_until = models.DateTimeField()
+    took_ms = models.PositiveIntegerField()
+    figures = models.JSONField()
+    # When a supervisor last opened the dashboard: only figures someone reads are kept fresh.
+    viewed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "language"], name="dashboard_figures_per_language"),
+        ]
+
+    def __str__(self) -> str:
+        return f"dashboard figures of agency {self.agency_id} ({self.language})"

@@ -13,6 +13,7 @@ from kombu import Connection
 from kombu.exceptions import KombuError
 from redis.exceptions import RedisError
 
+from casework.dashboard_figures import dashboard_figures_to_refresh, refresh_dashboard_figures
 from casework.heartbeat import sweep_heartbeat_record
 from casework.sweep import deadlines_sweep, task_reminders_fire
 
@@ -20,6 +21,8 @@ logger = logging.getLogger(__name__)
 
 SWEEP = "casework.tasks.sweep"
 FIRE_TASK_REMINDERS = "casework.tasks.fire_task_reminders"
+REFRESH_DASHBOARDS = "casework.tasks.refresh_dashboards"
+REFRESH_DASHBOARD = "casework.tasks.refresh_dashboard"
 
 
 @shared_task(name=SWEEP)
@@ -66,3 +69,20 @@ def fire_task_reminders(now: str, *task_ids: str) -> int:
     return task_reminders_fire(
         task_ids=[uuid.UUID(task_id) for task_id in task_ids], now=datetime.fromisoformat(now)
     )
+
+
+@shared_task(name=REFRESH_DASHBOARDS)
+def refresh_dashboards() -> int:
+    """One refresh per stored dashboard a supervisor has viewed lately, each on any worker; a
+    refresh still queued at the next tick has expired by then."""
+    wanted = dashboard_figures_to_refresh()
+    for agency_id, language in wanted:
+        refresh_dashboard.apply_async(
+            args=(agency_id, language), expires=float(settings.BRIDGE_DASHBOARD_REFRESH_SECONDS)
+        )
+    return len(wanted)
+
+
+@shared_task(name=REFRESH_DASHBOARD)
+def refresh_dashboard(agency_id: int, language: str) -> None:
+    refresh_dashboard_figures(agency_id=agency_id, language=language)

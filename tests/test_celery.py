@@ -2,7 +2,7 @@
 
 from django.conf import settings
 
-from casework.tasks import FIRE_TASK_REMINDERS
+from casework.tasks import FIRE_TASK_REMINDERS, REFRESH_DASHBOARD
 from config.celery import app
 
 
@@ -13,6 +13,7 @@ def test_every_beat_entry_names_a_task_the_workers_register():
 
     assert scheduled == {
         "casework.tasks.sweep",
+        "casework.tasks.refresh_dashboards",
         "notifications.tasks.relay_outbox",
         "audit.tasks.seal",
         "audit.tasks.archive",
@@ -24,3 +25,9 @@ def test_the_sweep_hands_batches_to_a_registered_task():
     app.loader.import_default_modules()
 
     assert FIRE_TASK_REMINDERS in app.tasks
+
+
+def test_the_dashboard_refresh_hands_each_agency_to_a_registered_task():
+    app.loader.import_default_modules()
+
+    assert REFRESH_DASHBOARD in app.tasks

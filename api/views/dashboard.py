@@ -12,7 +12,8 @@ from rest_framework.response import Response
 from api.base import BridgeAPIView
 from api.fields import BoundedDateField, UTCDateTimeField
 from casework.access import may_view_dashboard
-from casework.dashboard import dashboard_summary, default_period, period_bounds
+from casework.dashboard import default_period, period_bounds
+from casework.dashboard_figures import agency_dashboard
 from common.errors import PermissionDenied
 from relief.selectors import WATCH_DAYS, relief_birthday_watch
 
@@ -23,6 +24,11 @@ class PeriodSerializer(serializers.Serializer):
     )
     until = BoundedDateField(
         required=False, help_text="Last local day of the period, included (default: today)."
+    )
+    fresh = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Sum the figures up for this request instead of serving the stored ones.",
     )
 
 
@@ -126,7 +132,14 @@ class DashboardSerializer(serializers.Serializer):
     agency = serializers.IntegerField(source="agency_id")
     since = UTCDateTimeField(help_text="Start of the period (local midnight), included.")
     until = UTCDateTimeField(help_text="End of the period (local midnight after its last day), excluded.")
-    generated_at = UTCDateTimeField(help_text="'Now' for the figures that are as of now.")
+    generated_at = UTCDateTimeField(
+        help_text="When the figures were computed: 'now' for the figures that are as of now."
+    )
+    stored = serializers.BooleanField(
+        help_text="True: figures over the default period a worker stored at `generated_at` "
+        "(by default refreshed every minute and never served older than three); false: computed "
+        "for this request."
+    )
     cases = CaseCountsSerializer()
     overdue_total = serializers.IntegerField()
     overdue_by_assignee = AssigneeOverdueSerializer(many=True)
@@ -154,7 +167,8 @@ class DashboardSerializer(serializers.Serializer):
 class DashboardView(BridgeAPIView):
     """Aggregates over the caller's agency: as of now (open cases, overdue tasks, deadlines in the
     next 7 days, pending handoffs, caseload) and over the period (handoff response times,
-    statutory deadline compliance). Supervisors only."""
+    statutory deadline compliance). Supervisors only. Over the default period the figures are
+    the ones a worker stored, by default at most three minutes before (`generated_at`, `stored`)."""
 
     pagination_class = None
     filter_backends = ()
@@ -163,6 +177,9 @@ class DashboardView(BridgeAPIView):
         parameters=[
             OpenApiParameter("since", str, description="YYYY-MM-DD, first day (default: 29 days ago)."),
             OpenApiParameter("until", str, description="YYYY-MM-DD, last day, included (default: today)."),
+            OpenApiParameter(
+                "fresh", bool, description="Compute the figures now instead of serving the stored ones."
+            ),
         ],
         responses={200: DashboardSerializer},
     )
@@ -178,6 +195,6 @@ class DashboardView(BridgeAPIView):
             since=values.get("since", default_since), until=values.get("until", default_until)
         )
         assert actor.agency is not None
-        summary = dashboard_summary(agency=actor.agency, since=start, until=end)
+        summary = agency_dashboard(agency=actor.agency, since=start, until=end, fresh=values["fresh"])
         context = {RELIEF_BIRTHDAYS: relief_birthday_watch(user=actor)}
         return Response(DashboardSerializer(summary, context=context).data)

@@ -319,12 +319,27 @@ CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 # cancelling it could leave an email sent but not marked sent, and so sent twice.
 CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
 CELERY_TIMEZONE = "UTC"
+# The supervisors' dashboard over the default period is served from figures a worker stores
+# (casework/dashboard_figures.py): refreshed this often, never served older than the maximum age,
+# and kept fresh while a supervisor has opened the dashboard within the last KEEP_FRESH seconds.
+BRIDGE_DASHBOARD_REFRESH_SECONDS = env.int("BRIDGE_DASHBOARD_REFRESH_SECONDS", default=60)
+BRIDGE_DASHBOARD_MAX_AGE_SECONDS = env.int("BRIDGE_DASHBOARD_MAX_AGE_SECONDS", default=180)
+BRIDGE_DASHBOARD_KEEP_FRESH_SECONDS = env.int("BRIDGE_DASHBOARD_KEEP_FRESH_SECONDS", default=86400)
+if not 0 < BRIDGE_DASHBOARD_REFRESH_SECONDS < BRIDGE_DASHBOARD_MAX_AGE_SECONDS:
+    raise ImproperlyConfigured(
+        "BRIDGE_DASHBOARD_REFRESH_SECONDS must be positive and below BRIDGE_DASHBOARD_MAX_AGE_SECONDS"
+    )
 # Reminders come from scanning the database on these ticks, never from ETA messages.
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "deadlines-sweep": {
         "task": "casework.tasks.sweep",
         "schedule": float(BRIDGE_REMINDER_SWEEP_SECONDS),
         "options": {"expires": float(BRIDGE_REMINDER_SWEEP_SECONDS)},
+    },
+    "dashboard-figures-refresh": {
+        "task": "casework.tasks.refresh_dashboards",
+        "schedule": float(BRIDGE_DASHBOARD_REFRESH_SECONDS),
+        "options": {"expires": float(BRIDGE_DASHBOARD_REFRESH_SECONDS)},
     },
     "notifications-relay-outbox": {
         "task": "notifications.tasks.relay_outbox",

@@ -27,6 +27,7 @@ def test_a_supervisor_gets_the_figures_of_their_agency(api_as, lead, shared_case
         "since",
         "until",
         "generated_at",
+        "stored",
         "cases",
         "overdue_total",
         "overdue_by_assignee",

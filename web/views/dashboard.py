@@ -1,5 +1,6 @@
 """The supervisor's home: the agency dashboard over a chosen period, and each figure as CSV."""
 
+from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -7,7 +8,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from casework.access import may_view_dashboard
-from casework.dashboard import dashboard_summary, default_period, period_bounds
+from casework.dashboard import default_period, period_bounds
+from casework.dashboard_figures import agency_dashboard
 from common.errors import PermissionDenied, ValidationFailed
 from plans.selectors import AWAITING_LIST_LIMIT, plan_submissions_awaiting
 from referrals.selectors import referral_dashboard
@@ -29,13 +31,16 @@ def _period_form(request: WebRequest) -> DashboardPeriodForm:
 @require_GET
 def dashboard(request: WebRequest) -> HttpResponse:
     """The figures over the chosen period. A period that is not valid is explained on its fields
-    and the page shows the default period meanwhile, so a slip of the date picker never empties it."""
+    and the page shows the default period meanwhile, so a slip of the date picker never empties it.
+    `fresh=1` ("Refresh now") sums the figures up for this request instead of serving stored ones."""
     form = _period_form(request)
     valid = form.is_valid()
     since, until = (form.cleaned_data["since"], form.cleaned_data["until"]) if valid else default_period()
     start, end = form.bounds if valid else period_bounds(since=since, until=until)
     assert request.user.agency is not None
-    summary = dashboard_summary(agency=request.user.agency, since=start, until=end)
+    summary = agency_dashboard(
+        agency=request.user.agency, since=start, until=end, fresh=request.GET.get("fresh") == "1"
+    )
     context = {
         "form": form,
         "period_valid": valid,
@@ -51,6 +56,7 @@ def dashboard(request: WebRequest) -> HttpResponse:
         "plans_awaiting": list(plan_submissions_awaiting(user=request.user)[:AWAITING_LIST_LIMIT]),
         "period": period_query(since, until),
         "page": "dashboard",
+        "refresh_minutes": max(settings.BRIDGE_DASHBOARD_REFRESH_SECONDS // 60, 1),
     }
     return render(request, "web/dashboard.html", context, status=200 if valid else 400)
 
@@ -65,7 +71,7 @@ def dashboard_csv(request: WebRequest, table: str) -> HttpResponse:
         raise ValidationFailed(_("Choose a valid period."), fields=form_errors(form))
     start, end = form.bounds
     assert request.user.agency is not None
-    data = TABLES[table](dashboard_summary(agency=request.user.agency, since=start, until=end))
+    data = TABLES[table](agency_dashboard(agency=request.user.agency, since=start, until=end))
     first, last = form.cleaned_data["since"], form.cleaned_data["until"]
     response = HttpResponse(csv_file(data), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (
