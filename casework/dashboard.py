@@ -4,7 +4,7 @@ Two kinds of figure, each one SQL aggregate so the whole summary costs the same 
 for ten tasks or ten million:
 
 * the state of things *now*: open cases, overdue tasks, deadlines in the next seven days,
-  pending handoffs and each worker's caseload;
+  pending handoffs (the most pressing hundred each way, and how many) and each worker's caseload;
 * what happened *in the period* [`since`, `until`): how fast handoffs were answered (median and
   90th percentile with PostgreSQL's `percentile_cont`, per partner agency and direction), and
   the share of statutory deadlines met on time, per deadline template.
@@ -26,6 +26,7 @@ from typing import Any
 
 from django.db.models import (
     Aggregate,
+    BooleanField,
     Count,
     DurationField,
     ExpressionWrapper,
@@ -39,8 +40,9 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Value,
+    Window,
 )
-from django.db.models.functions import Coalesce, TruncDate
+from django.db.models.functions import Coalesce, RowNumber, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -71,6 +73,8 @@ MAX_PERIOD_DAYS = 366
 DEFAULT_PERIOD_DAYS = 30
 # The dashboard lists at most this many upcoming deadlines; the count and per-day figures cover all.
 UPCOMING_LIST_LIMIT = 100
+# ... and at most this many pending handoffs each way, the most pressing; the totals count all.
+PENDING_LIST_LIMIT = 100
 
 
 class PercentileCont(Aggregate):
@@ -199,6 +203,8 @@ class DashboardSummary:
     upcoming: list[UpcomingDeadline]
     upcoming_by_day: list[DayCount]
     pending_handoffs: list[PendingHandoff]
+    pending_incoming_total: int
+    pending_outgoing_total: int
     response_times: list[ResponseTimes]
     compliance: list[TemplateCompliance]
     caseload: list[WorkerCaseload]
@@ -212,6 +218,10 @@ class DashboardSummary:
     @property
     def upcoming_total(self) -> int:
         return sum(day.count for day in self.upcoming_by_day)
+
+    @property
+    def pending_handoffs_left_out(self) -> bool:
+        return len(self.pending_handoffs) < self.pending_incoming_total + self.pending_outgoing_total
 
     @property
     def pending_incoming(self) -> list[PendingHandoff]:
@@ -321,15 +331,30 @@ def _upcoming(*, agency: Agency, now: datetime) -> tuple[list[UpcomingDeadline],
     return upcoming, [DayCount(day=day, count=counted.get(day, 0)) for day in days]
 
 
-def _pending_handoffs(*, agency: Agency, now: datetime) -> list[PendingHandoff]:
-    # Pending handoffs are few by construction: the reminder sweep expires each one shortly after
-    # its response window, so this list needs no limit. Read as plain rows, not model instances:
-    # building five instances per handoff cost more than the query for a busy agency.
+@dataclass(frozen=True)
+class PendingHandoffs:
+    listed: list[PendingHandoff]
+    incoming_total: int
+    outgoing_total: int
+
+
+def _pending_handoffs(*, agency: Agency, now: datetime) -> PendingHandoffs:
+    """The most pressing pending handoffs each way (urgent first, then the soonest answer-by),
+    at most `PENDING_LIST_LIMIT` of each, and how many there are each way, in one query. Read as
+    plain rows, not model instances: building five instances per handoff cost more than the
+    query for a busy agency."""
+    incoming = ExpressionWrapper(Q(to_agency_id=agency.pk), output_field=BooleanField())
+    pressing_first = [F("urgent").desc(), F("respond_by").asc(), F("pk").asc()]
     rows = (
         Handoff.objects.filter(
             Q(to_agency_id=agency.pk) | Q(from_agency_id=agency.pk), status=HandoffStatus.PENDING
         )
-        .order_by("-urgent", "respond_by", "pk")
+        .annotate(
+            rank=Window(RowNumber(), partition_by=[incoming], order_by=pressing_first),
+            total=Window(Count("pk"), partition_by=[incoming]),
+        )
+        .filter(rank__lte=PENDING_LIST_LIMIT)
+        .order_by(*pressing_first)
         .values_list(
             "pk",
             "kind",
@@ -342,9 +367,11 @@ def _pending_handoffs(*, agency: Agency, now: datetime) -> list[PendingHandoff]:
             "urgent",
             "created_at",
             "respond_by",
+            "total",
         )
     )
-    pending = []
+    listed = []
+    totals = {"incoming": 0, "outgoing": 0}
     for (
         handoff_id,
         kind,
@@ -357,24 +384,29 @@ def _pending_handoffs(*, agency: Agency, now: datetime) -> list[PendingHandoff]:
         urgent,
         created_at,
         respond_by,
+        total,
     ) in rows:
-        incoming = to_agency_id == agency.pk
-        pending.append(
+        incoming_here = to_agency_id == agency.pk
+        direction = "incoming" if incoming_here else "outgoing"
+        totals[direction] = total
+        listed.append(
             PendingHandoff(
                 handoff_id=handoff_id,
-                direction="incoming" if incoming else "outgoing",
+                direction=direction,
                 kind=kind,
                 case_number=case_number,
                 task_title=task_title if kind == HandoffKind.TASK else None,
-                partner_id=from_agency_id if incoming else to_agency_id,
-                partner_name=from_name if incoming else to_name,
+                partner_id=from_agency_id if incoming_here else to_agency_id,
+                partner_name=from_name if incoming_here else to_name,
                 urgent=urgent,
                 created_at=created_at,
                 respond_by=respond_by,
                 age_seconds=max((now - created_at).total_seconds(), 0.0),
             )
         )
-    return pending
+    return PendingHandoffs(
+        listed=listed, incoming_total=totals["incoming"], outgoing_total=totals["outgoing"]
+    )
 
 
 def _response_times(*, agency: Agency, since: datetime, until: datetime) -> list[ResponseTimes]:
@@ -535,6 +567,7 @@ def dashboard_summary(
         raise ValueError("The period must end after it starts.")
     now = now or timezone.now()
     upcoming, upcoming_by_day = _upcoming(agency=agency, now=now)
+    pending = _pending_handoffs(agency=agency, now=now)
     return DashboardSummary(
         agency_id=agency.pk,
         since=since,
@@ -544,7 +577,9 @@ def dashboard_summary(
         overdue_by_assignee=_overdue_by_assignee(agency=agency, now=now),
         upcoming=upcoming,
         upcoming_by_day=upcoming_by_day,
-        pending_handoffs=_pending_handoffs(agency=agency, now=now),
+        pending_handoffs=pending.listed,
+        pending_incoming_total=pending.incoming_total,
+        pending_outgoing_total=pending.outgoing_total,
         response_times=_response_times(agency=agency, since=since, until=until),
         compliance=_compliance(agency=agency, since=since, until=until, now=now),
         caseload=_caseload(agency=agency, now=now),

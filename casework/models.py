@@ -373,6 +373,12 @@ class SectionGrant(models.Model):
             models.Index(
                 fields=["expires_at"], condition=Q(ended_at__isnull=True), name="grant_active_expiry"
             ),
+            # Whether one of an agency's grants ended while its dashboard figures were summed up.
+            models.Index(
+                fields=["agency", "ended_at"],
+                condition=Q(ended_at__isnull=False),
+                name="grant_ended_by_agency",
+            ),
         ]
 
         triggers = [

@@ -146,7 +146,13 @@ class DashboardSerializer(serializers.Serializer):
     upcoming_total = serializers.IntegerField(help_text="Open tasks due in the next 7 days.")
     upcoming = UpcomingDeadlineSerializer(many=True, help_text="The soonest of them (at most 100).")
     upcoming_by_day = DayCountSerializer(many=True)
-    pending_handoffs = PendingHandoffSerializer(many=True)
+    pending_handoffs = PendingHandoffSerializer(
+        many=True,
+        help_text="The most pressing pending handoffs (urgent first, then the soonest answer-by), "
+        "at most 100 each way.",
+    )
+    pending_incoming_total = serializers.IntegerField(help_text="Pending handoffs to the agency, all.")
+    pending_outgoing_total = serializers.IntegerField(help_text="Pending handoffs from the agency, all.")
     response_times = ResponseTimesSerializer(many=True)
     compliance = TemplateComplianceSerializer(many=True)
     compliance_share_met = serializers.FloatField(allow_null=True)

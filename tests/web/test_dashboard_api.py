@@ -35,6 +35,8 @@ def test_a_supervisor_gets_the_figures_of_their_agency(api_as, lead, shared_case
         "upcoming",
         "upcoming_by_day",
         "pending_handoffs",
+        "pending_incoming_total",
+        "pending_outgoing_total",
         "response_times",
         "compliance",
         "compliance_share_met",

@@ -204,3 +204,22 @@ def test_csv_cells_cannot_run_as_spreadsheet_formulas(browser_as, lead, case):
 
 def test_an_unknown_table_is_not_found(browser_as, lead):
     assert browser_as(lead.supervisor).get("/dashboard/secrets.csv").status_code == 404
+
+
+def test_pending_handoffs_left_out_of_the_list_are_counted_with_a_link_to_the_desk(
+    browser_as, lead, partner, shared_case, monkeypatch
+):
+    monkeypatch.setattr("casework.dashboard.PENDING_LIST_LIMIT", 1)
+    for title in ("First", "Second"):
+        task = make_task(
+            case=shared_case, owner=partner.agency, title=title, due_at=timezone.now() + timedelta(days=3)
+        )
+        make_handoff(task=task, sender=partner, receiver=lead, created_at=timezone.now() - timedelta(hours=1))
+
+    response = browser_as(lead.supervisor).get("/dashboard/")
+
+    assert (
+        "2 to your agency and 0 from it are pending; the most pressing 1 each way are listed here."
+        in text(response)
+    )
+    assert 'href="/handoffs/">All handoffs on the handoffs desk</a>' in response.content.decode()

@@ -112,6 +112,41 @@ def test_pending_handoffs_are_listed_both_ways_with_their_age(lead, partner, sha
     ]
 
 
+def test_the_most_pressing_pending_handoffs_are_listed_each_way_and_all_are_counted(
+    lead, partner, shared_case, monkeypatch
+):
+    monkeypatch.setattr("casework.dashboard.PENDING_LIST_LIMIT", 2)
+    for number, (sender, receiver, urgent, answer_in) in enumerate(
+        [
+            (partner, lead, False, 5),
+            (partner, lead, False, 2),
+            (partner, lead, True, 20),
+            (lead, partner, False, 9),
+        ]
+    ):
+        task = make_task(
+            case=shared_case, owner=sender.agency, title=f"Task {number}", due_at=NOW + hours(30)
+        )
+        make_handoff(
+            task=task,
+            sender=sender,
+            receiver=receiver,
+            created_at=NOW - hours(1),
+            respond_by=NOW + hours(answer_in),
+            urgent=urgent,
+        )
+
+    summary = summary_for(lead.agency)
+
+    assert [(row.direction, row.task_title) for row in summary.pending_handoffs] == [
+        ("incoming", "Task 2"),
+        ("incoming", "Task 1"),
+        ("outgoing", "Task 3"),
+    ]
+    assert (summary.pending_incoming_total, summary.pending_outgoing_total) == (3, 1)
+    assert summary.pending_handoffs_left_out
+
+
 def answered(*, lead, partner, case, after_hours, status=HandoffStatus.ACCEPTED):
     task = make_task(case=case, owner=lead.agency, title="Offered", due_at=NOW + hours(48))
     created = NOW - hours(100)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from casework.access import may_view_dashboard
+from casework import dashboard as dashboard_module
 from casework.dashboard import default_period, period_bounds
 from casework.dashboard_figures import agency_dashboard
 from common.errors import PermissionDenied, ValidationFailed
@@ -56,6 +57,7 @@ def dashboard(request: WebRequest) -> HttpResponse:
         "plans_awaiting": list(plan_submissions_awaiting(user=request.user)[:AWAITING_LIST_LIMIT]),
         "period": period_query(since, until),
         "page": "dashboard",
+        "pending_list_limit": dashboard_module.PENDING_LIST_LIMIT,
         "refresh_minutes": max(settings.BRIDGE_DASHBOARD_REFRESH_SECONDS // 60, 1),
     }
     return render(request, "web/dashboard.html", context, status=200 if valid else 400)
