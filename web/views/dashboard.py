@@ -7,8 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from casework.access import may_view_dashboard
 from casework import dashboard as dashboard_module
+from casework.access import may_view_dashboard
 from casework.dashboard import default_period, period_bounds
 from casework.dashboard_figures import agency_dashboard
 from common.errors import PermissionDenied, ValidationFailed
