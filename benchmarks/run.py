@@ -93,6 +93,11 @@ def data_sizes() -> dict[str, int]:
     return {name: model.objects.count() for name, model in models.items()}
 
 
+# A page whose query count depends on what the reader reads, by design: case detail runs one more
+# for a reader of `immigration` (its relief records; tests/benchmarks/test_query_counts.py).
+QUERY_SPREAD = {"case_detail": 1}
+
+
 def verdicts(results: dict[str, Any]) -> dict[str, bool]:
     checks: dict[str, bool] = {}
     for page, by_role in results.get("endpoints", {}).items():
@@ -100,8 +105,9 @@ def verdicts(results: dict[str, Any]) -> dict[str, bool]:
         for role, result in by_role.items():
             if result is not None:
                 checks[f"{page}/{role}: p95 < {limit:.0f} ms"] = result["p95"] < limit
+                spread = QUERY_SPREAD.get(page, 0)
                 checks[f"{page}/{role}: same queries for every user"] = (
-                    result["queries"]["min"] == result["queries"]["max"]
+                    result["queries"]["max"] - result["queries"]["min"] <= spread
                 )
     for page, by_role in results.get("baselines", {}).items():
         for role, result in by_role.items():

@@ -76,7 +76,12 @@ def handoff_list(*, user: User, direction: str | None = None, status: str | None
         errors["status"] = [_("Must be one of: %(choices)s.") % {"choices": ", ".join(HandoffStatus.values)}]
     if errors:
         raise ValidationFailed(_("Unknown filter value."), fields=errors)
-    if direction == "incoming":
+    if direction == "incoming" and status not in (None, HandoffStatus.AWAITING_APPROVAL):
+        # Nothing awaiting approval has another status: without that branch's OR, PostgreSQL walks
+        # the agency's handoffs newest first through the index and stops at the page's end, rather
+        # than joining every one of them and sorting.
+        queryset = queryset.filter(to_agency_id=user.agency_id)
+    elif direction == "incoming":
         awaiting_user = Q(status=HandoffStatus.AWAITING_APPROVAL) & handoffs_to_approve_filter(user=user)
         queryset = queryset.filter(Q(to_agency_id=user.agency_id) | awaiting_user)
     elif direction == "outgoing":

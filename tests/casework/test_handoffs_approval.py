@@ -257,6 +257,15 @@ def test_a_handoff_awaiting_approval_is_incoming_for_the_lead_agency_and_outgoin
     assert list(handoff_list(user=partner.liaison, direction="incoming")) == []
 
 
+def test_incoming_by_status_gives_the_lead_agency_what_awaits_its_approval_only_under_that_status(
+    proposed, lead
+):
+    assert list(handoff_list(user=lead.liaison, direction="incoming", status="awaiting_approval")) == [
+        proposed
+    ]
+    assert list(handoff_list(user=lead.liaison, direction="incoming", status="pending")) == []
+
+
 def test_the_approval_stage_timeline_is_the_senders_and_the_lead_agencys_without_the_task_title(
     proposed, shared_case, lead, partner
 ):
