@@ -12,8 +12,11 @@ as "as of". Nothing is approximated: every figure is exact as of that time.
   computes the figures for the request and, for the default period, stores them.
 - A grant that is given, ended or removed deletes the agency's stored figures (a trigger on
   `SectionGrant`), so nothing of a section the agency no longer reads outlives the change.
-- Every `BRIDGE_DASHBOARD_REFRESH_SECONDS` beat sends one refresh per stored row a supervisor has
-  viewed within `BRIDGE_DASHBOARD_KEEP_FRESH_SECONDS` and deletes the others.
+- Every `BRIDGE_DASHBOARD_REFRESH_SECONDS` beat deletes the rows no supervisor has viewed within
+  `BRIDGE_DASHBOARD_KEEP_FRESH_SECONDS` and sends a refresh for the stalest of the others, as many
+  as their last computing times (`took_ms`) fit in `BRIDGE_DASHBOARD_REFRESH_BUDGET_SECONDS`: the
+  work a tick asks of the workers stays bounded however many large agencies there are, and the
+  rows left out are the stalest, so first, at the next tick.
 - "Refresh now" (`fresh`) computes the figures for the request, as any other period is.
 """
 
@@ -174,13 +177,24 @@ def agency_dashboard(
 
 
 def dashboard_figures_to_refresh(*, now: datetime | None = None) -> list[tuple[int, str]]:
-    """The (agency, language) figures a supervisor has viewed lately, for the beat to refresh;
-    the ones nobody has viewed for `BRIDGE_DASHBOARD_KEEP_FRESH_SECONDS` are deleted."""
+    """The (agency, language) figures for the beat to refresh now, stalest first, within the
+    budget (see the module's docstring); deletes the ones nobody has viewed lately."""
     now = now or timezone.now()
     viewed_since = now - timedelta(seconds=settings.BRIDGE_DASHBOARD_KEEP_FRESH_SECONDS)
     DashboardFigures.objects.filter(viewed_at__lt=viewed_since).delete()
-    wanted = DashboardFigures.objects.order_by("agency_id", "language")
-    return list(wanted.values_list("agency_id", "language"))
+    # Figures a page summed up moments ago wait for a later tick.
+    stale = DashboardFigures.objects.filter(
+        computed_at__lt=now - timedelta(seconds=settings.BRIDGE_DASHBOARD_REFRESH_SECONDS / 2)
+    ).order_by("computed_at", "agency_id", "language")
+    budget_ms = settings.BRIDGE_DASHBOARD_REFRESH_BUDGET_SECONDS * 1000
+    chosen: list[tuple[int, str]] = []
+    spent_ms = 0
+    for agency_id, language, took_ms in stale.values_list("agency_id", "language", "took_ms"):
+        if chosen and spent_ms + took_ms > budget_ms:
+            break
+        chosen.append((agency_id, language))
+        spent_ms += took_ms
+    return chosen
 
 
 def refresh_dashboard_figures(*, agency_id: int, language: str) -> None:

@@ -137,8 +137,7 @@ class DashboardSerializer(serializers.Serializer):
     )
     stored = serializers.BooleanField(
         help_text="True: figures over the default period a worker stored at `generated_at` "
-        "(by default refreshed every minute and never served older than three); false: computed "
-        "for this request."
+        "(by default never served more than ten minutes old); false: computed for this request."
     )
     cases = CaseCountsSerializer()
     overdue_total = serializers.IntegerField()
@@ -174,7 +173,7 @@ class DashboardView(BridgeAPIView):
     """Aggregates over the caller's agency: as of now (open cases, overdue tasks, deadlines in the
     next 7 days, pending handoffs, caseload) and over the period (handoff response times,
     statutory deadline compliance). Supervisors only. Over the default period the figures are
-    the ones a worker stored, by default at most three minutes before (`generated_at`, `stored`)."""
+    the ones a worker stored, by default at most ten minutes before (`generated_at`, `stored`)."""
 
     pagination_class = None
     filter_backends = ()

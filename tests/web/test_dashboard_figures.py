@@ -96,9 +96,8 @@ def test_the_page_says_how_old_stored_figures_are_and_offers_a_refresh(browser_a
 
     second = browser.get("/dashboard/")
 
-    assert "Figures as of" not in first
-    assert "Figures as of" in text(second)
-    assert "refreshed every minute. Refresh now" in text(second)
+    assert "Stored figures as of" not in first
+    assert "never shown more than 10 minutes old. Refresh now" in text(second)
     assert "&amp;fresh=1" in second.content.decode()
 
 
@@ -183,18 +182,50 @@ def test_figures_are_stored_in_the_language_they_were_asked_in(lead, case):
     assert sorted(DashboardFigures.objects.values_list("language", flat=True)) == ["en", "es"]
 
 
+def _stored(*, agency, computed_ago: int, took_ms: int = 10, viewed_ago: int = 0) -> None:
+    now = timezone.now()
+    store_dashboard_figures(agency=agency, language="en", viewed_at=now - timedelta(seconds=viewed_ago))
+    DashboardFigures.objects.filter(agency=agency).update(
+        computed_at=now - timedelta(seconds=computed_ago), took_ms=took_ms
+    )
+
+
 def test_the_beat_refreshes_figures_viewed_lately_and_deletes_the_others(lead, partner, shared_case):
-    store_dashboard_figures(agency=lead.agency, language="en", viewed_at=timezone.now())
-    store_dashboard_figures(
+    _stored(agency=lead.agency, computed_ago=120)
+    _stored(
         agency=partner.agency,
-        language="en",
-        viewed_at=timezone.now() - timedelta(seconds=settings.BRIDGE_DASHBOARD_KEEP_FRESH_SECONDS + 1),
+        computed_ago=120,
+        viewed_ago=settings.BRIDGE_DASHBOARD_KEEP_FRESH_SECONDS + 1,
     )
 
     wanted = dashboard_figures_to_refresh()
 
     assert wanted == [(lead.agency.pk, "en")]
     assert list(DashboardFigures.objects.values_list("agency_id", flat=True)) == [lead.agency.pk]
+
+
+def test_the_beat_refreshes_the_stalest_first_within_its_budget(lead, partner, unrelated, settings):
+    settings.BRIDGE_DASHBOARD_REFRESH_BUDGET_SECONDS = 10
+    _stored(agency=lead.agency, computed_ago=100, took_ms=6_000)
+    _stored(agency=partner.agency, computed_ago=300, took_ms=6_000)
+    _stored(agency=unrelated.agency, computed_ago=200, took_ms=3_000)
+
+    wanted = dashboard_figures_to_refresh()
+
+    assert wanted == [(partner.agency.pk, "en"), (unrelated.agency.pk, "en")]
+
+
+def test_the_beat_refreshes_one_figure_larger_than_its_budget(lead, settings):
+    settings.BRIDGE_DASHBOARD_REFRESH_BUDGET_SECONDS = 1
+    _stored(agency=lead.agency, computed_ago=100, took_ms=6_000)
+
+    assert dashboard_figures_to_refresh() == [(lead.agency.pk, "en")]
+
+
+def test_figures_a_page_summed_up_moments_ago_wait_for_a_later_tick(lead):
+    _stored(agency=lead.agency, computed_ago=1)
+
+    assert dashboard_figures_to_refresh() == []
 
 
 def test_a_refresh_stores_the_figures_as_of_now_and_keeps_when_they_were_viewed(lead, shared_case):

@@ -58,7 +58,7 @@ def dashboard(request: WebRequest) -> HttpResponse:
         "period": period_query(since, until),
         "page": "dashboard",
         "pending_list_limit": dashboard_module.PENDING_LIST_LIMIT,
-        "refresh_minutes": max(settings.BRIDGE_DASHBOARD_REFRESH_SECONDS // 60, 1),
+        "max_age_minutes": max(settings.BRIDGE_DASHBOARD_MAX_AGE_SECONDS // 60, 1),
     }
     return render(request, "web/dashboard.html", context, status=200 if valid else 400)
 
