@@ -32,6 +32,7 @@ from casework.access import (
     event_tasks_visible,
     handoffs_to_approve_filter,
     handoffs_visible_to,
+    pending_handoffs_to_agency_visible_to,
     may_compare_identity,
 )
 from casework.models import (
@@ -59,7 +60,13 @@ def handoff_list(*, user: User, direction: str | None = None, status: str | None
     agency to act, so those to it and, for the lead agency's liaisons and supervisors, those
     awaiting their approval (also `outgoing` when their own agency proposed one); or `outgoing`:
     those from the user's agency."""
-    queryset = handoffs_visible_to(user=user).select_related(
+    incoming_pending = direction == "incoming" and status == HandoffStatus.PENDING
+    visible = (
+        pending_handoffs_to_agency_visible_to(user=user)
+        if incoming_pending
+        else handoffs_visible_to(user=user)
+    )
+    queryset = visible.select_related(
         "case",
         "case__lead_agency",
         "task",
@@ -76,7 +83,10 @@ def handoff_list(*, user: User, direction: str | None = None, status: str | None
         errors["status"] = [_("Must be one of: %(choices)s.") % {"choices": ", ".join(HandoffStatus.values)}]
     if errors:
         raise ValidationFailed(_("Unknown filter value."), fields=errors)
-    if direction == "incoming" and status not in (None, HandoffStatus.AWAITING_APPROVAL):
+    if incoming_pending:
+        # Already the pending handoffs to the agency, as one condition PostgreSQL estimates well.
+        pass
+    elif direction == "incoming" and status is not None and status != HandoffStatus.AWAITING_APPROVAL:
         # Nothing awaiting approval has another status: without that branch's OR, PostgreSQL walks
         # the agency's handoffs newest first through the index and stops at the page's end, rather
         # than joining every one of them and sorting.

@@ -249,6 +249,22 @@ def handoffs_visible_to(*, user: User) -> QuerySet[Handoff]:
     return Handoff.objects.filter(_handoff_visible(user=user))
 
 
+def pending_handoffs_to_agency_visible_to(*, user: User) -> QuerySet[Handoff]:
+    """`handoffs_visible_to` narrowed to the pending handoffs to the user's agency, written as one
+    plain condition. A pending handoff was approved if it needed to be (the model's
+    `handoff_approval_matches_status`), so the user sees all of them as a liaison or supervisor
+    and, otherwise, those on cases they may see; the ones their agency sent itself (a match review
+    within the agency) are among those. Without `handoffs_visible_to`'s other branches PostgreSQL
+    estimates the rows and walks the agency's handoffs newest first, stopping at the page's end
+    (docs/performance.md)."""
+    if not works_on_cases(user):
+        return Handoff.objects.none()
+    pending = Handoff.objects.filter(to_agency_id=user.agency_id, status=HandoffStatus.PENDING)
+    if user.role in LIAISON_ROLES:
+        return pending
+    return pending.filter(case_visibility_filter(user=user, case_ref="case_id"))
+
+
 def get_handoff_for_user(*, user: User, handoff_id: object, lock: bool = False) -> Handoff:
     """The handoff as this user may see it, or `NotFound`. With `lock`, the handoff row is locked
     for the rest of the caller's transaction, so concurrent answers are serialised."""

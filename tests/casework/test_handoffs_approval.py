@@ -18,6 +18,7 @@ from casework.access import (
     get_case_access,
     get_handoff_for_user,
     handoffs_visible_to,
+    pending_handoffs_to_agency_visible_to,
     tasks_visible_to,
     timeline_visible,
 )
@@ -264,6 +265,30 @@ def test_incoming_by_status_gives_the_lead_agency_what_awaits_its_approval_only_
         proposed
     ]
     assert list(handoff_list(user=lead.liaison, direction="incoming", status="pending")) == []
+
+
+def test_the_pending_handoffs_to_an_agency_are_the_visible_ones_to_it_for_every_role(
+    proposed, police_task, lead_task, shared_case, lead, partner, hsi
+):
+    # One awaiting approval (`proposed`), one pending at once (a lead liaison may invite), one to
+    # the lead agency on a case its caseworker works on, and one answered.
+    at_once = handoff_create(actor=lead.liaison, task=lead_task, to_agency=hsi.agency)
+    second = task_create(actor=partner.liaison, case=shared_case, title="Second", due_at=in_hours(48))
+    handoff_create(actor=partner.liaison, task=second, to_agency=lead.agency)
+    third = task_create(actor=partner.liaison, case=shared_case, title="Third", due_at=in_hours(48))
+    handoff_decline(
+        actor=lead.liaison,
+        handoff=handoff_create(actor=partner.liaison, task=third, to_agency=lead.agency),
+        reason="No capacity",
+    )
+    assert at_once.status == HandoffStatus.PENDING
+
+    for staff in (lead, partner, hsi):
+        for user in (staff.caseworker, staff.liaison, staff.supervisor, staff.admin):
+            expected = handoffs_visible_to(user=user).filter(
+                to_agency_id=user.agency_id, status=HandoffStatus.PENDING
+            )
+            assert set(pending_handoffs_to_agency_visible_to(user=user)) == set(expected), user.username
 
 
 def test_the_approval_stage_timeline_is_the_senders_and_the_lead_agencys_without_the_task_title(
