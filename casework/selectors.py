@@ -32,8 +32,8 @@ from casework.access import (
     event_tasks_visible,
     handoffs_to_approve_filter,
     handoffs_visible_to,
-    pending_handoffs_to_agency_visible_to,
     may_compare_identity,
+    pending_handoffs_to_agency_visible_to,
 )
 from casework.models import (
     SECTION_MODELS,
