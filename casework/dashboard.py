@@ -20,7 +20,7 @@ titles, agency and worker names, times.
 """
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -210,6 +210,8 @@ class DashboardSummary:
     caseload: list[WorkerCaseload]
     # True when these are the stored figures computed at `generated_at` (`casework.dashboard_figures`).
     stored: bool = False
+    # Figures of apps above casework computed with these (`dashboard_panel_register`), as JSON values.
+    panels: dict[str, Any] = field(default_factory=dict)
 
     @property
     def overdue_total(self) -> int:

@@ -18,6 +18,9 @@ as "as of". Nothing is approximated: every figure is exact as of that time.
   work a tick asks of the workers stays bounded however many large agencies there are, and the
   rows left out are the stalest, so first, at the next tick.
 - "Refresh now" (`fresh`) computes the figures for the request, as any other period is.
+
+Apps above casework add panels that cost as much at scale (`dashboard_panel_register`: the
+screening overview): summed up and stored with the figures, in `summary.panels`.
 """
 
 import dataclasses
@@ -37,6 +40,20 @@ from casework.dashboard import DashboardSummary, dashboard_summary, default_peri
 from casework.models import DashboardFigures, SectionGrant
 
 GRANT_END_COMMIT_SLACK = timedelta(minutes=1)
+
+# Panels of apps above casework that are summed up and stored with the figures: name -> the
+# panel's figures for an agency (as its liaisons and supervisors see them), as JSON values.
+_PANELS: dict[str, Callable[[Agency], Any]] = {}
+
+
+def dashboard_panel_register(*, name: str, compute: Callable[[Agency], Any]) -> None:
+    """`compute(agency)` is summed up with the dashboard's figures and found in `summary.panels`."""
+    _PANELS[name] = compute
+
+
+def _summed_up(*, agency: Agency, since: datetime, until: datetime) -> DashboardSummary:
+    summary = dashboard_summary(agency=agency, since=since, until=until)
+    return dataclasses.replace(summary, panels={name: compute(agency) for name, compute in _PANELS.items()})
 
 
 def summary_as_json(summary: DashboardSummary) -> dict[str, Any]:
@@ -116,7 +133,7 @@ def store_dashboard_figures(
     since, until = _default_bounds()
     started = perf_counter()
     with translation.override(language):
-        summary = dashboard_summary(agency=agency, since=since, until=until)
+        summary = _summed_up(agency=agency, since=since, until=until)
     took_ms = round((perf_counter() - started) * 1000)
     computed_at = summary.generated_at
     if _grant_ended_since(agency_id=agency.pk, moment=computed_at):
@@ -153,7 +170,7 @@ def agency_dashboard(
     language = translation.get_language() or settings.LANGUAGE_CODE
     default = (since, until) == _default_bounds()
     if not default:
-        return dashboard_summary(agency=agency, since=since, until=until, now=now)
+        return _summed_up(agency=agency, since=since, until=until)
     stored = (
         None
         if fresh

@@ -690,8 +690,15 @@ def agency_reads_section_filter(*, user: User, section: str, case_ref: str = "pk
     if not works_on_cases(user):
         return Q(pk__in=[])
     assert user.agency_id is not None
+    return agency_holds_section_filter(agency_id=user.agency_id, section=section, case_ref=case_ref)
+
+
+def agency_holds_section_filter(*, agency_id: int, section: str, case_ref: str = "pk") -> Q:
+    """Rows whose case (`case_ref`) the agency holds an active grant of `section` on: what
+    `agency_reads_section_filter` asks of a member's agency, for figures about the agency itself
+    (its supervisors' stored dashboard)."""
     grants = SectionGrant.objects.filter(
-        active_grant_filter(), case_id=OuterRef(case_ref), agency_id=user.agency_id, section=section
+        active_grant_filter(), case_id=OuterRef(case_ref), agency_id=agency_id, section=section
     )
     return Q(Exists(grants))
 

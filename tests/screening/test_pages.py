@@ -8,6 +8,12 @@ from casework.models import Task
 from casework.services.events import case_event_record
 from casework.services.sharing import participant_invite
 from screening.models import Screening
+from screening.selectors import (
+    SCREENING_PANEL,
+    agency_screening_panel,
+    screening_overview,
+    stored_screening_overview,
+)
 from screening.services import screening_record, trafficking_status_change
 from tests.factories import open_case
 from tests.screening.conftest import SUSPECT_ANSWERS
@@ -168,3 +174,48 @@ def test_the_supervisor_dashboard_counts_statuses_and_children_in_care_never_scr
     assert "1 child in care never screened" in html_text(panel)
     assert "Not screened 1" in html_text(panel)
     assert "At risk 1" in html_text(panel)
+
+
+def test_the_dashboard_serves_the_screening_overview_stored_with_its_figures(lead):
+    in_care = open_case(actor=lead.caseworker, pseudonym="R.K.")
+    case_event_record(
+        actor=lead.caseworker, case=in_care, event_type="removed_from_home", occurred_at=timezone.now()
+    )
+    browser = Browser(lead.supervisor)
+    browser.get("/dashboard/")
+    trafficking_status_change(actor=lead.caseworker, case=in_care, status="at_risk", reason="Older partner.")
+
+    stored = browser.get("/dashboard/")
+    fresh = browser.get("/dashboard/", {"fresh": "1"})
+
+    def panel(response):
+        return html_text(
+            response.content.decode().split('id="screening-panel"', 1)[1].split("</section>", 1)[0]
+        )
+
+    assert ("1 child in care never screened" in panel(stored), "At risk 0" in panel(stored)) == (True, True)
+    assert ("1 child in care never screened" in panel(fresh), "At risk 1" in panel(fresh)) == (False, True)
+
+
+@pytest.mark.parametrize("role", ["liaison", "supervisor"])
+def test_the_agencys_stored_overview_is_what_its_liaisons_and_supervisors_see(lead, partner, role):
+    in_care = open_case(actor=lead.caseworker, pseudonym="R.K.")
+    other = open_case(actor=lead.caseworker, pseudonym="N.S.")
+    participant_invite(actor=lead.liaison, case=in_care, agency=partner.agency)
+    case_event_record(
+        actor=lead.caseworker, case=in_care, event_type="removed_from_home", occurred_at=timezone.now()
+    )
+    trafficking_status_change(actor=lead.caseworker, case=other, status="at_risk", reason="Older partner.")
+
+    for staff in (lead, partner):
+        seen = screening_overview(user=getattr(staff, role))
+        stored = stored_screening_overview({SCREENING_PANEL: agency_screening_panel(staff.agency)})
+        assert stored == seen
+        assert seen.by_status != []
+    assert screening_overview(user=lead.supervisor).in_care_never_screened == 1
+    assert screening_overview(user=partner.supervisor).in_care_never_screened == 0
+
+
+def test_a_stored_overview_for_other_statuses_is_not_served():
+    assert stored_screening_overview({SCREENING_PANEL: {"not_screened": 3}}) is None
+    assert stored_screening_overview({}) is None

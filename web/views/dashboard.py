@@ -15,7 +15,7 @@ from common.errors import PermissionDenied, ValidationFailed
 from plans.selectors import AWAITING_LIST_LIMIT, plan_submissions_awaiting
 from referrals.selectors import referral_dashboard
 from relief.selectors import WATCH_DAYS, relief_birthday_watch
-from screening.selectors import screening_overview
+from screening.selectors import screening_overview, stored_screening_overview
 from web.dashboard import TABLES, csv_file, dashboard_charts, period_presets, period_query
 from web.forms import DashboardPeriodForm, form_errors
 from web.http import WebRequest, case_work
@@ -49,7 +49,7 @@ def dashboard(request: WebRequest) -> HttpResponse:
         "until": until,
         "presets": period_presets(today=timezone.localdate(), shown=(since, until) if valid else None),
         "summary": summary,
-        "screening": screening_overview(user=request.user),
+        "screening": stored_screening_overview(summary.panels) or screening_overview(user=request.user),
         "charts": dashboard_charts(summary),
         "relief_birthdays": relief_birthday_watch(user=request.user),
         "relief_watch_days": WATCH_DAYS,
