@@ -40,9 +40,12 @@ PAGES = {
         2,
     ),
     "notifications": ("notifications/", {}, (Role.CASEWORKER, Role.LIAISON, Role.SUPERVISOR), 2),
-    # The figures, and the relief birthday watch (one query).
-    "dashboard": ("dashboard/", {}, (Role.SUPERVISOR,), 12),
+    # The first view sums the figures up and stores them (`casework.dashboard_figures`): the
+    # figures, the panels, the grants' checks and the upsert; and the relief birthday watch.
+    "dashboard": ("dashboard/", {}, (Role.SUPERVISOR,), 22),
 }
+# The same request again, as the benchmarks time it: the stored figures and the relief watch.
+AGAIN = {"dashboard": 3}
 
 
 def busiest_member(role: str) -> User:
@@ -65,3 +68,6 @@ def test_benchmarked_page_costs_the_same_queries_at_any_size(django_assert_num_q
             response = api.get(path.format(case=case.pk), params)
 
         assert response.status_code == 200
+        if page in AGAIN:
+            with django_assert_num_queries(AGAIN[page]):
+                assert api.get(path.format(case=case.pk), params).status_code == 200
