@@ -32,12 +32,12 @@ from time import perf_counter
 from typing import Any, Union, get_args, get_origin, get_type_hints
 
 from django.conf import settings
-from django.db.models import Min
 from django.utils import timezone, translation
 
 from agencies.models import Agency
+from casework.access import agency_grant_ended_since, agency_next_grant_expiry
 from casework.dashboard import DashboardSummary, dashboard_summary, default_period, period_bounds
-from casework.models import DashboardFigures, SectionGrant
+from casework.models import DashboardFigures
 
 GRANT_END_COMMIT_SLACK = timedelta(minutes=1)
 
@@ -111,18 +111,9 @@ def _default_bounds() -> tuple[datetime, datetime]:
     return period_bounds(since=since, until=until)
 
 
-def _next_grant_expiry(*, agency_id: int, after: datetime) -> datetime | None:
-    expiry: datetime | None = SectionGrant.objects.filter(
-        agency_id=agency_id, ended_at__isnull=True, expires_at__gt=after
-    ).aggregate(first=Min("expires_at"))["first"]
-    return expiry
-
-
 def _grant_ended_since(*, agency_id: int, moment: datetime) -> bool:
     # A grant's end is stamped before its transaction commits; a minute covers that gap.
-    return SectionGrant.objects.filter(
-        agency_id=agency_id, ended_at__gte=moment - GRANT_END_COMMIT_SLACK
-    ).exists()
+    return agency_grant_ended_since(agency_id=agency_id, moment=moment - GRANT_END_COMMIT_SLACK)
 
 
 def store_dashboard_figures(
@@ -141,7 +132,7 @@ def store_dashboard_figures(
         # summed up: good for the request that asked (as a live page would be), not for keeping.
         return summary
     max_age = timedelta(seconds=settings.BRIDGE_DASHBOARD_MAX_AGE_SECONDS)
-    expiry = _next_grant_expiry(agency_id=agency.pk, after=computed_at)
+    expiry = agency_next_grant_expiry(agency_id=agency.pk, after=computed_at)
     values = {
         "since": since,
         "until": until,

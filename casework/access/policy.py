@@ -5,9 +5,11 @@ import uuid
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.db.models import (
     Exists,
+    Min,
     OuterRef,
     Q,
     QuerySet,
@@ -691,6 +693,20 @@ def agency_reads_section_filter(*, user: User, section: str, case_ref: str = "pk
         return Q(pk__in=[])
     assert user.agency_id is not None
     return agency_holds_section_filter(agency_id=user.agency_id, section=section, case_ref=case_ref)
+
+
+def agency_next_grant_expiry(*, agency_id: int, after: datetime) -> datetime | None:
+    """When the first of the agency's active grants that end by date ends after `after`: until
+    then, figures summed up over what the agency reads stay true (its stored dashboard)."""
+    expiry: datetime | None = SectionGrant.objects.filter(
+        agency_id=agency_id, ended_at__isnull=True, expires_at__gt=after
+    ).aggregate(first=Min("expires_at"))["first"]
+    return expiry
+
+
+def agency_grant_ended_since(*, agency_id: int, moment: datetime) -> bool:
+    """Whether one of the agency's grants was ended at or after `moment`."""
+    return SectionGrant.objects.filter(agency_id=agency_id, ended_at__gte=moment).exists()
 
 
 def agency_holds_section_filter(*, agency_id: int, section: str, case_ref: str = "pk") -> Q:
