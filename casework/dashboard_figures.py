@@ -98,12 +98,16 @@ def _from_json(kind: Any, value: Any) -> Any:
                 if field.init and field.name in value
             }
         )
-    parse: dict[Any, Callable[[Any], Any]] = {
-        datetime: datetime.fromisoformat,
-        date: date.fromisoformat,
-        uuid.UUID: uuid.UUID,
-    }
-    return parse.get(kind, lambda item: item)(value)
+    parse = _PARSERS.get(kind)
+    return parse(value) if parse else value
+
+
+# The JSON strings `_as_json` wrote, read back as the values they were.
+_PARSERS: dict[Any, Callable[[Any], Any]] = {
+    datetime: datetime.fromisoformat,
+    date: date.fromisoformat,
+    uuid.UUID: uuid.UUID,
+}
 
 
 def _default_bounds() -> tuple[datetime, datetime]:

@@ -83,10 +83,11 @@ def handoff_list(*, user: User, direction: str | None = None, status: str | None
         errors["status"] = [_("Must be one of: %(choices)s.") % {"choices": ", ".join(HandoffStatus.values)}]
     if errors:
         raise ValidationFailed(_("Unknown filter value."), fields=errors)
+    # `incoming_pending` is the pending handoffs to the agency already, as one condition
+    # PostgreSQL estimates well.
     if incoming_pending:
-        # Already the pending handoffs to the agency, as one condition PostgreSQL estimates well.
-        pass
-    elif direction == "incoming" and status is not None and status != HandoffStatus.AWAITING_APPROVAL:
+        return queryset.order_by("-created_at", "pk")
+    if direction == "incoming" and status is not None and status != HandoffStatus.AWAITING_APPROVAL:
         # Nothing awaiting approval has another status: without that branch's OR, PostgreSQL walks
         # the agency's handoffs newest first through the index and stops at the page's end, rather
         # than joining every one of them and sorting.

@@ -73,7 +73,8 @@ def fire_task_reminders(now: str, *task_ids: str) -> int:
 
 @shared_task(name=REFRESH_DASHBOARDS)
 def refresh_dashboards() -> int:
-    """One refresh per stored dashboard a supervisor has viewed lately, each on any worker; a
+    """One refresh for each of the stalest stored dashboards a supervisor has viewed lately, as
+    many as fit in the tick's budget (`dashboard_figures_to_refresh`), each on any worker; a
     refresh still queued at the next tick has expired by then."""
     wanted = dashboard_figures_to_refresh()
     for agency_id, language in wanted:
