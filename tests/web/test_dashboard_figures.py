@@ -290,3 +290,15 @@ def test_a_view_of_stored_figures_marks_them_viewed_once_an_interval(lead, case)
 
     assert served.stored is True
     assert DashboardFigures.objects.get(agency=lead.agency).viewed_at > aged.viewed_at
+
+
+def test_refresh_now_without_a_period_sums_up_the_default_one(browser_as, lead, shared_case):
+    browser = browser_as(lead.supervisor)
+    browser.get("/dashboard/")
+    _late_task(case=shared_case, owner=lead.agency)
+
+    response = browser.get("/dashboard/", {"fresh": "1"})
+
+    assert response.status_code == 200
+    assert "Stored figures as of" not in text(response)
+    assert "1 overdue tasks" in text(response)

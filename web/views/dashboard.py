@@ -25,7 +25,9 @@ def _period_form(request: WebRequest) -> DashboardPeriodForm:
     if not may_view_dashboard(user=request.user):
         raise PermissionDenied(_("The dashboard is for supervisors."))
     since, until = default_period()
-    return DashboardPeriodForm(request.GET or {"since": since, "until": until})
+    # A query naming no period (only `fresh=1`, say) asks for the default one.
+    chosen = "since" in request.GET or "until" in request.GET
+    return DashboardPeriodForm(request.GET if chosen else {"since": since, "until": until})
 
 
 @case_work
