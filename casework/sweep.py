@@ -58,6 +58,7 @@ from casework.sections import Section
 from casework.services.handoffs import handoff_expire
 from casework.services.sharing import grants_end_expired
 from casework.timeline import timeline_entry, timeline_record_many
+from common.copy import row_maker
 from common.i18n import Message
 from common.times import format_day_lazy, format_when_lazy
 from notifications.digests import digests_build
@@ -358,7 +359,7 @@ def _owner_of(task: Task) -> int:
 
 
 def _reminder(*, point: Point, task: Task) -> Reminder:
-    return Reminder(
+    return row_maker(Reminder)(
         kind=point.kind,
         step=point.step,
         case_id=task.case_id,

@@ -13,6 +13,7 @@ import re
 import smtplib
 import uuid
 from collections.abc import Iterable, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
@@ -31,7 +32,7 @@ from redis.exceptions import RedisError
 from agencies.models import User
 from audit.services import audit_record
 from casework.models import Case, Handoff, Task
-from common.copy import copy_insert
+from common.copy import copy_insert, row_maker
 from common.errors import NotFound, ValidationFailed
 from common.i18n import Message
 from notifications.models import (
@@ -110,16 +111,19 @@ def notify_many(*, notices: Sequence[Notice]) -> list[list[Notification]]:
     languages and preferences of everyone concerned, one insert of every inbox row and one of
     every email, all published after the caller's transaction commits. Each notice is written
     once per language among its recipients, not once per person. Returns each notice's entries."""
-    checked = [_check_notice(notice) for notice in notices]
-    people_of = [_receivers(notice.recipients) for notice in notices]
-    everyone = {person.pk for people in people_of for person in people}
-    if not everyone:
-        return [[] for _ in notices]
-    rows = _Rows(readers=_readers(everyone))
-    notifications_of = [
-        rows.add(notice=notice, people=people, message_in_default=message)
-        for notice, people, message in zip(notices, people_of, checked, strict=True)
-    ]
+    # Written in the deployment's language unless a reader has another: one switch for the batch
+    # rather than two a notice (switching costs more than writing a message).
+    with translation.override(settings.LANGUAGE_CODE):
+        checked = [_check_notice(notice) for notice in notices]
+        people_of = [_receivers(notice.recipients) for notice in notices]
+        everyone = {person.pk for people in people_of for person in people}
+        if not everyone:
+            return [[] for _ in notices]
+        rows = _Rows(readers=_readers(everyone))
+        notifications_of = [
+            rows.add(notice=notice, people=people, message_in_default=message)
+            for notice, people, message in zip(notices, people_of, checked, strict=True)
+        ]
     with transaction.atomic():
         copy_insert([n for notifications in notifications_of for n in notifications])
         copy_insert(rows.deliveries)
@@ -132,11 +136,11 @@ MESSAGE_MAX_LENGTH = 500
 
 def _check_notice(notice: Notice) -> str:
     """The notice's message in the deployment's language, checked; readers of that language get
-    this very text (a message's values, dates among them, cost more to write than the rest)."""
+    this very text (a message's values, dates among them, cost more to write than the rest).
+    Called with the deployment's language active."""
     if not notice.kind.strip() or len(notice.kind) > 40:
         raise ValueError("A notification kind is a short non-empty name.")
-    with translation.override(settings.LANGUAGE_CODE):
-        message = str(notice.message)
+    message = str(notice.message)
     if not message.strip() or len(message) > MESSAGE_MAX_LENGTH:
         raise ValueError("A notification message is non-empty and at most 500 characters.")
     return message
@@ -195,40 +199,46 @@ class _Rows:
         self.retry_at = timezone.now() + timedelta(seconds=settings.BRIDGE_OUTBOX_RELAY_AFTER_SECONDS)
         self.email = EmailTemplates()
         self.deliveries: list[EmailDelivery] = []
+        self._new_notification = row_maker(Notification)
+        self._new_delivery = row_maker(EmailDelivery)
+        self._subject_abouts: dict[tuple[str, str], str] = {}
 
     def add(self, *, notice: Notice, people: list[User], message_in_default: str) -> list[Notification]:
         """One inbox row per person, and an email for those who want one now, each in the
         person's language. `message_in_default`: the message as `_check_notice` wrote it."""
         if not people:
             return []
-        case = notice.case
+        # The sweep builds these by the hundred thousand: ids, not objects, looked up once a
+        # notice, and no model constructor (`row_maker`).
+        about = {
+            "kind": notice.kind,
+            "case_id": notice.case.pk if notice.case is not None else None,
+            "task_id": notice.task.pk if notice.task is not None else None,
+            "handoff_id": notice.handoff.pk if notice.handoff is not None else None,
+            "reminder_id": notice.reminder.pk if notice.reminder is not None else None,
+        }
         texts: dict[str, _Text] = {}
         notifications = []
         for person in people:
-            reader = self.readers[person.pk]
+            person_id = person.pk
+            reader = self.readers[person_id]
             text = texts.get(reader.language)
             if text is None:
                 text = texts[reader.language] = self._text(
                     notice=notice, language=reader.language, message_in_default=message_in_default
                 )
             wants_email = reader.email_enabled and bool(person.email)
-            # Ids, not objects: setting a related object costs several times setting its id, and
-            # the sweep builds these by the hundred thousand.
-            notification = Notification(
-                recipient_id=person.pk,
-                kind=notice.kind,
-                case_id=case.pk if case is not None else None,
-                task_id=notice.task.pk if notice.task else None,
-                handoff_id=notice.handoff.pk if notice.handoff else None,
-                reminder_id=notice.reminder.pk if notice.reminder else None,
+            notification = self._new_notification(
+                recipient_id=person_id,
                 message=text.message,
                 awaits_digest=wants_email and reader.email_digest,
+                **about,
             )
             notifications.append(notification)
             if wants_email and not reader.email_digest:
                 self.deliveries.append(
-                    EmailDelivery(
-                        recipient_id=person.pk,
+                    self._new_delivery(
+                        recipient_id=person_id,
                         kind=DeliveryKind.IMMEDIATE,
                         notification_id=notification.pk,
                         subject=text.subject,
@@ -242,14 +252,18 @@ class _Rows:
         case = notice.case
         case_number = case.number if case is not None else ""
         link = link_for(case=case, task=notice.task, handoff=notice.handoff)
-        with translation.override(language):
-            written = message_in_default if language == settings.LANGUAGE_CODE else str(notice.message)
+        in_default = language == settings.LANGUAGE_CODE
+        # The deployment's language is active already (`notify_many`).
+        with nullcontext() if in_default else translation.override(language):
+            written = message_in_default if in_default else str(notice.message)
             # A translation may run longer than the English the caller checked; the inbox column
             # holds 500 characters.
             message = _fit(written.strip(), MESSAGE_MAX_LENGTH)
-            subject = self.email.subject(
-                about=str(SUBJECTS.get(notice.kind, _("update"))), case_number=case_number
-            )
+            about = self._subject_abouts.get((notice.kind, language))
+            if about is None:
+                about = str(SUBJECTS.get(notice.kind, _("update")))
+                self._subject_abouts[notice.kind, language] = about
+            subject = self.email.subject(about=about, case_number=case_number)
             body = self.email.body(message=message, case_number=case_number, link=link)
         return _Text(message=message, subject=_fit(subject, SUBJECT_MAX_LENGTH), body=body)
 
