@@ -1134,11 +1134,11 @@ class Handoff(models.Model):
         indexes = [
             models.Index(fields=["to_agency", "status", "-created_at"]),
             models.Index(fields=["from_agency", "status", "-created_at"]),
-            models.Index(
-                fields=["respond_by"],
-                condition=Q(status__in=HANDOFF_OPEN_STATUSES),
-                name="handoff_pending_due",
-            ),
+            # The sweep's open handoffs by due time. Not a partial index on the open statuses:
+            # PostgreSQL counts such an index's condition again beside a query's own `status =`
+            # and, ten times too sure, ANDed it into the incoming handoffs' bitmap, reading every
+            # pending handoff of every agency (docs/performance.md, change 15).
+            models.Index(fields=["status", "respond_by"], name="handoff_status_due"),
         ]
         triggers = [
             pgtrigger.Protect(

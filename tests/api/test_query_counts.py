@@ -344,7 +344,9 @@ LIST_ENDPOINTS = {
     "restitution-orders": ("cases/{case}/restitution-orders/", add_criminal_records, POLICE, 5),
     "restitution-payments": ("cases/{case}/restitution-payments/", add_criminal_records, POLICE, 5),
     "tasks": ("tasks/", add_tasks, "lead.liaison", 2),
-    "handoffs": ("handoffs/", add_handoffs, "lead.liaison", 2),
+    # The agencies and people a handoff names are read by a query each (the case's lead agency,
+    # from, to, created by; responded and approved by once some handoff has them).
+    "handoffs": ("handoffs/", add_handoffs, "lead.liaison", 6),
     "notifications": ("notifications/", add_handoffs, "partner.liaison", 2),
     "deadline-templates": ("deadline-templates/", add_templates, "lead.liaison", 2),
     "screening-instruments": ("screening-instruments/", add_instruments, "lead.liaison", 4),
