@@ -68,6 +68,15 @@ class LogContextFilter(logging.Filter):
         return True
 
 
+class TextFormatter(logging.Formatter):
+    """The `text` format: a line written outside any request or task (a management command, a
+    library's warning) reads `[-]` for its request id. (dictConfig passes a formatter's
+    `defaults` only from Python 3.12.)"""
+
+    def __init__(self, fmt: str | None = None, datefmt: str | None = None) -> None:
+        super().__init__(fmt, datefmt, defaults={"request_id": "-"})
+
+
 class JsonFormatter(LibraryJsonFormatter):
     def add_fields(
         self, log_data: dict[str, Any], record: logging.LogRecord, message_dict: dict[str, Any]

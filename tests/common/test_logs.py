@@ -161,6 +161,24 @@ def test_the_log_format_is_a_setting(log_format, expected):
     assert result.stdout.strip() == expected
 
 
+def test_a_text_line_written_outside_any_request_names_no_request():
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django, logging; django.setup(); logging.getLogger('weasyprint').warning('no font')",
+        ],
+        cwd=ROOT,
+        env=dict(os.environ, DJANGO_SETTINGS_MODULE="config.settings.test", BRIDGE_LOG_FORMAT="text"),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+
+    assert "WARNING weasyprint [-] no font" in result.stderr
+    assert "Logging error" not in result.stderr
+
+
 def test_an_unknown_log_format_refuses_to_start():
     result = subprocess.run(
         [sys.executable, "-c", "from django.conf import settings; settings.LOGGING"],
