@@ -160,6 +160,16 @@ def _fire_batch(now: str, task_ids: list[str]) -> int:
     )
 
 
+def _worker_start() -> None:
+    """A pool process starts as a Celery worker's process does."""
+    from benchmarks.common import setup_django
+
+    setup_django()
+    from config.celery import startup_objects_freeze
+
+    startup_objects_freeze()
+
+
 def _connect() -> int:
     from django.db import connection
 
@@ -171,9 +181,8 @@ def _run(now: datetime, workers: int) -> dict[str, Any]:
     from concurrent.futures import Future, ProcessPoolExecutor
     from multiprocessing import get_context
 
-    from benchmarks.common import setup_django
     from casework.sweep import deadlines_sweep
-    from config.celery import app
+    from config.celery import app, startup_objects_freeze
 
     pool = None
     futures: list[Future[int]] = []
@@ -183,8 +192,10 @@ def _run(now: datetime, workers: int) -> dict[str, Any]:
         futures.append(pool.submit(_fire_batch, moment.isoformat(), [str(task_id) for task_id in task_ids]))
         return True
 
+    # This process sweeps as the worker process running the beat's sweep task would.
+    startup_objects_freeze()
     if workers:
-        pool = ProcessPoolExecutor(workers, mp_context=get_context("spawn"), initializer=setup_django)
+        pool = ProcessPoolExecutor(workers, mp_context=get_context("spawn"), initializer=_worker_start)
         # Every process up and connected before the clock starts, as running Celery workers are.
         for future in [pool.submit(_connect) for _ in range(workers * 4)]:
             future.result()
