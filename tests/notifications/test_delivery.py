@@ -1,5 +1,6 @@
 """Sending outbox emails through a real SMTP server (in this process), the relay and the digest."""
 
+import json
 from datetime import datetime, time, timedelta
 
 import pytest
@@ -19,6 +20,7 @@ from notifications.services import (
     outbox_relay,
 )
 from tests.notifications.conftest import free_port
+from tests.notifications.queued import delivery_ids
 
 pytestmark = pytest.mark.django_db
 
@@ -137,9 +139,21 @@ def test_relay_republishes_pending_emails_whose_time_has_come(
         assert outbox_relay(now=later) == 1
 
     [raw] = broker.lrange("celery", 0, -1)
-    assert str(delivery.pk).encode() in raw
+    assert delivery_ids(raw) == [str(delivery.pk)]
     delivery.refresh_from_db()
     assert delivery.next_attempt_at == later + timedelta(seconds=settings.BRIDGE_OUTBOX_RELAY_AFTER_SECONDS)
+
+
+def test_a_published_message_names_how_many_emails_it_carries_not_which(
+    case, lead, broker, django_capture_on_commit_callbacks
+):
+    delivery = _notify(case, lead.liaison).email_delivery
+
+    with django_capture_on_commit_callbacks(execute=True):
+        outbox_relay(now=delivery.next_attempt_at + timedelta(seconds=1))
+
+    [raw] = broker.lrange("celery", 0, -1)
+    assert json.loads(raw)["headers"]["argsrepr"] == "(delivery ids: 1)"
 
 
 def test_relay_does_not_republish_a_row_it_just_published(

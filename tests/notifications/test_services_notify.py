@@ -13,6 +13,7 @@ from notifications.models import DeliveryKind, DeliveryStatus, EmailDelivery, No
 from notifications.services import EmailTemplates, notification_preferences_update, notify
 from tests.factories import UserFactory, in_hours
 from tests.notifications.conftest import free_port
+from tests.notifications.queued import delivery_ids
 
 pytestmark = pytest.mark.django_db
 
@@ -115,7 +116,7 @@ def test_emails_are_published_only_after_commit(case, lead, django_capture_on_co
 
     assert len(callbacks) == 1
     [raw] = redis.Redis.from_url(settings.REDIS_URL).lrange("celery", 0, -1)
-    assert str(notification.email_delivery.pk).encode() in raw
+    assert delivery_ids(raw) == [str(notification.email_delivery.pk)]
     redis.Redis.from_url(settings.REDIS_URL).flushdb()
 
 
