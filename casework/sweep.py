@@ -58,7 +58,7 @@ from casework.sections import Section
 from casework.services.handoffs import handoff_expire
 from casework.services.sharing import grants_end_expired
 from casework.timeline import timeline_entry, timeline_record_many
-from common.copy import row_maker
+from common.copy import array_literal, row_maker
 from common.i18n import Message
 from common.times import format_day_lazy, format_when_lazy
 from notifications.digests import digests_build
@@ -291,15 +291,57 @@ FiredTask = tuple[Task, Point, Reminder]
 
 
 def _lock_open_tasks(*, task_ids: list[uuid.UUID]) -> list[Task]:
-    """The batch's tasks still open and seen by their owner, locked; those another sweep holds
-    are skipped."""
-    return list(
+    """The batch's tasks still open and seen by their owner, locked, with their case and assignee
+    (only `_FIRING_FIELDS`); those another sweep holds are skipped."""
+    rows = (
         Task.objects.select_for_update(skip_locked=True, of=("self",))
-        .select_related("case", "assignee")
-        .only(*_FIRING_FIELDS)
         .filter(owner_sees_task(), pk__in=task_ids, status=TaskStatus.OPEN)
         .order_by("pk")
+        .values_list(*_FIRING_FIELDS)
     )
+    # Built as `select_related("case", "assignee").only(*_FIRING_FIELDS)` would, at half the cost
+    # (`RowMaker.loaded`).
+    new_task, new_case, new_user = row_maker(Task), row_maker(Case), row_maker(User)
+    case_field, assignee_field = Task._meta.get_field("case"), Task._meta.get_field("assignee")
+    tasks = []
+    for (
+        task_id,
+        due_at,
+        priority,
+        owner_agency_id,
+        section,
+        case_id,
+        case_number,
+        assignee_id,
+        assignee_is_active,
+        assignee_agency_id,
+        assignee_role,
+        assignee_email,
+    ) in rows:
+        task = new_task.loaded(
+            using=rows.db,
+            id=task_id,
+            due_at=due_at,
+            priority=priority,
+            owner_agency_id=owner_agency_id,
+            section=section,
+            case_id=case_id,
+            assignee_id=assignee_id,
+        )
+        case_field.set_cached_value(task, new_case.loaded(using=rows.db, id=case_id, number=case_number))
+        assignee = None
+        if assignee_id is not None:
+            assignee = new_user.loaded(
+                using=rows.db,
+                id=assignee_id,
+                is_active=assignee_is_active,
+                agency_id=assignee_agency_id,
+                role=assignee_role,
+                email=assignee_email,
+            )
+        assignee_field.set_cached_value(task, assignee)
+        tasks.append(task)
+    return tasks
 
 
 def _claim_task_points(*, tasks: list[Task], now: datetime) -> list[FiredTask]:
@@ -387,12 +429,13 @@ def _claim_many(reminders: list[Reminder]) -> set[uuid.UUID]:
     # Names from the model's own metadata; every value is a parameter.
     statement = f'INSERT INTO "{meta.db_table}" ({names}, {created}) SELECT *, %s FROM unnest({arrays}) '  # noqa: S608
     statement += f'ON CONFLICT DO NOTHING RETURNING "{meta.pk.column}"'
+    values = [reminder.__dict__ for reminder in reminders]
     with connection.cursor() as cursor:
         cursor.execute(
             statement,
             [
                 created_at,
-                *([getattr(reminder, field[name].attname) for reminder in reminders] for name in columns),
+                *(array_literal(row[field[name].attname] for row in values) for name in columns),
             ],
         )
         return {row[0] for row in cursor.fetchall()}

@@ -4,7 +4,7 @@ whose per-row, per-field preparation and one giant parameterised INSERT dominate
 
 import json
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 from typing import Any, Generic, TypeVar
 
@@ -20,11 +20,29 @@ _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\
 
 
 def _array_item(value: object) -> str:
-    if isinstance(value, str):
-        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    kind = type(value)
+    if kind is str:
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'  # type: ignore[attr-defined]
+    if kind is uuid.UUID:
+        return value.hex  # type: ignore[attr-defined]
     if value is None:
         return "NULL"
-    return str(value)
+    if isinstance(value, str):
+        return _array_item(str(value))
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, int | uuid.UUID):
+        return str(value)
+    raise TypeError(f"Cannot write a {type(value).__name__} in an array.")
+
+
+def array_literal(values: Iterable[object]) -> str:
+    """Values as one PostgreSQL array in its text form, `{...}`: a column of a thousand values passed
+    as one parameter (cast in the statement, `%s::uuid[]`) costs a third of what psycopg takes to
+    turn a Python list into an array, item by item in Python (docs/performance.md, change 17)."""
+    return "{" + ",".join(map(_array_item, values)) + "}"
 
 
 def copy_text(value: object) -> str:
@@ -46,7 +64,7 @@ def copy_text(value: object) -> str:
     if isinstance(value, datetime | date):
         return value.isoformat()
     if isinstance(value, list | tuple):
-        return ("{" + ",".join(_array_item(item) for item in value) + "}").translate(_COPY_ESCAPES)
+        return array_literal(value).translate(_COPY_ESCAPES)
     if isinstance(value, dict):
         return json.dumps(value, separators=(", ", ": ")).translate(_COPY_ESCAPES)
     raise TypeError(f"Cannot COPY a {type(value).__name__}.")
@@ -58,8 +76,9 @@ class RowMaker(Generic[ModelT]):
     descriptor called and two signals sent for every field of every row) was a third of its Python
     time (docs/performance.md, change 14). An instance comes out as the constructor would make it
     from the same field values, given by attname (`case_id`, not `case`); a field not given gets
-    its default, a callable default called for each row. Only for models with no `pre_init` or
-    `post_init` receivers, whose constructor does nothing else; checked when the maker is made."""
+    its default, a callable default called for each row. `loaded` builds instances as read from
+    the database instead. Only for models with no `pre_init` or `post_init` receivers, whose
+    constructor does nothing else; checked when the maker is made."""
 
     def __init__(self, model: type[ModelT]) -> None:
         if signals.pre_init.has_listeners(model) or signals.post_init.has_listeners(model):
@@ -87,6 +106,22 @@ class RowMaker(Generic[ModelT]):
             if attname not in values:
                 state[attname] = default()
         state.update(values)
+        return instance
+
+    def loaded(self, *, using: str, **values: Any) -> ModelT:
+        """The instance a query reading only these fields from database `using` gives (`.only()`):
+        saved, its other fields read from the database on first use. Without `from_db`, which
+        walks every field of the model for each row: the sweep reads five hundred tasks, their
+        cases and assignees a batch (docs/performance.md, change 17)."""
+        if not self._attnames.issuperset(values):
+            unknown = ", ".join(sorted(set(values) - self._attnames))
+            raise TypeError(f"{self.model.__name__} has no field {unknown}.")
+        instance = self.model.__new__(self.model)
+        state = ModelState()
+        state.adding = False
+        state.db = using
+        instance.__dict__["_state"] = state
+        instance.__dict__.update(values)
         return instance
 
 

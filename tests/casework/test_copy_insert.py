@@ -3,10 +3,11 @@
 import uuid
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from casework.models import TimelineEvent
-from common.copy import copy_insert
+from common.copy import array_literal, copy_insert
 
 pytestmark = pytest.mark.django_db
 
@@ -78,3 +79,25 @@ def test_bulk_written_rows_get_ids_in_the_order_they_were_made(case):
 
     assert [entry.pk for entry in entries] == sorted(entry.pk for entry in entries)
     assert {entry.pk.version for entry in entries} == {7}
+
+
+def test_an_array_literal_reads_back_as_the_values_written():
+    moment = timezone.now()
+    ident = uuid.uuid4()
+    columns = {
+        "text[]": ["plain", AWKWARD, "", "NULL", "{a,b}", None],
+        "uuid[]": [ident, None],
+        "integer[]": [3, -1, None],
+        "boolean[]": [True, False],
+        "timestamptz[]": [moment, None],
+    }
+
+    with connection.cursor() as cursor:
+        for cast, values in columns.items():
+            cursor.execute(f"SELECT %s::{cast}", [array_literal(values)])
+            assert cursor.fetchone()[0] == values, cast
+
+
+def test_an_array_literal_refuses_a_value_it_cannot_write():
+    with pytest.raises(TypeError, match="Cannot write a dict"):
+        array_literal([{"a": 1}])

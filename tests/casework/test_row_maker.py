@@ -91,3 +91,33 @@ def test_a_model_with_init_signal_receivers_is_refused():
             RowMaker(EmailDelivery)
     finally:
         signals.post_init.disconnect(receiver, sender=EmailDelivery)
+
+
+def test_a_loaded_instance_is_the_one_only_would_read(case):
+    read = TimelineEvent.objects.only("id", "kind").get(
+        pk=TimelineEvent.objects.create(
+            case=case, kind="note_added", summary="x", occurred_at=timezone.now()
+        ).pk
+    )
+
+    loaded = row_maker(TimelineEvent).loaded(using="default", id=read.pk, kind=read.kind)
+
+    assert loaded == read
+    assert loaded.kind == "note_added"
+    assert loaded.get_deferred_fields() == read.get_deferred_fields()
+    assert (loaded._state.adding, loaded._state.db) == (read._state.adding, read._state.db)
+
+
+def test_a_loaded_instance_reads_a_field_it_was_not_given_from_the_database(case):
+    entry = TimelineEvent.objects.create(
+        case=case, kind="note_added", summary="from the row", occurred_at=timezone.now()
+    )
+
+    loaded = row_maker(TimelineEvent).loaded(using="default", id=entry.pk)
+
+    assert loaded.summary == "from the row"
+
+
+def test_a_loaded_instance_refuses_a_field_the_model_lacks(case):
+    with pytest.raises(TypeError, match="no field case"):
+        row_maker(TimelineEvent).loaded(using="default", case=case)
