@@ -48,6 +48,12 @@ def main() -> None:
         "counted too; the copy then keeps the reminders fired, and the same batches cannot be "
         "measured again on it.",
     )
+    parser.add_argument(
+        "--handshake",
+        metavar="DIR",
+        help="Before the batches, create DIR/ready and wait for DIR/go (`benchmarks.sweep_instructions` "
+        "switches callgrind's counting on in between).",
+    )
     arguments = parser.parse_args()
 
     from benchmarks.common import setup_django
@@ -57,13 +63,16 @@ def main() -> None:
     from django.template.loader import get_template
 
     from casework.sweep import due_task_batches, task_reminders_fire
+    from config.celery import startup_objects_freeze
 
     now = datetime.fromisoformat(arguments.now)
     batches = due_task_batches(now=now)[arguments.first : arguments.first + arguments.batches]
     if not batches:
         raise SystemExit("No due batches at that moment.")
-    # Loading the template engine the first time imports every tag library; a worker has done so.
+    # Loading the template engine the first time imports every tag library; a worker has done so,
+    # and left what it loaded at startup out of garbage collection.
     get_template("notifications/email/notification_body.txt")
+    startup_objects_freeze()
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_backend_pid()")
         (backend,) = cursor.fetchone()
@@ -86,6 +95,10 @@ def main() -> None:
             f"{(_backend_cpu_seconds(backend) - postgres) / count:.3f} s PostgreSQL"
         )
 
+    if arguments.handshake:
+        Path(arguments.handshake, "ready").touch()
+        while not Path(arguments.handshake, "go").exists():
+            time.sleep(0.05)
     if arguments.commit:
         measure()
     else:
