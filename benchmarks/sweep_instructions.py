@@ -47,13 +47,17 @@ def main() -> None:
             "--commit",
             f"--handshake={handshake}",
         ]
-        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        process = subprocess.Popen(  # noqa: S603 - our own module, fixed arguments
+            command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
         while not Path(handshake, "ready").exists():
             if process.poll() is not None:
                 raise SystemExit(f"benchmarks.sweep_batch ended before the batches:\n{process.stderr.read()}")
             time.sleep(0.2)
         # valgrind runs the program in its own process: the pid is the program's.
-        subprocess.run(["callgrind_control", "--instr=on", str(process.pid)], check=True, capture_output=True)
+        subprocess.run(  # noqa: S603 - fixed arguments
+            ["callgrind_control", "--instr=on", str(process.pid)], check=True, capture_output=True
+        )
         Path(handshake, "go").touch()
         output, errors = process.communicate()
     if process.returncode != 0:
