@@ -33,13 +33,19 @@ def _backend_cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def main() -> None:
+def batch_arguments(description: str | None, *, batches: int) -> argparse.ArgumentParser:
+    """The options that choose the batches measured, here and in `benchmarks.sweep_instructions`."""
     parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+        description=description, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--now", required=True, help="The sweep's moment, ISO 8601 with a time zone.")
     parser.add_argument("--first", type=int, default=10, help="The first batch measured.")
-    parser.add_argument("--batches", type=int, default=10)
+    parser.add_argument("--batches", type=int, default=batches)
+    return parser
+
+
+def main() -> None:
+    parser = batch_arguments(__doc__, batches=10)
     parser.add_argument("--profile", action="store_true")
     parser.add_argument(
         "--commit",

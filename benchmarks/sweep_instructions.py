@@ -14,7 +14,6 @@ when the process ends (about a minute for three batches):
 Use a fresh copy each time: the batches commit (`--commit`).
 """
 
-import argparse
 import re
 import subprocess
 import sys
@@ -22,15 +21,11 @@ import tempfile
 import time
 from pathlib import Path
 
+from benchmarks.sweep_batch import batch_arguments
+
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--now", required=True, help="The sweep's moment, ISO 8601 with a time zone.")
-    parser.add_argument("--first", type=int, default=10, help="The first batch measured.")
-    parser.add_argument("--batches", type=int, default=3)
-    arguments = parser.parse_args()
+    arguments = batch_arguments(__doc__, batches=3).parse_args()
 
     with tempfile.TemporaryDirectory() as handshake:
         command = [
@@ -52,7 +47,8 @@ def main() -> None:
         )
         while not Path(handshake, "ready").exists():
             if process.poll() is not None:
-                raise SystemExit(f"benchmarks.sweep_batch ended before the batches:\n{process.stderr.read()}")
+                _, errors = process.communicate()
+                raise SystemExit(f"benchmarks.sweep_batch ended before the batches:\n{errors}")
             time.sleep(0.2)
         # valgrind runs the program in its own process: the pid is the program's.
         subprocess.run(  # noqa: S603 - fixed arguments
