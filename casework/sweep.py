@@ -294,20 +294,17 @@ def _lock_open_tasks(*, task_ids: list[uuid.UUID]) -> list[Task]:
     )
     # Built as `select_related("case", "assignee").only(...)` would, at half the cost
     # (`RowMaker.loaded`).
-    new_task, new_case, new_user = row_maker(Task), row_maker(Case), row_maker(User)
+    task_of = row_maker(Task).loaded(_FIRING_TASK_FIELDS, using=rows.db)
+    case_of = row_maker(Case).loaded(_FIRING_CASE_FIELDS, using=rows.db)
+    assignee_of = row_maker(User).loaded(_FIRING_ASSIGNEE_FIELDS, using=rows.db)
     case_field, assignee_field = Task._meta.get_field("case"), Task._meta.get_field("assignee")
     case_starts = len(_FIRING_TASK_FIELDS)
     assignee_starts = case_starts + len(_FIRING_CASE_FIELDS)
     tasks = []
     for row in rows:
-        task_values = zip(_FIRING_TASK_FIELDS, row[:case_starts], strict=True)
-        task = new_task.loaded(using=rows.db, **dict(task_values))
-        case_values = zip(_FIRING_CASE_FIELDS, row[case_starts:assignee_starts], strict=True)
-        case_field.set_cached_value(task, new_case.loaded(using=rows.db, **dict(case_values)))
-        assignee = None
-        if task.assignee_id is not None:
-            assignee_values = zip(_FIRING_ASSIGNEE_FIELDS, row[assignee_starts:], strict=True)
-            assignee = new_user.loaded(using=rows.db, **dict(assignee_values))
+        task = task_of(row[:case_starts])
+        case_field.set_cached_value(task, case_of(row[case_starts:assignee_starts]))
+        assignee = assignee_of(row[assignee_starts:]) if task.assignee_id is not None else None
         assignee_field.set_cached_value(task, assignee)
         tasks.append(task)
     return tasks

@@ -108,21 +108,27 @@ class RowMaker(Generic[ModelT]):
         state.update(values)
         return instance
 
-    def loaded(self, *, using: str, **values: Any) -> ModelT:
-        """The instance a query reading only these fields from database `using` gives (`.only()`):
-        saved, its other fields read from the database on first use. Without `from_db`, which
-        walks every field of the model for each row: the sweep reads five hundred tasks, their
-        cases and assignees a batch (docs/performance.md, change 17)."""
-        if not self._attnames.issuperset(values):
-            unknown = ", ".join(sorted(set(values) - self._attnames))
+    def loaded(self, attnames: Sequence[str], *, using: str) -> Callable[[Sequence[Any]], ModelT]:
+        """A function that builds, from the values of `attnames` in a row read from database `using`,
+        the instance a query reading only those fields gives (`.only()`): saved, its other fields
+        read from the database on first use. Without `from_db`, which walks every field of the model
+        for each row: the sweep reads five hundred tasks, their cases and assignees a batch
+        (docs/performance.md, change 17)."""
+        if not self._attnames.issuperset(attnames):
+            unknown = ", ".join(sorted(set(attnames) - self._attnames))
             raise TypeError(f"{self.model.__name__} has no field {unknown}.")
-        instance = self.model.__new__(self.model)
-        state = ModelState()
-        state.adding = False
-        state.db = using
-        instance.__dict__["_state"] = state
-        instance.__dict__.update(values)
-        return instance
+        model = self.model
+
+        def build(values: Sequence[Any]) -> ModelT:
+            instance = model.__new__(model)
+            state = ModelState()
+            state.adding = False
+            state.db = using
+            instance.__dict__["_state"] = state
+            instance.__dict__.update(zip(attnames, values, strict=True))
+            return instance
+
+        return build
 
 
 _ROW_MAKERS: dict[type[models.Model], RowMaker[Any]] = {}

@@ -100,7 +100,7 @@ def test_a_loaded_instance_is_the_one_only_would_read(case):
         ).pk
     )
 
-    loaded = row_maker(TimelineEvent).loaded(using="default", id=read.pk, kind=read.kind)
+    loaded = row_maker(TimelineEvent).loaded(("id", "kind"), using="default")((read.pk, read.kind))
 
     assert loaded == read
     assert loaded.kind == "note_added"
@@ -113,11 +113,11 @@ def test_a_loaded_instance_reads_a_field_it_was_not_given_from_the_database(case
         case=case, kind="note_added", summary="from the row", occurred_at=timezone.now()
     )
 
-    loaded = row_maker(TimelineEvent).loaded(using="default", id=entry.pk)
+    loaded = row_maker(TimelineEvent).loaded(("id",), using="default")((entry.pk,))
 
     assert loaded.summary == "from the row"
 
 
 def test_a_loaded_instance_refuses_a_field_the_model_lacks(case):
     with pytest.raises(TypeError, match="no field case"):
-        row_maker(TimelineEvent).loaded(using="default", case=case)
+        row_maker(TimelineEvent).loaded(("id", "case"), using="default")
