@@ -15,6 +15,7 @@ Use a fresh copy each time: the batches commit (`--commit`).
 """
 
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -26,6 +27,8 @@ from benchmarks.sweep_batch import batch_arguments
 
 def main() -> None:
     arguments = batch_arguments(__doc__, batches=3).parse_args()
+    if shutil.which("valgrind") is None or shutil.which("callgrind_control") is None:
+        raise SystemExit("valgrind is needed (Debian's package valgrind: apt-get install valgrind).")
 
     with tempfile.TemporaryDirectory() as handshake:
         command = [
