@@ -32,8 +32,12 @@ def _day_text(day: date, language: str | None, this_year: bool) -> str:
 
 def format_when(moment: datetime) -> str:
     """`Tue 3 Dec, 14:05` in the current time zone; `Mon 3 Jan 2028, 09:00` outside this year."""
-    local = timezone.localtime(moment)
-    return f"{format_day(local.date())}, {local:%H:%M}"
+    # The zone looked up once, not for the moment and again for today (`format_day`): the sweep
+    # writes a hundred thousand of these, and each lookup goes through a context-local.
+    zone = timezone.get_current_timezone()
+    local = timezone.localtime(moment, zone)
+    this_year = local.year == timezone.localtime(timezone=zone).year
+    return f"{_day_text(local.date(), translation.get_language(), this_year)}, {local:%H:%M}"
 
 
 def format_when_in_full(moment: datetime) -> str:

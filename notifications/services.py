@@ -263,8 +263,8 @@ class _Rows:
             if about is None:
                 about = str(SUBJECTS.get(notice.kind, _("update")))
                 self._subject_abouts[notice.kind, language] = about
-            subject = self.email.subject(about=about, case_number=case_number)
-            body = self.email.body(message=message, case_number=case_number, link=link)
+            subject = self.email.subject(language=language, about=about, case_number=case_number)
+            body = self.email.body(language=language, message=message, case_number=case_number, link=link)
         return _Text(message=message, subject=_fit(subject, SUBJECT_MAX_LENGTH), body=body)
 
 
@@ -316,20 +316,24 @@ class EmailTemplates:
         }
         self._frames: dict[tuple[object, ...], list[str]] = {}
 
-    def subject(self, *, about: str, case_number: str) -> str:
-        return " ".join(self._fill("subject", about=about, case_number=case_number).split())
+    def subject(self, *, language: str, about: str, case_number: str) -> str:
+        return " ".join(self._fill("subject", language, about=about, case_number=case_number).split())
 
-    def body(self, *, message: str, case_number: str, link: str) -> str:
-        return self._fill("body", message=message, case_number=case_number, link=link).strip() + "\n"
+    def body(self, *, language: str, message: str, case_number: str, link: str) -> str:
+        return (
+            self._fill("body", language, message=message, case_number=case_number, link=link).strip() + "\n"
+        )
 
-    def _fill(self, part: str, **values: str) -> str:
+    def _fill(self, part: str, language: str, /, **values: str) -> str:
         shape = tuple((name, bool(value)) for name, value in values.items())
-        key = (part, translation.get_language(), shape)
+        key = (part, language, shape)
         frame = self._frames.get(key)
         if frame is None:
             context = {name: _placeholder(name) if value else "" for name, value in values.items()}
+            with translation.override(language):
+                rendered = self._templates[part].render(context)
             # Text, then a value's name, then text, ...: the names sit at the odd positions.
-            frame = self._frames[key] = _PLACEHOLDER.split(self._templates[part].render(context))
+            frame = self._frames[key] = _PLACEHOLDER.split(rendered)
         parts = frame.copy()
         for index in range(1, len(parts), 2):
             parts[index] = values[parts[index]]

@@ -169,8 +169,8 @@ def test_a_batch_fills_in_its_emails_as_the_templates_render_them(language, case
     with translation.override(language):
         for message, link in values:
             filled = (
-                templates.subject(about="task due now", case_number=case_number),
-                templates.body(message=message, case_number=case_number, link=link),
+                templates.subject(language=language, about="task due now", case_number=case_number),
+                templates.body(language=language, message=message, case_number=case_number, link=link),
             )
             context = {"message": message, "case_number": case_number, "link": link, "about": "task due now"}
             subject = get_template("notifications/email/notification_subject.txt").render(context)
