@@ -16,7 +16,8 @@ its key in a stored generated column, kept up to date by PostgreSQL on every wri
 aliases), each with a trigram index (`gin_trgm_ops`) that serves the `LIKE`.
 
 Which cases' names a reader may search is the access layer's answer
-(`casework.access.agency_reads_section_filter`), applied in `casework.selectors.case_search_filter`.
+(`casework.access.case_found_filter`, which writes the match out as SQL once), applied in
+`casework.selectors.case_search_filter`.
 """
 
 from django.contrib.postgres.fields import ArrayField

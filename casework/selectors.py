@@ -26,8 +26,8 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from agencies.models import Role, User
 from casework.access import (
     CaseAccess,
-    agency_reads_section_filter,
     case_events_visible,
+    case_found_filter,
     case_with_readable_sections,
     event_tasks_visible,
     handoffs_to_approve_filter,
@@ -157,7 +157,7 @@ def _merged_cases_matching(term: str) -> QuerySet[Case]:
 def case_search_filter(*, user: User, term: str) -> Q | None:
     """Cases whose number or pseudonym matches `term` (`casework.search`: any part, ignoring case,
     spaces and punctuation), or whose child's legal name or an alias does, on the cases whose
-    `identity` the user's agency may read (`agency_reads_section_filter`); on any other case a name
+    `identity` the user's agency may read (`casework.access.case_found_filter`); on any other case a name
     finds nothing, exactly as if it were not there. A term of one or two characters (once spaces
     and punctuation are left out) matches pseudonyms only, whole: "LM" finds "L.M.". None when the
     term has nothing to match. Apply it to cases the user may see: it narrows, it never widens.
@@ -174,17 +174,7 @@ def case_search_filter(*, user: User, term: str) -> Q | None:
         # page reads its rows in order and stops. (A merged-away case's number, which is longer,
         # still finds the case it was merged into.)
         return _is_pseudonym(term)
-    by_core = Case.objects.filter(_matches_core(term)).order_by().values("pk")
-    by_merged = _merged_cases_matching(term).values("merged_into_id")
-    by_name = (
-        IdentitySection.objects.filter(
-            Contains(F("search_key"), _term_key(term)),
-            agency_reads_section_filter(user=user, section=Section.IDENTITY, case_ref="case_id"),
-        )
-        .order_by()
-        .values("case_id")
-    )
-    return Q(pk__in=by_core.union(by_merged, by_name, all=True))
+    return case_found_filter(user=user, term=term)
 
 
 def _is_pseudonym(term: str) -> Q:

@@ -20,9 +20,12 @@ from django.utils.translation import gettext_lazy
 
 from agencies.models import Agency, AgencyKind, Role, User
 from casework.access.sql import (
+    CaseFound,
     CaseVisible,
+    SectionsGranted,
+    SectionsOpened,
     readable_rows,
-    readable_sections,
+    sections_read,
 )
 from casework.models import (
     Case,
@@ -63,8 +66,8 @@ def sees_every_agency_case(*, user: User) -> bool:
     return works_on_cases(user) and worker_id_for(user) is None
 
 
-def agency_takes_part(*, agency_id: int, case_ref: str = "pk") -> CaseVisible:
-    return CaseVisible(case_ref, agency_id=agency_id)
+def agency_takes_part(*, agency: Agency, case_ref: str = "pk") -> CaseVisible:
+    return CaseVisible(case_ref, agency=agency)
 
 
 def case_visibility_filter(*, user: User, case_ref: str = "pk") -> Q:
@@ -72,8 +75,8 @@ def case_visibility_filter(*, user: User, case_ref: str = "pk") -> Q:
     cases this user may see. One indexed `EXISTS` per rule, whatever the data size."""
     if not works_on_cases(user):
         return Q(pk__in=[])
-    assert user.agency_id is not None
-    return Q(CaseVisible(case_ref, agency_id=user.agency_id, worker_id=worker_id_for(user)))
+    assert user.agency is not None
+    return Q(CaseVisible(case_ref, agency=user.agency, worker_id=worker_id_for(user)))
 
 
 def cases_visible_to(*, user: User) -> QuerySet[Case]:
@@ -635,18 +638,30 @@ def active_break_glass_filter(*, user: User) -> Q:
     return Q(opened_by_id=user.pk, agency_id=user.agency_id, expires_at__gt=timezone.now())
 
 
-def _access(*, user: User, case: Case) -> CaseAccess:
-    readable, break_glass = readable_sections(user=user, case=case)
-    return CaseAccess(user=user, case=case, readable=readable, break_glass=break_glass)
+# Columns of the case page's query, taken off the case once read.
+_GRANTED = "access_sections_granted"
+_OPENED = "access_sections_opened"
 
 
 def get_case_access(*, user: User, case_id: object, lock: bool = False) -> CaseAccess:
     """The case with this id as this user may see it, or `NotFound`. With `lock`, the case row is
     locked for the rest of the caller's transaction."""
-    # One filter call and `get` (which drops the cases' default ordering): on a page that reads
-    # one case, building and compiling the query costs more than the database takes to run it.
-    queryset = Case.objects.select_related("lead_agency").filter(
-        case_visibility_filter(user=user), pk=parse_id(case_id)
+    # One query for the case and the sections the user reads of it, one filter call and `get`
+    # (which drops the cases' default ordering): on a page that reads one case, building and
+    # compiling the query costs more than the database takes to run it.
+    if not works_on_cases(user):
+        raise NotFound()
+    assert user.agency_id is not None
+    now = timezone.now()
+    queryset = (
+        Case.objects.select_related("lead_agency")
+        .annotate(
+            **{
+                _GRANTED: SectionsGranted(agency_id=user.agency_id, now=now),
+                _OPENED: SectionsOpened(agency_id=user.agency_id, user_id=user.pk, now=now),
+            }
+        )
+        .filter(case_visibility_filter(user=user), pk=parse_id(case_id))
     )
     if lock:
         queryset = queryset.select_for_update(of=("self",))
@@ -657,7 +672,9 @@ def get_case_access(*, user: User, case_id: object, lock: bool = False) -> CaseA
         if surviving_case_id is not None:
             raise Moved(old_id=parse_id(case_id), new_id=surviving_case_id) from error
         raise NotFound() from error
-    return _access(user=user, case=case)
+    granted, opened = case.__dict__.pop(_GRANTED), case.__dict__.pop(_OPENED)
+    readable, break_glass = sections_read(granted=granted, opened=opened)
+    return CaseAccess(user=user, case=case, readable=readable, break_glass=break_glass)
 
 
 def surviving_case_seen(*, user: User, case_id: object) -> uuid.UUID | None:
@@ -683,6 +700,16 @@ def readable_sections_by_case(*, user: User, case_ids: list[uuid.UUID]) -> dict[
 
 
 # --- case lists: search by name and what a row may show ---------------------------------------
+
+
+def case_found_filter(*, user: User, term: str) -> Q:
+    """The cases a search for `term` (of three characters or more: `casework.search`) finds for
+    this user: by number or pseudonym, or by the child's names on the cases whose `identity` the
+    user's agency reads through a grant. It narrows the cases the user sees, never widens them."""
+    if not works_on_cases(user):
+        return Q(pk__in=[])
+    assert user.agency_id is not None
+    return Q(CaseFound(term=term, agency_id=user.agency_id))
 
 
 def agency_reads_section_filter(*, user: User, section: str, case_ref: str = "pk") -> Q:
@@ -750,8 +777,8 @@ def worked_on_filter(*, user: User) -> Q:
     task of their agency. A subset of the cases they see, for every role."""
     if not works_on_cases(user):
         return Q(pk__in=[])
-    assert user.agency_id is not None
-    return Q(CaseVisible(agency_id=user.agency_id, worker_id=user.pk))
+    assert user.agency is not None
+    return Q(CaseVisible(agency=user.agency, worker_id=user.pk))
 
 
 def cases_worked_on_by(*, user: User) -> QuerySet[Case]:

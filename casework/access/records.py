@@ -55,8 +55,9 @@ def tasks_visible_to(*, user: User) -> QuerySet[Task]:
     if not works_on_cases(user):
         return Task.objects.none()
     assert user.agency_id is not None
+    assert user.agency is not None
     visible = TaskVisible(
-        agency_id=user.agency_id,
+        agency=user.agency,
         user_id=user.pk,
         worker_id=worker_id_for(user),
         offered=user.role in LIAISON_ROLES,

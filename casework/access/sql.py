@@ -3,15 +3,18 @@ for `casework.access` to splice into queries. Nothing outside `casework.access` 
 
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 from functools import cache
 from typing import Any
 
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
+from django.contrib.postgres.fields import ArrayField
 from django.db import connection
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import (
     BooleanField,
+    CharField,
     DateTimeField,
     Expression,
     F,
@@ -32,10 +35,12 @@ from casework.models import (
     Handoff,
     HandoffKind,
     HandoffStatus,
+    IdentitySection,
     SectionGrant,
     Task,
     TaskStatus,
 )
+from casework.search import SearchKey
 from casework.sections import Section
 
 VIEW_CASE = "view_case"
@@ -64,7 +69,7 @@ def column_of(model: type[Model], name: str) -> str:
 @dataclass(frozen=True)
 class _VisibilitySql:
     """`{case}` stands for the outer query's case column, `%s` for parameters, in this order:
-    `takes_part` (agency id, then the permission's codename, app label, model), `works_on`
+    `takes_part` (the agency's group id, then the permission's codename, app label, model), `works_on`
     (user id, then the permission's, then user id and agency id for the task). The `_probe`
     variants are the same, answered row by row (below)."""
 
@@ -74,24 +79,28 @@ class _VisibilitySql:
     works_on_probe: str
 
 
-# The group and permission are uncorrelated subqueries, so PostgreSQL evaluates them once per query
-# (InitPlan) and compares by equality in the permission table's own index; joined instead, they
-# hide from the planner how many cases an agency takes part in (docs/performance.md). Their ids are
-# looked up by the database on every query, never cached here: a flushed or reloaded database
-# gives them new ids. Only table and column names
+# The agency's group is a value, taken from the agency row the request loaded: PostgreSQL then knows
+# from its statistics how many cases the agency takes part in, and probes the permission index for a
+# few matched cases rather than hashing all of a large agency's (docs/performance.md, change 18).
+# The permission is an uncorrelated subquery, evaluated once per query (InitPlan) and compared by
+# equality in the permission table's own index; joined instead, it hides from the planner how many
+# cases an agency takes part in. Its id is looked up by the database on every query, never cached
+# here: a flushed or reloaded database gives it a new id. Only table and column names
 # from the models are spliced into the text (hence the noqa: S608); every value is a parameter.
 @cache
 def _permission_id_sql() -> str:
     """The id of a permission on cases; parameters: its codename, the app label and the model."""
+    # The content type first, then the permission by its unique (content type, codename) index:
+    # joined, PostgreSQL scanned every permission for the codename (0.04 to 0.1 ms a query).
     return (
         f"(SELECT access_permission.{column_of(Permission, 'id')} "  # noqa: S608
         f"FROM {table_of(Permission)} access_permission "
-        f"JOIN {table_of(ContentType)} access_content_type "
-        f"ON access_content_type.{column_of(ContentType, 'id')} "
-        f"= access_permission.{column_of(Permission, 'content_type')} "
         f"WHERE access_permission.{column_of(Permission, 'codename')} = %s "
-        f"AND access_content_type.{column_of(ContentType, 'app_label')} = %s "
-        f"AND access_content_type.{column_of(ContentType, 'model')} = %s)"
+        f"AND access_permission.{column_of(Permission, 'content_type')} = ("
+        f"SELECT access_content_type.{column_of(ContentType, 'id')} "
+        f"FROM {table_of(ContentType)} access_content_type "
+        f"WHERE access_content_type.{column_of(ContentType, 'app_label')} = %s "
+        f"AND access_content_type.{column_of(ContentType, 'model')} = %s))"
     )
 
 
@@ -106,9 +115,7 @@ def _visibility_sql() -> _VisibilitySql:
     takes_part_rows = (
         f"SELECT 1 FROM {table_of(group)} access_group_permission "  # noqa: S608
         f"WHERE access_group_permission.{column_of(group, 'content_object')} = {{case}} "
-        f"AND access_group_permission.{column_of(group, 'group')} = ("
-        f"SELECT access_agency.{column_of(Agency, 'group')} FROM {table_of(Agency)} access_agency "
-        f"WHERE access_agency.{column_of(Agency, 'id')} = %s) "
+        f"AND access_group_permission.{column_of(group, 'group')} = %s "
         f"AND access_group_permission.{column_of(group, 'permission')} = {permission_id}"
     )
     takes_part = f"EXISTS ({takes_part_rows})"
@@ -184,14 +191,15 @@ class _RowCondition(_RowSql):
 
 
 def case_visible_sql(
-    case_sql: str, *, agency_id: int, worker_id: int | None, probe: bool = False
+    case_sql: str, *, agency: Agency, worker_id: int | None, probe: bool = False
 ) -> tuple[str, list[Any]]:
     """With `probe`, the agency's and the worker's part in the case are looked up row by row
     (`takes_part_probe`, `works_on_probe`): for records on cases, never for lists of cases, which
     PostgreSQL joins."""
     sql = _visibility_sql()
     takes_part = (sql.takes_part_probe if probe else sql.takes_part).format(case=case_sql)
-    params: list[Any] = [agency_id, *_case_permission_params(VIEW_CASE)]
+    agency_id = agency.pk
+    params: list[Any] = [agency.group_id, *_case_permission_params(VIEW_CASE)]
     if worker_id is None:
         return takes_part, params
     params += [worker_id, *_case_permission_params(WORK_ON_CASE), worker_id, agency_id]
@@ -205,19 +213,19 @@ class CaseVisible(_RowCondition):
     which that member of the agency also works: on the case team (holds `work_on_case`) or
     assigned a task the agency owns."""
 
-    def __init__(self, case_ref: str = "pk", *, agency_id: int, worker_id: int | None = None) -> None:
+    def __init__(self, case_ref: str = "pk", *, agency: Agency, worker_id: int | None = None) -> None:
         super().__init__(case=case_ref)
-        self.agency_id = agency_id
+        self.agency = agency
         self.worker_id = worker_id
         # On anything but cases themselves, the rows are records on cases: probed (above).
         self.probe = case_ref != "pk"
 
     def __repr__(self) -> str:
-        return f"CaseVisible({self.refs['case']!r}, agency_id={self.agency_id}, worker_id={self.worker_id})"
+        return f"CaseVisible({self.refs['case']!r}, agency_id={self.agency.pk}, worker_id={self.worker_id})"
 
     def condition(self, columns: dict[str, str]) -> tuple[str, list[Any]]:
         return case_visible_sql(
-            columns["case"], agency_id=self.agency_id, worker_id=self.worker_id, probe=self.probe
+            columns["case"], agency=self.agency, worker_id=self.worker_id, probe=self.probe
         )
 
 
@@ -258,12 +266,70 @@ def readable_rows(*, user: User, case_ids: list[uuid.UUID]) -> list[tuple[uuid.U
         return cursor.fetchall()
 
 
-def readable_sections(*, user: User, case: Case) -> tuple[frozenset[str], frozenset[str]]:
-    """(readable sections, those readable only through break-glass), in one query."""
-    rows = readable_rows(user=user, case_ids=[case.pk])
-    by_grant = {section for _, section, via_break_glass in rows if not via_break_glass}
-    by_break_glass = {section for _, section, via_break_glass in rows if via_break_glass} - by_grant
-    return frozenset({Section.CORE.value, *by_grant, *by_break_glass}), frozenset(by_break_glass)
+def sections_read(*, granted: list[str], opened: list[str]) -> tuple[frozenset[str], frozenset[str]]:
+    """(readable sections, those readable only through break-glass) from the sections the agency's
+    active grants and the user's active break-glass openings name."""
+    by_break_glass = set(opened).difference(granted)
+    return frozenset({Section.CORE.value, *granted, *by_break_glass}), frozenset(by_break_glass)
+
+
+# The same two lists as `readable_rows`, for one case, as columns of the query that reads the case:
+# a case page then takes one round trip to the database for the case and what the user reads of it.
+@cache
+def _sections_granted_sql() -> str:
+    grant = SectionGrant
+    return (
+        f"ARRAY(SELECT {column_of(grant, 'section')} FROM {table_of(grant)} "  # noqa: S608
+        f"WHERE {column_of(grant, 'case')} = {{case}} AND {column_of(grant, 'agency')} = %s "
+        f"AND {column_of(grant, 'ended_at')} IS NULL "
+        f"AND ({column_of(grant, 'expires_at')} IS NULL OR {column_of(grant, 'expires_at')} > %s))"
+    )
+
+
+@cache
+def _sections_opened_sql() -> str:
+    opening = BreakGlass
+    return (
+        f"ARRAY(SELECT {column_of(opening, 'section')} FROM {table_of(opening)} "  # noqa: S608
+        f"WHERE {column_of(opening, 'case')} = {{case}} AND {column_of(opening, 'opened_by')} = %s "
+        f"AND {column_of(opening, 'agency')} = %s AND {column_of(opening, 'expires_at')} > %s)"
+    )
+
+
+class SectionsGranted(_RowSql):
+    """On a query over cases: the sections the agency holds an active grant of on each case."""
+
+    output_field = ArrayField(CharField())
+
+    def __init__(self, *, agency_id: int, now: datetime) -> None:
+        super().__init__(case="pk")
+        self.agency_id = agency_id
+        self.now = now
+
+    def __repr__(self) -> str:
+        return f"SectionsGranted(agency_id={self.agency_id}, now={self.now!r})"
+
+    def sql(self, columns: dict[str, str]) -> tuple[str, list[Any]]:
+        return _sections_granted_sql().format(**columns), [self.agency_id, self.now]
+
+
+class SectionsOpened(_RowSql):
+    """On a query over cases: the sections the user has an active break-glass opening of, for
+    the agency, on each case."""
+
+    output_field = ArrayField(CharField())
+
+    def __init__(self, *, agency_id: int, user_id: int, now: datetime) -> None:
+        super().__init__(case="pk")
+        self.agency_id = agency_id
+        self.user_id = user_id
+        self.now = now
+
+    def __repr__(self) -> str:
+        return f"SectionsOpened(agency_id={self.agency_id}, user_id={self.user_id}, now={self.now!r})"
+
+    def sql(self, columns: dict[str, str]) -> tuple[str, list[Any]]:
+        return _sections_opened_sql().format(**columns), [self.user_id, self.agency_id, self.now]
 
 
 @cache
@@ -428,6 +494,62 @@ def _task_asked(columns: dict[str, str]) -> str:
     return _task_section_sql().asked.format(template=columns["template"], kind=owner_kind)
 
 
+# --- case search ------------------------------------------------------------------------------
+#
+# `casework.search`'s match, written out once: a term's key inside a case's key (number and
+# pseudonym), inside the key of a case merged into it (an old number keeps finding the child), or,
+# on cases whose `identity` the agency holds an active grant of, inside the key of the child's names.
+# As three querysets joined by the ORM's `union`, building and compiling the statement took five
+# times what PostgreSQL takes to run it (docs/performance.md, change 18). The term's key is escaped
+# for `LIKE` as Django escapes it.
+_TERM_PATTERN = (
+    "'%%' || REPLACE(REPLACE(REPLACE(" + SearchKey.function + r"(%s), E'\\', E'\\\\'), E'%%', E'\\%%'), "
+    r"E'_', E'\\_') || '%%'"
+)
+
+
+@cache
+def _case_found_sql() -> str:
+    case, identity, grant = Case, IdentitySection, SectionGrant
+    return (
+        f"{{case}} IN (SELECT search_case.{column_of(case, 'id')} FROM {table_of(case)} search_case "  # noqa: S608
+        f"WHERE search_case.{column_of(case, 'search_key')}::text LIKE {_TERM_PATTERN} "
+        f"UNION ALL SELECT search_merged.{column_of(case, 'merged_into')} "
+        f"FROM {table_of(case)} search_merged "
+        f"WHERE search_merged.{column_of(case, 'search_key')}::text LIKE {_TERM_PATTERN} "
+        f"AND search_merged.{column_of(case, 'merged_into')} IS NOT NULL "
+        f"UNION ALL SELECT search_identity.{column_of(identity, 'case')} "
+        f"FROM {table_of(identity)} search_identity "
+        f"WHERE search_identity.{column_of(identity, 'search_key')}::text LIKE {_TERM_PATTERN} "
+        f"AND EXISTS (SELECT 1 FROM {table_of(grant)} search_grant "
+        f"WHERE search_grant.{column_of(grant, 'case')} = search_identity.{column_of(identity, 'case')} "
+        f"AND search_grant.{column_of(grant, 'agency')} = %s "
+        f"AND search_grant.{column_of(grant, 'section')} = %s "
+        f"AND search_grant.{column_of(grant, 'ended_at')} IS NULL "
+        f"AND (search_grant.{column_of(grant, 'expires_at')} IS NULL "
+        f"OR search_grant.{column_of(grant, 'expires_at')} > %s)))"
+    )
+
+
+class CaseFound(_RowCondition):
+    """True for the cases a search for `term` finds for a member of the agency (above). Names are
+    matched only where the agency reads `identity` through a grant: break-glass openings do not
+    count, one supervisor's emergency read of one case is not a way to search across cases."""
+
+    def __init__(self, *, term: str, agency_id: int) -> None:
+        super().__init__(case="pk")
+        self.term = term
+        self.agency_id = agency_id
+
+    def __repr__(self) -> str:
+        return f"CaseFound(term={self.term!r}, agency_id={self.agency_id})"
+
+    def condition(self, columns: dict[str, str]) -> tuple[str, list[Any]]:
+        term = self.term
+        params = [term, term, term, self.agency_id, Section.IDENTITY.value, timezone.now()]
+        return _case_found_sql().format(**columns), params
+
+
 class TaskVisible(_RowCondition):
     """True for the agency's own tasks on cases visible to the user (`CaseVisible`'s rule) whose
     section the agency may read or whose template asks something of the agency's kind, for tasks
@@ -435,9 +557,10 @@ class TaskVisible(_RowCondition):
     and, with `offered`, for tasks another agency offers it in a pending handoff. One expression
     rather than several filters, which would each cost more to build than the database takes."""
 
-    def __init__(self, *, agency_id: int, user_id: int, worker_id: int | None, offered: bool) -> None:
+    def __init__(self, *, agency: Agency, user_id: int, worker_id: int | None, offered: bool) -> None:
         super().__init__(**_TASK_REFS)
-        self.agency_id = agency_id
+        self.agency = agency
+        self.agency_id = agency.pk
         self.user_id = user_id
         self.worker_id = worker_id
         self.offered = offered
@@ -447,7 +570,7 @@ class TaskVisible(_RowCondition):
 
     def condition(self, columns: dict[str, str]) -> tuple[str, list[Any]]:
         case_sql, case_params = case_visible_sql(
-            columns["case"], agency_id=self.agency_id, worker_id=self.worker_id, probe=True
+            columns["case"], agency=self.agency, worker_id=self.worker_id, probe=True
         )
         readable, readable_params = _task_section_readable(
             columns, agency="%s", agency_params=[self.agency_id], user_id=self.user_id

@@ -56,7 +56,7 @@ def test_the_access_log_costs_the_same_queries_for_few_or_many_records(
     api = Api(lead.supervisor)
 
     # Token, case, its readable sections, the page of records.
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         response = api.get(f"cases/{shared_case.pk}/access-log/")
 
     assert response.status_code == 200

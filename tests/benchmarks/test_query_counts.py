@@ -26,7 +26,7 @@ PAGES = {
     "case search": ("cases/", {"q": "BR-20"}, (Role.CASEWORKER, Role.LIAISON, Role.SUPERVISOR), 3),
     # For a reader of `immigration`: one more than for others, API.md's relief fields told from
     # the case's relief records.
-    "case detail": ("cases/{case}/", {}, (Role.CASEWORKER, Role.LIAISON, Role.SUPERVISOR), 6),
+    "case detail": ("cases/{case}/", {}, (Role.CASEWORKER, Role.LIAISON, Role.SUPERVISOR), 5),
     "my tasks": (
         "tasks/",
         {"assignee": "me", "status": "open"},

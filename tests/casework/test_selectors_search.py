@@ -83,3 +83,19 @@ def test_a_term_of_two_letters_finds_the_cases_whose_pseudonym_it_is_and_no_part
 
     assert found(lead.liaison, "l m") == [initials]
     assert found(lead.liaison, "lmar") != []  # three characters or more: any part, names too
+
+
+@pytest.mark.parametrize("term", ["Q%X", "Q_X", "Q\\ZX", "%%%"])
+def test_a_percent_sign_or_backslash_in_a_term_is_a_character_not_a_wildcard(lead, term):
+    open_case(actor=lead.caseworker, pseudonym="Q.Z.X.", sections={"identity": {"legal_name": "Quizx Ruiz"}})
+
+    assert found(lead.liaison, term) == []
+
+
+def test_a_term_finds_a_case_by_any_part_of_its_pseudonym_or_its_child_s_name(lead):
+    case = open_case(
+        actor=lead.caseworker, pseudonym="Q.Z.X.", sections={"identity": {"legal_name": "Quizx Ruiz"}}
+    )
+
+    assert found(lead.liaison, "qzx") == [case]
+    assert found(lead.liaison, "izx ru") == [case]

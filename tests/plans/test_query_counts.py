@@ -32,7 +32,7 @@ def test_the_plan_endpoint_costs_the_same_for_any_number_of_goals(
     build(case, lead, goals)
     api = Api(lead.caseworker)
 
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         response = api.get(f"cases/{case.pk}/plan/")
 
     assert response.status_code == 200
@@ -43,7 +43,7 @@ def test_the_plan_page_costs_the_same_for_any_number_of_goals(case, lead, django
     build(case, lead, goals)
     browser = Browser(lead.caseworker)
 
-    with django_assert_num_queries(19):
+    with django_assert_num_queries(18):
         response = browser.get(f"/cases/{case.pk}/plan/")
 
     assert response.status_code == 200

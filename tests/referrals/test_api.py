@@ -132,7 +132,7 @@ def test_the_sessions_list_costs_the_same_queries_for_many_rows(
         )
 
     # The referral, the case and what the provider reads of it, the audit insert, the page.
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         response = api.get(f"referrals/{referral_id}/sessions/", {"page_size": 200})
 
     assert len(body(response)["results"]) == sessions
