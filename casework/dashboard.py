@@ -254,7 +254,7 @@ def _full_name(first: str | None, last: str | None, username: str | None) -> str
 
 
 def _case_counts(*, agency: Agency, since: datetime, until: datetime) -> CaseCounts:
-    counts = Case.objects.filter(agency_takes_part(agency=agency)).aggregate(
+    counts = Case.objects.filter(agency_takes_part(agency_id=agency.pk)).aggregate(
         open=Count("pk", filter=Q(status=CaseStatus.OPEN)),
         open_led=Count("pk", filter=Q(status=CaseStatus.OPEN, lead_agency_id=agency.pk)),
         opened_in_period=Count("pk", filter=Q(created_at__gte=since, created_at__lt=until)),

@@ -368,7 +368,7 @@ def _may_invite(*, access: CaseAccess | None, request: ComparisonRequest) -> boo
         and request.asking_agency_id != access.agency.pk
         and access.may(Action.INVITE)
         and not Case.objects.filter(
-            agency_takes_part(agency=request.asking_agency), pk=request.matched_case_id
+            agency_takes_part(agency_id=request.asking_agency_id), pk=request.matched_case_id
         ).exists()
     )
 

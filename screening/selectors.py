@@ -85,13 +85,13 @@ def screening_overview(*, user: User) -> ScreeningOverview:
     return _overview(cases=cases_visible_to(user=user), in_care=in_care_never_screened_filter(user=user))
 
 
-def agency_screening_overview(*, agency: Agency) -> ScreeningOverview:
+def agency_screening_overview(*, agency_id: int) -> ScreeningOverview:
     """`screening_overview` as each of the agency's liaisons and supervisors gets it (they see
     every case the agency takes part in), for the figures stored with its dashboard."""
     return _overview(
-        cases=Case.objects.filter(agency_takes_part(agency=agency)),
+        cases=Case.objects.filter(agency_takes_part(agency_id=agency_id)),
         in_care=_in_care_never_screened(
-            reads_location=agency_holds_section_filter(agency_id=agency.pk, section=Section.LOCATION)
+            reads_location=agency_holds_section_filter(agency_id=agency_id, section=Section.LOCATION)
         ),
     )
 
@@ -121,7 +121,7 @@ SCREENING_PANEL = "screening"
 def agency_screening_panel(agency: Agency) -> dict[str, int]:
     """The agency's overview as the dashboard figures store it: counts by status, no labels (the
     page writes them in the reader's language)."""
-    overview = agency_screening_overview(agency=agency)
+    overview = agency_screening_overview(agency_id=agency.pk)
     return {
         **{row.status: row.count for row in overview.by_status},
         NEVER_SCREENED_IN_CARE: overview.in_care_never_screened,

@@ -66,8 +66,8 @@ def sees_every_agency_case(*, user: User) -> bool:
     return works_on_cases(user) and worker_id_for(user) is None
 
 
-def agency_takes_part(*, agency: Agency, case_ref: str = "pk") -> CaseVisible:
-    return CaseVisible(case_ref, agency=agency)
+def agency_takes_part(*, agency_id: int, case_ref: str = "pk") -> CaseVisible:
+    return CaseVisible(case_ref, agency_id=agency_id)
 
 
 def case_visibility_filter(*, user: User, case_ref: str = "pk") -> Q:
@@ -75,8 +75,8 @@ def case_visibility_filter(*, user: User, case_ref: str = "pk") -> Q:
     cases this user may see. One indexed `EXISTS` per rule, whatever the data size."""
     if not works_on_cases(user):
         return Q(pk__in=[])
-    assert user.agency is not None
-    return Q(CaseVisible(case_ref, agency=user.agency, worker_id=worker_id_for(user)))
+    assert user.agency_id is not None
+    return Q(CaseVisible(case_ref, agency_id=user.agency_id, worker_id=worker_id_for(user)))
 
 
 def cases_visible_to(*, user: User) -> QuerySet[Case]:
@@ -777,8 +777,8 @@ def worked_on_filter(*, user: User) -> Q:
     task of their agency. A subset of the cases they see, for every role."""
     if not works_on_cases(user):
         return Q(pk__in=[])
-    assert user.agency is not None
-    return Q(CaseVisible(agency=user.agency, worker_id=user.pk))
+    assert user.agency_id is not None
+    return Q(CaseVisible(agency_id=user.agency_id, worker_id=user.pk))
 
 
 def cases_worked_on_by(*, user: User) -> QuerySet[Case]:

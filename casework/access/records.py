@@ -55,9 +55,8 @@ def tasks_visible_to(*, user: User) -> QuerySet[Task]:
     if not works_on_cases(user):
         return Task.objects.none()
     assert user.agency_id is not None
-    assert user.agency is not None
     visible = TaskVisible(
-        agency=user.agency,
+        agency_id=user.agency_id,
         user_id=user.pk,
         worker_id=worker_id_for(user),
         offered=user.role in LIAISON_ROLES,

@@ -69,7 +69,7 @@ def column_of(model: type[Model], name: str) -> str:
 @dataclass(frozen=True)
 class _VisibilitySql:
     """`{case}` stands for the outer query's case column, `%s` for parameters, in this order:
-    `takes_part` (the agency's group id, then the permission's codename, app label, model), `works_on`
+    `takes_part` (agency id, then the permission's codename, app label, model), `works_on`
     (user id, then the permission's, then user id and agency id for the task). The `_probe`
     variants are the same, answered row by row (below)."""
 
@@ -79,13 +79,13 @@ class _VisibilitySql:
     works_on_probe: str
 
 
-# The agency's group is a value, taken from the agency row the request loaded: PostgreSQL then knows
-# from its statistics how many cases the agency takes part in, and probes the permission index for a
-# few matched cases rather than hashing all of a large agency's (docs/performance.md, change 18).
-# The permission is an uncorrelated subquery, evaluated once per query (InitPlan) and compared by
-# equality in the permission table's own index; joined instead, it hides from the planner how many
-# cases an agency takes part in. Its id is looked up by the database on every query, never cached
-# here: a flushed or reloaded database gives it a new id. Only table and column names
+# The group and permission are uncorrelated subqueries, so PostgreSQL evaluates them once per query
+# (InitPlan) and compares by equality in the permission table's own index; joined instead, they
+# hide from the planner how many cases an agency takes part in (docs/performance.md). Their ids are
+# looked up by the database on every query, never cached here: a flushed or reloaded database
+# gives them new ids. (The group as a value lets PostgreSQL plan for the agency's real size, which
+# made some searches faster and others twice as slow at 1,000,000 cases: change 18.) Only table
+# and column names
 # from the models are spliced into the text (hence the noqa: S608); every value is a parameter.
 @cache
 def _permission_id_sql() -> str:
@@ -115,7 +115,9 @@ def _visibility_sql() -> _VisibilitySql:
     takes_part_rows = (
         f"SELECT 1 FROM {table_of(group)} access_group_permission "  # noqa: S608
         f"WHERE access_group_permission.{column_of(group, 'content_object')} = {{case}} "
-        f"AND access_group_permission.{column_of(group, 'group')} = %s "
+        f"AND access_group_permission.{column_of(group, 'group')} = ("
+        f"SELECT access_agency.{column_of(Agency, 'group')} FROM {table_of(Agency)} access_agency "
+        f"WHERE access_agency.{column_of(Agency, 'id')} = %s) "
         f"AND access_group_permission.{column_of(group, 'permission')} = {permission_id}"
     )
     takes_part = f"EXISTS ({takes_part_rows})"
@@ -191,15 +193,14 @@ class _RowCondition(_RowSql):
 
 
 def case_visible_sql(
-    case_sql: str, *, agency: Agency, worker_id: int | None, probe: bool = False
+    case_sql: str, *, agency_id: int, worker_id: int | None, probe: bool = False
 ) -> tuple[str, list[Any]]:
     """With `probe`, the agency's and the worker's part in the case are looked up row by row
     (`takes_part_probe`, `works_on_probe`): for records on cases, never for lists of cases, which
     PostgreSQL joins."""
     sql = _visibility_sql()
     takes_part = (sql.takes_part_probe if probe else sql.takes_part).format(case=case_sql)
-    agency_id = agency.pk
-    params: list[Any] = [agency.group_id, *_case_permission_params(VIEW_CASE)]
+    params: list[Any] = [agency_id, *_case_permission_params(VIEW_CASE)]
     if worker_id is None:
         return takes_part, params
     params += [worker_id, *_case_permission_params(WORK_ON_CASE), worker_id, agency_id]
@@ -213,19 +214,19 @@ class CaseVisible(_RowCondition):
     which that member of the agency also works: on the case team (holds `work_on_case`) or
     assigned a task the agency owns."""
 
-    def __init__(self, case_ref: str = "pk", *, agency: Agency, worker_id: int | None = None) -> None:
+    def __init__(self, case_ref: str = "pk", *, agency_id: int, worker_id: int | None = None) -> None:
         super().__init__(case=case_ref)
-        self.agency = agency
+        self.agency_id = agency_id
         self.worker_id = worker_id
         # On anything but cases themselves, the rows are records on cases: probed (above).
         self.probe = case_ref != "pk"
 
     def __repr__(self) -> str:
-        return f"CaseVisible({self.refs['case']!r}, agency_id={self.agency.pk}, worker_id={self.worker_id})"
+        return f"CaseVisible({self.refs['case']!r}, agency_id={self.agency_id}, worker_id={self.worker_id})"
 
     def condition(self, columns: dict[str, str]) -> tuple[str, list[Any]]:
         return case_visible_sql(
-            columns["case"], agency=self.agency, worker_id=self.worker_id, probe=self.probe
+            columns["case"], agency_id=self.agency_id, worker_id=self.worker_id, probe=self.probe
         )
 
 
@@ -557,10 +558,9 @@ class TaskVisible(_RowCondition):
     and, with `offered`, for tasks another agency offers it in a pending handoff. One expression
     rather than several filters, which would each cost more to build than the database takes."""
 
-    def __init__(self, *, agency: Agency, user_id: int, worker_id: int | None, offered: bool) -> None:
+    def __init__(self, *, agency_id: int, user_id: int, worker_id: int | None, offered: bool) -> None:
         super().__init__(**_TASK_REFS)
-        self.agency = agency
-        self.agency_id = agency.pk
+        self.agency_id = agency_id
         self.user_id = user_id
         self.worker_id = worker_id
         self.offered = offered
@@ -570,7 +570,7 @@ class TaskVisible(_RowCondition):
 
     def condition(self, columns: dict[str, str]) -> tuple[str, list[Any]]:
         case_sql, case_params = case_visible_sql(
-            columns["case"], agency=self.agency, worker_id=self.worker_id, probe=True
+            columns["case"], agency_id=self.agency_id, worker_id=self.worker_id, probe=True
         )
         readable, readable_params = _task_section_readable(
             columns, agency="%s", agency_params=[self.agency_id], user_id=self.user_id
