@@ -84,9 +84,9 @@ class _VisibilitySql:
 # hide from the planner how many cases an agency takes part in (docs/performance.md). Their ids are
 # looked up by the database on every query, never cached here: a flushed or reloaded database
 # gives them new ids. (The group as a value lets PostgreSQL plan for the agency's real size, which
-# made some searches faster and others twice as slow at 1,000,000 cases: change 18.) Only table
-# and column names
-# from the models are spliced into the text (hence the noqa: S608); every value is a parameter.
+# made some searches faster and others twice as slow at 1,000,000 cases: change 18.) Only table and
+# column names from the models are spliced into the text (hence the noqa: S608); every value is a
+# parameter.
 @cache
 def _permission_id_sql() -> str:
     """The id of a permission on cases; parameters: its codename, the app label and the model."""
