@@ -5,9 +5,12 @@ for ten tasks or ten million:
 
 * the state of things *now*: open cases, overdue tasks, deadlines in the next seven days,
   pending handoffs (the most pressing hundred each way, and how many) and each worker's caseload;
-* what happened *in the period* [`since`, `until`): how fast handoffs were answered (median and
-  90th percentile with PostgreSQL's `percentile_cont`, per partner agency and direction), and
-  the share of statutory deadlines met on time, per deadline template.
+* what happened *in the period* [`since`, `until`): cases opened, how fast handoffs were answered
+  (median and 90th percentile with PostgreSQL's `percentile_cont`, per partner agency and
+  direction), and the share of statutory deadlines met on time, per deadline template.
+
+The second kind is also summed up alone (`period_figures`): those queries read only the period's
+rows, so another period is shown with stored figures of the first kind (`casework.dashboard_figures`).
 
 A deadline counts towards compliance when its task fell due inside the period and before now:
 met when done by its due time, late when done after it, missed when still open. Handoff response
@@ -19,6 +22,7 @@ before calling; this module only reads. Nothing here carries section content: ca
 titles, agency and worker names, times.
 """
 
+import dataclasses
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -212,6 +216,25 @@ class DashboardSummary:
     stored: bool = False
     # Figures of apps above casework computed with these (`dashboard_panel_register`), as JSON values.
     panels: dict[str, Any] = field(default_factory=dict)
+    # When the period's figures were summed up, where that was after `generated_at`: stored figures
+    # as of now shown with another period's figures summed up for the request (`over_period`).
+    period_generated_at: datetime | None = None
+
+    @property
+    def period_as_of(self) -> datetime:
+        return self.period_generated_at or self.generated_at
+
+    def over_period(self, figures: "PeriodFigures") -> "DashboardSummary":
+        """These figures as of now, with another period's."""
+        return dataclasses.replace(
+            self,
+            since=figures.since,
+            until=figures.until,
+            cases=dataclasses.replace(self.cases, opened_in_period=figures.opened_cases),
+            response_times=figures.response_times,
+            compliance=figures.compliance,
+            period_generated_at=figures.generated_at,
+        )
 
     @property
     def overdue_total(self) -> int:
@@ -253,13 +276,20 @@ def _full_name(first: str | None, last: str | None, username: str | None) -> str
     return f"{first or ''} {last or ''}".strip() or username
 
 
-def _case_counts(*, agency: Agency, since: datetime, until: datetime) -> CaseCounts:
-    counts = Case.objects.filter(agency_takes_part(agency_id=agency.pk)).aggregate(
+def _agency_cases(*, agency: Agency) -> QuerySet[Case]:
+    return Case.objects.filter(agency_takes_part(agency_id=agency.pk))
+
+
+def _case_counts(*, agency: Agency, opened_in_period: int) -> CaseCounts:
+    counts = _agency_cases(agency=agency).aggregate(
         open=Count("pk", filter=Q(status=CaseStatus.OPEN)),
         open_led=Count("pk", filter=Q(status=CaseStatus.OPEN, lead_agency_id=agency.pk)),
-        opened_in_period=Count("pk", filter=Q(created_at__gte=since, created_at__lt=until)),
     )
-    return CaseCounts(**counts)
+    return CaseCounts(**counts, opened_in_period=opened_in_period)
+
+
+def _opened_cases(*, agency: Agency, since: datetime, until: datetime) -> int:
+    return _agency_cases(agency=agency).filter(created_at__gte=since, created_at__lt=until).count()
 
 
 def _tasks(*, agency: Agency) -> QuerySet[Task]:
@@ -558,16 +588,51 @@ def period_bounds(*, since: date, until: date) -> tuple[datetime, datetime]:
     return start, end
 
 
-def dashboard_summary(
-    *, agency: Agency, since: datetime, until: datetime, now: datetime | None = None
-) -> DashboardSummary:
-    """Everything the agency's supervisors see on their dashboard, over [`since`, `until`).
-    Ten queries whatever the amount of data."""
+@dataclass(frozen=True)
+class PeriodFigures:
+    """What happened in [`since`, `until`), summed up at `generated_at`."""
+
+    since: datetime
+    until: datetime
+    generated_at: datetime
+    opened_cases: int
+    response_times: list[ResponseTimes]
+    compliance: list[TemplateCompliance]
+
+
+def _check_period(*, since: datetime, until: datetime) -> None:
     if timezone.is_naive(since) or timezone.is_naive(until):
         raise ValueError("The period's bounds must carry a time zone.")
     if until <= since:
         raise ValueError("The period must end after it starts.")
+
+
+def period_figures(
+    *, agency: Agency, since: datetime, until: datetime, now: datetime | None = None
+) -> PeriodFigures:
+    """The dashboard's figures over [`since`, `until`) alone: cases opened, handoff response
+    times, deadline compliance. Four queries, each over the period's rows, where the figures as of
+    now read all of the agency's open work."""
+    _check_period(since=since, until=until)
     now = now or timezone.now()
+    return PeriodFigures(
+        since=since,
+        until=until,
+        generated_at=now,
+        opened_cases=_opened_cases(agency=agency, since=since, until=until),
+        response_times=_response_times(agency=agency, since=since, until=until),
+        compliance=_compliance(agency=agency, since=since, until=until, now=now),
+    )
+
+
+def dashboard_summary(
+    *, agency: Agency, since: datetime, until: datetime, now: datetime | None = None
+) -> DashboardSummary:
+    """Everything the agency's supervisors see on their dashboard, over [`since`, `until`).
+    Eleven queries whatever the amount of data."""
+    _check_period(since=since, until=until)
+    now = now or timezone.now()
+    period = period_figures(agency=agency, since=since, until=until, now=now)
     upcoming, upcoming_by_day = _upcoming(agency=agency, now=now)
     pending = _pending_handoffs(agency=agency, now=now)
     return DashboardSummary(
@@ -575,14 +640,14 @@ def dashboard_summary(
         since=since,
         until=until,
         generated_at=now,
-        cases=_case_counts(agency=agency, since=since, until=until),
+        cases=_case_counts(agency=agency, opened_in_period=period.opened_cases),
         overdue_by_assignee=_overdue_by_assignee(agency=agency, now=now),
         upcoming=upcoming,
         upcoming_by_day=upcoming_by_day,
         pending_handoffs=pending.listed,
         pending_incoming_total=pending.incoming_total,
         pending_outgoing_total=pending.outgoing_total,
-        response_times=_response_times(agency=agency, since=since, until=until),
-        compliance=_compliance(agency=agency, since=since, until=until, now=now),
+        response_times=period.response_times,
+        compliance=period.compliance,
         caseload=_caseload(agency=agency, now=now),
     )

@@ -6,10 +6,15 @@ A Celery worker computes the figures (`casework.dashboard.dashboard_summary`, un
 stores them in `DashboardFigures`; the page serves them with the time they were computed, shown
 as "as of". Nothing is approximated: every figure is exact as of that time.
 
-- The page serves stored figures only for the default period, only while they are younger than
+- The page serves stored figures only while they are younger than
   `BRIDGE_DASHBOARD_MAX_AGE_SECONDS` and before their `valid_until` (the next expiry of one of
   the agency's grants, after which a task of that section must leave the dashboard). Otherwise it
-  computes the figures for the request and, for the default period, stores them.
+  computes the figures for the request and stores them.
+- The figures are stored for the default period (the last 30 days). For another period the page
+  shows the stored figures as of now (open cases, overdue work, deadlines, pending handoffs,
+  caseload: the ones that read all of an agency's open work) with that period's own figures
+  (cases opened, response times, compliance) summed up for the request, which read only the
+  period's rows; the page says when each was summed up.
 - A grant that is given, ended or removed deletes the agency's stored figures (a trigger on
   `SectionGrant`), so nothing of a section the agency no longer reads outlives the change.
 - Every `BRIDGE_DASHBOARD_REFRESH_SECONDS` beat deletes the rows no supervisor has viewed within
@@ -17,7 +22,7 @@ as "as of". Nothing is approximated: every figure is exact as of that time.
   as their last computing times (`took_ms`) fit in `BRIDGE_DASHBOARD_REFRESH_BUDGET_SECONDS`: the
   work a tick asks of the workers stays bounded however many large agencies there are, and the
   rows left out are the stalest, so first, at the next tick.
-- "Refresh now" (`fresh`) computes the figures for the request, as any other period is.
+- "Refresh now" (`fresh`) computes the figures for the request (and stores them).
 
 Apps above casework add panels that cost as much at scale (`dashboard_panel_register`: the
 screening overview): summed up and stored with the figures, in `summary.panels`.
@@ -36,7 +41,13 @@ from django.utils import timezone, translation
 
 from agencies.models import Agency
 from casework.access import agency_grant_ended_since, agency_next_grant_expiry
-from casework.dashboard import DashboardSummary, dashboard_summary, default_period, period_bounds
+from casework.dashboard import (
+    DashboardSummary,
+    dashboard_summary,
+    default_period,
+    period_bounds,
+    period_figures,
+)
 from casework.models import DashboardFigures
 
 GRANT_END_COMMIT_SLACK = timedelta(minutes=1)
@@ -159,21 +170,22 @@ def store_dashboard_figures(
 def agency_dashboard(
     *, agency: Agency, since: datetime, until: datetime, fresh: bool = False
 ) -> DashboardSummary:
-    """The dashboard over [`since`, `until`): the stored figures where they may be served (see
-    the module's docstring), else computed now. `summary.stored` tells which."""
+    """The dashboard over [`since`, `until`): the figures as of now stored for the default period
+    where they may be served (see the module's docstring), else summed up now and stored; for
+    another period, with that period's own figures summed up for the request
+    (`casework.dashboard.period_figures`). `summary.stored` tells whether the figures as of now
+    were stored ones, `summary.period_as_of` when the period's were summed up."""
     now = timezone.now()
     language = translation.get_language() or settings.LANGUAGE_CODE
-    default = (since, until) == _default_bounds()
-    if not default:
-        return _summed_up(agency=agency, since=since, until=until)
+    default_since, default_until = _default_bounds()
     stored = (
         None
         if fresh
         else DashboardFigures.objects.filter(
             agency=agency,
             language=language,
-            since=since,
-            until=until,
+            since=default_since,
+            until=default_until,
             computed_at__gt=now - timedelta(seconds=settings.BRIDGE_DASHBOARD_MAX_AGE_SECONDS),
             valid_until__gt=now,
         )
@@ -181,11 +193,15 @@ def agency_dashboard(
         .first()
     )
     if stored is None:
-        return store_dashboard_figures(agency=agency, language=language, viewed_at=now)
-    if stored.viewed_at < now - timedelta(seconds=settings.BRIDGE_DASHBOARD_REFRESH_SECONDS):
-        # Written at most once a refresh interval, so that reading stays a read.
-        DashboardFigures.objects.filter(pk=stored.pk).update(viewed_at=now)
-    return dataclasses.replace(summary_from_json(stored.figures), stored=True)
+        summary = store_dashboard_figures(agency=agency, language=language, viewed_at=now)
+    else:
+        if stored.viewed_at < now - timedelta(seconds=settings.BRIDGE_DASHBOARD_REFRESH_SECONDS):
+            # Written at most once a refresh interval, so that reading stays a read.
+            DashboardFigures.objects.filter(pk=stored.pk).update(viewed_at=now)
+        summary = dataclasses.replace(summary_from_json(stored.figures), stored=True)
+    if (since, until) == (summary.since, summary.until):
+        return summary
+    return summary.over_period(period_figures(agency=agency, since=since, until=until))
 
 
 def dashboard_figures_to_refresh(*, now: datetime | None = None) -> list[tuple[int, str]]:

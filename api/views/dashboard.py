@@ -136,8 +136,14 @@ class DashboardSerializer(serializers.Serializer):
         help_text="When the figures were computed: 'now' for the figures that are as of now."
     )
     stored = serializers.BooleanField(
-        help_text="True: figures over the default period a worker stored at `generated_at` "
+        help_text="True: the figures as of now are the ones a worker stored at `generated_at` "
         "(by default never served more than ten minutes old); false: computed for this request."
+    )
+    period_generated_at = UTCDateTimeField(
+        source="period_as_of",
+        help_text="When the period's figures (`cases.opened_in_period`, `response_times`, "
+        "`compliance`) were summed up: `generated_at` for the default period; for another period, "
+        "this request, beside stored figures as of now.",
     )
     cases = CaseCountsSerializer()
     overdue_total = serializers.IntegerField()
@@ -172,8 +178,9 @@ class DashboardSerializer(serializers.Serializer):
 class DashboardView(BridgeAPIView):
     """Aggregates over the caller's agency: as of now (open cases, overdue tasks, deadlines in the
     next 7 days, pending handoffs, caseload) and over the period (handoff response times,
-    statutory deadline compliance). Supervisors only. Over the default period the figures are
-    the ones a worker stored, by default at most ten minutes before (`generated_at`, `stored`)."""
+    statutory deadline compliance). Supervisors only. The figures as of now are the ones a worker
+    stored, by default at most ten minutes before (`generated_at`, `stored`); those over another
+    period than the default are summed up for the request (`period_generated_at`)."""
 
     pagination_class = None
     filter_backends = ()

@@ -28,6 +28,7 @@ def test_a_supervisor_gets_the_figures_of_their_agency(api_as, lead, shared_case
         "until",
         "generated_at",
         "stored",
+        "period_generated_at",
         "cases",
         "overdue_total",
         "overdue_by_assignee",

@@ -78,15 +78,63 @@ def test_refresh_now_sums_the_figures_up_for_the_request_and_stores_them(api_as,
     assert (after["stored"], after["overdue_total"]) == (True, 1)
 
 
-def test_another_period_is_summed_up_for_each_request_and_not_stored(api_as, lead, shared_case):
-    _late_task(case=shared_case, owner=lead.agency)
+def _last_week() -> dict[str, str]:
     today = timezone.localdate()
-    period = {"since": f"{today - timedelta(days=6):%Y-%m-%d}", "until": f"{today:%Y-%m-%d}"}
+    return {"since": f"{today - timedelta(days=6):%Y-%m-%d}", "until": f"{today:%Y-%m-%d}"}
 
-    data = body(api_as(lead.supervisor).get("dashboard/", period))
 
-    assert (data["stored"], data["overdue_total"]) == (False, 1)
-    assert not DashboardFigures.objects.exists()
+def test_another_period_shows_the_stored_figures_as_of_now_and_sums_up_its_own(api_as, lead, shared_case):
+    api_as(lead.supervisor).get("dashboard/")
+    template = DeadlineTemplate.objects.filter(active=True).first()
+    make_task(
+        case=shared_case,
+        owner=lead.agency,
+        title="Report",
+        template=template,
+        due_at=timezone.now() - timedelta(hours=2),
+    )
+
+    data = body(api_as(lead.supervisor).get("dashboard/", _last_week()))
+
+    assert (data["stored"], data["overdue_total"]) == (True, 0)
+    assert [(row["due"], row["missed"]) for row in data["compliance"]] == [(1, 1)]
+    assert data["cases"]["opened_in_period"] == 1
+    assert data["period_generated_at"] > data["generated_at"]
+
+
+def test_another_period_with_no_stored_figures_stores_them_for_the_default_period(api_as, lead, shared_case):
+    _late_task(case=shared_case, owner=lead.agency)
+
+    week = body(api_as(lead.supervisor).get("dashboard/", _last_week()))
+    default = body(api_as(lead.supervisor).get("dashboard/"))
+
+    assert (week["stored"], week["overdue_total"]) == (False, 1)
+    assert (default["stored"], default["generated_at"]) == (True, week["generated_at"])
+    assert default["period_generated_at"] == default["generated_at"]
+
+
+def test_the_page_of_another_period_says_when_its_figures_were_summed_up(browser_as, lead, shared_case):
+    browser = browser_as(lead.supervisor)
+    browser.get("/dashboard/")
+
+    response = browser.get("/dashboard/", _last_week())
+
+    assert "Stored figures as of" in text(response)
+    assert "summed up for this page at" in text(response)
+
+
+def test_the_stored_figures_with_another_period_cost_five_queries(
+    lead, shared_case, django_assert_num_queries
+):
+    since, until = _default_bounds()
+    agency_dashboard(agency=lead.agency, since=since, until=until)
+    week_since, week_until = period_bounds(
+        since=timezone.localdate() - timedelta(days=6), until=timezone.localdate()
+    )
+
+    # The stored figures, then the cases opened, response times both ways and compliance.
+    with django_assert_num_queries(5):
+        agency_dashboard(agency=lead.agency, since=week_since, until=week_until)
 
 
 def test_the_page_says_how_old_stored_figures_are_and_offers_a_refresh(browser_as, lead, shared_case):
