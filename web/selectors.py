@@ -17,6 +17,7 @@ from casework.access import (
     CASE_ROLES,
     LIAISON_ROLES,
     CaseAccess,
+    case_visibility_filter,
     cases_visible_to,
     cases_worked_on_by,
     get_task_for_user,
@@ -28,6 +29,7 @@ from casework.access import (
     may_withdraw_handoff,
     may_work_on_task,
     readable_changed_at,
+    sees_every_agency_case,
     task_shows_detail,
     tasks_visible_to,
     worked_on_filter,
@@ -451,6 +453,98 @@ class CaseListQuery:
 
 
 TASK_SORTS = frozenset({"deadline", "-deadline", "overdue", "-overdue"})
+# The task orders a walk over the agency's open tasks answers; the latest next deadline first would
+# walk most of them (a case's first task is seldom among the latest).
+WALKED_SORTS = frozenset({"deadline", "overdue", "-overdue"})
+
+
+def _walkable(*, user: User, query: CaseListQuery) -> bool:
+    """Whether the list is a liaison's or supervisor's whole list (open cases, overdue ones at
+    most) in a walked order: no other filter, each of which leaves few of an agency's cases."""
+    return (
+        query.sort in WALKED_SORTS
+        and sees_every_agency_case(user=user)
+        and query.status in ("", CaseStatus.OPEN)
+        and not (
+            query.search
+            or query.trafficking_status
+            or query.in_care_never_screened
+            or query.lead_agency_id is not None
+            or query.mine_only
+            or query.assignee
+        )
+    )
+
+
+def _walked_page(
+    *, user: User, query: CaseListQuery, cases: QuerySet[Case], now: datetime, limit: int
+) -> list[Any]:
+    """The first `limit` of `cases` in a walked task order (`_walkable`), without a figure for
+    every case: the order is cut into runs that PostgreSQL reads in order from the open tasks'
+    indexes, probing each task's case, and a run is read only if the runs before it leave the page
+    short. Same cases in the same order as `CASE_ORDERINGS`."""
+    open_tasks = Task.objects.filter(
+        case_visibility_filter(user=user, case_ref="case_id"),
+        owner_agency_id=user.agency_id,
+        status=TaskStatus.OPEN,
+    )
+    if query.status:
+        open_tasks = open_tasks.filter(case__status=query.status)
+    # The first open task of each case (soonest due, then lowest id): one row per case, due when
+    # the case's next deadline is.
+    earlier = Task.objects.filter(
+        Q(due_at__lt=OuterRef("due_at")) | Q(due_at=OuterRef("due_at"), pk__lt=OuterRef("pk")),
+        case_id=OuterRef("case_id"),
+        owner_agency_id=user.agency_id,
+        status=TaskStatus.OPEN,
+    )
+    firsts = open_tasks.filter(~Exists(earlier))
+    then = ("-case__created_at", "case_id")
+    # Only cases with an overdue task are counted: the agency's overdue tasks, grouped by case.
+    # Each case's time is read for its group, not joined: a join made PostgreSQL hash every case.
+    overdue = (
+        open_tasks.filter(due_at__lt=now)
+        .values("case_id")
+        .annotate(
+            # `*`, not the id, which the open tasks' covering index does not hold.
+            overdue_count=Count("*"),
+            next_due_at=Min("due_at"),
+            case_created_at=Subquery(
+                Case.objects.filter(pk=OuterRef("case_id")).order_by().values("created_at")
+            ),
+        )
+    )
+    most_overdue, least_overdue = (
+        overdue.order_by(count, "next_due_at", "-case_created_at", "case_id")
+        for count in ("-overdue_count", "overdue_count")
+    )
+    if query.overdue_only:
+        runs: dict[str, tuple[QuerySet[Any], ...]] = {
+            "deadline": (firsts.filter(due_at__lt=now).order_by("due_at", *then),),
+            "-overdue": (most_overdue,),
+            "overdue": (least_overdue,),
+        }
+    else:
+        none_overdue = firsts.filter(due_at__gte=now).order_by("due_at", *then)
+        without_open_tasks = cases.filter(
+            ~Exists(
+                Task.objects.filter(
+                    case_id=OuterRef("pk"), owner_agency_id=user.agency_id, status=TaskStatus.OPEN
+                )
+            )
+        ).order_by("-created_at", "pk")
+        runs = {
+            "deadline": (firsts.order_by("due_at", *then), without_open_tasks),
+            "-overdue": (most_overdue, none_overdue, without_open_tasks),
+            "overdue": (none_overdue, without_open_tasks, least_overdue),
+        }
+    page: list[Any] = []
+    for run in runs[query.sort]:
+        if len(page) == limit:
+            break
+        key = "pk" if run.model is Case else "case_id"
+        page += run.values_list(key, flat=True)[: limit - len(page)]
+    return page
 
 
 def case_list(*, user: User, query: CaseListQuery, now: datetime, limit: int) -> QuerySet[Case]:
@@ -460,10 +554,11 @@ def case_list(*, user: User, query: CaseListQuery, now: datetime, limit: int) ->
     `last_activity_at` (when what the reader may read of it last changed) and `found_by_name`.
     Filters narrow the cases the access layer lets the reader see; none widens them.
 
-    Two steps in one statement: the page's cases are chosen first, computing only what orders
-    them, and the row figures are then computed for those few. Ordered by the reader's tasks, the
-    choice joins the agency's open tasks once and groups them by case: a subquery per case costs
-    tens of milliseconds more for an agency in twenty thousand cases."""
+    The page's cases are chosen first, computing only what orders them, and the row figures are
+    then computed for those few. Ordered by next deadline or overdue count, a liaison's or
+    supervisor's whole list walks the agency's open tasks in order (`_walked_page`): grouping them
+    all took 0.06 to 0.3 s for an agency in twenty thousand cases, and grows with the agency. A
+    caseworker's list, or one a filter narrows, joins its cases' open tasks and groups them by case."""
     if not works_on_cases(user):
         return Case.objects.none()
     own_open_tasks = Task.objects.filter(
@@ -489,17 +584,21 @@ def case_list(*, user: User, query: CaseListQuery, now: datetime, limit: int) ->
     elif query.assignee:
         cases = cases.filter(Exists(own_open_tasks.filter(assignee__public_id=query.assignee)))
     ordering = (*CASE_ORDERINGS[query.sort], "-created_at", "pk")
-    if query.sort in TASK_SORTS:
-        own_open = FilteredRelation(
-            "tasks", condition=Q(tasks__owner_agency_id=user.agency_id, tasks__status=TaskStatus.OPEN)
-        )
-        cases = cases.annotate(own_open_tasks=own_open).annotate(
-            next_due_at=Min("own_open_tasks__due_at"),
-            overdue_count=Count("own_open_tasks", filter=Q(own_open_tasks__due_at__lt=now)),
-        )
-    elif query.sort in ("activity", "-activity"):
-        cases = cases.annotate(last_activity_at=readable_changed_at(user=user))
-    page = cases.order_by(*ordering).values("pk")[:limit]
+    page: Any
+    if _walkable(user=user, query=query):
+        page = _walked_page(user=user, query=query, cases=cases, now=now, limit=limit)
+    else:
+        if query.sort in TASK_SORTS:
+            own_open = FilteredRelation(
+                "tasks", condition=Q(tasks__owner_agency_id=user.agency_id, tasks__status=TaskStatus.OPEN)
+            )
+            cases = cases.annotate(own_open_tasks=own_open).annotate(
+                next_due_at=Min("own_open_tasks__due_at"),
+                overdue_count=Count("own_open_tasks", filter=Q(own_open_tasks__due_at__lt=now)),
+            )
+        elif query.sort in ("activity", "-activity"):
+            cases = cases.annotate(last_activity_at=readable_changed_at(user=user))
+        page = cases.order_by(*ordering).values("pk")[:limit]
     shown = with_found_by_name(Case.objects.filter(pk__in=page), term=query.search).annotate(
         next_due_at=Subquery(own_open_tasks.order_by("due_at").values("due_at")[:1]),
         overdue_count=count_of(own_open_tasks.filter(due_at__lt=now)),
