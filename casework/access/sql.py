@@ -141,8 +141,22 @@ def _visibility_sql() -> _VisibilitySql:
         f"AND access_task.{column_of(task, 'assignee')} = %s "
         f"AND access_task.{column_of(task, 'owner_agency')} = %s"
     )
-    works_on = f"(EXISTS ({on_team}) OR EXISTS ({assigned}))"
     works_on_probe = f"(EXISTS ({on_team} OFFSET 0) OR EXISTS ({assigned} OFFSET 0))"
+    # A list of cases can start from the worker's few (their team places and tasks): as two
+    # `EXISTS` in an OR, which PostgreSQL cannot join, it read every case of the agency to keep the
+    # worker's (80 ms for an agency in 20,000 cases). One `IN` is a semi-join, planned either way.
+    # (Not `= ANY(ARRAY(...))`: as a filter that scans the array for each row, 0.8 s for a search
+    # matching most cases.)
+    worked_on_cases = (
+        f"SELECT access_user_permission.{column_of(user, 'content_object')} "  # noqa: S608
+        f"FROM {table_of(user)} access_user_permission "
+        f"WHERE access_user_permission.{column_of(user, 'user')} = %s "
+        f"AND access_user_permission.{column_of(user, 'permission')} = {permission_id} "
+        f"UNION ALL SELECT access_task.{column_of(task, 'case')} FROM {table_of(task)} access_task "
+        f"WHERE access_task.{column_of(task, 'assignee')} = %s "
+        f"AND access_task.{column_of(task, 'owner_agency')} = %s"
+    )
+    works_on = f"{{case}} IN ({worked_on_cases})"
     return _VisibilitySql(
         takes_part=takes_part,
         takes_part_probe=takes_part_probe,
