@@ -564,7 +564,8 @@ def case_list(*, user: User, query: CaseListQuery, now: datetime, limit: int) ->
     own_open_tasks = Task.objects.filter(
         case_id=OuterRef("pk"), owner_agency_id=user.agency_id, status=TaskStatus.OPEN
     )
-    cases = cases_visible_to(user=user)
+    # Sorted by a figure, the list needs each of the reader's cases, not the newest page of them.
+    cases = cases_visible_to(user=user, whole=query.sort != "newest")
     if (matches := case_search_filter(user=user, term=query.search)) is not None:
         cases = cases.filter(matches)
     if query.status:

@@ -70,17 +70,19 @@ def agency_takes_part(*, agency_id: int, case_ref: str = "pk") -> CaseVisible:
     return CaseVisible(case_ref, agency_id=agency_id)
 
 
-def case_visibility_filter(*, user: User, case_ref: str = "pk") -> Q:
+def case_visibility_filter(*, user: User, case_ref: str = "pk", whole: bool = False) -> Q:
     """A filter over any queryset with a reference to a case (`case_ref`) that keeps the rows on
-    cases this user may see. One indexed `EXISTS` per rule, whatever the data size."""
+    cases this user may see. One indexed `EXISTS` per rule, whatever the data size. `whole`: the
+    query needs every such case (a list sorted by a figure), not a page in an index's order; the
+    same cases, read from a caseworker's own side (`casework.access.sql`)."""
     if not works_on_cases(user):
         return Q(pk__in=[])
     assert user.agency_id is not None
-    return Q(CaseVisible(case_ref, agency_id=user.agency_id, worker_id=worker_id_for(user)))
+    return Q(CaseVisible(case_ref, agency_id=user.agency_id, worker_id=worker_id_for(user), whole=whole))
 
 
-def cases_visible_to(*, user: User) -> QuerySet[Case]:
-    return Case.objects.filter(case_visibility_filter(user=user))
+def cases_visible_to(*, user: User, whole: bool = False) -> QuerySet[Case]:
+    return Case.objects.filter(case_visibility_filter(user=user, whole=whole))
 
 
 def sees_case(*, user: User, case_id: uuid.UUID) -> bool:

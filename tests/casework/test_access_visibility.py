@@ -165,6 +165,20 @@ def test_a_caseworker_who_moved_agency_no_longer_sees_the_old_agencys_cases(shar
     assert list(cases_visible_to(user=partner.caseworker)) == []
 
 
+@pytest.mark.parametrize("role", Role.values)
+def test_a_whole_list_holds_the_same_cases_as_a_page_by_page_one(
+    shared_case, lead_only_case, lead, partner, unrelated, role
+):
+    stray_task(case=shared_case, owner=unrelated, assignee_staff=unrelated)
+    stray_task(case=lead_only_case, owner=lead, assignee_staff=partner)
+    stray_task(case=shared_case, owner=partner, assignee_staff=partner)
+    open_case(actor=partner.caseworker, pseudonym="P.Q.")
+
+    for staff in (lead, partner, unrelated):
+        user = staff.by_role(role)
+        assert set(cases_visible_to(user=user, whole=True)) == set(cases_visible_to(user=user)), staff
+
+
 def test_a_supervisors_desk_holds_only_the_cases_they_work_on(shared_case, lead_only_case, lead):
     team_member_add(actor=lead.liaison, case=lead_only_case, member=lead.supervisor)
 
