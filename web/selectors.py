@@ -483,20 +483,15 @@ def _walked_page(
     every case: the order is cut into runs that PostgreSQL reads in order from the open tasks'
     indexes, probing each task's case, and a run is read only if the runs before it leave the page
     short. Same cases in the same order as `CASE_ORDERINGS`."""
-    open_tasks = Task.objects.filter(
-        case_visibility_filter(user=user, case_ref="case_id"),
-        owner_agency_id=user.agency_id,
-        status=TaskStatus.OPEN,
-    )
+    agency_open_tasks = Task.objects.filter(owner_agency_id=user.agency_id, status=TaskStatus.OPEN)
+    open_tasks = agency_open_tasks.filter(case_visibility_filter(user=user, case_ref="case_id"))
     if query.status:
         open_tasks = open_tasks.filter(case__status=query.status)
     # The first open task of each case (soonest due, then lowest id): one row per case, due when
     # the case's next deadline is.
-    earlier = Task.objects.filter(
+    earlier = agency_open_tasks.filter(
         Q(due_at__lt=OuterRef("due_at")) | Q(due_at=OuterRef("due_at"), pk__lt=OuterRef("pk")),
         case_id=OuterRef("case_id"),
-        owner_agency_id=user.agency_id,
-        status=TaskStatus.OPEN,
     )
     firsts = open_tasks.filter(~Exists(earlier))
     then = ("-case__created_at", "case_id")
@@ -526,13 +521,9 @@ def _walked_page(
         }
     else:
         none_overdue = firsts.filter(due_at__gte=now).order_by("due_at", *then)
-        without_open_tasks = cases.filter(
-            ~Exists(
-                Task.objects.filter(
-                    case_id=OuterRef("pk"), owner_agency_id=user.agency_id, status=TaskStatus.OPEN
-                )
-            )
-        ).order_by("-created_at", "pk")
+        without_open_tasks = cases.filter(~Exists(agency_open_tasks.filter(case_id=OuterRef("pk")))).order_by(
+            "-created_at", "pk"
+        )
         runs = {
             "deadline": (firsts.order_by("due_at", *then), without_open_tasks),
             "-overdue": (most_overdue, none_overdue, without_open_tasks),
